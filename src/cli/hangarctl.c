@@ -1,0 +1,220 @@
+/* hangarctl.c
+ *
+ * Hangar's command-line tool, for scripts and tests: the same core as the app,
+ * the same URI (HANGAR_URI, then the settings, then qemu:///session).
+ *
+ * Copyright 2026 The Hangar authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <locale.h>
+#include <stdio.h>
+
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+
+#include "hangar-collection.h"
+#include "hangar-connection.h"
+#include "hangar-machine.h"
+
+typedef struct
+{
+  GMainLoop        *loop;
+  HangarConnection *connection;
+  GError           *error;
+} Context;
+
+static void
+open_done (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Context *ctx = user_data;
+
+  hangar_connection_open_finish (HANGAR_CONNECTION (object), result, &ctx->error);
+  g_main_loop_quit (ctx->loop);
+}
+
+static char *
+settings_uri (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autoptr(GSettings) settings = NULL;
+
+  /* hangarctl also works where the app's schema is not installed. */
+  if (source == NULL || (schema = g_settings_schema_source_lookup (source, APPLICATION_ID, TRUE)) == NULL)
+    return NULL;
+
+  settings = g_settings_new (APPLICATION_ID);
+  return g_settings_get_string (settings, "connection-uri");
+}
+
+static void
+print_list (HangarCollection *collection,
+            gboolean          json)
+{
+  GListModel *model = G_LIST_MODEL (collection);
+  guint n = g_list_model_get_n_items (model);
+
+  if (json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonGenerator) generator = json_generator_new ();
+      g_autoptr(JsonNode) root = NULL;
+      g_autofree char *text = NULL;
+
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < n; i++)
+        {
+          g_autoptr(HangarMachine) machine = g_list_model_get_item (model, i);
+
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "name");
+          json_builder_add_string_value (builder, hangar_machine_get_name (machine));
+          json_builder_set_member_name (builder, "uuid");
+          json_builder_add_string_value (builder, hangar_machine_get_uuid (machine));
+          json_builder_set_member_name (builder, "state");
+          json_builder_add_string_value (builder,
+                                         hangar_machine_state_to_nick (hangar_machine_get_state (machine)));
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+
+      root = json_builder_get_root (builder);
+      json_generator_set_root (generator, root);
+      json_generator_set_pretty (generator, TRUE);
+      text = json_generator_to_data (generator, NULL);
+      g_print ("%s\n", text);
+      return;
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(HangarMachine) machine = g_list_model_get_item (model, i);
+
+      g_print ("%s\t%s\n", hangar_machine_get_name (machine),
+               hangar_machine_state_to_nick (hangar_machine_get_state (machine)));
+    }
+}
+
+static gboolean
+wait_for_states (HangarCollection *collection,
+                 GMainContext     *context)
+{
+  GListModel *model = G_LIST_MODEL (collection);
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  /* Machines read their state in worker threads; wait until all have. */
+  while (g_get_monotonic_time () < deadline)
+    {
+      gboolean pending = FALSE;
+
+      for (guint i = 0; i < g_list_model_get_n_items (model) && !pending; i++)
+        {
+          g_autoptr(HangarMachine) machine = g_list_model_get_item (model, i);
+
+          pending = hangar_machine_get_state (machine) == HANGAR_MACHINE_STATE_UNKNOWN;
+        }
+      if (!pending)
+        return TRUE;
+      g_main_context_iteration (context, TRUE);
+    }
+
+  return FALSE;
+}
+
+static int
+cmd_list (int    argc,
+          char **argv)
+{
+  gboolean json = FALSE;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print a JSON array"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) options = g_option_context_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HangarCollection) collection = NULL;
+  g_autofree char *configured = NULL;
+  g_autofree char *uri = NULL;
+  Context ctx = { 0 };
+
+  g_option_context_set_summary (options, _("List the machines"));
+  g_option_context_add_main_entries (options, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (options, &argc, &argv, &error))
+    {
+      g_printerr ("hangarctl list: %s\n", error->message);
+      return 2;
+    }
+
+  if (!hangar_libvirt_init (&error))
+    {
+      g_printerr ("hangarctl: %s\n", error->message);
+      return 1;
+    }
+
+  configured = settings_uri ();
+  uri = hangar_connection_resolve_uri (configured);
+  ctx.loop = g_main_loop_new (NULL, FALSE);
+  ctx.connection = hangar_connection_new (uri);
+  collection = hangar_collection_new (ctx.connection);
+
+  hangar_connection_open_async (ctx.connection, NULL, open_done, &ctx);
+  g_main_loop_run (ctx.loop);
+
+  if (ctx.error != NULL)
+    {
+      g_printerr ("hangarctl: %s\n", ctx.error->message);
+      g_clear_error (&ctx.error);
+      g_clear_object (&collection);
+      g_clear_object (&ctx.connection);
+      g_main_loop_unref (ctx.loop);
+      return 1;
+    }
+
+  if (!wait_for_states (collection, g_main_loop_get_context (ctx.loop)))
+    g_printerr ("hangarctl: %s\n", _("Timed out reading the machines’ states"));
+
+  print_list (collection, json);
+
+  hangar_connection_close (ctx.connection);
+  g_clear_object (&collection);
+  g_clear_object (&ctx.connection);
+  g_main_loop_unref (ctx.loop);
+  return 0;
+}
+
+static void
+usage (FILE *out)
+{
+  fprintf (out, "%s\n\n  %s\n\n%s\n",
+           _("Usage: hangarctl COMMAND [OPTIONS…]"),
+           _("list [--json]    List the machines and their states"),
+           _("The connection is HANGAR_URI if set, else the app’s setting, else qemu:///session."));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  if (argc < 2 || g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h"))
+    {
+      usage (argc < 2 ? stderr : stdout);
+      return argc < 2 ? 2 : 0;
+    }
+
+  if (g_str_equal (argv[1], "list"))
+    return cmd_list (argc - 1, argv + 1);
+
+  g_printerr (_("hangarctl: unknown command “%s”\n"), argv[1]);
+  usage (stderr);
+  return 2;
+}

@@ -1,0 +1,472 @@
+/* hangar-machine.c
+ *
+ * One libvirt domain as the rest of Hangar sees it: a name and a state that
+ * follow libvirt's lifecycle events, re-read off the UI thread.
+ *
+ * Copyright 2026 The Hangar authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "hangar-machine"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "hangar-machine.h"
+
+struct _HangarMachine
+{
+  GObject             parent_instance;
+
+  GVirDomain         *domain;
+  char               *sort_key;
+  HangarMachineState  state;
+  gboolean            persistent;
+
+  /* Cancelled on dispose, so a refresh never lands on a dead machine. */
+  GCancellable       *cancellable;
+  guint               refresh_serial;
+};
+
+G_DEFINE_FINAL_TYPE (HangarMachine, hangar_machine, G_TYPE_OBJECT)
+
+G_DEFINE_ENUM_TYPE (HangarMachineState, hangar_machine_state,
+  G_DEFINE_ENUM_VALUE (HANGAR_MACHINE_STATE_UNKNOWN, "unknown"),
+  G_DEFINE_ENUM_VALUE (HANGAR_MACHINE_STATE_STOPPED, "stopped"),
+  G_DEFINE_ENUM_VALUE (HANGAR_MACHINE_STATE_RUNNING, "running"),
+  G_DEFINE_ENUM_VALUE (HANGAR_MACHINE_STATE_PAUSED, "paused"),
+  G_DEFINE_ENUM_VALUE (HANGAR_MACHINE_STATE_SHUTTING_DOWN, "shutting-down"),
+  G_DEFINE_ENUM_VALUE (HANGAR_MACHINE_STATE_SAVED, "saved"),
+  G_DEFINE_ENUM_VALUE (HANGAR_MACHINE_STATE_SUSPENDED, "suspended"),
+  G_DEFINE_ENUM_VALUE (HANGAR_MACHINE_STATE_CRASHED, "crashed"))
+
+enum {
+  PROP_0,
+  PROP_DOMAIN,
+  PROP_NAME,
+  PROP_UUID,
+  PROP_STATE,
+  PROP_STATE_LABEL,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/**
+ * hangar_machine_state_to_label:
+ * @state: a state
+ *
+ * Returns: the state as a short translated label for the UI
+ */
+const char *
+hangar_machine_state_to_label (HangarMachineState state)
+{
+  switch (state)
+    {
+    case HANGAR_MACHINE_STATE_STOPPED:
+      return C_("machine state", "Stopped");
+    case HANGAR_MACHINE_STATE_RUNNING:
+      return C_("machine state", "Running");
+    case HANGAR_MACHINE_STATE_PAUSED:
+      return C_("machine state", "Paused");
+    case HANGAR_MACHINE_STATE_SHUTTING_DOWN:
+      return C_("machine state", "Shutting Down");
+    case HANGAR_MACHINE_STATE_SAVED:
+      return C_("machine state", "Saved");
+    case HANGAR_MACHINE_STATE_SUSPENDED:
+      return C_("machine state", "Suspended");
+    case HANGAR_MACHINE_STATE_CRASHED:
+      return C_("machine state", "Crashed");
+    case HANGAR_MACHINE_STATE_UNKNOWN:
+    default:
+      return "";
+    }
+}
+
+/**
+ * hangar_machine_state_to_nick:
+ * @state: a state
+ *
+ * Returns: a stable, untranslated name for @state (for scripts and CSS)
+ */
+const char *
+hangar_machine_state_to_nick (HangarMachineState state)
+{
+  GEnumClass *klass = g_type_class_ref (HANGAR_TYPE_MACHINE_STATE);
+  GEnumValue *value = g_enum_get_value (klass, state);
+
+  g_type_class_unref (klass);
+  return value != NULL ? value->value_nick : "unknown";
+}
+
+static void
+hangar_machine_set_state (HangarMachine      *self,
+                          HangarMachineState  state)
+{
+  if (self->state == state)
+    return;
+
+  self->state = state;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE_LABEL]);
+}
+
+static HangarMachineState
+state_from_info (GVirDomainState info_state,
+                 gboolean        saved)
+{
+  switch (info_state)
+    {
+    case GVIR_DOMAIN_STATE_RUNNING:
+    case GVIR_DOMAIN_STATE_BLOCKED:
+      return HANGAR_MACHINE_STATE_RUNNING;
+    case GVIR_DOMAIN_STATE_PAUSED:
+      return HANGAR_MACHINE_STATE_PAUSED;
+    case GVIR_DOMAIN_STATE_SHUTDOWN:
+      return HANGAR_MACHINE_STATE_SHUTTING_DOWN;
+    case GVIR_DOMAIN_STATE_CRASHED:
+      return HANGAR_MACHINE_STATE_CRASHED;
+    case GVIR_DOMAIN_STATE_PMSUSPENDED:
+      return HANGAR_MACHINE_STATE_SUSPENDED;
+    case GVIR_DOMAIN_STATE_SHUTOFF:
+    case GVIR_DOMAIN_STATE_NONE:
+    default:
+      return saved ? HANGAR_MACHINE_STATE_SAVED : HANGAR_MACHINE_STATE_STOPPED;
+    }
+}
+
+typedef struct
+{
+  HangarMachineState state;
+  gboolean           persistent;
+  guint              serial;
+} RefreshResult;
+
+static void
+refresh_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  HangarMachine *self = source_object;
+  g_autoptr(GError) error = NULL;
+  GVirDomainInfo *info;
+  RefreshResult *result;
+
+  info = gvir_domain_get_info (self->domain, &error);
+  if (info == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  result = g_new0 (RefreshResult, 1);
+  result->serial = GPOINTER_TO_UINT (task_data);
+  result->state = state_from_info (info->state, gvir_domain_get_saved (self->domain));
+  result->persistent = gvir_domain_get_persistent (self->domain);
+  g_boxed_free (GVIR_TYPE_DOMAIN_INFO, info);
+
+  g_task_return_pointer (task, result, g_free);
+}
+
+/**
+ * hangar_machine_refresh_async:
+ * @self: a #HangarMachine
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the state has been re-read
+ * @user_data: data for @callback
+ *
+ * Re-reads the domain's state from libvirt in a worker thread. When several
+ * refreshes overlap, only the newest one updates the machine.
+ */
+void
+hangar_machine_refresh_async (HangarMachine       *self,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (HANGAR_IS_MACHINE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hangar_machine_refresh_async);
+  g_task_set_task_data (task, GUINT_TO_POINTER (++self->refresh_serial), NULL);
+  g_task_run_in_thread (task, refresh_thread);
+}
+
+gboolean
+hangar_machine_refresh_finish (HangarMachine  *self,
+                               GAsyncResult   *result,
+                               GError        **error)
+{
+  g_autofree RefreshResult *refreshed = NULL;
+
+  g_return_val_if_fail (HANGAR_IS_MACHINE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  refreshed = g_task_propagate_pointer (G_TASK (result), error);
+  if (refreshed == NULL)
+    return FALSE;
+
+  /* An event may have arrived while we were reading: only the newest read counts. */
+  if (refreshed->serial == self->refresh_serial)
+    {
+      self->persistent = refreshed->persistent;
+      hangar_machine_set_state (self, refreshed->state);
+    }
+
+  return TRUE;
+}
+
+static void
+refresh_done (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!hangar_machine_refresh_finish (HANGAR_MACHINE (object), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_debug ("Cannot read the state of a machine: %s", error->message);
+}
+
+static void
+hangar_machine_queue_refresh (HangarMachine *self)
+{
+  hangar_machine_refresh_async (self, self->cancellable, refresh_done, NULL);
+}
+
+static void
+on_domain_started (HangarMachine *self)
+{
+  hangar_machine_set_state (self, HANGAR_MACHINE_STATE_RUNNING);
+  hangar_machine_queue_refresh (self);
+}
+
+static void
+on_domain_stopped (GVirDomain    *domain,
+                   HangarMachine *self)
+{
+  /* The signal's detail says why; the new state (saved, crashed, stopped) is
+   * read back rather than guessed from it. */
+  hangar_machine_queue_refresh (self);
+}
+
+static void
+on_domain_suspended (HangarMachine *self)
+{
+  hangar_machine_set_state (self, HANGAR_MACHINE_STATE_PAUSED);
+  hangar_machine_queue_refresh (self);
+}
+
+static void
+on_domain_changed (HangarMachine *self)
+{
+  hangar_machine_queue_refresh (self);
+}
+
+HangarMachine *
+hangar_machine_new (GVirDomain *domain)
+{
+  g_return_val_if_fail (GVIR_IS_DOMAIN (domain), NULL);
+
+  return g_object_new (HANGAR_TYPE_MACHINE, "domain", domain, NULL);
+}
+
+/**
+ * hangar_machine_get_domain:
+ * @self: a #HangarMachine
+ *
+ * Returns: (transfer none): the libvirt-gobject domain
+ */
+GVirDomain *
+hangar_machine_get_domain (HangarMachine *self)
+{
+  g_return_val_if_fail (HANGAR_IS_MACHINE (self), NULL);
+
+  return self->domain;
+}
+
+const char *
+hangar_machine_get_name (HangarMachine *self)
+{
+  g_return_val_if_fail (HANGAR_IS_MACHINE (self), NULL);
+
+  return gvir_domain_get_name (self->domain);
+}
+
+const char *
+hangar_machine_get_uuid (HangarMachine *self)
+{
+  g_return_val_if_fail (HANGAR_IS_MACHINE (self), NULL);
+
+  return gvir_domain_get_uuid (self->domain);
+}
+
+HangarMachineState
+hangar_machine_get_state (HangarMachine *self)
+{
+  g_return_val_if_fail (HANGAR_IS_MACHINE (self), HANGAR_MACHINE_STATE_UNKNOWN);
+
+  return self->state;
+}
+
+gboolean
+hangar_machine_get_persistent (HangarMachine *self)
+{
+  g_return_val_if_fail (HANGAR_IS_MACHINE (self), FALSE);
+
+  return self->persistent;
+}
+
+/**
+ * hangar_machine_get_sort_key:
+ * @self: a #HangarMachine
+ *
+ * Returns: a key that sorts names as people expect ("VM 2" before "VM 10",
+ *   case-insensitively), compared with strcmp()
+ */
+const char *
+hangar_machine_get_sort_key (HangarMachine *self)
+{
+  g_return_val_if_fail (HANGAR_IS_MACHINE (self), NULL);
+
+  return self->sort_key;
+}
+
+static void
+hangar_machine_constructed (GObject *object)
+{
+  HangarMachine *self = HANGAR_MACHINE (object);
+  g_autofree char *folded = NULL;
+
+  G_OBJECT_CLASS (hangar_machine_parent_class)->constructed (object);
+
+  folded = g_utf8_casefold (gvir_domain_get_name (self->domain), -1);
+  self->sort_key = g_utf8_collate_key_for_filename (folded, -1);
+
+  g_signal_connect_object (self->domain, "started", G_CALLBACK (on_domain_started),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->domain, "resumed", G_CALLBACK (on_domain_started),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->domain, "stopped", G_CALLBACK (on_domain_stopped),
+                           self, 0);
+  g_signal_connect_object (self->domain, "suspended", G_CALLBACK (on_domain_suspended),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->domain, "pmsuspended", G_CALLBACK (on_domain_changed),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->domain, "updated", G_CALLBACK (on_domain_changed),
+                           self, G_CONNECT_SWAPPED);
+
+  hangar_machine_queue_refresh (self);
+}
+
+static void
+hangar_machine_dispose (GObject *object)
+{
+  HangarMachine *self = HANGAR_MACHINE (object);
+
+  g_cancellable_cancel (self->cancellable);
+
+  G_OBJECT_CLASS (hangar_machine_parent_class)->dispose (object);
+}
+
+static void
+hangar_machine_finalize (GObject *object)
+{
+  HangarMachine *self = HANGAR_MACHINE (object);
+
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->domain);
+  g_clear_pointer (&self->sort_key, g_free);
+
+  G_OBJECT_CLASS (hangar_machine_parent_class)->finalize (object);
+}
+
+static void
+hangar_machine_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  HangarMachine *self = HANGAR_MACHINE (object);
+
+  switch (prop_id)
+    {
+    case PROP_DOMAIN:
+      g_value_set_object (value, self->domain);
+      break;
+    case PROP_NAME:
+      g_value_set_string (value, hangar_machine_get_name (self));
+      break;
+    case PROP_UUID:
+      g_value_set_string (value, hangar_machine_get_uuid (self));
+      break;
+    case PROP_STATE:
+      g_value_set_enum (value, self->state);
+      break;
+    case PROP_STATE_LABEL:
+      g_value_set_string (value, hangar_machine_state_to_label (self->state));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+hangar_machine_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  HangarMachine *self = HANGAR_MACHINE (object);
+
+  switch (prop_id)
+    {
+    case PROP_DOMAIN:
+      self->domain = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+hangar_machine_class_init (HangarMachineClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->constructed = hangar_machine_constructed;
+  object_class->dispose = hangar_machine_dispose;
+  object_class->finalize = hangar_machine_finalize;
+  object_class->get_property = hangar_machine_get_property;
+  object_class->set_property = hangar_machine_set_property;
+
+  properties[PROP_DOMAIN] =
+    g_param_spec_object ("domain", NULL, NULL, GVIR_TYPE_DOMAIN,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_NAME] =
+    g_param_spec_string ("name", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_UUID] =
+    g_param_spec_string ("uuid", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_STATE] =
+    g_param_spec_enum ("state", NULL, NULL,
+                       HANGAR_TYPE_MACHINE_STATE, HANGAR_MACHINE_STATE_UNKNOWN,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_STATE_LABEL] =
+    g_param_spec_string ("state-label", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+hangar_machine_init (HangarMachine *self)
+{
+  self->cancellable = g_cancellable_new ();
+  self->persistent = TRUE;
+}

@@ -1,0 +1,25 @@
+/* hangar-machine-card.h
+ *
+ * Copyright 2026 The Hangar authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "hangar-types.h"
+
+G_BEGIN_DECLS
+
+#define HANGAR_TYPE_MACHINE_CARD (hangar_machine_card_get_type ())
+
+G_DECLARE_FINAL_TYPE (HangarMachineCard, hangar_machine_card, HANGAR, MACHINE_CARD, GtkWidget)
+
+HangarMachineCard *hangar_machine_card_new            (void);
+HangarMachine     *hangar_machine_card_get_machine    (HangarMachineCard *self);
+void               hangar_machine_card_set_machine    (HangarMachineCard *self,
+                                                       HangarMachine     *machine);
+const char        *hangar_machine_card_get_state_text (HangarMachineCard *self);
+
+G_END_DECLS

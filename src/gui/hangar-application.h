@@ -1,0 +1,25 @@
+/* hangar-application.h
+ *
+ * Copyright 2026 The Hangar authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "hangar-types.h"
+
+G_BEGIN_DECLS
+
+#define HANGAR_TYPE_APPLICATION (hangar_application_get_type ())
+
+G_DECLARE_FINAL_TYPE (HangarApplication, hangar_application, HANGAR, APPLICATION, AdwApplication)
+
+HangarApplication *hangar_application_new            (void);
+GSettings         *hangar_application_get_settings   (HangarApplication *self);
+HangarConnection  *hangar_application_get_connection (HangarApplication *self);
+HangarCollection  *hangar_application_get_collection (HangarApplication *self);
+void               hangar_application_reconnect      (HangarApplication *self);
+
+G_END_DECLS

@@ -1,0 +1,73 @@
+/* hangar-preferences-window.c
+ *
+ * The preferences: settings bound straight to GSettings.
+ *
+ * Copyright 2026 The Hangar authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "hangar-preferences"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "hangar-application.h"
+#include "hangar-connection.h"
+#include "hangar-preferences-window.h"
+
+struct _HangarPreferencesWindow
+{
+  AdwPreferencesWindow  parent_instance;
+
+  GtkSwitch            *software_emulation_switch;
+  AdwActionRow         *uri_row;
+};
+
+G_DEFINE_FINAL_TYPE (HangarPreferencesWindow, hangar_preferences_window,
+                     ADW_TYPE_PREFERENCES_WINDOW)
+
+HangarPreferencesWindow *
+hangar_preferences_window_new (HangarApplication *application)
+{
+  HangarPreferencesWindow *self;
+  HangarConnection *connection;
+  const char *uri;
+  g_autofree char *subtitle = NULL;
+
+  g_return_val_if_fail (HANGAR_IS_APPLICATION (application), NULL);
+
+  self = g_object_new (HANGAR_TYPE_PREFERENCES_WINDOW, NULL);
+
+  g_settings_bind (hangar_application_get_settings (application), "force-software-emulation",
+                   self->software_emulation_switch, "active", G_SETTINGS_BIND_DEFAULT);
+
+  connection = hangar_application_get_connection (application);
+  uri = connection != NULL ? hangar_connection_get_uri (connection) : HANGAR_DEFAULT_URI;
+  if (g_getenv ("HANGAR_URI") != NULL && *g_getenv ("HANGAR_URI") != '\0')
+    /* Translators: %s is a libvirt URI such as qemu:///session */
+    subtitle = g_strdup_printf (_("%s (set by the HANGAR_URI environment variable)"), uri);
+  else
+    subtitle = g_strdup (uri);
+  adw_action_row_set_subtitle (self->uri_row, subtitle);
+
+  return self;
+}
+
+static void
+hangar_preferences_window_class_init (HangarPreferencesWindowClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_PATH "/hangar-preferences-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, HangarPreferencesWindow,
+                                        software_emulation_switch);
+  gtk_widget_class_bind_template_child (widget_class, HangarPreferencesWindow, uri_row);
+}
+
+static void
+hangar_preferences_window_init (HangarPreferencesWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}

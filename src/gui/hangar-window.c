@@ -1,0 +1,297 @@
+/* hangar-window.c
+ *
+ * The main window: a header bar, and the machines of the connection, or the
+ * loading, empty or error state in their place.
+ *
+ * Copyright 2026 The Hangar authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "hangar-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "hangar-application.h"
+#include "hangar-collection.h"
+#include "hangar-connection.h"
+#include "hangar-machine-card.h"
+#include "hangar-machine.h"
+#include "hangar-window.h"
+
+struct _HangarWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  HangarConnection     *connection;
+  HangarCollection     *collection;
+
+  /* Template widgets */
+  AdwToastOverlay      *toast_overlay;
+  AdwWindowTitle       *window_title;
+  GtkStack             *stack;
+  GtkSpinner           *spinner;
+  AdwStatusPage        *empty_page;
+  AdwStatusPage        *error_page;
+  GtkGridView          *grid_view;
+};
+
+G_DEFINE_FINAL_TYPE (HangarWindow, hangar_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static void
+hangar_window_update_page (HangarWindow *self)
+{
+  HangarConnectionState state = hangar_connection_get_state (self->connection);
+  const char *page;
+
+  switch (state)
+    {
+    case HANGAR_CONNECTION_CONNECTED:
+      page = g_list_model_get_n_items (G_LIST_MODEL (self->collection)) > 0 ? "collection"
+                                                                              : "empty";
+      break;
+    case HANGAR_CONNECTION_FAILED:
+      {
+        const GError *error = hangar_connection_get_error (self->connection);
+
+        adw_status_page_set_description (self->error_page,
+                                         error != NULL ? error->message : NULL);
+        page = "error";
+      }
+      break;
+    case HANGAR_CONNECTION_CONNECTING:
+      /* A reconnection after a failure keeps the error page, with its Retry
+       * button, rather than flashing the spinner every few seconds. */
+      if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "error") == 0)
+        return;
+      page = "loading";
+      break;
+    case HANGAR_CONNECTION_DISCONNECTED:
+    default:
+      page = "loading";
+      break;
+    }
+
+  gtk_spinner_set_spinning (self->spinner, g_strcmp0 (page, "loading") == 0);
+  gtk_stack_set_visible_child_name (self->stack, page);
+}
+
+static void
+new_machine_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  /* The new machine assistant is not built yet: the action stays disabled. */
+}
+
+static void
+reconnect_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  HangarWindow *self = HANGAR_WINDOW (widget);
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+
+  gtk_stack_set_visible_child_name (self->stack, "loading");
+  gtk_spinner_set_spinning (self->spinner, TRUE);
+  hangar_application_reconnect (HANGAR_APPLICATION (app));
+}
+
+static void
+setup_card (GtkSignalListItemFactory *factory,
+            GtkListItem              *item,
+            gpointer                  user_data)
+{
+  gtk_list_item_set_child (item, GTK_WIDGET (hangar_machine_card_new ()));
+}
+
+static void
+bind_card (GtkSignalListItemFactory *factory,
+           GtkListItem              *item,
+           gpointer                  user_data)
+{
+  HangarMachineCard *card = HANGAR_MACHINE_CARD (gtk_list_item_get_child (item));
+
+  hangar_machine_card_set_machine (card, gtk_list_item_get_item (item));
+}
+
+static void
+unbind_card (GtkSignalListItemFactory *factory,
+             GtkListItem              *item,
+             gpointer                  user_data)
+{
+  HangarMachineCard *card = HANGAR_MACHINE_CARD (gtk_list_item_get_child (item));
+
+  hangar_machine_card_set_machine (card, NULL);
+}
+
+static GtkWidget *
+find_card (GtkWidget  *widget,
+           const char *name)
+{
+  if (HANGAR_IS_MACHINE_CARD (widget))
+    {
+      HangarMachine *machine = hangar_machine_card_get_machine (HANGAR_MACHINE_CARD (widget));
+
+      if (machine != NULL && g_strcmp0 (hangar_machine_get_name (machine), name) == 0)
+        return widget;
+      return NULL;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_card (child, name);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/**
+ * hangar_window_get_card:
+ * @self: a #HangarWindow
+ * @name: a machine name
+ *
+ * Returns: (transfer none) (nullable): the card showing the machine called
+ *   @name, if it is in view
+ */
+GtkWidget *
+hangar_window_get_card (HangarWindow *self,
+                        const char   *name)
+{
+  g_return_val_if_fail (HANGAR_IS_WINDOW (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  return find_card (GTK_WIDGET (self->grid_view), name);
+}
+
+/**
+ * hangar_window_get_visible_page:
+ * @self: a #HangarWindow
+ *
+ * Returns: which page shows: "loading", "empty", "error" or "collection"
+ */
+const char *
+hangar_window_get_visible_page (HangarWindow *self)
+{
+  g_return_val_if_fail (HANGAR_IS_WINDOW (self), NULL);
+
+  return gtk_stack_get_visible_child_name (self->stack);
+}
+
+void
+hangar_window_add_toast (HangarWindow *self,
+                         const char   *message)
+{
+  g_return_if_fail (HANGAR_IS_WINDOW (self));
+
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+}
+
+/* GtkWindow:application is not a construct property, so the window is wired
+ * to the application's model here rather than in constructed(). */
+static void
+hangar_window_attach (HangarWindow      *self,
+                      HangarApplication *app)
+{
+  GSettings *settings = hangar_application_get_settings (app);
+  g_autoptr(GtkNoSelection) selection = NULL;
+  g_autofree char *icon_name = NULL;
+
+  g_settings_bind (settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
+
+  self->connection = g_object_ref (hangar_application_get_connection (app));
+  self->collection = g_object_ref (hangar_application_get_collection (app));
+
+  selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->collection)));
+  gtk_grid_view_set_model (self->grid_view, GTK_SELECTION_MODEL (selection));
+
+  g_signal_connect_object (self->connection, "notify::state",
+                           G_CALLBACK (hangar_window_update_page), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->collection, "notify::n-items",
+                           G_CALLBACK (hangar_window_update_page), self, G_CONNECT_SWAPPED);
+
+  if (g_strcmp0 (hangar_connection_get_uri (self->connection), HANGAR_DEFAULT_URI) != 0)
+    adw_window_title_set_subtitle (self->window_title,
+                                   hangar_connection_get_uri (self->connection));
+
+  icon_name = g_strconcat (APPLICATION_ID, "-symbolic", NULL);
+  adw_status_page_set_icon_name (self->empty_page, icon_name);
+
+  /* There is no assistant to create machines yet. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-machine", FALSE);
+
+#if DEVELOPMENT_BUILD
+  gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
+#endif
+
+  hangar_window_update_page (self);
+}
+
+HangarWindow *
+hangar_window_new (HangarApplication *application)
+{
+  HangarWindow *self;
+
+  g_return_val_if_fail (HANGAR_IS_APPLICATION (application), NULL);
+
+  self = g_object_new (HANGAR_TYPE_WINDOW, "application", application, NULL);
+  hangar_window_attach (self, application);
+
+  return self;
+}
+
+static void
+hangar_window_dispose (GObject *object)
+{
+  HangarWindow *self = HANGAR_WINDOW (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), HANGAR_TYPE_WINDOW);
+  g_clear_object (&self->collection);
+  g_clear_object (&self->connection);
+
+  G_OBJECT_CLASS (hangar_window_parent_class)->dispose (object);
+}
+
+static void
+hangar_window_class_init (HangarWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = hangar_window_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/hangar-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, HangarWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, HangarWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, HangarWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, HangarWindow, spinner);
+  gtk_widget_class_bind_template_child (widget_class, HangarWindow, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, HangarWindow, error_page);
+  gtk_widget_class_bind_template_child (widget_class, HangarWindow, grid_view);
+
+  gtk_widget_class_install_action (widget_class, "win.new-machine", NULL, new_machine_action);
+  gtk_widget_class_install_action (widget_class, "win.reconnect", NULL, reconnect_action);
+}
+
+static void
+hangar_window_init (HangarWindow *self)
+{
+  g_autoptr(GtkListItemFactory) factory = NULL;
+
+  g_type_ensure (HANGAR_TYPE_MACHINE_CARD);
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_card), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_card), NULL);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_card), NULL);
+  gtk_grid_view_set_factory (self->grid_view, factory);
+}

@@ -1,0 +1,26 @@
+/* hangar-window.h
+ *
+ * Copyright 2026 The Hangar authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "hangar-types.h"
+
+G_BEGIN_DECLS
+
+#define HANGAR_TYPE_WINDOW (hangar_window_get_type ())
+
+G_DECLARE_FINAL_TYPE (HangarWindow, hangar_window, HANGAR, WINDOW, AdwApplicationWindow)
+
+HangarWindow *hangar_window_new               (HangarApplication *application);
+const char   *hangar_window_get_visible_page  (HangarWindow      *self);
+GtkWidget    *hangar_window_get_card          (HangarWindow      *self,
+                                               const char        *name);
+void          hangar_window_add_toast         (HangarWindow      *self,
+                                               const char        *message);
+
+G_END_DECLS
