@@ -1,0 +1,171 @@
+/* hangar-test-utils.c
+ *
+ * Shared test helpers: waiting on the main loop with a deadline, and saving
+ * what a real window renders as PNG artifacts.
+ *
+ * Copyright 2026 The Hangar authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "hangar-test-utils.h"
+
+/**
+ * hangar_test_artifacts_dir:
+ *
+ * Where tests put screenshots and logs: the harness's private artifacts
+ * directory when run through it, else HANGAR_ARTIFACTS_DIR, else "artifacts".
+ */
+const char *
+hangar_test_artifacts_dir (void)
+{
+  static char *dir;
+
+  if (dir == NULL)
+    {
+      const char *env = g_getenv ("HANGAR_TEST_ARTIFACTS");
+
+      if (env == NULL || *env == '\0')
+        env = g_getenv ("HANGAR_ARTIFACTS_DIR");
+      dir = g_strdup (env != NULL && *env != '\0' ? env : "artifacts");
+      g_mkdir_with_parents (dir, 0700);
+    }
+
+  return dir;
+}
+
+static gboolean
+on_timeout (gpointer user_data)
+{
+  gboolean *timed_out = user_data;
+
+  *timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * hangar_test_wait_until:
+ * @predicate: checked after every main loop iteration
+ * @user_data: data for @predicate
+ * @timeout_s: how long to wait at most
+ *
+ * Runs the default main context until @predicate holds or the time is up.
+ *
+ * Returns: whether @predicate held in time
+ */
+gboolean
+hangar_test_wait_until (HangarTestPredicate predicate,
+                        gpointer            user_data,
+                        guint               timeout_s)
+{
+  gboolean timed_out = FALSE;
+  guint source = g_timeout_add_seconds (timeout_s, on_timeout, &timed_out);
+
+  while (!predicate (user_data))
+    {
+      if (timed_out)
+        return FALSE;
+      g_main_context_iteration (NULL, TRUE);
+    }
+
+  g_source_remove (source);
+  return TRUE;
+}
+
+/* Longer than any libadwaita/GTK transition (stack crossfades take 200 ms). */
+#define SETTLE_USEC (400 * 1000)
+
+typedef struct
+{
+  guint  remaining;
+  gint64 not_before;
+} FrameWait;
+
+static gboolean
+count_frame (GtkWidget     *widget,
+             GdkFrameClock *clock,
+             gpointer       user_data)
+{
+  FrameWait *wait = user_data;
+
+  if (wait->remaining > 0)
+    wait->remaining--;
+  if (wait->remaining == 0 && gdk_frame_clock_get_frame_time (clock) < wait->not_before)
+    wait->remaining = 1;
+  return wait->remaining > 0 ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+}
+
+static gboolean
+frames_done (gpointer user_data)
+{
+  return ((FrameWait *) user_data)->remaining == 0;
+}
+
+/**
+ * hangar_test_wait_frames:
+ * @widget: a mapped widget
+ * @n_frames: how many frame clock ticks to wait for, at least
+ *
+ * Lets layout, painting and running transitions settle, so that what is
+ * saved is what shows.
+ */
+void
+hangar_test_wait_frames (GtkWidget *widget,
+                         guint      n_frames)
+{
+  FrameWait wait = { MAX (n_frames, 1), g_get_monotonic_time () + SETTLE_USEC };
+
+  gtk_widget_queue_draw (widget);
+  gtk_widget_add_tick_callback (widget, count_frame, &wait, NULL);
+  hangar_test_assert_eventually (frames_done, &wait, 10, "frames to be drawn");
+}
+
+/**
+ * hangar_test_save_screenshot:
+ * @widget: a widget in a mapped window
+ * @name: the file name, without directory
+ *
+ * Renders @widget with its window's own renderer and saves it as a PNG in the
+ * artifacts directory.
+ *
+ * Returns: (transfer full): the path written
+ */
+char *
+hangar_test_save_screenshot (GtkWidget  *widget,
+                             const char *name)
+{
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  GskRenderer *renderer;
+  char *path;
+  int width, height;
+
+  g_assert_true (gtk_widget_get_mapped (widget));
+  hangar_test_wait_frames (widget, 3);
+
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
+  g_assert_cmpint (width, >, 0);
+  g_assert_cmpint (height, >, 0);
+
+  paintable = gtk_widget_paintable_new (widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+
+  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  texture = gsk_renderer_render_texture (renderer, node,
+                                        &GRAPHENE_RECT_INIT (0, 0, width, height));
+
+  path = g_build_filename (hangar_test_artifacts_dir (), name, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s (%dx%d)", path, width, height);
+
+  return path;
+}

@@ -1,0 +1,344 @@
+/* test-collection.c
+ *
+ * Model tests for HangarConnection, HangarCollection and HangarMachine on
+ * libvirt's in-process test driver: fast, no daemon, real libvirt events.
+ *
+ * Copyright 2026 The Hangar authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "hangar-collection.h"
+#include "hangar-connection.h"
+#include "hangar-machine.h"
+
+#define TEST_URI "test:///default"
+#define TIMEOUT_S 10
+
+typedef struct
+{
+  HangarConnection *connection;
+  HangarCollection *collection;
+  GVirConnection   *gvir;
+  GPtrArray        *defined;
+} Fixture;
+
+typedef gboolean (*Predicate) (gpointer data);
+
+static gboolean
+timeout_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+wait_for (Predicate    predicate,
+          gpointer     data,
+          const char  *what)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_seconds (TIMEOUT_S, timeout_cb, &timed_out);
+
+  while (!predicate (data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (timed_out)
+    g_error ("Timed out waiting for %s", what);
+  g_source_remove (id);
+}
+
+static void
+open_done (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  GError **error = user_data;
+  gboolean ok = hangar_connection_open_finish (HANGAR_CONNECTION (object), result, error);
+
+  g_assert_true (ok == (*error == NULL));
+}
+
+static gboolean
+connection_settled (gpointer data)
+{
+  HangarConnectionState state = hangar_connection_get_state (data);
+
+  return state == HANGAR_CONNECTION_CONNECTED || state == HANGAR_CONNECTION_FAILED;
+}
+
+static gboolean
+all_states_known (gpointer data)
+{
+  GListModel *model = data;
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(HangarMachine) machine = g_list_model_get_item (model, i);
+
+      if (hangar_machine_get_state (machine) == HANGAR_MACHINE_STATE_UNKNOWN)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->connection = hangar_connection_new (TEST_URI);
+  fixture->collection = hangar_collection_new (fixture->connection);
+  fixture->defined = g_ptr_array_new_with_free_func (g_object_unref);
+
+  hangar_connection_open_async (fixture->connection, NULL, open_done, &error);
+  wait_for (connection_settled, fixture->connection, "the connection to open");
+  g_assert_no_error (error);
+  g_assert_cmpint (hangar_connection_get_state (fixture->connection), ==,
+                   HANGAR_CONNECTION_CONNECTED);
+
+  fixture->gvir = hangar_connection_get_gvir (fixture->connection);
+  g_assert_nonnull (fixture->gvir);
+  wait_for (all_states_known, fixture->collection, "every machine's state");
+}
+
+static void
+fixture_teardown (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  for (guint i = 0; i < fixture->defined->len; i++)
+    {
+      GVirDomain *domain = g_ptr_array_index (fixture->defined, i);
+
+      gvir_domain_stop (domain, 0, NULL);
+      gvir_domain_delete (domain, 0, NULL);
+    }
+  g_clear_pointer (&fixture->defined, g_ptr_array_unref);
+
+  hangar_connection_close (fixture->connection);
+  g_assert_null (hangar_connection_get_gvir (fixture->connection));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->collection)), ==, 0);
+
+  g_assert_finalize_object (fixture->collection);
+  g_assert_finalize_object (fixture->connection);
+}
+
+static GVirDomain *
+define_domain (Fixture    *fixture,
+               const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *xml = g_strdup_printf ("<domain type='test'><name>%s</name>"
+                                          "<memory unit='MiB'>64</memory><vcpu>1</vcpu>"
+                                          "<os><type>hvm</type></os></domain>", name);
+  /* libvirt-gconfig has no autoptr cleanups on Debian 12's version. */
+  GVirConfigDomain *config = gvir_config_domain_new_from_xml (xml, &error);
+  GVirDomain *domain;
+
+  g_assert_no_error (error);
+  domain = gvir_connection_create_domain (fixture->gvir, config, &error);
+  g_object_unref (config);
+  g_assert_no_error (error);
+  g_assert_nonnull (domain);
+  g_ptr_array_add (fixture->defined, domain);
+
+  return domain;
+}
+
+typedef struct
+{
+  HangarCollection   *collection;
+  const char         *name;
+  HangarMachineState  state;
+} MachineWait;
+
+static gboolean
+machine_in_state (gpointer data)
+{
+  MachineWait *wait = data;
+  HangarMachine *machine = hangar_collection_find_by_name (wait->collection, wait->name);
+
+  return machine != NULL && hangar_machine_get_state (machine) == wait->state;
+}
+
+static gboolean
+machine_gone (gpointer data)
+{
+  MachineWait *wait = data;
+
+  return hangar_collection_find_by_name (wait->collection, wait->name) == NULL;
+}
+
+static void
+wait_state (Fixture            *fixture,
+            const char         *name,
+            HangarMachineState  state)
+{
+  MachineWait wait = { fixture->collection, name, state };
+  g_autofree char *what = g_strdup_printf ("“%s” to be %s", name,
+                                           hangar_machine_state_to_nick (state));
+
+  wait_for (machine_in_state, &wait, what);
+}
+
+static char *
+names (GListModel *model)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(HangarMachine) machine = g_list_model_get_item (model, i);
+
+      g_string_append_printf (s, "%s%s", i > 0 ? "|" : "", hangar_machine_get_name (machine));
+    }
+
+  return g_string_free (s, FALSE);
+}
+
+static void
+test_initial_list (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  GListModel *model = G_LIST_MODEL (fixture->collection);
+  g_autoptr(HangarMachine) machine = NULL;
+
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
+  g_assert_true (g_list_model_get_item_type (model) == HANGAR_TYPE_MACHINE);
+  g_assert_null (g_list_model_get_item (model, 1));
+
+  machine = g_list_model_get_item (model, 0);
+  g_assert_cmpstr (hangar_machine_get_name (machine), ==, "test");
+  g_assert_cmpint (hangar_machine_get_state (machine), ==, HANGAR_MACHINE_STATE_RUNNING);
+  g_assert_true (hangar_collection_find_by_uuid (fixture->collection,
+                                                 hangar_machine_get_uuid (machine)) == machine);
+  g_assert_cmpstr (hangar_machine_state_to_nick (HANGAR_MACHINE_STATE_RUNNING), ==, "running");
+}
+
+static void
+on_items_changed (GListModel *model,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  GString    *log)
+{
+  g_string_append_printf (log, "%u-%u+%u;", position, removed, added);
+}
+
+static void
+test_sorted_and_live (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  GListModel *model = G_LIST_MODEL (fixture->collection);
+  g_autoptr(GString) log = g_string_new (NULL);
+  g_autofree char *order = NULL;
+  MachineWait gone = { fixture->collection, "VM 2", 0 };
+  GVirDomain *vm2;
+
+  g_signal_connect (model, "items-changed", G_CALLBACK (on_items_changed), log);
+
+  /* Defined out of order and with mixed case: the model sorts them as people
+   * read them, "VM 2" before "VM 10". */
+  define_domain (fixture, "VM 10");
+  vm2 = define_domain (fixture, "VM 2");
+  define_domain (fixture, "Alpha");
+  wait_state (fixture, "Alpha", HANGAR_MACHINE_STATE_STOPPED);
+  wait_state (fixture, "VM 2", HANGAR_MACHINE_STATE_STOPPED);
+  wait_state (fixture, "VM 10", HANGAR_MACHINE_STATE_STOPPED);
+
+  order = names (model);
+  g_assert_cmpstr (order, ==, "Alpha|test|VM 2|VM 10");
+  g_assert_cmpstr (log->str, ==, "1-0+1;1-0+1;0-0+1;");
+
+  /* Lifecycle changes made behind our back arrive as events. */
+  g_assert_true (gvir_domain_start (vm2, 0, NULL));
+  wait_state (fixture, "VM 2", HANGAR_MACHINE_STATE_RUNNING);
+  g_assert_true (gvir_domain_suspend (vm2, NULL));
+  wait_state (fixture, "VM 2", HANGAR_MACHINE_STATE_PAUSED);
+  g_assert_true (gvir_domain_resume (vm2, NULL));
+  wait_state (fixture, "VM 2", HANGAR_MACHINE_STATE_RUNNING);
+  g_assert_true (gvir_domain_stop (vm2, 0, NULL));
+  wait_state (fixture, "VM 2", HANGAR_MACHINE_STATE_STOPPED);
+
+  g_string_truncate (log, 0);
+  g_assert_true (gvir_domain_delete (vm2, 0, NULL));
+  wait_for (machine_gone, &gone, "“VM 2” to leave the collection");
+  g_assert_cmpstr (log->str, ==, "2-1+0;");
+  g_clear_pointer (&order, g_free);
+  order = names (model);
+  g_assert_cmpstr (order, ==, "Alpha|test|VM 10");
+
+  g_signal_handlers_disconnect_by_data (model, log);
+}
+
+static void
+test_open_failure (void)
+{
+  g_autoptr(HangarConnection) connection = hangar_connection_new ("test:///nonexistent/hangar.xml");
+  g_autoptr(HangarCollection) collection = hangar_collection_new (connection);
+  g_autoptr(GError) error = NULL;
+  const GError *state_error;
+
+  hangar_connection_open_async (connection, NULL, open_done, &error);
+  wait_for (connection_settled, connection, "the connection to fail");
+
+  g_assert_error (error, HANGAR_CONNECTION_ERROR, HANGAR_CONNECTION_ERROR_OPEN);
+  g_assert_cmpint (hangar_connection_get_state (connection), ==, HANGAR_CONNECTION_FAILED);
+  state_error = hangar_connection_get_error (connection);
+  g_assert_error (state_error, HANGAR_CONNECTION_ERROR, HANGAR_CONNECTION_ERROR_OPEN);
+  g_assert_nonnull (strstr (state_error->message, "test:///nonexistent/hangar.xml"));
+  g_assert_null (hangar_connection_get_gvir (connection));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (collection)), ==, 0);
+
+  g_clear_object (&collection);
+  g_assert_finalize_object (g_steal_pointer (&connection));
+}
+
+static void
+test_resolve_uri (void)
+{
+  g_autofree char *from_settings = NULL;
+  g_autofree char *fallback = NULL;
+  g_autofree char *from_env = NULL;
+  g_autofree char *saved = g_strdup (g_getenv ("HANGAR_URI"));
+
+  g_unsetenv ("HANGAR_URI");
+  from_settings = hangar_connection_resolve_uri ("qemu:///system");
+  fallback = hangar_connection_resolve_uri ("");
+  g_assert_cmpstr (from_settings, ==, "qemu:///system");
+  g_assert_cmpstr (fallback, ==, HANGAR_DEFAULT_URI);
+
+  g_setenv ("HANGAR_URI", "test:///default", TRUE);
+  from_env = hangar_connection_resolve_uri ("qemu:///system");
+  g_assert_cmpstr (from_env, ==, "test:///default");
+
+  if (saved != NULL)
+    g_setenv ("HANGAR_URI", saved, TRUE);
+  else
+    g_unsetenv ("HANGAR_URI");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+
+  g_test_init (&argc, &argv, NULL);
+
+  if (!hangar_libvirt_init (&error))
+    g_error ("Cannot initialise libvirt: %s", error->message);
+
+  g_test_add_func ("/hangar/connection/resolve-uri", test_resolve_uri);
+  g_test_add_func ("/hangar/connection/open-failure", test_open_failure);
+  g_test_add ("/hangar/collection/initial-list", Fixture, NULL,
+              fixture_setup, test_initial_list, fixture_teardown);
+  g_test_add ("/hangar/collection/sorted-and-live", Fixture, NULL,
+              fixture_setup, test_sorted_and_live, fixture_teardown);
+
+  return g_test_run ();
+}

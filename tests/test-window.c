@@ -1,0 +1,218 @@
+/* test-window.c
+ *
+ * The real main window under Xvfb, on libvirt's test driver: the collection,
+ * empty and error states, dark style and the preferences, each saved as a
+ * screenshot artifact.
+ *
+ * Copyright 2026 The Hangar authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "hangar-application.h"
+#include "hangar-collection.h"
+#include "hangar-connection.h"
+#include "hangar-machine-card.h"
+#include "hangar-machine.h"
+#include "hangar-preferences-window.h"
+#include "hangar-test-utils.h"
+#include "hangar-window.h"
+
+static HangarApplication *
+start_app (const char *uri)
+{
+  HangarApplication *app;
+  g_autoptr(GError) error = NULL;
+
+  g_setenv ("HANGAR_URI", uri, TRUE);
+  app = hangar_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  g_application_activate (G_APPLICATION (app));
+
+  return app;
+}
+
+static HangarWindow *
+app_window (HangarApplication *app)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+
+  g_assert_true (HANGAR_IS_WINDOW (window));
+  return HANGAR_WINDOW (window);
+}
+
+static void
+stop_app (HangarApplication *app)
+{
+  HangarWindow *window = app_window (app);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  hangar_connection_close (hangar_application_get_connection (app));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_object_unref (app);
+}
+
+typedef struct
+{
+  HangarWindow *window;
+  const char   *page;
+} PageWait;
+
+static gboolean
+page_is (gpointer data)
+{
+  PageWait *wait = data;
+
+  return g_strcmp0 (hangar_window_get_visible_page (wait->window), wait->page) == 0;
+}
+
+static void
+wait_page (HangarWindow *window,
+           const char   *page)
+{
+  PageWait wait = { window, page };
+  g_autofree char *what = g_strdup_printf ("the “%s” page", page);
+
+  hangar_test_assert_eventually (page_is, &wait, 15, what);
+}
+
+typedef struct
+{
+  HangarWindow *window;
+  const char   *name;
+  const char   *state;
+} CardWait;
+
+static gboolean
+card_shows (gpointer data)
+{
+  CardWait *wait = data;
+  GtkWidget *card = hangar_window_get_card (wait->window, wait->name);
+
+  return card != NULL &&
+         g_strcmp0 (hangar_machine_card_get_state_text (HANGAR_MACHINE_CARD (card)),
+                    wait->state) == 0;
+}
+
+static void
+screenshot_both_styles (GtkWidget  *widget,
+                        const char *basename)
+{
+  AdwStyleManager *style = adw_style_manager_get_default ();
+  g_autofree char *light = g_strdup_printf ("%s.png", basename);
+  g_autofree char *dark = g_strdup_printf ("%s-dark.png", basename);
+  g_autofree char *light_path = NULL;
+  g_autofree char *dark_path = NULL;
+
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
+  light_path = hangar_test_save_screenshot (widget, light);
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
+  g_assert_true (adw_style_manager_get_dark (style));
+  dark_path = hangar_test_save_screenshot (widget, dark);
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+
+  g_assert_true (g_file_test (light_path, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (g_file_test (dark_path, G_FILE_TEST_IS_REGULAR));
+}
+
+static void
+test_collection_and_empty (void)
+{
+  HangarApplication *app = start_app ("test:///default");
+  HangarWindow *window = app_window (app);
+  HangarCollection *collection;
+  GVirDomain *domain;
+  CardWait running = { window, "test", "Running" };
+  GtkWidget *card;
+
+  wait_page (window, "collection");
+  hangar_test_assert_eventually (card_shows, &running, 15, "the “test” card to show Running");
+  card = hangar_window_get_card (window, "test");
+  g_assert_true (gtk_widget_get_mapped (card));
+  screenshot_both_styles (GTK_WIDGET (window), "window-collection");
+
+  /* Removing the last machine behind the app's back leaves the empty state. */
+  collection = hangar_application_get_collection (app);
+  domain = hangar_machine_get_domain (hangar_collection_find_by_name (collection, "test"));
+  g_assert_true (gvir_domain_stop (domain, 0, NULL));
+  g_assert_true (gvir_domain_delete (domain, 0, NULL));
+  wait_page (window, "empty");
+  screenshot_both_styles (GTK_WIDGET (window), "window-empty");
+
+  stop_app (app);
+}
+
+static void
+test_error_page (void)
+{
+  HangarApplication *app = start_app ("test:///nonexistent/hangar.xml");
+  HangarWindow *window = app_window (app);
+  HangarConnection *connection = hangar_application_get_connection (app);
+
+  wait_page (window, "error");
+  g_assert_cmpint (hangar_connection_get_state (connection), ==, HANGAR_CONNECTION_FAILED);
+  screenshot_both_styles (GTK_WIDGET (window), "window-error");
+
+  /* Retry goes through the real action and lands on the error page again. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.reconnect", NULL));
+  wait_page (window, "error");
+
+  stop_app (app);
+}
+
+static void
+test_preferences (void)
+{
+  HangarApplication *app = start_app ("test:///default");
+  HangarWindow *window = app_window (app);
+  GSettings *settings = hangar_application_get_settings (app);
+  GtkWindow *preferences;
+  GtkWidget *row;
+
+  wait_page (window, "collection");
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+
+  preferences = NULL;
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l; l = l->next)
+    if (HANGAR_IS_PREFERENCES_WINDOW (l->data))
+      preferences = l->data;
+  g_assert_nonnull (preferences);
+  hangar_test_wait_frames (GTK_WIDGET (preferences), 2);
+
+  /* The switch is bound to the setting both ways. */
+  g_assert_false (g_settings_get_boolean (settings, "force-software-emulation"));
+  row = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (preferences),
+                                                   HANGAR_TYPE_PREFERENCES_WINDOW,
+                                                   "software_emulation_switch"));
+  g_assert_nonnull (row);
+  gtk_switch_set_active (GTK_SWITCH (row), TRUE);
+  g_assert_true (g_settings_get_boolean (settings, "force-software-emulation"));
+
+  screenshot_both_styles (GTK_WIDGET (preferences), "preferences");
+  gtk_window_destroy (preferences);
+  g_settings_reset (settings, "force-software-emulation");
+
+  stop_app (app);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  /* meson runs each case in a process of its own (-p): a GApplication cannot
+   * be registered twice in one process. */
+  g_test_add_func ("/hangar/window/preferences", test_preferences);
+  g_test_add_func ("/hangar/window/collection-and-empty", test_collection_and_empty);
+  g_test_add_func ("/hangar/window/error-page", test_error_page);
+
+  return g_test_run ();
+}
