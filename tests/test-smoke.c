@@ -103,19 +103,26 @@ take_screenshot (GVirConnection  *gvir,
   g_autoptr(GError) error = NULL;
   g_autoptr(GByteArray) data = g_byte_array_new ();
   GVirStream *stream = gvir_connection_get_stream (gvir, 0);
-  GInputStream *input;
-  guint8 buffer[65536];
+  gchar buffer[65536];
   gssize n;
 
   *mime = gvir_domain_screenshot (domain, stream, 0, 0, &error);
   g_assert_no_error (error);
   g_assert_nonnull (*mime);
 
-  input = g_io_stream_get_input_stream (G_IO_STREAM (stream));
-  while ((n = g_input_stream_read (input, buffer, sizeof buffer, NULL, &error)) > 0)
-    g_byte_array_append (data, buffer, n);
-  g_assert_no_error (error);
-  g_io_stream_close (G_IO_STREAM (stream), NULL, NULL);
+  /* The stream is non-blocking: libvirt's event loop (the main context) feeds it. */
+  while ((n = gvir_stream_receive (stream, buffer, sizeof buffer, NULL, &error)) != 0)
+    {
+      if (n > 0)
+        {
+          g_byte_array_append (data, (const guint8 *) buffer, n);
+          continue;
+        }
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK);
+      g_clear_error (&error);
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (1000);
+    }
   g_object_unref (stream);
 
   return g_byte_array_free_to_bytes (g_steal_pointer (&data));

@@ -33,6 +33,7 @@ struct _HangarWindow
   GtkStack             *stack;
   GtkSpinner           *spinner;
   AdwStatusPage        *empty_page;
+  GtkWidget            *empty_new_button;
   AdwStatusPage        *error_page;
   GtkGridView          *grid_view;
 };
@@ -225,8 +226,10 @@ hangar_window_attach (HangarWindow      *self,
   icon_name = g_strconcat (APPLICATION_ID, "-symbolic", NULL);
   adw_status_page_set_icon_name (self->empty_page, icon_name);
 
-  /* There is no assistant to create machines yet. */
+  /* There is no assistant to create machines yet: the header's button stays,
+   * insensitive; the empty page does not offer a button that does nothing. */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-machine", FALSE);
+  gtk_widget_set_visible (self->empty_new_button, FALSE);
 
 #if DEVELOPMENT_BUILD
   gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
@@ -274,6 +277,7 @@ hangar_window_class_init (HangarWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HangarWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, HangarWindow, spinner);
   gtk_widget_class_bind_template_child (widget_class, HangarWindow, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, HangarWindow, empty_new_button);
   gtk_widget_class_bind_template_child (widget_class, HangarWindow, error_page);
   gtk_widget_class_bind_template_child (widget_class, HangarWindow, grid_view);
 
