@@ -46,6 +46,12 @@ on_timeout (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+static gboolean
+on_tick (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
 /**
  * hangar_test_wait_until:
  * @predicate: checked after every main loop iteration
@@ -63,16 +69,17 @@ hangar_test_wait_until (HangarTestPredicate predicate,
 {
   gboolean timed_out = FALSE;
   guint source = g_timeout_add_seconds (timeout_s, on_timeout, &timed_out);
+  /* Some conditions change in worker threads or files, which wake no main loop. */
+  guint tick = g_timeout_add (20, on_tick, NULL);
+  gboolean met;
 
-  while (!predicate (user_data))
-    {
-      if (timed_out)
-        return FALSE;
-      g_main_context_iteration (NULL, TRUE);
-    }
+  while (!(met = predicate (user_data)) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
 
-  g_source_remove (source);
-  return TRUE;
+  g_source_remove (tick);
+  if (!timed_out)
+    g_source_remove (source);
+  return met;
 }
 
 /* Longer than any libadwaita/GTK transition (stack crossfades take 200 ms). */

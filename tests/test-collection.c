@@ -35,6 +35,12 @@ timeout_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+static gboolean
+wake_cb (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 wait_for (Predicate    predicate,
           gpointer     data,
@@ -42,31 +48,43 @@ wait_for (Predicate    predicate,
 {
   gboolean timed_out = FALSE;
   guint id = g_timeout_add_seconds (TIMEOUT_S, timeout_cb, &timed_out);
+  /* Some conditions change in worker threads, which wake no main loop. */
+  guint tick = g_timeout_add (10, wake_cb, NULL);
+  gboolean met;
 
-  while (!predicate (data) && !timed_out)
+  while (!(met = predicate (data)) && !timed_out)
     g_main_context_iteration (NULL, TRUE);
-  if (timed_out)
+  g_source_remove (tick);
+  if (!met)
     g_error ("Timed out waiting for %s", what);
-  g_source_remove (id);
+  if (!timed_out)
+    g_source_remove (id);
 }
+
+typedef struct
+{
+  gboolean  done;
+  GError   *error;
+} OpenResult;
 
 static void
 open_done (GObject      *object,
            GAsyncResult *result,
            gpointer      user_data)
 {
-  GError **error = user_data;
-  gboolean ok = hangar_connection_open_finish (HANGAR_CONNECTION (object), result, error);
+  OpenResult *open = user_data;
+  gboolean ok = hangar_connection_open_finish (HANGAR_CONNECTION (object), result, &open->error);
 
-  g_assert_true (ok == (*error == NULL));
+  g_assert_true (ok == (open->error == NULL));
+  open->done = TRUE;
 }
 
+/* Waits for the callback itself, not only the state: until it has run, the
+ * task still holds a reference on the connection. */
 static gboolean
-connection_settled (gpointer data)
+open_finished (gpointer data)
 {
-  HangarConnectionState state = hangar_connection_get_state (data);
-
-  return state == HANGAR_CONNECTION_CONNECTED || state == HANGAR_CONNECTION_FAILED;
+  return ((OpenResult *) data)->done;
 }
 
 static gboolean
@@ -85,19 +103,41 @@ all_states_known (gpointer data)
   return TRUE;
 }
 
+static gboolean
+pointer_cleared (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+/* Like g_assert_finalize_object(), but a GTask's worker thread drops its
+ * reference on the task's source object a moment after the callback ran. */
+static void
+assert_finalized_eventually (gpointer object)
+{
+  gpointer weak = object;
+
+  g_autofree char *what = g_strdup_printf ("the %s to be finalized (%u references left)",
+                                           G_OBJECT_TYPE_NAME (object),
+                                           G_OBJECT (object)->ref_count - 1);
+
+  g_object_add_weak_pointer (G_OBJECT (object), &weak);
+  g_object_unref (object);
+  wait_for (pointer_cleared, &weak, what);
+}
+
 static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
+  OpenResult open = { 0 };
 
   fixture->connection = hangar_connection_new (TEST_URI);
   fixture->collection = hangar_collection_new (fixture->connection);
   fixture->defined = g_ptr_array_new_with_free_func (g_object_unref);
 
-  hangar_connection_open_async (fixture->connection, NULL, open_done, &error);
-  wait_for (connection_settled, fixture->connection, "the connection to open");
-  g_assert_no_error (error);
+  hangar_connection_open_async (fixture->connection, NULL, open_done, &open);
+  wait_for (open_finished, &open, "the connection to open");
+  g_assert_no_error (open.error);
   g_assert_cmpint (hangar_connection_get_state (fixture->connection), ==,
                    HANGAR_CONNECTION_CONNECTED);
 
@@ -123,8 +163,8 @@ fixture_teardown (Fixture       *fixture,
   g_assert_null (hangar_connection_get_gvir (fixture->connection));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->collection)), ==, 0);
 
-  g_assert_finalize_object (fixture->collection);
-  g_assert_finalize_object (fixture->connection);
+  assert_finalized_eventually (fixture->collection);
+  assert_finalized_eventually (fixture->connection);
 }
 
 static GVirDomain *
@@ -280,13 +320,14 @@ test_open_failure (void)
 {
   g_autoptr(HangarConnection) connection = hangar_connection_new ("test:///nonexistent/hangar.xml");
   g_autoptr(HangarCollection) collection = hangar_collection_new (connection);
-  g_autoptr(GError) error = NULL;
+  OpenResult open = { 0 };
   const GError *state_error;
 
-  hangar_connection_open_async (connection, NULL, open_done, &error);
-  wait_for (connection_settled, connection, "the connection to fail");
+  hangar_connection_open_async (connection, NULL, open_done, &open);
+  wait_for (open_finished, &open, "the connection to fail");
 
-  g_assert_error (error, HANGAR_CONNECTION_ERROR, HANGAR_CONNECTION_ERROR_OPEN);
+  g_assert_error (open.error, HANGAR_CONNECTION_ERROR, HANGAR_CONNECTION_ERROR_OPEN);
+  g_clear_error (&open.error);
   g_assert_cmpint (hangar_connection_get_state (connection), ==, HANGAR_CONNECTION_FAILED);
   state_error = hangar_connection_get_error (connection);
   g_assert_error (state_error, HANGAR_CONNECTION_ERROR, HANGAR_CONNECTION_ERROR_OPEN);
@@ -294,8 +335,8 @@ test_open_failure (void)
   g_assert_null (hangar_connection_get_gvir (connection));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (collection)), ==, 0);
 
-  g_clear_object (&collection);
-  g_assert_finalize_object (g_steal_pointer (&connection));
+  assert_finalized_eventually (g_steal_pointer (&collection));
+  assert_finalized_eventually (g_steal_pointer (&connection));
 }
 
 static void
