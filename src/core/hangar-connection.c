@@ -194,6 +194,25 @@ hangar_connection_watch_close (HangarConnection *self)
   self->close_handle = handle;
 }
 
+/* libvirt-gobject 4.0 leaks the array virConnectListAllDomains() returns when
+ * it is empty, so an empty session is not listed at all: the domain events,
+ * already registered by then, bring in anything defined afterwards. Asking
+ * costs two small calls; on error we list, and the listing reports it. */
+static gboolean
+session_has_domains (GVirConnection *gvir)
+{
+  virConnectPtr handle = NULL;
+  int active, defined;
+
+  g_object_get (gvir, "handle", &handle, NULL);  /* a reference of our own */
+  if (handle == NULL)
+    return TRUE;
+  active = virConnectNumOfDomains (handle);
+  defined = virConnectNumOfDefinedDomains (handle);
+  virConnectClose (handle);
+  return active != 0 || defined != 0;
+}
+
 static void
 open_thread (GTask        *task,
              gpointer      source_object,
@@ -206,7 +225,8 @@ open_thread (GTask        *task,
   /* Listing the domains in the same thread means the collection never sees a
    * half-filled connection. */
   if (!gvir_connection_open (gvir, cancellable, &error) ||
-      !gvir_connection_fetch_domains (gvir, cancellable, &error))
+      (session_has_domains (gvir) &&
+       !gvir_connection_fetch_domains (gvir, cancellable, &error)))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
