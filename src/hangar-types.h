@@ -15,6 +15,7 @@ G_BEGIN_DECLS
 typedef struct _HangarApplication        HangarApplication;
 typedef struct _HangarCollection         HangarCollection;
 typedef struct _HangarConnection         HangarConnection;
+typedef struct _HangarDisplayPage        HangarDisplayPage;
 typedef struct _HangarMachine            HangarMachine;
 typedef struct _HangarMachineCard        HangarMachineCard;
 typedef struct _HangarPreferencesWindow  HangarPreferencesWindow;

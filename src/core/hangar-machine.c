@@ -11,6 +11,8 @@
 
 #include "config.h"
 
+#include <unistd.h>
+
 #include <glib/gi18n.h>
 
 #include "hangar-machine.h"
@@ -218,6 +220,143 @@ hangar_machine_refresh_finish (HangarMachine  *self,
     }
 
   return TRUE;
+}
+
+static void
+resume_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  HangarMachine *self = source_object;
+  g_autoptr(GError) error = NULL;
+
+  if (!gvir_domain_resume (self->domain, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+static void
+open_graphics_fd_thread (GTask        *task,
+                         gpointer      source_object,
+                         gpointer      task_data,
+                         GCancellable *cancellable)
+{
+  HangarMachine *self = source_object;
+  g_autoptr(GError) error = NULL;
+  int fd;
+
+  fd = gvir_domain_open_graphics_fd (self->domain, 0, 0, &error);
+  if (fd < 0)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (g_task_return_error_if_cancelled (task))
+    {
+      close (fd);
+      return;
+    }
+  g_task_return_int (task, fd);
+}
+
+/**
+ * hangar_machine_open_graphics_fd_async:
+ * @self: a #HangarMachine
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the descriptor
+ * @user_data: data for @callback
+ *
+ * Asks libvirt for a connected socket to the running guest's first graphics
+ * device: the display needs no network port, and nobody else can reach it.
+ */
+void
+hangar_machine_open_graphics_fd_async (HangarMachine       *self,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (HANGAR_IS_MACHINE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hangar_machine_open_graphics_fd_async);
+  g_task_run_in_thread (task, open_graphics_fd_thread);
+}
+
+/**
+ * hangar_machine_open_graphics_fd_finish:
+ *
+ * Returns: a descriptor the caller owns, or -1 with @error set
+ */
+int
+hangar_machine_open_graphics_fd_finish (HangarMachine  *self,
+                                        GAsyncResult   *result,
+                                        GError        **error)
+{
+  g_return_val_if_fail (HANGAR_IS_MACHINE (self), -1);
+  g_return_val_if_fail (g_task_is_valid (result, self), -1);
+
+  return (int) g_task_propagate_int (G_TASK (result), error);
+}
+
+static void
+start_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  HangarMachine *self = source_object;
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  /* A machine with a saved state resumes from it: that is what starting means to a user. */
+  ok = gvir_domain_start (self->domain, 0, &error);
+  if (!ok)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * hangar_machine_start_async:
+ * @self: a #HangarMachine
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the guest runs, or failed to
+ * @user_data: data for @callback
+ *
+ * Starts the machine, or resumes it when it is paused.
+ */
+void
+hangar_machine_start_async (HangarMachine       *self,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (HANGAR_IS_MACHINE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hangar_machine_start_async);
+  if (self->state == HANGAR_MACHINE_STATE_RUNNING)
+    g_task_return_boolean (task, TRUE);
+  else if (self->state == HANGAR_MACHINE_STATE_PAUSED)
+    g_task_run_in_thread (task, resume_thread);
+  else
+    g_task_run_in_thread (task, start_thread);
+}
+
+gboolean
+hangar_machine_start_finish (HangarMachine  *self,
+                             GAsyncResult   *result,
+                             GError        **error)
+{
+  g_return_val_if_fail (HANGAR_IS_MACHINE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 static void

@@ -61,4 +61,19 @@ gboolean            hangar_machine_refresh_finish      (HangarMachine      *self
                                                         GAsyncResult       *result,
                                                         GError            **error);
 
+void                hangar_machine_open_graphics_fd_async  (HangarMachine       *self,
+                                                            GCancellable        *cancellable,
+                                                            GAsyncReadyCallback  callback,
+                                                            gpointer             user_data);
+int                 hangar_machine_open_graphics_fd_finish (HangarMachine       *self,
+                                                            GAsyncResult        *result,
+                                                            GError             **error);
+void                hangar_machine_start_async             (HangarMachine       *self,
+                                                            GCancellable        *cancellable,
+                                                            GAsyncReadyCallback  callback,
+                                                            gpointer             user_data);
+gboolean            hangar_machine_start_finish            (HangarMachine       *self,
+                                                            GAsyncResult        *result,
+                                                            GError             **error);
+
 G_END_DECLS

@@ -16,6 +16,7 @@
 #include "hangar-application.h"
 #include "hangar-collection.h"
 #include "hangar-connection.h"
+#include "hangar-machine.h"
 #include "hangar-preferences-window.h"
 #include "hangar-window.h"
 
@@ -26,6 +27,9 @@ struct _HangarApplication
   GSettings        *settings;
   HangarConnection *connection;
   HangarCollection *collection;
+
+  /* A machine to open (--open) once the collection is loaded. */
+  char             *pending_open;
 };
 
 G_DEFINE_FINAL_TYPE (HangarApplication, hangar_application, ADW_TYPE_APPLICATION)
@@ -200,7 +204,80 @@ about_action (GSimpleAction *action,
                          NULL);
 }
 
+static HangarWindow *
+get_window (HangarApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (window == NULL)
+    window = GTK_WINDOW (hangar_window_new (self));
+  gtk_window_present (window);
+  return HANGAR_WINDOW (window);
+}
+
+static void
+start_for_open_done (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(HangarApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!hangar_machine_start_finish (HANGAR_MACHINE (object), result, &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("Cannot start “%s”: %s"),
+                                                  hangar_machine_get_name (HANGAR_MACHINE (object)),
+                                                  error->message);
+      hangar_window_add_toast (get_window (self), message);
+    }
+}
+
+/* Opens the pending machine once the connection has listed the machines. */
+static void
+try_pending_open (HangarApplication *self)
+{
+  HangarMachine *machine;
+  HangarWindow *window;
+
+  if (self->pending_open == NULL ||
+      hangar_connection_get_state (self->connection) != HANGAR_CONNECTION_CONNECTED)
+    return;
+
+  window = get_window (self);
+  machine = hangar_collection_find_by_name (self->collection, self->pending_open);
+  if (machine == NULL)
+    machine = hangar_collection_find_by_uuid (self->collection, self->pending_open);
+
+  if (machine == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("There is no machine called “%s”"),
+                                                  self->pending_open);
+      hangar_window_add_toast (window, message);
+    }
+  else
+    {
+      hangar_window_open_machine (window, machine);
+      if (hangar_machine_get_state (machine) != HANGAR_MACHINE_STATE_RUNNING)
+        hangar_machine_start_async (machine, NULL, start_for_open_done, g_object_ref (self));
+    }
+  g_clear_pointer (&self->pending_open, g_free);
+}
+
+static void
+open_machine_action (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  HangarApplication *self = user_data;
+
+  g_free (self->pending_open);
+  self->pending_open = g_variant_dup_string (parameter, NULL);
+  get_window (self);
+  try_pending_open (self);
+}
+
 static const GActionEntry app_actions[] = {
+  { "open-machine", open_machine_action, "s" },
   { "quit", quit_action },
   { "preferences", preferences_action },
   { "help", help_action },
@@ -242,6 +319,8 @@ hangar_application_startup (GApplication *app)
   self->connection = hangar_connection_new (uri);
   hangar_connection_set_auto_reconnect (self->connection, TRUE);
   self->collection = hangar_collection_new (self->connection);
+  g_signal_connect_object (self->connection, "notify::state", G_CALLBACK (try_pending_open),
+                           self, G_CONNECT_SWAPPED);
 
   hangar_application_reconnect (self);
 }
@@ -265,8 +344,36 @@ hangar_application_finalize (GObject *object)
   g_clear_object (&self->collection);
   g_clear_object (&self->connection);
   g_clear_object (&self->settings);
+  g_clear_pointer (&self->pending_open, g_free);
 
   G_OBJECT_CLASS (hangar_application_parent_class)->finalize (object);
+}
+
+/* --open runs in the primary instance through an action, so a desktop
+ * shortcut with `hangar --open NAME` works whether Hangar runs already or not. */
+static int
+hangar_application_handle_local_options (GApplication *app,
+                                         GVariantDict *options)
+{
+  g_autoptr(GError) error = NULL;
+  const char *name = NULL;
+
+  if (!g_variant_dict_lookup (options, "open", "&s", &name))
+    return -1;
+
+  if (!g_application_register (app, NULL, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+  g_action_group_activate_action (G_ACTION_GROUP (app), "open-machine",
+                                  g_variant_new_string (name));
+  if (g_application_get_is_remote (app))
+    return 0;
+  /* This is the primary instance: the action has its window; keep running. */
+  g_application_hold (app);
+  g_application_release (app);
+  return -1;
 }
 
 static void
@@ -280,9 +387,17 @@ hangar_application_class_init (HangarApplicationClass *klass)
   app_class->activate = hangar_application_activate;
   app_class->startup = hangar_application_startup;
   app_class->shutdown = hangar_application_shutdown;
+  app_class->handle_local_options = hangar_application_handle_local_options;
 }
 
 static void
 hangar_application_init (HangarApplication *self)
 {
+  static const GOptionEntry entries[] = {
+    { "open", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING, NULL,
+      N_("Open the display of the machine NAME (or UUID), starting it if needed"), N_("NAME") },
+    { NULL }
+  };
+
+  g_application_add_main_option_entries (G_APPLICATION (self), entries);
 }

@@ -22,6 +22,8 @@ struct _HangarPreferencesWindow
 
   GtkSwitch            *software_emulation_switch;
   AdwActionRow         *uri_row;
+  GtkSwitch            *share_clipboard_switch;
+  GtkSwitch            *resize_guest_switch;
 };
 
 G_DEFINE_FINAL_TYPE (HangarPreferencesWindow, hangar_preferences_window,
@@ -41,6 +43,10 @@ hangar_preferences_window_new (HangarApplication *application)
 
   g_settings_bind (hangar_application_get_settings (application), "force-software-emulation",
                    self->software_emulation_switch, "active", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (hangar_application_get_settings (application), "share-clipboard",
+                   self->share_clipboard_switch, "active", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (hangar_application_get_settings (application), "display-resize-guest",
+                   self->resize_guest_switch, "active", G_SETTINGS_BIND_DEFAULT);
 
   connection = hangar_application_get_connection (application);
   uri = connection != NULL ? hangar_connection_get_uri (connection) : HANGAR_DEFAULT_URI;
@@ -64,6 +70,10 @@ hangar_preferences_window_class_init (HangarPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HangarPreferencesWindow,
                                         software_emulation_switch);
   gtk_widget_class_bind_template_child (widget_class, HangarPreferencesWindow, uri_row);
+  gtk_widget_class_bind_template_child (widget_class, HangarPreferencesWindow,
+                                        share_clipboard_switch);
+  gtk_widget_class_bind_template_child (widget_class, HangarPreferencesWindow,
+                                        resize_guest_switch);
 }
 
 static void

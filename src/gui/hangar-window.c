@@ -17,6 +17,7 @@
 #include "hangar-collection.h"
 #include "hangar-connection.h"
 #include "hangar-machine-card.h"
+#include "hangar-display-page.h"
 #include "hangar-machine.h"
 #include "hangar-window.h"
 
@@ -36,6 +37,8 @@ struct _HangarWindow
   GtkWidget            *empty_new_button;
   AdwStatusPage        *error_page;
   GtkGridView          *grid_view;
+  GtkStack             *view_stack;
+  HangarDisplayPage    *display_page;
 };
 
 G_DEFINE_FINAL_TYPE (HangarWindow, hangar_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -194,6 +197,60 @@ hangar_window_add_toast (HangarWindow *self,
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
 }
 
+/**
+ * hangar_window_open_machine:
+ * @self: a #HangarWindow
+ * @machine: the machine to show
+ *
+ * Shows @machine's display in this window; it connects as soon as the machine
+ * runs.
+ */
+void
+hangar_window_open_machine (HangarWindow  *self,
+                            HangarMachine *machine)
+{
+  g_return_if_fail (HANGAR_IS_WINDOW (self));
+  g_return_if_fail (HANGAR_IS_MACHINE (machine));
+
+  hangar_display_page_set_machine (self->display_page, machine);
+  gtk_stack_set_visible_child (self->view_stack, GTK_WIDGET (self->display_page));
+  gtk_window_set_title (GTK_WINDOW (self), hangar_machine_get_name (machine));
+  hangar_display_grab (hangar_display_page_get_display (self->display_page));
+}
+
+/**
+ * hangar_window_get_display_page:
+ *
+ * Returns: (transfer none): the page that shows a machine's display
+ */
+HangarDisplayPage *
+hangar_window_get_display_page (HangarWindow *self)
+{
+  g_return_val_if_fail (HANGAR_IS_WINDOW (self), NULL);
+
+  return self->display_page;
+}
+
+static void
+on_display_closed (HangarWindow *self)
+{
+  gtk_stack_set_visible_child_name (self->view_stack, "browse");
+  hangar_display_page_set_machine (self->display_page, NULL);
+  gtk_window_set_title (GTK_WINDOW (self), _("Hangar"));
+}
+
+static void
+on_grid_activate (GtkGridView  *grid_view,
+                  guint         position,
+                  HangarWindow *self)
+{
+  g_autoptr(HangarMachine) machine =
+    g_list_model_get_item (G_LIST_MODEL (gtk_grid_view_get_model (grid_view)), position);
+
+  if (machine != NULL)
+    hangar_window_open_machine (self, machine);
+}
+
 /* GtkWindow:application is not a construct property, so the window is wired
  * to the application's model here rather than in constructed(). */
 static void
@@ -222,6 +279,11 @@ hangar_window_attach (HangarWindow      *self,
   if (g_strcmp0 (hangar_connection_get_uri (self->connection), HANGAR_DEFAULT_URI) != 0)
     adw_window_title_set_subtitle (self->window_title,
                                    hangar_connection_get_uri (self->connection));
+
+  self->display_page = hangar_display_page_new (settings);
+  gtk_stack_add_named (self->view_stack, GTK_WIDGET (self->display_page), "display");
+  g_signal_connect_object (self->display_page, "closed", G_CALLBACK (on_display_closed), self,
+                           G_CONNECT_SWAPPED);
 
   icon_name = g_strconcat (APPLICATION_ID, "-symbolic", NULL);
   adw_status_page_set_icon_name (self->empty_page, icon_name);
@@ -280,6 +342,7 @@ hangar_window_class_init (HangarWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HangarWindow, empty_new_button);
   gtk_widget_class_bind_template_child (widget_class, HangarWindow, error_page);
   gtk_widget_class_bind_template_child (widget_class, HangarWindow, grid_view);
+  gtk_widget_class_bind_template_child (widget_class, HangarWindow, view_stack);
 
   gtk_widget_class_install_action (widget_class, "win.new-machine", NULL, new_machine_action);
   gtk_widget_class_install_action (widget_class, "win.reconnect", NULL, reconnect_action);
@@ -298,4 +361,5 @@ hangar_window_init (HangarWindow *self)
   g_signal_connect (factory, "bind", G_CALLBACK (bind_card), NULL);
   g_signal_connect (factory, "unbind", G_CALLBACK (unbind_card), NULL);
   gtk_grid_view_set_factory (self->grid_view, factory);
+  g_signal_connect (self->grid_view, "activate", G_CALLBACK (on_grid_activate), self);
 }

@@ -20,6 +20,9 @@ HangarWindow *hangar_window_new               (HangarApplication *application);
 const char   *hangar_window_get_visible_page  (HangarWindow      *self);
 GtkWidget    *hangar_window_get_card          (HangarWindow      *self,
                                                const char        *name);
+void          hangar_window_open_machine      (HangarWindow      *self,
+                                               HangarMachine     *machine);
+HangarDisplayPage *hangar_window_get_display_page (HangarWindow  *self);
 void          hangar_window_add_toast         (HangarWindow      *self,
                                                const char        *message);
 

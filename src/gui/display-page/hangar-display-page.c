@@ -1,0 +1,755 @@
+/* hangar-display-page.c
+ *
+ * The page that shows one machine's display: header bar (hidden in
+ * fullscreen, revealed at the top edge), send-key menu, grab indicator, and
+ * the states around the display (connecting, not running, unavailable).
+ *
+ * This is where libvirt meets SPICE: every channel's descriptor comes from
+ * gvir_domain_open_graphics_fd, so the display never needs a network port.
+ *
+ * Copyright 2026 The Hangar authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "hangar-display-page"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <linux/input-event-codes.h>
+#include <unistd.h>
+
+#include "hangar-display-page.h"
+#include "hangar-machine.h"
+
+#define RECONNECT_DELAY_MS 1000
+#define MAX_RECONNECTS 10
+#define REVEAL_EDGE 4
+#define HIDE_DELAY_MS 1200
+
+struct _HangarDisplayPage
+{
+  GtkWidget         parent_instance;
+
+  GSettings        *settings;
+  HangarMachine    *machine;
+  SpiceSession     *session;
+  GCancellable     *cancellable;
+  char             *error;
+  guint             reconnect_source;
+  guint             reconnects;
+  guint             hide_source;
+  gboolean          fullscreen;
+  const char       *status;
+
+  /* Template widgets */
+  GtkOverlay       *overlay;
+  GtkRevealer      *header_revealer;
+  GtkBox           *content_box;
+  AdwHeaderBar     *header_bar;
+  AdwWindowTitle   *title;
+  GtkWidget        *grab_indicator;
+  GtkWidget        *fullscreen_button;
+  GtkMenuButton    *menu_button;
+  GtkStack         *stack;
+  GtkScrolledWindow *scroller;
+  HangarDisplay    *display;
+  AdwStatusPage    *status_page;
+  GtkSpinner       *spinner;
+  GtkButton        *status_button;
+};
+
+G_DEFINE_FINAL_TYPE (HangarDisplayPage, hangar_display_page, GTK_TYPE_WIDGET)
+
+enum {
+  SIGNAL_CLOSED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void connect_session (HangarDisplayPage *self);
+
+/* Status *****************************************************************/
+
+static void
+show_status (HangarDisplayPage *self,
+             const char        *status,
+             const char        *icon_name,
+             const char        *title,
+             const char        *description,
+             const char        *button_label,
+             const char        *button_action)
+{
+  self->status = status;
+  adw_status_page_set_icon_name (self->status_page, icon_name);
+  adw_status_page_set_title (self->status_page, title);
+  adw_status_page_set_description (self->status_page, description);
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), icon_name == NULL);
+  gtk_spinner_set_spinning (self->spinner, icon_name == NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->status_button), button_label != NULL);
+  if (button_label != NULL)
+    {
+      gtk_button_set_label (self->status_button, button_label);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (self->status_button), button_action);
+    }
+  gtk_stack_set_visible_child_name (self->stack, "status");
+}
+
+static void
+update_title (HangarDisplayPage *self)
+{
+  const char *subtitle = NULL;
+
+  if (self->machine == NULL)
+    return;
+
+  adw_window_title_set_title (self->title, hangar_machine_get_name (self->machine));
+  if (hangar_display_get_keyboard_grabbed (self->display))
+    subtitle = _("Left Ctrl+Alt releases the keyboard");
+  else if (hangar_machine_get_state (self->machine) != HANGAR_MACHINE_STATE_RUNNING)
+    subtitle = hangar_machine_state_to_label (hangar_machine_get_state (self->machine));
+  adw_window_title_set_subtitle (self->title, subtitle);
+  gtk_widget_set_visible (self->grab_indicator, hangar_display_get_keyboard_grabbed (self->display));
+}
+
+static void
+update_status (HangarDisplayPage *self)
+{
+  HangarMachineState state;
+
+  update_title (self);
+
+  if (self->machine == NULL)
+    return;
+
+  state = hangar_machine_get_state (self->machine);
+  switch (state)
+    {
+    case HANGAR_MACHINE_STATE_RUNNING:
+    case HANGAR_MACHINE_STATE_PAUSED:
+    case HANGAR_MACHINE_STATE_SHUTTING_DOWN:
+      break;
+
+    case HANGAR_MACHINE_STATE_UNKNOWN:
+      show_status (self, "connecting", NULL, _("Connecting…"), NULL, NULL, NULL);
+      return;
+
+    case HANGAR_MACHINE_STATE_STOPPED:
+    case HANGAR_MACHINE_STATE_SAVED:
+    case HANGAR_MACHINE_STATE_SUSPENDED:
+    case HANGAR_MACHINE_STATE_CRASHED:
+    default:
+      {
+        g_autofree char *title = g_strdup_printf (_("“%s” Is Not Running"),
+                                                  hangar_machine_get_name (self->machine));
+
+        show_status (self, "not-running", "system-shutdown-symbolic", title,
+                     state == HANGAR_MACHINE_STATE_CRASHED
+                       ? _("The machine stopped unexpectedly. Its disk is unchanged.")
+                       : NULL,
+                     _("_Start"), "display.start");
+      }
+      return;
+    }
+
+  if (self->error != NULL)
+    {
+      show_status (self, "error", "dialog-warning-symbolic", _("Cannot Show the Display"),
+                   self->error, _("_Reconnect"), "display.reconnect");
+      return;
+    }
+
+  switch (hangar_display_get_state (self->display))
+    {
+    case HANGAR_DISPLAY_STATE_READY:
+      self->status = "display";
+      gtk_stack_set_visible_child_name (self->stack, "display");
+      break;
+
+    case HANGAR_DISPLAY_STATE_ERROR:
+      show_status (self, "error", "dialog-warning-symbolic", _("Cannot Show the Display"),
+                   hangar_display_get_message (self->display), _("_Reconnect"),
+                   "display.reconnect");
+      break;
+
+    case HANGAR_DISPLAY_STATE_IDLE:
+    case HANGAR_DISPLAY_STATE_CONNECTING:
+    case HANGAR_DISPLAY_STATE_CLOSED:
+    default:
+      /* A guest that reboots keeps its last frame on screen meanwhile. */
+      if (g_strcmp0 (self->status, "display") != 0)
+        show_status (self, "connecting", NULL, _("Connecting…"), NULL, NULL, NULL);
+      break;
+    }
+}
+
+/* Connection *************************************************************/
+
+typedef struct
+{
+  HangarDisplayPage *page;
+  SpiceChannel      *channel;
+} FdRequest;
+
+static void
+got_fd (GObject      *object,
+        GAsyncResult *result,
+        gpointer      user_data)
+{
+  FdRequest *request = user_data;
+  g_autoptr(GError) error = NULL;
+  int fd;
+
+  fd = hangar_machine_open_graphics_fd_finish (HANGAR_MACHINE (object), result, &error);
+  if (fd < 0)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          HangarDisplayPage *self = request->page;
+
+          g_free (self->error);
+          self->error = g_strdup (error->message);
+          update_status (self);
+        }
+    }
+  else if (!spice_channel_open_fd (request->channel, fd))
+    {
+      close (fd);
+    }
+
+  g_object_unref (request->channel);
+  g_clear_object (&request->page);
+  g_free (request);
+}
+
+static void
+on_open_fd (SpiceChannel      *channel,
+            int                with_tls,
+            HangarDisplayPage *self)
+{
+  FdRequest *request;
+
+  if (self->machine == NULL)
+    return;
+
+  request = g_new0 (FdRequest, 1);
+  request->page = g_object_ref (self);
+  request->channel = g_object_ref (channel);
+  hangar_machine_open_graphics_fd_async (self->machine, self->cancellable, got_fd, request);
+}
+
+static void
+on_channel_new (SpiceSession      *session,
+                SpiceChannel      *channel,
+                HangarDisplayPage *self)
+{
+  g_signal_connect_object (channel, "open-fd", G_CALLBACK (on_open_fd), self, 0);
+}
+
+static void
+disconnect_session (HangarDisplayPage *self)
+{
+  g_clear_handle_id (&self->reconnect_source, g_source_remove);
+  if (self->session == NULL)
+    return;
+
+  g_signal_handlers_disconnect_by_data (self->session, self);
+  spice_session_disconnect (self->session);
+  g_clear_object (&self->session);
+}
+
+static gboolean
+reconnect_timeout (gpointer user_data)
+{
+  HangarDisplayPage *self = user_data;
+
+  self->reconnect_source = 0;
+  connect_session (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_display_state (HangarDisplayPage *self)
+{
+  HangarDisplayState state = hangar_display_get_state (self->display);
+
+  if (state == HANGAR_DISPLAY_STATE_READY)
+    self->reconnects = 0;
+
+  /* QEMU went away under a running machine (a restart, a reboot with a new
+   * QEMU): try again a few times before saying the display is gone. */
+  if (state == HANGAR_DISPLAY_STATE_CLOSED && self->machine != NULL &&
+      hangar_machine_get_state (self->machine) == HANGAR_MACHINE_STATE_RUNNING &&
+      self->reconnects < MAX_RECONNECTS && self->reconnect_source == 0)
+    {
+      self->reconnects++;
+      self->reconnect_source = g_timeout_add (RECONNECT_DELAY_MS, reconnect_timeout, self);
+    }
+
+  update_status (self);
+}
+
+static void
+connect_session (HangarDisplayPage *self)
+{
+  disconnect_session (self);
+  g_clear_pointer (&self->error, g_free);
+
+  if (self->machine == NULL)
+    return;
+
+  self->session = spice_session_new ();
+  /* No GL scanout until a dmabuf path exists; audio and USB stay off here. */
+  g_object_set (self->session,
+                "enable-audio", FALSE,
+                "enable-usbredir", FALSE,
+                "gl-scanout", FALSE,
+                NULL);
+  /* Connected before the display's own handler: the channel must be able to
+   * ask for its descriptor when the display connects it. */
+  g_signal_connect (self->session, "channel-new", G_CALLBACK (on_channel_new), self);
+  hangar_display_set_session (self->display, self->session);
+  if (!spice_session_open_fd (self->session, -1))
+    {
+      self->error = g_strdup (_("The display session could not be started."));
+      update_status (self);
+    }
+}
+
+static void
+on_machine_state (HangarDisplayPage *self)
+{
+  HangarMachineState state = hangar_machine_get_state (self->machine);
+
+  if (state == HANGAR_MACHINE_STATE_RUNNING || state == HANGAR_MACHINE_STATE_PAUSED ||
+      state == HANGAR_MACHINE_STATE_SHUTTING_DOWN)
+    {
+      if (self->session == NULL)
+        {
+          self->reconnects = 0;
+          connect_session (self);
+        }
+    }
+  else
+    {
+      disconnect_session (self);
+      hangar_display_set_session (self->display, NULL);
+    }
+  update_status (self);
+}
+
+/* Actions ****************************************************************/
+
+static void
+back_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  HangarDisplayPage *self = HANGAR_DISPLAY_PAGE (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  if (GTK_IS_WINDOW (root) && gtk_window_is_fullscreen (GTK_WINDOW (root)))
+    gtk_window_unfullscreen (GTK_WINDOW (root));
+  g_signal_emit (self, signals[SIGNAL_CLOSED], 0);
+}
+
+static void
+fullscreen_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  if (!GTK_IS_WINDOW (root))
+    return;
+  if (gtk_window_is_fullscreen (GTK_WINDOW (root)))
+    gtk_window_unfullscreen (GTK_WINDOW (root));
+  else
+    gtk_window_fullscreen (GTK_WINDOW (root));
+}
+
+static const struct {
+  const char *name;
+  guint       codes[3];
+  guint       n_codes;
+} key_combos[] = {
+  { "ctrl-alt-del", { KEY_LEFTCTRL, KEY_LEFTALT, KEY_DELETE }, 3 },
+  { "ctrl-alt-backspace", { KEY_LEFTCTRL, KEY_LEFTALT, KEY_BACKSPACE }, 3 },
+  { "print", { KEY_SYSRQ }, 1 },
+  { "ctrl-alt-f1", { KEY_LEFTCTRL, KEY_LEFTALT, KEY_F1 }, 3 },
+  { "ctrl-alt-f2", { KEY_LEFTCTRL, KEY_LEFTALT, KEY_F2 }, 3 },
+  { "ctrl-alt-f3", { KEY_LEFTCTRL, KEY_LEFTALT, KEY_F3 }, 3 },
+  { "ctrl-alt-f4", { KEY_LEFTCTRL, KEY_LEFTALT, KEY_F4 }, 3 },
+  { "ctrl-alt-f5", { KEY_LEFTCTRL, KEY_LEFTALT, KEY_F5 }, 3 },
+  { "ctrl-alt-f6", { KEY_LEFTCTRL, KEY_LEFTALT, KEY_F6 }, 3 },
+  { "ctrl-alt-f7", { KEY_LEFTCTRL, KEY_LEFTALT, KEY_F7 }, 3 },
+  { "ctrl-alt-f8", { KEY_LEFTCTRL, KEY_LEFTALT, KEY_F8 }, 3 },
+  { "ctrl-alt-f9", { KEY_LEFTCTRL, KEY_LEFTALT, KEY_F9 }, 3 },
+  { "ctrl-alt-f10", { KEY_LEFTCTRL, KEY_LEFTALT, KEY_F10 }, 3 },
+  { "ctrl-alt-f11", { KEY_LEFTCTRL, KEY_LEFTALT, KEY_F11 }, 3 },
+  { "ctrl-alt-f12", { KEY_LEFTCTRL, KEY_LEFTALT, KEY_F12 }, 3 },
+};
+
+static void
+send_keys_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  HangarDisplayPage *self = HANGAR_DISPLAY_PAGE (widget);
+  const char *name = g_variant_get_string (parameter, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (key_combos); i++)
+    if (g_str_equal (key_combos[i].name, name))
+      {
+        hangar_display_send_evdev_keys (self->display, key_combos[i].codes, key_combos[i].n_codes);
+        return;
+      }
+  g_warning ("Unknown key combination “%s”", name);
+}
+
+static void
+start_done (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(HangarDisplayPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!hangar_machine_start_finish (HANGAR_MACHINE (object), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_autofree char *title = g_strdup_printf (_("Cannot Start “%s”"),
+                                                hangar_machine_get_name (HANGAR_MACHINE (object)));
+
+      show_status (self, "error", "dialog-warning-symbolic", title, error->message,
+                   _("_Start"), "display.start");
+    }
+}
+
+static void
+start_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  HangarDisplayPage *self = HANGAR_DISPLAY_PAGE (widget);
+
+  if (self->machine == NULL)
+    return;
+  show_status (self, "connecting", NULL, _("Starting…"), NULL, NULL, NULL);
+  hangar_machine_start_async (self->machine, self->cancellable, start_done, g_object_ref (self));
+}
+
+static void
+reconnect_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  HangarDisplayPage *self = HANGAR_DISPLAY_PAGE (widget);
+
+  self->reconnects = 0;
+  connect_session (self);
+  update_status (self);
+}
+
+static void
+scaling_changed (HangarDisplayPage *self)
+{
+  gboolean one_to_one = hangar_display_get_scaling (self->display) == HANGAR_DISPLAY_SCALING_ONE_TO_ONE;
+
+  /* Actual size scrolls when the guest is larger than the window. */
+  gtk_scrolled_window_set_policy (self->scroller,
+                                  one_to_one ? GTK_POLICY_AUTOMATIC : GTK_POLICY_NEVER,
+                                  one_to_one ? GTK_POLICY_AUTOMATIC : GTK_POLICY_NEVER);
+}
+
+/* Fullscreen *************************************************************/
+
+static gboolean
+hide_header (gpointer user_data)
+{
+  HangarDisplayPage *self = user_data;
+
+  self->hide_source = 0;
+  if (self->fullscreen)
+    gtk_revealer_set_reveal_child (self->header_revealer, FALSE);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+menu_open (HangarDisplayPage *self)
+{
+  GtkPopover *popover = gtk_menu_button_get_popover (self->menu_button);
+
+  return popover != NULL && gtk_widget_get_visible (GTK_WIDGET (popover));
+}
+
+static void
+on_page_motion (GtkEventControllerMotion *controller,
+                double                    x,
+                double                    y,
+                HangarDisplayPage        *self)
+{
+  gboolean over_header;
+
+  if (!self->fullscreen)
+    return;
+
+  over_header = gtk_revealer_get_child_revealed (self->header_revealer) &&
+                y <= gtk_widget_get_height (GTK_WIDGET (self->header_bar));
+  if (y <= REVEAL_EDGE || over_header)
+    {
+      g_clear_handle_id (&self->hide_source, g_source_remove);
+      gtk_revealer_set_reveal_child (self->header_revealer, TRUE);
+    }
+  else if (gtk_revealer_get_reveal_child (self->header_revealer) && self->hide_source == 0 &&
+           !menu_open (self))
+    {
+      self->hide_source = g_timeout_add (HIDE_DELAY_MS, hide_header, self);
+    }
+}
+
+static void
+set_fullscreen (HangarDisplayPage *self,
+                gboolean           fullscreen)
+{
+  GtkWidget *header = GTK_WIDGET (self->header_bar);
+
+  if (self->fullscreen == fullscreen)
+    return;
+  self->fullscreen = fullscreen;
+
+  /* In fullscreen the header floats over the guest instead of taking rows
+   * from it, so the guest's size does not change when it shows. */
+  g_object_ref (header);
+  if (fullscreen)
+    {
+      gtk_box_remove (self->content_box, header);
+      gtk_revealer_set_child (self->header_revealer, header);
+      gtk_revealer_set_reveal_child (self->header_revealer, FALSE);
+      gtk_button_set_icon_name (GTK_BUTTON (self->fullscreen_button), "view-restore-symbolic");
+      gtk_widget_set_tooltip_text (self->fullscreen_button, _("Leave Fullscreen"));
+    }
+  else
+    {
+      g_clear_handle_id (&self->hide_source, g_source_remove);
+      gtk_revealer_set_child (self->header_revealer, NULL);
+      gtk_box_prepend (self->content_box, header);
+      gtk_button_set_icon_name (GTK_BUTTON (self->fullscreen_button), "view-fullscreen-symbolic");
+      gtk_widget_set_tooltip_text (self->fullscreen_button, _("Fullscreen"));
+    }
+  g_object_unref (header);
+}
+
+static void
+on_fullscreened (GtkWindow         *window,
+                 GParamSpec        *pspec,
+                 HangarDisplayPage *self)
+{
+  set_fullscreen (self, gtk_window_is_fullscreen (window));
+}
+
+static void
+hangar_display_page_root (GtkWidget *widget)
+{
+  HangarDisplayPage *self = HANGAR_DISPLAY_PAGE (widget);
+  GtkRoot *root;
+
+  GTK_WIDGET_CLASS (hangar_display_page_parent_class)->root (widget);
+
+  root = gtk_widget_get_root (widget);
+  if (GTK_IS_WINDOW (root))
+    {
+      g_signal_connect_object (root, "notify::fullscreened", G_CALLBACK (on_fullscreened), self, 0);
+      set_fullscreen (self, gtk_window_is_fullscreen (GTK_WINDOW (root)));
+    }
+}
+
+static void
+hangar_display_page_unroot (GtkWidget *widget)
+{
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  if (root != NULL)
+    g_signal_handlers_disconnect_by_func (root, on_fullscreened, widget);
+
+  GTK_WIDGET_CLASS (hangar_display_page_parent_class)->unroot (widget);
+}
+
+/* Public API *************************************************************/
+
+HangarDisplayPage *
+hangar_display_page_new (GSettings *settings)
+{
+  HangarDisplayPage *self;
+
+  g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
+
+  self = g_object_new (HANGAR_TYPE_DISPLAY_PAGE, NULL);
+  self->settings = g_object_ref (settings);
+  g_settings_bind (settings, "display-scaling", self->display, "scaling", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "display-resize-guest", self->display, "resize-guest",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "share-clipboard", self->display, "share-clipboard",
+                   G_SETTINGS_BIND_DEFAULT);
+  return self;
+}
+
+HangarMachine *
+hangar_display_page_get_machine (HangarDisplayPage *self)
+{
+  g_return_val_if_fail (HANGAR_IS_DISPLAY_PAGE (self), NULL);
+
+  return self->machine;
+}
+
+/**
+ * hangar_display_page_set_machine:
+ * @machine: (nullable): the machine to show
+ *
+ * Shows @machine's display, connecting when it runs and again whenever it
+ * starts. %NULL closes the display.
+ */
+void
+hangar_display_page_set_machine (HangarDisplayPage *self,
+                                 HangarMachine     *machine)
+{
+  g_return_if_fail (HANGAR_IS_DISPLAY_PAGE (self));
+  g_return_if_fail (machine == NULL || HANGAR_IS_MACHINE (machine));
+
+  if (self->machine == machine)
+    return;
+
+  disconnect_session (self);
+  hangar_display_set_session (self->display, NULL);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->error, g_free);
+  if (self->machine != NULL)
+    g_signal_handlers_disconnect_by_data (self->machine, self);
+  g_set_object (&self->machine, machine);
+  self->status = NULL;
+
+  if (machine == NULL)
+    return;
+
+  self->cancellable = g_cancellable_new ();
+  g_signal_connect_swapped (machine, "notify::state", G_CALLBACK (on_machine_state), self);
+  g_signal_connect_swapped (machine, "notify::name", G_CALLBACK (update_title), self);
+  on_machine_state (self);
+}
+
+HangarDisplay *
+hangar_display_page_get_display (HangarDisplayPage *self)
+{
+  g_return_val_if_fail (HANGAR_IS_DISPLAY_PAGE (self), NULL);
+
+  return self->display;
+}
+
+/**
+ * hangar_display_page_get_status:
+ *
+ * Returns: what the page shows: "display", "connecting", "not-running" or "error"
+ */
+const char *
+hangar_display_page_get_status (HangarDisplayPage *self)
+{
+  g_return_val_if_fail (HANGAR_IS_DISPLAY_PAGE (self), NULL);
+
+  return self->status;
+}
+
+/* GObject ****************************************************************/
+
+static void
+hangar_display_page_dispose (GObject *object)
+{
+  HangarDisplayPage *self = HANGAR_DISPLAY_PAGE (object);
+
+  hangar_display_page_set_machine (self, NULL);
+  g_clear_handle_id (&self->hide_source, g_source_remove);
+  gtk_widget_dispose_template (GTK_WIDGET (self), HANGAR_TYPE_DISPLAY_PAGE);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (hangar_display_page_parent_class)->dispose (object);
+}
+
+static void
+hangar_display_page_class_init (HangarDisplayPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = hangar_display_page_dispose;
+  widget_class->root = hangar_display_page_root;
+  widget_class->unroot = hangar_display_page_unroot;
+
+  signals[SIGNAL_CLOSED] =
+    g_signal_new ("closed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_PATH "/display-page/hangar-display-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, HangarDisplayPage, overlay);
+  gtk_widget_class_bind_template_child (widget_class, HangarDisplayPage, header_revealer);
+  gtk_widget_class_bind_template_child (widget_class, HangarDisplayPage, content_box);
+  gtk_widget_class_bind_template_child (widget_class, HangarDisplayPage, header_bar);
+  gtk_widget_class_bind_template_child (widget_class, HangarDisplayPage, title);
+  gtk_widget_class_bind_template_child (widget_class, HangarDisplayPage, grab_indicator);
+  gtk_widget_class_bind_template_child (widget_class, HangarDisplayPage, fullscreen_button);
+  gtk_widget_class_bind_template_child (widget_class, HangarDisplayPage, menu_button);
+  gtk_widget_class_bind_template_child (widget_class, HangarDisplayPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, HangarDisplayPage, scroller);
+  gtk_widget_class_bind_template_child (widget_class, HangarDisplayPage, display);
+  gtk_widget_class_bind_template_child (widget_class, HangarDisplayPage, status_page);
+  gtk_widget_class_bind_template_child (widget_class, HangarDisplayPage, spinner);
+  gtk_widget_class_bind_template_child (widget_class, HangarDisplayPage, status_button);
+
+  gtk_widget_class_install_action (widget_class, "display.back", NULL, back_action);
+  gtk_widget_class_install_action (widget_class, "display.fullscreen", NULL, fullscreen_action);
+  gtk_widget_class_install_action (widget_class, "display.send-keys", "s", send_keys_action);
+  gtk_widget_class_install_action (widget_class, "display.start", NULL, start_action);
+  gtk_widget_class_install_action (widget_class, "display.reconnect", NULL, reconnect_action);
+
+  /* Only reach the page while the keyboard is not grabbed by the guest. */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F11, 0, "display.fullscreen", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "display.back", NULL);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "hangar-display-page");
+}
+
+static void
+hangar_display_page_init (HangarDisplayPage *self)
+{
+  g_autoptr(GSimpleActionGroup) view_actions = NULL;
+  g_autoptr(GPropertyAction) scaling = NULL;
+  g_autoptr(GPropertyAction) resize_guest = NULL;
+  GtkEventController *motion;
+
+  g_type_ensure (HANGAR_TYPE_DISPLAY);
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  g_signal_connect_object (self->display, "notify::state", G_CALLBACK (on_display_state), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->display, "notify::message", G_CALLBACK (update_status), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->display, "notify::keyboard-grabbed", G_CALLBACK (update_title),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->display, "notify::scaling", G_CALLBACK (scaling_changed), self,
+                           G_CONNECT_SWAPPED);
+
+  /* The display's own properties, as stateful actions for the menu. */
+  view_actions = g_simple_action_group_new ();
+  scaling = g_property_action_new ("scaling", self->display, "scaling");
+  resize_guest = g_property_action_new ("resize-guest", self->display, "resize-guest");
+  g_action_map_add_action (G_ACTION_MAP (view_actions), G_ACTION (scaling));
+  g_action_map_add_action (G_ACTION_MAP (view_actions), G_ACTION (resize_guest));
+  gtk_widget_insert_action_group (GTK_WIDGET (self), "view", G_ACTION_GROUP (view_actions));
+
+  motion = gtk_event_controller_motion_new ();
+  gtk_event_controller_set_propagation_phase (motion, GTK_PHASE_CAPTURE);
+  g_signal_connect (motion, "motion", G_CALLBACK (on_page_motion), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), motion);
+}

@@ -1,0 +1,27 @@
+/* hangar-display-page.h
+ *
+ * Copyright 2026 The Hangar authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "hangar-display.h"
+#include "hangar-types.h"
+
+G_BEGIN_DECLS
+
+#define HANGAR_TYPE_DISPLAY_PAGE (hangar_display_page_get_type ())
+
+G_DECLARE_FINAL_TYPE (HangarDisplayPage, hangar_display_page, HANGAR, DISPLAY_PAGE, GtkWidget)
+
+HangarDisplayPage *hangar_display_page_new         (GSettings         *settings);
+HangarMachine     *hangar_display_page_get_machine (HangarDisplayPage *self);
+void               hangar_display_page_set_machine (HangarDisplayPage *self,
+                                                    HangarMachine     *machine);
+HangarDisplay     *hangar_display_page_get_display (HangarDisplayPage *self);
+const char        *hangar_display_page_get_status  (HangarDisplayPage *self);
+
+G_END_DECLS
