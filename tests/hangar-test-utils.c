@@ -131,25 +131,20 @@ hangar_test_wait_frames (GtkWidget *widget,
 }
 
 /**
- * hangar_test_save_screenshot:
+ * hangar_test_render_widget:
  * @widget: a widget in a mapped window
- * @name: the file name, without directory
  *
- * Renders @widget with its window's own renderer and saves it as a PNG in the
- * artifacts directory.
+ * Renders @widget with its window's own renderer, after letting it settle.
  *
- * Returns: (transfer full): the path written
+ * Returns: (transfer full): what the widget shows
  */
-char *
-hangar_test_save_screenshot (GtkWidget  *widget,
-                             const char *name)
+GdkTexture *
+hangar_test_render_widget (GtkWidget *widget)
 {
   g_autoptr(GdkPaintable) paintable = NULL;
   g_autoptr(GtkSnapshot) snapshot = NULL;
   g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
   GskRenderer *renderer;
-  char *path;
   int width, height;
 
   g_assert_true (gtk_widget_get_mapped (widget));
@@ -167,12 +162,30 @@ hangar_test_save_screenshot (GtkWidget  *widget,
   g_assert_nonnull (node);
 
   renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-  texture = gsk_renderer_render_texture (renderer, node,
-                                        &GRAPHENE_RECT_INIT (0, 0, width, height));
+  return gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+}
+
+/**
+ * hangar_test_save_screenshot:
+ * @widget: a widget in a mapped window
+ * @name: the file name, without directory
+ *
+ * Renders @widget (hangar_test_render_widget()) and saves it as a PNG in the
+ * artifacts directory.
+ *
+ * Returns: (transfer full): the path written
+ */
+char *
+hangar_test_save_screenshot (GtkWidget  *widget,
+                             const char *name)
+{
+  g_autoptr(GdkTexture) texture = hangar_test_render_widget (widget);
+  char *path;
 
   path = g_build_filename (hangar_test_artifacts_dir (), name, NULL);
   g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s (%dx%d)", path, width, height);
+  g_test_message ("screenshot: %s (%dx%d)", path, gdk_texture_get_width (texture),
+                  gdk_texture_get_height (texture));
 
   return path;
 }

@@ -18,6 +18,7 @@ gboolean    hangar_test_wait_until       (HangarTestPredicate  predicate,
                                           guint                timeout_s);
 void        hangar_test_wait_frames      (GtkWidget           *widget,
                                           guint                n_frames);
+GdkTexture *hangar_test_render_widget    (GtkWidget           *widget);
 char       *hangar_test_save_screenshot  (GtkWidget           *widget,
                                           const char          *name);
 

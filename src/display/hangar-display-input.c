@@ -43,15 +43,14 @@ set_pressed (HangarDisplay *self,
     self->pressed[code / 8] &= (guint8) ~(1u << (code % 8));
 }
 
-/* Pause has no release and no E0 form: it is the six bytes E1 1D 45 E1 9D C5,
- * sent one by one (spice sends a scancode below 0x100 as that single byte). */
+/* Pause is the one key whose PC scancodes (E1 1D 45 E1 9D C5, press only)
+ * SPICE cannot carry. QEMU, the SPICE server, numbers it E0 46 (its "qnum")
+ * and makes the guest's keyboard send the real sequence itself. */
 static void
 send_pause (HangarDisplay *self)
 {
-  static const guint sequence[] = { 0xe1, 0x1d, 0x45, 0xe1, 0x9d, 0xc5 };
-
-  for (guint i = 0; i < G_N_ELEMENTS (sequence); i++)
-    spice_inputs_channel_key_press (self->inputs, sequence[i]);
+  spice_inputs_channel_key_press (self->inputs, 0x100 | 0x46);
+  spice_inputs_channel_key_release (self->inputs, 0x100 | 0x46);
   self->keys_sent++;
 }
 

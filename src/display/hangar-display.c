@@ -303,30 +303,37 @@ hangar_display_update_cursor (HangarDisplay *self)
     gtk_widget_set_cursor (GTK_WIDGET (self), NULL);
 }
 
+/* The shape arrives as the channel's "cursor" property (the cursor-set signal
+ * is deprecated in 0.42): RGBA, 4 bytes a pixel, not premultiplied. */
 static void
-on_cursor_set (SpiceCursorChannel *channel,
-               int                 width,
-               int                 height,
-               int                 hot_x,
-               int                 hot_y,
-               gpointer            rgba,
-               HangarDisplay      *self)
+on_cursor_shape (SpiceCursorChannel *channel,
+                 GParamSpec         *pspec,
+                 HangarDisplay      *self)
 {
+  SpiceCursorShape *shape = NULL;
   g_autoptr(GBytes) bytes = NULL;
+
+  g_object_get (channel, "cursor", &shape, NULL);
 
   g_clear_object (&self->guest_cursor);
   g_clear_object (&self->cursor_texture);
   self->cursor_visible = TRUE;
 
-  if (rgba != NULL && width > 0 && height > 0)
+  if (shape != NULL && shape->data != NULL && shape->width > 0 && shape->height > 0)
     {
-      bytes = g_bytes_new (rgba, (gsize) width * height * 4);
-      self->cursor_texture = gdk_memory_texture_new (width, height, GDK_MEMORY_R8G8B8A8, bytes,
-                                                     (gsize) width * 4);
-      self->cursor_hot_x = hot_x;
-      self->cursor_hot_y = hot_y;
-      self->guest_cursor = gdk_cursor_new_from_texture (self->cursor_texture, hot_x, hot_y, NULL);
+      bytes = g_bytes_new (shape->data, (gsize) shape->width * shape->height * 4);
+      self->cursor_texture = gdk_memory_texture_new (shape->width, shape->height,
+                                                     GDK_MEMORY_R8G8B8A8, bytes,
+                                                     (gsize) shape->width * 4);
+      self->cursor_hot_x = shape->hot_spot_x;
+      self->cursor_hot_y = shape->hot_spot_y;
+      self->guest_cursor = gdk_cursor_new_from_texture (self->cursor_texture,
+                                                        shape->hot_spot_x, shape->hot_spot_y,
+                                                        NULL);
     }
+  if (shape != NULL)
+    g_boxed_free (SPICE_TYPE_CURSOR_SHAPE, shape);
+
   hangar_display_update_cursor (self);
   if (self->pointer_grabbed)
     gtk_widget_queue_draw (GTK_WIDGET (self));
@@ -552,7 +559,7 @@ on_channel_new (SpiceSession  *session,
     {
       forget_channel (self, (gpointer *) &self->cursor_channel);
       self->cursor_channel = g_object_ref (SPICE_CURSOR_CHANNEL (channel));
-      g_signal_connect (channel, "cursor-set", G_CALLBACK (on_cursor_set), self);
+      g_signal_connect (channel, "notify::cursor", G_CALLBACK (on_cursor_shape), self);
       g_signal_connect (channel, "cursor-move", G_CALLBACK (on_cursor_move), self);
       g_signal_connect (channel, "cursor-hide", G_CALLBACK (on_cursor_hide), self);
       g_signal_connect (channel, "cursor-reset", G_CALLBACK (on_cursor_reset), self);

@@ -72,6 +72,9 @@ static void connect_session (HangarDisplayPage *self);
 
 /* Status *****************************************************************/
 
+/* No spinner while connecting: spice-client-glib connects its channels from
+ * idle callbacks, and an animation that keeps a slow renderer painting every
+ * frame (software GL, Xvfb) starves them; the connection then never starts. */
 static void
 show_status (HangarDisplayPage *self,
              const char        *status,
@@ -132,7 +135,7 @@ update_status (HangarDisplayPage *self)
       break;
 
     case HANGAR_MACHINE_STATE_UNKNOWN:
-      show_status (self, "connecting", NULL, _("Connecting…"), NULL, NULL, NULL);
+      show_status (self, "connecting", "computer-symbolic", _("Connecting…"), NULL, NULL, NULL);
       return;
 
     case HANGAR_MACHINE_STATE_STOPPED:
@@ -179,7 +182,7 @@ update_status (HangarDisplayPage *self)
     default:
       /* A guest that reboots keeps its last frame on screen meanwhile. */
       if (g_strcmp0 (self->status, "display") != 0)
-        show_status (self, "connecting", NULL, _("Connecting…"), NULL, NULL, NULL);
+        show_status (self, "connecting", "computer-symbolic", _("Connecting…"), NULL, NULL, NULL);
       break;
     }
 }
@@ -291,13 +294,28 @@ on_display_state (HangarDisplayPage *self)
 }
 
 static void
-connect_session (HangarDisplayPage *self)
+main_fd_ready (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
 {
-  disconnect_session (self);
-  g_clear_pointer (&self->error, g_free);
+  g_autoptr(HangarDisplayPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  int fd;
 
-  if (self->machine == NULL)
-    return;
+  fd = hangar_machine_open_graphics_fd_finish (HANGAR_MACHINE (object), result, &error);
+  if (fd < 0)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      self->error = g_strdup (error->message);
+      update_status (self);
+      return;
+    }
+  if ((gpointer) object != (gpointer) self->machine || self->session != NULL)
+    {
+      close (fd);
+      return;
+    }
 
   self->session = spice_session_new ();
   /* No GL scanout until a dmabuf path exists; audio and USB stay off here. */
@@ -306,15 +324,31 @@ connect_session (HangarDisplayPage *self)
                 "enable-usbredir", FALSE,
                 "gl-scanout", FALSE,
                 NULL);
-  /* Connected before the display's own handler: the channel must be able to
+  /* Connected before the display's own handler: each channel must be able to
    * ask for its descriptor when the display connects it. */
   g_signal_connect (self->session, "channel-new", G_CALLBACK (on_channel_new), self);
   hangar_display_set_session (self->display, self->session);
-  if (!spice_session_open_fd (self->session, -1))
+  /* The main channel gets its descriptor now: it asks for one before
+   * channel-new is emitted, so nobody could answer it. */
+  if (!spice_session_open_fd (self->session, fd))
     {
+      close (fd);
       self->error = g_strdup (_("The display session could not be started."));
       update_status (self);
     }
+}
+
+static void
+connect_session (HangarDisplayPage *self)
+{
+  disconnect_session (self);
+  g_clear_pointer (&self->error, g_free);
+
+  if (self->machine == NULL)
+    return;
+
+  hangar_machine_open_graphics_fd_async (self->machine, self->cancellable, main_fd_ready,
+                                         g_object_ref (self));
 }
 
 static void
@@ -436,7 +470,7 @@ start_action (GtkWidget  *widget,
 
   if (self->machine == NULL)
     return;
-  show_status (self, "connecting", NULL, _("Starting…"), NULL, NULL, NULL);
+  show_status (self, "connecting", "computer-symbolic", _("Starting…"), NULL, NULL, NULL);
   hangar_machine_start_async (self->machine, self->cancellable, start_done, g_object_ref (self));
 }
 
