@@ -215,7 +215,6 @@ hangar_window_open_machine (HangarWindow  *self,
   hangar_display_page_set_machine (self->display_page, machine);
   gtk_stack_set_visible_child (self->view_stack, GTK_WIDGET (self->display_page));
   gtk_window_set_title (GTK_WINDOW (self), hangar_machine_get_name (machine));
-  hangar_display_grab (hangar_display_page_get_display (self->display_page));
 }
 
 /**

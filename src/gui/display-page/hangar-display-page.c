@@ -69,6 +69,7 @@ enum {
 static guint signals[N_SIGNALS];
 
 static void connect_session (HangarDisplayPage *self);
+static void update_title (HangarDisplayPage *self);
 
 /* Status *****************************************************************/
 
@@ -97,23 +98,29 @@ show_status (HangarDisplayPage *self,
       gtk_actionable_set_action_name (GTK_ACTIONABLE (self->status_button), button_action);
     }
   gtk_stack_set_visible_child_name (self->stack, "status");
+  /* Nothing to type into: the keyboard goes back to the desktop. */
+  hangar_display_release (self->display);
+  update_title (self);
 }
 
 static void
 update_title (HangarDisplayPage *self)
 {
   const char *subtitle = NULL;
+  gboolean grabbed;
 
   if (self->machine == NULL)
     return;
 
   adw_window_title_set_title (self->title, hangar_machine_get_name (self->machine));
-  if (hangar_display_get_keyboard_grabbed (self->display))
+  grabbed = hangar_display_get_keyboard_grabbed (self->display) &&
+            g_strcmp0 (self->status, "display") == 0;
+  if (grabbed)
     subtitle = _("Left Ctrl+Alt releases the keyboard");
   else if (hangar_machine_get_state (self->machine) != HANGAR_MACHINE_STATE_RUNNING)
     subtitle = hangar_machine_state_to_label (hangar_machine_get_state (self->machine));
   adw_window_title_set_subtitle (self->title, subtitle);
-  gtk_widget_set_visible (self->grab_indicator, hangar_display_get_keyboard_grabbed (self->display));
+  gtk_widget_set_visible (self->grab_indicator, grabbed);
 }
 
 static void
@@ -166,8 +173,15 @@ update_status (HangarDisplayPage *self)
   switch (hangar_display_get_state (self->display))
     {
     case HANGAR_DISPLAY_STATE_READY:
-      self->status = "display";
-      gtk_stack_set_visible_child_name (self->stack, "display");
+      if (g_strcmp0 (self->status, "display") != 0)
+        {
+          self->status = "display";
+          gtk_stack_set_visible_child_name (self->stack, "display");
+          /* The guest just appeared: typing goes to it, as in a local window. */
+          if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+            hangar_display_grab (self->display);
+        }
+      update_title (self);
       break;
 
     case HANGAR_DISPLAY_STATE_ERROR:
