@@ -133,6 +133,7 @@ hangar_test_guest_new (const char *name,
     "    <graphics type='spice'><listen type='none'/></graphics>"
     "    <video><model type='qxl'/></video>"
     "    <input type='tablet' bus='usb'/>"
+    "    <channel type='spicevmc'><target type='virtio' name='com.redhat.spice.0'/></channel>"
     "    <memballoon model='none'/>"
     "  </devices>"
     "</domain>", name, iso_esc, serial);

@@ -343,6 +343,8 @@ test_pixel_exact (void)
   g_autoptr(GdkTexture) shown = NULL;
   g_autoptr(GdkTexture) frame = NULL;
   g_autofree char *line = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *guest_path = NULL;
   HangarDisplayStats stats;
   graphene_rect_t area;
 
@@ -374,12 +376,10 @@ test_pixel_exact (void)
   frame = hangar_display_get_frame (f.display);
   g_assert_cmpuint (count_differences (frame, 0, 0, guest), ==, 0);
 
-  g_assert_true (gdk_texture_save_to_png (shown, g_build_filename (hangar_test_artifacts_dir (),
-                                                                   "display-pattern-1to1.png",
-                                                                   NULL)));
-  gdk_pixbuf_save (guest, g_build_filename (hangar_test_artifacts_dir (),
-                                            "display-pattern-guest.png", NULL),
-                   "png", NULL, NULL);
+  path = g_build_filename (hangar_test_artifacts_dir (), "display-pattern-1to1.png", NULL);
+  g_assert_true (gdk_texture_save_to_png (shown, path));
+  guest_path = g_build_filename (hangar_test_artifacts_dir (), "display-pattern-guest.png", NULL);
+  g_assert_true (gdk_pixbuf_save (guest, guest_path, "png", NULL, NULL));
 
   hangar_display_get_stats (f.display, &stats);
   g_test_message ("invalidations %" G_GUINT64_FORMAT ", frames drawn %" G_GUINT64_FORMAT
@@ -394,6 +394,7 @@ test_fit_geometry (void)
 {
   g_autoptr(GdkTexture) shown = NULL;
   g_autofree guint8 *pixels = NULL;
+  g_autofree char *path = NULL;
   graphene_rect_t area;
   int width, height;
 
@@ -421,9 +422,8 @@ test_fit_geometry (void)
   g_assert_cmpuint (pixels[((gsize) (height / 2) * width + 1) * 4 + 0], ==, 0);
   g_assert_cmpuint (pixels[((gsize) (height / 2) * width + 1) * 4 + 1], ==, 0);
   g_assert_cmpuint (pixels[((gsize) (height / 2) * width + 1) * 4 + 2], ==, 0);
-  g_assert_true (gdk_texture_save_to_png (shown, g_build_filename (hangar_test_artifacts_dir (),
-                                                                   "display-pattern-fit.png",
-                                                                   NULL)));
+  path = g_build_filename (hangar_test_artifacts_dir (), "display-pattern-fit.png", NULL);
+  g_assert_true (gdk_texture_save_to_png (shown, path));
   g_free (hangar_test_save_screenshot (GTK_WIDGET (f.window), "display-page-fit.png"));
 
   hangar_test_virsh ("resume", DOMAIN_NAME, NULL);

@@ -323,7 +323,10 @@ on_host_changed (GdkClipboard *clipboard,
   guint32 types[2];
   guint n_types = 0;
 
-  if (selection < 0 || !sharing (self) || gdk_clipboard_is_local (clipboard))
+  /* What the guest offered is already the guest's; anything else, even
+   * something copied inside Hangar itself, goes to the guest. */
+  if (selection < 0 || !sharing (self) ||
+      HANGAR_IS_GUEST_CONTENT (gdk_clipboard_get_content (clipboard)))
     return;
   if (!agent_can (self, VD_AGENT_CAP_CLIPBOARD_BY_DEMAND))
     return;
