@@ -79,9 +79,11 @@ count_foreground_pixels (GdkPixbuf *pixbuf)
   return total - background_count;
 }
 
-static void
-check_guest_screenshot (GVirConnection *gvir,
-                        GVirDomain     *domain)
+/* Takes the guest's screenshot and returns how many pixels are not
+ * background; saves it as an artifact. */
+static guint
+guest_foreground (GVirConnection *gvir,
+                  GVirDomain     *domain)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *mime = NULL;
@@ -90,7 +92,6 @@ check_guest_screenshot (GVirConnection *gvir,
   g_autofree char *path = g_build_filename (hangar_test_artifacts_dir (),
                                             "smoke-guest-frame.png", NULL);
   GdkPixbuf *pixbuf;
-  guint foreground;
 
   g_test_message ("gvir_domain_screenshot: %s, %" G_GSIZE_FORMAT " bytes",
                   mime, g_bytes_get_size (bytes));
@@ -109,8 +110,21 @@ check_guest_screenshot (GVirConnection *gvir,
   g_assert_no_error (error);
   g_test_message ("screenshot: %s", path);
 
-  /* A text console with the banner on it is a few thousand pixels of glyphs. */
-  foreground = count_foreground_pixels (pixbuf);
+  return count_foreground_pixels (pixbuf);
+}
+
+static void
+check_guest_screenshot (GVirConnection *gvir,
+                        GVirDomain     *domain)
+{
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  guint foreground;
+
+  /* A text console with the banner on it is a few thousand pixels of glyphs.
+   * The serial line can be ahead of the framebuffer console: retry a while. */
+  while ((foreground = guest_foreground (gvir, domain)) <= 500 &&
+         g_get_monotonic_time () < deadline)
+    hangar_test_wait_until ((HangarTestPredicate) g_main_context_pending, NULL, 1);
   g_assert_cmpuint (foreground, >, 500);
 }
 
