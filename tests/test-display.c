@@ -736,6 +736,106 @@ test_mouse (void)
   g_assert_cmpuint (j, ==, G_N_ELEMENTS (wanted));
 }
 
+static gboolean
+agent_connected (gpointer data)
+{
+  return hangar_display_get_agent_connected (f.display);
+}
+
+static gboolean
+clipboard_offers_text (gpointer data)
+{
+  GdkContentFormats *formats = gdk_clipboard_get_formats (data);
+
+  return gdk_content_formats_contain_mime_type (formats, "text/plain;charset=utf-8");
+}
+
+static void
+text_read (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  char **text = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (object), result, &error);
+  g_assert_no_error (error);
+}
+
+static gboolean
+is_set (gpointer data)
+{
+  return *(char **) data != NULL;
+}
+
+static void
+test_agent (void)
+{
+  GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (f.display));
+  g_autofree char *monitors = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *pasted = NULL;
+  g_autofree char *received = NULL;
+  g_autofree char *sent = NULL;
+  int scale, width, height;
+
+  /* hangar-guest's agent speaks the SPICE agent protocol on the guest's
+   * virtio port, through QEMU's spicevmc and spice-server, as spice-vdagent
+   * does: enough to see what Hangar sends and accepts, without Xorg. */
+  hangar_display_set_resize_guest (f.display, TRUE);
+  hangar_test_guest_run (f.guest, "hangar-guest agent --offer HANGAR_CLIP_GUEST > /dev/ttyS0 &");
+  g_free (hangar_test_guest_wait_line (f.guest, "HANGAR_AGENT_READY", 1, LINE_TIMEOUT_S));
+  hangar_test_assert_eventually (agent_connected, NULL, LINE_TIMEOUT_S, "the agent, seen by the display");
+
+  /* Guest resize: the window's size, in device pixels, reaches the guest. */
+  gtk_window_set_default_size (GTK_WINDOW (f.window), 1000, 760);
+  hangar_test_wait_frames (GTK_WIDGET (f.window), 5);
+  pump (500);
+  scale = gtk_widget_get_scale_factor (GTK_WIDGET (f.display));
+  width = MAX (640, gtk_widget_get_width (GTK_WIDGET (f.display)) * scale) & ~1;
+  height = MAX (480, gtk_widget_get_height (GTK_WIDGET (f.display)) * scale) & ~1;
+  expected = g_strdup_printf ("HANGAR_AGENT_MONITORS 1 %dx%d", width, height);
+  {
+    gint64 deadline = g_get_monotonic_time () + LINE_TIMEOUT_S * G_USEC_PER_SEC;
+    guint nth = 1;
+
+    /* The first requests may carry sizes from before the window settled. */
+    while (g_get_monotonic_time () < deadline)
+      {
+        g_free (monitors);
+        monitors = hangar_test_guest_wait_line (f.guest, "HANGAR_AGENT_MONITORS", nth, LINE_TIMEOUT_S);
+        if (g_str_equal (monitors, expected))
+          break;
+        nth++;
+      }
+  }
+  g_test_message ("guest resize: %s", monitors);
+  g_assert_cmpstr (monitors, ==, expected);
+
+  /* Guest → host: the guest's offer becomes the desktop's clipboard, and
+   * pasting fetches the text from the guest. */
+  g_free (hangar_test_guest_wait_line (f.guest, "HANGAR_AGENT_OFFERED", 1, LINE_TIMEOUT_S));
+  hangar_test_assert_eventually (clipboard_offers_text, clipboard, LINE_TIMEOUT_S,
+                                 "the guest's text on the clipboard");
+  gdk_clipboard_read_text_async (clipboard, NULL, text_read, &pasted);
+  hangar_test_assert_eventually (is_set, &pasted, LINE_TIMEOUT_S, "the pasted text");
+  g_assert_cmpstr (pasted, ==, "HANGAR_CLIP_GUEST");
+  sent = hangar_test_guest_wait_line (f.guest, "HANGAR_AGENT_SENT", 1, LINE_TIMEOUT_S);
+
+  /* Host → guest: what is copied on the desktop is offered to the guest,
+   * which asks for it. */
+  gdk_clipboard_set_text (clipboard, "HANGAR_CLIP_HOST two\nlines");
+  received = hangar_test_guest_wait_line (f.guest, "HANGAR_AGENT_CLIPBOARD", 1, LINE_TIMEOUT_S);
+  g_assert_cmpstr (received, ==, "HANGAR_AGENT_CLIPBOARD HANGAR_CLIP_HOST two\\nlines");
+
+  /* Sharing off: nothing more reaches the guest. */
+  hangar_display_set_share_clipboard (f.display, FALSE);
+  gdk_clipboard_set_text (clipboard, "HANGAR_CLIP_SECRET");
+  pump (3000);
+  g_assert_cmpuint (hangar_test_guest_count_in_log (f.guest, "HANGAR_CLIP_SECRET"), ==, 0);
+  hangar_display_set_share_clipboard (f.display, TRUE);
+}
+
 static void
 test_reboot (void)
 {
@@ -800,6 +900,7 @@ main (int   argc,
   g_test_add_func ("/hangar/display/keyboard-altgr-de", test_keyboard_de);
   g_test_add_func ("/hangar/display/keys-round-trip", test_keys_round_trip);
   g_test_add_func ("/hangar/display/mouse", test_mouse);
+  g_test_add_func ("/hangar/display/agent", test_agent);
   g_test_add_func ("/hangar/display/reboot", test_reboot);
   g_test_add_func ("/hangar/display/restart", test_restart);
   g_test_add_func ("/hangar/display/guest-shutdown", test_guest_shutdown);
