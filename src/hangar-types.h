@@ -13,6 +13,7 @@
 G_BEGIN_DECLS
 
 typedef struct _HangarApplication        HangarApplication;
+typedef struct _HangarAssistant          HangarAssistant;
 typedef struct _HangarCollection         HangarCollection;
 typedef struct _HangarConnection         HangarConnection;
 typedef struct _HangarDisplayPage        HangarDisplayPage;

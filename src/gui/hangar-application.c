@@ -28,18 +28,22 @@ struct _HangarApplication
   HangarConnection *connection;
   HangarCollection *collection;
 
-  /* A machine to open (--open) once the collection is loaded. */
+  /* A machine to open (--open, or just created) once the collection lists it. */
   char             *pending_open;
+  gboolean          pending_is_new;
+  guint             pending_timeout;
 };
 
 G_DEFINE_FINAL_TYPE (HangarApplication, hangar_application, ADW_TYPE_APPLICATION)
+
+static HangarWindow *get_window (HangarApplication *self);
 
 HangarApplication *
 hangar_application_new (void)
 {
   return g_object_new (HANGAR_TYPE_APPLICATION,
                        "application-id", APPLICATION_ID,
-                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "flags", G_APPLICATION_HANDLES_OPEN,
                        "resource-base-path", RESOURCE_PATH,
                        NULL);
 }
@@ -126,6 +130,20 @@ hangar_application_activate (GApplication *app)
   gtk_window_present (window);
 }
 
+/* `hangar PATH.iso`: the assistant, prefilled, in the primary instance. */
+static void
+hangar_application_open (GApplication  *app,
+                         GFile        **files,
+                         int            n_files,
+                         const char    *hint)
+{
+  HangarApplication *self = HANGAR_APPLICATION (app);
+  HangarWindow *window = get_window (self);
+
+  for (int i = 0; i < n_files; i++)
+    hangar_window_new_machine (window, files[i]);
+}
+
 static void
 quit_action (GSimpleAction *action,
              GVariant      *parameter,
@@ -207,8 +225,15 @@ about_action (GSimpleAction *action,
 static HangarWindow *
 get_window (HangarApplication *self)
 {
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  GtkWindow *window = NULL;
 
+  /* The most recently focused main window (an assistant may be active). */
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l; l = l->next)
+    if (HANGAR_IS_WINDOW (l->data))
+      {
+        window = l->data;
+        break;
+      }
   if (window == NULL)
     window = GTK_WINDOW (hangar_window_new (self));
   gtk_window_present (window);
@@ -248,6 +273,9 @@ try_pending_open (HangarApplication *self)
   if (machine == NULL)
     machine = hangar_collection_find_by_uuid (self->collection, self->pending_open);
 
+  if (machine == NULL && self->pending_is_new)
+    return; /* created a moment ago: the collection lists it soon */
+
   if (machine == NULL)
     {
       g_autofree char *message = g_strdup_printf (_("There is no machine called “%s”"),
@@ -261,6 +289,41 @@ try_pending_open (HangarApplication *self)
         hangar_machine_start_async (machine, NULL, start_for_open_done, g_object_ref (self));
     }
   g_clear_pointer (&self->pending_open, g_free);
+  self->pending_is_new = FALSE;
+  g_clear_handle_id (&self->pending_timeout, g_source_remove);
+}
+
+static gboolean
+pending_timeout (gpointer user_data)
+{
+  HangarApplication *self = user_data;
+
+  self->pending_timeout = 0;
+  self->pending_is_new = FALSE;
+  try_pending_open (self);
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * hangar_application_open_new_machine:
+ * @name: a machine just created
+ *
+ * Opens @name's display as soon as the collection lists it (libvirt's event
+ * may come a moment after the creation returns).
+ */
+void
+hangar_application_open_new_machine (HangarApplication *self,
+                                     const char        *name)
+{
+  g_return_if_fail (HANGAR_IS_APPLICATION (self));
+  g_return_if_fail (name != NULL);
+
+  g_free (self->pending_open);
+  self->pending_open = g_strdup (name);
+  self->pending_is_new = TRUE;
+  g_clear_handle_id (&self->pending_timeout, g_source_remove);
+  self->pending_timeout = g_timeout_add_seconds (10, pending_timeout, self);
+  try_pending_open (self);
 }
 
 static void
@@ -321,6 +384,8 @@ hangar_application_startup (GApplication *app)
   self->collection = hangar_collection_new (self->connection);
   g_signal_connect_object (self->connection, "notify::state", G_CALLBACK (try_pending_open),
                            self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->collection, "items-changed", G_CALLBACK (try_pending_open),
+                           self, G_CONNECT_SWAPPED);
 
   hangar_application_reconnect (self);
 }
@@ -345,6 +410,7 @@ hangar_application_finalize (GObject *object)
   g_clear_object (&self->connection);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->pending_open, g_free);
+  g_clear_handle_id (&self->pending_timeout, g_source_remove);
 
   G_OBJECT_CLASS (hangar_application_parent_class)->finalize (object);
 }
@@ -385,6 +451,7 @@ hangar_application_class_init (HangarApplicationClass *klass)
   object_class->finalize = hangar_application_finalize;
 
   app_class->activate = hangar_application_activate;
+  app_class->open = hangar_application_open;
   app_class->startup = hangar_application_startup;
   app_class->shutdown = hangar_application_shutdown;
   app_class->handle_local_options = hangar_application_handle_local_options;

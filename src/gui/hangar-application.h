@@ -21,5 +21,7 @@ GSettings         *hangar_application_get_settings   (HangarApplication *self);
 HangarConnection  *hangar_application_get_connection (HangarApplication *self);
 HangarCollection  *hangar_application_get_collection (HangarApplication *self);
 void               hangar_application_reconnect      (HangarApplication *self);
+void               hangar_application_open_new_machine (HangarApplication *self,
+                                                        const char        *name);
 
 G_END_DECLS

@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 
 #include "hangar-application.h"
+#include "hangar-assistant.h"
 #include "hangar-collection.h"
 #include "hangar-connection.h"
 #include "hangar-machine-card.h"
@@ -81,12 +82,50 @@ hangar_window_update_page (HangarWindow *self)
   gtk_stack_set_visible_child_name (self->stack, page);
 }
 
+/**
+ * hangar_window_new_machine:
+ * @file: (nullable): an image to start from
+ *
+ * Opens the new machine assistant over this window.
+ *
+ * Returns: (transfer none): the assistant
+ */
+HangarAssistant *
+hangar_window_new_machine (HangarWindow *self,
+                           GFile        *file)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  HangarAssistant *assistant;
+
+  g_return_val_if_fail (HANGAR_IS_WINDOW (self), NULL);
+
+  assistant = hangar_assistant_new (HANGAR_APPLICATION (app), GTK_WINDOW (self));
+  if (file != NULL)
+    hangar_assistant_open_file (assistant, file);
+  gtk_window_present (GTK_WINDOW (assistant));
+  return assistant;
+}
+
 static void
 new_machine_action (GtkWidget  *widget,
                     const char *action_name,
                     GVariant   *parameter)
 {
-  /* The new machine assistant is not built yet: the action stays disabled. */
+  hangar_window_new_machine (HANGAR_WINDOW (widget), NULL);
+}
+
+static gboolean
+on_drop (HangarWindow  *self,
+         const GValue  *value,
+         double         x,
+         double         y)
+{
+  GSList *files;
+
+  if (!G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST) || (files = g_value_get_boxed (value)) == NULL)
+    return FALSE;
+  hangar_window_new_machine (self, G_FILE (files->data));
+  return TRUE;
 }
 
 static void
@@ -259,6 +298,7 @@ hangar_window_attach (HangarWindow      *self,
   GSettings *settings = hangar_application_get_settings (app);
   g_autoptr(GtkNoSelection) selection = NULL;
   g_autofree char *icon_name = NULL;
+  GtkDropTarget *drop;
 
   g_settings_bind (settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
@@ -287,10 +327,10 @@ hangar_window_attach (HangarWindow      *self,
   icon_name = g_strconcat (APPLICATION_ID, "-symbolic", NULL);
   adw_status_page_set_icon_name (self->empty_page, icon_name);
 
-  /* There is no assistant to create machines yet: the header's button stays,
-   * insensitive; the empty page does not offer a button that does nothing. */
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-machine", FALSE);
-  gtk_widget_set_visible (self->empty_new_button, FALSE);
+  /* An ISO dropped on the window starts the assistant with it. */
+  drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+  g_signal_connect_object (drop, "drop", G_CALLBACK (on_drop), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
 
 #if DEVELOPMENT_BUILD
   gtk_widget_add_css_class (GTK_WIDGET (self), "devel");

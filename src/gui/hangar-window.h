@@ -25,5 +25,7 @@ void          hangar_window_open_machine      (HangarWindow      *self,
 HangarDisplayPage *hangar_window_get_display_page (HangarWindow  *self);
 void          hangar_window_add_toast         (HangarWindow      *self,
                                                const char        *message);
+HangarAssistant *hangar_window_new_machine    (HangarWindow      *self,
+                                               GFile             *file);
 
 G_END_DECLS

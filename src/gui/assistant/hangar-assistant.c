@@ -1,0 +1,1028 @@
+/* hangar-assistant.c
+ *
+ * The new machine assistant: an ISO in (file chooser, Downloads, drag and
+ * drop, `hangar PATH.iso`), libosinfo's identification and the host's limits
+ * turned into settings the user reviews, then the creator's progress. It
+ * composes core objects and decides nothing itself: defaults come from
+ * hangar_vm_settings_new_for(), the machine from HangarVmCreator.
+ *
+ * Copyright 2026 The Hangar authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "hangar-assistant"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "hangar-application.h"
+#include "hangar-assistant.h"
+#include "hangar-connection.h"
+#include "hangar-host.h"
+#include "hangar-media.h"
+#include "hangar-os-db.h"
+#include "hangar-os-profile.h"
+#include "hangar-storage-pool.h"
+#include "hangar-vm-creator.h"
+
+/* How many ISOs from ~/Downloads the source page offers. */
+#define MAX_RECENT 5
+
+struct _HangarAssistant
+{
+  AdwWindow           parent_instance;
+
+  HangarApplication  *application;
+  GCancellable       *cancellable;       /* the window's: cancelled on close */
+  GCancellable       *create_cancellable;
+  HangarOsDb         *db;
+  HangarMedia        *media;
+  HangarOsProfile    *profile;
+  HangarHostInfo     *host;
+  GFile              *file;
+  HangarVmCreator    *creator;
+  GPtrArray          *oses;
+  gboolean            name_edited;
+  gboolean            filling;
+  gboolean            trying;
+  int                 pending;           /* identification and host probe */
+  GError             *pending_error;
+
+  /* Template widgets */
+  GtkWidget          *cancel_button;
+  GtkWidget          *back_button;
+  GtkWidget          *create_button;
+  GtkWidget          *try_button;
+  GtkStack           *stack;
+  AdwPreferencesGroup *recent_group;
+  GtkListBox         *recent_list;
+  GtkSpinner         *identifying_spinner;
+  GtkImage           *os_image;
+  GtkLabel           *os_title;
+  GtkLabel           *os_subtitle;
+  GtkWidget          *problem_group;
+  AdwActionRow       *problem_row;
+  AdwEntryRow        *name_row;
+  AdwActionRow       *os_row;
+  GtkAdjustment      *memory_adjustment;
+  GtkAdjustment      *cpus_adjustment;
+  GtkAdjustment      *disk_adjustment;
+  AdwActionRow       *memory_row;
+  AdwActionRow       *disk_row;
+  AdwComboRow        *firmware_row;
+  GtkSwitch          *tpm_switch;
+  AdwActionRow       *acceleration_row;
+  GtkSearchEntry     *os_search;
+  GtkListView        *os_list;
+  AdwStatusPage      *progress_page;
+  GtkProgressBar     *progress_bar;
+  AdwStatusPage      *error_page;
+};
+
+G_DEFINE_FINAL_TYPE (HangarAssistant, hangar_assistant, ADW_TYPE_WINDOW)
+
+static void update_actions (HangarAssistant *self);
+
+static void
+show_page (HangarAssistant *self,
+           const char      *page)
+{
+  gboolean review = g_str_equal (page, "review");
+
+  gtk_stack_set_visible_child_name (self->stack, page);
+  gtk_spinner_set_spinning (self->identifying_spinner, g_str_equal (page, "identifying"));
+  gtk_widget_set_visible (self->create_button, review);
+  gtk_widget_set_visible (self->try_button,
+                          review && self->profile != NULL && self->profile->live);
+  gtk_widget_set_visible (self->back_button,
+                          g_str_equal (page, "pick-os"));
+  gtk_widget_set_visible (self->cancel_button, !g_str_equal (page, "pick-os"));
+  if (g_str_equal (page, "pick-os"))
+    gtk_widget_grab_focus (GTK_WIDGET (self->os_search));
+  else if (review)
+    gtk_widget_grab_focus (self->create_button);
+  update_actions (self);
+}
+
+static void
+show_error (HangarAssistant *self,
+            const char      *title,
+            const char      *message)
+{
+  adw_status_page_set_title (self->error_page, title);
+  adw_status_page_set_description (self->error_page, message);
+  show_page (self, "error");
+}
+
+static char *
+format_mib (guint64 mib)
+{
+  return g_format_size_full (mib * 1024 * 1024, G_FORMAT_SIZE_IEC_UNITS);
+}
+
+/* Settings ***************************************************************/
+
+static void
+update_limits (HangarAssistant *self)
+{
+  g_autofree char *ram = NULL;
+  g_autofree char *free_space = NULL;
+  g_autofree char *memory_subtitle = NULL;
+  g_autofree char *disk_subtitle = NULL;
+
+  if (self->host == NULL)
+    return;
+
+  gtk_adjustment_set_upper (self->memory_adjustment, MAX (256, self->host->ram_mib));
+  gtk_adjustment_set_upper (self->cpus_adjustment, MAX (1, self->host->cpus));
+  gtk_adjustment_set_upper (self->disk_adjustment,
+                            MAX (1, self->host->free_bytes / (1024 * 1024 * 1024)));
+
+  ram = format_mib (self->host->ram_mib);
+  /* Translators: the subtitle of the Memory row, in MiB: “This computer has 16.0 GiB” */
+  memory_subtitle = g_strdup_printf (_("MiB; this computer has %s"), ram);
+  adw_action_row_set_subtitle (self->memory_row, memory_subtitle);
+
+  free_space = g_format_size_full (self->host->free_bytes, G_FORMAT_SIZE_IEC_UNITS);
+  /* Translators: the subtitle of the Disk row: “GiB; 120 GiB free. Space is used as the machine fills it” */
+  disk_subtitle = g_strdup_printf (_("GiB; %s free. Space is taken only as the machine fills its disk"),
+                                   free_space);
+  adw_action_row_set_subtitle (self->disk_row, disk_subtitle);
+}
+
+static void
+fill_settings (HangarAssistant *self)
+{
+  g_autoptr(HangarVmSettings) defaults = NULL;
+  GSettings *settings = hangar_application_get_settings (self->application);
+  gboolean force = g_settings_get_boolean (settings, "force-software-emulation");
+
+  defaults = hangar_vm_settings_new_for (self->profile, self->host, force);
+
+  self->filling = TRUE;
+  update_limits (self);
+  gtk_adjustment_set_value (self->memory_adjustment, defaults->memory_mib);
+  gtk_adjustment_set_value (self->cpus_adjustment, defaults->vcpus);
+  gtk_adjustment_set_value (self->disk_adjustment, MAX (1, defaults->disk_gib));
+  adw_combo_row_set_selected (self->firmware_row, defaults->firmware);
+  gtk_switch_set_active (self->tpm_switch, defaults->tpm);
+
+  if (defaults->domain_type == HANGAR_DOMAIN_TYPE_KVM)
+    adw_action_row_set_subtitle (self->acceleration_row, _("KVM hardware virtualization"));
+  else
+    {
+      g_autofree char *text = NULL;
+
+      if (force)
+        text = g_strdup (_("Software emulation, as set in Preferences (slower)"));
+      else
+        /* Translators: %s says why KVM cannot be used, e.g. “/dev/kvm is missing” */
+        text = g_strdup_printf (_("Software emulation (slower): %s"),
+                                self->host->kvm_reason != NULL ? self->host->kvm_reason
+                                                               : _("KVM is not available"));
+      adw_action_row_set_subtitle (self->acceleration_row, text);
+    }
+
+  if (!self->name_edited)
+    {
+      g_autofree char *name = NULL;
+
+      if (self->profile->short_id != NULL && !self->profile->guessed)
+        name = g_strdup (self->profile->name);
+      else if (self->media != NULL && hangar_media_get_guessed_name (self->media) != NULL)
+        name = g_strdup (hangar_media_get_guessed_name (self->media));
+      else if (self->file != NULL)
+        {
+          g_autofree char *base = g_file_get_basename (self->file);
+          char *dot = strrchr (base, '.');
+
+          if (dot != NULL && dot != base)
+            *dot = '\0';
+          name = g_strdup (base);
+        }
+      else
+        name = g_strdup (_("New Machine"));
+      gtk_editable_set_text (GTK_EDITABLE (self->name_row), name);
+    }
+  self->filling = FALSE;
+}
+
+static void
+fill_review (HangarAssistant *self)
+{
+  g_autofree char *label = NULL;
+  g_autoptr(GString) subtitle = g_string_new (NULL);
+  const HangarOsProfile *p = self->profile;
+  gboolean arch_ok = TRUE;
+
+  if (self->media != NULL && p == hangar_media_get_profile (self->media))
+    label = hangar_media_dup_label (self->media);
+  else
+    label = g_strdup (p->short_id != NULL ? p->name : _("Unknown operating system"));
+  gtk_label_set_text (self->os_title, label);
+  adw_action_row_set_subtitle (self->os_row, label);
+
+  if (p->short_id == NULL)
+    g_string_append (subtitle, _("Not recognised: generic settings that suit most systems"));
+  else
+    {
+      if (p->live && p->installer)
+        g_string_append (subtitle, _("Live system and installer"));
+      else if (p->live)
+        g_string_append (subtitle, _("Live system"));
+      else
+        g_string_append (subtitle, _("Installer"));
+      if (p->guessed && self->media != NULL && hangar_media_get_guess_reason (self->media) != NULL)
+        g_string_append_printf (subtitle, "\n%s", hangar_media_get_guess_reason (self->media));
+    }
+  if (self->file != NULL)
+    {
+      g_autofree char *base = g_file_get_basename (self->file);
+
+      g_string_append_printf (subtitle, "\n%s", base);
+    }
+  gtk_label_set_text (self->os_subtitle, subtitle->str);
+
+  if (self->media != NULL && !hangar_media_get_arch_ok (self->media))
+    {
+      arch_ok = FALSE;
+      adw_action_row_set_subtitle (self->problem_row, hangar_media_get_arch_message (self->media));
+    }
+  gtk_widget_set_visible (self->problem_group, !arch_ok);
+
+  fill_settings (self);
+  update_actions (self);
+}
+
+/* Identification *********************************************************/
+
+static void
+pending_done (HangarAssistant *self)
+{
+  if (--self->pending > 0)
+    return;
+
+  if (self->pending_error != NULL)
+    {
+      g_autoptr(GError) error = g_steal_pointer (&self->pending_error);
+
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_error (self, _("Cannot Use This Image"), error->message);
+      return;
+    }
+
+  show_page (self, "review");
+  fill_review (self);
+}
+
+static void
+identify_done (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(HangarAssistant) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HangarMedia) media = NULL;
+
+  media = hangar_os_db_identify_finish (HANGAR_OS_DB (object), result, &error);
+  if (media == NULL)
+    {
+      if (self->pending_error == NULL)
+        self->pending_error = g_steal_pointer (&error);
+    }
+  else
+    {
+      g_set_object (&self->media, media);
+      g_clear_pointer (&self->profile, hangar_os_profile_free);
+      self->profile = hangar_os_profile_copy (hangar_media_get_profile (media));
+    }
+  pending_done (self);
+}
+
+static void
+probe_done (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(HangarAssistant) self = user_data;
+  g_autoptr(GError) error = NULL;
+  HangarHostInfo *host = hangar_host_probe_finish (result, &error);
+
+  if (host == NULL)
+    {
+      if (self->pending_error == NULL)
+        self->pending_error = g_steal_pointer (&error);
+    }
+  else
+    {
+      g_clear_pointer (&self->host, hangar_host_info_free);
+      self->host = host;
+    }
+  pending_done (self);
+}
+
+/**
+ * hangar_assistant_open_file:
+ * @file: an installation or live image
+ *
+ * Identifies @file and shows its settings.
+ */
+void
+hangar_assistant_open_file (HangarAssistant *self,
+                            GFile           *file)
+{
+  HangarConnection *connection;
+  g_autofree char *path = NULL;
+  g_autofree char *pool_dir = NULL;
+
+  g_return_if_fail (HANGAR_IS_ASSISTANT (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  path = g_file_get_path (file);
+  if (path == NULL)
+    {
+      show_error (self, _("Cannot Use This Image"),
+                  _("Only images on this computer can be used. Download the image first."));
+      return;
+    }
+
+  g_set_object (&self->file, file);
+  g_clear_object (&self->media);
+  g_clear_pointer (&self->profile, hangar_os_profile_free);
+  g_clear_error (&self->pending_error);
+  self->name_edited = FALSE;
+
+  show_page (self, "identifying");
+  connection = hangar_application_get_connection (self->application);
+  pool_dir = hangar_storage_pool_default_path ();
+  self->pending = 2;
+  hangar_os_db_identify_async (self->db, path, self->cancellable, identify_done,
+                               g_object_ref (self));
+  hangar_host_probe_async (pool_dir,
+                           connection != NULL ? hangar_connection_get_gvir (connection) : NULL,
+                           self->cancellable, probe_done, g_object_ref (self));
+}
+
+/* The source page ********************************************************/
+
+static void
+on_recent_row_activated (HangarAssistant *self,
+                         GtkListBoxRow   *row)
+{
+  GFile *file = g_object_get_data (G_OBJECT (row), "hangar-file");
+
+  if (file != NULL)
+    hangar_assistant_open_file (self, file);
+}
+
+static int
+compare_mtime (gconstpointer a,
+               gconstpointer b)
+{
+  GFileInfo *ia = *(GFileInfo **) a;
+  GFileInfo *ib = *(GFileInfo **) b;
+  g_autoptr(GDateTime) ta = g_file_info_get_modification_date_time (ia);
+  g_autoptr(GDateTime) tb = g_file_info_get_modification_date_time (ib);
+
+  if (ta == NULL || tb == NULL)
+    return (ta == NULL) - (tb == NULL);
+  return -g_date_time_compare (ta, tb);
+}
+
+static void
+downloads_listed (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(HangarAssistant) self = user_data;
+  GFileEnumerator *enumerator = G_FILE_ENUMERATOR (object);
+  g_autoptr(GList) infos = NULL;
+  g_autoptr(GPtrArray) isos = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GError) error = NULL;
+
+  infos = g_file_enumerator_next_files_finish (enumerator, result, &error);
+  for (GList *l = infos; l != NULL; l = l->next)
+    {
+      GFileInfo *info = l->data;
+      g_autofree char *name = g_ascii_strdown (g_file_info_get_name (info), -1);
+
+      if (g_file_info_get_file_type (info) == G_FILE_TYPE_REGULAR &&
+          g_str_has_suffix (name, ".iso"))
+        g_ptr_array_add (isos, g_object_ref (info));
+    }
+  g_list_free_full (g_steal_pointer (&infos), g_object_unref);
+
+  g_ptr_array_sort (isos, compare_mtime);
+  for (guint i = 0; i < isos->len && i < MAX_RECENT; i++)
+    {
+      GFileInfo *info = isos->pdata[i];
+      GtkWidget *row = adw_action_row_new ();
+      g_autofree char *size = g_format_size (g_file_info_get_size (info));
+      g_autoptr(GFile) file = g_file_get_child (g_file_enumerator_get_container (enumerator),
+                                                g_file_info_get_name (info));
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                     g_file_info_get_display_name (info));
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), size);
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row),
+                                 gtk_image_new_from_icon_name ("media-optical-symbolic"));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                 gtk_image_new_from_icon_name ("go-next-symbolic"));
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+      g_object_set_data_full (G_OBJECT (row), "hangar-file", g_steal_pointer (&file),
+                              g_object_unref);
+      gtk_list_box_append (self->recent_list, row);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->recent_group), isos->len > 0);
+  g_file_enumerator_close_async (enumerator, G_PRIORITY_LOW, NULL, NULL, NULL);
+}
+
+static void
+downloads_opened (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(HangarAssistant) self = user_data;
+  g_autoptr(GFileEnumerator) enumerator = NULL;
+
+  /* No Downloads folder, or unreadable: the group stays hidden. */
+  enumerator = g_file_enumerate_children_finish (G_FILE (object), result, NULL);
+  if (enumerator == NULL)
+    return;
+  g_file_enumerator_next_files_async (enumerator, 500, G_PRIORITY_LOW, self->cancellable,
+                                      downloads_listed, g_object_ref (self));
+}
+
+static void
+find_downloads (HangarAssistant *self)
+{
+  const char *dir = g_get_user_special_dir (G_USER_DIRECTORY_DOWNLOAD);
+  g_autoptr(GFile) downloads = NULL;
+
+  if (dir == NULL)
+    return;
+  downloads = g_file_new_for_path (dir);
+  g_file_enumerate_children_async (downloads,
+                                   G_FILE_ATTRIBUTE_STANDARD_NAME ","
+                                   G_FILE_ATTRIBUTE_STANDARD_DISPLAY_NAME ","
+                                   G_FILE_ATTRIBUTE_STANDARD_TYPE ","
+                                   G_FILE_ATTRIBUTE_STANDARD_SIZE ","
+                                   G_FILE_ATTRIBUTE_TIME_MODIFIED,
+                                   G_FILE_QUERY_INFO_NONE, G_PRIORITY_LOW, self->cancellable,
+                                   downloads_opened, g_object_ref (self));
+}
+
+static void
+file_chosen (GtkNativeDialog *dialog,
+             int              response,
+             gpointer         user_data)
+{
+  HangarAssistant *self = user_data;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+
+      if (file != NULL)
+        hangar_assistant_open_file (self, file);
+    }
+  gtk_native_dialog_destroy (dialog);
+  g_object_unref (dialog);
+}
+
+static void
+choose_file_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  HangarAssistant *self = HANGAR_ASSISTANT (widget);
+  GtkFileChooserNative *chooser;
+  g_autoptr(GtkFileFilter) isos = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
+
+  /* GTK 4.8 has no GtkFileDialog; the native chooser goes through the
+   * portal inside a sandbox. */
+  chooser = gtk_file_chooser_native_new (_("Open ISO File"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
+  gtk_file_filter_set_name (isos, _("Disk Images"));
+  gtk_file_filter_add_mime_type (isos, "application/x-cd-image");
+  gtk_file_filter_add_mime_type (isos, "application/x-iso9660-image");
+  gtk_file_filter_add_suffix (isos, "iso");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), isos);
+  gtk_file_filter_set_name (all, _("All Files"));
+  gtk_file_filter_add_pattern (all, "*");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), all);
+  g_signal_connect (chooser, "response", G_CALLBACK (file_chosen), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static gboolean
+on_drop (GtkDropTarget   *target,
+         const GValue    *value,
+         double           x,
+         double           y,
+         HangarAssistant *self)
+{
+  GSList *files;
+
+  /* Only while nothing is being created. */
+  if (self->creator != NULL || !G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
+    return FALSE;
+  files = g_value_get_boxed (value);
+  if (files == NULL)
+    return FALSE;
+  hangar_assistant_open_file (self, G_FILE (files->data));
+  return TRUE;
+}
+
+/* Picking the OS by hand *************************************************/
+
+static void
+fill_os_list (HangarAssistant *self)
+{
+  GtkStringList *names;
+  GtkStringFilter *filter;
+  GtkFilterListModel *filtered;
+  GtkExpression *expression;
+
+  if (self->oses != NULL)
+    return;
+  self->oses = hangar_os_db_list_oses (self->db);
+  if (self->oses == NULL)
+    return;
+
+  names = gtk_string_list_new (NULL);
+  for (guint i = 0; i < self->oses->len; i++)
+    {
+      const HangarOsProfile *p = self->oses->pdata[i];
+
+      gtk_string_list_append (names, p->name);
+    }
+  expression = gtk_property_expression_new (GTK_TYPE_STRING_OBJECT, NULL, "string");
+  filter = gtk_string_filter_new (expression);
+  gtk_string_filter_set_match_mode (filter, GTK_STRING_FILTER_MATCH_MODE_SUBSTRING);
+  gtk_string_filter_set_ignore_case (filter, TRUE);
+  filtered = gtk_filter_list_model_new (G_LIST_MODEL (names), GTK_FILTER (filter));
+  gtk_list_view_set_model (self->os_list,
+                           GTK_SELECTION_MODEL (gtk_single_selection_new (G_LIST_MODEL (filtered))));
+}
+
+static GtkStringFilter *
+os_filter (HangarAssistant *self)
+{
+  GtkSelectionModel *selection = gtk_list_view_get_model (self->os_list);
+  GListModel *filtered;
+
+  if (selection == NULL)
+    return NULL;
+  filtered = gtk_single_selection_get_model (GTK_SINGLE_SELECTION (selection));
+  return GTK_STRING_FILTER (gtk_filter_list_model_get_filter (GTK_FILTER_LIST_MODEL (filtered)));
+}
+
+static void
+on_os_search_changed (HangarAssistant *self)
+{
+  GtkStringFilter *filter = os_filter (self);
+
+  if (filter != NULL)
+    gtk_string_filter_set_search (filter, gtk_editable_get_text (GTK_EDITABLE (self->os_search)));
+}
+
+static void
+pick_os_at (HangarAssistant *self,
+            guint            position)
+{
+  GtkSelectionModel *selection = gtk_list_view_get_model (self->os_list);
+  g_autoptr(GtkStringObject) item = NULL;
+  const char *name;
+
+  if (selection == NULL)
+    return;
+  item = g_list_model_get_item (G_LIST_MODEL (selection), position);
+  if (item == NULL)
+    return;
+  name = gtk_string_object_get_string (item);
+  for (guint i = 0; i < self->oses->len; i++)
+    {
+      const HangarOsProfile *p = self->oses->pdata[i];
+
+      if (g_strcmp0 (p->name, name) == 0)
+        {
+          g_clear_pointer (&self->profile, hangar_os_profile_free);
+          self->profile = hangar_os_profile_copy (p);
+          break;
+        }
+    }
+  show_page (self, "review");
+  fill_review (self);
+}
+
+static void
+on_os_list_activate (HangarAssistant *self,
+                     guint            position)
+{
+  pick_os_at (self, position);
+}
+
+static void
+on_os_search_activate (HangarAssistant *self)
+{
+  GtkSelectionModel *selection = gtk_list_view_get_model (self->os_list);
+
+  if (selection != NULL && g_list_model_get_n_items (G_LIST_MODEL (selection)) > 0)
+    pick_os_at (self, 0);
+}
+
+static void
+setup_os_item (GtkSignalListItemFactory *factory,
+               GtkListItem              *item,
+               gpointer                  user_data)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+bind_os_item (GtkSignalListItemFactory *factory,
+              GtkListItem              *item,
+              gpointer                  user_data)
+{
+  GtkStringObject *string = gtk_list_item_get_item (item);
+
+  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)),
+                      gtk_string_object_get_string (string));
+}
+
+static void
+pick_os_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  HangarAssistant *self = HANGAR_ASSISTANT (widget);
+
+  fill_os_list (self);
+  gtk_editable_set_text (GTK_EDITABLE (self->os_search), "");
+  show_page (self, "pick-os");
+}
+
+/* Creating ***************************************************************/
+
+static const char *
+step_text (HangarVmCreatorStep step,
+           gboolean            transient)
+{
+  switch (step)
+    {
+    case HANGAR_VM_CREATOR_STEP_NAME: return _("Choosing a name");
+    case HANGAR_VM_CREATOR_STEP_POOL: return _("Preparing the storage");
+    case HANGAR_VM_CREATOR_STEP_VOLUME: return _("Creating the disk");
+    case HANGAR_VM_CREATOR_STEP_CONFIG:
+    case HANGAR_VM_CREATOR_STEP_DEFINE: return _("Setting up the machine");
+    case HANGAR_VM_CREATOR_STEP_START: return transient ? _("Booting the live system")
+                                                        : _("Starting the machine");
+    case HANGAR_VM_CREATOR_STEP_DONE: return _("Done");
+    case HANGAR_VM_CREATOR_STEP_ROLLBACK: return _("Stopping and cleaning up");
+    case HANGAR_VM_CREATOR_STEP_NONE:
+    case HANGAR_VM_CREATOR_STEP_FAILED:
+    default: return "";
+    }
+}
+
+static void
+on_creator_progress (HangarAssistant *self)
+{
+  HangarVmCreatorStep step = hangar_vm_creator_get_step (self->creator);
+
+  gtk_progress_bar_set_fraction (self->progress_bar, hangar_vm_creator_get_fraction (self->creator));
+  gtk_progress_bar_set_text (self->progress_bar, step_text (step, self->trying));
+}
+
+static void
+create_done (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(HangarAssistant) self = user_data;
+  g_autoptr(HangarVmCreator) creator = g_steal_pointer (&self->creator);
+  g_autoptr(GVirDomain) domain = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_clear_object (&self->create_cancellable);
+  domain = hangar_vm_creator_create_finish (creator, result, &error);
+  if (domain == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          /* Stopped by the user: everything is rolled back; back to the settings. */
+          if (!gtk_widget_in_destruction (GTK_WIDGET (self)))
+            show_page (self, "review");
+          return;
+        }
+      show_error (self, _("Could Not Create the Machine"), error->message);
+      return;
+    }
+
+  hangar_application_open_new_machine (self->application, hangar_vm_creator_get_name (creator));
+  gtk_window_destroy (GTK_WINDOW (self));
+}
+
+static void
+start_creation (HangarAssistant *self,
+                gboolean         try_it)
+{
+  HangarConnection *connection = hangar_application_get_connection (self->application);
+  GSettings *settings = hangar_application_get_settings (self->application);
+  g_autoptr(HangarVmSettings) s = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *path = NULL;
+
+  if (connection == NULL || hangar_connection_get_state (connection) != HANGAR_CONNECTION_CONNECTED)
+    {
+      show_error (self, _("Could Not Create the Machine"),
+                  _("Hangar is not connected to the virtualization service. Check the main window."));
+      return;
+    }
+
+  s = hangar_vm_settings_new_for (self->profile, self->host,
+                                  g_settings_get_boolean (settings, "force-software-emulation"));
+  g_free (s->name);
+  s->name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->name_row))));
+  s->memory_mib = (guint64) gtk_adjustment_get_value (self->memory_adjustment);
+  s->vcpus = (guint) gtk_adjustment_get_value (self->cpus_adjustment);
+  s->disk_gib = try_it ? 0 : (guint64) gtk_adjustment_get_value (self->disk_adjustment);
+  s->firmware = adw_combo_row_get_selected (self->firmware_row);
+  s->tpm = gtk_switch_get_active (self->tpm_switch);
+  path = g_file_get_path (self->file);
+  g_free (s->iso_path);
+  s->iso_path = g_steal_pointer (&path);
+
+  self->trying = try_it;
+  self->creator = hangar_vm_creator_new (hangar_connection_get_gvir (connection), self->profile, s);
+  hangar_vm_creator_set_transient (self->creator, try_it);
+  g_signal_connect_object (self->creator, "notify::step", G_CALLBACK (on_creator_progress), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->creator, "notify::fraction", G_CALLBACK (on_creator_progress),
+                           self, G_CONNECT_SWAPPED);
+
+  /* Translators: the progress page's title, “Creating “Fedora 37”…” */
+  title = g_strdup_printf (try_it ? _("Starting “%s”…") : _("Creating “%s”…"), s->name);
+  adw_status_page_set_title (self->progress_page, title);
+  gtk_progress_bar_set_fraction (self->progress_bar, 0);
+  gtk_progress_bar_set_text (self->progress_bar, "");
+  show_page (self, "progress");
+
+  self->create_cancellable = g_cancellable_new ();
+  hangar_vm_creator_create_async (self->creator, TRUE, self->create_cancellable, create_done,
+                                  g_object_ref (self));
+}
+
+static void
+create_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  start_creation (HANGAR_ASSISTANT (widget), FALSE);
+}
+
+static void
+try_action (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *parameter)
+{
+  start_creation (HANGAR_ASSISTANT (widget), TRUE);
+}
+
+static void
+cancel_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  HangarAssistant *self = HANGAR_ASSISTANT (widget);
+
+  /* Creating: stop, and let the creator roll back before anything closes. */
+  if (self->create_cancellable != NULL)
+    {
+      g_cancellable_cancel (self->create_cancellable);
+      return;
+    }
+  gtk_window_close (GTK_WINDOW (self));
+}
+
+static void
+back_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  show_page (HANGAR_ASSISTANT (widget), "review");
+}
+
+static void
+restart_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  show_page (HANGAR_ASSISTANT (widget), "source");
+}
+
+static void
+on_name_changed (HangarAssistant *self)
+{
+  if (!self->filling)
+    self->name_edited = TRUE;
+  update_actions (self);
+}
+
+static void
+update_actions (HangarAssistant *self)
+{
+  const char *name = gtk_editable_get_text (GTK_EDITABLE (self->name_row));
+  g_autofree char *stripped = g_strstrip (g_strdup (name));
+  gboolean can = self->profile != NULL && self->host != NULL && self->creator == NULL &&
+                 (self->media == NULL || hangar_media_get_arch_ok (self->media)) &&
+                 stripped[0] != '\0';
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "assistant.create", can);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "assistant.try",
+                                 can && self->profile->live);
+  if (stripped[0] == '\0')
+    gtk_widget_add_css_class (GTK_WIDGET (self->name_row), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->name_row), "error");
+}
+
+/* While creating, closing the window means stopping: the creator rolls back
+ * first, then the window goes. */
+static gboolean
+hangar_assistant_close_request (GtkWindow *window)
+{
+  HangarAssistant *self = HANGAR_ASSISTANT (window);
+
+  if (self->create_cancellable != NULL)
+    {
+      g_cancellable_cancel (self->create_cancellable);
+      return TRUE;
+    }
+  g_cancellable_cancel (self->cancellable);
+  return GTK_WINDOW_CLASS (hangar_assistant_parent_class)->close_request (window);
+}
+
+const char *
+hangar_assistant_get_page (HangarAssistant *self)
+{
+  g_return_val_if_fail (HANGAR_IS_ASSISTANT (self), NULL);
+
+  return gtk_stack_get_visible_child_name (self->stack);
+}
+
+static void
+db_loaded (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* Identification reports a failed load itself. */
+  if (!hangar_os_db_load_finish (HANGAR_OS_DB (object), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_message ("%s", error->message);
+}
+
+static void
+hangar_assistant_dispose (GObject *object)
+{
+  HangarAssistant *self = HANGAR_ASSISTANT (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->creator);
+  gtk_widget_dispose_template (GTK_WIDGET (self), HANGAR_TYPE_ASSISTANT);
+
+  G_OBJECT_CLASS (hangar_assistant_parent_class)->dispose (object);
+}
+
+static void
+hangar_assistant_finalize (GObject *object)
+{
+  HangarAssistant *self = HANGAR_ASSISTANT (object);
+
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->create_cancellable);
+  g_clear_object (&self->media);
+  g_clear_object (&self->file);
+  g_clear_pointer (&self->profile, hangar_os_profile_free);
+  g_clear_pointer (&self->host, hangar_host_info_free);
+  g_clear_pointer (&self->oses, g_ptr_array_unref);
+  g_clear_error (&self->pending_error);
+
+  G_OBJECT_CLASS (hangar_assistant_parent_class)->finalize (object);
+}
+
+static void
+hangar_assistant_class_init (HangarAssistantClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = hangar_assistant_dispose;
+  object_class->finalize = hangar_assistant_finalize;
+  window_class->close_request = hangar_assistant_close_request;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_PATH "/assistant/hangar-assistant.ui");
+  gtk_widget_class_bind_template_child (widget_class, HangarAssistant, cancel_button);
+  gtk_widget_class_bind_template_child (widget_class, HangarAssistant, back_button);
+  gtk_widget_class_bind_template_child (widget_class, HangarAssistant, create_button);
+  gtk_widget_class_bind_template_child (widget_class, HangarAssistant, try_button);
+  gtk_widget_class_bind_template_child (widget_class, HangarAssistant, stack);
+  gtk_widget_class_bind_template_child (widget_class, HangarAssistant, recent_group);
+  gtk_widget_class_bind_template_child (widget_class, HangarAssistant, recent_list);
+  gtk_widget_class_bind_template_child (widget_class, HangarAssistant, identifying_spinner);
+  gtk_widget_class_bind_template_child (widget_class, HangarAssistant, os_image);
+  gtk_widget_class_bind_template_child (widget_class, HangarAssistant, os_title);
+  gtk_widget_class_bind_template_child (widget_class, HangarAssistant, os_subtitle);
+  gtk_widget_class_bind_template_child (widget_class, HangarAssistant, problem_group);
+  gtk_widget_class_bind_template_child (widget_class, HangarAssistant, problem_row);
+  gtk_widget_class_bind_template_child (widget_class, HangarAssistant, name_row);
+  gtk_widget_class_bind_template_child (widget_class, HangarAssistant, os_row);
+  gtk_widget_class_bind_template_child (widget_class, HangarAssistant, memory_adjustment);
+  gtk_widget_class_bind_template_child (widget_class, HangarAssistant, cpus_adjustment);
+  gtk_widget_class_bind_template_child (widget_class, HangarAssistant, disk_adjustment);
+  gtk_widget_class_bind_template_child (widget_class, HangarAssistant, memory_row);
+  gtk_widget_class_bind_template_child (widget_class, HangarAssistant, disk_row);
+  gtk_widget_class_bind_template_child (widget_class, HangarAssistant, firmware_row);
+  gtk_widget_class_bind_template_child (widget_class, HangarAssistant, tpm_switch);
+  gtk_widget_class_bind_template_child (widget_class, HangarAssistant, acceleration_row);
+  gtk_widget_class_bind_template_child (widget_class, HangarAssistant, os_search);
+  gtk_widget_class_bind_template_child (widget_class, HangarAssistant, os_list);
+  gtk_widget_class_bind_template_child (widget_class, HangarAssistant, progress_page);
+  gtk_widget_class_bind_template_child (widget_class, HangarAssistant, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, HangarAssistant, error_page);
+  gtk_widget_class_bind_template_callback (widget_class, on_recent_row_activated);
+  gtk_widget_class_bind_template_callback (widget_class, on_name_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_os_search_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_os_search_activate);
+  gtk_widget_class_bind_template_callback (widget_class, on_os_list_activate);
+
+  gtk_widget_class_install_action (widget_class, "assistant.choose-file", NULL, choose_file_action);
+  gtk_widget_class_install_action (widget_class, "assistant.create", NULL, create_action);
+  gtk_widget_class_install_action (widget_class, "assistant.try", NULL, try_action);
+  gtk_widget_class_install_action (widget_class, "assistant.cancel", NULL, cancel_action);
+  gtk_widget_class_install_action (widget_class, "assistant.back", NULL, back_action);
+  gtk_widget_class_install_action (widget_class, "assistant.restart", NULL, restart_action);
+  gtk_widget_class_install_action (widget_class, "assistant.pick-os", NULL, pick_os_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "assistant.cancel", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK,
+                                       "assistant.choose-file", NULL);
+}
+
+static void
+hangar_assistant_init (HangarAssistant *self)
+{
+  GtkDropTarget *drop;
+  GtkListItemFactory *factory;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->cancellable = g_cancellable_new ();
+  self->db = hangar_os_db_get_default ();
+
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_os_item), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_os_item), NULL);
+  gtk_list_view_set_factory (self->os_list, factory);
+  g_object_unref (factory);
+
+  drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+  g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
+
+  /* The database loads while the user picks a file: identification is then
+   * quick. */
+  if (!hangar_os_db_is_loaded (self->db))
+    hangar_os_db_load_async (self->db, self->cancellable, db_loaded, NULL);
+  find_downloads (self);
+  show_page (self, "source");
+}
+
+HangarAssistant *
+hangar_assistant_new (HangarApplication *application,
+                      GtkWindow         *parent)
+{
+  HangarAssistant *self;
+
+  g_return_val_if_fail (HANGAR_IS_APPLICATION (application), NULL);
+
+  self = g_object_new (HANGAR_TYPE_ASSISTANT,
+                       "application", application,
+                       "transient-for", parent,
+                       NULL);
+  self->application = application;
+  return self;
+}
