@@ -85,6 +85,14 @@ G_DEFINE_FINAL_TYPE (HangarAssistant, hangar_assistant, ADW_TYPE_WINDOW)
 
 static void update_actions (HangarAssistant *self);
 
+/* "Try it" boots the image without a disk: offered for live systems, and for
+ * images nobody recognised, which may well be live ones. */
+static gboolean
+can_try (HangarAssistant *self)
+{
+  return self->profile != NULL && (self->profile->live || self->profile->short_id == NULL);
+}
+
 static void
 show_page (HangarAssistant *self,
            const char      *page)
@@ -94,8 +102,7 @@ show_page (HangarAssistant *self,
   gtk_stack_set_visible_child_name (self->stack, page);
   gtk_spinner_set_spinning (self->identifying_spinner, g_str_equal (page, "identifying"));
   gtk_widget_set_visible (self->create_button, review);
-  gtk_widget_set_visible (self->try_button,
-                          review && self->profile != NULL && self->profile->live);
+  gtk_widget_set_visible (self->try_button, review && can_try (self));
   gtk_widget_set_visible (self->back_button,
                           g_str_equal (page, "pick-os"));
   gtk_widget_set_visible (self->cancel_button, !g_str_equal (page, "pick-os"));
@@ -848,8 +855,7 @@ update_actions (HangarAssistant *self)
                  stripped[0] != '\0';
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "assistant.create", can);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "assistant.try",
-                                 can && self->profile->live);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "assistant.try", can && can_try (self));
   if (stripped[0] == '\0')
     gtk_widget_add_css_class (GTK_WIDGET (self->name_row), "error");
   else
@@ -870,6 +876,33 @@ hangar_assistant_close_request (GtkWindow *window)
     }
   g_cancellable_cancel (self->cancellable);
   return GTK_WINDOW_CLASS (hangar_assistant_parent_class)->close_request (window);
+}
+
+/**
+ * hangar_assistant_get_os_label:
+ *
+ * Returns: what the review page calls the image's operating system
+ */
+const char *
+hangar_assistant_get_os_label (HangarAssistant *self)
+{
+  g_return_val_if_fail (HANGAR_IS_ASSISTANT (self), NULL);
+
+  return gtk_label_get_text (self->os_title);
+}
+
+/**
+ * hangar_assistant_set_name:
+ *
+ * Types @name into the Name row, as the user would.
+ */
+void
+hangar_assistant_set_name (HangarAssistant *self,
+                           const char      *name)
+{
+  g_return_if_fail (HANGAR_IS_ASSISTANT (self));
+
+  gtk_editable_set_text (GTK_EDITABLE (self->name_row), name);
 }
 
 const char *

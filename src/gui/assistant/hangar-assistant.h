@@ -21,5 +21,8 @@ HangarAssistant *hangar_assistant_new        (HangarApplication *application,
 void             hangar_assistant_open_file  (HangarAssistant   *self,
                                               GFile             *file);
 const char      *hangar_assistant_get_page   (HangarAssistant   *self);
+const char      *hangar_assistant_get_os_label (HangarAssistant *self);
+void             hangar_assistant_set_name   (HangarAssistant   *self,
+                                              const char        *name);
 
 G_END_DECLS

@@ -1,0 +1,222 @@
+/* test-assistant.c
+ *
+ * The new machine assistant end to end, with real parts: the real window
+ * under Xvfb, the isolated libvirt session, the suite's live ISO identified
+ * by libosinfo, a machine created through the assistant's own actions that
+ * boots (software emulation) to its banner and shows in the display.
+ *
+ * Copyright 2026 The Hangar authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include <adwaita.h>
+
+#include "hangar-application.h"
+#include "hangar-assistant.h"
+#include "hangar-collection.h"
+#include "hangar-machine.h"
+#include "hangar-storage-pool.h"
+#include "hangar-test-guest.h"
+#include "hangar-test-utils.h"
+#include "hangar-window.h"
+
+#define MACHINE_NAME "Assistant Test"
+
+typedef struct
+{
+  HangarAssistant *assistant;
+  const char      *page;
+} PageWait;
+
+static gboolean
+page_is (gpointer data)
+{
+  PageWait *wait = data;
+
+  return wait->assistant != NULL &&
+         g_strcmp0 (hangar_assistant_get_page (wait->assistant), wait->page) == 0;
+}
+
+static void
+wait_page (HangarAssistant *assistant,
+           const char      *page)
+{
+  PageWait wait = { assistant, page };
+  g_autofree char *what = g_strdup_printf ("the assistant's “%s” page", page);
+
+  hangar_test_assert_eventually (page_is, &wait, 60, what);
+}
+
+static gboolean
+pointer_cleared (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+typedef struct
+{
+  HangarApplication *app;
+  const char        *name;
+  HangarMachineState state;
+} MachineWait;
+
+static gboolean
+machine_in_state (gpointer data)
+{
+  MachineWait *wait = data;
+  HangarMachine *machine =
+    hangar_collection_find_by_name (hangar_application_get_collection (wait->app), wait->name);
+
+  return machine != NULL && hangar_machine_get_state (machine) == wait->state;
+}
+
+static void
+save (GtkWidget  *widget,
+      const char *name)
+{
+  g_autofree char *path = hangar_test_save_screenshot (widget, name);
+
+  g_test_message ("screenshot: %s", path);
+}
+
+static void
+close_app (HangarApplication *app,
+           HangarWindow      *window)
+{
+  gtk_window_destroy (GTK_WINDOW (window));
+  hangar_connection_close (hangar_application_get_connection (app));
+  g_object_unref (app);
+}
+
+/* The source page, in both styles, and a clear error for a file that is no
+ * image at all, with nothing created. */
+static void
+test_source_and_error (void)
+{
+  HangarWindow *window = NULL;
+  g_autoptr(HangarApplication) app = hangar_test_start_app (&window);
+  HangarAssistant *assistant;
+  g_autofree char *empty = g_build_filename (g_get_tmp_dir (), "empty.iso", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (empty);
+  AdwStyleManager *style = adw_style_manager_get_default ();
+
+  g_assert_true (g_file_set_contents (empty, "", 0, NULL));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.new-machine", NULL));
+  assistant = NULL;
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l; l = l->next)
+    if (HANGAR_IS_ASSISTANT (l->data))
+      assistant = l->data;
+  g_assert_nonnull (assistant);
+  wait_page (assistant, "source");
+  save (GTK_WIDGET (assistant), "assistant-source");
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
+  save (GTK_WIDGET (assistant), "assistant-source-dark");
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+
+  hangar_assistant_open_file (assistant, file);
+  wait_page (assistant, "error");
+  save (GTK_WIDGET (assistant), "assistant-error");
+
+  g_object_add_weak_pointer (G_OBJECT (assistant), (gpointer *) &assistant);
+  gtk_window_close (GTK_WINDOW (assistant));
+  hangar_test_assert_eventually (pointer_cleared, &assistant, 10, "the assistant to close");
+
+  g_unlink (empty);
+  close_app (g_steal_pointer (&app), window);
+}
+
+/* `hangar PATH.iso`: the assistant opens with the image identified; Create
+ * makes a machine that boots to the live ISO's banner in the display. */
+static void
+test_create_and_boot (void)
+{
+  HangarWindow *window = NULL;
+  g_autoptr(HangarApplication) app = hangar_test_start_app (&window);
+  g_autoptr(GFile) iso = g_file_new_for_path (g_getenv ("HANGAR_TEST_ISO"));
+  g_autofree char *volume = hangar_storage_volume_name_for (MACHINE_NAME);
+  g_autofree char *stem = g_strndup (volume, strlen (volume) - strlen (".qcow2"));
+  g_autofree char *log_name = g_strconcat (stem, "-serial.log", NULL);
+  g_autofree char *xml = NULL;
+  g_autofree char *banner = NULL;
+  HangarTestGuest guest = { 0 };
+  HangarAssistant *assistant = NULL;
+  MachineWait running = { app, MACHINE_NAME, HANGAR_MACHINE_STATE_RUNNING };
+  GFile *files[1] = { iso };
+
+  g_assert_nonnull (g_getenv ("HANGAR_TEST_ISO"));
+  /* The creator gives machines a logged serial port for tests. */
+  g_setenv ("HANGAR_TEST_SERIAL_DIR", hangar_test_artifacts_dir (), TRUE);
+
+  g_application_open (G_APPLICATION (app), files, 1, "");
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l; l = l->next)
+    if (HANGAR_IS_ASSISTANT (l->data))
+      assistant = l->data;
+  g_assert_nonnull (assistant);
+  wait_page (assistant, "review");
+  g_test_message ("identified as: %s", hangar_assistant_get_os_label (assistant));
+  /* The live ISO's volume ID is Hangar's own: unknown, generic settings. */
+  g_assert_cmpstr (hangar_assistant_get_os_label (assistant), ==, "Unknown operating system");
+  save (GTK_WIDGET (assistant), "assistant-review");
+
+  /* The name the user types (into the Name row); then Create, as the
+   * button does. */
+  hangar_assistant_set_name (assistant, MACHINE_NAME);
+  g_object_add_weak_pointer (G_OBJECT (assistant), (gpointer *) &assistant);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (assistant), "assistant.create", NULL));
+
+  /* Created and started, the assistant gone, the display open on it. */
+  hangar_test_assert_eventually (pointer_cleared, &assistant, 120, "the assistant to finish");
+  hangar_test_assert_eventually (machine_in_state, &running, 60, "the new machine running");
+  g_assert_cmpstr (hangar_window_get_visible_page (window), ==, "display");
+
+  guest.name = (char *) MACHINE_NAME;
+  guest.serial_log = g_build_filename (hangar_test_artifacts_dir (), log_name, NULL);
+  banner = hangar_test_guest_wait_line (&guest, HANGAR_TEST_BANNER, 1, HANGAR_TEST_BOOT_TIMEOUT_S);
+  g_test_message ("console: %s", banner);
+  hangar_test_wait_frames (GTK_WIDGET (window), 30);
+  save (GTK_WIDGET (window), "assistant-created-display");
+
+  /* What libvirt holds: software emulation, SPICE without a port, a disk
+   * in Hangar's pool. */
+  {
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+    g_autofree char *pool = hangar_storage_pool_default_path ();
+    int status = 0;
+    const char *argv[] = { "virsh", "--connect", "qemu:///session", "dumpxml", MACHINE_NAME, NULL };
+
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                                 &out, &err, &status, NULL));
+    g_assert_cmpint (status, ==, 0);
+    xml = g_steal_pointer (&out);
+    g_assert_nonnull (strstr (xml, "<domain type='qemu'"));
+    g_assert_nonnull (strstr (xml, "<listen type='none'/>"));
+    g_assert_null (strstr (xml, "port="));
+    g_assert_nonnull (strstr (xml, pool));
+  }
+
+  hangar_test_virsh ("destroy", MACHINE_NAME, NULL);
+  hangar_test_virsh ("undefine", "--nvram", "--remove-all-storage", MACHINE_NAME, NULL);
+  g_free (guest.serial_log);
+  g_unsetenv ("HANGAR_TEST_SERIAL_DIR");
+  close_app (g_steal_pointer (&app), window);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add_func ("/hangar/assistant/source-and-error", test_source_and_error);
+  g_test_add_func ("/hangar/assistant/create-and-boot", test_create_and_boot);
+
+  return g_test_run ();
+}
