@@ -309,8 +309,12 @@ forget_run (HangarInstallTracker *self,
     g_hash_table_remove (self->runs, uuid);
 }
 
+/* Jobs hold the tracker weakly: a tracker goes, and its event callbacks with
+ * it, as soon as its owner drops it, even with a job in flight. libvirt
+ * allows one registration of a callback per connection. */
 typedef struct
 {
+  GWeakRef     tracker;
   virDomainPtr dom;
   guint        serial;
   gboolean     reboot;
@@ -325,16 +329,19 @@ typedef struct
 static void
 domain_job_free (DomainJob *job)
 {
+  g_weak_ref_clear (&job->tracker);
   virDomainFree (job->dom);
   g_free (job->name);
   g_free (job);
 }
 
 static DomainJob *
-domain_job_new (virDomainPtr dom)
+domain_job_new (HangarInstallTracker *self,
+                virDomainPtr          dom)
 {
   DomainJob *job = g_new0 (DomainJob, 1);
 
+  g_weak_ref_init (&job->tracker, self);
   virDomainRef (dom);
   job->dom = dom;
   if (virDomainGetUUIDString (dom, job->uuid) < 0)
@@ -370,11 +377,11 @@ read_run_done (GObject      *object,
                GAsyncResult *result,
                gpointer      user_data)
 {
-  HangarInstallTracker *self = HANGAR_INSTALL_TRACKER (object);
   DomainJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(HangarInstallTracker) self = g_weak_ref_get (&job->tracker);
   Run *run;
 
-  if (!g_task_propagate_boolean (G_TASK (result), NULL))
+  if (!g_task_propagate_boolean (G_TASK (result), NULL) || self == NULL)
     return;
 
   /* Only for the run it was read for. */
@@ -455,8 +462,8 @@ finish_done (GObject      *object,
              GAsyncResult *result,
              gpointer      user_data)
 {
-  HangarInstallTracker *self = HANGAR_INSTALL_TRACKER (object);
   DomainJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(HangarInstallTracker) self = g_weak_ref_get (&job->tracker);
   g_autoptr(GError) error = NULL;
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
@@ -466,7 +473,7 @@ finish_done (GObject      *object,
       return;
     }
 
-  if (job->finished)
+  if (job->finished && self != NULL)
     g_signal_emit (self, signals[INSTALL_FINISHED], 0, job->uuid, job->name, job->restarted);
 }
 
@@ -493,9 +500,9 @@ on_stopped (HangarInstallTracker *self,
         (detail == VIR_DOMAIN_EVENT_STOPPED_DESTROYED && guest_initiated)))
     return;
 
-  job = domain_job_new (dom);
+  job = domain_job_new (self, dom);
   job->reboot = reboot;
-  task = g_task_new (self, self->cancellable, finish_done, NULL);
+  task = g_task_new (NULL, self->cancellable, finish_done, NULL);
   g_task_set_source_tag (task, on_stopped);
   g_task_set_task_data (task, job, (GDestroyNotify) domain_job_free);
   g_task_run_in_thread (task, finish_thread);
@@ -514,9 +521,9 @@ on_started (HangarInstallTracker *self,
   if (run == NULL)
     return;
 
-  job = domain_job_new (dom);
+  job = domain_job_new (self, dom);
   job->serial = run->serial;
-  task = g_task_new (self, self->cancellable, read_run_done, NULL);
+  task = g_task_new (NULL, self->cancellable, read_run_done, NULL);
   g_task_set_source_tag (task, on_started);
   g_task_set_task_data (task, job, (GDestroyNotify) domain_job_free);
   g_task_run_in_thread (task, read_run_thread);

@@ -532,7 +532,6 @@ hangar_storage_pool_create_volume (HangarStoragePool  *self,
   virConnectPtr conn = NULL;
   virStoragePoolPtr pool = NULL;
   virStorageVolPtr vol = NULL;
-  GVirStoragePool *gpool;
   g_autofree char *name = NULL;
   g_autofree char *xml = NULL;
   g_autofree char *dir = NULL;
@@ -590,9 +589,8 @@ hangar_storage_pool_create_volume (HangarStoragePool  *self,
     }
 
   g_debug ("Created the disk %s/%s, %" G_GUINT64_FORMAT " bytes", dir, name, capacity);
-  gpool = wrap_pool (pool);
-  result = g_object_new (GVIR_TYPE_STORAGE_VOL, "handle", vol, "pool", gpool, NULL);
-  g_object_unref (gpool);
+  /* No "pool": libvirt-gobject keeps a bare pointer to it. */
+  result = g_object_new (GVIR_TYPE_STORAGE_VOL, "handle", vol, NULL);
 
 out:
   if (vol != NULL)
@@ -615,20 +613,23 @@ hangar_storage_pool_delete_volume (HangarStoragePool  *self,
                                    GVirStorageVol     *volume,
                                    GError            **error)
 {
-  g_autoptr(GError) local_error = NULL;
+  virStorageVolPtr vol = NULL;
+  int ret;
 
   g_return_val_if_fail (HANGAR_IS_STORAGE_POOL (self), FALSE);
   g_return_val_if_fail (GVIR_IS_STORAGE_VOL (volume), FALSE);
 
-  if (!gvir_storage_vol_delete (volume, 0, &local_error))
-    {
-      g_set_error (error, HANGAR_STORAGE_ERROR, HANGAR_STORAGE_ERROR_VOLUME,
-                   _("Cannot delete the disk %s: %s"), gvir_storage_vol_get_name (volume),
-                   local_error->message);
-      return FALSE;
-    }
-
-  return TRUE;
+  /* Through the handle: libvirt-gobject's own delete goes through the
+   * volume's pool object, which it does not keep alive. */
+  g_object_get (volume, "handle", &vol, NULL);
+  ret = vol != NULL ? virStorageVolDelete (vol, 0) : -1;
+  if (ret < 0)
+    g_set_error (error, HANGAR_STORAGE_ERROR, HANGAR_STORAGE_ERROR_VOLUME,
+                 _("Cannot delete the disk %s: %s"), gvir_storage_vol_get_name (volume),
+                 vol != NULL ? libvirt_message () : _("unknown volume"));
+  if (vol != NULL)
+    virStorageVolFree (vol);
+  return ret == 0;
 }
 
 static void
