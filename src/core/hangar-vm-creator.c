@@ -20,16 +20,12 @@
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
+#include "hangar-machine-name.h"
 #include "hangar-storage-pool.h"
 #include "hangar-vm-config.h"
 #include "hangar-vm-creator.h"
 
 #define GIB (G_GUINT64_CONSTANT (1) << 30)
-
-/* libvirt keeps a domain's configuration, log and NVRAM in files named after
- * it: a long name fails there, so names are cut, leaving room for " 999". */
-#define NAME_MAX_BYTES 100
-#define MAX_NAME_ATTEMPTS 1000
 
 /* Everything a machine leaves besides its definition. */
 #define UNDEFINE_FLAGS (VIR_DOMAIN_UNDEFINE_NVRAM | VIR_DOMAIN_UNDEFINE_TPM |            \
@@ -83,11 +79,6 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-/* Names chosen by creators of this process that libvirt does not know yet:
- * two machines made at once never get the same one. */
-G_LOCK_DEFINE_STATIC (reserved);
-static GHashTable *reserved_names;
-
 const char *
 hangar_vm_creator_step_to_nick (HangarVmCreatorStep step)
 {
@@ -135,119 +126,6 @@ step_fraction (HangarVmCreatorStep step)
     default:
       return 0.0;
     }
-}
-
-/**
- * hangar_vm_creator_normalize_name:
- * @name: (nullable): what the user typed
- *
- * A name libvirt accepts and a user can read: invalid UTF-8 repaired, control
- * and invisible formatting characters (newlines, bidi overrides) and runs of
- * white space become one space, `/` (never allowed in a domain name) becomes
- * `-`, no space at either end, at most 100 bytes.
- *
- * Returns: (transfer full): the name, possibly empty
- */
-char *
-hangar_vm_creator_normalize_name (const char *name)
-{
-  g_autofree char *valid = g_utf8_make_valid (name != NULL ? name : "", -1);
-  g_autoptr(GString) out = g_string_new (NULL);
-  gboolean pending_space = FALSE;
-
-  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      switch (g_unichar_type (c))
-        {
-        case G_UNICODE_CONTROL:
-        case G_UNICODE_FORMAT:
-        case G_UNICODE_UNASSIGNED:
-        case G_UNICODE_PRIVATE_USE:
-        case G_UNICODE_SURROGATE:
-        case G_UNICODE_LINE_SEPARATOR:
-        case G_UNICODE_PARAGRAPH_SEPARATOR:
-        case G_UNICODE_SPACE_SEPARATOR:
-          pending_space = TRUE;
-          continue;
-        case G_UNICODE_LOWERCASE_LETTER:
-        case G_UNICODE_MODIFIER_LETTER:
-        case G_UNICODE_OTHER_LETTER:
-        case G_UNICODE_TITLECASE_LETTER:
-        case G_UNICODE_UPPERCASE_LETTER:
-        case G_UNICODE_SPACING_MARK:
-        case G_UNICODE_ENCLOSING_MARK:
-        case G_UNICODE_NON_SPACING_MARK:
-        case G_UNICODE_DECIMAL_NUMBER:
-        case G_UNICODE_LETTER_NUMBER:
-        case G_UNICODE_OTHER_NUMBER:
-        case G_UNICODE_CONNECT_PUNCTUATION:
-        case G_UNICODE_DASH_PUNCTUATION:
-        case G_UNICODE_CLOSE_PUNCTUATION:
-        case G_UNICODE_FINAL_PUNCTUATION:
-        case G_UNICODE_INITIAL_PUNCTUATION:
-        case G_UNICODE_OTHER_PUNCTUATION:
-        case G_UNICODE_OPEN_PUNCTUATION:
-        case G_UNICODE_CURRENCY_SYMBOL:
-        case G_UNICODE_MODIFIER_SYMBOL:
-        case G_UNICODE_MATH_SYMBOL:
-        case G_UNICODE_OTHER_SYMBOL:
-        default:
-          break;
-        }
-
-      if (pending_space && out->len > 0)
-        g_string_append_c (out, ' ');
-      pending_space = FALSE;
-      if (c == '/')
-        g_string_append_c (out, '-');
-      else
-        g_string_append_unichar (out, c);
-    }
-
-  if (out->len > NAME_MAX_BYTES)
-    {
-      const char *end = out->str + NAME_MAX_BYTES;
-
-      /* Cut between characters, never inside one. */
-      while (end > out->str && (((guchar) *end) & 0xC0) == 0x80)
-        end--;
-      g_string_truncate (out, (gsize) (end - out->str));
-      while (out->len > 0 && out->str[out->len - 1] == ' ')
-        g_string_truncate (out, out->len - 1);
-    }
-
-  return g_string_free (g_steal_pointer (&out), FALSE);
-}
-
-/**
- * hangar_vm_creator_pick_name:
- * @base: the wanted name, normalized
- * @taken: (element-type utf8 utf8): names in use, as keys
- *
- * Returns: (transfer full) (nullable): @base, else "@base 2", "@base 3", …;
- *   %NULL when the first thousand are all taken
- */
-char *
-hangar_vm_creator_pick_name (const char *base,
-                             GHashTable *taken)
-{
-  g_return_val_if_fail (base != NULL && *base != '\0', NULL);
-  g_return_val_if_fail (taken != NULL, NULL);
-
-  if (!g_hash_table_contains (taken, base))
-    return g_strdup (base);
-
-  for (guint i = 2; i <= MAX_NAME_ATTEMPTS; i++)
-    {
-      g_autofree char *candidate = g_strdup_printf ("%s %u", base, i);
-
-      if (!g_hash_table_contains (taken, candidate))
-        return g_steal_pointer (&candidate);
-    }
-
-  return NULL;
 }
 
 /**
@@ -451,9 +329,7 @@ release_name (Job *job)
   if (job->reserved == NULL)
     return;
 
-  G_LOCK (reserved);
-  g_hash_table_remove (reserved_names, job->reserved);
-  G_UNLOCK (reserved);
+  hangar_machine_name_release (job->reserved);
   g_clear_pointer (&job->reserved, g_free);
 }
 
@@ -557,7 +433,7 @@ choose_name (Job            *job,
 {
   const HangarOsProfile *profile = job->self->profile;
   g_autoptr(GHashTable) taken = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autofree char *base = hangar_vm_creator_normalize_name (job->settings->name);
+  g_autofree char *base = hangar_machine_name_normalize (job->settings->name);
   virDomainPtr *domains = NULL;
   char *name;
   int n;
@@ -565,7 +441,7 @@ choose_name (Job            *job,
   if (*base == '\0')
     {
       g_free (base);
-      base = hangar_vm_creator_normalize_name (profile->name);
+      base = hangar_machine_name_normalize (profile->name);
     }
   if (*base == '\0')
     {
@@ -588,22 +464,7 @@ choose_name (Job            *job,
     }
   free (domains);
 
-  G_LOCK (reserved);
-  if (reserved_names == NULL)
-    reserved_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  {
-    GHashTableIter iter;
-    gpointer key;
-
-    g_hash_table_iter_init (&iter, reserved_names);
-    while (g_hash_table_iter_next (&iter, &key, NULL))
-      g_hash_table_add (taken, g_strdup (key));
-  }
-  name = hangar_vm_creator_pick_name (base, taken);
-  if (name != NULL)
-    g_hash_table_add (reserved_names, g_strdup (name));
-  G_UNLOCK (reserved);
-
+  name = hangar_machine_name_reserve (base, taken);
   if (name == NULL)
     {
       g_set_error (error, HANGAR_VM_CREATOR_ERROR, HANGAR_VM_CREATOR_ERROR_NAME,

@@ -79,10 +79,6 @@ const char          *hangar_vm_creator_step_to_nick    (HangarVmCreatorStep     
 gboolean             hangar_vm_creator_step_from_nick  (const char              *nick,
                                                         HangarVmCreatorStep     *step);
 
-char                *hangar_vm_creator_normalize_name  (const char              *name);
-char                *hangar_vm_creator_pick_name       (const char              *base,
-                                                        GHashTable              *taken);
-
 HangarVmCreator     *hangar_vm_creator_new             (GVirConnection          *connection,
                                                         const HangarOsProfile   *profile,
                                                         const HangarVmSettings  *settings);
