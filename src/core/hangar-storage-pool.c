@@ -632,6 +632,39 @@ hangar_storage_pool_delete_volume (HangarStoragePool  *self,
   return ret == 0;
 }
 
+/**
+ * hangar_storage_volume_dup_path:
+ * @volume: a volume
+ * @error: return location for an error
+ *
+ * The volume's file. Blocking. (gvir_storage_vol_get_path() leaks the
+ * string libvirt returns.)
+ *
+ * Returns: (transfer full): a path
+ */
+char *
+hangar_storage_volume_dup_path (GVirStorageVol  *volume,
+                                GError         **error)
+{
+  virStorageVolPtr vol = NULL;
+  char *raw = NULL;
+  char *path = NULL;
+
+  g_return_val_if_fail (GVIR_IS_STORAGE_VOL (volume), NULL);
+
+  g_object_get (volume, "handle", &vol, NULL);
+  if (vol != NULL && (raw = virStorageVolGetPath (vol)) != NULL)
+    path = g_strdup (raw);
+  else
+    g_set_error (error, HANGAR_STORAGE_ERROR, HANGAR_STORAGE_ERROR_VOLUME,
+                 _("Cannot find the file of the disk %s: %s"), gvir_storage_vol_get_name (volume),
+                 vol != NULL ? libvirt_message () : _("unknown volume"));
+  free (raw);
+  if (vol != NULL)
+    virStorageVolFree (vol);
+  return path;
+}
+
 static void
 ensure_thread (GTask        *task,
                gpointer      source_object,

@@ -47,6 +47,9 @@ gboolean            hangar_storage_check_space          (guint64              ca
                                                          guint64              pool_available,
                                                          GError             **error);
 
+char               *hangar_storage_volume_dup_path      (GVirStorageVol      *volume,
+                                                         GError             **error);
+
 HangarStoragePool  *hangar_storage_pool_new             (GVirConnection      *connection);
 GVirConnection     *hangar_storage_pool_get_connection  (HangarStoragePool   *self);
 char               *hangar_storage_pool_dup_path        (HangarStoragePool   *self);

@@ -588,7 +588,7 @@ create_volume (Job           *job,
                GError       **error)
 {
   GVirStoragePool *pool;
-  const char *path;
+  char *path;
 
   if (disk_gib > G_MAXUINT64 / GIB)
     {
@@ -610,11 +610,11 @@ create_volume (Job           *job,
                                                    cancellable, error);
   if (job->volume == NULL)
     return FALSE;
-  path = gvir_storage_vol_get_path (job->volume, error);
+  path = hangar_storage_volume_dup_path (job->volume, error);
   if (path == NULL)
     return FALSE;
   g_free (job->settings->disk_path);
-  job->settings->disk_path = g_strdup (path);
+  job->settings->disk_path = path;
   job->settings->disk_gib = disk_gib;
   return step_done (job, HANGAR_VM_CREATOR_STEP_VOLUME, cancellable, error);
 }
