@@ -336,6 +336,10 @@ session_open (void)
   g_assert_nonnull (session.iso);
   g_assert_true (g_file_test (session.iso, G_FILE_TEST_IS_REGULAR));
 
+  /* Every machine made here gets a console the tests can read (see
+   * add_test_serial() in hangar-vm-creator.c); hangarctl inherits it. */
+  g_setenv ("HANGAR_TEST_SERIAL_DIR", hangar_test_artifacts_dir (), TRUE);
+
   g_assert_true (hangar_libvirt_init (&error));
   session.gvir = gvir_connection_new ("qemu:///session");
   g_assert_true (gvir_connection_open (session.gvir, NULL, &error));
@@ -1251,10 +1255,6 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
-
-  /* Every machine made here gets a console the tests can read (see
-   * add_test_serial() in hangar-vm-creator.c); hangarctl inherits it. */
-  g_setenv ("HANGAR_TEST_SERIAL_DIR", hangar_test_artifacts_dir (), TRUE);
 
   g_test_add_func ("/hangar/creator/unit/volume-names", test_volume_names);
   g_test_add_func ("/hangar/creator/unit/normalize-names", test_normalize_names);
