@@ -1,6 +1,7 @@
 /* hangarctl-commands.h
  *
- * The subcommands of hangarctl that live in their own files.
+ * hangarctl's commands that live in files of their own. Each takes the
+ * arguments from its own name on and returns the process's exit status.
  *
  * Copyright 2026 The Hangar authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -8,4 +9,13 @@
 
 #pragma once
 
-int hangarctl_create (int argc, char **argv);
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+int hangarctl_create (int    argc,
+                      char **argv);
+int hangarctl_detect (int    argc,
+                      char **argv);
+
+G_END_DECLS
