@@ -1055,6 +1055,42 @@ test_ctl_define_only (void)
   clean_session ();
 }
 
+/* A medium libosinfo knows: the machine is named and built for its OS. */
+static void
+test_ctl_identified (void)
+{
+  g_autofree char *dir = g_build_filename (hangar_test_artifacts_dir (), "fedora-iso", NULL);
+  g_autofree char *readme = g_build_filename (dir, "README", NULL);
+  g_autofree char *boot = g_build_filename (dir, "boot.img", NULL);
+  g_autofree char *zeros = g_malloc0 (2048);
+  g_autofree char *iso = g_build_filename (hangar_test_artifacts_dir (), "fedora37.iso", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *xml = NULL;
+  int status;
+
+  session_open ();
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (readme, "not really Fedora\n", -1, NULL));
+  /* Bootable (El Torito) like a real one, or it is no installer at all. */
+  g_assert_true (g_file_set_contents (boot, zeros, 2048, NULL));
+  g_free (spawn_capture ((const char *[]) { "xorriso", "-as", "mkisofs", "-quiet",
+                                            "-V", "Fedora-WS-Live-37-1-7", "-sysid", "LINUX",
+                                            "-b", "boot.img", "-no-emul-boot", "-boot-load-size", "4",
+                                            "-o", iso, dir, NULL },
+                         NULL, &status, &err));
+  g_assert_cmpint (status, ==, 0);
+
+  g_assert_cmpint (run_ctl ((const char *[]) { "create", iso, "--disk", "1", "--no-start", NULL },
+                            NULL, &out, NULL), ==, 0);
+  name = g_strstrip (g_strdup (out));
+  g_assert_true (g_str_has_prefix (name, "Fedora"));
+  xml = domain_xml (name, TRUE);
+  g_assert_nonnull (strstr (xml, "http://fedoraproject.org/fedora/37"));
+  clean_session ();
+}
+
 /* ------------------------------------------------------------------------ */
 /* e2e: real guests                                                         */
 /* ------------------------------------------------------------------------ */
@@ -1286,6 +1322,7 @@ main (int   argc,
   g_test_add_func ("/hangar/creator/libvirt/try-then-keep", test_try_then_keep);
   g_test_add_func ("/hangar/creator/libvirt/ctl-failures", test_ctl_failures);
   g_test_add_func ("/hangar/creator/libvirt/ctl-define-only", test_ctl_define_only);
+  g_test_add_func ("/hangar/creator/libvirt/ctl-identified", test_ctl_identified);
 
   g_test_add_func ("/hangar/creator/e2e/ctl-create", test_e2e_ctl_create);
   g_test_add_func ("/hangar/creator/e2e/ctl-try", test_e2e_ctl_try);

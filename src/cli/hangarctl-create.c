@@ -9,14 +9,16 @@
 
 #include "config.h"
 
-#include <errno.h>
 #include <stdio.h>
 
 #include <glib/gi18n.h>
-#include <glib/gstdio.h>
 
 #include "hangar-connection.h"
+#include "hangar-host.h"
+#include "hangar-media.h"
+#include "hangar-os-db.h"
 #include "hangar-os-profile.h"
+#include "hangar-storage-pool.h"
 #include "hangar-vm-creator.h"
 #include "hangarctl-commands.h"
 
@@ -32,9 +34,12 @@ typedef struct
 
 typedef struct
 {
-  GMainLoop  *loop;
-  GVirDomain *domain;
-  GError     *error;
+  GMainLoop      *loop;
+  guint           pending;
+  HangarMedia    *media;
+  HangarHostInfo *host;
+  GVirDomain     *domain;
+  GError         *error;
 } CreateContext;
 
 static char *
@@ -54,61 +59,60 @@ settings_uri (gboolean *force_emulation)
   return g_settings_get_string (settings, "connection-uri");
 }
 
-/* KVM only where this user can open it and nobody asked for emulation. */
-static HangarDomainType
-pick_domain_type (gboolean force_emulation)
-{
-  if (force_emulation || g_strcmp0 (g_getenv ("HANGAR_FORCE_EMULATION"), "1") == 0)
-    return HANGAR_DOMAIN_TYPE_QEMU;
-  if (g_access ("/dev/kvm", R_OK | W_OK) == 0)
-    return HANGAR_DOMAIN_TYPE_KVM;
-  return HANGAR_DOMAIN_TYPE_QEMU;
-}
-
-/* What the medium is. Without identification, the generic profile: the
- * settings below come from whatever profile this returns. */
-static HangarOsProfile *
-profile_for_medium (const char  *iso_path,
-                    GError     **error)
-{
-  return hangar_os_profile_new_generic ();
-}
-
-/* The profile's defaults, overridden by the options. */
+/* The defaults for the identified OS on this host (hangar_vm_settings_new_for(),
+ * as the assistant shows them), overridden by the options. */
 static HangarVmSettings *
 settings_for (const HangarOsProfile *profile,
+              const HangarHostInfo  *host,
+              gboolean               force_emulation,
               const CreateOptions   *options,
-              const char            *iso_path,
-              HangarDomainType       domain_type)
+              const char            *iso_path)
 {
-  HangarVmSettings *settings = hangar_vm_settings_new ();
+  HangarVmSettings *settings = hangar_vm_settings_new_for (profile, host, force_emulation);
 
-  settings->name = g_strdup (options->name);
-  settings->memory_mib = options->memory_mib > 0 ? (guint64) options->memory_mib
-                         : profile->ram_mib > 0 ? profile->ram_mib : 2048;
-  settings->vcpus = options->cpus > 0 ? (guint) options->cpus
-                    : profile->vcpus > 0 ? profile->vcpus : 2;
+  if (options->name != NULL)
+    {
+      g_free (settings->name);
+      settings->name = g_strdup (options->name);
+    }
+  if (options->memory_mib > 0)
+    settings->memory_mib = (guint64) options->memory_mib;
+  if (options->cpus > 0)
+    settings->vcpus = (guint) options->cpus;
   if (options->try_it)
     settings->disk_gib = 0;
   else if (options->disk_gib >= 0)
     settings->disk_gib = (guint64) options->disk_gib;
-  else
-    settings->disk_gib = profile->disk_gib > 0 ? profile->disk_gib : 20;
-  if (profile->wants_secure_boot)
-    settings->firmware = HANGAR_FIRMWARE_UEFI_SECURE_BOOT;
-  else if (profile->needs_uefi)
-    settings->firmware = HANGAR_FIRMWARE_UEFI;
-  else
-    settings->firmware = HANGAR_FIRMWARE_BIOS;
-  settings->domain_type = domain_type;
   settings->iso_path = g_strdup (iso_path);
-  if (profile->arch != NULL)
-    {
-      g_free (settings->arch);
-      settings->arch = g_strdup (profile->arch);
-    }
-  settings->tpm = profile->needs_tpm;
   return settings;
+}
+
+static void
+identify_done (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  CreateContext *ctx = user_data;
+
+  ctx->media = hangar_os_db_identify_finish (HANGAR_OS_DB (object), result, &ctx->error);
+  if (--ctx->pending == 0)
+    g_main_loop_quit (ctx->loop);
+}
+
+static void
+probe_done (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  CreateContext *ctx = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* Without the host's figures the profile's own stand, uncapped. */
+  ctx->host = hangar_host_probe_finish (result, &error);
+  if (ctx->host == NULL)
+    g_printerr ("hangarctl create: %s\n", error->message);
+  if (--ctx->pending == 0)
+    g_main_loop_quit (ctx->loop);
 }
 
 static void
@@ -131,28 +135,6 @@ create_done (GObject      *object,
 
   ctx->domain = hangar_vm_creator_create_finish (HANGAR_VM_CREATOR (object), result, &ctx->error);
   g_main_loop_quit (ctx->loop);
-}
-
-static gboolean
-check_medium (const char  *path,
-              GError     **error)
-{
-  GStatBuf st;
-
-  if (g_stat (path, &st) != 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno), "%s: %s",
-                   path, g_strerror (saved_errno));
-      return FALSE;
-    }
-  if (!S_ISREG (st.st_mode) && !S_ISBLK (st.st_mode))
-    {
-      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, _("%s: not a disc image"), path);
-      return FALSE;
-    }
-  return TRUE;
 }
 
 static int
@@ -189,7 +171,6 @@ hangarctl_create (int    argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(HangarConnection) connection = NULL;
   g_autoptr(HangarVmCreator) creator = NULL;
-  g_autoptr(HangarOsProfile) profile = NULL;
   g_autoptr(HangarVmSettings) settings = NULL;
   g_autofree char *iso_path = NULL;
   g_autofree char *configured = NULL;
@@ -231,9 +212,7 @@ hangarctl_create (int    argc,
     }
 
   iso_path = g_canonicalize_filename (argv[1], NULL);
-  if (!check_medium (iso_path, &error) ||
-      (profile = profile_for_medium (iso_path, &error)) == NULL ||
-      !hangar_libvirt_init (&error))
+  if (!hangar_libvirt_init (&error))
     {
       g_free (options.name);
       return fail (error->message);
@@ -241,21 +220,37 @@ hangarctl_create (int    argc,
 
   configured = settings_uri (&force_emulation);
   uri = hangar_connection_resolve_uri (configured);
-  settings = settings_for (profile, &options, iso_path, pick_domain_type (force_emulation));
-  g_free (options.name);
-
   ctx.loop = g_main_loop_new (NULL, FALSE);
   connection = hangar_connection_new (uri);
   hangar_connection_open_async (connection, NULL, open_done, &ctx);
   g_main_loop_run (ctx.loop);
 
+  /* What the medium is, and what this host offers (KVM as libvirt sees it). */
   if (ctx.error == NULL)
     {
+      g_autofree char *pool_dir = hangar_storage_pool_default_path ();
+
+      ctx.pending = 2;
+      hangar_os_db_identify_async (hangar_os_db_get_default (), iso_path, NULL, identify_done, &ctx);
+      hangar_host_probe_async (pool_dir, hangar_connection_get_gvir (connection), NULL,
+                               probe_done, &ctx);
+      g_main_loop_run (ctx.loop);
+    }
+  if (ctx.error == NULL && !hangar_media_get_arch_ok (ctx.media))
+    ctx.error = g_error_new_literal (HANGAR_MEDIA_ERROR, HANGAR_MEDIA_ERROR_NOT_BOOTABLE,
+                                     hangar_media_get_arch_message (ctx.media));
+
+  if (ctx.error == NULL)
+    {
+      const HangarOsProfile *profile = hangar_media_get_profile (ctx.media);
+
+      settings = settings_for (profile, ctx.host, force_emulation, &options, iso_path);
       creator = hangar_vm_creator_new (hangar_connection_get_gvir (connection), profile, settings);
       hangar_vm_creator_set_transient (creator, options.try_it);
       hangar_vm_creator_create_async (creator, !options.no_start, NULL, create_done, &ctx);
       g_main_loop_run (ctx.loop);
     }
+  g_free (options.name);
 
   if (ctx.error != NULL)
     status = fail (ctx.error->message);
@@ -264,6 +259,8 @@ hangarctl_create (int    argc,
 
   g_clear_error (&ctx.error);
   g_clear_object (&ctx.domain);
+  g_clear_object (&ctx.media);
+  g_clear_pointer (&ctx.host, hangar_host_info_free);
   g_clear_object (&creator);
   hangar_connection_close (connection);
   g_main_loop_unref (ctx.loop);
