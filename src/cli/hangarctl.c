@@ -18,6 +18,7 @@
 #include "hangar-collection.h"
 #include "hangar-connection.h"
 #include "hangar-machine.h"
+#include "hangarctl-commands.h"
 
 typedef struct
 {
@@ -190,9 +191,12 @@ cmd_list (int    argc,
 static void
 usage (FILE *out)
 {
-  fprintf (out, "%s\n\n  %s\n\n%s\n",
+  fprintf (out, "%s\n\n  %s\n  %s\n  %s\n\n%s\n",
            _("Usage: hangarctl COMMAND [OPTIONS…]"),
            _("list [--json]    List the machines and their states"),
+           _("create PATH.iso [--name N] [--memory MIB] [--cpus C] [--disk GIB] [--try] [--no-start]\n"
+             "                   Create a machine from a medium, start it, print its name"),
+           _("detect PATH.iso  Identify an image; print its OS and a new machine’s defaults as JSON"),
            _("The connection is HANGAR_URI if set, else the app’s setting, else qemu:///session."));
 }
 
@@ -213,6 +217,10 @@ main (int   argc,
 
   if (g_str_equal (argv[1], "list"))
     return cmd_list (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "create"))
+    return hangarctl_create (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "detect"))
+    return hangarctl_detect (argc - 1, argv + 1);
 
   g_printerr (_("hangarctl: unknown command “%s”\n"), argv[1]);
   usage (stderr);

@@ -81,6 +81,7 @@ hangar_os_profile_new_generic (void)
   p->vcpus = 2;
   p->disk_gib = 20;
   p->usb_tablet = TRUE;
+  p->usb_xhci = TRUE;
   p->ich9_sound = TRUE;
   p->qxl = TRUE;
   p->q35 = TRUE;

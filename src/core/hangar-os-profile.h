@@ -68,6 +68,7 @@ typedef struct
   gboolean virtio_1_0;      /* modern-only virtio (virtio1.0-*) */
   gboolean qxl;
   gboolean usb_tablet;
+  gboolean usb_xhci;        /* qemu-xhci (USB 3); else ICH9 EHCI with UHCI companions */
   gboolean ich9_sound;      /* ich9-hda / ich6 */
   gboolean spice_agent;     /* spice-vdagent usable in the guest */
   gboolean q35;             /* the OS runs on the q35 machine type */

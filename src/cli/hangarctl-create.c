@@ -1,0 +1,268 @@
+/* hangarctl-create.c
+ *
+ * `hangarctl create PATH.iso`: makes a machine from a medium, or boots it to
+ * try, with the same creator the app uses, and prints the machine's name.
+ *
+ * Copyright 2026 The Hangar authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <stdio.h>
+
+#include <glib/gi18n.h>
+
+#include "hangar-connection.h"
+#include "hangar-host.h"
+#include "hangar-media.h"
+#include "hangar-os-db.h"
+#include "hangar-os-profile.h"
+#include "hangar-storage-pool.h"
+#include "hangar-vm-creator.h"
+#include "hangarctl-commands.h"
+
+typedef struct
+{
+  char    *name;
+  gint64   memory_mib;
+  int      cpus;
+  gint64   disk_gib;      /* -1: the profile's */
+  gboolean try_it;
+  gboolean no_start;
+} CreateOptions;
+
+typedef struct
+{
+  GMainLoop      *loop;
+  guint           pending;
+  HangarMedia    *media;
+  HangarHostInfo *host;
+  GVirDomain     *domain;
+  GError         *error;
+} CreateContext;
+
+static char *
+settings_uri (gboolean *force_emulation)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autoptr(GSettings) settings = NULL;
+
+  *force_emulation = FALSE;
+  /* hangarctl also works where the app's schema is not installed. */
+  if (source == NULL || (schema = g_settings_schema_source_lookup (source, APPLICATION_ID, TRUE)) == NULL)
+    return NULL;
+
+  settings = g_settings_new (APPLICATION_ID);
+  *force_emulation = g_settings_get_boolean (settings, "force-software-emulation");
+  return g_settings_get_string (settings, "connection-uri");
+}
+
+/* The defaults for the identified OS on this host (hangar_vm_settings_new_for(),
+ * as the assistant shows them), overridden by the options. */
+static HangarVmSettings *
+settings_for (const HangarOsProfile *profile,
+              const HangarHostInfo  *host,
+              gboolean               force_emulation,
+              const CreateOptions   *options,
+              const char            *iso_path)
+{
+  HangarVmSettings *settings = hangar_vm_settings_new_for (profile, host, force_emulation);
+
+  if (options->name != NULL)
+    {
+      g_free (settings->name);
+      settings->name = g_strdup (options->name);
+    }
+  if (options->memory_mib > 0)
+    settings->memory_mib = (guint64) options->memory_mib;
+  if (options->cpus > 0)
+    settings->vcpus = (guint) options->cpus;
+  if (options->try_it)
+    settings->disk_gib = 0;
+  else if (options->disk_gib >= 0)
+    settings->disk_gib = (guint64) options->disk_gib;
+  settings->iso_path = g_strdup (iso_path);
+  return settings;
+}
+
+static void
+identify_done (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  CreateContext *ctx = user_data;
+
+  ctx->media = hangar_os_db_identify_finish (HANGAR_OS_DB (object), result, &ctx->error);
+  if (--ctx->pending == 0)
+    g_main_loop_quit (ctx->loop);
+}
+
+static void
+probe_done (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  CreateContext *ctx = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* Without the host's figures the profile's own stand, uncapped. */
+  ctx->host = hangar_host_probe_finish (result, &error);
+  if (ctx->host == NULL)
+    g_printerr ("hangarctl create: %s\n", error->message);
+  if (--ctx->pending == 0)
+    g_main_loop_quit (ctx->loop);
+}
+
+static void
+open_done (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  CreateContext *ctx = user_data;
+
+  hangar_connection_open_finish (HANGAR_CONNECTION (object), result, &ctx->error);
+  g_main_loop_quit (ctx->loop);
+}
+
+static void
+create_done (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  CreateContext *ctx = user_data;
+
+  ctx->domain = hangar_vm_creator_create_finish (HANGAR_VM_CREATOR (object), result, &ctx->error);
+  g_main_loop_quit (ctx->loop);
+}
+
+static int
+fail (const char *message)
+{
+  g_printerr ("hangarctl create: %s\n", message);
+  return 1;
+}
+
+/**
+ * hangarctl_create:
+ *
+ * Creates and starts a machine and prints its name. The installation
+ * medium is ejected after the guest's first shutdown only by a running
+ * Hangar (its #HangarInstallTracker): hangarctl exits once the machine
+ * runs.
+ */
+int
+hangarctl_create (int    argc,
+                  char **argv)
+{
+  CreateOptions options = { NULL, 0, 0, -1, FALSE, FALSE };
+  const GOptionEntry entries[] = {
+    { "name", 0, 0, G_OPTION_ARG_STRING, &options.name, N_("The machine’s name"), N_("NAME") },
+    { "memory", 0, 0, G_OPTION_ARG_INT64, &options.memory_mib, N_("Memory in MiB"), N_("MIB") },
+    { "cpus", 0, 0, G_OPTION_ARG_INT, &options.cpus, N_("Virtual processors"), N_("N") },
+    { "disk", 0, 0, G_OPTION_ARG_INT64, &options.disk_gib, N_("Disk size in GiB (0: none)"), N_("GIB") },
+    { "try", 0, 0, G_OPTION_ARG_NONE, &options.try_it,
+      N_("Boot the medium without a disk; nothing is kept when it stops"), NULL },
+    { "no-start", 0, 0, G_OPTION_ARG_NONE, &options.no_start, N_("Define the machine only"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) option_context = g_option_context_new (N_("PATH.iso"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HangarConnection) connection = NULL;
+  g_autoptr(HangarVmCreator) creator = NULL;
+  g_autoptr(HangarVmSettings) settings = NULL;
+  g_autofree char *iso_path = NULL;
+  g_autofree char *configured = NULL;
+  g_autofree char *uri = NULL;
+  CreateContext ctx = { 0 };
+  gboolean force_emulation;
+  int status = 0;
+
+  g_option_context_set_summary (option_context,
+                                _("Create a machine from an installation or live medium, start "
+                                  "it, and print its name"));
+  g_option_context_set_translation_domain (option_context, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (option_context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (option_context, &argc, &argv, &error))
+    {
+      g_printerr ("hangarctl create: %s\n", error->message);
+      g_free (options.name);
+      return 2;
+    }
+
+  if (argc != 2)
+    {
+      g_printerr ("hangarctl create: %s\n", _("Give one medium, such as an ISO file."));
+      g_free (options.name);
+      return 2;
+    }
+  if (options.try_it && (options.disk_gib > 0 || options.no_start))
+    {
+      g_printerr ("hangarctl create: %s\n",
+                  _("--try boots the medium without a disk, and always starts the machine."));
+      g_free (options.name);
+      return 2;
+    }
+  if (options.memory_mib < 0 || options.cpus < 0 || options.disk_gib < -1)
+    {
+      g_printerr ("hangarctl create: %s\n", _("Sizes and counts cannot be negative."));
+      g_free (options.name);
+      return 2;
+    }
+
+  iso_path = g_canonicalize_filename (argv[1], NULL);
+  if (!hangar_libvirt_init (&error))
+    {
+      g_free (options.name);
+      return fail (error->message);
+    }
+
+  configured = settings_uri (&force_emulation);
+  uri = hangar_connection_resolve_uri (configured);
+  ctx.loop = g_main_loop_new (NULL, FALSE);
+  connection = hangar_connection_new (uri);
+  hangar_connection_open_async (connection, NULL, open_done, &ctx);
+  g_main_loop_run (ctx.loop);
+
+  /* What the medium is, and what this host offers (KVM as libvirt sees it). */
+  if (ctx.error == NULL)
+    {
+      g_autofree char *pool_dir = hangar_storage_pool_default_path ();
+
+      ctx.pending = 2;
+      hangar_os_db_identify_async (hangar_os_db_get_default (), iso_path, NULL, identify_done, &ctx);
+      hangar_host_probe_async (pool_dir, hangar_connection_get_gvir (connection), NULL,
+                               probe_done, &ctx);
+      g_main_loop_run (ctx.loop);
+    }
+  if (ctx.error == NULL && !hangar_media_get_arch_ok (ctx.media))
+    ctx.error = g_error_new_literal (HANGAR_MEDIA_ERROR, HANGAR_MEDIA_ERROR_NOT_BOOTABLE,
+                                     hangar_media_get_arch_message (ctx.media));
+
+  if (ctx.error == NULL)
+    {
+      const HangarOsProfile *profile = hangar_media_get_profile (ctx.media);
+
+      settings = settings_for (profile, ctx.host, force_emulation, &options, iso_path);
+      creator = hangar_vm_creator_new (hangar_connection_get_gvir (connection), profile, settings);
+      hangar_vm_creator_set_transient (creator, options.try_it);
+      hangar_vm_creator_create_async (creator, !options.no_start, NULL, create_done, &ctx);
+      g_main_loop_run (ctx.loop);
+    }
+  g_free (options.name);
+
+  if (ctx.error != NULL)
+    status = fail (ctx.error->message);
+  else
+    g_print ("%s\n", hangar_vm_creator_get_name (creator));
+
+  g_clear_error (&ctx.error);
+  g_clear_object (&ctx.domain);
+  g_clear_object (&ctx.media);
+  g_clear_pointer (&ctx.host, hangar_host_info_free);
+  g_clear_object (&creator);
+  hangar_connection_close (connection);
+  g_main_loop_unref (ctx.loop);
+  return status;
+}

@@ -1,0 +1,386 @@
+/* hangar-host.c
+ *
+ * Probes what this computer can give a new machine, and derives the machine's
+ * defaults from an OS profile within those limits.
+ *
+ * Copyright 2026 The Hangar authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "hangar-host"
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/statvfs.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+#include "hangar-host.h"
+
+#define MIB (G_GUINT64_CONSTANT (1) << 20)
+#define GIB (G_GUINT64_CONSTANT (1) << 30)
+
+/* Memory a new machine is rounded to, and what the host keeps for itself
+ * when an OS's minimum is more than half of the host's memory. */
+#define RAM_STEP_MIB         128
+#define HOST_RAM_RESERVE_MIB 1024
+
+G_DEFINE_BOXED_TYPE (HangarHostInfo, hangar_host_info, hangar_host_info_copy, hangar_host_info_free)
+
+/**
+ * hangar_host_info_new:
+ *
+ * Returns: (transfer full): figures for an unknown host: nothing known, no KVM
+ */
+HangarHostInfo *
+hangar_host_info_new (void)
+{
+  HangarHostInfo *info = g_new0 (HangarHostInfo, 1);
+
+  info->free_bytes = G_MAXUINT64;
+  info->arch = g_strdup (hangar_host_get_arch ());
+  return info;
+}
+
+HangarHostInfo *
+hangar_host_info_copy (const HangarHostInfo *info)
+{
+  HangarHostInfo *copy;
+
+  g_return_val_if_fail (info != NULL, NULL);
+
+  copy = g_memdup2 (info, sizeof *info);
+  copy->kvm_reason = g_strdup (info->kvm_reason);
+  copy->arch = g_strdup (info->arch);
+  return copy;
+}
+
+void
+hangar_host_info_free (HangarHostInfo *info)
+{
+  if (info == NULL)
+    return;
+  g_free (info->kvm_reason);
+  g_free (info->arch);
+  g_free (info);
+}
+
+/**
+ * hangar_host_get_arch:
+ *
+ * Returns: the architecture Hangar runs on, in libosinfo's terms ("x86_64",
+ *   "i686", "aarch64", …)
+ */
+const char *
+hangar_host_get_arch (void)
+{
+  static const char *arch;
+
+  if (g_once_init_enter (&arch))
+    {
+      struct utsname name;
+      const char *found = "x86_64";
+
+      if (uname (&name) == 0)
+        {
+          if (g_str_equal (name.machine, "amd64"))
+            found = "x86_64";
+          else if (g_str_equal (name.machine, "arm64"))
+            found = "aarch64";
+          else if (g_str_equal (name.machine, "i386") || g_str_equal (name.machine, "i586"))
+            found = "i686";
+          else
+            found = g_intern_string (name.machine);
+        }
+      g_once_init_leave (&arch, found);
+    }
+  return arch;
+}
+
+/**
+ * hangar_host_arch_can_run:
+ * @host_arch: the host's architecture
+ * @guest_arch: (nullable): a medium's architecture; %NULL when unknown
+ *
+ * Returns: %TRUE when a guest of @guest_arch runs natively on @host_arch
+ *   (the same, or 32-bit x86 on x86_64); an unknown guest is given the
+ *   benefit of the doubt
+ */
+gboolean
+hangar_host_arch_can_run (const char *host_arch,
+                          const char *guest_arch)
+{
+  g_return_val_if_fail (host_arch != NULL, FALSE);
+
+  if (guest_arch == NULL || g_str_equal (host_arch, guest_arch))
+    return TRUE;
+  if (g_str_equal (host_arch, "x86_64"))
+    return g_str_equal (guest_arch, "i686") || g_str_equal (guest_arch, "i386");
+  return FALSE;
+}
+
+/* The pool directory is created on demand: until then its nearest existing
+ * ancestor is on the file system it will be on. */
+static guint64
+free_bytes_at (const char *dir)
+{
+  g_autofree char *path = g_canonicalize_filename (dir, NULL);
+
+  for (;;)
+    {
+      struct statvfs fs;
+      char *parent;
+
+      if (statvfs (path, &fs) == 0)
+        return (guint64) fs.f_bavail * fs.f_frsize;
+      if (errno != ENOENT && errno != ENOTDIR)
+        return G_MAXUINT64;
+
+      parent = g_path_get_dirname (path);
+      if (g_str_equal (parent, path))
+        {
+          g_free (parent);
+          return G_MAXUINT64;
+        }
+      g_free (path);
+      path = parent;
+    }
+}
+
+static char *
+kvm_unusable_reason (GVirConnection *connection,
+                     const char     *arch)
+{
+  const char *forced = g_getenv (HANGAR_FORCE_EMULATION_ENV);
+  int fd;
+
+  if (forced != NULL && g_str_equal (forced, "1"))
+    return g_strdup (_("Software emulation is forced by the HANGAR_FORCE_EMULATION environment "
+                       "variable."));
+
+  fd = g_open ("/dev/kvm", O_RDWR | O_CLOEXEC, 0);
+  if (fd < 0)
+    {
+      int saved_errno = errno;
+
+      if (saved_errno == ENOENT || saved_errno == ENODEV || saved_errno == ENXIO)
+        return g_strdup (_("This computer offers no hardware virtualization (/dev/kvm is "
+                           "missing). Turn it on in the firmware settings, if the processor "
+                           "has it."));
+      if (saved_errno == EACCES || saved_errno == EPERM)
+        return g_strdup (_("You may not use hardware virtualization (/dev/kvm). Add your "
+                           "account to the “kvm” group, then log in again."));
+      return g_strdup_printf (_("Hardware virtualization (/dev/kvm) cannot be used: %s."),
+                              g_strerror (saved_errno));
+    }
+  close (fd);
+
+  if (connection != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+      GVirConfigDomainCapabilities *caps;
+
+      /* libvirt fails the query when the emulator cannot run this type. */
+      caps = gvir_connection_get_domain_capabilities (connection, NULL, arch, NULL, "kvm", 0,
+                                                      &error);
+      if (caps == NULL)
+        return g_strdup_printf (_("libvirt does not offer hardware virtualization (KVM) "
+                                  "here: %s"),
+                                error != NULL ? error->message : _("no reason given"));
+      g_object_unref (caps);
+    }
+
+  return NULL;
+}
+
+typedef struct
+{
+  char           *pool_dir;
+  GVirConnection *connection;
+} ProbeData;
+
+static void
+probe_data_free (ProbeData *data)
+{
+  g_free (data->pool_dir);
+  g_clear_object (&data->connection);
+  g_free (data);
+}
+
+static void
+probe_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  ProbeData *data = task_data;
+  g_autoptr(HangarHostInfo) info = hangar_host_info_new ();
+  long pages = sysconf (_SC_PHYS_PAGES);
+  long page_size = sysconf (_SC_PAGESIZE);
+
+  if (pages > 0 && page_size > 0)
+    info->ram_mib = (guint64) pages * (guint64) page_size / MIB;
+  info->cpus = g_get_num_processors ();
+  if (data->pool_dir != NULL)
+    info->free_bytes = free_bytes_at (data->pool_dir);
+
+  info->kvm_reason = kvm_unusable_reason (data->connection, info->arch);
+  info->kvm_usable = info->kvm_reason == NULL;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  g_task_return_pointer (task, g_steal_pointer (&info), (GDestroyNotify) hangar_host_info_free);
+}
+
+/**
+ * hangar_host_probe_async:
+ * @pool_dir: (nullable): the storage pool's directory (need not exist yet);
+ *   %NULL leaves the free space unknown
+ * @connection: (nullable): an open libvirt connection whose domain
+ *   capabilities must offer KVM; %NULL checks `/dev/kvm` only (hangarctl detect)
+ *
+ * Probes the host in a worker thread.
+ */
+void
+hangar_host_probe_async (const char          *pool_dir,
+                         GVirConnection      *connection,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  ProbeData *data;
+
+  g_return_if_fail (connection == NULL || GVIR_IS_CONNECTION (connection));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  data = g_new0 (ProbeData, 1);
+  data->pool_dir = g_strdup (pool_dir);
+  data->connection = connection != NULL ? g_object_ref (connection) : NULL;
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hangar_host_probe_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) probe_data_free);
+  g_task_run_in_thread (task, probe_thread);
+}
+
+/**
+ * hangar_host_probe_finish:
+ *
+ * Returns: (transfer full): the host's figures, or %NULL when cancelled
+ */
+HangarHostInfo *
+hangar_host_probe_finish (GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == hangar_host_probe_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static guint64
+cap_memory (const HangarOsProfile *profile,
+            const HangarHostInfo  *host,
+            guint64                want)
+{
+  guint64 half;
+
+  if (host == NULL || host->ram_mib == 0)
+    return want;
+
+  half = host->ram_mib / 2 / RAM_STEP_MIB * RAM_STEP_MIB;
+  if (want <= half)
+    return want;
+
+  /* Less than the OS's minimum would not install: give it its minimum when
+   * the host still keeps some memory for itself. */
+  if (profile->min_ram_mib > half && profile->min_ram_mib + HOST_RAM_RESERVE_MIB <= host->ram_mib)
+    return profile->min_ram_mib;
+
+  return MAX (half, RAM_STEP_MIB);
+}
+
+/**
+ * hangar_vm_settings_new_for:
+ * @profile: the OS profile (exact, guessed or generic)
+ * @host: (nullable): the host's figures; %NULL for an unknown host (no caps,
+ *   no KVM)
+ * @force_emulation: the user's `force-software-emulation` setting
+ *
+ * A new machine's defaults, with no I/O:
+ * - memory, vCPUs and disk from the profile (recommended, else minimum —
+ *   already so in the profile — else the generic profile's values);
+ * - memory at most half the host's, rounded down to 128 MiB, but the OS's
+ *   minimum when that is more and the host keeps 1 GiB for itself;
+ * - vCPUs at most the host's processors; disk at most the free space in the
+ *   pool less %HANGAR_HOST_DISK_MARGIN_GIB, and at least 1 GiB (the creator's
+ *   free-space check then reports a full disk);
+ * - UEFI when the OS needs it; UEFI with Secure Boot and a TPM when it wants
+ *   them (Windows 11);
+ * - domain type kvm when the host can use KVM for this architecture and
+ *   emulation is not forced, qemu otherwise.
+ *
+ * @name is the profile's name (%NULL for the generic one): the creator makes
+ * it unique. @iso_path and @disk_path are left for the caller.
+ *
+ * Returns: (transfer full): the settings
+ */
+HangarVmSettings *
+hangar_vm_settings_new_for (const HangarOsProfile *profile,
+                            const HangarHostInfo  *host,
+                            gboolean               force_emulation)
+{
+  g_autoptr(HangarOsProfile) generic = hangar_os_profile_new_generic ();
+  HangarVmSettings *settings;
+  guint64 memory;
+  guint vcpus;
+  guint64 disk;
+
+  g_return_val_if_fail (profile != NULL, NULL);
+
+  settings = hangar_vm_settings_new ();
+  settings->name = g_strdup (profile->name);
+  g_free (settings->arch);
+  settings->arch = g_strdup (profile->arch != NULL ? profile->arch : generic->arch);
+
+  memory = profile->ram_mib > 0 ? profile->ram_mib : generic->ram_mib;
+  settings->memory_mib = cap_memory (profile, host, memory);
+
+  vcpus = profile->vcpus > 0 ? profile->vcpus : generic->vcpus;
+  if (host != NULL && host->cpus > 0)
+    vcpus = MIN (vcpus, host->cpus);
+  settings->vcpus = MAX (vcpus, 1);
+
+  disk = profile->disk_gib > 0 ? profile->disk_gib : generic->disk_gib;
+  if (host != NULL && host->free_bytes != G_MAXUINT64)
+    {
+      guint64 margin = HANGAR_HOST_DISK_MARGIN_GIB * GIB;
+      guint64 room = host->free_bytes > margin ? (host->free_bytes - margin) / GIB : 0;
+
+      disk = MIN (disk, room);
+    }
+  settings->disk_gib = MAX (disk, 1);
+
+  if (profile->wants_secure_boot)
+    settings->firmware = HANGAR_FIRMWARE_UEFI_SECURE_BOOT;
+  else if (profile->needs_uefi)
+    settings->firmware = HANGAR_FIRMWARE_UEFI;
+  else
+    settings->firmware = HANGAR_FIRMWARE_BIOS;
+  settings->tpm = profile->needs_tpm;
+
+  if (host != NULL && host->kvm_usable && !force_emulation &&
+      host->arch != NULL && hangar_host_arch_can_run (host->arch, settings->arch))
+    settings->domain_type = HANGAR_DOMAIN_TYPE_KVM;
+  else
+    settings->domain_type = HANGAR_DOMAIN_TYPE_QEMU;
+
+  return settings;
+}
