@@ -19,6 +19,8 @@
 #include "hangar-application.h"
 #include "hangar-assistant.h"
 #include "hangar-collection.h"
+#include "hangar-connection.h"
+#include "hangar-display-page.h"
 #include "hangar-machine.h"
 #include "hangar-storage-pool.h"
 #include "hangar-test-guest.h"
@@ -75,11 +77,21 @@ machine_in_state (gpointer data)
   return machine != NULL && hangar_machine_get_state (machine) == wait->state;
 }
 
+static gboolean
+display_shows (gpointer data)
+{
+  HangarDisplayPage *page = hangar_window_get_display_page (data);
+
+  return gtk_widget_get_mapped (GTK_WIDGET (page)) &&
+         g_strcmp0 (hangar_display_page_get_status (page), "display") == 0;
+}
+
 static void
 save (GtkWidget  *widget,
       const char *name)
 {
-  g_autofree char *path = hangar_test_save_screenshot (widget, name);
+  g_autofree char *file = g_strconcat (name, ".png", NULL);
+  g_autofree char *path = hangar_test_save_screenshot (widget, file);
 
   g_test_message ("screenshot: %s", path);
 }
@@ -173,7 +185,7 @@ test_create_and_boot (void)
   /* Created and started, the assistant gone, the display open on it. */
   hangar_test_assert_eventually (pointer_cleared, &assistant, 120, "the assistant to finish");
   hangar_test_assert_eventually (machine_in_state, &running, 60, "the new machine running");
-  g_assert_cmpstr (hangar_window_get_visible_page (window), ==, "display");
+  hangar_test_assert_eventually (display_shows, window, 60, "the new machine's display");
 
   guest.name = (char *) MACHINE_NAME;
   guest.serial_log = g_build_filename (hangar_test_artifacts_dir (), log_name, NULL);
@@ -196,8 +208,18 @@ test_create_and_boot (void)
     g_assert_cmpint (status, ==, 0);
     xml = g_steal_pointer (&out);
     g_assert_nonnull (strstr (xml, "<domain type='qemu'"));
-    g_assert_nonnull (strstr (xml, "<listen type='none'/>"));
-    g_assert_null (strstr (xml, "port="));
+    {
+      const char *start = strstr (xml, "<graphics type='spice'");
+      const char *end = start != NULL ? strstr (start, "</graphics>") : NULL;
+      g_autofree char *graphics = NULL;
+
+      g_assert_nonnull (end);
+      graphics = g_strndup (start, (gsize) (end - start));
+      g_test_message ("%s", graphics);
+      g_assert_nonnull (strstr (graphics, "<listen type='none'/>"));
+      g_assert_null (strstr (graphics, "port="));
+      g_assert_null (strstr (graphics, "tlsPort="));
+    }
     g_assert_nonnull (strstr (xml, pool));
   }
 

@@ -148,14 +148,13 @@ update_limits (HangarAssistant *self)
                             MAX (1, self->host->free_bytes / (1024 * 1024 * 1024)));
 
   ram = format_mib (self->host->ram_mib);
-  /* Translators: the subtitle of the Memory row, in MiB: “This computer has 16.0 GiB” */
-  memory_subtitle = g_strdup_printf (_("MiB; this computer has %s"), ram);
+  /* Translators: the subtitle of the Memory row: “This computer has 16.0 GiB” */
+  memory_subtitle = g_strdup_printf (_("This computer has %s"), ram);
   adw_action_row_set_subtitle (self->memory_row, memory_subtitle);
 
   free_space = g_format_size_full (self->host->free_bytes, G_FORMAT_SIZE_IEC_UNITS);
-  /* Translators: the subtitle of the Disk row: “GiB; 120 GiB free. Space is used as the machine fills it” */
-  disk_subtitle = g_strdup_printf (_("GiB; %s free. Space is taken only as the machine fills its disk"),
-                                   free_space);
+  /* Translators: the subtitle of the Disk row: “120 GiB free; used only as the machine fills it” */
+  disk_subtitle = g_strdup_printf (_("%s free; used only as the machine fills it"), free_space);
   adw_action_row_set_subtitle (self->disk_row, disk_subtitle);
 }
 
@@ -717,12 +716,14 @@ create_done (GObject      *object,
 {
   g_autoptr(HangarAssistant) self = user_data;
   g_autoptr(HangarVmCreator) creator = g_steal_pointer (&self->creator);
-  g_autoptr(GVirDomain) domain = NULL;
+  GVirDomain *domain;
   g_autoptr(GError) error = NULL;
 
   g_clear_object (&self->create_cancellable);
+  /* libvirt-gobject 4.0 declares no autoptr for its types. */
   domain = hangar_vm_creator_create_finish (creator, result, &error);
-  if (domain == NULL)
+  g_clear_object (&domain);
+  if (error != NULL)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
