@@ -19,6 +19,10 @@
 
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <glib-unix.h>
 
 #include <libvirt/libvirt.h>
 
@@ -348,6 +352,77 @@ session_open (void)
   g_assert_nonnull (session.conn);
 }
 
+typedef struct
+{
+  GString  *out;
+  GString  *err;
+  guint     open_streams;
+  gboolean  exited;
+  int       wait_status;
+} Child;
+
+typedef struct
+{
+  Child   *child;
+  GString *buffer;
+} Stream;
+
+static gboolean
+read_stream (int           fd,
+             GIOCondition  condition,
+             gpointer      data)
+{
+  Stream *stream = data;
+  char buffer[4096];
+  gssize n = read (fd, buffer, sizeof buffer);
+
+  if (n > 0)
+    {
+      g_string_append_len (stream->buffer, buffer, n);
+      return G_SOURCE_CONTINUE;
+    }
+  close (fd);
+  stream->child->open_streams--;
+  g_free (stream);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+child_exited (GPid     pid,
+              int      wait_status,
+              gpointer data)
+{
+  Child *child = data;
+
+  child->wait_status = wait_status;
+  child->exited = TRUE;
+  g_spawn_close_pid (pid);
+}
+
+static gboolean
+child_done (gpointer data)
+{
+  Child *child = data;
+
+  return child->exited && child->open_streams == 0;
+}
+
+static void
+watch_stream (Child   *child,
+              int      fd,
+              GString *buffer)
+{
+  Stream *stream = g_new0 (Stream, 1);
+
+  stream->child = child;
+  stream->buffer = buffer;
+  child->open_streams++;
+  g_unix_fd_add (fd, G_IO_IN | G_IO_HUP | G_IO_ERR, read_stream, stream);
+}
+
+/* Runs a command to its end while the main loop runs: libvirt's daemon drops
+ * a client that leaves its keepalive pings unanswered for 30 s, and a few
+ * hangarctl runs under the sanitizers take that long. */
 static char *
 spawn_capture (const char * const *argv,
                const char * const *envp,
@@ -355,16 +430,29 @@ spawn_capture (const char * const *argv,
                char              **err)
 {
   g_autoptr(GError) error = NULL;
-  char *out = NULL;
-  int wait_status = 0;
+  Child child = { g_string_new (NULL), g_string_new (NULL), 0, FALSE, 0 };
+  int out_fd, err_fd;
+  GPid pid;
 
-  g_assert_true (g_spawn_sync (NULL, (char **) argv, (char **) envp,
-                               G_SPAWN_SEARCH_PATH | G_SPAWN_LEAVE_DESCRIPTORS_OPEN,
-                               NULL, NULL, &out, err, &wait_status, &error));
+  /* Leaving descriptors open lets GLib use posix_spawn: no fork of this
+   * multi-threaded (and, in CI, sanitized) process. */
+  g_assert_true (g_spawn_async_with_pipes (NULL, (char **) argv, (char **) envp,
+                                           G_SPAWN_SEARCH_PATH | G_SPAWN_LEAVE_DESCRIPTORS_OPEN |
+                                           G_SPAWN_DO_NOT_REAP_CHILD,
+                                           NULL, NULL, &pid, NULL, &out_fd, &err_fd, &error));
   g_assert_no_error (error);
-  *status = g_spawn_check_wait_status (wait_status, NULL) ? 0 :
-            WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : 255;
-  return out;
+  watch_stream (&child, out_fd, child.out);
+  watch_stream (&child, err_fd, child.err);
+  g_child_watch_add (pid, child_exited, &child);
+  hangar_test_assert_eventually (child_done, &child, 300, argv[0]);
+
+  *status = g_spawn_check_wait_status (child.wait_status, NULL) ? 0 :
+            WIFEXITED (child.wait_status) ? WEXITSTATUS (child.wait_status) : 255;
+  if (err != NULL)
+    *err = g_string_free (child.err, FALSE);
+  else
+    g_string_free (child.err, TRUE);
+  return g_string_free (child.out, FALSE);
 }
 
 /* virsh's output, lines without the empty ones. */
