@@ -1374,6 +1374,62 @@ test_e2e_install_end (gconstpointer data)
   clean_session ();
 }
 
+static gboolean
+domain_shut_off (gpointer data)
+{
+  return domain_state (data) == VIR_DOMAIN_SHUTOFF;
+}
+
+static gboolean
+true_after (gpointer data)
+{
+  return g_get_monotonic_time () >= *(gint64 *) data;
+}
+
+/* A "Try it" guest kept with a disk: its persistent definition is an
+ * installation, but the live run that ends now is not one, so the medium
+ * stays in for the installation to come. */
+static void
+test_e2e_keep_live_run (void)
+{
+  g_autoptr(HangarTestGuest) guest = console_for ("kept-live");
+  g_autoptr(HangarVmSettings) settings = small_settings ("kept-live", 0);
+  g_autoptr(HangarVmCreator) creator = new_creator (settings);
+  g_autoptr(HangarInstallTracker) tracker = hangar_install_tracker_new (session.gvir);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *ready = NULL;
+  g_autofree char *after = NULL;
+  FinishWait finish = { FALSE, FALSE, NULL };
+  KeepWait keep = { FALSE, NULL };
+  GVirDomain *domain;
+  gint64 settle;
+
+  g_signal_connect (tracker, "install-finished", G_CALLBACK (on_install_finished), &finish);
+  hangar_vm_creator_set_transient (creator, TRUE);
+  domain = create_sync (creator, TRUE, NULL, &error);
+  g_assert_no_error (error);
+  ready = hangar_test_guest_wait_line (guest, HANGAR_TEST_SHELL_READY, 1, HANGAR_TEST_BOOT_TIMEOUT_S);
+
+  hangar_vm_creator_keep_async (creator, 1, NULL, keep_done, &keep);
+  hangar_test_assert_eventually (keep_finished, &keep, 60, "keeping the machine");
+  g_assert_no_error (keep.error);
+
+  hangar_test_guest_run (guest, "poweroff -f");
+  hangar_test_assert_eventually (domain_shut_off, (gpointer) "kept-live", 60, "the guest to power off");
+  /* Long enough for the tracker's thread to have acted, had it wanted to. */
+  settle = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+  hangar_test_wait_until (true_after, &settle, 5);
+  g_assert_false (finish.finished);
+
+  after = domain_xml ("kept-live", TRUE);
+  g_assert_nonnull (strstr (after, "installing"));
+  g_assert_nonnull (strstr (after, session.iso));
+  g_assert_nonnull (strstr (after, hangar_vm_creator_get_settings (creator)->disk_path));
+
+  g_object_unref (domain);
+  clean_session ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1416,6 +1472,7 @@ main (int   argc,
   g_test_add_func ("/hangar/creator/e2e/ctl-try", test_e2e_ctl_try);
   g_test_add_data_func ("/hangar/creator/e2e/install-reboot", "reboot -f", test_e2e_install_end);
   g_test_add_data_func ("/hangar/creator/e2e/install-poweroff", "poweroff -f", test_e2e_install_end);
+  g_test_add_func ("/hangar/creator/e2e/keep-live-run", test_e2e_keep_live_run);
 
   return g_test_run ();
 }
