@@ -977,6 +977,21 @@ test_try_needs_no_disk (void)
   assert_nothing_left ();
 }
 
+/* A "Try it" machine that fails once started is destroyed: nothing left. */
+static void
+test_try_rollback (void)
+{
+  g_autoptr(HangarVmSettings) settings = small_settings ("Try", 0);
+  g_autoptr(HangarVmCreator) creator = new_creator (settings);
+  g_autoptr(GError) error = NULL;
+
+  hangar_vm_creator_set_transient (creator, TRUE);
+  hangar_vm_creator_set_fail_step (creator, HANGAR_VM_CREATOR_STEP_START);
+  g_assert_null (create_sync (creator, TRUE, NULL, &error));
+  g_assert_error (error, HANGAR_VM_CREATOR_ERROR, HANGAR_VM_CREATOR_ERROR_INJECTED);
+  assert_nothing_left ();
+}
+
 typedef struct
 {
   gboolean done;
@@ -1463,6 +1478,7 @@ main (int   argc,
   g_test_add_func ("/hangar/creator/libvirt/rollback-real-start-failure",
                    test_rollback_real_start_failure);
   g_test_add_func ("/hangar/creator/libvirt/try-needs-no-disk", test_try_needs_no_disk);
+  g_test_add_func ("/hangar/creator/libvirt/try-rollback", test_try_rollback);
   g_test_add_func ("/hangar/creator/libvirt/try-then-keep", test_try_then_keep);
   g_test_add_func ("/hangar/creator/libvirt/ctl-failures", test_ctl_failures);
   g_test_add_func ("/hangar/creator/libvirt/ctl-define-only", test_ctl_define_only);
