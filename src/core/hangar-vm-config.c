@@ -407,11 +407,20 @@ add_disks (GVirConfigDomain *domain,
       const char *dev;
 
       if (plan->profile->virtio_block)
-        disk_bus = GVIR_CONFIG_DOMAIN_DISK_BUS_VIRTIO, dev = "vda";
+        {
+          disk_bus = GVIR_CONFIG_DOMAIN_DISK_BUS_VIRTIO;
+          dev = "vda";
+        }
       else if (plan->q35)
-        disk_bus = GVIR_CONFIG_DOMAIN_DISK_BUS_SATA, dev = "sda";
+        {
+          disk_bus = GVIR_CONFIG_DOMAIN_DISK_BUS_SATA;
+          dev = "sda";
+        }
       else
-        disk_bus = GVIR_CONFIG_DOMAIN_DISK_BUS_IDE, dev = "hda";
+        {
+          disk_bus = GVIR_CONFIG_DOMAIN_DISK_BUS_IDE;
+          dev = "hda";
+        }
 
       gvir_config_domain_disk_set_type (disk, GVIR_CONFIG_DOMAIN_DISK_FILE);
       gvir_config_domain_disk_set_guest_device_type (disk, GVIR_CONFIG_DOMAIN_DISK_GUEST_DEVICE_DISK);
@@ -454,6 +463,9 @@ add_disks (GVirConfigDomain *domain,
     }
 }
 
+/* virtio_1_0 needs nothing here: on q35 libvirt puts virtio devices on PCIe
+ * root ports, where QEMU offers them modern-only; on i440FX they are
+ * transitional and serve both kinds of driver. */
 static void
 add_network (GVirConfigDomain *domain,
              const Plan       *plan)
