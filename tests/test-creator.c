@@ -19,6 +19,10 @@
 
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <glib-unix.h>
 
 #include <libvirt/libvirt.h>
 
@@ -348,6 +352,77 @@ session_open (void)
   g_assert_nonnull (session.conn);
 }
 
+typedef struct
+{
+  GString  *out;
+  GString  *err;
+  guint     open_streams;
+  gboolean  exited;
+  int       wait_status;
+} Child;
+
+typedef struct
+{
+  Child   *child;
+  GString *buffer;
+} Stream;
+
+static gboolean
+read_stream (int           fd,
+             GIOCondition  condition,
+             gpointer      data)
+{
+  Stream *stream = data;
+  char buffer[4096];
+  gssize n = read (fd, buffer, sizeof buffer);
+
+  if (n > 0)
+    {
+      g_string_append_len (stream->buffer, buffer, n);
+      return G_SOURCE_CONTINUE;
+    }
+  close (fd);
+  stream->child->open_streams--;
+  g_free (stream);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+child_exited (GPid     pid,
+              int      wait_status,
+              gpointer data)
+{
+  Child *child = data;
+
+  child->wait_status = wait_status;
+  child->exited = TRUE;
+  g_spawn_close_pid (pid);
+}
+
+static gboolean
+child_done (gpointer data)
+{
+  Child *child = data;
+
+  return child->exited && child->open_streams == 0;
+}
+
+static void
+watch_stream (Child   *child,
+              int      fd,
+              GString *buffer)
+{
+  Stream *stream = g_new0 (Stream, 1);
+
+  stream->child = child;
+  stream->buffer = buffer;
+  child->open_streams++;
+  g_unix_fd_add (fd, G_IO_IN | G_IO_HUP | G_IO_ERR, read_stream, stream);
+}
+
+/* Runs a command to its end while the main loop runs: libvirt's daemon drops
+ * a client that leaves its keepalive pings unanswered for 30 s, and a few
+ * hangarctl runs under the sanitizers take that long. */
 static char *
 spawn_capture (const char * const *argv,
                const char * const *envp,
@@ -355,16 +430,29 @@ spawn_capture (const char * const *argv,
                char              **err)
 {
   g_autoptr(GError) error = NULL;
-  char *out = NULL;
-  int wait_status = 0;
+  Child child = { g_string_new (NULL), g_string_new (NULL), 0, FALSE, 0 };
+  int out_fd, err_fd;
+  GPid pid;
 
-  g_assert_true (g_spawn_sync (NULL, (char **) argv, (char **) envp,
-                               G_SPAWN_SEARCH_PATH | G_SPAWN_LEAVE_DESCRIPTORS_OPEN,
-                               NULL, NULL, &out, err, &wait_status, &error));
+  /* Leaving descriptors open lets GLib use posix_spawn: no fork of this
+   * multi-threaded (and, in CI, sanitized) process. */
+  g_assert_true (g_spawn_async_with_pipes (NULL, (char **) argv, (char **) envp,
+                                           G_SPAWN_SEARCH_PATH | G_SPAWN_LEAVE_DESCRIPTORS_OPEN |
+                                           G_SPAWN_DO_NOT_REAP_CHILD,
+                                           NULL, NULL, &pid, NULL, &out_fd, &err_fd, &error));
   g_assert_no_error (error);
-  *status = g_spawn_check_wait_status (wait_status, NULL) ? 0 :
-            WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : 255;
-  return out;
+  watch_stream (&child, out_fd, child.out);
+  watch_stream (&child, err_fd, child.err);
+  g_child_watch_add (pid, child_exited, &child);
+  hangar_test_assert_eventually (child_done, &child, 300, argv[0]);
+
+  *status = g_spawn_check_wait_status (child.wait_status, NULL) ? 0 :
+            WIFEXITED (child.wait_status) ? WEXITSTATUS (child.wait_status) : 255;
+  if (err != NULL)
+    *err = g_string_free (child.err, FALSE);
+  else
+    g_string_free (child.err, TRUE);
+  return g_string_free (child.out, FALSE);
 }
 
 /* virsh's output, lines without the empty ones. */
@@ -889,6 +977,21 @@ test_try_needs_no_disk (void)
   assert_nothing_left ();
 }
 
+/* A "Try it" machine that fails once started is destroyed: nothing left. */
+static void
+test_try_rollback (void)
+{
+  g_autoptr(HangarVmSettings) settings = small_settings ("Try", 0);
+  g_autoptr(HangarVmCreator) creator = new_creator (settings);
+  g_autoptr(GError) error = NULL;
+
+  hangar_vm_creator_set_transient (creator, TRUE);
+  hangar_vm_creator_set_fail_step (creator, HANGAR_VM_CREATOR_STEP_START);
+  g_assert_null (create_sync (creator, TRUE, NULL, &error));
+  g_assert_error (error, HANGAR_VM_CREATOR_ERROR, HANGAR_VM_CREATOR_ERROR_INJECTED);
+  assert_nothing_left ();
+}
+
 typedef struct
 {
   gboolean done;
@@ -1286,6 +1389,62 @@ test_e2e_install_end (gconstpointer data)
   clean_session ();
 }
 
+static gboolean
+domain_shut_off (gpointer data)
+{
+  return domain_state (data) == VIR_DOMAIN_SHUTOFF;
+}
+
+static gboolean
+true_after (gpointer data)
+{
+  return g_get_monotonic_time () >= *(gint64 *) data;
+}
+
+/* A "Try it" guest kept with a disk: its persistent definition is an
+ * installation, but the live run that ends now is not one, so the medium
+ * stays in for the installation to come. */
+static void
+test_e2e_keep_live_run (void)
+{
+  g_autoptr(HangarTestGuest) guest = console_for ("kept-live");
+  g_autoptr(HangarVmSettings) settings = small_settings ("kept-live", 0);
+  g_autoptr(HangarVmCreator) creator = new_creator (settings);
+  g_autoptr(HangarInstallTracker) tracker = hangar_install_tracker_new (session.gvir);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *ready = NULL;
+  g_autofree char *after = NULL;
+  FinishWait finish = { FALSE, FALSE, NULL };
+  KeepWait keep = { FALSE, NULL };
+  GVirDomain *domain;
+  gint64 settle;
+
+  g_signal_connect (tracker, "install-finished", G_CALLBACK (on_install_finished), &finish);
+  hangar_vm_creator_set_transient (creator, TRUE);
+  domain = create_sync (creator, TRUE, NULL, &error);
+  g_assert_no_error (error);
+  ready = hangar_test_guest_wait_line (guest, HANGAR_TEST_SHELL_READY, 1, HANGAR_TEST_BOOT_TIMEOUT_S);
+
+  hangar_vm_creator_keep_async (creator, 1, NULL, keep_done, &keep);
+  hangar_test_assert_eventually (keep_finished, &keep, 60, "keeping the machine");
+  g_assert_no_error (keep.error);
+
+  hangar_test_guest_run (guest, "poweroff -f");
+  hangar_test_assert_eventually (domain_shut_off, (gpointer) "kept-live", 60, "the guest to power off");
+  /* Long enough for the tracker's thread to have acted, had it wanted to. */
+  settle = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+  hangar_test_wait_until (true_after, &settle, 5);
+  g_assert_false (finish.finished);
+
+  after = domain_xml ("kept-live", TRUE);
+  g_assert_nonnull (strstr (after, "installing"));
+  g_assert_nonnull (strstr (after, session.iso));
+  g_assert_nonnull (strstr (after, hangar_vm_creator_get_settings (creator)->disk_path));
+
+  g_object_unref (domain);
+  clean_session ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1319,6 +1478,7 @@ main (int   argc,
   g_test_add_func ("/hangar/creator/libvirt/rollback-real-start-failure",
                    test_rollback_real_start_failure);
   g_test_add_func ("/hangar/creator/libvirt/try-needs-no-disk", test_try_needs_no_disk);
+  g_test_add_func ("/hangar/creator/libvirt/try-rollback", test_try_rollback);
   g_test_add_func ("/hangar/creator/libvirt/try-then-keep", test_try_then_keep);
   g_test_add_func ("/hangar/creator/libvirt/ctl-failures", test_ctl_failures);
   g_test_add_func ("/hangar/creator/libvirt/ctl-define-only", test_ctl_define_only);
@@ -1328,6 +1488,7 @@ main (int   argc,
   g_test_add_func ("/hangar/creator/e2e/ctl-try", test_e2e_ctl_try);
   g_test_add_data_func ("/hangar/creator/e2e/install-reboot", "reboot -f", test_e2e_install_end);
   g_test_add_data_func ("/hangar/creator/e2e/install-poweroff", "poweroff -f", test_e2e_install_end);
+  g_test_add_func ("/hangar/creator/e2e/keep-live-run", test_e2e_keep_live_run);
 
   return g_test_run ();
 }

@@ -34,6 +34,14 @@
  * NVRAM and TPM state) and in window titles. */
 #define NAME_MAX_BYTES 200
 
+/* libvirt 9.0 names a running machine's private directories (and QEMU's
+ * master key file in its JSON command line) after the first 20 bytes of its
+ * name. An auto-started session daemon runs with LC_ALL=C, so these bytes
+ * are counted without regard for UTF-8: a cut inside a character makes a
+ * path that is not UTF-8, and the machine can never start ("failed to
+ * convert virJSONValue to yajl data"). */
+#define LIBVIRT_SHORT_NAME_BYTES 20
+
 /* USB redirection slots offered to the SPICE client. */
 #define N_REDIRDEVS 2
 
@@ -80,9 +88,22 @@ set_invalid (GError    **error,
   return FALSE;
 }
 
-static gboolean
-check_name (const char  *name,
-            GError     **error)
+/**
+ * hangar_vm_config_check_name:
+ * @name: (nullable): a name for a new machine
+ * @error: return location for a %HANGAR_VM_CONFIG_ERROR_INVALID error
+ *
+ * Checks a machine name the way hangar_vm_config_build() does, so a name
+ * entry can say what is wrong while the user types. Names may hold spaces,
+ * punctuation and any Unicode letter; they may not be empty, hold control
+ * characters or “/”, be longer than 200 bytes, or be cut by libvirt inside a
+ * character (see %LIBVIRT_SHORT_NAME_BYTES in the source).
+ *
+ * Returns: %TRUE when @name can name a machine
+ */
+gboolean
+hangar_vm_config_check_name (const char  *name,
+                             GError     **error)
 {
   if (name == NULL || *name == '\0')
     return set_invalid (error, _("The machine needs a name."));
@@ -97,6 +118,19 @@ check_name (const char  *name,
                                  "control characters."));
   if (strchr (name, '/') != NULL)
     return set_invalid (error, _("The machine’s name cannot contain “/”."));
+  if (strlen (name) > LIBVIRT_SHORT_NAME_BYTES &&
+      (name[LIBVIRT_SHORT_NAME_BYTES] & 0xc0) == 0x80)
+    {
+      const char *cut = g_utf8_find_prev_char (name, name + LIBVIRT_SHORT_NAME_BYTES);
+      char character[7] = { 0 };
+
+      g_unichar_to_utf8 (g_utf8_get_char (cut), character);
+      g_set_error (error, HANGAR_VM_CONFIG_ERROR, HANGAR_VM_CONFIG_ERROR_INVALID,
+                   _("A machine with this name could not start: libvirt would cut the name "
+                     "inside “%s”. Replace that character or one before it."),
+                   character);
+      return FALSE;
+    }
   return TRUE;
 }
 
@@ -136,7 +170,7 @@ check_settings (const HangarOsProfile  *profile,
 {
   const char *arch = settings->arch;
 
-  if (!check_name (settings->name, error))
+  if (!hangar_vm_config_check_name (settings->name, error))
     return FALSE;
   if (settings->title != NULL &&
       (!g_utf8_validate (settings->title, -1, NULL) || has_control_chars (settings->title)))
@@ -373,11 +407,20 @@ add_disks (GVirConfigDomain *domain,
       const char *dev;
 
       if (plan->profile->virtio_block)
-        disk_bus = GVIR_CONFIG_DOMAIN_DISK_BUS_VIRTIO, dev = "vda";
+        {
+          disk_bus = GVIR_CONFIG_DOMAIN_DISK_BUS_VIRTIO;
+          dev = "vda";
+        }
       else if (plan->q35)
-        disk_bus = GVIR_CONFIG_DOMAIN_DISK_BUS_SATA, dev = "sda";
+        {
+          disk_bus = GVIR_CONFIG_DOMAIN_DISK_BUS_SATA;
+          dev = "sda";
+        }
       else
-        disk_bus = GVIR_CONFIG_DOMAIN_DISK_BUS_IDE, dev = "hda";
+        {
+          disk_bus = GVIR_CONFIG_DOMAIN_DISK_BUS_IDE;
+          dev = "hda";
+        }
 
       gvir_config_domain_disk_set_type (disk, GVIR_CONFIG_DOMAIN_DISK_FILE);
       gvir_config_domain_disk_set_guest_device_type (disk, GVIR_CONFIG_DOMAIN_DISK_GUEST_DEVICE_DISK);
@@ -420,6 +463,9 @@ add_disks (GVirConfigDomain *domain,
     }
 }
 
+/* virtio_1_0 needs nothing here: on q35 libvirt puts virtio devices on PCIe
+ * root ports, where QEMU offers them modern-only; on i440FX they are
+ * transitional and serve both kinds of driver. */
 static void
 add_network (GVirConfigDomain *domain,
              const Plan       *plan)
@@ -495,6 +541,7 @@ add_usb (GVirConfigDomain *domain,
 
       gvir_config_domain_controller_usb_set_model (ehci, GVIR_CONFIG_DOMAIN_CONTROLLER_USB_MODEL_ICH9_EHCI1);
       gvir_config_domain_controller_set_index (GVIR_CONFIG_DOMAIN_CONTROLLER (ehci), 0);
+      gvir_config_domain_add_device (domain, GVIR_CONFIG_DOMAIN_DEVICE (ehci));
       for (guint i = 0; i < G_N_ELEMENTS (companions); i++)
         {
           GVirConfigDomainControllerUsb *uhci = gvir_config_domain_controller_usb_new ();
@@ -504,7 +551,7 @@ add_usb (GVirConfigDomain *domain,
           gvir_config_domain_controller_usb_set_master (uhci, ehci, i * 2);
           add_device (domain, uhci);
         }
-      add_device (domain, ehci);
+      g_object_unref (ehci);
     }
 
   if (plan->profile->usb_tablet)
