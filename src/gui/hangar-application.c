@@ -16,6 +16,7 @@
 #include "hangar-application.h"
 #include "hangar-collection.h"
 #include "hangar-connection.h"
+#include "hangar-install-tracker.h"
 #include "hangar-machine.h"
 #include "hangar-preferences-window.h"
 #include "hangar-window.h"
@@ -27,6 +28,9 @@ struct _HangarApplication
   GSettings        *settings;
   HangarConnection *connection;
   HangarCollection *collection;
+
+  /* Ejects installation media after an install's first shutdown or reboot. */
+  HangarInstallTracker *install_tracker;
 
   /* A machine to open (--open, or just created) once the collection lists it. */
   char             *pending_open;
@@ -348,6 +352,42 @@ static const GActionEntry app_actions[] = {
 };
 
 static void
+on_install_finished (HangarApplication *self,
+                     const char        *uuid,
+                     const char        *name,
+                     gboolean           restarted)
+{
+  g_autofree char *message = NULL;
+
+  if (restarted)
+    /* Translators: %s is a machine's name */
+    message = g_strdup_printf (_("“%s” is installed and starts from its disk now"), name);
+  else
+    message = g_strdup_printf (_("“%s” is installed; it will start from its disk"), name);
+  hangar_window_add_toast (get_window (self), message);
+}
+
+/* One tracker per open connection: libvirt's events belong to a connection. */
+static void
+update_install_tracker (HangarApplication *self)
+{
+  GVirConnection *gvir = NULL;
+
+  if (hangar_connection_get_state (self->connection) == HANGAR_CONNECTION_CONNECTED)
+    gvir = hangar_connection_get_gvir (self->connection);
+
+  if (self->install_tracker != NULL &&
+      hangar_install_tracker_get_connection (self->install_tracker) == gvir)
+    return;
+  g_clear_object (&self->install_tracker);
+  if (gvir == NULL)
+    return;
+  self->install_tracker = hangar_install_tracker_new (gvir);
+  g_signal_connect_object (self->install_tracker, "install-finished",
+                           G_CALLBACK (on_install_finished), self, G_CONNECT_SWAPPED);
+}
+
+static void
 hangar_application_startup (GApplication *app)
 {
   HangarApplication *self = HANGAR_APPLICATION (app);
@@ -384,6 +424,8 @@ hangar_application_startup (GApplication *app)
   self->collection = hangar_collection_new (self->connection);
   g_signal_connect_object (self->connection, "notify::state", G_CALLBACK (try_pending_open),
                            self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->connection, "notify::state", G_CALLBACK (update_install_tracker),
+                           self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->collection, "items-changed", G_CALLBACK (try_pending_open),
                            self, G_CONNECT_SWAPPED);
 
@@ -395,6 +437,7 @@ hangar_application_shutdown (GApplication *app)
 {
   HangarApplication *self = HANGAR_APPLICATION (app);
 
+  g_clear_object (&self->install_tracker);
   if (self->connection != NULL)
     hangar_connection_close (self->connection);
 
@@ -406,6 +449,7 @@ hangar_application_finalize (GObject *object)
 {
   HangarApplication *self = HANGAR_APPLICATION (object);
 
+  g_clear_object (&self->install_tracker);
   g_clear_object (&self->collection);
   g_clear_object (&self->connection);
   g_clear_object (&self->settings);
