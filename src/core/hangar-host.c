@@ -353,7 +353,9 @@ hangar_vm_settings_new_for (const HangarOsProfile *profile,
   memory = profile->ram_mib > 0 ? profile->ram_mib : generic->ram_mib;
   settings->memory_mib = cap_memory (profile, host, memory);
 
-  vcpus = profile->vcpus > 0 ? profile->vcpus : generic->vcpus;
+  /* osinfo-db mostly gives a minimum CPU count (1); an idle second vCPU
+   * costs nothing and makes installers and desktops much quicker. */
+  vcpus = MAX (profile->vcpus, generic->vcpus);
   if (host != NULL && host->cpus > 0)
     vcpus = MIN (vcpus, host->cpus);
   settings->vcpus = MAX (vcpus, 1);

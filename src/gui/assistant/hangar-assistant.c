@@ -554,10 +554,7 @@ fill_os_list (HangarAssistant *self)
   GtkFilterListModel *filtered;
   GtkExpression *expression;
 
-  if (self->oses != NULL)
-    return;
-  self->oses = hangar_os_db_list_oses (self->db);
-  if (self->oses == NULL)
+  if (self->oses == NULL || gtk_list_view_get_model (self->os_list) != NULL)
     return;
 
   names = gtk_string_list_new (NULL);
@@ -915,16 +912,24 @@ hangar_assistant_get_page (HangarAssistant *self)
 }
 
 static void
-db_loaded (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
+oses_listed (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
 {
+  g_autoptr(HangarAssistant) self = user_data;
   g_autoptr(GError) error = NULL;
+  GPtrArray *oses = hangar_os_db_list_oses_finish (HANGAR_OS_DB (object), result, &error);
 
-  /* Identification reports a failed load itself. */
-  if (!hangar_os_db_load_finish (HANGAR_OS_DB (object), result, &error) &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_message ("%s", error->message);
+  /* A database that fails to load is reported by identification. */
+  if (oses == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_message ("%s", error->message);
+      return;
+    }
+  g_clear_pointer (&self->oses, g_ptr_array_unref);
+  self->oses = oses;
+  fill_os_list (self);
 }
 
 static void
@@ -1037,10 +1042,9 @@ hangar_assistant_init (HangarAssistant *self)
   g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
 
-  /* The database loads while the user picks a file: identification is then
-   * quick. */
-  if (!hangar_os_db_is_loaded (self->db))
-    hangar_os_db_load_async (self->db, self->cancellable, db_loaded, NULL);
+  /* The database loads, and the list to pick an OS from is built, while the
+   * user picks a file: identification is then quick. */
+  hangar_os_db_list_oses_async (self->db, self->cancellable, oses_listed, g_object_ref (self));
   find_downloads (self);
   show_page (self, "source");
 }
