@@ -230,6 +230,83 @@ test_create_and_boot (void)
   close_app (g_steal_pointer (&app), window);
 }
 
+static GtkWidget *
+find_widget (GtkWidget *widget,
+             GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+typedef struct
+{
+  HangarAssistant *assistant;
+  GtkWidget       *list;
+} ListWait;
+
+static gboolean
+os_list_filled (gpointer data)
+{
+  ListWait *wait = data;
+  GtkSelectionModel *model = gtk_list_view_get_model (GTK_LIST_VIEW (wait->list));
+
+  return model != NULL && g_list_model_get_n_items (G_LIST_MODEL (model)) > 100;
+}
+
+/* The OS picked by hand: searched for and chosen with Enter, as a user
+ * would, and the review page follows it. */
+static void
+test_pick_os (void)
+{
+  HangarWindow *window = NULL;
+  g_autoptr(HangarApplication) app = hangar_test_start_app (&window);
+  g_autoptr(GFile) iso = g_file_new_for_path (g_getenv ("HANGAR_TEST_ISO"));
+  HangarAssistant *assistant;
+  GtkWidget *search;
+  ListWait wait = { NULL, NULL };
+
+  assistant = hangar_window_new_machine (window, iso);
+  wait_page (assistant, "review");
+  g_assert_cmpstr (hangar_assistant_get_os_label (assistant), ==, "Unknown operating system");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (assistant), "assistant.pick-os", NULL));
+  wait_page (assistant, "pick-os");
+  wait.assistant = assistant;
+  /* The page's own list (the firmware row's popover holds another). */
+  search = find_widget (GTK_WIDGET (assistant), GTK_TYPE_SEARCH_ENTRY);
+  g_assert_nonnull (search);
+  wait.list = find_widget (gtk_stack_get_visible_child (GTK_STACK (gtk_widget_get_ancestor (search, GTK_TYPE_STACK))),
+                           GTK_TYPE_LIST_VIEW);
+  g_assert_nonnull (wait.list);
+  hangar_test_assert_eventually (os_list_filled, &wait, 30, "the list of operating systems");
+  g_test_message ("%u operating systems to pick from",
+                  g_list_model_get_n_items (G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (wait.list)))));
+
+  gtk_editable_set_text (GTK_EDITABLE (search), "alpine linux 3.17");
+  /* The search entry filters after a short delay. */
+  hangar_test_wait_frames (GTK_WIDGET (assistant), 20);
+  save (GTK_WIDGET (assistant), "assistant-pick-os");
+  g_signal_emit_by_name (search, "activate");
+
+  wait_page (assistant, "review");
+  g_test_message ("picked: %s", hangar_assistant_get_os_label (assistant));
+  g_assert_nonnull (strstr (hangar_assistant_get_os_label (assistant), "Alpine"));
+  g_assert_nonnull (strstr (hangar_assistant_get_os_label (assistant), "3.17"));
+  save (GTK_WIDGET (assistant), "assistant-review-picked");
+
+  gtk_window_destroy (GTK_WINDOW (assistant));
+  close_app (g_steal_pointer (&app), window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -239,6 +316,7 @@ main (int   argc,
 
   g_test_add_func ("/hangar/assistant/source-and-error", test_source_and_error);
   g_test_add_func ("/hangar/assistant/create-and-boot", test_create_and_boot);
+  g_test_add_func ("/hangar/assistant/pick-os", test_pick_os);
 
   return g_test_run ();
 }

@@ -283,31 +283,31 @@ static const OsCase os_cases[] = {
   /* fedora-37.xml: live workstation media, recommended 2 GiB / 20 GiB, minimum 1 CPU. */
   { "fedora", "Fedora-WS-Live-37-1-7", "LINUX", NULL, NULL,
     "fedora37", "workstation", "Fedora Workstation 37", TRUE, TRUE, "x86_64", TRUE,
-    2048, 1, 20, HANGAR_FIRMWARE_BIOS, FALSE, TRUE, TRUE },
+    2048, 2, 20, HANGAR_FIRMWARE_BIOS, FALSE, TRUE, TRUE },
   /* ubuntu-22.04.xml: the desktop image is live; recommended 4 GiB / 25 GiB. */
   { "ubuntu", "Ubuntu 22.04.1 LTS amd64", "LINUX", NULL, NULL,
     "ubuntu22.04", NULL, "Ubuntu 22.04 LTS", TRUE, TRUE, "x86_64", TRUE,
-    4096, 1, 25, HANGAR_FIRMWARE_BIOS, FALSE, TRUE, TRUE },
+    4096, 2, 25, HANGAR_FIRMWARE_BIOS, FALSE, TRUE, TRUE },
   /* debian-11.xml: the netinst image; recommended 1 GiB / 20 GiB. */
   { "debian", "Debian 11.5.0 amd64 n", "LINUX", NULL, NULL,
     "debian11", "universal-netinst", NULL, FALSE, TRUE, "x86_64", TRUE,
-    1024, 1, 20, HANGAR_FIRMWARE_BIOS, FALSE, TRUE, TRUE },
+    1024, 2, 20, HANGAR_FIRMWARE_BIOS, FALSE, TRUE, TRUE },
   /* opensuse-15.4.xml: the DVD needs the publisher "SUSE LINUX GmbH"; 2 GiB / 16 GiB. */
   { "opensuse", "openSUSE-Leap-15.4-DVD-x86_64", "LINUX", "SUSE LINUX GmbH", NULL,
     "opensuse15.4", NULL, "openSUSE Leap 15.4", FALSE, TRUE, "x86_64", TRUE,
-    2048, 1, 16, HANGAR_FIRMWARE_BIOS, FALSE, TRUE, TRUE },
+    2048, 2, 16, HANGAR_FIRMWARE_BIOS, FALSE, TRUE, TRUE },
   /* The GNOME live image of the same release. */
   { "opensuse-live", "openSUSE_Leap_15.4_GNOME_Live", "LINUX", "SUSE LINUX GMBH", NULL,
     "opensuse15.4", NULL, "openSUSE Leap 15.4", TRUE, TRUE, "x86_64", TRUE,
-    2048, 1, 16, HANGAR_FIRMWARE_BIOS, FALSE, TRUE, TRUE },
+    2048, 2, 16, HANGAR_FIRMWARE_BIOS, FALSE, TRUE, TRUE },
   /* alpinelinux-3.17.xml: the "virt" image is the virtual variant; 768 MiB / 4 GiB. */
   { "alpine", "alpine-virt 3.17.0 x86_64", "LINUX", NULL, NULL,
     "alpinelinux3.17", "virtual", NULL, FALSE, TRUE, "x86_64", TRUE,
-    768, 1, 4, HANGAR_FIRMWARE_BIOS, FALSE, TRUE, TRUE },
+    768, 2, 4, HANGAR_FIRMWARE_BIOS, FALSE, TRUE, TRUE },
   /* win-10.xml: Enterprise, x86_64 minimum 2 GiB / 20 GiB, BIOS allowed. */
   { "windows-10", "CENNA_X64FREV_EN-US_DV5", NULL, "MICROSOFT CORPORATION", NULL,
     "win10", "enterprise", "Microsoft Windows 10 Enterprise", FALSE, TRUE, "x86_64", TRUE,
-    2048, 1, 20, HANGAR_FIRMWARE_BIOS, FALSE, FALSE, TRUE },
+    2048, 2, 20, HANGAR_FIRMWARE_BIOS, FALSE, FALSE, TRUE },
   /* win-11.xml: minimum 2 CPUs, 4 GiB, 64 GiB; BIOS unsupported; Secure Boot and a TPM. */
   { "windows-11", "CCCOMA_X64FRE_EN-US_DV9", NULL, "MICROSOFT CORPORATION", NULL,
     "win11", NULL, "Microsoft Windows 11", FALSE, TRUE, "x86_64", TRUE,
@@ -320,11 +320,11 @@ static const OsCase os_cases[] = {
    * first listed, netinst. 1.5 GiB / 20 GiB. */
   { "centos-stream", "CentOS-Stream-9-BaseOS-x86_64", "LINUX", NULL, NULL,
     "centos-stream9", "netinst", NULL, FALSE, TRUE, "x86_64", TRUE,
-    1536, 1, 20, HANGAR_FIRMWARE_BIOS, FALSE, TRUE, TRUE },
+    1536, 2, 20, HANGAR_FIRMWARE_BIOS, FALSE, TRUE, TRUE },
   /* An ARM image: identified, and reported as unusable on this host. */
   { "aarch64-mismatch", "Fedora-S-dvd-aarch64-37", "LINUX", NULL, NULL,
     "fedora37", "server", "Fedora Server 37", FALSE, TRUE, "aarch64", FALSE,
-    2048, 1, 20, HANGAR_FIRMWARE_BIOS, FALSE, TRUE, TRUE },
+    2048, 2, 20, HANGAR_FIRMWARE_BIOS, FALSE, TRUE, TRUE },
 };
 
 static void
@@ -1027,13 +1027,13 @@ typedef struct
 static const SettingsCase settings_cases[] = {
   { "roomy host, Fedora's figures", 32768, 16, 1000, TRUE, FALSE,
     "x86_64", 2048, 1024, 1, 20, FALSE, FALSE,
-    2048, 1, 20, HANGAR_FIRMWARE_BIOS, HANGAR_DOMAIN_TYPE_KVM },
+    2048, 2, 20, HANGAR_FIRMWARE_BIOS, HANGAR_DOMAIN_TYPE_KVM },
   { "emulation forced by the setting", 32768, 16, 1000, TRUE, TRUE,
     "x86_64", 2048, 1024, 1, 20, FALSE, FALSE,
-    2048, 1, 20, HANGAR_FIRMWARE_BIOS, HANGAR_DOMAIN_TYPE_QEMU },
+    2048, 2, 20, HANGAR_FIRMWARE_BIOS, HANGAR_DOMAIN_TYPE_QEMU },
   { "no KVM on the host", 32768, 16, 1000, FALSE, FALSE,
     "x86_64", 2048, 1024, 1, 20, FALSE, FALSE,
-    2048, 1, 20, HANGAR_FIRMWARE_BIOS, HANGAR_DOMAIN_TYPE_QEMU },
+    2048, 2, 20, HANGAR_FIRMWARE_BIOS, HANGAR_DOMAIN_TYPE_QEMU },
   { "small host caps memory at half, CPUs and disk at what it has", 2048, 1, 5, FALSE, FALSE,
     "x86_64", 4096, 2048, 2, 25, FALSE, FALSE,
     1024, 1, 3, HANGAR_FIRMWARE_BIOS, HANGAR_DOMAIN_TYPE_QEMU },
@@ -1054,13 +1054,13 @@ static const SettingsCase settings_cases[] = {
     2048, 2, 20, HANGAR_FIRMWARE_BIOS, HANGAR_DOMAIN_TYPE_KVM },
   { "full disk still gives a 1 GiB disk", 16384, 8, 1, TRUE, FALSE,
     "x86_64", 2048, 1024, 1, 20, FALSE, FALSE,
-    2048, 1, 1, HANGAR_FIRMWARE_BIOS, HANGAR_DOMAIN_TYPE_KVM },
+    2048, 2, 1, HANGAR_FIRMWARE_BIOS, HANGAR_DOMAIN_TYPE_KVM },
   { "32-bit x86 runs under KVM on x86_64", 16384, 8, 500, TRUE, FALSE,
     "i686", 1024, 512, 1, 10, FALSE, FALSE,
-    1024, 1, 10, HANGAR_FIRMWARE_BIOS, HANGAR_DOMAIN_TYPE_KVM },
+    1024, 2, 10, HANGAR_FIRMWARE_BIOS, HANGAR_DOMAIN_TYPE_KVM },
   { "aarch64 cannot use x86 KVM", 16384, 8, 500, TRUE, FALSE,
     "aarch64", 2048, 1024, 1, 20, FALSE, FALSE,
-    2048, 1, 20, HANGAR_FIRMWARE_BIOS, HANGAR_DOMAIN_TYPE_QEMU },
+    2048, 2, 20, HANGAR_FIRMWARE_BIOS, HANGAR_DOMAIN_TYPE_QEMU },
   { "unknown host: the profile's figures, no KVM", 0, 0, 0, FALSE, FALSE,
     "x86_64", 8192, 4096, 4, 60, FALSE, FALSE,
     8192, 4, 60, HANGAR_FIRMWARE_BIOS, HANGAR_DOMAIN_TYPE_QEMU },
@@ -1170,7 +1170,8 @@ test_detect_exact (void)
   /* Capped by this host, so compare with its own figures. */
   g_assert_cmpint (json_object_get_int_member (json, "memory-mib"), <=, 2048);
   g_assert_cmpint (json_object_get_int_member (json, "memory-mib"), >, 0);
-  g_assert_cmpint (json_object_get_int_member (json, "vcpus"), ==, 1);
+  /* Two vCPUs unless this host has fewer. */
+  g_assert_cmpint (json_object_get_int_member (json, "vcpus"), ==, MIN (2, g_get_num_processors ()));
   g_assert_cmpint (json_object_get_int_member (json, "disk-gib"), <=, 20);
   g_assert_cmpstr (json_object_get_string_member (json, "firmware"), ==, "bios");
   g_assert_false (json_object_get_boolean_member (json, "tpm"));
