@@ -307,6 +307,135 @@ test_pick_os (void)
   close_app (g_steal_pointer (&app), window);
 }
 
+static char *
+virsh_output (const char *first_arg,
+              ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autofree char *out = NULL;
+  int status = 0;
+  va_list args;
+
+  g_ptr_array_add (argv, (char *) "virsh");
+  g_ptr_array_add (argv, (char *) "--connect");
+  g_ptr_array_add (argv, (char *) "qemu:///session");
+  va_start (args, first_arg);
+  for (const char *a = first_arg; a != NULL; a = va_arg (args, const char *))
+    g_ptr_array_add (argv, (char *) a);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                               &out, NULL, &status, NULL));
+  return g_steal_pointer (&out);
+}
+
+static GtkWidget *
+find_actionable (GtkWidget  *widget,
+                 const char *action)
+{
+  if (GTK_IS_BUTTON (widget) &&
+      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_actionable (child, action);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+keep_button_shown (gpointer data)
+{
+  return gtk_widget_is_visible (data);
+}
+
+static GtkWidget *
+find_keep_dialog (void)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+      return l->data;
+  return NULL;
+}
+
+static gboolean
+dialog_shown (gpointer data)
+{
+  return find_keep_dialog () != NULL;
+}
+
+static gboolean
+machine_persistent (gpointer data)
+{
+  MachineWait *wait = data;
+  HangarMachine *machine =
+    hangar_collection_find_by_name (hangar_application_get_collection (wait->app), wait->name);
+
+  return machine != NULL && hangar_machine_get_persistent (machine);
+}
+
+/* "Try it" from the assistant: a machine without a disk that libvirt does
+ * not keep; then Keep in its display makes it a real one that outlives its
+ * run. */
+static void
+test_try_and_keep (void)
+{
+  HangarWindow *window = NULL;
+  g_autoptr(HangarApplication) app = hangar_test_start_app (&window);
+  g_autoptr(GFile) iso = g_file_new_for_path (g_getenv ("HANGAR_TEST_ISO"));
+  HangarAssistant *assistant;
+  GtkWidget *keep_button;
+  g_autofree char *xml = NULL;
+  g_autofree char *info = NULL;
+  g_autofree char *name = NULL;
+  MachineWait running = { app, NULL, HANGAR_MACHINE_STATE_RUNNING };
+  MachineWait stopped = { app, NULL, HANGAR_MACHINE_STATE_STOPPED };
+
+  assistant = hangar_window_new_machine (window, iso);
+  wait_page (assistant, "review");
+  hangar_assistant_set_name (assistant, "Tried");
+  g_object_add_weak_pointer (G_OBJECT (assistant), (gpointer *) &assistant);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (assistant), "assistant.try", NULL));
+  hangar_test_assert_eventually (pointer_cleared, &assistant, 120, "the assistant to finish");
+
+  name = g_strdup ("Tried");
+  running.name = stopped.name = name;
+  hangar_test_assert_eventually (machine_in_state, &running, 60, "the machine tried to run");
+  hangar_test_assert_eventually (display_shows, window, 60, "its display");
+  g_assert_false (hangar_machine_get_persistent (
+                    hangar_collection_find_by_name (hangar_application_get_collection (app), name)));
+  xml = virsh_output ("dumpxml", name, NULL);
+  g_assert_null (strstr (xml, "device='disk'"));
+
+  keep_button = find_actionable (GTK_WIDGET (hangar_window_get_display_page (window)),
+                                 "win.keep-machine");
+  g_assert_nonnull (keep_button);
+  hangar_test_assert_eventually (keep_button_shown, keep_button, 10, "the Keep button");
+  save (GTK_WIDGET (window), "assistant-try-display");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.keep-machine", NULL));
+  hangar_test_assert_eventually (dialog_shown, NULL, 10, "the Keep dialog");
+  save (find_keep_dialog (), "assistant-keep-dialog");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (find_keep_dialog ()), "live");
+
+  hangar_test_assert_eventually (machine_persistent, &running, 60, "the machine to be kept");
+  info = virsh_output ("dominfo", name, NULL);
+  g_test_message ("%s", info);
+  g_assert_nonnull (strstr (info, "Persistent:     yes"));
+
+  /* Kept: it stops, and stays. */
+  hangar_test_virsh ("destroy", name, NULL);
+  hangar_test_assert_eventually (machine_in_state, &stopped, 60, "the kept machine, stopped");
+  hangar_test_virsh ("undefine", "--nvram", name, NULL);
+  close_app (g_steal_pointer (&app), window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -317,6 +446,7 @@ main (int   argc,
   g_test_add_func ("/hangar/assistant/source-and-error", test_source_and_error);
   g_test_add_func ("/hangar/assistant/create-and-boot", test_create_and_boot);
   g_test_add_func ("/hangar/assistant/pick-os", test_pick_os);
+  g_test_add_func ("/hangar/assistant/try-and-keep", test_try_and_keep);
 
   return g_test_run ();
 }

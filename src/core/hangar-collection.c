@@ -139,6 +139,17 @@ hangar_collection_find_domain (HangarCollection *self,
 }
 
 static void
+machine_refreshed (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!hangar_machine_refresh_finish (HANGAR_MACHINE (object), result, &error))
+    g_debug ("Cannot read the state of a machine: %s", error->message);
+}
+
+static void
 on_domain_added (GVirConnection   *gvir,
                  GVirDomain       *domain,
                  HangarCollection *self)
@@ -146,8 +157,14 @@ on_domain_added (GVirConnection   *gvir,
   g_autoptr(HangarMachine) machine = NULL;
   guint position;
 
+  /* A machine already listed is "added" again when a transient domain is
+   * made persistent ("Try it", kept): read it again. */
   if (hangar_collection_find_domain (self, domain, &position))
-    return;
+    {
+      hangar_machine_refresh_async (g_ptr_array_index (self->machines, position), NULL,
+                                    machine_refreshed, NULL);
+      return;
+    }
 
   machine = hangar_machine_new (domain);
   position = hangar_collection_insertion_point (self, machine);

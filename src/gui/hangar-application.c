@@ -17,6 +17,7 @@
 #include "hangar-collection.h"
 #include "hangar-connection.h"
 #include "hangar-install-tracker.h"
+#include "hangar-vm-creator.h"
 #include "hangar-machine.h"
 #include "hangar-preferences-window.h"
 #include "hangar-window.h"
@@ -28,6 +29,9 @@ struct _HangarApplication
   GSettings        *settings;
   HangarConnection *connection;
   HangarCollection *collection;
+
+  /* Machines being tried ("Try it"), by name: their creators can keep them. */
+  GHashTable       *try_its;
 
   /* Ejects installation media after an install's first shutdown or reboot. */
   HangarInstallTracker *install_tracker;
@@ -289,7 +293,10 @@ try_pending_open (HangarApplication *self)
   else
     {
       hangar_window_open_machine (window, machine);
-      if (hangar_machine_get_state (machine) != HANGAR_MACHINE_STATE_RUNNING)
+      /* A machine just created was started by its creator: its state may
+       * not have been read yet, but it runs. */
+      if (!self->pending_is_new &&
+          hangar_machine_get_state (machine) != HANGAR_MACHINE_STATE_RUNNING)
         hangar_machine_start_async (machine, NULL, start_for_open_done, g_object_ref (self));
     }
   g_clear_pointer (&self->pending_open, g_free);
@@ -306,6 +313,93 @@ pending_timeout (gpointer user_data)
   self->pending_is_new = FALSE;
   try_pending_open (self);
   return G_SOURCE_REMOVE;
+}
+
+typedef struct
+{
+  HangarVmCreator *creator;
+  gboolean         listed;   /* seen in the collection */
+} TryIt;
+
+static void
+try_it_free (gpointer data)
+{
+  TryIt *try_it = data;
+
+  g_clear_object (&try_it->creator);
+  g_free (try_it);
+}
+
+/* A machine tried goes away when it stops: forget its creator then. */
+static void
+prune_try_its (HangarApplication *self)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, self->try_its);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      TryIt *try_it = value;
+
+      if (hangar_collection_find_by_name (self->collection, key) != NULL)
+        try_it->listed = TRUE;
+      else if (try_it->listed)
+        g_hash_table_iter_remove (&iter);
+    }
+}
+
+/**
+ * hangar_application_adopt_try_it:
+ * @creator: the creator of a running "Try it" machine
+ *
+ * Keeps @creator while its machine runs, so the user can keep the machine.
+ */
+void
+hangar_application_adopt_try_it (HangarApplication *self,
+                                 HangarVmCreator   *creator)
+{
+  TryIt *try_it;
+
+  g_return_if_fail (HANGAR_IS_APPLICATION (self));
+  g_return_if_fail (HANGAR_IS_VM_CREATOR (creator));
+  g_return_if_fail (hangar_vm_creator_get_name (creator) != NULL);
+
+  try_it = g_new0 (TryIt, 1);
+  try_it->creator = g_object_ref (creator);
+  g_hash_table_replace (self->try_its, g_strdup (hangar_vm_creator_get_name (creator)), try_it);
+}
+
+/**
+ * hangar_application_get_try_it:
+ *
+ * Returns: (transfer none) (nullable): the creator of @name when it is a
+ *   machine being tried
+ */
+HangarVmCreator *
+hangar_application_get_try_it (HangarApplication *self,
+                               const char        *name)
+{
+  TryIt *try_it;
+
+  g_return_val_if_fail (HANGAR_IS_APPLICATION (self), NULL);
+
+  try_it = name != NULL ? g_hash_table_lookup (self->try_its, name) : NULL;
+  return try_it != NULL ? try_it->creator : NULL;
+}
+
+/**
+ * hangar_application_forget_try_it:
+ *
+ * @name is kept, or gone: no longer a machine being tried.
+ */
+void
+hangar_application_forget_try_it (HangarApplication *self,
+                                  const char        *name)
+{
+  g_return_if_fail (HANGAR_IS_APPLICATION (self));
+
+  g_hash_table_remove (self->try_its, name);
 }
 
 /**
@@ -428,6 +522,8 @@ hangar_application_startup (GApplication *app)
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->collection, "items-changed", G_CALLBACK (try_pending_open),
                            self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->collection, "items-changed", G_CALLBACK (prune_try_its),
+                           self, G_CONNECT_SWAPPED);
 
   hangar_application_reconnect (self);
 }
@@ -450,6 +546,7 @@ hangar_application_finalize (GObject *object)
   HangarApplication *self = HANGAR_APPLICATION (object);
 
   g_clear_object (&self->install_tracker);
+  g_clear_pointer (&self->try_its, g_hash_table_unref);
   g_clear_object (&self->collection);
   g_clear_object (&self->connection);
   g_clear_object (&self->settings);
@@ -511,4 +608,6 @@ hangar_application_init (HangarApplication *self)
   };
 
   g_application_add_main_option_entries (G_APPLICATION (self), entries);
+
+  self->try_its = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, try_it_free);
 }

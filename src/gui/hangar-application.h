@@ -21,6 +21,12 @@ GSettings         *hangar_application_get_settings   (HangarApplication *self);
 HangarConnection  *hangar_application_get_connection (HangarApplication *self);
 HangarCollection  *hangar_application_get_collection (HangarApplication *self);
 void               hangar_application_reconnect      (HangarApplication *self);
+void               hangar_application_adopt_try_it   (HangarApplication *self,
+                                                      HangarVmCreator   *creator);
+HangarVmCreator   *hangar_application_get_try_it     (HangarApplication *self,
+                                                      const char        *name);
+void               hangar_application_forget_try_it  (HangarApplication *self,
+                                                      const char        *name);
 void               hangar_application_open_new_machine (HangarApplication *self,
                                                         const char        *name);
 

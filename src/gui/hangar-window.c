@@ -15,6 +15,7 @@
 
 #include "hangar-application.h"
 #include "hangar-assistant.h"
+#include "hangar-vm-creator.h"
 #include "hangar-collection.h"
 #include "hangar-connection.h"
 #include "hangar-machine-card.h"
@@ -104,6 +105,113 @@ hangar_window_new_machine (HangarWindow *self,
     hangar_assistant_open_file (assistant, file);
   gtk_window_present (GTK_WINDOW (assistant));
   return assistant;
+}
+
+typedef struct
+{
+  HangarWindow *window;
+  char         *name;
+} KeepData;
+
+static void
+keep_data_free (KeepData *data)
+{
+  g_clear_object (&data->window);
+  g_free (data->name);
+  g_free (data);
+}
+
+static void
+keep_done (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  KeepData *data = user_data;
+  HangarWindow *self = data->window;
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  if (!hangar_vm_creator_keep_finish (HANGAR_VM_CREATOR (object), result, &error))
+    {
+      /* Translators: %s is a machine's name, then why keeping it failed */
+      message = g_strdup_printf (_("Could not keep “%s”: %s"), data->name, error->message);
+      if (app != NULL)
+        hangar_display_page_set_can_keep (self->display_page, TRUE);
+    }
+  else
+    {
+      message = g_strdup_printf (_("“%s” is kept: it stays when it stops"), data->name);
+      if (app != NULL)
+        hangar_application_forget_try_it (HANGAR_APPLICATION (app), data->name);
+    }
+  hangar_window_add_toast (self, message);
+  keep_data_free (data);
+}
+
+static void
+keep_response (AdwMessageDialog *dialog,
+               const char       *response,
+               KeepData         *data)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (data->window));
+  HangarVmCreator *creator = app != NULL
+    ? hangar_application_get_try_it (HANGAR_APPLICATION (app), data->name) : NULL;
+  guint64 disk_gib = 0;
+
+  if (creator == NULL || g_str_equal (response, "cancel"))
+    {
+      keep_data_free (data);
+      return;
+    }
+  if (g_str_equal (response, "disk"))
+    {
+      const HangarOsProfile *profile = hangar_vm_creator_get_profile (creator);
+
+      disk_gib = profile->disk_gib > 0 ? profile->disk_gib : 20;
+    }
+  hangar_display_page_set_can_keep (data->window->display_page, FALSE);
+  hangar_vm_creator_keep_async (creator, disk_gib, NULL, keep_done, data);
+}
+
+/* "Try it" to real machine: with a disk to install to, or as it is. */
+static void
+keep_machine_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  HangarWindow *self = HANGAR_WINDOW (widget);
+  HangarMachine *machine = hangar_display_page_get_machine (self->display_page);
+  GtkWidget *dialog;
+  KeepData *data;
+
+  if (machine == NULL)
+    return;
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), NULL, NULL);
+  /* Translators: %s is a machine's name */
+  adw_message_dialog_format_heading (ADW_MESSAGE_DIALOG (dialog), _("Keep “%s”?"),
+                                     hangar_machine_get_name (machine));
+  adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog),
+                               _("The machine stays in your collection after it stops. Give it a "
+                                 "disk to install the system to, or keep it as a live system that "
+                                 "starts from its image each time. A new disk is seen from the "
+                                 "machine’s next start."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "live", _("Keep _Without Disk"),
+                                    "disk", _("Keep With _Disk"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "disk",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "disk");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+
+  data = g_new0 (KeepData, 1);
+  data->window = g_object_ref (self);
+  data->name = g_strdup (hangar_machine_get_name (machine));
+  g_signal_connect (dialog, "response", G_CALLBACK (keep_response), data);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -252,6 +360,10 @@ hangar_window_open_machine (HangarWindow  *self,
   g_return_if_fail (HANGAR_IS_MACHINE (machine));
 
   hangar_display_page_set_machine (self->display_page, machine);
+  hangar_display_page_set_can_keep (self->display_page,
+                                    hangar_application_get_try_it (
+                                      HANGAR_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))),
+                                      hangar_machine_get_name (machine)) != NULL);
   gtk_stack_set_visible_child (self->view_stack, GTK_WIDGET (self->display_page));
   gtk_window_set_title (GTK_WINDOW (self), hangar_machine_get_name (machine));
 }
@@ -384,6 +496,7 @@ hangar_window_class_init (HangarWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HangarWindow, view_stack);
 
   gtk_widget_class_install_action (widget_class, "win.new-machine", NULL, new_machine_action);
+  gtk_widget_class_install_action (widget_class, "win.keep-machine", NULL, keep_machine_action);
   gtk_widget_class_install_action (widget_class, "win.reconnect", NULL, reconnect_action);
 }
 

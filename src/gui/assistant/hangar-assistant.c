@@ -733,6 +733,8 @@ create_done (GObject      *object,
       return;
     }
 
+  if (hangar_vm_creator_get_transient (creator))
+    hangar_application_adopt_try_it (self->application, creator);
   hangar_application_open_new_machine (self->application, hangar_vm_creator_get_name (creator));
   gtk_window_destroy (GTK_WINDOW (self));
 }

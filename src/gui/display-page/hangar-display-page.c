@@ -50,6 +50,7 @@ struct _HangarDisplayPage
   AdwWindowTitle   *title;
   GtkWidget        *grab_indicator;
   GtkWidget        *fullscreen_button;
+  GtkWidget        *keep_button;
   GtkMenuButton    *menu_button;
   GtkStack         *stack;
   GtkScrolledWindow *scroller;
@@ -643,6 +644,21 @@ hangar_display_page_new (GSettings *settings)
   return self;
 }
 
+/**
+ * hangar_display_page_set_can_keep:
+ *
+ * Shows the Keep button, for a machine the user is trying (see
+ * hangar_application_get_try_it()).
+ */
+void
+hangar_display_page_set_can_keep (HangarDisplayPage *self,
+                                  gboolean           can_keep)
+{
+  g_return_if_fail (HANGAR_IS_DISPLAY_PAGE (self));
+
+  gtk_widget_set_visible (self->keep_button, can_keep);
+}
+
 HangarMachine *
 hangar_display_page_get_machine (HangarDisplayPage *self)
 {
@@ -754,6 +770,7 @@ hangar_display_page_class_init (HangarDisplayPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HangarDisplayPage, spinner);
   gtk_widget_class_bind_template_child (widget_class, HangarDisplayPage, status_button);
 
+  gtk_widget_class_bind_template_child (widget_class, HangarDisplayPage, keep_button);
   gtk_widget_class_install_action (widget_class, "display.back", NULL, back_action);
   gtk_widget_class_install_action (widget_class, "display.fullscreen", NULL, fullscreen_action);
   gtk_widget_class_install_action (widget_class, "display.send-keys", "s", send_keys_action);

@@ -23,5 +23,7 @@ void               hangar_display_page_set_machine (HangarDisplayPage *self,
                                                     HangarMachine     *machine);
 HangarDisplay     *hangar_display_page_get_display (HangarDisplayPage *self);
 const char        *hangar_display_page_get_status  (HangarDisplayPage *self);
+void               hangar_display_page_set_can_keep (HangarDisplayPage *self,
+                                                     gboolean           can_keep);
 
 G_END_DECLS
