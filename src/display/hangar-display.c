@@ -168,15 +168,39 @@ hangar_display_snapshot (GtkWidget   *widget,
                          GtkSnapshot *snapshot)
 {
   HangarDisplay *self = HANGAR_DISPLAY (widget);
+  const GdkRGBA black = { 0, 0, 0, 1 };
+  double w = gtk_widget_get_width (widget);
+  double h = gtk_widget_get_height (widget);
+  GtkNative *native = gtk_widget_get_native (widget);
+  GskRenderer *renderer = native != NULL ? gtk_native_get_renderer (native) : NULL;
   graphene_rect_t rect;
 
-  gtk_snapshot_append_color (snapshot, &(GdkRGBA) { 0, 0, 0, 1 },
-                             &GRAPHENE_RECT_INIT (0, 0,
-                                                  gtk_widget_get_width (widget),
-                                                  gtk_widget_get_height (widget)));
+  hangar_spice_paintable_set_render_hints (self->paintable,
+                                           renderer != NULL && GSK_IS_CAIRO_RENDERER (renderer),
+                                           gtk_widget_get_scale_factor (widget));
 
   if (!compute_frame_rect (self, &rect))
-    return;
+    {
+      gtk_snapshot_append_color (snapshot, &black, &GRAPHENE_RECT_INIT (0, 0, w, h));
+      return;
+    }
+
+  /* The guest's tiles are opaque: black only in the letterbox bars, so a
+   * software renderer does not fill the whole widget under every frame. */
+  if (rect.origin.y > 0)
+    gtk_snapshot_append_color (snapshot, &black, &GRAPHENE_RECT_INIT (0, 0, w, rect.origin.y));
+  if (rect.origin.y + rect.size.height < h)
+    gtk_snapshot_append_color (snapshot, &black,
+                               &GRAPHENE_RECT_INIT (0, rect.origin.y + rect.size.height,
+                                                    w, h - rect.origin.y - rect.size.height));
+  if (rect.origin.x > 0)
+    gtk_snapshot_append_color (snapshot, &black,
+                               &GRAPHENE_RECT_INIT (0, rect.origin.y, rect.origin.x, rect.size.height));
+  if (rect.origin.x + rect.size.width < w)
+    gtk_snapshot_append_color (snapshot, &black,
+                               &GRAPHENE_RECT_INIT (rect.origin.x + rect.size.width, rect.origin.y,
+                                                    w - rect.origin.x - rect.size.width,
+                                                    rect.size.height));
 
   gtk_snapshot_save (snapshot);
   gtk_snapshot_translate (snapshot, &rect.origin);

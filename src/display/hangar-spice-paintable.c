@@ -11,6 +11,15 @@
  * one 128×128 upload, not a whole-screen one. While the widget is unmapped no
  * snapshot is taken and damage only accumulates.
  *
+ * Each tile is a render node kept until the tile changes, so GTK sees an
+ * unchanged tile as the very same node and redraws nothing there. What the node
+ * holds depends on the renderer: a GdkTexture for the GL renderer (uploaded
+ * once, drawn from video memory), a cairo image surface in RGB24 for the cairo
+ * renderer. RGB24 is SPICE's own xRGB layout, so a tile is copied with memcpy
+ * and drawn by pixman straight onto the window, where a GdkTexture would go
+ * through GTK 4.8's per-pixel float conversion on every frame: on a software
+ * renderer that conversion alone costs more than decoding the stream.
+ *
  * Copyright 2026 The Hangar authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -20,11 +29,19 @@
 #include "config.h"
 
 #include <spice-client.h>
+#include <math.h>
 #include <string.h>
 
 #include "hangar-spice-paintable.h"
 
 #define TILE_SIZE 128
+
+typedef struct
+{
+  GskRenderNode   *node;     /* what the snapshot appends */
+  GdkTexture      *texture;  /* GL tiles: the node's texture */
+  cairo_surface_t *surface;  /* cairo tiles: the node's RGB24 image */
+} Tile;
 
 struct _HangarSpicePaintable
 {
@@ -41,7 +58,9 @@ struct _HangarSpicePaintable
   int              height;
   int              columns;
   int              rows;
-  GdkTexture     **tiles;
+  Tile            *tiles;
+  gboolean         cairo_tiles;
+  int              scale_factor;
 
   /* The part of the surface that is shown (a monitor may be a sub-rectangle). */
   cairo_rectangle_int_t area;
@@ -61,12 +80,20 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (HangarSpicePaintable, hangar_spice_paintable, G_T
                                                       hangar_spice_paintable_iface_init))
 
 static void
+clear_tile (Tile *tile)
+{
+  g_clear_pointer (&tile->node, gsk_render_node_unref);
+  g_clear_object (&tile->texture);
+  g_clear_pointer (&tile->surface, cairo_surface_destroy);
+}
+
+static void
 free_tiles (HangarSpicePaintable *self)
 {
   if (self->tiles != NULL)
     {
       for (int i = 0; i < self->columns * self->rows; i++)
-        g_clear_object (&self->tiles[i]);
+        clear_tile (&self->tiles[i]);
       g_clear_pointer (&self->tiles, g_free);
     }
   self->columns = self->rows = 0;
@@ -153,24 +180,60 @@ update_tile (HangarSpicePaintable *self,
              int                   column,
              int                   row)
 {
+  Tile *tile = &self->tiles[row * self->columns + column];
   int x = column * TILE_SIZE;
   int y = row * TILE_SIZE;
   int w = MIN (TILE_SIZE, self->width - x);
   int h = MIN (TILE_SIZE, self->height - y);
   int bpp = bytes_per_pixel (self->format);
-  g_autoptr(GBytes) bytes = NULL;
-  guint32 *pixels;
+  const guint8 *src = self->data + (gsize) y * self->stride + (gsize) x * bpp;
+  graphene_rect_t bounds = GRAPHENE_RECT_INIT (x, y, w, h);
 
-  pixels = g_new (guint32, (gsize) w * h);
-  for (int i = 0; i < h; i++)
-    convert_row (self->format,
-                 self->data + (gsize) (y + i) * self->stride + (gsize) x * bpp,
-                 pixels + (gsize) i * w, w);
-  bytes = g_bytes_new_take (pixels, (gsize) w * h * 4);
+  clear_tile (tile);
 
-  g_clear_object (&self->tiles[row * self->columns + column]);
-  self->tiles[row * self->columns + column] =
-    gdk_memory_texture_new (w, h, GDK_MEMORY_DEFAULT, bytes, (gsize) w * 4);
+  if (self->cairo_tiles)
+    {
+      guint8 *pixels;
+      int stride;
+      cairo_t *cr;
+
+      /* A new surface per update, never written again: the cairo node
+       * records it by reference, and a surface changed after recording
+       * would make cairo copy it whole. */
+      tile->surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, w, h);
+      pixels = cairo_image_surface_get_data (tile->surface);
+      stride = cairo_image_surface_get_stride (tile->surface);
+      for (int i = 0; i < h; i++)
+        {
+          if (bpp == 4 && G_BYTE_ORDER == G_LITTLE_ENDIAN)
+            memcpy (pixels + (gsize) i * stride, src + (gsize) i * self->stride, (gsize) w * 4);
+          else
+            convert_row (self->format, src + (gsize) i * self->stride,
+                         (guint32 *) (gpointer) (pixels + (gsize) i * stride), w);
+        }
+      cairo_surface_mark_dirty (tile->surface);
+
+      tile->node = gsk_cairo_node_new (&bounds);
+      cr = gsk_cairo_node_get_draw_context (tile->node);
+      cairo_set_source_surface (cr, tile->surface, x, y);
+      /* Scaled, the filter reads past the tile's edge: repeat the edge
+       * pixels there instead of fading to transparent. */
+      cairo_pattern_set_extend (cairo_get_source (cr), CAIRO_EXTEND_PAD);
+      cairo_rectangle (cr, x, y, w, h);
+      cairo_fill (cr);
+      cairo_destroy (cr);
+    }
+  else
+    {
+      g_autoptr(GBytes) bytes = NULL;
+      guint32 *pixels = g_new (guint32, (gsize) w * h);
+
+      for (int i = 0; i < h; i++)
+        convert_row (self->format, src + (gsize) i * self->stride, pixels + (gsize) i * w, w);
+      bytes = g_bytes_new_take (pixels, (gsize) w * h * 4);
+      tile->texture = gdk_memory_texture_new (w, h, GDK_MEMORY_DEFAULT, bytes, (gsize) w * 4);
+      tile->node = gsk_texture_node_new (tile->texture, &bounds);
+    }
   self->tiles_uploaded++;
 }
 
@@ -214,6 +277,15 @@ flush (HangarSpicePaintable *self)
   return changed;
 }
 
+/* A surface coordinate, scaled, rounded to the nearest device pixel. */
+static double
+snap (int    coordinate,
+      double scale,
+      int    scale_factor)
+{
+  return round (coordinate * scale * scale_factor) / scale_factor;
+}
+
 static void
 hangar_spice_paintable_snapshot (GdkPaintable *paintable,
                                  GdkSnapshot  *snapshot,
@@ -222,6 +294,7 @@ hangar_spice_paintable_snapshot (GdkPaintable *paintable,
 {
   HangarSpicePaintable *self = HANGAR_SPICE_PAINTABLE (paintable);
   const cairo_rectangle_int_t *a = &self->area;
+  double sx, sy;
 
   self->invalidate_queued = FALSE;
   flush (self);
@@ -229,22 +302,63 @@ hangar_spice_paintable_snapshot (GdkPaintable *paintable,
   if (self->tiles == NULL || a->width <= 0 || a->height <= 0)
     return;
 
+  sx = width / a->width;
+  sy = height / a->height;
+
   gtk_snapshot_save (snapshot);
   gtk_snapshot_push_clip (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  gtk_snapshot_scale (snapshot, width / a->width, height / a->height);
+
+  if (self->cairo_tiles && (sx != 1.0 || sy != 1.0))
+    {
+      /* cairo antialiases the edges of a tile that lands between device
+       * pixels, and two such edges let the background show through as a
+       * grid. Each tile is scaled to whole device pixels instead (at most
+       * half a pixel off), so tiles meet edge to edge. */
+      for (int row = a->y / TILE_SIZE; row <= (a->y + a->height - 1) / TILE_SIZE; row++)
+        for (int column = a->x / TILE_SIZE; column <= (a->x + a->width - 1) / TILE_SIZE; column++)
+          {
+            GskRenderNode *node = self->tiles[row * self->columns + column].node;
+            int x0 = column * TILE_SIZE, y0 = row * TILE_SIZE;
+            int x1 = MIN (x0 + TILE_SIZE, self->width), y1 = MIN (y0 + TILE_SIZE, self->height);
+            double dx0 = snap (x0 - a->x, sx, self->scale_factor);
+            double dy0 = snap (y0 - a->y, sy, self->scale_factor);
+            double dx1 = snap (x1 - a->x, sx, self->scale_factor);
+            double dy1 = snap (y1 - a->y, sy, self->scale_factor);
+
+            if (dx1 <= dx0 || dy1 <= dy0)
+              continue;
+            if (node == NULL)
+              {
+                gtk_snapshot_append_color (snapshot, &(GdkRGBA) { 0, 0, 0, 1 },
+                                           &GRAPHENE_RECT_INIT (dx0, dy0, dx1 - dx0, dy1 - dy0));
+                continue;
+              }
+            gtk_snapshot_save (snapshot);
+            gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (dx0, dy0));
+            gtk_snapshot_scale (snapshot, (dx1 - dx0) / (x1 - x0), (dy1 - dy0) / (y1 - y0));
+            gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (-x0, -y0));
+            gtk_snapshot_append_node (snapshot, node);
+            gtk_snapshot_restore (snapshot);
+          }
+      gtk_snapshot_pop (snapshot);
+      gtk_snapshot_restore (snapshot);
+      return;
+    }
+
+  gtk_snapshot_scale (snapshot, sx, sy);
   gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (-a->x, -a->y));
 
   for (int row = a->y / TILE_SIZE; row <= (a->y + a->height - 1) / TILE_SIZE; row++)
     for (int column = a->x / TILE_SIZE; column <= (a->x + a->width - 1) / TILE_SIZE; column++)
       {
-        GdkTexture *tile = self->tiles[row * self->columns + column];
+        GskRenderNode *node = self->tiles[row * self->columns + column].node;
 
-        if (tile == NULL)
-          continue;
-        gtk_snapshot_append_texture (snapshot, tile,
+        if (node != NULL)
+          gtk_snapshot_append_node (snapshot, node);
+        else /* no pixels yet for it: never leave a hole */
+          gtk_snapshot_append_color (snapshot, &(GdkRGBA) { 0, 0, 0, 1 },
                                      &GRAPHENE_RECT_INIT (column * TILE_SIZE, row * TILE_SIZE,
-                                                          gdk_texture_get_width (tile),
-                                                          gdk_texture_get_height (tile)));
+                                                          TILE_SIZE, TILE_SIZE));
       }
 
   gtk_snapshot_pop (snapshot);
@@ -293,6 +407,7 @@ hangar_spice_paintable_class_init (HangarSpicePaintableClass *klass)
 static void
 hangar_spice_paintable_init (HangarSpicePaintable *self)
 {
+  self->scale_factor = 1;
   self->dirty = cairo_region_create ();
 }
 
@@ -345,7 +460,7 @@ hangar_spice_paintable_set_primary (HangarSpicePaintable *self,
       self->height = height;
       self->columns = (width + TILE_SIZE - 1) / TILE_SIZE;
       self->rows = (height + TILE_SIZE - 1) / TILE_SIZE;
-      self->tiles = g_new0 (GdkTexture *, (gsize) self->columns * self->rows);
+      self->tiles = g_new0 (Tile, (gsize) self->columns * self->rows);
       self->area = (cairo_rectangle_int_t) { 0, 0, width, height };
     }
 
@@ -447,6 +562,39 @@ hangar_spice_paintable_clear (HangarSpicePaintable *self)
   gdk_paintable_invalidate_contents (GDK_PAINTABLE (self));
 }
 
+/**
+ * hangar_spice_paintable_set_render_hints:
+ * @cairo_tiles: whether the renderer is GTK's cairo renderer
+ * @scale_factor: device pixels per logical pixel where the paintable is drawn
+ *
+ * Picks the tiles that suit the renderer (see the top of this file). A
+ * change redraws every tile from the channel's buffer when it is still there.
+ */
+void
+hangar_spice_paintable_set_render_hints (HangarSpicePaintable *self,
+                                         gboolean              cairo_tiles,
+                                         int                   scale_factor)
+{
+  g_return_if_fail (HANGAR_IS_SPICE_PAINTABLE (self));
+
+  self->scale_factor = MAX (1, scale_factor);
+  cairo_tiles = !!cairo_tiles;
+  if (self->cairo_tiles == cairo_tiles)
+    return;
+  self->cairo_tiles = cairo_tiles;
+  if (self->tiles == NULL)
+    return;
+  for (int i = 0; i < self->columns * self->rows; i++)
+    clear_tile (&self->tiles[i]);
+  if (self->data != NULL)
+    {
+      cairo_region_destroy (self->dirty);
+      self->dirty = cairo_region_create_rectangle (&(cairo_rectangle_int_t) {
+                                                     0, 0, self->width, self->height });
+      queue_invalidate (self);
+    }
+}
+
 gboolean
 hangar_spice_paintable_has_frame (HangarSpicePaintable *self)
 {
@@ -479,22 +627,41 @@ hangar_spice_paintable_get_frame (HangarSpicePaintable *self)
   for (int row = a->y / TILE_SIZE; row <= (a->y + a->height - 1) / TILE_SIZE; row++)
     for (int column = a->x / TILE_SIZE; column <= (a->x + a->width - 1) / TILE_SIZE; column++)
       {
-        GdkTexture *tile = self->tiles[row * self->columns + column];
+        Tile *tile = &self->tiles[row * self->columns + column];
         cairo_rectangle_int_t t, visible;
         g_autofree guint32 *tile_pixels = NULL;
+        const guint32 *src;
+        int src_stride; /* in pixels */
 
-        if (tile == NULL)
+        if (tile->node == NULL)
           continue;
         t = (cairo_rectangle_int_t) { column * TILE_SIZE, row * TILE_SIZE,
-                                      gdk_texture_get_width (tile), gdk_texture_get_height (tile) };
+                                      MIN (TILE_SIZE, self->width - column * TILE_SIZE),
+                                      MIN (TILE_SIZE, self->height - row * TILE_SIZE) };
         if (!gdk_rectangle_intersect (&t, a, &visible))
           continue;
-        tile_pixels = g_new (guint32, (gsize) t.width * t.height);
-        gdk_texture_download (tile, (guchar *) tile_pixels, (gsize) t.width * 4);
+        if (tile->texture != NULL)
+          {
+            tile_pixels = g_new (guint32, (gsize) t.width * t.height);
+            gdk_texture_download (tile->texture, (guchar *) tile_pixels, (gsize) t.width * 4);
+            src = tile_pixels;
+            src_stride = t.width;
+          }
+        else
+          {
+            cairo_surface_flush (tile->surface);
+            src = (const guint32 *) (gconstpointer) cairo_image_surface_get_data (tile->surface);
+            src_stride = cairo_image_surface_get_stride (tile->surface) / 4;
+          }
         for (int y = visible.y; y < visible.y + visible.height; y++)
-          memcpy (pixels + (gsize) (y - a->y) * a->width + (visible.x - a->x),
-                  tile_pixels + (gsize) (y - t.y) * t.width + (visible.x - t.x),
-                  (gsize) visible.width * 4);
+          {
+            guint32 *out = pixels + (gsize) (y - a->y) * a->width + (visible.x - a->x);
+            const guint32 *in = src + (gsize) (y - t.y) * src_stride + (visible.x - t.x);
+
+            /* RGB24 leaves the X byte as SPICE sent it: the frame is opaque. */
+            for (int i = 0; i < visible.width; i++)
+              out[i] = in[i] | 0xff000000u;
+          }
       }
 
   bytes = g_bytes_new_take (pixels, (gsize) a->width * a->height * 4);
