@@ -8,10 +8,11 @@
  *   /hangar/lifecycle/e2e/      one live-ISO guest through its whole life, in
  *                               order: pause, resume, snapshots while running,
  *                               save and restore, a screenshot, a shutdown
- *                               the guest ignores, force off, a shutdown it
+ *                               the guest ignores, force off, one it
  *                               obeys, snapshots while stopped, rename, clone
- *                               (which boots), delete keeping the disk,
- *                               delete for real (a user's own image survives)
+ *                               (which boots; its saved state discarded),
+ *                               delete keeping the disk, delete for real (a
+ *                               user's own image survives)
  * The e2e cases depend on each other and run in registration order.
  *
  * Copyright 2026 The Hangar authors
@@ -272,6 +273,19 @@ domain_state (const char *name)
     state = -1;
   virDomainFree (dom);
   return state;
+}
+
+static gboolean
+has_saved_state (const char *name)
+{
+  virDomainPtr dom = virDomainLookupByName (session.conn, name);
+  int saved;
+
+  g_assert_nonnull (dom);
+  saved = virDomainHasManagedSaveImage (dom, 0);
+  virDomainFree (dom);
+  g_assert_cmpint (saved, >=, 0);
+  return saved == 1;
 }
 
 static gboolean
@@ -839,7 +853,7 @@ test_e2e_shutdown_ignored (void)
   g_test_message ("%s", error->message);
   g_assert_cmpint (g_get_monotonic_time () - started, >=, 3 * G_USEC_PER_SEC);
   g_clear_error (&error);
-  assert_domstate (LIFE, "running (restored)");
+  g_assert_cmpint (domain_state (LIFE), ==, VIR_DOMAIN_RUNNING);
 
   hangar_machine_force_off_async (life, NULL, op_done, NULL);
   g_assert_true (hangar_machine_force_off_finish (life, await_result (), &error));
@@ -961,6 +975,8 @@ test_e2e_clone (void)
   g_autofree char *expected_disk = pool_file ("Copy.qcow2");
   g_autofree char *banner = NULL;
   g_autofree char *volumes = NULL;
+  g_autoptr(HangarMachine) copy_machine = NULL;
+  g_autoptr(GError) error = NULL;
 
   g_assert_cmpint (ctl ((const char *[]) { "clone", "Life Two", "--name", "Copy", NULL }, &out, NULL),
                    ==, 0);
@@ -982,8 +998,18 @@ test_e2e_clone (void)
   g_assert_cmpint (ctl ((const char *[]) { "start", "Copy", NULL }, NULL, NULL), ==, 0);
   banner = hangar_test_guest_wait_line (guest, HANGAR_TEST_BANNER, 1, HANGAR_TEST_BOOT_TIMEOUT_S);
   g_assert_cmpint (domain_state ("Life Two"), ==, VIR_DOMAIN_SHUTOFF);
-  g_assert_cmpint (ctl ((const char *[]) { "force-off", "Copy", NULL }, NULL, NULL), ==, 0);
-  assert_domstate ("Copy", "shut off (destroyed)");
+
+  /* A saved state can be thrown away: the next start boots afresh. */
+  g_assert_cmpint (ctl ((const char *[]) { "save", "Copy", NULL }, NULL, NULL), ==, 0);
+  assert_domstate ("Copy", "shut off (saved)");
+  g_assert_true (has_saved_state ("Copy"));
+  copy_machine = machine_for ("Copy");
+  assert_machine_state (copy_machine, HANGAR_MACHINE_STATE_SAVED);
+  hangar_machine_discard_saved_state_async (copy_machine, NULL, op_done, NULL);
+  g_assert_true (hangar_machine_discard_saved_state_finish (copy_machine, await_result (), &error));
+  g_assert_no_error (error);
+  g_assert_false (has_saved_state ("Copy"));
+  assert_machine_state (copy_machine, HANGAR_MACHINE_STATE_STOPPED);
 }
 
 /* Delete, keeping the disk: the machine goes, its file stays. */

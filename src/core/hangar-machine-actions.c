@@ -440,7 +440,9 @@ do_reboot (HangarMachineOp  *op,
  * @callback: called when the guest was asked to restart
  * @user_data: data for @callback
  *
- * Asks the guest to restart; it does so in its own time.
+ * Asks the guest to restart; it does so in its own time. A machine that is
+ * still installing (its definition says `on_reboot` destroy, so that
+ * #HangarInstallTracker sees the installer's restart) stops instead.
  */
 void
 hangar_machine_reboot_async (HangarMachine       *self,
