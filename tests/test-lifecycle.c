@@ -942,7 +942,8 @@ test_e2e_snapshot_stopped (void)
 static void
 test_e2e_rename (void)
 {
-  g_autofree char *uuid = uuid_of (domain_xml (LIFE));
+  g_autofree char *before = domain_xml (LIFE);
+  g_autofree char *uuid = uuid_of (before);
   g_autofree char *xml = NULL;
   g_autofree char *renamed_uuid = NULL;
 
