@@ -18,4 +18,20 @@ int hangarctl_create (int    argc,
 int hangarctl_detect (int    argc,
                       char **argv);
 
+/* On one machine (hangarctl-machine.c, hangarctl-snapshot.c). */
+int hangarctl_machine_simple (int    argc,
+                              char **argv);
+int hangarctl_shutdown       (int    argc,
+                              char **argv);
+int hangarctl_delete         (int    argc,
+                              char **argv);
+int hangarctl_rename         (int    argc,
+                              char **argv);
+int hangarctl_clone          (int    argc,
+                              char **argv);
+int hangarctl_screenshot     (int    argc,
+                              char **argv);
+int hangarctl_snapshot       (int    argc,
+                              char **argv);
+
 G_END_DECLS

@@ -191,13 +191,30 @@ cmd_list (int    argc,
 static void
 usage (FILE *out)
 {
-  fprintf (out, "%s\n\n  %s\n  %s\n  %s\n\n%s\n",
+  fprintf (out, "%s\n\n  %s\n  %s\n  %s\n%s\n\n%s\n",
            _("Usage: hangarctl COMMAND [OPTIONS…]"),
            _("list [--json]    List the machines and their states"),
            _("create PATH.iso [--name N] [--memory MIB] [--cpus C] [--disk GIB] [--try] [--no-start]\n"
              "                   Create a machine from a medium, start it, print its name"),
            _("detect PATH.iso  Identify an image; print its OS and a new machine’s defaults as JSON"),
-           _("The connection is HANGAR_URI if set, else the app’s setting, else qemu:///session."));
+           _("  start NAME       Start a machine (a saved one resumes)\n"
+             "  shutdown NAME [--timeout S]\n"
+             "                   Press its power button, wait up to S seconds (60) for it to stop\n"
+             "  force-off NAME   Stop it at once\n"
+             "  pause NAME, resume NAME, reboot NAME\n"
+             "  save NAME        Save its state to disk and stop it\n"
+             "  delete NAME [--keep-disk]\n"
+             "                   Delete it, and its disks in Hangar’s storage unless --keep-disk\n"
+             "  rename OLD NEW   Rename a machine that is shut off\n"
+             "  clone NAME [--name N]\n"
+             "                   Copy a machine that is shut off, print the copy’s name\n"
+             "  snapshot take|list [--json]|revert|rename|delete NAME [SNAPSHOT]\n"
+             "                   A machine’s snapshots\n"
+             "  screenshot NAME OUT.png\n"
+             "                   Save a running machine’s screen"),
+           _("The connection is HANGAR_URI if set, else the app’s setting, else qemu:///session. "
+             "Errors go to stderr; the exit status is 1 when an operation failed, 2 for a "
+             "wrong command line."));
 }
 
 int
@@ -221,6 +238,22 @@ main (int   argc,
     return hangarctl_create (argc - 1, argv + 1);
   if (g_str_equal (argv[1], "detect"))
     return hangarctl_detect (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "start") || g_str_equal (argv[1], "force-off") ||
+      g_str_equal (argv[1], "pause") || g_str_equal (argv[1], "resume") ||
+      g_str_equal (argv[1], "reboot") || g_str_equal (argv[1], "save"))
+    return hangarctl_machine_simple (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "shutdown"))
+    return hangarctl_shutdown (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "delete"))
+    return hangarctl_delete (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "rename"))
+    return hangarctl_rename (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "clone"))
+    return hangarctl_clone (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "snapshot"))
+    return hangarctl_snapshot (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "screenshot"))
+    return hangarctl_screenshot (argc - 1, argv + 1);
 
   g_printerr (_("hangarctl: unknown command “%s”\n"), argv[1]);
   usage (stderr);

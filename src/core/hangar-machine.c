@@ -15,7 +15,7 @@
 
 #include <glib/gi18n.h>
 
-#include "hangar-machine.h"
+#include "hangar-machine-private.h"
 
 struct _HangarMachine
 {
@@ -371,7 +371,7 @@ refresh_done (GObject      *object,
     g_debug ("Cannot read the state of a machine: %s", error->message);
 }
 
-static void
+void
 hangar_machine_queue_refresh (HangarMachine *self)
 {
   hangar_machine_refresh_async (self, self->cancellable, refresh_done, NULL);

@@ -36,12 +36,68 @@ typedef enum
   HANGAR_MACHINE_STATE_CRASHED,
 } HangarMachineState;
 
+#define HANGAR_MACHINE_ERROR (hangar_machine_error_quark ())
+
+/**
+ * HangarMachineError:
+ * @HANGAR_MACHINE_ERROR_FAILED: libvirt refused the operation; the message says why
+ * @HANGAR_MACHINE_ERROR_STATE: the machine is not in a state that allows the
+ *   operation (running when it must be shut off, or the reverse)
+ * @HANGAR_MACHINE_ERROR_SHUTDOWN_TIMEOUT: the guest did not stop within the
+ *   time given to hangar_machine_shutdown_async(); it may still be running,
+ *   and forcing it off is the way out
+ * @HANGAR_MACHINE_ERROR_NAME: a new name is not valid, or already taken
+ * @HANGAR_MACHINE_ERROR_NOT_SUPPORTED: the machine cannot do this at all
+ *   (a snapshot of a UEFI machine, a clone of a disk outside Hangar's pool)
+ * @HANGAR_MACHINE_ERROR_NOT_FOUND: no such snapshot
+ *
+ * Cancellation comes as %G_IO_ERROR_CANCELLED.
+ */
+typedef enum
+{
+  HANGAR_MACHINE_ERROR_FAILED,
+  HANGAR_MACHINE_ERROR_STATE,
+  HANGAR_MACHINE_ERROR_SHUTDOWN_TIMEOUT,
+  HANGAR_MACHINE_ERROR_NAME,
+  HANGAR_MACHINE_ERROR_NOT_SUPPORTED,
+  HANGAR_MACHINE_ERROR_NOT_FOUND,
+} HangarMachineError;
+
+/**
+ * HangarSnapshot:
+ * @name: libvirt's name for the snapshot: its identity, fixed when taken
+ *   (internal qcow2 snapshots carry it inside the disk image)
+ * @title: what users see and may change (hangar_machine_rename_snapshot_async());
+ *   kept as the snapshot's description
+ * @creation_time: when it was taken, in seconds since the epoch
+ * @state: the machine's state when it was taken: %HANGAR_MACHINE_STATE_RUNNING
+ *   and %HANGAR_MACHINE_STATE_PAUSED snapshots hold the memory too
+ * @current: whether it is the snapshot the machine's state derives from
+ * @parent: (nullable): the name of the snapshot it was taken after
+ *
+ * One snapshot of a machine, as hangar_machine_list_snapshots_finish() reads it.
+ */
+typedef struct
+{
+  char               *name;
+  char               *title;
+  gint64              creation_time;
+  HangarMachineState  state;
+  gboolean            current;
+  char               *parent;
+} HangarSnapshot;
+
+#define HANGAR_TYPE_SNAPSHOT (hangar_snapshot_get_type ())
 #define HANGAR_TYPE_MACHINE_STATE (hangar_machine_state_get_type ())
 #define HANGAR_TYPE_MACHINE (hangar_machine_get_type ())
 
 G_DECLARE_FINAL_TYPE (HangarMachine, hangar_machine, HANGAR, MACHINE, GObject)
 
+GQuark              hangar_machine_error_quark         (void);
 GType               hangar_machine_state_get_type      (void);
+GType               hangar_snapshot_get_type           (void);
+HangarSnapshot     *hangar_snapshot_copy               (const HangarSnapshot *snapshot);
+void                hangar_snapshot_free               (HangarSnapshot     *snapshot);
 const char         *hangar_machine_state_to_label      (HangarMachineState  state);
 const char         *hangar_machine_state_to_nick       (HangarMachineState  state);
 
@@ -75,5 +131,147 @@ void                hangar_machine_start_async             (HangarMachine       
 gboolean            hangar_machine_start_finish            (HangarMachine       *self,
                                                             GAsyncResult        *result,
                                                             GError             **error);
+
+void                hangar_machine_shutdown_async          (HangarMachine       *self,
+                                                            guint                timeout_s,
+                                                            GCancellable        *cancellable,
+                                                            GAsyncReadyCallback  callback,
+                                                            gpointer             user_data);
+gboolean            hangar_machine_shutdown_finish         (HangarMachine       *self,
+                                                            GAsyncResult        *result,
+                                                            GError             **error);
+
+void                hangar_machine_force_off_async         (HangarMachine       *self,
+                                                            GCancellable        *cancellable,
+                                                            GAsyncReadyCallback  callback,
+                                                            gpointer             user_data);
+gboolean            hangar_machine_force_off_finish        (HangarMachine       *self,
+                                                            GAsyncResult        *result,
+                                                            GError             **error);
+
+void                hangar_machine_pause_async             (HangarMachine       *self,
+                                                            GCancellable        *cancellable,
+                                                            GAsyncReadyCallback  callback,
+                                                            gpointer             user_data);
+gboolean            hangar_machine_pause_finish            (HangarMachine       *self,
+                                                            GAsyncResult        *result,
+                                                            GError             **error);
+
+void                hangar_machine_resume_async            (HangarMachine       *self,
+                                                            GCancellable        *cancellable,
+                                                            GAsyncReadyCallback  callback,
+                                                            gpointer             user_data);
+gboolean            hangar_machine_resume_finish           (HangarMachine       *self,
+                                                            GAsyncResult        *result,
+                                                            GError             **error);
+
+void                hangar_machine_reboot_async            (HangarMachine       *self,
+                                                            GCancellable        *cancellable,
+                                                            GAsyncReadyCallback  callback,
+                                                            gpointer             user_data);
+gboolean            hangar_machine_reboot_finish           (HangarMachine       *self,
+                                                            GAsyncResult        *result,
+                                                            GError             **error);
+
+void                hangar_machine_save_async              (HangarMachine       *self,
+                                                            GCancellable        *cancellable,
+                                                            GAsyncReadyCallback  callback,
+                                                            gpointer             user_data);
+gboolean            hangar_machine_save_finish             (HangarMachine       *self,
+                                                            GAsyncResult        *result,
+                                                            GError             **error);
+
+void                hangar_machine_discard_saved_state_async (HangarMachine       *self,
+                                                            GCancellable        *cancellable,
+                                                            GAsyncReadyCallback  callback,
+                                                            gpointer             user_data);
+gboolean            hangar_machine_discard_saved_state_finish (HangarMachine       *self,
+                                                            GAsyncResult        *result,
+                                                            GError             **error);
+
+void                hangar_machine_delete_async            (HangarMachine       *self,
+                                                            gboolean             keep_disk,
+                                                            GCancellable        *cancellable,
+                                                            GAsyncReadyCallback  callback,
+                                                            gpointer             user_data);
+gboolean            hangar_machine_delete_finish           (HangarMachine       *self,
+                                                            GAsyncResult        *result,
+                                                            GError             **error);
+
+void                hangar_machine_rename_async            (HangarMachine       *self,
+                                                            const char          *new_name,
+                                                            GCancellable        *cancellable,
+                                                            GAsyncReadyCallback  callback,
+                                                            gpointer             user_data);
+gboolean            hangar_machine_rename_finish           (HangarMachine       *self,
+                                                            GAsyncResult        *result,
+                                                            GError             **error);
+
+void                hangar_machine_clone_async             (HangarMachine       *self,
+                                                            const char          *name,
+                                                            GCancellable        *cancellable,
+                                                            GAsyncReadyCallback  callback,
+                                                            gpointer             user_data);
+char *              hangar_machine_clone_finish            (HangarMachine       *self,
+                                                            GAsyncResult        *result,
+                                                            GError             **error);
+
+void                hangar_machine_screenshot_async        (HangarMachine       *self,
+                                                            guint                screen,
+                                                            GCancellable        *cancellable,
+                                                            GAsyncReadyCallback  callback,
+                                                            gpointer             user_data);
+GBytes *            hangar_machine_screenshot_finish       (HangarMachine       *self,
+                                                            GAsyncResult        *result,
+                                                            char               **mime_type,
+                                                            GError             **error);
+
+void                hangar_machine_take_snapshot_async     (HangarMachine       *self,
+                                                            const char          *name,
+                                                            const char          *title,
+                                                            GCancellable        *cancellable,
+                                                            GAsyncReadyCallback  callback,
+                                                            gpointer             user_data);
+char *              hangar_machine_take_snapshot_finish    (HangarMachine       *self,
+                                                            GAsyncResult        *result,
+                                                            GError             **error);
+
+void                hangar_machine_list_snapshots_async    (HangarMachine       *self,
+                                                            GCancellable        *cancellable,
+                                                            GAsyncReadyCallback  callback,
+                                                            gpointer             user_data);
+GPtrArray *         hangar_machine_list_snapshots_finish   (HangarMachine       *self,
+                                                            GAsyncResult        *result,
+                                                            GError             **error);
+
+void                hangar_machine_revert_snapshot_async   (HangarMachine       *self,
+                                                            const char          *name,
+                                                            GCancellable        *cancellable,
+                                                            GAsyncReadyCallback  callback,
+                                                            gpointer             user_data);
+gboolean            hangar_machine_revert_snapshot_finish  (HangarMachine       *self,
+                                                            GAsyncResult        *result,
+                                                            GError             **error);
+
+void                hangar_machine_rename_snapshot_async   (HangarMachine       *self,
+                                                            const char          *name,
+                                                            const char          *title,
+                                                            GCancellable        *cancellable,
+                                                            GAsyncReadyCallback  callback,
+                                                            gpointer             user_data);
+gboolean            hangar_machine_rename_snapshot_finish  (HangarMachine       *self,
+                                                            GAsyncResult        *result,
+                                                            GError             **error);
+
+void                hangar_machine_delete_snapshot_async   (HangarMachine       *self,
+                                                            const char          *name,
+                                                            GCancellable        *cancellable,
+                                                            GAsyncReadyCallback  callback,
+                                                            gpointer             user_data);
+gboolean            hangar_machine_delete_snapshot_finish  (HangarMachine       *self,
+                                                            GAsyncResult        *result,
+                                                            GError             **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HangarSnapshot, hangar_snapshot_free)
 
 G_END_DECLS

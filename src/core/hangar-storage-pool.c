@@ -601,6 +601,106 @@ out:
 }
 
 /**
+ * hangar_storage_clone_volume:
+ * @conn: an open libvirt connection
+ * @source_path: the file of a volume of Hangar's pool
+ * @machine_name: the machine the copy is for; its file name derives from it,
+ *   numbered when taken (as in hangar_storage_pool_create_volume())
+ * @cancellable: (nullable): a #GCancellable; checked before the copy starts
+ * @error: return location for an error
+ *
+ * Makes a full, independent qcow2 copy of a volume of Hangar's pool, in the
+ * pool (libvirt's virStorageVolCreateXMLFrom(): a backing chain is
+ * flattened), readable by the user only. The copy needs the source's
+ * allocation free, plus the margin of hangar_storage_required_free_bytes().
+ * Blocking. It takes a bare connection because machines do not hold a
+ * #GVirConnection, and a second one on the same handle would deregister
+ * the first one's events when it goes.
+ *
+ * Returns: (transfer full): the new volume
+ */
+GVirStorageVol *
+hangar_storage_clone_volume (virConnectPtr   conn,
+                             const char     *source_path,
+                             const char     *machine_name,
+                             GCancellable   *cancellable,
+                             GError        **error)
+{
+  virStoragePoolPtr pool = NULL;
+  virStorageVolPtr source = NULL;
+  virStorageVolPtr vol = NULL;
+  virStorageVolInfo info;
+  g_autofree char *name = NULL;
+  g_autofree char *xml = NULL;
+  g_autofree char *dir = NULL;
+  GVirStorageVol *result = NULL;
+  guint64 pool_capacity, pool_available;
+
+  g_return_val_if_fail (conn != NULL, NULL);
+  g_return_val_if_fail (source_path != NULL, NULL);
+  g_return_val_if_fail (machine_name != NULL, NULL);
+
+  source = virStorageVolLookupByPath (conn, source_path);
+  if (source != NULL)
+    pool = virStoragePoolLookupByVolume (source);
+  if (pool == NULL || g_strcmp0 (virStoragePoolGetName (pool), HANGAR_STORAGE_POOL_NAME) != 0)
+    {
+      g_set_error (error, HANGAR_STORAGE_ERROR, HANGAR_STORAGE_ERROR_VOLUME,
+                   _("The disk %s is not in Hangar’s storage."), source_path);
+      goto out;
+    }
+  if (virStorageVolGetInfo (source, &info) < 0)
+    {
+      g_set_error (error, HANGAR_STORAGE_ERROR, HANGAR_STORAGE_ERROR_VOLUME,
+                   _("Cannot read the disk %s: %s"), source_path, libvirt_message ());
+      goto out;
+    }
+
+  /* What the copy takes now is what the source holds, not its capacity. */
+  if (!read_space (pool, &pool_capacity, &pool_available, error) ||
+      !hangar_storage_check_space (MAX (info.allocation, 1), pool_capacity, pool_available, error) ||
+      g_cancellable_set_error_if_cancelled (cancellable, error))
+    goto out;
+
+  /* A directory pool: its volumes are the files of its directory. */
+  dir = g_path_get_dirname (source_path);
+  name = unique_volume_name (pool, dir, machine_name);
+  if (name == NULL)
+    {
+      g_set_error (error, HANGAR_STORAGE_ERROR, HANGAR_STORAGE_ERROR_VOLUME,
+                   _("Cannot find a free file name for the disk of “%s”."), machine_name);
+      goto out;
+    }
+
+  xml = g_markup_printf_escaped ("<volume type='file'>"
+                                 "<name>%s</name>"
+                                 "<capacity unit='bytes'>%llu</capacity>"
+                                 "<target><format type='qcow2'/>"
+                                 "<permissions><mode>0600</mode></permissions>"
+                                 "</target></volume>",
+                                 name, info.capacity);
+  vol = virStorageVolCreateXMLFrom (pool, xml, source, 0);
+  if (vol == NULL)
+    {
+      g_set_error (error, HANGAR_STORAGE_ERROR, HANGAR_STORAGE_ERROR_VOLUME,
+                   _("Cannot copy the disk %s: %s"), source_path, libvirt_message ());
+      goto out;
+    }
+
+  g_debug ("Copied the disk %s to %s/%s", source_path, dir, name);
+  result = g_object_new (GVIR_TYPE_STORAGE_VOL, "handle", vol, NULL);
+
+out:
+  if (vol != NULL)
+    virStorageVolFree (vol);
+  if (source != NULL)
+    virStorageVolFree (source);
+  if (pool != NULL)
+    virStoragePoolFree (pool);
+  return result;
+}
+
+/**
  * hangar_storage_pool_delete_volume:
  * @self: a #HangarStoragePool
  * @volume: a volume of the pool

@@ -68,6 +68,11 @@ GVirStorageVol     *hangar_storage_pool_create_volume   (HangarStoragePool   *se
                                                          guint64              capacity,
                                                          GCancellable        *cancellable,
                                                          GError             **error);
+GVirStorageVol     *hangar_storage_clone_volume         (virConnectPtr        conn,
+                                                         const char          *source_path,
+                                                         const char          *machine_name,
+                                                         GCancellable        *cancellable,
+                                                         GError             **error);
 gboolean            hangar_storage_pool_delete_volume   (HangarStoragePool   *self,
                                                          GVirStorageVol      *volume,
                                                          GError             **error);

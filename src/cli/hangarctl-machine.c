@@ -1,0 +1,317 @@
+/* hangarctl-machine.c
+ *
+ * hangarctl's commands on one machine: start, shutdown, force-off, pause,
+ * resume, reboot, save, delete, rename, clone and screenshot, each the
+ * HangarMachine operation the app uses.
+ *
+ * Copyright 2026 The Hangar authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <gdk-pixbuf/gdk-pixbuf.h>
+
+#include "hangarctl-commands.h"
+#include "hangarctl-session.h"
+
+/* What `shutdown` waits for by default: a desktop system may take a while. */
+#define DEFAULT_SHUTDOWN_TIMEOUT_S 60
+
+typedef void     (*MachineAsync)  (HangarMachine        *machine,
+                                   GCancellable         *cancellable,
+                                   GAsyncReadyCallback   callback,
+                                   gpointer              user_data);
+typedef gboolean (*MachineFinish) (HangarMachine        *machine,
+                                   GAsyncResult         *result,
+                                   GError              **error);
+
+static const struct
+{
+  const char    *command;
+  const char    *summary;
+  MachineAsync   run;
+  MachineFinish  finish;
+} simple_commands[] = {
+  { "start", N_("Start a machine; one with a saved state resumes from it"),
+    hangar_machine_start_async, hangar_machine_start_finish },
+  { "force-off", N_("Stop a machine at once, like pulling its power cord"),
+    hangar_machine_force_off_async, hangar_machine_force_off_finish },
+  { "pause", N_("Pause a running machine"),
+    hangar_machine_pause_async, hangar_machine_pause_finish },
+  { "resume", N_("Resume a paused machine"),
+    hangar_machine_resume_async, hangar_machine_resume_finish },
+  { "reboot", N_("Ask a running machine to restart"),
+    hangar_machine_reboot_async, hangar_machine_reboot_finish },
+  { "save", N_("Save a running machine’s state to disk and stop it; start restores it"),
+    hangar_machine_save_async, hangar_machine_save_finish },
+};
+
+/* Exactly @n_args arguments after the options, or a usage error. */
+static gboolean
+check_args (const char *command,
+            int         argc,
+            int         n_args,
+            const char *what)
+{
+  if (argc == n_args + 1)
+    return TRUE;
+  hangarctl_usage_error (command, what);
+  return FALSE;
+}
+
+/**
+ * hangarctl_machine_simple:
+ *
+ * `start`, `force-off`, `pause`, `resume`, `reboot`, `save`: NAME only.
+ */
+int
+hangarctl_machine_simple (int    argc,
+                          char **argv)
+{
+  const char *command = argv[0];
+  g_autoptr(GError) error = NULL;
+  HangarctlSession session = { 0 };
+  int status = 0;
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (simple_commands); i++)
+    if (g_str_equal (command, simple_commands[i].command))
+      break;
+  g_return_val_if_fail (i < G_N_ELEMENTS (simple_commands), 2);
+
+  if (!hangarctl_parse_options (command, N_("NAME"), _(simple_commands[i].summary), NULL,
+                                &argc, &argv) ||
+      !check_args (command, argc, 1, _("Give the name of one machine.")))
+    return 2;
+
+  if (!hangarctl_session_open (&session, command, argv[1]))
+    status = 1;
+  else
+    {
+      simple_commands[i].run (session.machine, NULL, hangarctl_session_done, &session);
+      if (!simple_commands[i].finish (session.machine, hangarctl_session_wait (&session), &error))
+        status = hangarctl_fail (command, error->message);
+    }
+  hangarctl_session_close (&session);
+  return status;
+}
+
+/**
+ * hangarctl_shutdown:
+ *
+ * `shutdown NAME [--timeout S]`: the power button, then waits; exit 1 with
+ * a message when the guest did not stop in time.
+ */
+int
+hangarctl_shutdown (int    argc,
+                    char **argv)
+{
+  int timeout_s = DEFAULT_SHUTDOWN_TIMEOUT_S;
+  const GOptionEntry entries[] = {
+    { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout_s,
+      N_("Seconds to wait for the machine to stop (0: do not wait)"), N_("S") },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  HangarctlSession session = { 0 };
+  int status = 0;
+
+  if (!hangarctl_parse_options ("shutdown", N_("NAME"),
+                                _("Press a machine’s power button and wait for it to stop"),
+                                entries, &argc, &argv) ||
+      !check_args ("shutdown", argc, 1, _("Give the name of one machine.")))
+    return 2;
+  if (timeout_s < 0)
+    return hangarctl_usage_error ("shutdown", _("The timeout cannot be negative."));
+
+  if (!hangarctl_session_open (&session, "shutdown", argv[1]))
+    status = 1;
+  else
+    {
+      hangar_machine_shutdown_async (session.machine, (guint) timeout_s, NULL,
+                                     hangarctl_session_done, &session);
+      if (!hangar_machine_shutdown_finish (session.machine, hangarctl_session_wait (&session),
+                                           &error))
+        status = hangarctl_fail ("shutdown", error->message);
+    }
+  hangarctl_session_close (&session);
+  return status;
+}
+
+/**
+ * hangarctl_delete:
+ *
+ * `delete NAME [--keep-disk]`
+ */
+int
+hangarctl_delete (int    argc,
+                  char **argv)
+{
+  gboolean keep_disk = FALSE;
+  const GOptionEntry entries[] = {
+    { "keep-disk", 0, 0, G_OPTION_ARG_NONE, &keep_disk, N_("Keep the machine’s disk images"), NULL },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  HangarctlSession session = { 0 };
+  int status = 0;
+
+  if (!hangarctl_parse_options ("delete", N_("NAME"),
+                                _("Delete a machine (forced off if it runs) and, unless "
+                                  "--keep-disk, its disks in Hangar’s storage"),
+                                entries, &argc, &argv) ||
+      !check_args ("delete", argc, 1, _("Give the name of one machine.")))
+    return 2;
+
+  if (!hangarctl_session_open (&session, "delete", argv[1]))
+    status = 1;
+  else
+    {
+      hangar_machine_delete_async (session.machine, keep_disk, NULL, hangarctl_session_done,
+                                   &session);
+      if (!hangar_machine_delete_finish (session.machine, hangarctl_session_wait (&session), &error))
+        status = hangarctl_fail ("delete", error->message);
+    }
+  hangarctl_session_close (&session);
+  return status;
+}
+
+/**
+ * hangarctl_rename:
+ *
+ * `rename OLD NEW`
+ */
+int
+hangarctl_rename (int    argc,
+                  char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  HangarctlSession session = { 0 };
+  int status = 0;
+
+  if (!hangarctl_parse_options ("rename", N_("OLD NEW"), _("Rename a machine that is shut off"),
+                                NULL, &argc, &argv) ||
+      !check_args ("rename", argc, 2, _("Give the machine’s name and its new name.")))
+    return 2;
+
+  if (!hangarctl_session_open (&session, "rename", argv[1]))
+    status = 1;
+  else
+    {
+      hangar_machine_rename_async (session.machine, argv[2], NULL, hangarctl_session_done,
+                                   &session);
+      if (!hangar_machine_rename_finish (session.machine, hangarctl_session_wait (&session), &error))
+        status = hangarctl_fail ("rename", error->message);
+    }
+  hangarctl_session_close (&session);
+  return status;
+}
+
+/**
+ * hangarctl_clone:
+ *
+ * `clone NAME [--name N]`: prints the clone's name.
+ */
+int
+hangarctl_clone (int    argc,
+                 char **argv)
+{
+  g_autofree char *name = NULL;
+  const GOptionEntry entries[] = {
+    { "name", 0, 0, G_OPTION_ARG_STRING, &name,
+      N_("The clone’s name (numbered when taken); by default the original’s, numbered"),
+      N_("NAME") },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *clone = NULL;
+  HangarctlSession session = { 0 };
+  int status = 0;
+
+  if (!hangarctl_parse_options ("clone", N_("NAME"),
+                                _("Copy a machine that is shut off, with full copies of its "
+                                  "disks; print the copy’s name"),
+                                entries, &argc, &argv) ||
+      !check_args ("clone", argc, 1, _("Give the name of one machine.")))
+    return 2;
+
+  if (!hangarctl_session_open (&session, "clone", argv[1]))
+    status = 1;
+  else
+    {
+      hangar_machine_clone_async (session.machine, name, NULL, hangarctl_session_done, &session);
+      clone = hangar_machine_clone_finish (session.machine, hangarctl_session_wait (&session),
+                                           &error);
+      if (clone == NULL)
+        status = hangarctl_fail ("clone", error->message);
+      else
+        g_print ("%s\n", clone);
+    }
+  hangarctl_session_close (&session);
+  return status;
+}
+
+/* QEMU 7.2 gives PNG; older ones PPM, which gdk-pixbuf reads. */
+static gboolean
+write_png (GBytes      *image,
+           const char  *mime_type,
+           const char  *path,
+           GError     **error)
+{
+  g_autoptr(GdkPixbufLoader) loader = NULL;
+  GdkPixbuf *pixbuf;
+
+  if (g_strcmp0 (mime_type, "image/png") == 0)
+    return g_file_set_contents (path, g_bytes_get_data (image, NULL),
+                                (gssize) g_bytes_get_size (image), error);
+
+  loader = gdk_pixbuf_loader_new ();
+  if (!gdk_pixbuf_loader_write_bytes (loader, image, error) ||
+      !gdk_pixbuf_loader_close (loader, error))
+    return FALSE;
+  pixbuf = gdk_pixbuf_loader_get_pixbuf (loader);
+  if (pixbuf == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _("The screenshot (%s) is not an image."), mime_type);
+      return FALSE;
+    }
+  return gdk_pixbuf_save (pixbuf, path, "png", error, NULL);
+}
+
+/**
+ * hangarctl_screenshot:
+ *
+ * `screenshot NAME OUT.png`
+ */
+int
+hangarctl_screenshot (int    argc,
+                      char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) image = NULL;
+  g_autofree char *mime_type = NULL;
+  HangarctlSession session = { 0 };
+  int status = 0;
+
+  if (!hangarctl_parse_options ("screenshot", N_("NAME OUT.png"),
+                                _("Save a running machine’s screen as a PNG image"),
+                                NULL, &argc, &argv) ||
+      !check_args ("screenshot", argc, 2, _("Give the machine’s name and the image file.")))
+    return 2;
+
+  if (!hangarctl_session_open (&session, "screenshot", argv[1]))
+    status = 1;
+  else
+    {
+      hangar_machine_screenshot_async (session.machine, 0, NULL, hangarctl_session_done, &session);
+      image = hangar_machine_screenshot_finish (session.machine, hangarctl_session_wait (&session),
+                                                &mime_type, &error);
+      if (image == NULL || !write_png (image, mime_type, argv[2], &error))
+        status = hangarctl_fail ("screenshot", error->message);
+    }
+  hangarctl_session_close (&session);
+  return status;
+}

@@ -1,0 +1,754 @@
+/* hangar-machine-manage.c
+ *
+ * Deleting, renaming and cloning a machine. Only disks that are volumes of
+ * Hangar's own pool are ever deleted or copied: an image file of the user's
+ * that a machine uses survives the machine.
+ *
+ * Copyright 2026 The Hangar authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "hangar-machine"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+#include "hangar-machine-name.h"
+#include "hangar-machine-private.h"
+#include "hangar-storage-pool.h"
+#include "hangar-vm-config.h"
+
+/* Everything libvirt keeps beside a definition goes with it. */
+#define UNDEFINE_FLAGS (VIR_DOMAIN_UNDEFINE_NVRAM | VIR_DOMAIN_UNDEFINE_TPM |            \
+                        VIR_DOMAIN_UNDEFINE_MANAGED_SAVE |                               \
+                        VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA |                         \
+                        VIR_DOMAIN_UNDEFINE_CHECKPOINTS_METADATA)
+
+/* ------------------------------------------------------------------------ */
+/* disks                                                                    */
+/* ------------------------------------------------------------------------ */
+
+typedef struct
+{
+  xmlNodePtr  source;   /* the <source> element */
+  char       *path;     /* a file or block device, else NULL */
+  char       *pool;     /* <disk type='volume'> */
+  char       *volume;
+  gboolean    readonly;
+} Disk;
+
+static void
+disk_free (Disk *disk)
+{
+  g_free (disk->path);
+  g_free (disk->pool);
+  g_free (disk->volume);
+  g_free (disk);
+}
+
+static gboolean
+is_element (xmlNodePtr  node,
+            const char *name)
+{
+  return node->type == XML_ELEMENT_NODE && xmlStrcmp (node->name, BAD_CAST name) == 0;
+}
+
+static xmlNodePtr
+first_child (xmlNodePtr  parent,
+             const char *name)
+{
+  for (xmlNodePtr child = parent != NULL ? parent->children : NULL; child != NULL; child = child->next)
+    if (is_element (child, name))
+      return child;
+  return NULL;
+}
+
+static char *
+get_prop (xmlNodePtr  node,
+          const char *name)
+{
+  xmlChar *raw = xmlGetProp (node, BAD_CAST name);
+  char *value = raw != NULL ? g_strdup ((const char *) raw) : NULL;
+
+  xmlFree (raw);
+  return value;
+}
+
+static xmlDocPtr
+parse_xml (const char  *xml,
+           const char  *machine,
+           GError     **error)
+{
+  xmlDocPtr doc = xmlReadMemory (xml, (int) strlen (xml), "domain.xml", NULL,
+                                 XML_PARSE_NONET | XML_PARSE_NOWARNING | XML_PARSE_NOERROR);
+
+  if (doc == NULL || xmlDocGetRootElement (doc) == NULL)
+    {
+      g_set_error (error, HANGAR_MACHINE_ERROR, HANGAR_MACHINE_ERROR_FAILED,
+                   _("Cannot read the definition of “%s”."), machine);
+      if (doc != NULL)
+        xmlFreeDoc (doc);
+      return NULL;
+    }
+  return doc;
+}
+
+/* The writable hard disks (not CD-ROMs or floppies) of a definition. */
+static GPtrArray *
+collect_disks (xmlDocPtr doc)
+{
+  GPtrArray *disks = g_ptr_array_new_with_free_func ((GDestroyNotify) disk_free);
+  xmlNodePtr devices = first_child (xmlDocGetRootElement (doc), "devices");
+
+  for (xmlNodePtr node = devices != NULL ? devices->children : NULL; node != NULL; node = node->next)
+    {
+      g_autofree char *device = NULL;
+      g_autofree char *type = NULL;
+      xmlNodePtr source;
+      Disk *disk;
+
+      if (!is_element (node, "disk"))
+        continue;
+      device = get_prop (node, "device");
+      if (device != NULL && g_strcmp0 (device, "disk") != 0)
+        continue;
+      if ((source = first_child (node, "source")) == NULL)
+        continue;
+
+      type = get_prop (node, "type");
+      disk = g_new0 (Disk, 1);
+      disk->source = source;
+      disk->readonly = first_child (node, "readonly") != NULL;
+      if (g_strcmp0 (type, "volume") == 0)
+        {
+          disk->pool = get_prop (source, "pool");
+          disk->volume = get_prop (source, "volume");
+        }
+      else if (g_strcmp0 (type, "block") == 0)
+        disk->path = get_prop (source, "dev");
+      else
+        disk->path = get_prop (source, "file");
+      g_ptr_array_add (disks, disk);
+    }
+  return disks;
+}
+
+/* The disk's volume when it is one of Hangar's pool, else NULL: never a
+ * file of the user's, wherever it lies. */
+static virStorageVolPtr
+hangar_volume_for (virConnectPtr  conn,
+                   const Disk    *disk)
+{
+  virStoragePoolPtr pool = NULL;
+  virStorageVolPtr vol = NULL;
+
+  if (disk->volume != NULL)
+    {
+      if (g_strcmp0 (disk->pool, HANGAR_STORAGE_POOL_NAME) != 0)
+        return NULL;
+      if ((pool = virStoragePoolLookupByName (conn, HANGAR_STORAGE_POOL_NAME)) != NULL)
+        {
+          vol = virStorageVolLookupByName (pool, disk->volume);
+          virStoragePoolFree (pool);
+        }
+      return vol;
+    }
+
+  if (disk->path == NULL || (vol = virStorageVolLookupByPath (conn, disk->path)) == NULL)
+    return NULL;
+  pool = virStoragePoolLookupByVolume (vol);
+  if (pool == NULL || g_strcmp0 (virStoragePoolGetName (pool), HANGAR_STORAGE_POOL_NAME) != 0)
+    g_clear_pointer (&vol, virStorageVolFree);
+  if (pool != NULL)
+    virStoragePoolFree (pool);
+  return vol;
+}
+
+/* So that a file created since the pool was last read is known as a volume. */
+static void
+refresh_pool (virConnectPtr conn)
+{
+  virStoragePoolPtr pool = virStoragePoolLookupByName (conn, HANGAR_STORAGE_POOL_NAME);
+
+  if (pool == NULL)
+    return;
+  if (virStoragePoolIsActive (pool) == 1)
+    virStoragePoolRefresh (pool, 0);
+  virStoragePoolFree (pool);
+}
+
+/* The disk files every other domain uses: those are never deleted. */
+static GHashTable *
+paths_of_others (virConnectPtr  conn,
+                 virDomainPtr   self)
+{
+  GHashTable *paths = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  unsigned char uuid[VIR_UUID_BUFLEN], other[VIR_UUID_BUFLEN];
+  virDomainPtr *domains = NULL;
+  int n;
+
+  virDomainGetUUID (self, uuid);
+  n = virConnectListAllDomains (conn, &domains, 0);
+  for (int i = 0; i < n; i++)
+    {
+      char *xml;
+
+      if (virDomainGetUUID (domains[i], other) == 0 && memcmp (uuid, other, sizeof uuid) != 0 &&
+          (xml = virDomainGetXMLDesc (domains[i], VIR_DOMAIN_XML_INACTIVE)) != NULL)
+        {
+          xmlDocPtr doc = parse_xml (xml, "", NULL);
+
+          if (doc != NULL)
+            {
+              g_autoptr(GPtrArray) disks = collect_disks (doc);
+
+              for (guint j = 0; j < disks->len; j++)
+                {
+                  Disk *disk = g_ptr_array_index (disks, j);
+
+                  if (disk->path != NULL)
+                    g_hash_table_add (paths, g_strdup (disk->path));
+                }
+              xmlFreeDoc (doc);
+            }
+          free (xml);
+        }
+      virDomainFree (domains[i]);
+    }
+  free (domains);
+  return paths;
+}
+
+/* ------------------------------------------------------------------------ */
+/* delete                                                                   */
+/* ------------------------------------------------------------------------ */
+
+static gboolean
+do_delete (HangarMachineOp  *op,
+           GCancellable     *cancellable,
+           GError          **error)
+{
+  virConnectPtr conn = virDomainGetConnect (op->dom);
+  g_autoptr(GPtrArray) volumes = g_ptr_array_new_with_free_func ((GDestroyNotify) virStorageVolFree);
+  g_autoptr(GHashTable) shared = NULL;
+  g_autoptr(GString) left = g_string_new (NULL);
+  gboolean persistent = virDomainIsPersistent (op->dom) == 1;
+  int active = virDomainIsActive (op->dom);
+  char *xml;
+
+  /* Which disks are Hangar's, read before the definition is gone. */
+  if (!op->flag)
+    {
+      xmlDocPtr doc;
+      g_autoptr(GPtrArray) disks = NULL;
+
+      xml = virDomainGetXMLDesc (op->dom, persistent ? VIR_DOMAIN_XML_INACTIVE : 0);
+      if (xml == NULL)
+        return FAIL_LIBVIRT (op, _("Cannot read the definition of “%s”: %s"), error);
+      doc = parse_xml (xml, op->name, error);
+      free (xml);
+      if (doc == NULL)
+        return FALSE;
+
+      refresh_pool (conn);
+      shared = paths_of_others (conn, op->dom);
+      disks = collect_disks (doc);
+      for (guint i = 0; i < disks->len; i++)
+        {
+          Disk *disk = g_ptr_array_index (disks, i);
+          virStorageVolPtr vol = hangar_volume_for (conn, disk);
+          char *path;
+
+          if (vol == NULL)
+            continue;
+          path = virStorageVolGetPath (vol);
+          if (path != NULL && g_hash_table_contains (shared, path))
+            {
+              g_debug ("Keeping %s: another machine uses it", path);
+              virStorageVolFree (vol);
+            }
+          else
+            g_ptr_array_add (volumes, vol);
+          free (path);
+        }
+      xmlFreeDoc (doc);
+    }
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+
+  if (active == 1 && virDomainDestroy (op->dom) < 0 && virDomainIsActive (op->dom) == 1)
+    return FAIL_LIBVIRT (op, _("Cannot stop “%s” to delete it: %s"), error);
+  if (persistent && virDomainUndefineFlags (op->dom, UNDEFINE_FLAGS) < 0)
+    return FAIL_LIBVIRT (op, _("Cannot delete “%s”: %s"), error);
+
+  for (guint i = 0; i < volumes->len; i++)
+    {
+      virStorageVolPtr vol = g_ptr_array_index (volumes, i);
+
+      if (virStorageVolDelete (vol, 0) < 0)
+        {
+          char *path = virStorageVolGetPath (vol);
+
+          g_string_append_printf (left, "%s%s (%s)", left->len > 0 ? ", " : "",
+                                  path != NULL ? path : virStorageVolGetName (vol),
+                                  hangar_machine_libvirt_message ());
+          free (path);
+        }
+    }
+  if (left->len > 0)
+    return hangar_machine_fail (error, HANGAR_MACHINE_ERROR_FAILED,
+                                _("“%s” is deleted, but not its disk: %s"), op->name, left->str);
+  return TRUE;
+}
+
+/**
+ * hangar_machine_delete_async:
+ * @self: a #HangarMachine
+ * @keep_disk: keep the disk images
+ * @cancellable: (nullable): a #GCancellable; checked before anything is removed
+ * @callback: called when the machine is gone
+ * @user_data: data for @callback
+ *
+ * Deletes the machine at once: forces it off when it runs, removes its
+ * definition with its saved state, snapshot metadata, UEFI variables and
+ * TPM state, then (unless @keep_disk) deletes its hard disks that are
+ * volumes of Hangar's pool and no other machine uses. CD-ROM images and
+ * disks anywhere else are never touched.
+ *
+ * There is no undo here: the UI offers one by waiting for its toast to
+ * expire before it calls this.
+ */
+void
+hangar_machine_delete_async (HangarMachine       *self,
+                             gboolean             keep_disk,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  HangarMachineOp *op;
+
+  g_return_if_fail (HANGAR_IS_MACHINE (self));
+
+  op = hangar_machine_op_new (self, do_delete);
+  op->flag = keep_disk;
+  hangar_machine_op_run (self, op, hangar_machine_delete_async, cancellable, callback, user_data);
+}
+
+gboolean
+hangar_machine_delete_finish (HangarMachine  *self,
+                              GAsyncResult   *result,
+                              GError        **error)
+{
+  return hangar_machine_op_finish (self, result, hangar_machine_delete_async, error);
+}
+
+/* ------------------------------------------------------------------------ */
+/* rename                                                                   */
+/* ------------------------------------------------------------------------ */
+
+static gboolean
+check_new_name (const char  *name,
+                GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  if (hangar_vm_config_check_name (name, &local_error))
+    return TRUE;
+  g_set_error_literal (error, HANGAR_MACHINE_ERROR, HANGAR_MACHINE_ERROR_NAME,
+                       local_error->message);
+  return FALSE;
+}
+
+/* A machine that is shut off, with no saved state: what renaming and
+ * cloning need. */
+static gboolean
+check_shut_off (HangarMachineOp  *op,
+                gboolean          for_clone,
+                GError          **error)
+{
+  int state = hangar_machine_op_get_state (op, error);
+  int saved;
+
+  if (state < 0)
+    return FALSE;
+  if (state != VIR_DOMAIN_SHUTOFF && for_clone)
+    return hangar_machine_fail (error, HANGAR_MACHINE_ERROR_STATE,
+                                _("Shut “%s” down to clone it."), op->name);
+  if (state != VIR_DOMAIN_SHUTOFF)
+    return hangar_machine_fail (error, HANGAR_MACHINE_ERROR_STATE,
+                                _("Shut “%s” down to rename it."), op->name);
+  if (virDomainIsPersistent (op->dom) != 1)
+    return hangar_machine_fail (error, HANGAR_MACHINE_ERROR_NOT_SUPPORTED,
+                                _("“%s” is only being tried out: keep it first."), op->name);
+  saved = virDomainHasManagedSaveImage (op->dom, 0);
+  if (saved < 0)
+    return FAIL_LIBVIRT (op, _("Cannot read the state of “%s”: %s"), error);
+  if (saved == 1)
+    return hangar_machine_fail (error, HANGAR_MACHINE_ERROR_STATE,
+                                _("“%s” has a saved state. Start it and shut it down, or discard "
+                                  "the saved state, first."), op->name);
+  return TRUE;
+}
+
+static gboolean
+name_taken (virConnectPtr  conn,
+            const char    *name)
+{
+  virDomainPtr other = virDomainLookupByName (conn, name);
+
+  if (other == NULL)
+    return FALSE;
+  virDomainFree (other);
+  return TRUE;
+}
+
+static gboolean
+do_rename (HangarMachineOp  *op,
+           GCancellable     *cancellable,
+           GError          **error)
+{
+  g_autofree char *name = hangar_machine_name_normalize (op->arg1);
+  int n_snapshots;
+
+  if (!check_new_name (name, error))
+    return FALSE;
+  if (g_strcmp0 (name, op->name) == 0)
+    return TRUE;
+  if (!check_shut_off (op, FALSE, error))
+    return FALSE;
+
+  n_snapshots = virDomainSnapshotNum (op->dom, 0);
+  if (n_snapshots > 0)
+    return hangar_machine_fail (error, HANGAR_MACHINE_ERROR_NOT_SUPPORTED,
+                                _("“%s” has snapshots, and libvirt cannot rename a machine "
+                                  "with snapshots. Delete them to rename it."), op->name);
+  if (name_taken (virDomainGetConnect (op->dom), name))
+    return hangar_machine_fail (error, HANGAR_MACHINE_ERROR_NAME,
+                                _("There is already a machine called “%s”."), name);
+
+  if (virDomainRename (op->dom, name, 0) < 0)
+    return FAIL_LIBVIRT (op, _("Cannot rename “%s”: %s"), error);
+  return TRUE;
+}
+
+/**
+ * hangar_machine_rename_async:
+ * @self: a #HangarMachine
+ * @new_name: the new name, normalized as a new machine's
+ *   (hangar_machine_name_normalize())
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the machine has its new name
+ * @user_data: data for @callback
+ *
+ * Renames a machine that is shut off (libvirt renames only those), has no
+ * saved state and no snapshots. Its disk files keep their names. libvirt
+ * reports the rename as the old domain undefined and a new one defined.
+ */
+void
+hangar_machine_rename_async (HangarMachine       *self,
+                             const char          *new_name,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  HangarMachineOp *op;
+
+  g_return_if_fail (HANGAR_IS_MACHINE (self));
+  g_return_if_fail (new_name != NULL);
+
+  op = hangar_machine_op_new (self, do_rename);
+  op->arg1 = g_strdup (new_name);
+  hangar_machine_op_run (self, op, hangar_machine_rename_async, cancellable, callback, user_data);
+}
+
+gboolean
+hangar_machine_rename_finish (HangarMachine  *self,
+                              GAsyncResult   *result,
+                              GError        **error)
+{
+  return hangar_machine_op_finish (self, result, hangar_machine_rename_async, error);
+}
+
+/* ------------------------------------------------------------------------ */
+/* clone                                                                    */
+/* ------------------------------------------------------------------------ */
+
+static void
+drop_children (xmlNodePtr  parent,
+               const char *name)
+{
+  xmlNodePtr next;
+
+  for (xmlNodePtr child = parent != NULL ? parent->children : NULL; child != NULL; child = next)
+    {
+      next = child->next;
+      if (is_element (child, name))
+        {
+          xmlUnlinkNode (child);
+          xmlFreeNode (child);
+        }
+    }
+}
+
+static char *
+volume_stem (const char *machine_name)
+{
+  g_autofree char *file = hangar_storage_volume_name_for (machine_name);
+
+  return g_strndup (file, strlen (file) - strlen (".qcow2"));
+}
+
+/* A socket or log file named after the machine, STEM-what (as the creator
+ * names its test console: STEM-serial.sock, STEM-serial.log), would be
+ * shared with the original, and two QEMUs cannot bind one socket: the
+ * clone's are named after it. */
+static void
+rename_files_of (xmlNodePtr  devices,
+                 const char *new_stem)
+{
+  for (xmlNodePtr dev = devices != NULL ? devices->children : NULL; dev != NULL; dev = dev->next)
+    {
+      if (!is_element (dev, "serial") && !is_element (dev, "console") && !is_element (dev, "channel"))
+        continue;
+      for (xmlNodePtr child = dev->children; child != NULL; child = child->next)
+        {
+          const char *attr = is_element (child, "source") ? "path" :
+                             is_element (child, "log") ? "file" : NULL;
+          g_autofree char *value = NULL;
+          g_autofree char *base = NULL;
+          g_autofree char *dir = NULL;
+          g_autofree char *renamed = NULL;
+          g_autofree char *path = NULL;
+          const char *what;
+
+          if (attr == NULL || (value = get_prop (child, attr)) == NULL)
+            continue;
+          base = g_path_get_basename (value);
+          if ((what = strrchr (base, '-')) == NULL || what == base)
+            continue;
+          dir = g_path_get_dirname (value);
+          renamed = g_strconcat (new_stem, what, NULL);
+          path = g_build_filename (dir, renamed, NULL);
+          xmlSetProp (child, BAD_CAST attr, BAD_CAST path);
+        }
+    }
+}
+
+static char *
+reserve_clone_name (HangarMachineOp  *op,
+                    GError          **error)
+{
+  g_autoptr(GHashTable) taken = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *base = hangar_machine_name_normalize (op->arg1 != NULL ? op->arg1 : op->name);
+  virDomainPtr *domains = NULL;
+  char *name;
+  int n;
+
+  if (!check_new_name (base, error))
+    return NULL;
+
+  n = virConnectListAllDomains (virDomainGetConnect (op->dom), &domains, 0);
+  if (n < 0)
+    {
+      FAIL_LIBVIRT (op, _("Cannot list the machines to name the clone of “%s”: %s"), error);
+      return NULL;
+    }
+  for (int i = 0; i < n; i++)
+    {
+      g_hash_table_add (taken, g_strdup (virDomainGetName (domains[i])));
+      virDomainFree (domains[i]);
+    }
+  free (domains);
+
+  /* "Name" gives "Name 2", as a new machine's would. */
+  name = hangar_machine_name_reserve (base, taken);
+  if (name == NULL)
+    hangar_machine_fail (error, HANGAR_MACHINE_ERROR_NAME,
+                         _("There are too many machines called “%s”. Choose another name."), base);
+  return name;
+}
+
+static gboolean
+do_clone (HangarMachineOp  *op,
+          GCancellable     *cancellable,
+          GError          **error)
+{
+  virConnectPtr conn = virDomainGetConnect (op->dom);
+  g_autoptr(GPtrArray) copies = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) disks = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *new_stem = NULL;
+  xmlDocPtr doc = NULL;
+  xmlNodePtr root, os, devices;
+  xmlChar *out = NULL;
+  virDomainPtr clone = NULL;
+  gboolean ok = FALSE;
+  char *xml;
+
+  if (!check_shut_off (op, TRUE, error))
+    return FALSE;
+
+  xml = virDomainGetXMLDesc (op->dom, VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE);
+  if (xml == NULL)
+    return FAIL_LIBVIRT (op, _("Cannot read the definition of “%s”: %s"), error);
+  doc = parse_xml (xml, op->name, error);
+  free (xml);
+  if (doc == NULL)
+    return FALSE;
+  root = xmlDocGetRootElement (doc);
+
+  /* Every hard disk must be Hangar's to copy: two machines writing one
+   * image of the user's would ruin it. */
+  refresh_pool (conn);
+  disks = collect_disks (doc);
+  for (guint i = 0; i < disks->len; i++)
+    {
+      Disk *disk = g_ptr_array_index (disks, i);
+      virStorageVolPtr vol = disk->readonly ? NULL : hangar_volume_for (conn, disk);
+
+      if (vol != NULL)
+        {
+          char *path = virStorageVolGetPath (vol);
+
+          g_free (disk->path);
+          disk->path = g_strdup (path);
+          free (path);
+          virStorageVolFree (vol);
+        }
+      else if (!disk->readonly)
+        {
+          hangar_machine_fail (error, HANGAR_MACHINE_ERROR_NOT_SUPPORTED,
+                               _("“%s” uses the disk %s, which is not in Hangar’s storage: "
+                                 "Hangar clones only its own disks."), op->name,
+                               disk->path != NULL ? disk->path : disk->volume);
+          xmlFreeDoc (doc);
+          return FALSE;
+        }
+    }
+
+  if ((name = reserve_clone_name (op, error)) == NULL)
+    {
+      xmlFreeDoc (doc);
+      return FALSE;
+    }
+
+  for (guint i = 0; i < disks->len; i++)
+    {
+      Disk *disk = g_ptr_array_index (disks, i);
+      GVirStorageVol *copy;
+      g_autofree char *path = NULL;
+
+      if (disk->readonly)
+        continue;
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        goto out;
+      copy = hangar_storage_clone_volume (conn, disk->path, name, cancellable, error);
+      if (copy == NULL)
+        goto out;
+      g_ptr_array_add (copies, copy);
+      if ((path = hangar_storage_volume_dup_path (copy, error)) == NULL)
+        goto out;
+      if (disk->volume != NULL)
+        xmlSetProp (disk->source, BAD_CAST "volume", BAD_CAST gvir_storage_vol_get_name (copy));
+      else
+        xmlSetProp (disk->source, BAD_CAST "file", BAD_CAST path);
+    }
+
+  /* libvirt makes a new UUID, new MAC addresses and fresh UEFI variables
+   * (from the firmware's template) for what is left out. */
+  xmlNodeSetContent (first_child (root, "name"), NULL);
+  xmlNodeAddContent (first_child (root, "name"), BAD_CAST name);
+  drop_children (root, "uuid");
+  os = first_child (root, "os");
+  drop_children (os, "nvram");
+  devices = first_child (root, "devices");
+  for (xmlNodePtr dev = devices != NULL ? devices->children : NULL; dev != NULL; dev = dev->next)
+    if (is_element (dev, "interface"))
+      drop_children (dev, "mac");
+  new_stem = volume_stem (name);
+  rename_files_of (devices, new_stem);
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    goto out;
+  xmlDocDumpMemory (doc, &out, NULL);
+  clone = virDomainDefineXML (conn, (const char *) out);
+  if (clone == NULL)
+    {
+      FAIL_LIBVIRT (op, _("Cannot define the clone of “%s”: %s"), error);
+      goto out;
+    }
+  virDomainFree (clone);
+  op->result = g_steal_pointer (&name);
+  ok = TRUE;
+
+out:
+  /* Undo: the copies go when the clone could not be made. */
+  for (guint i = 0; !ok && i < copies->len; i++)
+    {
+      virStorageVolPtr vol = NULL;
+
+      g_object_get (g_ptr_array_index (copies, i), "handle", &vol, NULL);
+      if (vol == NULL || virStorageVolDelete (vol, 0) < 0)
+        g_warning ("Cannot delete a copied disk after a failed clone: %s",
+                   hangar_machine_libvirt_message ());
+      if (vol != NULL)
+        virStorageVolFree (vol);
+    }
+  if (name != NULL)
+    hangar_machine_name_release (name);
+  else if (op->result != NULL)
+    hangar_machine_name_release (op->result);
+  xmlFree (out);
+  xmlFreeDoc (doc);
+  return ok;
+}
+
+/**
+ * hangar_machine_clone_async:
+ * @self: a #HangarMachine
+ * @name: (nullable): the clone's name; numbered when taken ("Name 2"); %NULL
+ *   for the original's, numbered
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the clone is defined
+ * @user_data: data for @callback
+ *
+ * Defines a new machine like this one, which must be shut off without a
+ * saved state: a full copy of each of its hard disks (all must be volumes of
+ * Hangar's pool), a new name, UUID, MAC addresses and UEFI variables. On
+ * failure, the copies made so far are deleted. Snapshots are not copied.
+ */
+void
+hangar_machine_clone_async (HangarMachine       *self,
+                            const char          *name,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  HangarMachineOp *op;
+
+  g_return_if_fail (HANGAR_IS_MACHINE (self));
+
+  op = hangar_machine_op_new (self, do_clone);
+  op->arg1 = g_strdup (name);
+  op->result_free = g_free;
+  hangar_machine_op_run (self, op, hangar_machine_clone_async, cancellable, callback, user_data);
+}
+
+/**
+ * hangar_machine_clone_finish:
+ *
+ * Returns: (transfer full): the clone's name, or %NULL with @error set
+ */
+char *
+hangar_machine_clone_finish (HangarMachine  *self,
+                             GAsyncResult   *result,
+                             GError        **error)
+{
+  return hangar_machine_op_finish_pointer (self, result, hangar_machine_clone_async, error);
+}

@@ -1,0 +1,73 @@
+/* hangar-machine-private.h
+ *
+ * What the files of HangarMachine share: one way to run an operation on the
+ * domain in a GTask thread, and libvirt's error text.
+ *
+ * Copyright 2026 The Hangar authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+
+#include "hangar-machine.h"
+
+G_BEGIN_DECLS
+
+typedef struct _HangarMachineOp HangarMachineOp;
+
+/* Runs in a worker thread; blocking libvirt calls are fine there. On success
+ * it may leave a result in op->result (with op->result_free). */
+typedef gboolean (*HangarMachineOpFunc) (HangarMachineOp  *op,
+                                         GCancellable     *cancellable,
+                                         GError          **error);
+
+struct _HangarMachineOp
+{
+  HangarMachineOpFunc  func;
+  virDomainPtr         dom;       /* our own reference */
+  char                *name;      /* the machine's name when the operation began */
+  guint                number;    /* a timeout, a screen */
+  gboolean             flag;      /* keep the disk */
+  char                *arg1;
+  char                *arg2;
+  gpointer             result;
+  GDestroyNotify       result_free;
+  char                *mime_type;
+};
+
+const char      *hangar_machine_libvirt_message (void);
+gboolean         hangar_machine_fail            (GError              **error,
+                                                 HangarMachineError    code,
+                                                 const char           *format,
+                                                 ...) G_GNUC_PRINTF (3, 4);
+
+/* Fails with FORMAT, a translatable "…“%s”…: %s" taking the machine's name
+ * and libvirt's message. */
+#define FAIL_LIBVIRT(op, format, error)                                            \
+  hangar_machine_fail ((error), HANGAR_MACHINE_ERROR_FAILED, (format), (op)->name, \
+                       hangar_machine_libvirt_message ())
+
+void             hangar_machine_queue_refresh   (HangarMachine        *self);
+HangarMachineOp *hangar_machine_op_new          (HangarMachine        *self,
+                                                 HangarMachineOpFunc   func);
+void             hangar_machine_op_run          (HangarMachine        *self,
+                                                 HangarMachineOp      *op,
+                                                 gpointer              source_tag,
+                                                 GCancellable         *cancellable,
+                                                 GAsyncReadyCallback   callback,
+                                                 gpointer              user_data);
+gboolean         hangar_machine_op_finish       (HangarMachine        *self,
+                                                 GAsyncResult         *result,
+                                                 gpointer              source_tag,
+                                                 GError              **error);
+gpointer         hangar_machine_op_finish_pointer (HangarMachine      *self,
+                                                   GAsyncResult       *result,
+                                                   gpointer            source_tag,
+                                                   GError            **error);
+int              hangar_machine_op_get_state    (HangarMachineOp      *op,
+                                                 GError              **error);
+
+G_END_DECLS

@@ -1,0 +1,642 @@
+/* hangar-machine-snapshots.c
+ *
+ * A machine's snapshots: libvirt's internal qcow2 snapshots, of a running
+ * machine (memory and disks) or a stopped one (disks). A snapshot's libvirt
+ * name is also its tag inside the qcow2 image, so it can never change; what
+ * users see and rename is its title, kept as libvirt's description.
+ *
+ * Copyright 2026 The Hangar authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "hangar-machine"
+
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+#include "hangar-machine-private.h"
+
+#define SNAPSHOT_NAME_MAX_BYTES 100
+
+G_DEFINE_BOXED_TYPE (HangarSnapshot, hangar_snapshot, hangar_snapshot_copy, hangar_snapshot_free)
+
+HangarSnapshot *
+hangar_snapshot_copy (const HangarSnapshot *snapshot)
+{
+  HangarSnapshot *copy;
+
+  g_return_val_if_fail (snapshot != NULL, NULL);
+
+  copy = g_memdup2 (snapshot, sizeof *snapshot);
+  copy->name = g_strdup (snapshot->name);
+  copy->title = g_strdup (snapshot->title);
+  copy->parent = g_strdup (snapshot->parent);
+  return copy;
+}
+
+void
+hangar_snapshot_free (HangarSnapshot *snapshot)
+{
+  if (snapshot == NULL)
+    return;
+  g_free (snapshot->name);
+  g_free (snapshot->title);
+  g_free (snapshot->parent);
+  g_free (snapshot);
+}
+
+static xmlNodePtr
+first_child (xmlNodePtr  parent,
+             const char *name)
+{
+  for (xmlNodePtr child = parent != NULL ? parent->children : NULL; child != NULL; child = child->next)
+    if (child->type == XML_ELEMENT_NODE && xmlStrcmp (child->name, BAD_CAST name) == 0)
+      return child;
+  return NULL;
+}
+
+static char *
+child_text (xmlNodePtr  parent,
+            const char *name)
+{
+  xmlNodePtr node = first_child (parent, name);
+  xmlChar *raw;
+  char *text;
+
+  if (node == NULL)
+    return NULL;
+  raw = xmlNodeGetContent (node);
+  text = g_strdup ((const char *) raw);
+  xmlFree (raw);
+  return text;
+}
+
+static HangarMachineState
+state_from_snapshot (const char *state)
+{
+  if (g_strcmp0 (state, "running") == 0 || g_strcmp0 (state, "blocked") == 0)
+    return HANGAR_MACHINE_STATE_RUNNING;
+  if (g_strcmp0 (state, "paused") == 0)
+    return HANGAR_MACHINE_STATE_PAUSED;
+  if (g_strcmp0 (state, "pmsuspended") == 0)
+    return HANGAR_MACHINE_STATE_SUSPENDED;
+  if (g_strcmp0 (state, "crashed") == 0)
+    return HANGAR_MACHINE_STATE_CRASHED;
+  return HANGAR_MACHINE_STATE_STOPPED;
+}
+
+static virDomainSnapshotPtr
+lookup_snapshot (HangarMachineOp  *op,
+                 const char       *name,
+                 GError          **error)
+{
+  virDomainSnapshotPtr snap = virDomainSnapshotLookupByName (op->dom, name, 0);
+
+  if (snap == NULL)
+    {
+      virErrorPtr last = virGetLastError ();
+
+      if (last != NULL && last->code == VIR_ERR_NO_DOMAIN_SNAPSHOT)
+        hangar_machine_fail (error, HANGAR_MACHINE_ERROR_NOT_FOUND,
+                             _("“%s” has no snapshot called “%s”."), op->name, name);
+      else
+        hangar_machine_fail (error, HANGAR_MACHINE_ERROR_FAILED,
+                             _("Cannot find the snapshot “%s” of “%s”: %s"), name, op->name,
+                             hangar_machine_libvirt_message ());
+    }
+  return snap;
+}
+
+static HangarSnapshot *
+read_snapshot (virDomainSnapshotPtr snap)
+{
+  HangarSnapshot *snapshot = g_new0 (HangarSnapshot, 1);
+  char *xml = virDomainSnapshotGetXMLDesc (snap, 0);
+  xmlDocPtr doc = NULL;
+
+  snapshot->name = g_strdup (virDomainSnapshotGetName (snap));
+  snapshot->current = virDomainSnapshotIsCurrent (snap, 0) == 1;
+  snapshot->state = HANGAR_MACHINE_STATE_STOPPED;
+
+  if (xml != NULL)
+    doc = xmlReadMemory (xml, (int) strlen (xml), "snapshot.xml", NULL,
+                         XML_PARSE_NONET | XML_PARSE_NOWARNING | XML_PARSE_NOERROR);
+  free (xml);
+  if (doc != NULL && xmlDocGetRootElement (doc) != NULL)
+    {
+      xmlNodePtr root = xmlDocGetRootElement (doc);
+      g_autofree char *state = child_text (root, "state");
+      g_autofree char *created = child_text (root, "creationTime");
+
+      snapshot->title = child_text (root, "description");
+      snapshot->parent = child_text (first_child (root, "parent"), "name");
+      snapshot->state = state_from_snapshot (state);
+      snapshot->creation_time = created != NULL ? g_ascii_strtoll (created, NULL, 10) : 0;
+    }
+  if (doc != NULL)
+    xmlFreeDoc (doc);
+
+  if (snapshot->title == NULL || *snapshot->title == '\0')
+    {
+      g_free (snapshot->title);
+      snapshot->title = g_strdup (snapshot->name);
+    }
+  return snapshot;
+}
+
+/* ------------------------------------------------------------------------ */
+/* take                                                                     */
+/* ------------------------------------------------------------------------ */
+
+/* libvirt 9.0 takes no internal snapshot of a machine whose UEFI variables
+ * live in a writable pflash image, nor of disks that are not qcow2: say so
+ * before it fails halfway. */
+static gboolean
+check_snapshots_possible (HangarMachineOp  *op,
+                          GError          **error)
+{
+  char *xml = virDomainGetXMLDesc (op->dom, VIR_DOMAIN_XML_INACTIVE);
+  xmlDocPtr doc;
+  xmlNodePtr root, os, devices, loader;
+  xmlChar *loader_type, *firmware;
+  gboolean ok = TRUE;
+
+  if (xml == NULL)
+    return FAIL_LIBVIRT (op, _("Cannot read the definition of “%s”: %s"), error);
+  doc = xmlReadMemory (xml, (int) strlen (xml), "domain.xml", NULL,
+                       XML_PARSE_NONET | XML_PARSE_NOWARNING | XML_PARSE_NOERROR);
+  free (xml);
+  if (doc == NULL || (root = xmlDocGetRootElement (doc)) == NULL)
+    {
+      if (doc != NULL)
+        xmlFreeDoc (doc);
+      return hangar_machine_fail (error, HANGAR_MACHINE_ERROR_FAILED,
+                                  _("Cannot read the definition of “%s”."), op->name);
+    }
+
+  os = first_child (root, "os");
+  loader = first_child (os, "loader");
+  loader_type = loader != NULL ? xmlGetProp (loader, BAD_CAST "type") : NULL;
+  firmware = os != NULL ? xmlGetProp (os, BAD_CAST "firmware") : NULL;
+  if (first_child (os, "nvram") != NULL || xmlStrcmp (loader_type, BAD_CAST "pflash") == 0 ||
+      xmlStrcmp (firmware, BAD_CAST "efi") == 0)
+    ok = hangar_machine_fail (error, HANGAR_MACHINE_ERROR_NOT_SUPPORTED,
+                              _("“%s” starts with UEFI firmware, and libvirt cannot take "
+                                "snapshots of UEFI machines yet."), op->name);
+
+  devices = first_child (root, "devices");
+  for (xmlNodePtr disk = devices != NULL ? devices->children : NULL; ok && disk != NULL;
+       disk = disk->next)
+    {
+      xmlChar *device, *format = NULL;
+      xmlNodePtr driver;
+
+      if (disk->type != XML_ELEMENT_NODE || xmlStrcmp (disk->name, BAD_CAST "disk") != 0)
+        continue;
+      device = xmlGetProp (disk, BAD_CAST "device");
+      driver = first_child (disk, "driver");
+      if (driver != NULL)
+        format = xmlGetProp (driver, BAD_CAST "type");
+      if ((device == NULL || xmlStrcmp (device, BAD_CAST "disk") == 0) &&
+          first_child (disk, "readonly") == NULL &&
+          (format == NULL || xmlStrcmp (format, BAD_CAST "qcow2") != 0))
+        ok = hangar_machine_fail (error, HANGAR_MACHINE_ERROR_NOT_SUPPORTED,
+                                  _("“%s” has a disk that is not in the qcow2 format, and only "
+                                    "qcow2 disks hold snapshots."), op->name);
+      xmlFree (device);
+      xmlFree (format);
+    }
+
+  xmlFree (loader_type);
+  xmlFree (firmware);
+  xmlFreeDoc (doc);
+  return ok;
+}
+
+static gboolean
+check_snapshot_text (const char  *text,
+                     gboolean     is_name,
+                     GError     **error)
+{
+  gboolean valid = text != NULL && *text != '\0' && g_utf8_validate (text, -1, NULL) &&
+                   strlen (text) <= SNAPSHOT_NAME_MAX_BYTES;
+
+  for (const char *p = text; valid && *p != '\0'; p++)
+    valid = !g_ascii_iscntrl (*p) && !(is_name && *p == '/');
+  if (!valid)
+    {
+      g_set_error (error, HANGAR_MACHINE_ERROR, HANGAR_MACHINE_ERROR_NAME,
+                   is_name ? _("A snapshot’s name is 1 to 100 bytes of text, without “/” or line "
+                               "breaks.")
+                           : _("A snapshot’s title is 1 to 100 bytes of text, without line breaks."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+do_take_snapshot (HangarMachineOp  *op,
+                  GCancellable     *cancellable,
+                  GError          **error)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *name = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *xml = NULL;
+  virDomainSnapshotPtr snap;
+
+  if (op->arg1 != NULL)
+    name = g_strdup (op->arg1);
+  else
+    {
+      /* A name from the time, ASCII only: it becomes a tag in the qcow2 image. */
+      g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
+
+      name = g_strdup_printf ("snapshot-%s", stamp);
+      for (guint i = 2; i < 100; i++)
+        {
+          virDomainSnapshotPtr taken = virDomainSnapshotLookupByName (op->dom, name, 0);
+
+          if (taken == NULL)
+            break;
+          virDomainSnapshotFree (taken);
+          g_free (name);
+          name = g_strdup_printf ("snapshot-%s-%u", stamp, i);
+        }
+    }
+  /* The time it was taken is the title, unless the user named it. */
+  if (op->arg2 != NULL)
+    title = g_strdup (op->arg2);
+  else if (op->arg1 != NULL)
+    title = g_strdup (op->arg1);
+  else
+    title = g_date_time_format (now, "%c");
+
+  if (!check_snapshot_text (name, TRUE, error) || !check_snapshot_text (title, FALSE, error) ||
+      !check_snapshots_possible (op, error))
+    return FALSE;
+  if ((snap = virDomainSnapshotLookupByName (op->dom, name, 0)) != NULL)
+    {
+      virDomainSnapshotFree (snap);
+      return hangar_machine_fail (error, HANGAR_MACHINE_ERROR_NAME,
+                                  _("“%s” already has a snapshot called “%s”."), op->name, name);
+    }
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+
+  xml = g_markup_printf_escaped ("<domainsnapshot><name>%s</name>"
+                                 "<description>%s</description></domainsnapshot>",
+                                 name, title);
+  /* Internal snapshots: memory and disks of a running machine, disks of a
+   * stopped one, all inside its qcow2 images. */
+  snap = virDomainSnapshotCreateXML (op->dom, xml, 0);
+  if (snap == NULL)
+    return hangar_machine_fail (error, HANGAR_MACHINE_ERROR_FAILED,
+                                _("Cannot take a snapshot of “%s”: %s"), op->name,
+                                hangar_machine_libvirt_message ());
+  virDomainSnapshotFree (snap);
+  op->result = g_steal_pointer (&name);
+  return TRUE;
+}
+
+/**
+ * hangar_machine_take_snapshot_async:
+ * @self: a #HangarMachine
+ * @name: (nullable): libvirt's name for it; %NULL for one made from the
+ *   time (`snapshot-YYYYMMDD-HHMMSS`)
+ * @title: (nullable): what users see; %NULL for @name, or the date and time
+ *   when @name is %NULL too
+ * @cancellable: (nullable): a #GCancellable; checked before the snapshot starts
+ * @callback: called when the snapshot is taken
+ * @user_data: data for @callback
+ *
+ * Takes an internal snapshot: of memory and disks while the machine runs
+ * (QEMU pauses it meanwhile), of its disks when it is stopped. Machines with
+ * UEFI firmware or with disks that are not qcow2 cannot have snapshots
+ * (%HANGAR_MACHINE_ERROR_NOT_SUPPORTED).
+ */
+void
+hangar_machine_take_snapshot_async (HangarMachine       *self,
+                                    const char          *name,
+                                    const char          *title,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  HangarMachineOp *op;
+
+  g_return_if_fail (HANGAR_IS_MACHINE (self));
+
+  op = hangar_machine_op_new (self, do_take_snapshot);
+  op->arg1 = g_strdup (name);
+  op->arg2 = g_strdup (title);
+  op->result_free = g_free;
+  hangar_machine_op_run (self, op, hangar_machine_take_snapshot_async, cancellable, callback,
+                         user_data);
+}
+
+/**
+ * hangar_machine_take_snapshot_finish:
+ *
+ * Returns: (transfer full): the snapshot's name, or %NULL with @error set
+ */
+char *
+hangar_machine_take_snapshot_finish (HangarMachine  *self,
+                                     GAsyncResult   *result,
+                                     GError        **error)
+{
+  return hangar_machine_op_finish_pointer (self, result, hangar_machine_take_snapshot_async, error);
+}
+
+/* ------------------------------------------------------------------------ */
+/* list                                                                     */
+/* ------------------------------------------------------------------------ */
+
+static int
+compare_snapshots (gconstpointer a,
+                   gconstpointer b)
+{
+  const HangarSnapshot *x = *(HangarSnapshot * const *) a;
+  const HangarSnapshot *y = *(HangarSnapshot * const *) b;
+
+  if (x->creation_time != y->creation_time)
+    return x->creation_time < y->creation_time ? -1 : 1;
+  return g_strcmp0 (x->name, y->name);
+}
+
+static gboolean
+do_list_snapshots (HangarMachineOp  *op,
+                   GCancellable     *cancellable,
+                   GError          **error)
+{
+  GPtrArray *list;
+  virDomainSnapshotPtr *snaps = NULL;
+  int n = virDomainListAllSnapshots (op->dom, &snaps, 0);
+
+  if (n < 0)
+    return FAIL_LIBVIRT (op, _("Cannot list the snapshots of “%s”: %s"), error);
+
+  list = g_ptr_array_new_with_free_func ((GDestroyNotify) hangar_snapshot_free);
+  for (int i = 0; i < n; i++)
+    {
+      g_ptr_array_add (list, read_snapshot (snaps[i]));
+      virDomainSnapshotFree (snaps[i]);
+    }
+  free (snaps);
+  g_ptr_array_sort (list, compare_snapshots);
+  op->result = list;
+  return TRUE;
+}
+
+/**
+ * hangar_machine_list_snapshots_async:
+ * @self: a #HangarMachine
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the list
+ * @user_data: data for @callback
+ *
+ * Reads the machine's snapshots, oldest first.
+ */
+void
+hangar_machine_list_snapshots_async (HangarMachine       *self,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  HangarMachineOp *op;
+
+  g_return_if_fail (HANGAR_IS_MACHINE (self));
+
+  op = hangar_machine_op_new (self, do_list_snapshots);
+  op->result_free = (GDestroyNotify) g_ptr_array_unref;
+  hangar_machine_op_run (self, op, hangar_machine_list_snapshots_async, cancellable, callback,
+                         user_data);
+}
+
+/**
+ * hangar_machine_list_snapshots_finish:
+ *
+ * Returns: (transfer container) (element-type HangarSnapshot): the
+ *   snapshots, oldest first, or %NULL with @error set
+ */
+GPtrArray *
+hangar_machine_list_snapshots_finish (HangarMachine  *self,
+                                      GAsyncResult   *result,
+                                      GError        **error)
+{
+  return hangar_machine_op_finish_pointer (self, result, hangar_machine_list_snapshots_async, error);
+}
+
+/* ------------------------------------------------------------------------ */
+/* revert, rename, delete                                                   */
+/* ------------------------------------------------------------------------ */
+
+static gboolean
+do_revert_snapshot (HangarMachineOp  *op,
+                    GCancellable     *cancellable,
+                    GError          **error)
+{
+  virDomainSnapshotPtr snap = lookup_snapshot (op, op->arg1, error);
+  gboolean ok;
+
+  if (snap == NULL)
+    return FALSE;
+  ok = virDomainRevertToSnapshot (snap, 0) == 0;
+  if (!ok)
+    hangar_machine_fail (error, HANGAR_MACHINE_ERROR_FAILED,
+                         _("Cannot bring “%s” back to the snapshot “%s”: %s"), op->name, op->arg1,
+                         hangar_machine_libvirt_message ());
+  virDomainSnapshotFree (snap);
+  return ok;
+}
+
+/**
+ * hangar_machine_revert_snapshot_async:
+ * @self: a #HangarMachine
+ * @name: the snapshot's name
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the machine is back to the snapshot
+ * @user_data: data for @callback
+ *
+ * Brings the machine back to a snapshot: running if it was taken running
+ * (the machine starts, or its memory is replaced), stopped if it was taken
+ * stopped (a running machine stops). What happened since is lost.
+ */
+void
+hangar_machine_revert_snapshot_async (HangarMachine       *self,
+                                      const char          *name,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  HangarMachineOp *op;
+
+  g_return_if_fail (HANGAR_IS_MACHINE (self));
+  g_return_if_fail (name != NULL);
+
+  op = hangar_machine_op_new (self, do_revert_snapshot);
+  op->arg1 = g_strdup (name);
+  hangar_machine_op_run (self, op, hangar_machine_revert_snapshot_async, cancellable, callback,
+                         user_data);
+}
+
+gboolean
+hangar_machine_revert_snapshot_finish (HangarMachine  *self,
+                                       GAsyncResult   *result,
+                                       GError        **error)
+{
+  return hangar_machine_op_finish (self, result, hangar_machine_revert_snapshot_async, error);
+}
+
+static gboolean
+do_rename_snapshot (HangarMachineOp  *op,
+                    GCancellable     *cancellable,
+                    GError          **error)
+{
+  virDomainSnapshotPtr snap, redefined;
+  unsigned int flags = VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE;
+  xmlDocPtr doc = NULL;
+  xmlNodePtr root, description;
+  xmlChar *out = NULL;
+  char *xml;
+
+  if (!check_snapshot_text (op->arg2, FALSE, error) ||
+      (snap = lookup_snapshot (op, op->arg1, error)) == NULL)
+    return FALSE;
+
+  if (virDomainSnapshotIsCurrent (snap, 0) == 1)
+    flags |= VIR_DOMAIN_SNAPSHOT_CREATE_CURRENT;
+  xml = virDomainSnapshotGetXMLDesc (snap, VIR_DOMAIN_SNAPSHOT_XML_SECURE);
+  virDomainSnapshotFree (snap);
+  if (xml != NULL)
+    doc = xmlReadMemory (xml, (int) strlen (xml), "snapshot.xml", NULL,
+                         XML_PARSE_NONET | XML_PARSE_NOWARNING | XML_PARSE_NOERROR);
+  free (xml);
+  if (doc == NULL || (root = xmlDocGetRootElement (doc)) == NULL)
+    {
+      if (doc != NULL)
+        xmlFreeDoc (doc);
+      return FAIL_LIBVIRT (op, _("Cannot read a snapshot of “%s”: %s"), error);
+    }
+
+  /* The title is the description: libvirt redefines that in place. */
+  if ((description = first_child (root, "description")) == NULL)
+    description = xmlNewChild (root, NULL, BAD_CAST "description", NULL);
+  xmlNodeSetContent (description, NULL);
+  xmlNodeAddContent (description, BAD_CAST op->arg2);
+  xmlDocDumpMemory (doc, &out, NULL);
+  xmlFreeDoc (doc);
+
+  redefined = virDomainSnapshotCreateXML (op->dom, (const char *) out, flags);
+  xmlFree (out);
+  if (redefined == NULL)
+    return hangar_machine_fail (error, HANGAR_MACHINE_ERROR_FAILED,
+                                _("Cannot rename the snapshot “%s” of “%s”: %s"), op->arg1,
+                                op->name, hangar_machine_libvirt_message ());
+  virDomainSnapshotFree (redefined);
+  return TRUE;
+}
+
+/**
+ * hangar_machine_rename_snapshot_async:
+ * @self: a #HangarMachine
+ * @name: the snapshot's name
+ * @title: its new title
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the snapshot has its new title
+ * @user_data: data for @callback
+ *
+ * Gives a snapshot a new title. Its libvirt name stays: for an internal
+ * snapshot it is also the tag inside the qcow2 image, which neither libvirt
+ * nor QEMU can rename, and reverting finds the snapshot by it.
+ */
+void
+hangar_machine_rename_snapshot_async (HangarMachine       *self,
+                                      const char          *name,
+                                      const char          *title,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  HangarMachineOp *op;
+
+  g_return_if_fail (HANGAR_IS_MACHINE (self));
+  g_return_if_fail (name != NULL);
+  g_return_if_fail (title != NULL);
+
+  op = hangar_machine_op_new (self, do_rename_snapshot);
+  op->arg1 = g_strdup (name);
+  op->arg2 = g_strdup (title);
+  hangar_machine_op_run (self, op, hangar_machine_rename_snapshot_async, cancellable, callback,
+                         user_data);
+}
+
+gboolean
+hangar_machine_rename_snapshot_finish (HangarMachine  *self,
+                                       GAsyncResult   *result,
+                                       GError        **error)
+{
+  return hangar_machine_op_finish (self, result, hangar_machine_rename_snapshot_async, error);
+}
+
+static gboolean
+do_delete_snapshot (HangarMachineOp  *op,
+                    GCancellable     *cancellable,
+                    GError          **error)
+{
+  virDomainSnapshotPtr snap = lookup_snapshot (op, op->arg1, error);
+  gboolean ok;
+
+  if (snap == NULL)
+    return FALSE;
+  ok = virDomainSnapshotDelete (snap, 0) == 0;
+  if (!ok)
+    hangar_machine_fail (error, HANGAR_MACHINE_ERROR_FAILED,
+                         _("Cannot delete the snapshot “%s” of “%s”: %s"), op->arg1, op->name,
+                         hangar_machine_libvirt_message ());
+  virDomainSnapshotFree (snap);
+  return ok;
+}
+
+/**
+ * hangar_machine_delete_snapshot_async:
+ * @self: a #HangarMachine
+ * @name: the snapshot's name
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the snapshot is gone
+ * @user_data: data for @callback
+ *
+ * Deletes a snapshot, its data in the images too. Snapshots taken after it
+ * stay, attached to its parent.
+ */
+void
+hangar_machine_delete_snapshot_async (HangarMachine       *self,
+                                      const char          *name,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  HangarMachineOp *op;
+
+  g_return_if_fail (HANGAR_IS_MACHINE (self));
+  g_return_if_fail (name != NULL);
+
+  op = hangar_machine_op_new (self, do_delete_snapshot);
+  op->arg1 = g_strdup (name);
+  hangar_machine_op_run (self, op, hangar_machine_delete_snapshot_async, cancellable, callback,
+                         user_data);
+}
+
+gboolean
+hangar_machine_delete_snapshot_finish (HangarMachine  *self,
+                                       GAsyncResult   *result,
+                                       GError        **error)
+{
+  return hangar_machine_op_finish (self, result, hangar_machine_delete_snapshot_async, error);
+}
