@@ -9,7 +9,10 @@
 
 #include "config.h"
 
+#include <glib-unix.h>
 #include <glib/gstdio.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "hangar-test-utils.h"
 
@@ -188,4 +191,118 @@ hangar_test_save_screenshot (GtkWidget  *widget,
                   gdk_texture_get_height (texture));
 
   return path;
+}
+
+typedef struct
+{
+  GString  *out;
+  GString  *err;
+  guint     open_streams;
+  gboolean  exited;
+  int       wait_status;
+} Child;
+
+typedef struct
+{
+  Child   *child;
+  GString *buffer;
+} Stream;
+
+static gboolean
+read_stream (int           fd,
+             GIOCondition  condition,
+             gpointer      data)
+{
+  Stream *stream = data;
+  char buffer[4096];
+  gssize n = read (fd, buffer, sizeof buffer);
+
+  if (n > 0)
+    {
+      g_string_append_len (stream->buffer, buffer, n);
+      return G_SOURCE_CONTINUE;
+    }
+  close (fd);
+  stream->child->open_streams--;
+  g_free (stream);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+child_exited (GPid     pid,
+              int      wait_status,
+              gpointer data)
+{
+  Child *child = data;
+
+  child->wait_status = wait_status;
+  child->exited = TRUE;
+  g_spawn_close_pid (pid);
+}
+
+static gboolean
+child_done (gpointer data)
+{
+  Child *child = data;
+
+  return child->exited && child->open_streams == 0;
+}
+
+static void
+watch_stream (Child   *child,
+              int      fd,
+              GString *buffer)
+{
+  Stream *stream = g_new0 (Stream, 1);
+
+  stream->child = child;
+  stream->buffer = buffer;
+  child->open_streams++;
+  g_unix_fd_add (fd, G_IO_IN | G_IO_HUP | G_IO_ERR, read_stream, stream);
+}
+
+/**
+ * hangar_test_spawn_capture:
+ * @argv: the command
+ * @envp: (nullable): its environment; %NULL for this process's
+ * @status: (out): its exit status (255 when it did not exit normally)
+ * @err: (out) (optional): what it wrote to stderr
+ *
+ * Runs a command to its end while the main loop runs: the guest's serial
+ * console must be read meanwhile, and libvirt's keepalives answered (the
+ * daemon drops a client that leaves them unanswered for 30 s, which a few
+ * hangarctl runs under the sanitizers take).
+ *
+ * Returns: (transfer full): what it wrote to stdout
+ */
+char *
+hangar_test_spawn_capture (const char * const *argv,
+                           const char * const *envp,
+                           int                *status,
+                           char              **err)
+{
+  g_autoptr(GError) error = NULL;
+  Child child = { g_string_new (NULL), g_string_new (NULL), 0, FALSE, 0 };
+  int out_fd, err_fd;
+  GPid pid;
+
+  /* Leaving descriptors open lets GLib use posix_spawn: no fork of this
+   * multi-threaded (and, in CI, sanitized) process. */
+  g_assert_true (g_spawn_async_with_pipes (NULL, (char **) argv, (char **) envp,
+                                           G_SPAWN_SEARCH_PATH | G_SPAWN_LEAVE_DESCRIPTORS_OPEN |
+                                           G_SPAWN_DO_NOT_REAP_CHILD,
+                                           NULL, NULL, &pid, NULL, &out_fd, &err_fd, &error));
+  g_assert_no_error (error);
+  watch_stream (&child, out_fd, child.out);
+  watch_stream (&child, err_fd, child.err);
+  g_child_watch_add (pid, child_exited, &child);
+  hangar_test_assert_eventually (child_done, &child, 300, argv[0]);
+
+  *status = g_spawn_check_wait_status (child.wait_status, NULL) ? 0 :
+            WIFEXITED (child.wait_status) ? WEXITSTATUS (child.wait_status) : 255;
+  if (err != NULL)
+    *err = g_string_free (child.err, FALSE);
+  else
+    g_string_free (child.err, TRUE);
+  return g_string_free (child.out, FALSE);
 }

@@ -19,6 +19,10 @@ gboolean    hangar_test_wait_until       (HangarTestPredicate  predicate,
 void        hangar_test_wait_frames      (GtkWidget           *widget,
                                           guint                n_frames);
 GdkTexture *hangar_test_render_widget    (GtkWidget           *widget);
+char       *hangar_test_spawn_capture    (const char * const  *argv,
+                                          const char * const  *envp,
+                                          int                 *status,
+                                          char               **err);
 char       *hangar_test_save_screenshot  (GtkWidget           *widget,
                                           const char          *name);
 

@@ -352,109 +352,6 @@ session_open (void)
   g_assert_nonnull (session.conn);
 }
 
-typedef struct
-{
-  GString  *out;
-  GString  *err;
-  guint     open_streams;
-  gboolean  exited;
-  int       wait_status;
-} Child;
-
-typedef struct
-{
-  Child   *child;
-  GString *buffer;
-} Stream;
-
-static gboolean
-read_stream (int           fd,
-             GIOCondition  condition,
-             gpointer      data)
-{
-  Stream *stream = data;
-  char buffer[4096];
-  gssize n = read (fd, buffer, sizeof buffer);
-
-  if (n > 0)
-    {
-      g_string_append_len (stream->buffer, buffer, n);
-      return G_SOURCE_CONTINUE;
-    }
-  close (fd);
-  stream->child->open_streams--;
-  g_free (stream);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-child_exited (GPid     pid,
-              int      wait_status,
-              gpointer data)
-{
-  Child *child = data;
-
-  child->wait_status = wait_status;
-  child->exited = TRUE;
-  g_spawn_close_pid (pid);
-}
-
-static gboolean
-child_done (gpointer data)
-{
-  Child *child = data;
-
-  return child->exited && child->open_streams == 0;
-}
-
-static void
-watch_stream (Child   *child,
-              int      fd,
-              GString *buffer)
-{
-  Stream *stream = g_new0 (Stream, 1);
-
-  stream->child = child;
-  stream->buffer = buffer;
-  child->open_streams++;
-  g_unix_fd_add (fd, G_IO_IN | G_IO_HUP | G_IO_ERR, read_stream, stream);
-}
-
-/* Runs a command to its end while the main loop runs: libvirt's daemon drops
- * a client that leaves its keepalive pings unanswered for 30 s, and a few
- * hangarctl runs under the sanitizers take that long. */
-static char *
-spawn_capture (const char * const *argv,
-               const char * const *envp,
-               int                *status,
-               char              **err)
-{
-  g_autoptr(GError) error = NULL;
-  Child child = { g_string_new (NULL), g_string_new (NULL), 0, FALSE, 0 };
-  int out_fd, err_fd;
-  GPid pid;
-
-  /* Leaving descriptors open lets GLib use posix_spawn: no fork of this
-   * multi-threaded (and, in CI, sanitized) process. */
-  g_assert_true (g_spawn_async_with_pipes (NULL, (char **) argv, (char **) envp,
-                                           G_SPAWN_SEARCH_PATH | G_SPAWN_LEAVE_DESCRIPTORS_OPEN |
-                                           G_SPAWN_DO_NOT_REAP_CHILD,
-                                           NULL, NULL, &pid, NULL, &out_fd, &err_fd, &error));
-  g_assert_no_error (error);
-  watch_stream (&child, out_fd, child.out);
-  watch_stream (&child, err_fd, child.err);
-  g_child_watch_add (pid, child_exited, &child);
-  hangar_test_assert_eventually (child_done, &child, 300, argv[0]);
-
-  *status = g_spawn_check_wait_status (child.wait_status, NULL) ? 0 :
-            WIFEXITED (child.wait_status) ? WEXITSTATUS (child.wait_status) : 255;
-  if (err != NULL)
-    *err = g_string_free (child.err, FALSE);
-  else
-    g_string_free (child.err, TRUE);
-  return g_string_free (child.out, FALSE);
-}
-
 /* virsh's output, lines without the empty ones. */
 static GStrv
 virsh_lines (const char *first,
@@ -478,7 +375,7 @@ virsh_lines (const char *first,
   va_end (args);
   g_ptr_array_add (argv, NULL);
 
-  out = spawn_capture ((const char * const *) argv->pdata, NULL, &status, &err);
+  out = hangar_test_spawn_capture ((const char * const *) argv->pdata, NULL, &status, &err);
   if (status != 0)
     {
       g_test_message ("virsh %s: status %d: %s", first, status, err);
@@ -1083,8 +980,8 @@ run_ctl (const char * const  *args,
     envp = g_environ_setenv (envp, "HANGAR_TEST_FAIL_STEP", fail_step, TRUE);
 
   command = g_strjoinv (" ", (char **) argv->pdata);
-  local_out = spawn_capture ((const char * const *) argv->pdata, (const char * const *) envp,
-                             &status, &local_err);
+  local_out = hangar_test_spawn_capture ((const char * const *) argv->pdata,
+                                         (const char * const *) envp, &status, &local_err);
   g_test_message ("%s → %d\nstdout: %s\nstderr: %s", command, status, local_out, local_err);
   if (out != NULL)
     *out = g_steal_pointer (&local_out);
@@ -1178,11 +1075,12 @@ test_ctl_identified (void)
   g_assert_true (g_file_set_contents (readme, "not really Fedora\n", -1, NULL));
   /* Bootable (El Torito) like a real one, or it is no installer at all. */
   g_assert_true (g_file_set_contents (boot, zeros, 2048, NULL));
-  g_free (spawn_capture ((const char *[]) { "xorriso", "-as", "mkisofs", "-quiet",
-                                            "-V", "Fedora-WS-Live-37-1-7", "-sysid", "LINUX",
-                                            "-b", "boot.img", "-no-emul-boot", "-boot-load-size", "4",
-                                            "-o", iso, dir, NULL },
-                         NULL, &status, &err));
+  g_free (hangar_test_spawn_capture ((const char *[]) { "xorriso", "-as", "mkisofs", "-quiet",
+                                                        "-V", "Fedora-WS-Live-37-1-7",
+                                                        "-sysid", "LINUX", "-b", "boot.img",
+                                                        "-no-emul-boot", "-boot-load-size", "4",
+                                                        "-o", iso, dir, NULL },
+                                     NULL, &status, &err));
   g_assert_cmpint (status, ==, 0);
 
   g_assert_cmpint (run_ctl ((const char *[]) { "create", iso, "--disk", "1", "--no-start", NULL },

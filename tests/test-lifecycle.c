@@ -72,105 +72,6 @@ session_open (void)
   g_assert_nonnull (session.conn);
 }
 
-typedef struct
-{
-  GString  *out;
-  GString  *err;
-  guint     open_streams;
-  gboolean  exited;
-  int       wait_status;
-} Child;
-
-typedef struct
-{
-  Child   *child;
-  GString *buffer;
-} Stream;
-
-static gboolean
-read_stream (int           fd,
-             GIOCondition  condition,
-             gpointer      data)
-{
-  Stream *stream = data;
-  char buffer[4096];
-  gssize n = read (fd, buffer, sizeof buffer);
-
-  if (n > 0)
-    {
-      g_string_append_len (stream->buffer, buffer, n);
-      return G_SOURCE_CONTINUE;
-    }
-  close (fd);
-  stream->child->open_streams--;
-  g_free (stream);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-child_exited (GPid     pid,
-              int      wait_status,
-              gpointer data)
-{
-  Child *child = data;
-
-  child->wait_status = wait_status;
-  child->exited = TRUE;
-  g_spawn_close_pid (pid);
-}
-
-static gboolean
-child_done (gpointer data)
-{
-  Child *child = data;
-
-  return child->exited && child->open_streams == 0;
-}
-
-static void
-watch_stream (Child   *child,
-              int      fd,
-              GString *buffer)
-{
-  Stream *stream = g_new0 (Stream, 1);
-
-  stream->child = child;
-  stream->buffer = buffer;
-  child->open_streams++;
-  g_unix_fd_add (fd, G_IO_IN | G_IO_HUP | G_IO_ERR, read_stream, stream);
-}
-
-/* Runs a command to its end while the main loop runs: the guest's serial
- * console must be read meanwhile, and libvirt's keepalives answered. */
-static char *
-spawn_capture (const char * const *argv,
-               int                *status,
-               char              **err)
-{
-  g_autoptr(GError) error = NULL;
-  Child child = { g_string_new (NULL), g_string_new (NULL), 0, FALSE, 0 };
-  int out_fd, err_fd;
-  GPid pid;
-
-  g_assert_true (g_spawn_async_with_pipes (NULL, (char **) argv, NULL,
-                                           G_SPAWN_SEARCH_PATH | G_SPAWN_LEAVE_DESCRIPTORS_OPEN |
-                                           G_SPAWN_DO_NOT_REAP_CHILD,
-                                           NULL, NULL, &pid, NULL, &out_fd, &err_fd, &error));
-  g_assert_no_error (error);
-  watch_stream (&child, out_fd, child.out);
-  watch_stream (&child, err_fd, child.err);
-  g_child_watch_add (pid, child_exited, &child);
-  hangar_test_assert_eventually (child_done, &child, 300, argv[0]);
-
-  *status = g_spawn_check_wait_status (child.wait_status, NULL) ? 0 :
-            WIFEXITED (child.wait_status) ? WEXITSTATUS (child.wait_status) : 255;
-  if (err != NULL)
-    *err = g_string_free (child.err, FALSE);
-  else
-    g_string_free (child.err, TRUE);
-  return g_string_free (child.out, FALSE);
-}
-
 /* virsh's output, stripped; NULL when it failed. */
 static char *
 virsh (const char *first,
@@ -192,7 +93,7 @@ virsh (const char *first,
   va_end (args);
   g_ptr_array_add (argv, NULL);
 
-  out = spawn_capture ((const char * const *) argv->pdata, &status, &err);
+  out = hangar_test_spawn_capture ((const char * const *) argv->pdata, NULL, &status, &err);
   if (status != 0)
     {
       g_test_message ("virsh %s: status %d: %s", first, status, err);
@@ -223,7 +124,8 @@ ctl (const char * const  *args,
   g_ptr_array_add (argv, NULL);
 
   command = g_strjoinv (" ", (char **) argv->pdata + 1);
-  local_out = spawn_capture ((const char * const *) argv->pdata, &status, &local_err);
+  local_out = hangar_test_spawn_capture ((const char * const *) argv->pdata, NULL, &status,
+                                         &local_err);
   g_test_message ("hangarctl %s → %d in %.1f s\nstdout: %s\nstderr: %s", command, status,
                   (g_get_monotonic_time () - started) / (double) G_USEC_PER_SEC, local_out,
                   local_err);
@@ -1048,8 +950,9 @@ test_e2e_delete (void)
   int status;
 
   g_assert_cmpint (g_mkdir_with_parents (user_dir, 0700), ==, 0);
-  out = spawn_capture ((const char *[]) { "qemu-img", "create", "-q", "-f", "qcow2", user_disk, "16M",
-                                          NULL }, &status, &err);
+  out = hangar_test_spawn_capture ((const char *[]) { "qemu-img", "create", "-q", "-f", "qcow2",
+                                                      user_disk, "16M", NULL },
+                                   NULL, &status, &err);
   g_assert_cmpint (status, ==, 0);
   attached = virsh ("attach-disk", "Life Two", user_disk, "vdb", "--config", "--subdriver", "qcow2",
                     NULL);
