@@ -26,6 +26,7 @@
 #include "hangar-test-guest.h"
 #include "hangar-test-utils.h"
 #include "hangar-window.h"
+#include "hangar-test-threads.h"
 
 #define MACHINE_NAME "Assistant Test"
 
@@ -441,6 +442,7 @@ main (int   argc,
       char *argv[])
 {
   gtk_test_init (&argc, &argv, NULL);
+  hangar_test_keep_pool_threads ();
   adw_init ();
 
   g_test_add_func ("/hangar/assistant/source-and-error", test_source_and_error);

@@ -14,6 +14,7 @@
 #include "hangar-collection.h"
 #include "hangar-connection.h"
 #include "hangar-machine.h"
+#include "hangar-test-threads.h"
 
 #define TEST_URI "test:///default"
 #define TIMEOUT_S 10
@@ -370,6 +371,7 @@ main (int   argc,
   g_autoptr(GError) error = NULL;
 
   g_test_init (&argc, &argv, NULL);
+  hangar_test_keep_pool_threads ();
 
   if (!hangar_libvirt_init (&error))
     g_error ("Cannot initialise libvirt: %s", error->message);

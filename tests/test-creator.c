@@ -36,6 +36,7 @@
 #include "hangar-test-utils.h"
 #include "hangar-vm-config.h"
 #include "hangar-vm-creator.h"
+#include "hangar-test-threads.h"
 
 #define GIB (G_GUINT64_CONSTANT (1) << 30)
 
@@ -1348,6 +1349,7 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  hangar_test_keep_pool_threads ();
 
   g_test_add_func ("/hangar/creator/unit/volume-names", test_volume_names);
   g_test_add_func ("/hangar/creator/unit/normalize-names", test_normalize_names);

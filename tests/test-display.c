@@ -33,6 +33,7 @@
 #include "hangar-test-guest.h"
 #include "hangar-test-utils.h"
 #include "hangar-window.h"
+#include "hangar-test-threads.h"
 
 #define DOMAIN_NAME "hangar-display"
 #define LINE_TIMEOUT_S 30
@@ -910,6 +911,7 @@ main (int   argc,
       char *argv[])
 {
   gtk_test_init (&argc, &argv, NULL);
+  hangar_test_keep_pool_threads ();
   adw_init ();
 
   g_test_add_func ("/hangar/display/boot", test_boot);

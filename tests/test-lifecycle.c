@@ -34,6 +34,7 @@
 #include "hangar-test-guest.h"
 #include "hangar-test-utils.h"
 #include "hangar-vm-creator.h"
+#include "hangar-test-threads.h"
 
 /* ------------------------------------------------------------------------ */
 /* helpers                                                                  */
@@ -991,6 +992,7 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  hangar_test_keep_pool_threads ();
 
   g_test_add_func ("/hangar/lifecycle/libvirt/stopped-errors", test_stopped_errors);
   g_test_add_func ("/hangar/lifecycle/libvirt/uefi-snapshot", test_uefi_snapshot);

@@ -26,6 +26,7 @@
 #include "hangar-host.h"
 #include "hangar-media-private.h"
 #include "hangar-os-db.h"
+#include "hangar-test-threads.h"
 
 #define TIMEOUT_S 30
 #define MIB (G_GUINT64_CONSTANT (1) << 20)
@@ -1293,6 +1294,7 @@ main (int   argc,
   int status;
 
   g_test_init (&argc, &argv, NULL);
+  hangar_test_keep_pool_threads ();
 
   tmp_dir = g_dir_make_tmp ("hangar-test-media-XXXXXX", &error);
   g_assert_no_error (error);

@@ -23,6 +23,7 @@
 #include "hangar-test-guest.h"
 #include "hangar-test-utils.h"
 #include "hangar-window.h"
+#include "hangar-test-threads.h"
 
 #define DOMAIN_NAME "hangar-smoke"
 
@@ -193,6 +194,7 @@ main (int   argc,
       char *argv[])
 {
   gtk_test_init (&argc, &argv, NULL);
+  hangar_test_keep_pool_threads ();
   adw_init ();
 
   g_test_add_func ("/hangar/e2e/smoke-boot", test_smoke_boot);

@@ -20,6 +20,7 @@
 #include "hangar-connection.h"
 #include "hangar-vm-config.h"
 #include "vm-config-cases.h"
+#include "hangar-test-threads.h"
 
 static GVirConnection *connection;
 static gboolean kvm_available;
@@ -214,6 +215,7 @@ main (int   argc,
   int status;
 
   g_test_init (&argc, &argv, NULL);
+  hangar_test_keep_pool_threads ();
 
   if (!hangar_libvirt_init (&error))
     g_error ("Cannot initialise libvirt: %s", error->message);

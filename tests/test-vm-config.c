@@ -21,6 +21,7 @@
 
 #include "hangar-vm-config.h"
 #include "vm-config-cases.h"
+#include "hangar-test-threads.h"
 
 static gboolean regenerate;
 
@@ -399,6 +400,7 @@ main (int   argc,
     regenerate = TRUE;
 
   g_test_init (&argc, &argv, NULL);
+  hangar_test_keep_pool_threads ();
 
   for (guint i = 0; i < vm_config_n_cases; i++)
     {

@@ -20,6 +20,7 @@
 #include "hangar-preferences-window.h"
 #include "hangar-test-utils.h"
 #include "hangar-window.h"
+#include "hangar-test-threads.h"
 
 static HangarApplication *
 start_app (const char *uri)
@@ -206,6 +207,7 @@ main (int   argc,
       char *argv[])
 {
   gtk_test_init (&argc, &argv, NULL);
+  hangar_test_keep_pool_threads ();
   adw_init ();
 
   /* meson runs each case in a process of its own (-p): a GApplication cannot
