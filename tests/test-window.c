@@ -201,6 +201,126 @@ test_preferences (void)
   stop_app (app);
 }
 
+static void
+define_domain (HangarApplication *app,
+               const char        *name)
+{
+  GVirConnection *gvir = hangar_connection_get_gvir (hangar_application_get_connection (app));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *xml = g_strdup_printf ("<domain type='test'><name>%s</name>"
+                                          "<memory unit='MiB'>64</memory><vcpu>1</vcpu>"
+                                          "<os><type>hvm</type></os></domain>", name);
+  /* libvirt-gconfig has no autoptr cleanups on Debian 12's version. */
+  GVirConfigDomain *config = gvir_config_domain_new_from_xml (xml, &error);
+  GVirDomain *domain;
+
+  g_assert_no_error (error);
+  domain = gvir_connection_create_domain (gvir, config, &error);
+  g_object_unref (config);
+  g_assert_no_error (error);
+  g_object_unref (domain);
+}
+
+typedef struct
+{
+  HangarWindow *window;
+  const char   *names;
+} ShownWait;
+
+/* The names the collection view shows, in order, comma-separated. */
+static char *
+shown_names (HangarWindow *window)
+{
+  GListModel *model = hangar_window_get_machines (window);
+  g_autoptr(GString) names = g_string_new (NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(HangarMachine) machine = g_list_model_get_item (model, i);
+
+      if (i > 0)
+        g_string_append_c (names, ',');
+      g_string_append (names, hangar_machine_get_name (machine));
+    }
+  return g_string_free (g_steal_pointer (&names), FALSE);
+}
+
+static gboolean
+shows_names (gpointer data)
+{
+  ShownWait *wait = data;
+  g_autofree char *names = shown_names (wait->window);
+
+  return g_strcmp0 (names, wait->names) == 0;
+}
+
+static void
+assert_shows (HangarWindow *window,
+              const char   *names)
+{
+  ShownWait wait = { window, names };
+  g_autofree char *what = g_strdup_printf ("the view to show “%s”", names);
+
+  if (!hangar_test_wait_until (shows_names, &wait, 15))
+    {
+      g_autofree char *shown = shown_names (window);
+
+      g_error ("Timed out waiting for %s; it shows “%s”", what, shown);
+    }
+}
+
+static void
+test_search (void)
+{
+  HangarApplication *app = start_app ("test:///default");
+  HangarWindow *window = app_window (app);
+  GtkSearchBar *search_bar;
+
+  wait_page (window, "collection");
+  define_domain (app, "VM 10");
+  define_domain (app, "VM 2");
+  define_domain (app, "alpha");
+
+  /* Natural name order, case-insensitive. */
+  assert_shows (window, "alpha,test,VM 2,VM 10");
+
+  /* Ctrl+F's action opens the search bar. */
+  search_bar = GTK_SEARCH_BAR (gtk_widget_get_template_child (GTK_WIDGET (window),
+                                                              HANGAR_TYPE_WINDOW, "search_bar"));
+  g_assert_false (gtk_search_bar_get_search_mode (search_bar));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.search", NULL));
+  g_assert_true (gtk_search_bar_get_search_mode (search_bar));
+
+  /* Anywhere in the name, any case, in the shown order. */
+  hangar_window_set_search_text (window, "vm");
+  assert_shows (window, "VM 2,VM 10");
+  wait_page (window, "collection");
+  g_assert_null (hangar_window_get_card (window, "test"));
+  hangar_window_set_search_text (window, "  ALP ");
+  assert_shows (window, "alpha");
+  hangar_window_set_search_text (window, "st");
+  assert_shows (window, "test");
+  screenshot_both_styles (GTK_WIDGET (window), "window-search");
+
+  /* Nothing found: the No Results page, not the empty collection. */
+  hangar_window_set_search_text (window, "no such machine");
+  assert_shows (window, "");
+  wait_page (window, "no-results");
+  screenshot_both_styles (GTK_WIDGET (window), "window-no-results");
+
+  /* A machine that appears while searching shows when it matches. */
+  define_domain (app, "No such machine 3");
+  assert_shows (window, "No such machine 3");
+  wait_page (window, "collection");
+
+  /* Ending the search shows everything again. */
+  hangar_window_set_search_text (window, NULL);
+  g_assert_false (gtk_search_bar_get_search_mode (search_bar));
+  assert_shows (window, "alpha,No such machine 3,test,VM 2,VM 10");
+
+  stop_app (app);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -213,6 +333,7 @@ main (int   argc,
   g_test_add_func ("/hangar/window/preferences", test_preferences);
   g_test_add_func ("/hangar/window/collection-and-empty", test_collection_and_empty);
   g_test_add_func ("/hangar/window/error-page", test_error_page);
+  g_test_add_func ("/hangar/window/search", test_search);
 
   return g_test_run ();
 }

@@ -40,6 +40,16 @@ struct _HangarWindow
   AdwStatusPage        *error_page;
   GtkGridView          *grid_view;
   GtkStack             *view_stack;
+  GtkWidget            *browse_box;
+  GtkSearchBar         *search_bar;
+  GtkSearchEntry       *search_entry;
+  AdwStatusPage        *no_results_page;
+
+  /* collection → filter (search) → sort → the views */
+  GtkCustomFilter      *filter;
+  GtkFilterListModel   *filter_model;
+  GtkSortListModel     *sort_model;
+  char                 *query;
   HangarDisplayPage    *display_page;
 };
 
@@ -54,8 +64,12 @@ hangar_window_update_page (HangarWindow *self)
   switch (state)
     {
     case HANGAR_CONNECTION_CONNECTED:
-      page = g_list_model_get_n_items (G_LIST_MODEL (self->collection)) > 0 ? "collection"
-                                                                              : "empty";
+      if (g_list_model_get_n_items (G_LIST_MODEL (self->collection)) == 0)
+        page = "empty";
+      else if (g_list_model_get_n_items (G_LIST_MODEL (self->filter_model)) == 0)
+        page = "no-results";
+      else
+        page = "collection";
       break;
     case HANGAR_CONNECTION_FAILED:
       {
@@ -249,6 +263,132 @@ reconnect_action (GtkWidget  *widget,
   hangar_application_reconnect (HANGAR_APPLICATION (app));
 }
 
+/* The search matches anywhere in the name, ignoring case and how characters
+ * are composed. The OS is not matched: HangarMachine does not expose it. */
+static char *
+fold_for_search (const char *text)
+{
+  g_autofree char *normalized = g_utf8_normalize (text, -1, G_NORMALIZE_ALL);
+
+  return normalized != NULL ? g_utf8_casefold (normalized, -1) : g_strdup ("");
+}
+
+static gboolean
+machine_matches (gpointer item,
+                 gpointer user_data)
+{
+  HangarWindow *self = user_data;
+  g_autofree char *name = NULL;
+
+  if (self->query == NULL)
+    return TRUE;
+
+  name = fold_for_search (hangar_machine_get_name (HANGAR_MACHINE (item)));
+  return strstr (name, self->query) != NULL;
+}
+
+static int
+compare_by_name (gconstpointer a,
+                 gconstpointer b,
+                 gpointer      user_data)
+{
+  return g_strcmp0 (hangar_machine_get_sort_key (HANGAR_MACHINE ((gpointer) a)),
+                    hangar_machine_get_sort_key (HANGAR_MACHINE ((gpointer) b)));
+}
+
+static void
+on_search_changed (HangarWindow *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  g_autofree char *stripped = g_strstrip (g_strdup (text));
+  g_autofree char *query = *stripped != '\0' ? fold_for_search (stripped) : NULL;
+  GtkFilterChange change = GTK_FILTER_CHANGE_DIFFERENT;
+
+  if (g_strcmp0 (query, self->query) == 0)
+    return;
+
+  /* A longer query only hides more; a shorter one only shows more. */
+  if (self->query == NULL)
+    change = GTK_FILTER_CHANGE_MORE_STRICT;
+  else if (query == NULL)
+    change = GTK_FILTER_CHANGE_LESS_STRICT;
+  else if (strstr (query, self->query) != NULL)
+    change = GTK_FILTER_CHANGE_MORE_STRICT;
+  else if (strstr (self->query, query) != NULL)
+    change = GTK_FILTER_CHANGE_LESS_STRICT;
+
+  g_free (self->query);
+  self->query = g_steal_pointer (&query);
+  gtk_filter_changed (GTK_FILTER (self->filter), change);
+}
+
+/* Enter in the search entry opens the first machine found. */
+static void
+on_search_activate (HangarWindow *self)
+{
+  g_autoptr(HangarMachine) machine = NULL;
+
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->sort_model)) == 0)
+    return;
+  machine = g_list_model_get_item (G_LIST_MODEL (self->sort_model), 0);
+  hangar_window_open_machine (self, machine);
+}
+
+static void
+search_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  HangarWindow *self = HANGAR_WINDOW (widget);
+
+  if (gtk_stack_get_visible_child (self->view_stack) != self->browse_box)
+    return;
+  gtk_search_bar_set_search_mode (self->search_bar, TRUE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+/**
+ * hangar_window_get_machines:
+ * @self: a #HangarWindow
+ *
+ * Returns: (transfer none): the machines the collection view shows, found by
+ *   the search and in their shown order
+ */
+GListModel *
+hangar_window_get_machines (HangarWindow *self)
+{
+  g_return_val_if_fail (HANGAR_IS_WINDOW (self), NULL);
+
+  return G_LIST_MODEL (self->sort_model);
+}
+
+/**
+ * hangar_window_set_search_text:
+ * @self: a #HangarWindow
+ * @text: (nullable): what to search for; %NULL or "" ends the search
+ *
+ * Searches the collection as if @text was typed in the search bar.
+ */
+void
+hangar_window_set_search_text (HangarWindow *self,
+                               const char   *text)
+{
+  g_return_if_fail (HANGAR_IS_WINDOW (self));
+
+  if (text == NULL || *text == '\0')
+    {
+      gtk_search_bar_set_search_mode (self->search_bar, FALSE);
+      gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+    }
+  else
+    {
+      gtk_search_bar_set_search_mode (self->search_bar, TRUE);
+      gtk_editable_set_text (GTK_EDITABLE (self->search_entry), text);
+    }
+  /* Not after the entry's search delay: now. */
+  on_search_changed (self);
+}
+
 static void
 setup_card (GtkSignalListItemFactory *factory,
             GtkListItem              *item,
@@ -419,8 +559,17 @@ hangar_window_attach (HangarWindow      *self,
   self->connection = g_object_ref (hangar_application_get_connection (app));
   self->collection = g_object_ref (hangar_application_get_collection (app));
 
-  selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->collection)));
+  /* HangarCollection is already in name order; the sort model is where
+   * another order (last used, once machines record it) plugs in. */
+  self->filter_model = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->collection)),
+                                                  GTK_FILTER (g_object_ref (self->filter)));
+  self->sort_model =
+    gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->filter_model)),
+                             GTK_SORTER (gtk_custom_sorter_new (compare_by_name, NULL, NULL)));
+  selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->sort_model)));
   gtk_grid_view_set_model (self->grid_view, GTK_SELECTION_MODEL (selection));
+  g_signal_connect_object (self->filter_model, "items-changed",
+                           G_CALLBACK (hangar_window_update_page), self, G_CONNECT_SWAPPED);
 
   g_signal_connect_object (self->connection, "notify::state",
                            G_CALLBACK (hangar_window_update_page), self, G_CONNECT_SWAPPED);
@@ -469,7 +618,14 @@ hangar_window_dispose (GObject *object)
 {
   HangarWindow *self = HANGAR_WINDOW (object);
 
+  /* The views may hold the models a little longer than the window. */
+  if (self->filter != NULL)
+    gtk_custom_filter_set_filter_func (self->filter, NULL, NULL, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), HANGAR_TYPE_WINDOW);
+  g_clear_object (&self->sort_model);
+  g_clear_object (&self->filter_model);
+  g_clear_object (&self->filter);
+  g_clear_pointer (&self->query, g_free);
   g_clear_object (&self->collection);
   g_clear_object (&self->connection);
 
@@ -494,10 +650,18 @@ hangar_window_class_init (HangarWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HangarWindow, error_page);
   gtk_widget_class_bind_template_child (widget_class, HangarWindow, grid_view);
   gtk_widget_class_bind_template_child (widget_class, HangarWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, HangarWindow, browse_box);
+  gtk_widget_class_bind_template_child (widget_class, HangarWindow, search_bar);
+  gtk_widget_class_bind_template_child (widget_class, HangarWindow, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, HangarWindow, no_results_page);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_activate);
 
   gtk_widget_class_install_action (widget_class, "win.new-machine", NULL, new_machine_action);
   gtk_widget_class_install_action (widget_class, "win.keep-machine", NULL, keep_machine_action);
   gtk_widget_class_install_action (widget_class, "win.reconnect", NULL, reconnect_action);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
 }
 
 static void
@@ -514,4 +678,9 @@ hangar_window_init (HangarWindow *self)
   g_signal_connect (factory, "unbind", G_CALLBACK (unbind_card), NULL);
   gtk_grid_view_set_factory (self->grid_view, factory);
   g_signal_connect (self->grid_view, "activate", G_CALLBACK (on_grid_activate), self);
+
+  self->filter = gtk_custom_filter_new (machine_matches, self, NULL);
+  /* Typing anywhere in the collection (not over a machine's display) searches. */
+  gtk_search_bar_set_key_capture_widget (self->search_bar, self->browse_box);
+  gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
 }

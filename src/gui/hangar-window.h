@@ -27,5 +27,8 @@ void          hangar_window_add_toast         (HangarWindow      *self,
                                                const char        *message);
 HangarAssistant *hangar_window_new_machine    (HangarWindow      *self,
                                                GFile             *file);
+GListModel   *hangar_window_get_machines      (HangarWindow      *self);
+void          hangar_window_set_search_text   (HangarWindow      *self,
+                                               const char        *text);
 
 G_END_DECLS
