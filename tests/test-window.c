@@ -64,12 +64,17 @@ typedef struct
   const char   *page;
 } PageWait;
 
+/* The page shows, and the crossfade to it is over (screenshots see no ghost
+ * of the page before). */
 static gboolean
 page_is (gpointer data)
 {
   PageWait *wait = data;
+  GtkStack *stack = GTK_STACK (gtk_widget_get_template_child (GTK_WIDGET (wait->window),
+                                                              HANGAR_TYPE_WINDOW, "stack"));
 
-  return g_strcmp0 (hangar_window_get_visible_page (wait->window), wait->page) == 0;
+  return g_strcmp0 (hangar_window_get_visible_page (wait->window), wait->page) == 0 &&
+         !gtk_stack_get_transition_running (stack);
 }
 
 static void
@@ -321,6 +326,123 @@ test_search (void)
   stop_app (app);
 }
 
+typedef struct
+{
+  GActionGroup *actions;
+  const char   *enabled;
+} ActionsWait;
+
+static const char *const machine_actions[] = {
+  "start", "shutdown", "force-off", "pause", "resume", "save", NULL
+};
+
+/* The enabled actions of a card, in machine_actions order, comma-separated. */
+static char *
+enabled_actions (GActionGroup *actions)
+{
+  g_autoptr(GString) enabled = g_string_new (NULL);
+
+  for (guint i = 0; machine_actions[i] != NULL; i++)
+    {
+      g_assert_true (g_action_group_has_action (actions, machine_actions[i]));
+      if (!g_action_group_get_action_enabled (actions, machine_actions[i]))
+        continue;
+      if (enabled->len > 0)
+        g_string_append_c (enabled, ',');
+      g_string_append (enabled, machine_actions[i]);
+    }
+  return g_string_free (g_steal_pointer (&enabled), FALSE);
+}
+
+static gboolean
+actions_are (gpointer data)
+{
+  ActionsWait *wait = data;
+  g_autofree char *enabled = enabled_actions (wait->actions);
+
+  return g_strcmp0 (enabled, wait->enabled) == 0;
+}
+
+static void
+assert_enabled (GActionGroup *actions,
+                const char   *enabled)
+{
+  ActionsWait wait = { actions, enabled };
+
+  if (!hangar_test_wait_until (actions_are, &wait, 15))
+    {
+      g_autofree char *shown = enabled_actions (actions);
+
+      g_error ("Timed out waiting for the enabled actions “%s”; they are “%s”", enabled, shown);
+    }
+}
+
+static GtkWidget *
+find_menu_button (GtkWidget *widget)
+{
+  if (GTK_IS_MENU_BUTTON (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_menu_button (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+test_machine_actions (void)
+{
+  HangarApplication *app = start_app ("test:///default");
+  HangarWindow *window = app_window (app);
+  CardWait running = { window, "test", "Running" };
+  CardWait paused = { window, "test", "Paused" };
+  CardWait stopped = { window, "test", "Stopped" };
+  GActionGroup *actions;
+  GtkWidget *card;
+  GtkWidget *menu_button;
+  GtkWidget *popover;
+  g_autofree char *busy = NULL;
+
+  wait_page (window, "collection");
+  hangar_test_assert_eventually (card_shows, &running, 15, "the “test” card to show Running");
+  card = hangar_window_get_card (window, "test");
+  actions = hangar_machine_card_get_actions (HANGAR_MACHINE_CARD (card));
+  assert_enabled (actions, "shutdown,force-off,pause,save");
+
+  /* While an operation runs, the card offers nothing else. */
+  g_action_group_activate_action (actions, "pause", NULL);
+  busy = enabled_actions (actions);
+  g_assert_cmpstr (busy, ==, "");
+  hangar_test_assert_eventually (card_shows, &paused, 15, "the “test” card to show Paused");
+  assert_enabled (actions, "force-off,resume,save");
+  screenshot_both_styles (GTK_WIDGET (window), "window-paused");
+
+  /* The card's menu offers what the state allows (Resume, not Pause). */
+  menu_button = find_menu_button (card);
+  g_assert_nonnull (menu_button);
+  gtk_menu_button_popup (GTK_MENU_BUTTON (menu_button));
+  popover = GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (menu_button)));
+  g_assert_true (gtk_widget_get_visible (popover));
+  hangar_test_wait_frames (popover, 2);
+  screenshot_both_styles (popover, "card-menu-paused");
+  gtk_menu_button_popdown (GTK_MENU_BUTTON (menu_button));
+
+  g_action_group_activate_action (actions, "force-off", NULL);
+  hangar_test_assert_eventually (card_shows, &stopped, 15, "the “test” card to show Stopped");
+  assert_enabled (actions, "start");
+
+  g_action_group_activate_action (actions, "start", NULL);
+  hangar_test_assert_eventually (card_shows, &running, 15, "the “test” card to show Running");
+  assert_enabled (actions, "shutdown,force-off,pause,save");
+
+  stop_app (app);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -334,6 +456,7 @@ main (int   argc,
   g_test_add_func ("/hangar/window/collection-and-empty", test_collection_and_empty);
   g_test_add_func ("/hangar/window/error-page", test_error_page);
   g_test_add_func ("/hangar/window/search", test_search);
+  g_test_add_func ("/hangar/window/machine-actions", test_machine_actions);
 
   return g_test_run ();
 }

@@ -485,6 +485,23 @@ hangar_window_add_toast (HangarWindow *self,
 }
 
 /**
+ * hangar_window_show_toast:
+ * @self: a #HangarWindow
+ * @toast: (transfer full): a toast
+ *
+ * Shows @toast over the window.
+ */
+void
+hangar_window_show_toast (HangarWindow *self,
+                          AdwToast     *toast)
+{
+  g_return_if_fail (HANGAR_IS_WINDOW (self));
+  g_return_if_fail (ADW_IS_TOAST (toast));
+
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+/**
  * hangar_window_open_machine:
  * @self: a #HangarWindow
  * @machine: the machine to show

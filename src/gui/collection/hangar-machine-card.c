@@ -1,7 +1,8 @@
 /* hangar-machine-card.c
  *
- * One machine in the collection grid: a thumbnail area, its name, and a badge
- * that follows its state.
+ * One machine in the collection grid: a thumbnail area, its name, a badge
+ * that follows its state, and a menu of what can be done with it now (the
+ * "machine" action group).
  *
  * Copyright 2026 The Hangar authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -15,6 +16,10 @@
 
 #include "hangar-machine-card.h"
 #include "hangar-machine.h"
+#include "hangar-window.h"
+
+/* How long Shut Down waits for the guest before offering Force Off. */
+#define SHUTDOWN_TIMEOUT_S 60
 
 struct _HangarMachineCard
 {
@@ -22,6 +27,9 @@ struct _HangarMachineCard
 
   HangarMachine *machine;
   char          *state_class;
+  GSimpleActionGroup *actions;
+  /* Operations in flight on the machine shown: its actions wait for them. */
+  guint          busy;
 
   /* Template widgets */
   GtkWidget     *thumbnail;
@@ -38,6 +46,45 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+static void
+set_enabled (HangarMachineCard *self,
+             const char        *name,
+             gboolean           enabled)
+{
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self->actions), name);
+
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled);
+}
+
+/* The one place that says which actions the machine's state allows. */
+static void
+hangar_machine_card_update_actions (HangarMachineCard *self)
+{
+  HangarMachineState state = HANGAR_MACHINE_STATE_UNKNOWN;
+  gboolean persistent = FALSE;
+  gboolean idle = self->machine != NULL && self->busy == 0;
+
+  if (self->machine != NULL)
+    {
+      state = hangar_machine_get_state (self->machine);
+      persistent = hangar_machine_get_persistent (self->machine);
+    }
+
+  set_enabled (self, "start", idle && (state == HANGAR_MACHINE_STATE_STOPPED ||
+                                       state == HANGAR_MACHINE_STATE_SAVED ||
+                                       state == HANGAR_MACHINE_STATE_CRASHED));
+  set_enabled (self, "shutdown", idle && state == HANGAR_MACHINE_STATE_RUNNING);
+  set_enabled (self, "force-off", idle && (state == HANGAR_MACHINE_STATE_RUNNING ||
+                                           state == HANGAR_MACHINE_STATE_PAUSED ||
+                                           state == HANGAR_MACHINE_STATE_SHUTTING_DOWN ||
+                                           state == HANGAR_MACHINE_STATE_SUSPENDED));
+  set_enabled (self, "pause", idle && state == HANGAR_MACHINE_STATE_RUNNING);
+  set_enabled (self, "resume", idle && state == HANGAR_MACHINE_STATE_PAUSED);
+  /* libvirt keeps a saved state only for machines it keeps. */
+  set_enabled (self, "save", idle && persistent && (state == HANGAR_MACHINE_STATE_RUNNING ||
+                                                    state == HANGAR_MACHINE_STATE_PAUSED));
+}
 
 static void
 hangar_machine_card_update_state (HangarMachineCard *self)
@@ -70,6 +117,163 @@ hangar_machine_card_update_state (HangarMachineCard *self)
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, description,
                                   -1);
+
+  hangar_machine_card_update_actions (self);
+}
+
+typedef struct
+{
+  HangarMachineCard *card;
+  char              *verb;
+  /* Whether it counts in card->busy */
+  gboolean           counted;
+} OperationData;
+
+static void
+operation_data_free (OperationData *data)
+{
+  g_clear_object (&data->card);
+  g_free (data->verb);
+  g_free (data);
+}
+
+static void operation_done (GObject      *object,
+                            GAsyncResult *result,
+                            gpointer      user_data);
+
+/* The Force Off button of the toast that says a shutdown timed out. */
+static void
+on_force_off_clicked (AdwToast *toast)
+{
+  HangarMachine *machine = g_object_get_data (G_OBJECT (toast), "machine");
+  OperationData *data = g_new0 (OperationData, 1);
+
+  data->card = g_object_ref (g_object_get_data (G_OBJECT (toast), "card"));
+  data->verb = g_strdup ("force-off");
+  hangar_machine_force_off_async (machine, NULL, operation_done, data);
+}
+
+static void
+operation_done (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  HangarMachine *machine = HANGAR_MACHINE (object);
+  OperationData *data = user_data;
+  HangarMachineCard *self = data->card;
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  if (g_str_equal (data->verb, "start"))
+    ok = hangar_machine_start_finish (machine, result, &error);
+  else if (g_str_equal (data->verb, "shutdown"))
+    ok = hangar_machine_shutdown_finish (machine, result, &error);
+  else if (g_str_equal (data->verb, "force-off"))
+    ok = hangar_machine_force_off_finish (machine, result, &error);
+  else if (g_str_equal (data->verb, "pause"))
+    ok = hangar_machine_pause_finish (machine, result, &error);
+  else if (g_str_equal (data->verb, "resume"))
+    ok = hangar_machine_resume_finish (machine, result, &error);
+  else
+    ok = hangar_machine_save_finish (machine, result, &error);
+
+  /* The card may show another machine by now: only its own count changes. */
+  if (data->counted && self->machine == machine && self->busy > 0)
+    {
+      self->busy--;
+      hangar_machine_card_update_actions (self);
+    }
+
+  if (!ok)
+    {
+      GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+      g_autofree char *message = NULL;
+      AdwToast *toast;
+
+      if (g_error_matches (error, HANGAR_MACHINE_ERROR, HANGAR_MACHINE_ERROR_SHUTDOWN_TIMEOUT))
+        {
+          /* Translators: %s is a machine's name */
+          message = g_strdup_printf (_("“%s” did not shut down"), hangar_machine_get_name (machine));
+          toast = adw_toast_new (message);
+          adw_toast_set_button_label (toast, _("_Force Off"));
+          adw_toast_set_timeout (toast, 0);
+          g_object_set_data_full (G_OBJECT (toast), "card", g_object_ref (self), g_object_unref);
+          g_object_set_data_full (G_OBJECT (toast), "machine", g_object_ref (machine),
+                                  g_object_unref);
+          g_signal_connect (toast, "button-clicked", G_CALLBACK (on_force_off_clicked), NULL);
+        }
+      else
+        {
+          /* Translators: %s is a machine's name, then why an action on it failed */
+          message = g_strdup_printf (_("“%s”: %s"), hangar_machine_get_name (machine), error->message);
+          toast = adw_toast_new (message);
+        }
+      /* A card no longer in a window has nowhere to say it. */
+      if (HANGAR_IS_WINDOW (root))
+        hangar_window_show_toast (HANGAR_WINDOW (root), toast);
+      else
+        g_object_unref (toast);
+    }
+
+  operation_data_free (data);
+}
+
+static void
+machine_action (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  HangarMachineCard *self = user_data;
+  const char *verb = g_action_get_name (G_ACTION (action));
+  OperationData *data;
+
+  if (self->machine == NULL)
+    return;
+
+  data = g_new0 (OperationData, 1);
+  data->card = g_object_ref (self);
+  data->verb = g_strdup (verb);
+  data->counted = TRUE;
+  self->busy++;
+  hangar_machine_card_update_actions (self);
+
+  if (g_str_equal (verb, "start"))
+    hangar_machine_start_async (self->machine, NULL, operation_done, data);
+  else if (g_str_equal (verb, "shutdown"))
+    hangar_machine_shutdown_async (self->machine, SHUTDOWN_TIMEOUT_S, NULL, operation_done, data);
+  else if (g_str_equal (verb, "force-off"))
+    hangar_machine_force_off_async (self->machine, NULL, operation_done, data);
+  else if (g_str_equal (verb, "pause"))
+    hangar_machine_pause_async (self->machine, NULL, operation_done, data);
+  else if (g_str_equal (verb, "resume"))
+    hangar_machine_resume_async (self->machine, NULL, operation_done, data);
+  else
+    hangar_machine_save_async (self->machine, NULL, operation_done, data);
+}
+
+static const GActionEntry machine_entries[] = {
+  { "start", machine_action },
+  { "shutdown", machine_action },
+  { "force-off", machine_action },
+  { "pause", machine_action },
+  { "resume", machine_action },
+  { "save", machine_action },
+};
+
+/**
+ * hangar_machine_card_get_actions:
+ * @self: a #HangarMachineCard
+ *
+ * Returns: (transfer none): the "machine" actions of the card: start,
+ *   shutdown, force-off, pause, resume and save, enabled as the machine's
+ *   state allows
+ */
+GActionGroup *
+hangar_machine_card_get_actions (HangarMachineCard *self)
+{
+  g_return_val_if_fail (HANGAR_IS_MACHINE_CARD (self), NULL);
+
+  return G_ACTION_GROUP (self->actions);
 }
 
 HangarMachineCard *
@@ -120,6 +324,7 @@ hangar_machine_card_set_machine (HangarMachineCard *self,
     g_signal_handlers_disconnect_by_data (self->machine, self);
 
   g_set_object (&self->machine, machine);
+  self->busy = 0;
 
   if (machine != NULL)
     {
@@ -156,6 +361,7 @@ hangar_machine_card_finalize (GObject *object)
   HangarMachineCard *self = HANGAR_MACHINE_CARD (object);
 
   g_clear_pointer (&self->state_class, g_free);
+  g_clear_object (&self->actions);
 
   G_OBJECT_CLASS (hangar_machine_card_parent_class)->finalize (object);
 }
@@ -224,4 +430,10 @@ static void
 hangar_machine_card_init (HangarMachineCard *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->actions = g_simple_action_group_new ();
+  g_action_map_add_action_entries (G_ACTION_MAP (self->actions), machine_entries,
+                                   G_N_ELEMENTS (machine_entries), self);
+  gtk_widget_insert_action_group (GTK_WIDGET (self), "machine", G_ACTION_GROUP (self->actions));
+  hangar_machine_card_update_actions (self);
 }

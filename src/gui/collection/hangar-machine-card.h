@@ -21,5 +21,6 @@ HangarMachine     *hangar_machine_card_get_machine    (HangarMachineCard *self);
 void               hangar_machine_card_set_machine    (HangarMachineCard *self,
                                                        HangarMachine     *machine);
 const char        *hangar_machine_card_get_state_text (HangarMachineCard *self);
+GActionGroup      *hangar_machine_card_get_actions    (HangarMachineCard *self);
 
 G_END_DECLS
