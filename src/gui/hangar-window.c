@@ -50,6 +50,11 @@ struct _HangarWindow
   GtkFilterListModel   *filter_model;
   GtkSortListModel     *sort_model;
   char                 *query;
+
+  HangarApplication    *application;
+  /* Machines deleted from the view: HangarMachine → its Undo toast while
+   * undo is possible, NULL once the real deletion runs. */
+  GHashTable           *pending_deletes;
   HangarDisplayPage    *display_page;
 };
 
@@ -280,6 +285,8 @@ machine_matches (gpointer item,
   HangarWindow *self = user_data;
   g_autofree char *name = NULL;
 
+  if (g_hash_table_contains (self->pending_deletes, item))
+    return FALSE;
   if (self->query == NULL)
     return TRUE;
 
@@ -345,6 +352,141 @@ search_action (GtkWidget  *widget,
     return;
   gtk_search_bar_set_search_mode (self->search_bar, TRUE);
   gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+static void
+clear_toast (gpointer toast)
+{
+  if (toast != NULL)
+    g_object_unref (toast);
+}
+
+typedef struct
+{
+  GWeakRef           window;
+  HangarApplication *application;
+} DeleteData;
+
+static void
+delete_done (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  HangarMachine *machine = HANGAR_MACHINE (object);
+  DeleteData *data = user_data;
+  g_autoptr(HangarWindow) self = g_weak_ref_get (&data->window);
+  g_autoptr(GError) error = NULL;
+
+  /* On success the machine stays hidden until the collection drops it. */
+  if (!hangar_machine_delete_finish (machine, result, &error))
+    {
+      /* With the window gone, the log is all that is left to say it. */
+      if (self == NULL)
+        g_warning ("Could not delete %s: %s", hangar_machine_get_name (machine), error->message);
+      else
+        {
+          g_hash_table_remove (self->pending_deletes, machine);
+          gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_LESS_STRICT);
+          /* HangarMachine's message names the machine already. */
+          hangar_window_add_toast (self, error->message);
+        }
+    }
+
+  g_application_release (G_APPLICATION (data->application));
+  g_object_unref (data->application);
+  g_weak_ref_clear (&data->window);
+  g_free (data);
+}
+
+/* The undo time is over: delete for real. The application stays until it is
+ * done, even when this window closed in the meantime. */
+static void
+commit_delete (HangarWindow  *self,
+               HangarMachine *machine)
+{
+  DeleteData *data;
+  gpointer toast = NULL;
+
+  /* Toasts may say they are dismissed while the window is disposed. */
+  if (self->pending_deletes == NULL ||
+      !g_hash_table_lookup_extended (self->pending_deletes, machine, NULL, &toast) ||
+      toast == NULL)
+    return;
+
+  g_hash_table_insert (self->pending_deletes, g_object_ref (machine), NULL);
+  data = g_new0 (DeleteData, 1);
+  g_weak_ref_init (&data->window, self);
+  data->application = g_object_ref (self->application);
+  g_application_hold (G_APPLICATION (data->application));
+  hangar_machine_delete_async (machine, FALSE, NULL, delete_done, data);
+}
+
+static void
+on_delete_toast_dismissed (AdwToast     *toast,
+                           HangarWindow *self)
+{
+  commit_delete (self, g_object_get_data (G_OBJECT (toast), "machine"));
+}
+
+/**
+ * hangar_window_delete_machine:
+ * @self: a #HangarWindow
+ * @machine: a machine of the collection
+ *
+ * Hides @machine from the view at once and offers to undo in a toast; the
+ * machine and its disks are deleted when the toast goes away without undo,
+ * or when the window closes first.
+ */
+void
+hangar_window_delete_machine (HangarWindow  *self,
+                              HangarMachine *machine)
+{
+  g_autofree char *message = NULL;
+  AdwToast *toast;
+
+  g_return_if_fail (HANGAR_IS_WINDOW (self));
+  g_return_if_fail (HANGAR_IS_MACHINE (machine));
+
+  if (g_hash_table_contains (self->pending_deletes, machine))
+    return;
+
+  /* Translators: %s is a machine's name */
+  message = g_strdup_printf (_("“%s” deleted"), hangar_machine_get_name (machine));
+  toast = adw_toast_new (message);
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_action_name (toast, "win.undo-delete");
+  adw_toast_set_action_target_value (toast, g_variant_new_string (hangar_machine_get_uuid (machine)));
+  g_object_set_data_full (G_OBJECT (toast), "machine", g_object_ref (machine), g_object_unref);
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_delete_toast_dismissed), self, 0);
+
+  g_hash_table_insert (self->pending_deletes, g_object_ref (machine), g_object_ref (toast));
+  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_MORE_STRICT);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
+undo_delete_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  HangarWindow *self = HANGAR_WINDOW (widget);
+  const char *uuid = g_variant_get_string (parameter, NULL);
+  GHashTableIter iter;
+  gpointer machine, toast;
+
+  g_hash_table_iter_init (&iter, self->pending_deletes);
+  while (g_hash_table_iter_next (&iter, &machine, &toast))
+    {
+      if (toast == NULL || g_strcmp0 (hangar_machine_get_uuid (machine), uuid) != 0)
+        continue;
+      g_object_ref (toast);
+      g_hash_table_iter_remove (&iter);
+      gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_LESS_STRICT);
+      adw_toast_dismiss (toast);
+      g_object_unref (toast);
+      return;
+    }
 }
 
 /**
@@ -573,6 +715,7 @@ hangar_window_attach (HangarWindow      *self,
   g_settings_bind (settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
 
+  self->application = g_object_ref (app);
   self->connection = g_object_ref (hangar_application_get_connection (app));
   self->collection = g_object_ref (hangar_application_get_collection (app));
 
@@ -635,6 +778,21 @@ hangar_window_dispose (GObject *object)
 {
   HangarWindow *self = HANGAR_WINDOW (object);
 
+  /* Deletions still waiting for their undo time happen now. */
+  if (self->pending_deletes != NULL)
+    {
+      g_autoptr(GPtrArray) waiting = g_ptr_array_new_with_free_func (g_object_unref);
+      GHashTableIter iter;
+      gpointer machine, toast;
+
+      g_hash_table_iter_init (&iter, self->pending_deletes);
+      while (g_hash_table_iter_next (&iter, &machine, &toast))
+        if (toast != NULL)
+          g_ptr_array_add (waiting, g_object_ref (machine));
+      for (guint i = 0; i < waiting->len; i++)
+        commit_delete (self, g_ptr_array_index (waiting, i));
+    }
+
   /* The views may hold the models a little longer than the window. */
   if (self->filter != NULL)
     gtk_custom_filter_set_filter_func (self->filter, NULL, NULL, NULL);
@@ -643,7 +801,9 @@ hangar_window_dispose (GObject *object)
   g_clear_object (&self->filter_model);
   g_clear_object (&self->filter);
   g_clear_pointer (&self->query, g_free);
+  g_clear_pointer (&self->pending_deletes, g_hash_table_unref);
   g_clear_object (&self->collection);
+  g_clear_object (&self->application);
   g_clear_object (&self->connection);
 
   G_OBJECT_CLASS (hangar_window_parent_class)->dispose (object);
@@ -678,6 +838,7 @@ hangar_window_class_init (HangarWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.keep-machine", NULL, keep_machine_action);
   gtk_widget_class_install_action (widget_class, "win.reconnect", NULL, reconnect_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "win.undo-delete", "s", undo_delete_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
 }
 
@@ -696,6 +857,8 @@ hangar_window_init (HangarWindow *self)
   gtk_grid_view_set_factory (self->grid_view, factory);
   g_signal_connect (self->grid_view, "activate", G_CALLBACK (on_grid_activate), self);
 
+  self->pending_deletes = g_hash_table_new_full (NULL, NULL, g_object_unref,
+                                                 clear_toast);
   self->filter = gtk_custom_filter_new (machine_matches, self, NULL);
   /* Typing anywhere in the collection (not over a machine's display) searches. */
   gtk_search_bar_set_key_capture_widget (self->search_bar, self->browse_box);

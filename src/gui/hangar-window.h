@@ -32,5 +32,7 @@ HangarAssistant *hangar_window_new_machine    (HangarWindow      *self,
 GListModel   *hangar_window_get_machines      (HangarWindow      *self);
 void          hangar_window_set_search_text   (HangarWindow      *self,
                                                const char        *text);
+void          hangar_window_delete_machine    (HangarWindow      *self,
+                                               HangarMachine     *machine);
 
 G_END_DECLS

@@ -82,6 +82,8 @@ hangar_machine_card_update_actions (HangarMachineCard *self)
   set_enabled (self, "pause", idle && state == HANGAR_MACHINE_STATE_RUNNING);
   set_enabled (self, "resume", idle && state == HANGAR_MACHINE_STATE_PAUSED);
   /* libvirt keeps a saved state only for machines it keeps. */
+  /* A machine that is not kept goes away by itself when it stops. */
+  set_enabled (self, "delete", idle && persistent);
   set_enabled (self, "save", idle && persistent && (state == HANGAR_MACHINE_STATE_RUNNING ||
                                                     state == HANGAR_MACHINE_STATE_PAUSED));
 }
@@ -251,6 +253,19 @@ machine_action (GSimpleAction *action,
     hangar_machine_save_async (self->machine, NULL, operation_done, data);
 }
 
+/* The window hides the machine and offers to undo before deleting it. */
+static void
+delete_action (GSimpleAction *action,
+               GVariant      *parameter,
+               gpointer       user_data)
+{
+  HangarMachineCard *self = user_data;
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  if (self->machine != NULL && HANGAR_IS_WINDOW (root))
+    hangar_window_delete_machine (HANGAR_WINDOW (root), self->machine);
+}
+
 static const GActionEntry machine_entries[] = {
   { "start", machine_action },
   { "shutdown", machine_action },
@@ -258,6 +273,7 @@ static const GActionEntry machine_entries[] = {
   { "pause", machine_action },
   { "resume", machine_action },
   { "save", machine_action },
+  { "delete", delete_action },
 };
 
 /**
@@ -265,8 +281,8 @@ static const GActionEntry machine_entries[] = {
  * @self: a #HangarMachineCard
  *
  * Returns: (transfer none): the "machine" actions of the card: start,
- *   shutdown, force-off, pause, resume and save, enabled as the machine's
- *   state allows
+ *   shutdown, force-off, pause, resume, save and delete, enabled as the
+ *   machine's state allows
  */
 GActionGroup *
 hangar_machine_card_get_actions (HangarMachineCard *self)
