@@ -509,6 +509,50 @@ test_delete_undo (void)
   g_object_unref (app);
 }
 
+static void
+test_list_view (void)
+{
+  HangarApplication *app = start_app ("test:///default");
+  HangarWindow *window = app_window (app);
+  GSettings *settings = hangar_application_get_settings (app);
+  CardWait running = { window, "test", "Running" };
+  GtkWidget *card;
+  g_autofree char *mode = NULL;
+
+  wait_page (window, "collection");
+  define_domain (app, "another machine");
+  assert_shows (window, "another machine,test");
+  hangar_test_assert_eventually (card_shows, &running, 15, "the “test” card to show Running");
+  card = hangar_window_get_card (window, "test");
+  g_assert_nonnull (gtk_widget_get_ancestor (card, GTK_TYPE_GRID_VIEW));
+
+  /* The header button switches to the list, and the setting remembers it. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.toggle-view", NULL));
+  mode = g_settings_get_string (settings, "view-mode");
+  g_assert_cmpstr (mode, ==, "list");
+  hangar_test_assert_eventually (card_shows, &running, 15, "the “test” row to show Running");
+  card = hangar_window_get_card (window, "test");
+  g_assert_nonnull (gtk_widget_get_ancestor (card, GTK_TYPE_LIST_VIEW));
+  g_assert_true (gtk_widget_has_css_class (card, "compact"));
+  hangar_test_wait_frames (GTK_WIDGET (window), 2);
+  screenshot_both_styles (GTK_WIDGET (window), "window-list");
+
+  /* The search filters the list too. */
+  hangar_window_set_search_text (window, "another");
+  assert_shows (window, "another machine");
+  g_assert_null (hangar_window_get_card (window, "test"));
+  hangar_window_set_search_text (window, NULL);
+
+  /* The setting drives the view, from wherever it changes. */
+  g_settings_set_string (settings, "view-mode", "grid");
+  hangar_test_assert_eventually (card_shows, &running, 15, "the “test” card to show Running");
+  card = hangar_window_get_card (window, "test");
+  g_assert_nonnull (gtk_widget_get_ancestor (card, GTK_TYPE_GRID_VIEW));
+  g_settings_reset (settings, "view-mode");
+
+  stop_app (app);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -524,6 +568,7 @@ main (int   argc,
   g_test_add_func ("/hangar/window/search", test_search);
   g_test_add_func ("/hangar/window/machine-actions", test_machine_actions);
   g_test_add_func ("/hangar/window/delete-undo", test_delete_undo);
+  g_test_add_func ("/hangar/window/list-view", test_list_view);
 
   return g_test_run ();
 }

@@ -39,6 +39,10 @@ struct _HangarWindow
   GtkWidget            *empty_new_button;
   AdwStatusPage        *error_page;
   GtkGridView          *grid_view;
+  GtkListView          *list_view;
+  GtkStack             *collection_stack;
+  GtkButton            *view_button;
+  GSettings            *settings;
   GtkStack             *view_stack;
   GtkWidget            *browse_box;
   GtkSearchBar         *search_bar;
@@ -540,6 +544,43 @@ setup_card (GtkSignalListItemFactory *factory,
 }
 
 static void
+setup_row (GtkSignalListItemFactory *factory,
+           GtkListItem              *item,
+           gpointer                  user_data)
+{
+  HangarMachineCard *card = hangar_machine_card_new ();
+
+  hangar_machine_card_set_compact (card, TRUE);
+  gtk_list_item_set_child (item, GTK_WIDGET (card));
+}
+
+/* The grid or the list, as the view-mode setting says; the button offers
+ * the other one. */
+static void
+hangar_window_update_view (HangarWindow *self)
+{
+  g_autofree char *mode = g_settings_get_string (self->settings, "view-mode");
+  gboolean list = g_strcmp0 (mode, "list") == 0;
+
+  gtk_stack_set_visible_child_name (self->collection_stack, list ? "list" : "grid");
+  gtk_button_set_icon_name (self->view_button, list ? "view-grid-symbolic" : "view-list-symbolic");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->view_button),
+                               list ? _("Show as Grid") : _("Show as List"));
+}
+
+static void
+toggle_view_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  HangarWindow *self = HANGAR_WINDOW (widget);
+  g_autofree char *mode = g_settings_get_string (self->settings, "view-mode");
+
+  g_settings_set_string (self->settings, "view-mode",
+                         g_strcmp0 (mode, "list") == 0 ? "grid" : "list");
+}
+
+static void
 bind_card (GtkSignalListItemFactory *factory,
            GtkListItem              *item,
            gpointer                  user_data)
@@ -600,7 +641,7 @@ hangar_window_get_card (HangarWindow *self,
   g_return_val_if_fail (HANGAR_IS_WINDOW (self), NULL);
   g_return_val_if_fail (name != NULL, NULL);
 
-  return find_card (GTK_WIDGET (self->grid_view), name);
+  return find_card (gtk_stack_get_visible_child (self->collection_stack), name);
 }
 
 /**
@@ -689,12 +730,12 @@ on_display_closed (HangarWindow *self)
 }
 
 static void
-on_grid_activate (GtkGridView  *grid_view,
+on_view_activate (GtkWidget    *view,
                   guint         position,
                   HangarWindow *self)
 {
   g_autoptr(HangarMachine) machine =
-    g_list_model_get_item (G_LIST_MODEL (gtk_grid_view_get_model (grid_view)), position);
+    g_list_model_get_item (G_LIST_MODEL (self->sort_model), position);
 
   if (machine != NULL)
     hangar_window_open_machine (self, machine);
@@ -728,6 +769,12 @@ hangar_window_attach (HangarWindow      *self,
                              GTK_SORTER (gtk_custom_sorter_new (compare_by_name, NULL, NULL)));
   selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->sort_model)));
   gtk_grid_view_set_model (self->grid_view, GTK_SELECTION_MODEL (selection));
+  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (selection));
+
+  self->settings = g_object_ref (settings);
+  g_signal_connect_object (settings, "changed::view-mode",
+                           G_CALLBACK (hangar_window_update_view), self, G_CONNECT_SWAPPED);
+  hangar_window_update_view (self);
   g_signal_connect_object (self->filter_model, "items-changed",
                            G_CALLBACK (hangar_window_update_page), self, G_CONNECT_SWAPPED);
 
@@ -804,6 +851,7 @@ hangar_window_dispose (GObject *object)
   g_clear_pointer (&self->pending_deletes, g_hash_table_unref);
   g_clear_object (&self->collection);
   g_clear_object (&self->application);
+  g_clear_object (&self->settings);
   g_clear_object (&self->connection);
 
   G_OBJECT_CLASS (hangar_window_parent_class)->dispose (object);
@@ -828,6 +876,9 @@ hangar_window_class_init (HangarWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HangarWindow, grid_view);
   gtk_widget_class_bind_template_child (widget_class, HangarWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, HangarWindow, browse_box);
+  gtk_widget_class_bind_template_child (widget_class, HangarWindow, list_view);
+  gtk_widget_class_bind_template_child (widget_class, HangarWindow, collection_stack);
+  gtk_widget_class_bind_template_child (widget_class, HangarWindow, view_button);
   gtk_widget_class_bind_template_child (widget_class, HangarWindow, search_bar);
   gtk_widget_class_bind_template_child (widget_class, HangarWindow, search_entry);
   gtk_widget_class_bind_template_child (widget_class, HangarWindow, no_results_page);
@@ -838,6 +889,7 @@ hangar_window_class_init (HangarWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.keep-machine", NULL, keep_machine_action);
   gtk_widget_class_install_action (widget_class, "win.reconnect", NULL, reconnect_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "win.toggle-view", NULL, toggle_view_action);
   gtk_widget_class_install_action (widget_class, "win.undo-delete", "s", undo_delete_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
 }
@@ -846,6 +898,7 @@ static void
 hangar_window_init (HangarWindow *self)
 {
   g_autoptr(GtkListItemFactory) factory = NULL;
+  g_autoptr(GtkListItemFactory) row_factory = NULL;
 
   g_type_ensure (HANGAR_TYPE_MACHINE_CARD);
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -855,7 +908,14 @@ hangar_window_init (HangarWindow *self)
   g_signal_connect (factory, "bind", G_CALLBACK (bind_card), NULL);
   g_signal_connect (factory, "unbind", G_CALLBACK (unbind_card), NULL);
   gtk_grid_view_set_factory (self->grid_view, factory);
-  g_signal_connect (self->grid_view, "activate", G_CALLBACK (on_grid_activate), self);
+  g_signal_connect (self->grid_view, "activate", G_CALLBACK (on_view_activate), self);
+
+  row_factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (row_factory, "setup", G_CALLBACK (setup_row), NULL);
+  g_signal_connect (row_factory, "bind", G_CALLBACK (bind_card), NULL);
+  g_signal_connect (row_factory, "unbind", G_CALLBACK (unbind_card), NULL);
+  gtk_list_view_set_factory (self->list_view, row_factory);
+  g_signal_connect (self->list_view, "activate", G_CALLBACK (on_view_activate), self);
 
   self->pending_deletes = g_hash_table_new_full (NULL, NULL, g_object_unref,
                                                  clear_toast);

@@ -33,6 +33,9 @@ struct _HangarMachineCard
 
   /* Template widgets */
   GtkWidget     *thumbnail;
+  GtkImage      *placeholder;
+  GtkWidget     *menu_button;
+  GtkWidget     *row_menu_button;
   GtkLabel      *badge;
   GtkLabel      *name_label;
 };
@@ -277,6 +280,42 @@ static const GActionEntry machine_entries[] = {
 };
 
 /**
+ * hangar_machine_card_set_compact:
+ * @self: a #HangarMachineCard
+ * @compact: whether the card is a row of the list view
+ *
+ * Lays the card out as a list row: a small thumbnail, the name, and the
+ * menu at the end rather than over the thumbnail.
+ */
+void
+hangar_machine_card_set_compact (HangarMachineCard *self,
+                                 gboolean           compact)
+{
+  GtkLayoutManager *layout;
+
+  g_return_if_fail (HANGAR_IS_MACHINE_CARD (self));
+
+  layout = gtk_widget_get_layout_manager (GTK_WIDGET (self));
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (layout),
+                                  compact ? GTK_ORIENTATION_HORIZONTAL : GTK_ORIENTATION_VERTICAL);
+  gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (layout), compact ? 12 : 8);
+  gtk_widget_set_size_request (self->thumbnail, compact ? 96 : 200, compact ? 72 : 150);
+  gtk_widget_set_visible (self->menu_button, !compact);
+  gtk_widget_set_visible (self->row_menu_button, compact);
+  /* Small, and above the state badge rather than under it. */
+  gtk_image_set_pixel_size (self->placeholder, compact ? 24 : 64);
+  gtk_widget_set_valign (GTK_WIDGET (self->placeholder), compact ? GTK_ALIGN_START : GTK_ALIGN_CENTER);
+  gtk_widget_set_margin_top (GTK_WIDGET (self->placeholder), compact ? 12 : 0);
+  gtk_widget_set_halign (GTK_WIDGET (self->name_label), compact ? GTK_ALIGN_START : GTK_ALIGN_FILL);
+  gtk_widget_set_hexpand (GTK_WIDGET (self->name_label), compact);
+  gtk_label_set_xalign (self->name_label, compact ? 0.0 : 0.5);
+  if (compact)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "compact");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "compact");
+}
+
+/**
  * hangar_machine_card_get_actions:
  * @self: a #HangarMachineCard
  *
@@ -438,6 +477,9 @@ hangar_machine_card_class_init (HangarMachineCardClass *klass)
                                                RESOURCE_PATH "/collection/hangar-machine-card.ui");
   gtk_widget_class_bind_template_child (widget_class, HangarMachineCard, thumbnail);
   gtk_widget_class_bind_template_child (widget_class, HangarMachineCard, badge);
+  gtk_widget_class_bind_template_child (widget_class, HangarMachineCard, placeholder);
+  gtk_widget_class_bind_template_child (widget_class, HangarMachineCard, menu_button);
+  gtk_widget_class_bind_template_child (widget_class, HangarMachineCard, row_menu_button);
   gtk_widget_class_bind_template_child (widget_class, HangarMachineCard, name_label);
   gtk_widget_class_set_css_name (widget_class, "machinecard");
 }

@@ -22,5 +22,7 @@ void               hangar_machine_card_set_machine    (HangarMachineCard *self,
                                                        HangarMachine     *machine);
 const char        *hangar_machine_card_get_state_text (HangarMachineCard *self);
 GActionGroup      *hangar_machine_card_get_actions    (HangarMachineCard *self);
+void               hangar_machine_card_set_compact    (HangarMachineCard *self,
+                                                       gboolean           compact);
 
 G_END_DECLS
