@@ -706,6 +706,8 @@ hangar_window_open_machine (HangarWindow  *self,
                                       hangar_machine_get_name (machine)) != NULL);
   gtk_stack_set_visible_child (self->view_stack, GTK_WIDGET (self->display_page));
   gtk_window_set_title (GTK_WINDOW (self), hangar_machine_get_name (machine));
+  /* Ctrl+F belongs to the guest while its display shows. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search", FALSE);
 }
 
 /**
@@ -726,6 +728,7 @@ on_display_closed (HangarWindow *self)
 {
   gtk_stack_set_visible_child_name (self->view_stack, "browse");
   hangar_display_page_set_machine (self->display_page, NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search", TRUE);
   gtk_window_set_title (GTK_WINDOW (self), _("Hangar"));
 }
 
