@@ -422,10 +422,11 @@ test_machine_actions (void)
   assert_enabled (actions, "force-off,resume,save,delete");
   screenshot_both_styles (GTK_WIDGET (window), "window-paused");
 
-  /* The card's menu offers what the state allows (Resume, not Pause). */
+  /* The card's menu (as a right click opens it) offers what the state
+   * allows (Resume, not Pause). */
   menu_button = find_menu_button (card);
   g_assert_nonnull (menu_button);
-  gtk_menu_button_popup (GTK_MENU_BUTTON (menu_button));
+  hangar_machine_card_popup_menu (HANGAR_MACHINE_CARD (card));
   popover = GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (menu_button)));
   g_assert_true (gtk_widget_get_visible (popover));
   hangar_test_wait_frames (popover, 2);

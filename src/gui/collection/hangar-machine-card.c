@@ -280,6 +280,43 @@ static const GActionEntry machine_entries[] = {
 };
 
 /**
+ * hangar_machine_card_popup_menu:
+ * @self: a #HangarMachineCard
+ *
+ * Opens the card's menu of machine actions, as a right click or a long
+ * press on the card does.
+ */
+void
+hangar_machine_card_popup_menu (HangarMachineCard *self)
+{
+  g_return_if_fail (HANGAR_IS_MACHINE_CARD (self));
+
+  gtk_menu_button_popup (GTK_MENU_BUTTON (gtk_widget_get_visible (self->menu_button)
+                                          ? self->menu_button : self->row_menu_button));
+}
+
+static void
+on_secondary_click (GtkGestureClick   *gesture,
+                    int                n_press,
+                    double             x,
+                    double             y,
+                    HangarMachineCard *self)
+{
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  hangar_machine_card_popup_menu (self);
+}
+
+static void
+on_long_press (GtkGestureLongPress *gesture,
+               double               x,
+               double               y,
+               HangarMachineCard   *self)
+{
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  hangar_machine_card_popup_menu (self);
+}
+
+/**
  * hangar_machine_card_set_compact:
  * @self: a #HangarMachineCard
  * @compact: whether the card is a row of the list view
@@ -487,6 +524,9 @@ hangar_machine_card_class_init (HangarMachineCardClass *klass)
 static void
 hangar_machine_card_init (HangarMachineCard *self)
 {
+  GtkGesture *click;
+  GtkGesture *long_press;
+
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->actions = g_simple_action_group_new ();
@@ -494,4 +534,14 @@ hangar_machine_card_init (HangarMachineCard *self)
                                    G_N_ELEMENTS (machine_entries), self);
   gtk_widget_insert_action_group (GTK_WIDGET (self), "machine", G_ACTION_GROUP (self->actions));
   hangar_machine_card_update_actions (self);
+
+  /* The menu is also a context menu. */
+  click = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
+  g_signal_connect (click, "pressed", G_CALLBACK (on_secondary_click), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+  long_press = gtk_gesture_long_press_new ();
+  gtk_gesture_single_set_touch_only (GTK_GESTURE_SINGLE (long_press), TRUE);
+  g_signal_connect (long_press, "pressed", G_CALLBACK (on_long_press), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (long_press));
 }

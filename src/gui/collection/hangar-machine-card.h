@@ -24,5 +24,6 @@ const char        *hangar_machine_card_get_state_text (HangarMachineCard *self);
 GActionGroup      *hangar_machine_card_get_actions    (HangarMachineCard *self);
 void               hangar_machine_card_set_compact    (HangarMachineCard *self,
                                                        gboolean           compact);
+void               hangar_machine_card_popup_menu     (HangarMachineCard *self);
 
 G_END_DECLS
