@@ -39,7 +39,26 @@ struct _HangarWindow
   GtkWidget            *empty_new_button;
   AdwStatusPage        *error_page;
   GtkGridView          *grid_view;
+  GtkListView          *list_view;
+  GtkStack             *collection_stack;
+  GtkButton            *view_button;
+  GSettings            *settings;
   GtkStack             *view_stack;
+  GtkWidget            *browse_box;
+  GtkSearchBar         *search_bar;
+  GtkSearchEntry       *search_entry;
+  AdwStatusPage        *no_results_page;
+
+  /* collection → filter (search) → sort → the views */
+  GtkCustomFilter      *filter;
+  GtkFilterListModel   *filter_model;
+  GtkSortListModel     *sort_model;
+  char                 *query;
+
+  HangarApplication    *application;
+  /* Machines deleted from the view: HangarMachine → its Undo toast while
+   * undo is possible, NULL once the real deletion runs. */
+  GHashTable           *pending_deletes;
   HangarDisplayPage    *display_page;
 };
 
@@ -54,8 +73,12 @@ hangar_window_update_page (HangarWindow *self)
   switch (state)
     {
     case HANGAR_CONNECTION_CONNECTED:
-      page = g_list_model_get_n_items (G_LIST_MODEL (self->collection)) > 0 ? "collection"
-                                                                              : "empty";
+      if (g_list_model_get_n_items (G_LIST_MODEL (self->collection)) == 0)
+        page = "empty";
+      else if (g_list_model_get_n_items (G_LIST_MODEL (self->filter_model)) == 0)
+        page = "no-results";
+      else
+        page = "collection";
       break;
     case HANGAR_CONNECTION_FAILED:
       {
@@ -249,12 +272,312 @@ reconnect_action (GtkWidget  *widget,
   hangar_application_reconnect (HANGAR_APPLICATION (app));
 }
 
+/* The search matches anywhere in the name, ignoring case and how characters
+ * are composed. The OS is not matched: HangarMachine does not expose it. */
+static char *
+fold_for_search (const char *text)
+{
+  g_autofree char *normalized = g_utf8_normalize (text, -1, G_NORMALIZE_ALL);
+
+  return normalized != NULL ? g_utf8_casefold (normalized, -1) : g_strdup ("");
+}
+
+static gboolean
+machine_matches (gpointer item,
+                 gpointer user_data)
+{
+  HangarWindow *self = user_data;
+  g_autofree char *name = NULL;
+
+  if (g_hash_table_contains (self->pending_deletes, item))
+    return FALSE;
+  if (self->query == NULL)
+    return TRUE;
+
+  name = fold_for_search (hangar_machine_get_name (HANGAR_MACHINE (item)));
+  return strstr (name, self->query) != NULL;
+}
+
+static int
+compare_by_name (gconstpointer a,
+                 gconstpointer b,
+                 gpointer      user_data)
+{
+  return g_strcmp0 (hangar_machine_get_sort_key (HANGAR_MACHINE ((gpointer) a)),
+                    hangar_machine_get_sort_key (HANGAR_MACHINE ((gpointer) b)));
+}
+
+static void
+on_search_changed (HangarWindow *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  g_autofree char *stripped = g_strstrip (g_strdup (text));
+  g_autofree char *query = *stripped != '\0' ? fold_for_search (stripped) : NULL;
+  GtkFilterChange change = GTK_FILTER_CHANGE_DIFFERENT;
+
+  if (g_strcmp0 (query, self->query) == 0)
+    return;
+
+  /* A longer query only hides more; a shorter one only shows more. */
+  if (self->query == NULL)
+    change = GTK_FILTER_CHANGE_MORE_STRICT;
+  else if (query == NULL)
+    change = GTK_FILTER_CHANGE_LESS_STRICT;
+  else if (strstr (query, self->query) != NULL)
+    change = GTK_FILTER_CHANGE_MORE_STRICT;
+  else if (strstr (self->query, query) != NULL)
+    change = GTK_FILTER_CHANGE_LESS_STRICT;
+
+  g_free (self->query);
+  self->query = g_steal_pointer (&query);
+  gtk_filter_changed (GTK_FILTER (self->filter), change);
+}
+
+/* Enter in the search entry opens the first machine found. */
+static void
+on_search_activate (HangarWindow *self)
+{
+  g_autoptr(HangarMachine) machine = NULL;
+
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->sort_model)) == 0)
+    return;
+  machine = g_list_model_get_item (G_LIST_MODEL (self->sort_model), 0);
+  hangar_window_open_machine (self, machine);
+}
+
+static void
+search_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  HangarWindow *self = HANGAR_WINDOW (widget);
+
+  if (gtk_stack_get_visible_child (self->view_stack) != self->browse_box)
+    return;
+  gtk_search_bar_set_search_mode (self->search_bar, TRUE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+static void
+clear_toast (gpointer toast)
+{
+  if (toast != NULL)
+    g_object_unref (toast);
+}
+
+typedef struct
+{
+  GWeakRef           window;
+  HangarApplication *application;
+} DeleteData;
+
+static void
+delete_done (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  HangarMachine *machine = HANGAR_MACHINE (object);
+  DeleteData *data = user_data;
+  g_autoptr(HangarWindow) self = g_weak_ref_get (&data->window);
+  g_autoptr(GError) error = NULL;
+
+  /* On success the machine stays hidden until the collection drops it. */
+  if (!hangar_machine_delete_finish (machine, result, &error))
+    {
+      /* With the window gone, the log is all that is left to say it. */
+      if (self == NULL)
+        g_warning ("Could not delete %s: %s", hangar_machine_get_name (machine), error->message);
+      else
+        {
+          g_hash_table_remove (self->pending_deletes, machine);
+          gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_LESS_STRICT);
+          /* HangarMachine's message names the machine already. */
+          hangar_window_add_toast (self, error->message);
+        }
+    }
+
+  g_application_release (G_APPLICATION (data->application));
+  g_object_unref (data->application);
+  g_weak_ref_clear (&data->window);
+  g_free (data);
+}
+
+/* The undo time is over: delete for real. The application stays until it is
+ * done, even when this window closed in the meantime. */
+static void
+commit_delete (HangarWindow  *self,
+               HangarMachine *machine)
+{
+  DeleteData *data;
+  gpointer toast = NULL;
+
+  /* Toasts may say they are dismissed while the window is disposed. */
+  if (self->pending_deletes == NULL ||
+      !g_hash_table_lookup_extended (self->pending_deletes, machine, NULL, &toast) ||
+      toast == NULL)
+    return;
+
+  g_hash_table_insert (self->pending_deletes, g_object_ref (machine), NULL);
+  data = g_new0 (DeleteData, 1);
+  g_weak_ref_init (&data->window, self);
+  data->application = g_object_ref (self->application);
+  g_application_hold (G_APPLICATION (data->application));
+  hangar_machine_delete_async (machine, FALSE, NULL, delete_done, data);
+}
+
+static void
+on_delete_toast_dismissed (AdwToast     *toast,
+                           HangarWindow *self)
+{
+  commit_delete (self, g_object_get_data (G_OBJECT (toast), "machine"));
+}
+
+/**
+ * hangar_window_delete_machine:
+ * @self: a #HangarWindow
+ * @machine: a machine of the collection
+ *
+ * Hides @machine from the view at once and offers to undo in a toast; the
+ * machine and its disks are deleted when the toast goes away without undo,
+ * or when the window closes first.
+ */
+void
+hangar_window_delete_machine (HangarWindow  *self,
+                              HangarMachine *machine)
+{
+  g_autofree char *message = NULL;
+  AdwToast *toast;
+
+  g_return_if_fail (HANGAR_IS_WINDOW (self));
+  g_return_if_fail (HANGAR_IS_MACHINE (machine));
+
+  if (g_hash_table_contains (self->pending_deletes, machine))
+    return;
+
+  /* Translators: %s is a machine's name */
+  message = g_strdup_printf (_("“%s” deleted"), hangar_machine_get_name (machine));
+  toast = adw_toast_new (message);
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_action_name (toast, "win.undo-delete");
+  adw_toast_set_action_target_value (toast, g_variant_new_string (hangar_machine_get_uuid (machine)));
+  g_object_set_data_full (G_OBJECT (toast), "machine", g_object_ref (machine), g_object_unref);
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_delete_toast_dismissed), self, 0);
+
+  g_hash_table_insert (self->pending_deletes, g_object_ref (machine), g_object_ref (toast));
+  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_MORE_STRICT);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
+undo_delete_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  HangarWindow *self = HANGAR_WINDOW (widget);
+  const char *uuid = g_variant_get_string (parameter, NULL);
+  GHashTableIter iter;
+  gpointer machine, toast;
+
+  g_hash_table_iter_init (&iter, self->pending_deletes);
+  while (g_hash_table_iter_next (&iter, &machine, &toast))
+    {
+      if (toast == NULL || g_strcmp0 (hangar_machine_get_uuid (machine), uuid) != 0)
+        continue;
+      g_object_ref (toast);
+      g_hash_table_iter_remove (&iter);
+      gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_LESS_STRICT);
+      adw_toast_dismiss (toast);
+      g_object_unref (toast);
+      return;
+    }
+}
+
+/**
+ * hangar_window_get_machines:
+ * @self: a #HangarWindow
+ *
+ * Returns: (transfer none): the machines the collection view shows, found by
+ *   the search and in their shown order
+ */
+GListModel *
+hangar_window_get_machines (HangarWindow *self)
+{
+  g_return_val_if_fail (HANGAR_IS_WINDOW (self), NULL);
+
+  return G_LIST_MODEL (self->sort_model);
+}
+
+/**
+ * hangar_window_set_search_text:
+ * @self: a #HangarWindow
+ * @text: (nullable): what to search for; %NULL or "" ends the search
+ *
+ * Searches the collection as if @text was typed in the search bar.
+ */
+void
+hangar_window_set_search_text (HangarWindow *self,
+                               const char   *text)
+{
+  g_return_if_fail (HANGAR_IS_WINDOW (self));
+
+  if (text == NULL || *text == '\0')
+    {
+      gtk_search_bar_set_search_mode (self->search_bar, FALSE);
+      gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+    }
+  else
+    {
+      gtk_search_bar_set_search_mode (self->search_bar, TRUE);
+      gtk_editable_set_text (GTK_EDITABLE (self->search_entry), text);
+    }
+  /* Not after the entry's search delay: now. */
+  on_search_changed (self);
+}
+
 static void
 setup_card (GtkSignalListItemFactory *factory,
             GtkListItem              *item,
             gpointer                  user_data)
 {
   gtk_list_item_set_child (item, GTK_WIDGET (hangar_machine_card_new ()));
+}
+
+static void
+setup_row (GtkSignalListItemFactory *factory,
+           GtkListItem              *item,
+           gpointer                  user_data)
+{
+  HangarMachineCard *card = hangar_machine_card_new ();
+
+  hangar_machine_card_set_compact (card, TRUE);
+  gtk_list_item_set_child (item, GTK_WIDGET (card));
+}
+
+/* The grid or the list, as the view-mode setting says; the button offers
+ * the other one. */
+static void
+hangar_window_update_view (HangarWindow *self)
+{
+  g_autofree char *mode = g_settings_get_string (self->settings, "view-mode");
+  gboolean list = g_strcmp0 (mode, "list") == 0;
+
+  gtk_stack_set_visible_child_name (self->collection_stack, list ? "list" : "grid");
+  gtk_button_set_icon_name (self->view_button, list ? "view-grid-symbolic" : "view-list-symbolic");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->view_button),
+                               list ? _("Show as Grid") : _("Show as List"));
+}
+
+static void
+toggle_view_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  HangarWindow *self = HANGAR_WINDOW (widget);
+  g_autofree char *mode = g_settings_get_string (self->settings, "view-mode");
+
+  g_settings_set_string (self->settings, "view-mode",
+                         g_strcmp0 (mode, "list") == 0 ? "grid" : "list");
 }
 
 static void
@@ -318,7 +641,7 @@ hangar_window_get_card (HangarWindow *self,
   g_return_val_if_fail (HANGAR_IS_WINDOW (self), NULL);
   g_return_val_if_fail (name != NULL, NULL);
 
-  return find_card (GTK_WIDGET (self->grid_view), name);
+  return find_card (gtk_stack_get_visible_child (self->collection_stack), name);
 }
 
 /**
@@ -345,6 +668,23 @@ hangar_window_add_toast (HangarWindow *self,
 }
 
 /**
+ * hangar_window_show_toast:
+ * @self: a #HangarWindow
+ * @toast: (transfer full): a toast
+ *
+ * Shows @toast over the window.
+ */
+void
+hangar_window_show_toast (HangarWindow *self,
+                          AdwToast     *toast)
+{
+  g_return_if_fail (HANGAR_IS_WINDOW (self));
+  g_return_if_fail (ADW_IS_TOAST (toast));
+
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+/**
  * hangar_window_open_machine:
  * @self: a #HangarWindow
  * @machine: the machine to show
@@ -366,6 +706,8 @@ hangar_window_open_machine (HangarWindow  *self,
                                       hangar_machine_get_name (machine)) != NULL);
   gtk_stack_set_visible_child (self->view_stack, GTK_WIDGET (self->display_page));
   gtk_window_set_title (GTK_WINDOW (self), hangar_machine_get_name (machine));
+  /* Ctrl+F belongs to the guest while its display shows. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search", FALSE);
 }
 
 /**
@@ -386,16 +728,17 @@ on_display_closed (HangarWindow *self)
 {
   gtk_stack_set_visible_child_name (self->view_stack, "browse");
   hangar_display_page_set_machine (self->display_page, NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search", TRUE);
   gtk_window_set_title (GTK_WINDOW (self), _("Hangar"));
 }
 
 static void
-on_grid_activate (GtkGridView  *grid_view,
+on_view_activate (GtkWidget    *view,
                   guint         position,
                   HangarWindow *self)
 {
   g_autoptr(HangarMachine) machine =
-    g_list_model_get_item (G_LIST_MODEL (gtk_grid_view_get_model (grid_view)), position);
+    g_list_model_get_item (G_LIST_MODEL (self->sort_model), position);
 
   if (machine != NULL)
     hangar_window_open_machine (self, machine);
@@ -416,11 +759,27 @@ hangar_window_attach (HangarWindow      *self,
   g_settings_bind (settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
 
+  self->application = g_object_ref (app);
   self->connection = g_object_ref (hangar_application_get_connection (app));
   self->collection = g_object_ref (hangar_application_get_collection (app));
 
-  selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->collection)));
+  /* HangarCollection is already in name order; the sort model is where
+   * another order (last used, once machines record it) plugs in. */
+  self->filter_model = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->collection)),
+                                                  GTK_FILTER (g_object_ref (self->filter)));
+  self->sort_model =
+    gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->filter_model)),
+                             GTK_SORTER (gtk_custom_sorter_new (compare_by_name, NULL, NULL)));
+  selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->sort_model)));
   gtk_grid_view_set_model (self->grid_view, GTK_SELECTION_MODEL (selection));
+  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (selection));
+
+  self->settings = g_object_ref (settings);
+  g_signal_connect_object (settings, "changed::view-mode",
+                           G_CALLBACK (hangar_window_update_view), self, G_CONNECT_SWAPPED);
+  hangar_window_update_view (self);
+  g_signal_connect_object (self->filter_model, "items-changed",
+                           G_CALLBACK (hangar_window_update_page), self, G_CONNECT_SWAPPED);
 
   g_signal_connect_object (self->connection, "notify::state",
                            G_CALLBACK (hangar_window_update_page), self, G_CONNECT_SWAPPED);
@@ -469,8 +828,33 @@ hangar_window_dispose (GObject *object)
 {
   HangarWindow *self = HANGAR_WINDOW (object);
 
+  /* Deletions still waiting for their undo time happen now. */
+  if (self->pending_deletes != NULL)
+    {
+      g_autoptr(GPtrArray) waiting = g_ptr_array_new_with_free_func (g_object_unref);
+      GHashTableIter iter;
+      gpointer machine, toast;
+
+      g_hash_table_iter_init (&iter, self->pending_deletes);
+      while (g_hash_table_iter_next (&iter, &machine, &toast))
+        if (toast != NULL)
+          g_ptr_array_add (waiting, g_object_ref (machine));
+      for (guint i = 0; i < waiting->len; i++)
+        commit_delete (self, g_ptr_array_index (waiting, i));
+    }
+
+  /* The views may hold the models a little longer than the window. */
+  if (self->filter != NULL)
+    gtk_custom_filter_set_filter_func (self->filter, NULL, NULL, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), HANGAR_TYPE_WINDOW);
+  g_clear_object (&self->sort_model);
+  g_clear_object (&self->filter_model);
+  g_clear_object (&self->filter);
+  g_clear_pointer (&self->query, g_free);
+  g_clear_pointer (&self->pending_deletes, g_hash_table_unref);
   g_clear_object (&self->collection);
+  g_clear_object (&self->application);
+  g_clear_object (&self->settings);
   g_clear_object (&self->connection);
 
   G_OBJECT_CLASS (hangar_window_parent_class)->dispose (object);
@@ -494,16 +878,30 @@ hangar_window_class_init (HangarWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HangarWindow, error_page);
   gtk_widget_class_bind_template_child (widget_class, HangarWindow, grid_view);
   gtk_widget_class_bind_template_child (widget_class, HangarWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, HangarWindow, browse_box);
+  gtk_widget_class_bind_template_child (widget_class, HangarWindow, list_view);
+  gtk_widget_class_bind_template_child (widget_class, HangarWindow, collection_stack);
+  gtk_widget_class_bind_template_child (widget_class, HangarWindow, view_button);
+  gtk_widget_class_bind_template_child (widget_class, HangarWindow, search_bar);
+  gtk_widget_class_bind_template_child (widget_class, HangarWindow, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, HangarWindow, no_results_page);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_activate);
 
   gtk_widget_class_install_action (widget_class, "win.new-machine", NULL, new_machine_action);
   gtk_widget_class_install_action (widget_class, "win.keep-machine", NULL, keep_machine_action);
   gtk_widget_class_install_action (widget_class, "win.reconnect", NULL, reconnect_action);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "win.toggle-view", NULL, toggle_view_action);
+  gtk_widget_class_install_action (widget_class, "win.undo-delete", "s", undo_delete_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
 }
 
 static void
 hangar_window_init (HangarWindow *self)
 {
   g_autoptr(GtkListItemFactory) factory = NULL;
+  g_autoptr(GtkListItemFactory) row_factory = NULL;
 
   g_type_ensure (HANGAR_TYPE_MACHINE_CARD);
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -513,5 +911,19 @@ hangar_window_init (HangarWindow *self)
   g_signal_connect (factory, "bind", G_CALLBACK (bind_card), NULL);
   g_signal_connect (factory, "unbind", G_CALLBACK (unbind_card), NULL);
   gtk_grid_view_set_factory (self->grid_view, factory);
-  g_signal_connect (self->grid_view, "activate", G_CALLBACK (on_grid_activate), self);
+  g_signal_connect (self->grid_view, "activate", G_CALLBACK (on_view_activate), self);
+
+  row_factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (row_factory, "setup", G_CALLBACK (setup_row), NULL);
+  g_signal_connect (row_factory, "bind", G_CALLBACK (bind_card), NULL);
+  g_signal_connect (row_factory, "unbind", G_CALLBACK (unbind_card), NULL);
+  gtk_list_view_set_factory (self->list_view, row_factory);
+  g_signal_connect (self->list_view, "activate", G_CALLBACK (on_view_activate), self);
+
+  self->pending_deletes = g_hash_table_new_full (NULL, NULL, g_object_unref,
+                                                 clear_toast);
+  self->filter = gtk_custom_filter_new (machine_matches, self, NULL);
+  /* Typing anywhere in the collection (not over a machine's display) searches. */
+  gtk_search_bar_set_key_capture_widget (self->search_bar, self->browse_box);
+  gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
 }

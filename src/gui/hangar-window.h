@@ -25,7 +25,14 @@ void          hangar_window_open_machine      (HangarWindow      *self,
 HangarDisplayPage *hangar_window_get_display_page (HangarWindow  *self);
 void          hangar_window_add_toast         (HangarWindow      *self,
                                                const char        *message);
+void          hangar_window_show_toast        (HangarWindow      *self,
+                                               AdwToast          *toast);
 HangarAssistant *hangar_window_new_machine    (HangarWindow      *self,
                                                GFile             *file);
+GListModel   *hangar_window_get_machines      (HangarWindow      *self);
+void          hangar_window_set_search_text   (HangarWindow      *self,
+                                               const char        *text);
+void          hangar_window_delete_machine    (HangarWindow      *self,
+                                               HangarMachine     *machine);
 
 G_END_DECLS

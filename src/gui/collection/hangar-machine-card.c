@@ -1,7 +1,8 @@
 /* hangar-machine-card.c
  *
- * One machine in the collection grid: a thumbnail area, its name, and a badge
- * that follows its state.
+ * One machine in the collection grid: a thumbnail area, its name, a badge
+ * that follows its state, and a menu of what can be done with it now (the
+ * "machine" action group).
  *
  * Copyright 2026 The Hangar authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -15,6 +16,10 @@
 
 #include "hangar-machine-card.h"
 #include "hangar-machine.h"
+#include "hangar-window.h"
+
+/* How long Shut Down waits for the guest before offering Force Off. */
+#define SHUTDOWN_TIMEOUT_S 60
 
 struct _HangarMachineCard
 {
@@ -22,9 +27,15 @@ struct _HangarMachineCard
 
   HangarMachine *machine;
   char          *state_class;
+  GSimpleActionGroup *actions;
+  /* Operations in flight on the machine shown: its actions wait for them. */
+  guint          busy;
 
   /* Template widgets */
   GtkWidget     *thumbnail;
+  GtkImage      *placeholder;
+  GtkWidget     *menu_button;
+  GtkWidget     *row_menu_button;
   GtkLabel      *badge;
   GtkLabel      *name_label;
 };
@@ -38,6 +49,47 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+static void
+set_enabled (HangarMachineCard *self,
+             const char        *name,
+             gboolean           enabled)
+{
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self->actions), name);
+
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled);
+}
+
+/* The one place that says which actions the machine's state allows. */
+static void
+hangar_machine_card_update_actions (HangarMachineCard *self)
+{
+  HangarMachineState state = HANGAR_MACHINE_STATE_UNKNOWN;
+  gboolean persistent = FALSE;
+  gboolean idle = self->machine != NULL && self->busy == 0;
+
+  if (self->machine != NULL)
+    {
+      state = hangar_machine_get_state (self->machine);
+      persistent = hangar_machine_get_persistent (self->machine);
+    }
+
+  set_enabled (self, "start", idle && (state == HANGAR_MACHINE_STATE_STOPPED ||
+                                       state == HANGAR_MACHINE_STATE_SAVED ||
+                                       state == HANGAR_MACHINE_STATE_CRASHED));
+  set_enabled (self, "shutdown", idle && state == HANGAR_MACHINE_STATE_RUNNING);
+  set_enabled (self, "force-off", idle && (state == HANGAR_MACHINE_STATE_RUNNING ||
+                                           state == HANGAR_MACHINE_STATE_PAUSED ||
+                                           state == HANGAR_MACHINE_STATE_SHUTTING_DOWN ||
+                                           state == HANGAR_MACHINE_STATE_SUSPENDED));
+  set_enabled (self, "pause", idle && state == HANGAR_MACHINE_STATE_RUNNING);
+  set_enabled (self, "resume", idle && state == HANGAR_MACHINE_STATE_PAUSED);
+  /* libvirt keeps a saved state only for machines it keeps. */
+  /* A machine that is not kept goes away by itself when it stops. */
+  set_enabled (self, "delete", idle && persistent);
+  set_enabled (self, "save", idle && persistent && (state == HANGAR_MACHINE_STATE_RUNNING ||
+                                                    state == HANGAR_MACHINE_STATE_PAUSED));
+}
 
 static void
 hangar_machine_card_update_state (HangarMachineCard *self)
@@ -70,6 +122,250 @@ hangar_machine_card_update_state (HangarMachineCard *self)
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, description,
                                   -1);
+
+  hangar_machine_card_update_actions (self);
+}
+
+typedef struct
+{
+  HangarMachineCard *card;
+  char              *verb;
+  /* Whether it counts in card->busy */
+  gboolean           counted;
+} OperationData;
+
+static void
+operation_data_free (OperationData *data)
+{
+  g_clear_object (&data->card);
+  g_free (data->verb);
+  g_free (data);
+}
+
+static void operation_done (GObject      *object,
+                            GAsyncResult *result,
+                            gpointer      user_data);
+
+/* The Force Off button of the toast that says a shutdown timed out. */
+static void
+on_force_off_clicked (AdwToast *toast)
+{
+  HangarMachine *machine = g_object_get_data (G_OBJECT (toast), "machine");
+  OperationData *data = g_new0 (OperationData, 1);
+
+  data->card = g_object_ref (g_object_get_data (G_OBJECT (toast), "card"));
+  data->verb = g_strdup ("force-off");
+  hangar_machine_force_off_async (machine, NULL, operation_done, data);
+}
+
+static void
+operation_done (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  HangarMachine *machine = HANGAR_MACHINE (object);
+  OperationData *data = user_data;
+  HangarMachineCard *self = data->card;
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  if (g_str_equal (data->verb, "start"))
+    ok = hangar_machine_start_finish (machine, result, &error);
+  else if (g_str_equal (data->verb, "shutdown"))
+    ok = hangar_machine_shutdown_finish (machine, result, &error);
+  else if (g_str_equal (data->verb, "force-off"))
+    ok = hangar_machine_force_off_finish (machine, result, &error);
+  else if (g_str_equal (data->verb, "pause"))
+    ok = hangar_machine_pause_finish (machine, result, &error);
+  else if (g_str_equal (data->verb, "resume"))
+    ok = hangar_machine_resume_finish (machine, result, &error);
+  else
+    ok = hangar_machine_save_finish (machine, result, &error);
+
+  /* The card may show another machine by now: only its own count changes. */
+  if (data->counted && self->machine == machine && self->busy > 0)
+    {
+      self->busy--;
+      hangar_machine_card_update_actions (self);
+    }
+
+  if (!ok)
+    {
+      GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+      g_autofree char *message = NULL;
+      AdwToast *toast;
+
+      if (g_error_matches (error, HANGAR_MACHINE_ERROR, HANGAR_MACHINE_ERROR_SHUTDOWN_TIMEOUT))
+        {
+          /* Translators: %s is a machine's name */
+          message = g_strdup_printf (_("“%s” did not shut down"), hangar_machine_get_name (machine));
+          toast = adw_toast_new (message);
+          adw_toast_set_button_label (toast, _("_Force Off"));
+          adw_toast_set_timeout (toast, 0);
+          g_object_set_data_full (G_OBJECT (toast), "card", g_object_ref (self), g_object_unref);
+          g_object_set_data_full (G_OBJECT (toast), "machine", g_object_ref (machine),
+                                  g_object_unref);
+          g_signal_connect (toast, "button-clicked", G_CALLBACK (on_force_off_clicked), NULL);
+        }
+      else
+        {
+          /* Translators: %s is a machine's name, then why an action on it failed */
+          message = g_strdup_printf (_("“%s”: %s"), hangar_machine_get_name (machine), error->message);
+          toast = adw_toast_new (message);
+        }
+      /* A card no longer in a window has nowhere to say it. */
+      if (HANGAR_IS_WINDOW (root))
+        hangar_window_show_toast (HANGAR_WINDOW (root), toast);
+      else
+        g_object_unref (toast);
+    }
+
+  operation_data_free (data);
+}
+
+static void
+machine_action (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  HangarMachineCard *self = user_data;
+  const char *verb = g_action_get_name (G_ACTION (action));
+  OperationData *data;
+
+  if (self->machine == NULL)
+    return;
+
+  data = g_new0 (OperationData, 1);
+  data->card = g_object_ref (self);
+  data->verb = g_strdup (verb);
+  data->counted = TRUE;
+  self->busy++;
+  hangar_machine_card_update_actions (self);
+
+  if (g_str_equal (verb, "start"))
+    hangar_machine_start_async (self->machine, NULL, operation_done, data);
+  else if (g_str_equal (verb, "shutdown"))
+    hangar_machine_shutdown_async (self->machine, SHUTDOWN_TIMEOUT_S, NULL, operation_done, data);
+  else if (g_str_equal (verb, "force-off"))
+    hangar_machine_force_off_async (self->machine, NULL, operation_done, data);
+  else if (g_str_equal (verb, "pause"))
+    hangar_machine_pause_async (self->machine, NULL, operation_done, data);
+  else if (g_str_equal (verb, "resume"))
+    hangar_machine_resume_async (self->machine, NULL, operation_done, data);
+  else
+    hangar_machine_save_async (self->machine, NULL, operation_done, data);
+}
+
+/* The window hides the machine and offers to undo before deleting it. */
+static void
+delete_action (GSimpleAction *action,
+               GVariant      *parameter,
+               gpointer       user_data)
+{
+  HangarMachineCard *self = user_data;
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  if (self->machine != NULL && HANGAR_IS_WINDOW (root))
+    hangar_window_delete_machine (HANGAR_WINDOW (root), self->machine);
+}
+
+static const GActionEntry machine_entries[] = {
+  { "start", machine_action },
+  { "shutdown", machine_action },
+  { "force-off", machine_action },
+  { "pause", machine_action },
+  { "resume", machine_action },
+  { "save", machine_action },
+  { "delete", delete_action },
+};
+
+/**
+ * hangar_machine_card_popup_menu:
+ * @self: a #HangarMachineCard
+ *
+ * Opens the card's menu of machine actions, as a right click or a long
+ * press on the card does.
+ */
+void
+hangar_machine_card_popup_menu (HangarMachineCard *self)
+{
+  g_return_if_fail (HANGAR_IS_MACHINE_CARD (self));
+
+  gtk_menu_button_popup (GTK_MENU_BUTTON (gtk_widget_get_visible (self->menu_button)
+                                          ? self->menu_button : self->row_menu_button));
+}
+
+static void
+on_secondary_click (GtkGestureClick   *gesture,
+                    int                n_press,
+                    double             x,
+                    double             y,
+                    HangarMachineCard *self)
+{
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  hangar_machine_card_popup_menu (self);
+}
+
+static void
+on_long_press (GtkGestureLongPress *gesture,
+               double               x,
+               double               y,
+               HangarMachineCard   *self)
+{
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  hangar_machine_card_popup_menu (self);
+}
+
+/**
+ * hangar_machine_card_set_compact:
+ * @self: a #HangarMachineCard
+ * @compact: whether the card is a row of the list view
+ *
+ * Lays the card out as a list row: a small thumbnail, the name, and the
+ * menu at the end rather than over the thumbnail.
+ */
+void
+hangar_machine_card_set_compact (HangarMachineCard *self,
+                                 gboolean           compact)
+{
+  GtkLayoutManager *layout;
+
+  g_return_if_fail (HANGAR_IS_MACHINE_CARD (self));
+
+  layout = gtk_widget_get_layout_manager (GTK_WIDGET (self));
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (layout),
+                                  compact ? GTK_ORIENTATION_HORIZONTAL : GTK_ORIENTATION_VERTICAL);
+  gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (layout), compact ? 12 : 8);
+  gtk_widget_set_size_request (self->thumbnail, compact ? 96 : 200, compact ? 72 : 150);
+  gtk_widget_set_visible (self->menu_button, !compact);
+  gtk_widget_set_visible (self->row_menu_button, compact);
+  /* Small, and above the state badge rather than under it. */
+  gtk_image_set_pixel_size (self->placeholder, compact ? 24 : 64);
+  gtk_widget_set_valign (GTK_WIDGET (self->placeholder), compact ? GTK_ALIGN_START : GTK_ALIGN_CENTER);
+  gtk_widget_set_margin_top (GTK_WIDGET (self->placeholder), compact ? 12 : 0);
+  gtk_widget_set_halign (GTK_WIDGET (self->name_label), compact ? GTK_ALIGN_START : GTK_ALIGN_FILL);
+  gtk_widget_set_hexpand (GTK_WIDGET (self->name_label), compact);
+  gtk_label_set_xalign (self->name_label, compact ? 0.0 : 0.5);
+  if (compact)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "compact");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "compact");
+}
+
+/**
+ * hangar_machine_card_get_actions:
+ * @self: a #HangarMachineCard
+ *
+ * Returns: (transfer none): the "machine" actions of the card: start,
+ *   shutdown, force-off, pause, resume, save and delete, enabled as the
+ *   machine's state allows
+ */
+GActionGroup *
+hangar_machine_card_get_actions (HangarMachineCard *self)
+{
+  g_return_val_if_fail (HANGAR_IS_MACHINE_CARD (self), NULL);
+
+  return G_ACTION_GROUP (self->actions);
 }
 
 HangarMachineCard *
@@ -120,6 +416,7 @@ hangar_machine_card_set_machine (HangarMachineCard *self,
     g_signal_handlers_disconnect_by_data (self->machine, self);
 
   g_set_object (&self->machine, machine);
+  self->busy = 0;
 
   if (machine != NULL)
     {
@@ -156,6 +453,7 @@ hangar_machine_card_finalize (GObject *object)
   HangarMachineCard *self = HANGAR_MACHINE_CARD (object);
 
   g_clear_pointer (&self->state_class, g_free);
+  g_clear_object (&self->actions);
 
   G_OBJECT_CLASS (hangar_machine_card_parent_class)->finalize (object);
 }
@@ -216,6 +514,9 @@ hangar_machine_card_class_init (HangarMachineCardClass *klass)
                                                RESOURCE_PATH "/collection/hangar-machine-card.ui");
   gtk_widget_class_bind_template_child (widget_class, HangarMachineCard, thumbnail);
   gtk_widget_class_bind_template_child (widget_class, HangarMachineCard, badge);
+  gtk_widget_class_bind_template_child (widget_class, HangarMachineCard, placeholder);
+  gtk_widget_class_bind_template_child (widget_class, HangarMachineCard, menu_button);
+  gtk_widget_class_bind_template_child (widget_class, HangarMachineCard, row_menu_button);
   gtk_widget_class_bind_template_child (widget_class, HangarMachineCard, name_label);
   gtk_widget_class_set_css_name (widget_class, "machinecard");
 }
@@ -223,5 +524,24 @@ hangar_machine_card_class_init (HangarMachineCardClass *klass)
 static void
 hangar_machine_card_init (HangarMachineCard *self)
 {
+  GtkGesture *click;
+  GtkGesture *long_press;
+
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->actions = g_simple_action_group_new ();
+  g_action_map_add_action_entries (G_ACTION_MAP (self->actions), machine_entries,
+                                   G_N_ELEMENTS (machine_entries), self);
+  gtk_widget_insert_action_group (GTK_WIDGET (self), "machine", G_ACTION_GROUP (self->actions));
+  hangar_machine_card_update_actions (self);
+
+  /* The menu is also a context menu. */
+  click = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
+  g_signal_connect (click, "pressed", G_CALLBACK (on_secondary_click), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+  long_press = gtk_gesture_long_press_new ();
+  gtk_gesture_single_set_touch_only (GTK_GESTURE_SINGLE (long_press), TRUE);
+  g_signal_connect (long_press, "pressed", G_CALLBACK (on_long_press), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (long_press));
 }

@@ -21,5 +21,9 @@ HangarMachine     *hangar_machine_card_get_machine    (HangarMachineCard *self);
 void               hangar_machine_card_set_machine    (HangarMachineCard *self,
                                                        HangarMachine     *machine);
 const char        *hangar_machine_card_get_state_text (HangarMachineCard *self);
+GActionGroup      *hangar_machine_card_get_actions    (HangarMachineCard *self);
+void               hangar_machine_card_set_compact    (HangarMachineCard *self,
+                                                       gboolean           compact);
+void               hangar_machine_card_popup_menu     (HangarMachineCard *self);
 
 G_END_DECLS
