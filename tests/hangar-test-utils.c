@@ -87,6 +87,9 @@ hangar_test_wait_until (HangarTestPredicate predicate,
 
 /* Longer than any libadwaita/GTK transition (stack crossfades take 200 ms). */
 #define SETTLE_USEC (400 * 1000)
+/* A hang detector, not a speed check: an ASan build on two loaded cores has
+ * taken over 10 s to draw a first frame with llvmpipe. */
+#define FRAMES_TIMEOUT_S 60
 
 typedef struct
 {
@@ -130,7 +133,7 @@ hangar_test_wait_frames (GtkWidget *widget,
 
   gtk_widget_queue_draw (widget);
   gtk_widget_add_tick_callback (widget, count_frame, &wait, NULL);
-  hangar_test_assert_eventually (frames_done, &wait, 10, "frames to be drawn");
+  hangar_test_assert_eventually (frames_done, &wait, FRAMES_TIMEOUT_S, "frames to be drawn");
 }
 
 /**
