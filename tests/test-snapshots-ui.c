@@ -11,6 +11,7 @@
  *   /hangar/snapshots-ui/rename-clone-delete  rename (with a taken name
  *                                             first), clone, delete keeping
  *                                             the disk, delete for real
+ *   /hangar/snapshots-ui/relative-time        "5 minutes ago" and the like
  *
  * Copyright 2026 The Hangar authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -607,6 +608,41 @@ test_rename_clone_delete (void)
   stop_app (app, window);
 }
 
+/* ------------------------------------------------------------------------ */
+/* times                                                                    */
+/* ------------------------------------------------------------------------ */
+
+static void
+test_relative_time (void)
+{
+  /* TZ=UTC in the test environment: local time is UTC. */
+  g_autoptr(GDateTime) now = g_date_time_new_utc (2026, 11, 25, 14, 30, 0);
+  static const struct
+  {
+    GTimeSpan   ago;
+    const char *expected;
+  } cases[] = {
+    { 0, "Just now" },
+    { 59 * G_TIME_SPAN_SECOND, "Just now" },
+    { G_TIME_SPAN_MINUTE, "1 minute ago" },
+    { 5 * G_TIME_SPAN_MINUTE, "5 minutes ago" },
+    { G_TIME_SPAN_HOUR, "1 hour ago" },
+    { 14 * G_TIME_SPAN_HOUR, "14 hours ago" },
+    { 15 * G_TIME_SPAN_HOUR, "Yesterday, 23:30" },
+    { 3 * G_TIME_SPAN_DAY, "Sunday, 14:30" },
+    { 30 * G_TIME_SPAN_DAY, "26 October" },
+    { 400 * G_TIME_SPAN_DAY, "21 October 2025" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GDateTime) when = g_date_time_add (now, -cases[i].ago);
+      g_autofree char *text = hangar_format_relative_time (when, now);
+
+      g_assert_cmpstr (text, ==, cases[i].expected);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -617,6 +653,7 @@ main (int   argc,
 
   g_test_add_func ("/hangar/snapshots-ui/snapshots", test_snapshots);
   g_test_add_func ("/hangar/snapshots-ui/rename-clone-delete", test_rename_clone_delete);
+  g_test_add_func ("/hangar/snapshots-ui/relative-time", test_relative_time);
 
   return g_test_run ();
 }

@@ -33,6 +33,7 @@ struct _HangarSnapshotsDialog
   gboolean            checked;       /* whether that is known yet */
   guint               busy;          /* operations in flight */
   guint               list_serial;
+  guint               tick_source;   /* "5 minutes ago" moves on */
 
   /* Template widgets */
   AdwToastOverlay    *toast_overlay;
@@ -258,6 +259,16 @@ show_snapshots (HangarSnapshotsDialog *self)
   gtk_stack_set_visible_child_name (self->stack, self->snapshots->len > 0 ? "list" : "empty");
 }
 
+static gboolean
+on_tick (gpointer user_data)
+{
+  HangarSnapshotsDialog *self = user_data;
+
+  if (self->snapshots != NULL && self->snapshots->len > 0)
+    show_snapshots (self);
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 show_error (HangarSnapshotsDialog *self,
             const GError          *error)
@@ -414,7 +425,7 @@ op_done (GObject      *object,
                                  data->title);
       adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
     }
-  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (!g_cancellable_is_cancelled (self->cancellable))
     reload (self);
   update_actions (self);
   op_data_free (data);
@@ -793,6 +804,7 @@ hangar_snapshots_dialog_dispose (GObject *object)
   HangarSnapshotsDialog *self = HANGAR_SNAPSHOTS_DIALOG (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->tick_source, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), HANGAR_TYPE_SNAPSHOTS_DIALOG);
   g_clear_object (&self->machine);
 
@@ -851,4 +863,5 @@ hangar_snapshots_dialog_init (HangarSnapshotsDialog *self)
   self->cancellable = g_cancellable_new ();
   gtk_spinner_set_spinning (self->loading_spinner, TRUE);
   update_actions (self);
+  self->tick_source = g_timeout_add_seconds (60, on_tick, self);
 }
