@@ -376,9 +376,17 @@ banner_in_log (gpointer path)
   return g_file_get_contents (path, &log, NULL, NULL) && strstr (log, HANGAR_TEST_BANNER) != NULL;
 }
 
+static gboolean
+name_dialog_idle (gpointer data)
+{
+  return !hangar_name_dialog_get_busy (data);
+}
+
 static void
 test_snapshots (void)
 {
+  HangarNameDialog *name_dialog;
+  const char *description;
   HangarWindow *window = NULL;
   HangarApplication *app;
   HangarSnapshotsDialog *dialog;
@@ -425,6 +433,17 @@ test_snapshots (void)
   hangar_test_assert_eventually (banner_in_log, log, HANGAR_TEST_BOOT_TIMEOUT_S,
                                  "the guest's banner");
   card_actions (window, "snappy", "Running");
+
+  /* A running machine cannot be renamed: the dialog says so, offers nothing. */
+  g_action_group_activate_action (card_actions (window, "snappy", "Running"), "rename", NULL);
+  name_dialog = wait_dialog (HANGAR_TYPE_NAME_DIALOG, GTK_WINDOW (window));
+  hangar_name_dialog_set_text (name_dialog, "Elsewhere");
+  g_assert_false (hangar_name_dialog_get_can_apply (name_dialog));
+  description = gtk_label_get_label (GTK_LABEL (gtk_widget_get_template_child (
+                  GTK_WIDGET (name_dialog), HANGAR_TYPE_NAME_DIALOG, "description")));
+  g_assert_cmpstr (description, ==, "“snappy” is running. Shut it down to rename it.");
+  gtk_window_destroy (GTK_WINDOW (name_dialog));
+
   second = take_snapshot (dialog, NULL);
   snapshot = shown (dialog, second);
   g_assert_true (snapshot->current);
@@ -477,6 +496,18 @@ test_snapshots (void)
   g_assert_cmpuint (hangar_snapshots_dialog_get_snapshots (dialog)->len, ==, 1);
   g_assert_true (shown (dialog, first)->current);
   gtk_window_destroy (GTK_WINDOW (dialog));
+
+  /* libvirt renames no machine with snapshots: the refusal shows in the
+   * dialog, which stays open to fix things. */
+  g_action_group_activate_action (card_actions (window, "snappy", "Stopped"), "rename", NULL);
+  name_dialog = wait_dialog (HANGAR_TYPE_NAME_DIALOG, GTK_WINDOW (window));
+  hangar_name_dialog_set_text (name_dialog, "Elsewhere");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (name_dialog), "name.apply", NULL));
+  hangar_test_assert_eventually (name_dialog_idle, name_dialog, 60, "the rename to fail");
+  g_assert_nonnull (strstr (hangar_name_dialog_get_error (name_dialog), "has snapshots"));
+  g_assert_false (hangar_name_dialog_get_can_apply (name_dialog));
+  g_assert_true (domain_listed ("snappy"));
+  gtk_window_destroy (GTK_WINDOW (name_dialog));
 
   /* A raw disk holds no snapshot: the dialog says so and offers none. */
   raw_path = g_build_filename (hangar_test_artifacts_dir (), "raw-disk.xml", NULL);
