@@ -234,7 +234,7 @@ make_row (HangarSnapshotsDialog *self,
   gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (menu_button), G_MENU_MODEL (menu));
   gtk_widget_set_valign (menu_button, GTK_ALIGN_CENTER);
   gtk_widget_set_tooltip_text (menu_button, _("More"));
-  gtk_widget_add_css_class (menu_button, "flat");
+  gtk_menu_button_set_has_frame (GTK_MENU_BUTTON (menu_button), FALSE);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), menu_button);
 
   g_variant_unref (target);
