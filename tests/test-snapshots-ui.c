@@ -258,8 +258,11 @@ dialog_shows (gpointer data)
     {
       g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
 
+      /* Mapped on the X server too: until then its frame clock is frozen,
+       * and a screenshot would wait for frames (long, on a loaded machine). */
       if (G_TYPE_CHECK_INSTANCE_TYPE (window, wait->type) &&
           gtk_widget_get_mapped (GTK_WIDGET (window)) &&
+          gdk_surface_get_mapped (gtk_native_get_surface (GTK_NATIVE (window))) &&
           (wait->parent == NULL || gtk_window_get_transient_for (window) == wait->parent))
         wait->found = window;
     }
@@ -273,7 +276,7 @@ wait_dialog (GType      type,
 {
   DialogWait wait = { type, parent, NULL };
 
-  hangar_test_assert_eventually (dialog_shows, &wait, 15, g_type_name (type));
+  hangar_test_assert_eventually (dialog_shows, &wait, 30, g_type_name (type));
   return wait.found;
 }
 
