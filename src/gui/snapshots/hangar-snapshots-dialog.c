@@ -216,6 +216,8 @@ make_row (HangarSnapshotsDialog *self,
   button = gtk_button_new_from_icon_name ("edit-undo-symbolic");
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
   gtk_widget_set_tooltip_text (button, _("Revert to This Snapshot"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Revert to This Snapshot"), -1);
   gtk_widget_add_css_class (button, "flat");
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "snapshots.revert");
   gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button), target);
@@ -234,6 +236,8 @@ make_row (HangarSnapshotsDialog *self,
   gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (menu_button), G_MENU_MODEL (menu));
   gtk_widget_set_valign (menu_button, GTK_ALIGN_CENTER);
   gtk_widget_set_tooltip_text (menu_button, _("More"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (menu_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("More"), -1);
   gtk_menu_button_set_has_frame (GTK_MENU_BUTTON (menu_button), FALSE);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), menu_button);
 
