@@ -362,6 +362,8 @@ take_snapshot (HangarSnapshotsDialog *dialog,
   g_assert_true (g_str_has_prefix (gtk_editable_get_text (GTK_EDITABLE (entry)), "Snapshot of "));
   if (title != NULL)
     gtk_editable_set_text (GTK_EDITABLE (entry), title);
+  else
+    screenshot_both_styles (GTK_WIDGET (question), "snapshots-take");
   taken = g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry)));
   respond (question, "take");
   /* The operation runs off the UI thread: the dialog says it is busy. */
