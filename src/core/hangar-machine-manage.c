@@ -472,7 +472,10 @@ hangar_machine_rename_finish (HangarMachine  *self,
                               GAsyncResult   *result,
                               GError        **error)
 {
-  return hangar_machine_op_finish (self, result, hangar_machine_rename_async, error);
+  if (!hangar_machine_op_finish (self, result, hangar_machine_rename_async, error))
+    return FALSE;
+  hangar_machine_name_changed (self);
+  return TRUE;
 }
 
 /* ------------------------------------------------------------------------ */

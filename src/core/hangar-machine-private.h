@@ -51,6 +51,7 @@ gboolean         hangar_machine_fail            (GError              **error,
                        hangar_machine_libvirt_message ())
 
 void             hangar_machine_queue_refresh   (HangarMachine        *self);
+void             hangar_machine_name_changed    (HangarMachine        *self);
 HangarMachineOp *hangar_machine_op_new          (HangarMachine        *self,
                                                  HangarMachineOpFunc   func);
 void             hangar_machine_op_run          (HangarMachine        *self,

@@ -354,6 +354,51 @@ hangar_machine_take_snapshot_finish (HangarMachine  *self,
   return hangar_machine_op_finish_pointer (self, result, hangar_machine_take_snapshot_async, error);
 }
 
+static gboolean
+do_check_snapshots (HangarMachineOp  *op,
+                    GCancellable     *cancellable,
+                    GError          **error)
+{
+  return check_snapshots_possible (op, error);
+}
+
+/**
+ * hangar_machine_check_snapshots_async:
+ * @self: a #HangarMachine
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the answer
+ * @user_data: data for @callback
+ *
+ * Finds out whether the machine can have snapshots at all, before anyone
+ * asks for one: the UI says why not and offers nothing it would refuse.
+ */
+void
+hangar_machine_check_snapshots_async (HangarMachine       *self,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  g_return_if_fail (HANGAR_IS_MACHINE (self));
+
+  hangar_machine_op_run (self, hangar_machine_op_new (self, do_check_snapshots),
+                         hangar_machine_check_snapshots_async, cancellable, callback, user_data);
+}
+
+/**
+ * hangar_machine_check_snapshots_finish:
+ *
+ * Returns: %TRUE when snapshots can be taken; else %FALSE with @error set,
+ *   %HANGAR_MACHINE_ERROR_NOT_SUPPORTED saying why (UEFI, a disk not in
+ *   qcow2)
+ */
+gboolean
+hangar_machine_check_snapshots_finish (HangarMachine  *self,
+                                       GAsyncResult   *result,
+                                       GError        **error)
+{
+  return hangar_machine_op_finish (self, result, hangar_machine_check_snapshots_async, error);
+}
+
 /* ------------------------------------------------------------------------ */
 /* list                                                                     */
 /* ------------------------------------------------------------------------ */

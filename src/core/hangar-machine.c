@@ -476,15 +476,31 @@ hangar_machine_get_sort_key (HangarMachine *self)
 }
 
 static void
+update_sort_key (HangarMachine *self)
+{
+  g_autofree char *folded = g_utf8_casefold (gvir_domain_get_name (self->domain), -1);
+
+  g_free (self->sort_key);
+  self->sort_key = g_utf8_collate_key_for_filename (folded, -1);
+}
+
+/* After a rename through this machine's own domain handle, whose name
+ * libvirt's client updates: libvirt-gobject 4.0 signals nothing for it. */
+void
+hangar_machine_name_changed (HangarMachine *self)
+{
+  update_sort_key (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NAME]);
+}
+
+static void
 hangar_machine_constructed (GObject *object)
 {
   HangarMachine *self = HANGAR_MACHINE (object);
-  g_autofree char *folded = NULL;
 
   G_OBJECT_CLASS (hangar_machine_parent_class)->constructed (object);
 
-  folded = g_utf8_casefold (gvir_domain_get_name (self->domain), -1);
-  self->sort_key = g_utf8_collate_key_for_filename (folded, -1);
+  update_sort_key (self);
 
   g_signal_connect_object (self->domain, "started", G_CALLBACK (on_domain_started),
                            self, G_CONNECT_SWAPPED);

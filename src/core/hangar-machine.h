@@ -236,6 +236,14 @@ char *              hangar_machine_take_snapshot_finish    (HangarMachine       
                                                             GAsyncResult        *result,
                                                             GError             **error);
 
+void                hangar_machine_check_snapshots_async   (HangarMachine       *self,
+                                                            GCancellable        *cancellable,
+                                                            GAsyncReadyCallback  callback,
+                                                            gpointer             user_data);
+gboolean            hangar_machine_check_snapshots_finish  (HangarMachine       *self,
+                                                            GAsyncResult        *result,
+                                                            GError             **error);
+
 void                hangar_machine_list_snapshots_async    (HangarMachine       *self,
                                                             GCancellable        *cancellable,
                                                             GAsyncReadyCallback  callback,

@@ -21,6 +21,7 @@
 #include "hangar-machine-card.h"
 #include "hangar-display-page.h"
 #include "hangar-machine.h"
+#include "hangar-snapshots-dialog.h"
 #include "hangar-window.h"
 
 struct _HangarWindow
@@ -410,6 +411,7 @@ commit_delete (HangarWindow  *self,
 {
   DeleteData *data;
   gpointer toast = NULL;
+  gboolean keep_disk;
 
   /* Toasts may say they are dismissed while the window is disposed. */
   if (self->pending_deletes == NULL ||
@@ -417,12 +419,13 @@ commit_delete (HangarWindow  *self,
       toast == NULL)
     return;
 
+  keep_disk = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (toast), "keep-disk"));
   g_hash_table_insert (self->pending_deletes, g_object_ref (machine), NULL);
   data = g_new0 (DeleteData, 1);
   g_weak_ref_init (&data->window, self);
   data->application = g_object_ref (self->application);
   g_application_hold (G_APPLICATION (data->application));
-  hangar_machine_delete_async (machine, FALSE, NULL, delete_done, data);
+  hangar_machine_delete_async (machine, keep_disk, NULL, delete_done, data);
 }
 
 static void
@@ -445,6 +448,23 @@ void
 hangar_window_delete_machine (HangarWindow  *self,
                               HangarMachine *machine)
 {
+  hangar_window_delete_machine_full (self, machine, FALSE);
+}
+
+/**
+ * hangar_window_delete_machine_full:
+ * @self: a #HangarWindow
+ * @machine: a machine of the collection
+ * @keep_disk: whether its disk images stay
+ *
+ * Like hangar_window_delete_machine(); with @keep_disk, only the machine
+ * goes and its disk images stay where they are.
+ */
+void
+hangar_window_delete_machine_full (HangarWindow  *self,
+                                   HangarMachine *machine,
+                                   gboolean       keep_disk)
+{
   g_autofree char *message = NULL;
   AdwToast *toast;
 
@@ -454,9 +474,14 @@ hangar_window_delete_machine (HangarWindow  *self,
   if (g_hash_table_contains (self->pending_deletes, machine))
     return;
 
-  /* Translators: %s is a machine's name */
-  message = g_strdup_printf (_("“%s” deleted"), hangar_machine_get_name (machine));
+  if (keep_disk)
+    /* Translators: %s is a machine's name */
+    message = g_strdup_printf (_("“%s” deleted, its disk kept"), hangar_machine_get_name (machine));
+  else
+    /* Translators: %s is a machine's name */
+    message = g_strdup_printf (_("“%s” deleted"), hangar_machine_get_name (machine));
   toast = adw_toast_new (message);
+  g_object_set_data (G_OBJECT (toast), "keep-disk", GINT_TO_POINTER (keep_disk));
   adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
   adw_toast_set_button_label (toast, _("_Undo"));
   adw_toast_set_action_name (toast, "win.undo-delete");
@@ -467,6 +492,76 @@ hangar_window_delete_machine (HangarWindow  *self,
   g_hash_table_insert (self->pending_deletes, g_object_ref (machine), g_object_ref (toast));
   gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_MORE_STRICT);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
+confirm_delete_response (AdwMessageDialog *dialog,
+                         const char       *response,
+                         HangarWindow     *self)
+{
+  HangarMachine *machine = g_object_get_data (G_OBJECT (dialog), "machine");
+  GtkWidget *keep = adw_message_dialog_get_extra_child (dialog);
+
+  if (g_str_equal (response, "delete"))
+    hangar_window_delete_machine_full (self, machine,
+                                       gtk_check_button_get_active (GTK_CHECK_BUTTON (keep)));
+}
+
+/**
+ * hangar_window_confirm_delete_machine:
+ * @self: a #HangarWindow
+ * @machine: a machine of the collection
+ *
+ * Asks whether to delete @machine, and whether its disk images stay; then
+ * deletes it as hangar_window_delete_machine_full() does, with an undo.
+ *
+ * Returns: (transfer none): the question, presented
+ */
+AdwMessageDialog *
+hangar_window_confirm_delete_machine (HangarWindow  *self,
+                                      HangarMachine *machine)
+{
+  GtkWidget *dialog;
+  GtkWidget *keep;
+
+  g_return_val_if_fail (HANGAR_IS_WINDOW (self), NULL);
+  g_return_val_if_fail (HANGAR_IS_MACHINE (machine), NULL);
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), NULL,
+                                   _("The machine, its saved state and its snapshots are "
+                                     "deleted. You can undo this for a few seconds."));
+  /* Translators: %s is a machine's name */
+  adw_message_dialog_format_heading (ADW_MESSAGE_DIALOG (dialog), _("Delete “%s”?"),
+                                     hangar_machine_get_name (machine));
+  /* Unticked: a machine's disk is what deleting it usually means to free. */
+  keep = gtk_check_button_new_with_mnemonic (_("_Keep the disk image"));
+  gtk_widget_set_halign (keep, GTK_ALIGN_CENTER);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), keep);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "delete", _("_Delete"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "machine", g_object_ref (machine), g_object_unref);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (confirm_delete_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return ADW_MESSAGE_DIALOG (dialog);
+}
+
+/* The snapshots of the machine whose display shows. */
+static void
+snapshots_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  HangarWindow *self = HANGAR_WINDOW (widget);
+  HangarMachine *machine = hangar_display_page_get_machine (self->display_page);
+
+  if (machine != NULL)
+    gtk_window_present (GTK_WINDOW (hangar_snapshots_dialog_new (GTK_WINDOW (self), machine)));
 }
 
 static void
@@ -894,6 +989,7 @@ hangar_window_class_init (HangarWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.toggle-view", NULL, toggle_view_action);
   gtk_widget_class_install_action (widget_class, "win.undo-delete", "s", undo_delete_action);
+  gtk_widget_class_install_action (widget_class, "win.snapshots", NULL, snapshots_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
 }
 

@@ -34,5 +34,10 @@ void          hangar_window_set_search_text   (HangarWindow      *self,
                                                const char        *text);
 void          hangar_window_delete_machine    (HangarWindow      *self,
                                                HangarMachine     *machine);
+void          hangar_window_delete_machine_full (HangarWindow    *self,
+                                                 HangarMachine   *machine,
+                                                 gboolean         keep_disk);
+AdwMessageDialog *hangar_window_confirm_delete_machine (HangarWindow  *self,
+                                                        HangarMachine *machine);
 
 G_END_DECLS

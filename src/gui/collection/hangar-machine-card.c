@@ -14,8 +14,11 @@
 
 #include <glib/gi18n.h>
 
+#include "hangar-application.h"
 #include "hangar-machine-card.h"
 #include "hangar-machine.h"
+#include "hangar-name-dialog.h"
+#include "hangar-snapshots-dialog.h"
 #include "hangar-window.h"
 
 /* How long Shut Down waits for the guest before offering Force Off. */
@@ -89,6 +92,19 @@ hangar_machine_card_update_actions (HangarMachineCard *self)
   set_enabled (self, "delete", idle && persistent);
   set_enabled (self, "save", idle && persistent && (state == HANGAR_MACHINE_STATE_RUNNING ||
                                                     state == HANGAR_MACHINE_STATE_PAUSED));
+  /* The dialogs say why when the state does not allow it yet. */
+  set_enabled (self, "rename", idle && persistent);
+  set_enabled (self, "clone", idle && persistent);
+  set_enabled (self, "snapshots", idle && persistent);
+}
+
+static void
+hangar_machine_card_update_name (HangarMachineCard *self)
+{
+  const char *name = self->machine != NULL ? hangar_machine_get_name (self->machine) : NULL;
+
+  gtk_label_set_label (self->name_label, name != NULL ? name : "");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->name_label), name);
 }
 
 static void
@@ -256,7 +272,8 @@ machine_action (GSimpleAction *action,
     hangar_machine_save_async (self->machine, NULL, operation_done, data);
 }
 
-/* The window hides the machine and offers to undo before deleting it. */
+/* The window asks whether to keep the disk, then hides the machine and
+ * offers to undo before deleting it. */
 static void
 delete_action (GSimpleAction *action,
                GVariant      *parameter,
@@ -266,7 +283,40 @@ delete_action (GSimpleAction *action,
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
 
   if (self->machine != NULL && HANGAR_IS_WINDOW (root))
-    hangar_window_delete_machine (HANGAR_WINDOW (root), self->machine);
+    hangar_window_confirm_delete_machine (HANGAR_WINDOW (root), self->machine);
+}
+
+static void
+name_dialog_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  HangarMachineCard *self = user_data;
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkApplication *app = GTK_IS_WINDOW (root) ? gtk_window_get_application (GTK_WINDOW (root)) : NULL;
+  HangarCollection *collection = HANGAR_IS_APPLICATION (app)
+    ? hangar_application_get_collection (HANGAR_APPLICATION (app)) : NULL;
+  gboolean clone = g_str_equal (g_action_get_name (G_ACTION (action)), "clone");
+  HangarNameDialog *dialog;
+
+  if (self->machine == NULL || !GTK_IS_WINDOW (root))
+    return;
+  dialog = hangar_name_dialog_new (GTK_WINDOW (root), collection, self->machine,
+                                   clone ? HANGAR_NAME_DIALOG_CLONE : HANGAR_NAME_DIALOG_RENAME);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+snapshots_action (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  HangarMachineCard *self = user_data;
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  if (self->machine != NULL && GTK_IS_WINDOW (root))
+    gtk_window_present (GTK_WINDOW (hangar_snapshots_dialog_new (GTK_WINDOW (root),
+                                                                 self->machine)));
 }
 
 static const GActionEntry machine_entries[] = {
@@ -277,6 +327,9 @@ static const GActionEntry machine_entries[] = {
   { "resume", machine_action },
   { "save", machine_action },
   { "delete", delete_action },
+  { "rename", name_dialog_action },
+  { "clone", name_dialog_action },
+  { "snapshots", snapshots_action },
 };
 
 /**
@@ -420,18 +473,15 @@ hangar_machine_card_set_machine (HangarMachineCard *self,
 
   if (machine != NULL)
     {
-      gtk_label_set_label (self->name_label, hangar_machine_get_name (machine));
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->name_label),
-                                   hangar_machine_get_name (machine));
       g_signal_connect_swapped (machine, "notify::state",
                                 G_CALLBACK (hangar_machine_card_update_state), self);
-    }
-  else
-    {
-      gtk_label_set_label (self->name_label, "");
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->name_label), NULL);
+      g_signal_connect_swapped (machine, "notify::name",
+                                G_CALLBACK (hangar_machine_card_update_name), self);
+      g_signal_connect_swapped (machine, "notify::name",
+                                G_CALLBACK (hangar_machine_card_update_state), self);
     }
 
+  hangar_machine_card_update_name (self);
   hangar_machine_card_update_state (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MACHINE]);
 }
