@@ -374,7 +374,6 @@ enum_nick (GType type,
 
 static void
 read_disk (HangarMachineOp         *op,
-           gboolean                 active,
            GVirConfigDomainDisk    *gdisk,
            xmlDocPtr                doc,
            HangarMachineConfig     *config)
@@ -393,8 +392,6 @@ read_disk (HangarMachineOp         *op,
   disk = g_new0 (HangarMachineDisk, 1);
   disk->cdrom = device == GVIR_CONFIG_DOMAIN_DISK_GUEST_DEVICE_CDROM;
   disk->target = g_strdup (gvir_config_domain_disk_get_target_dev (gdisk));
-  disk->bus = g_strdup (enum_nick (GVIR_CONFIG_TYPE_DOMAIN_DISK_BUS,
-                                      gvir_config_domain_disk_get_target_bus (gdisk)));
   if (driver != NULL)
     {
       disk->format = g_strdup (enum_nick (GVIR_CONFIG_TYPE_DOMAIN_DISK_FORMAT,
@@ -408,6 +405,8 @@ read_disk (HangarMachineOp         *op,
   /* libvirt-gconfig 4.0 has no getter for these. */
   node = find_disk (doc, disk->cdrom ? "cdrom" : "disk", disk->target);
   disk->readonly = disk->cdrom || (node != NULL && first_child (node, "readonly") != NULL);
+  /* libvirt-gconfig 4.0 reads every bus as "ide". */
+  disk->bus = get_prop (first_child (node, "target"), "bus");
   if (disk->path == NULL && node != NULL)
     {
       xmlNodePtr src = first_child (node, "source");
@@ -457,7 +456,6 @@ read_disk (HangarMachineOp         *op,
     disk->not_growable_reason = g_strdup (_("Hangar grows only qcow2 and raw disk images."));
   else
     disk->growable = TRUE;
-  (void) active;
 
   g_ptr_array_add (config->disks, disk);
 }
@@ -547,7 +545,7 @@ do_read_config (HangarMachineOp  *op,
   for (GList *l = devices; l != NULL; l = l->next)
     {
       if (GVIR_CONFIG_IS_DOMAIN_DISK (l->data))
-        read_disk (op, config->active, l->data, doc, config);
+        read_disk (op, l->data, doc, config);
       else if (GVIR_CONFIG_IS_DOMAIN_VIDEO (l->data) && config->video_model == NULL)
         config->video_model =
           g_strdup (enum_nick (GVIR_CONFIG_TYPE_DOMAIN_VIDEO_MODEL,
