@@ -16,6 +16,7 @@
 
 #include "hangar-machine-card.h"
 #include "hangar-machine.h"
+#include "hangar-properties-window.h"
 #include "hangar-window.h"
 
 /* How long Shut Down waits for the guest before offering Force Off. */
@@ -269,6 +270,17 @@ delete_action (GSimpleAction *action,
     hangar_window_delete_machine (HANGAR_WINDOW (root), self->machine);
 }
 
+static void
+properties_action (GSimpleAction *action,
+                   GVariant      *parameter,
+                   gpointer       user_data)
+{
+  HangarMachineCard *self = user_data;
+
+  if (self->machine != NULL)
+    hangar_properties_window_show (self->machine, GTK_WIDGET (self));
+}
+
 static const GActionEntry machine_entries[] = {
   { "start", machine_action },
   { "shutdown", machine_action },
@@ -277,6 +289,7 @@ static const GActionEntry machine_entries[] = {
   { "resume", machine_action },
   { "save", machine_action },
   { "delete", delete_action },
+  { "properties", properties_action },
 };
 
 /**

@@ -37,6 +37,7 @@ struct _HangarPropertiesWindow
   gboolean              next_boot;
   guint                 apply_source;
   guint                 busy;
+  guint                 reading;
 
   AdwEntryRow          *name_row;
   AdwActionRow         *name_notice_row;
@@ -77,6 +78,8 @@ toast (HangarPropertiesWindow *self,
        const char             *message)
 {
   AdwToast *toast = adw_toast_new (message);
+
+  g_debug ("Toast: %s", message);
 
   adw_toast_set_timeout (toast, 6);
   adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), toast);
@@ -253,16 +256,20 @@ show_config (HangarPropertiesWindow *self)
                                ? _("Hardware (KVM)")
                                : _("Software emulation (slower)"));
 
-  gtk_spin_button_set_value (self->memory_spin, (double) config->memory_mib);
-  gtk_spin_button_set_value (self->vcpus_spin, config->vcpus);
+  /* Never under the user's fingers: a change waiting to apply wins. */
+  if (self->apply_source == 0)
+    {
+      gtk_spin_button_set_value (self->memory_spin, (double) config->memory_mib);
+      gtk_spin_button_set_value (self->vcpus_spin, config->vcpus);
+    }
   if (config->active)
     {
-      memory_subtitle = g_strdup_printf (_("Now %" G_GUINT64_FORMAT " MiB; up to %"
+      memory_subtitle = g_strdup_printf (_("%" G_GUINT64_FORMAT " MiB in use now; up to %"
                                            G_GUINT64_FORMAT " MiB without a restart"),
                                          config->live_memory_mib, config->live_max_memory_mib);
       vcpus_subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                     "Now %u; up to %u without a restart",
-                                                     "Now %u; up to %u without a restart",
+                                                     "%u in use now; up to %u without a restart",
+                                                     "%u in use now; up to %u without a restart",
                                                      config->live_vcpus),
                                         config->live_vcpus, config->live_max_vcpus);
       if (config->memory_mib > config->live_max_memory_mib || config->vcpus > config->live_max_vcpus)
@@ -296,6 +303,7 @@ config_read (GObject      *object,
   HangarMachineConfig *config;
 
   config = hangar_machine_read_config_finish (HANGAR_MACHINE (object), result, &error);
+  self->reading--;
   if (config == NULL)
     {
       report (self, error);
@@ -317,6 +325,7 @@ xml_read (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autofree char *xml = hangar_machine_get_xml_finish (HANGAR_MACHINE (object), result, &error);
 
+  self->reading--;
   if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       set_text (self->xml_view, xml != NULL ? xml : error->message);
@@ -335,6 +344,7 @@ log_read (GObject      *object,
   g_autofree char *text = hangar_machine_read_log_finish (HANGAR_MACHINE (object), result, NULL,
                                                           &error);
 
+  self->reading--;
   if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       set_text (self->log_view, text != NULL ? text : error->message);
@@ -346,6 +356,7 @@ log_read (GObject      *object,
 static void
 reload (HangarPropertiesWindow *self)
 {
+  self->reading += 3;
   hangar_machine_read_config_async (self->machine, self->cancellable, config_read,
                                     g_object_ref (self));
   hangar_machine_get_xml_async (self->machine, FALSE, self->cancellable, xml_read,
@@ -414,6 +425,7 @@ apply_resources (gpointer user_data)
   guint vcpus = (guint) gtk_spin_button_get_value_as_int (self->vcpus_spin);
 
   self->apply_source = 0;
+  g_debug ("Applying %" G_GUINT64_FORMAT " MiB, %u processors", memory, vcpus);
   if (self->config == NULL)
     return G_SOURCE_REMOVE;
 
@@ -430,6 +442,32 @@ apply_resources (gpointer user_data)
                                       g_object_ref (self));
     }
   return G_SOURCE_REMOVE;
+}
+
+/* The memory spin shows its unit: "2048 MiB". */
+static gboolean
+on_memory_output (GtkSpinButton *spin)
+{
+  /* Translators: an amount of memory in mebibytes */
+  g_autofree char *text = g_strdup_printf (_("%d MiB"), gtk_spin_button_get_value_as_int (spin));
+
+  if (g_strcmp0 (text, gtk_editable_get_text (GTK_EDITABLE (spin))) != 0)
+    gtk_editable_set_text (GTK_EDITABLE (spin), text);
+  return TRUE;
+}
+
+static int
+on_memory_input (GtkSpinButton *spin,
+                 double        *value)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (spin));
+  char *end = NULL;
+  double parsed = g_ascii_strtod (text, &end);
+
+  if (end == text)
+    return GTK_INPUT_ERROR;
+  *value = parsed;
+  return TRUE;
 }
 
 static void
@@ -642,6 +680,47 @@ hangar_properties_window_new (HangarMachine *machine)
   return g_object_new (HANGAR_TYPE_PROPERTIES_WINDOW, "machine", machine, NULL);
 }
 
+/**
+ * hangar_properties_window_show:
+ * @machine: a machine
+ * @parent: (nullable): a widget of the window it is opened from
+ *
+ * Presents @machine's properties: its window when one is open already,
+ * else a new one beside @parent's window.
+ */
+void
+hangar_properties_window_show (HangarMachine *machine,
+                               GtkWidget     *parent)
+{
+  GtkRoot *root = parent != NULL ? gtk_widget_get_root (parent) : NULL;
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  HangarPropertiesWindow *window = NULL;
+
+  g_return_if_fail (HANGAR_IS_MACHINE (machine));
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels) && window == NULL; i++)
+    {
+      g_autoptr(GObject) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (HANGAR_IS_PROPERTIES_WINDOW (toplevel) &&
+          g_strcmp0 (hangar_machine_get_uuid (HANGAR_PROPERTIES_WINDOW (toplevel)->machine),
+                     hangar_machine_get_uuid (machine)) == 0)
+        window = HANGAR_PROPERTIES_WINDOW (toplevel);
+    }
+
+  if (window == NULL)
+    {
+      window = hangar_properties_window_new (machine);
+      if (GTK_IS_WINDOW (root))
+        {
+          gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (root));
+          gtk_window_set_application (GTK_WINDOW (window),
+                                      gtk_window_get_application (GTK_WINDOW (root)));
+        }
+    }
+  gtk_window_present (GTK_WINDOW (window));
+}
+
 HangarMachine *
 hangar_properties_window_get_machine (HangarPropertiesWindow *self)
 {
@@ -654,8 +733,8 @@ hangar_properties_window_get_machine (HangarPropertiesWindow *self)
  * hangar_properties_window_is_loaded:
  * @self: a #HangarPropertiesWindow
  *
- * Returns: whether the configuration, XML and log have been read once and
- *   no change is under way
+ * Returns: whether the configuration, XML and log have been read, and no
+ *   change or new read is under way
  */
 gboolean
 hangar_properties_window_is_loaded (HangarPropertiesWindow *self)
@@ -663,7 +742,7 @@ hangar_properties_window_is_loaded (HangarPropertiesWindow *self)
   g_return_val_if_fail (HANGAR_IS_PROPERTIES_WINDOW (self), FALSE);
 
   return self->config != NULL && self->xml_loaded && self->log_loaded && self->busy == 0 &&
-         self->apply_source == 0;
+         self->reading == 0 && self->apply_source == 0;
 }
 
 static void
@@ -780,6 +859,8 @@ hangar_properties_window_class_init (HangarPropertiesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HangarPropertiesWindow, log_view);
   gtk_widget_class_bind_template_callback (widget_class, on_name_apply);
   gtk_widget_class_bind_template_callback (widget_class, on_resources_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_memory_output);
+  gtk_widget_class_bind_template_callback (widget_class, on_memory_input);
   gtk_widget_class_bind_template_callback (widget_class, on_grow_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_insert_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_eject_clicked);

@@ -18,6 +18,8 @@ G_DECLARE_FINAL_TYPE (HangarPropertiesWindow, hangar_properties_window,
                       HANGAR, PROPERTIES_WINDOW, AdwPreferencesWindow)
 
 HangarPropertiesWindow *hangar_properties_window_new         (HangarMachine          *machine);
+void                    hangar_properties_window_show        (HangarMachine          *machine,
+                                                              GtkWidget              *parent);
 HangarMachine          *hangar_properties_window_get_machine (HangarPropertiesWindow *self);
 gboolean                hangar_properties_window_is_loaded   (HangarPropertiesWindow *self);
 
