@@ -206,6 +206,76 @@ vcpus_defined (gpointer data)
   return g_str_equal (count, "2");
 }
 
+static char *
+blk_source (const char *target)
+{
+  g_autofree char *list = virsh ("domblklist", MACHINE, NULL);
+  g_auto(GStrv) lines = g_strsplit (list, "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autofree char *line = g_strstrip (g_strdup (lines[i]));
+
+      if (g_str_has_prefix (line, target) && g_ascii_isspace (line[strlen (target)]))
+        return g_strdup (g_strstrip (line + strlen (target)));
+    }
+  g_error ("No %s in:\n%s", target, list);
+}
+
+static gboolean
+cdrom_empty (gpointer data)
+{
+  g_autofree char *source = blk_source ((const char *) data);
+
+  return g_str_equal (source, "-");
+}
+
+static gboolean
+disk_grown (gpointer data)
+{
+  g_autofree char *info = virsh ("domblkinfo", MACHINE, (const char *) data, NULL);
+  const char *p = strstr (info, "Capacity:");
+
+  return p != NULL && g_ascii_strtoull (p + strlen ("Capacity:"), NULL, 10) == 2ULL << 30;
+}
+
+static AdwMessageDialog *
+find_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (toplevel))
+        return ADW_MESSAGE_DIALOG (toplevel);
+    }
+  return NULL;
+}
+
+/* The grow dialog's warning, the size it offers (the next whole GiB), and
+ * the disk grown through it under the running guest. */
+static void
+grow_through_dialog (HangarPropertiesWindow *properties,
+                     const char             *target)
+{
+  AdwMessageDialog *dialog;
+  g_autofree char *path = NULL;
+
+  adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (properties), "storage");
+  g_signal_emit_by_name (child (properties, "grow_button"), "clicked");
+  dialog = find_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "partition"));
+  hangar_test_wait_frames (GTK_WIDGET (dialog), 4);
+  path = hangar_test_save_screenshot (GTK_WIDGET (dialog), "properties-grow-dialog.png");
+  g_test_message ("screenshot: %s", path);
+  adw_message_dialog_response (dialog, "grow");
+  hangar_test_assert_eventually (disk_grown, (gpointer) target, 30, "the disk to grow to 2 GiB");
+  hangar_test_assert_eventually (properties_loaded, properties, 30, "the properties to reload");
+}
+
 static void
 test_window (void)
 {
@@ -262,6 +332,14 @@ test_window (void)
 
   shoot (properties, "general", "properties-general.png");
   shoot (properties, "storage", "properties-storage.png");
+
+  /* Storage, while it runs: grow the disk, eject the disc. */
+  grow_through_dialog (properties, "vda");
+  g_signal_emit_by_name (child (properties, "eject_button"), "clicked");
+  hangar_test_assert_eventually (cdrom_empty, (gpointer) "sda", 30, "the CD/DVD to be ejected");
+  hangar_test_assert_eventually (properties_loaded, properties, 30, "the properties to reload");
+  g_assert_false (gtk_widget_get_sensitive (child (properties, "eject_button")));
+  shoot (properties, "storage", "properties-storage-ejected.png");
   shoot (properties, "display", "properties-display.png");
   shoot (properties, "troubleshooting", "properties-troubleshooting.png");
 

@@ -513,7 +513,7 @@ disk_grown (GObject      *object,
 
   change_done (self, ok, TRUE, error);
   if (ok)
-    toast (self, _("The disk has grown. Grow its partition inside the machine to use the space."));
+    toast (self, _("Disk grown — now grow its partition in the machine"));
 }
 
 static void
