@@ -803,8 +803,9 @@ hangar_machine_set_memory_async (HangarMachine       *self,
 
 /**
  * hangar_machine_set_memory_finish:
- * @live: (out) (optional): %TRUE when the running machine has the new
- *   amount now, %FALSE when it takes effect at the next boot
+ * @live: (out) (optional): %TRUE when the running machine's balloon took
+ *   the new amount now (the system inside hands memory back only if it has
+ *   a balloon driver), %FALSE when it takes effect at the next boot
  *
  * Returns: %TRUE when the change is made
  */
