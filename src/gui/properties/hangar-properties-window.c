@@ -241,7 +241,9 @@ show_config (HangarPropertiesWindow *self)
 
   self->updating = TRUE;
 
-  gtk_editable_set_text (GTK_EDITABLE (self->name_row), config->name);
+  /* A name being typed is the user's until applied. */
+  if (gtk_widget_get_focus_child (GTK_WIDGET (self->name_row)) == NULL)
+    gtk_editable_set_text (GTK_EDITABLE (self->name_row), config->name);
   gtk_window_set_title (GTK_WINDOW (self), config->name);
   adw_action_row_set_subtitle (self->os_row, config->os_name != NULL ? config->os_name
                                              : config->os_id != NULL ? config->os_id
