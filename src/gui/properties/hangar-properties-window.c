@@ -38,6 +38,7 @@ struct _HangarPropertiesWindow
   guint                 apply_source;
   guint                 busy;
   guint                 reading;
+  gboolean              name_edited;
 
   AdwEntryRow          *name_row;
   AdwActionRow         *name_notice_row;
@@ -242,7 +243,7 @@ show_config (HangarPropertiesWindow *self)
   self->updating = TRUE;
 
   /* A name being typed is the user's until applied. */
-  if (gtk_widget_get_focus_child (GTK_WIDGET (self->name_row)) == NULL)
+  if (!self->name_edited)
     gtk_editable_set_text (GTK_EDITABLE (self->name_row), config->name);
   gtk_window_set_title (GTK_WINDOW (self), config->name);
   adw_action_row_set_subtitle (self->os_row, config->os_name != NULL ? config->os_name
@@ -494,9 +495,18 @@ renamed (GObject      *object,
 }
 
 static void
+on_name_changed (HangarPropertiesWindow *self)
+{
+  if (!self->updating)
+    self->name_edited = TRUE;
+}
+
+static void
 on_name_apply (HangarPropertiesWindow *self)
 {
   const char *name = gtk_editable_get_text (GTK_EDITABLE (self->name_row));
+
+  self->name_edited = FALSE;
 
   self->busy++;
   update_state (self);
@@ -860,6 +870,7 @@ hangar_properties_window_class_init (HangarPropertiesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HangarPropertiesWindow, xml_view);
   gtk_widget_class_bind_template_child (widget_class, HangarPropertiesWindow, log_view);
   gtk_widget_class_bind_template_callback (widget_class, on_name_apply);
+  gtk_widget_class_bind_template_callback (widget_class, on_name_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_resources_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_memory_output);
   gtk_widget_class_bind_template_callback (widget_class, on_memory_input);
