@@ -182,8 +182,8 @@ hangarctl_info (int    argc,
   else
     {
       hangar_machine_read_config_async (session.machine, NULL, hangarctl_session_done, &session);
-      config = hangar_machine_read_config_finish (session.machine, hangarctl_session_wait (&session),
-                                                  &error);
+      config = hangar_machine_read_config_finish (session.machine,
+                                                  hangarctl_session_wait (&session), &error);
       if (config == NULL)
         status = hangarctl_fail ("info", error->message);
       else if (json)
@@ -390,8 +390,8 @@ hangarctl_disk_grow (int    argc,
       const HangarMachineDisk *disk = NULL;
 
       hangar_machine_read_config_async (session.machine, NULL, hangarctl_session_done, &session);
-      config = hangar_machine_read_config_finish (session.machine, hangarctl_session_wait (&session),
-                                                  &error);
+      config = hangar_machine_read_config_finish (session.machine,
+                                                  hangarctl_session_wait (&session), &error);
       for (guint i = 0; config != NULL && i < config->disks->len && disk == NULL; i++)
         {
           const HangarMachineDisk *d = g_ptr_array_index (config->disks, i);

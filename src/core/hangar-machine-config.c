@@ -1,11 +1,10 @@
 /* hangar-machine-config.c
  *
- * A machine's properties: its hardware read off the UI thread, and the few
- * changes Hangar makes to it (memory, processors, disk size, the CD/DVD
- * medium), live where libvirt allows and always in the definition, so that
- * the caller can say whether a change takes effect now or at the next boot.
- * Disks are only ever grown, and only Hangar's own; a user's image is never
- * touched.
+ * A machine's properties: its hardware read off the UI thread, its memory
+ * and processors changed live where libvirt allows and always in the
+ * definition (the caller learns whether a change takes effect now or at
+ * the next boot), and what troubleshooting needs: the domain XML and the
+ * QEMU log. Disks and the CD/DVD: hangar-machine-disks.c.
  *
  * Copyright 2026 The Hangar authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -16,7 +15,6 @@
 #include "config.h"
 
 #include <string.h>
-#include <unistd.h>
 
 #include <glib/gi18n.h>
 #include <libvirt-gconfig/libvirt-gconfig.h>
@@ -25,7 +23,7 @@
 #include <libxml/xpath.h>
 
 #include "hangar-machine-config.h"
-#include "hangar-machine-private.h"
+#include "hangar-machine-config-private.h"
 #include "hangar-os-db.h"
 #include "hangar-storage-pool.h"
 
@@ -168,194 +166,25 @@ hangar_host_can_accelerate_3d (char **reason)
 }
 
 /* ------------------------------------------------------------------------ */
-/* helpers                                                                  */
-/* ------------------------------------------------------------------------ */
-
-static gboolean
-is_active_state (int state)
-{
-  return state != VIR_DOMAIN_SHUTOFF && state != VIR_DOMAIN_NOSTATE;
-}
-
-static char *
-dup_xml (HangarMachineOp  *op,
-         unsigned int      flags,
-         GError          **error)
-{
-  char *raw = virDomainGetXMLDesc (op->dom, flags);
-  char *xml;
-
-  if (raw == NULL)
-    {
-      FAIL_LIBVIRT (op, _("Cannot read the definition of “%s”: %s"), error);
-      return NULL;
-    }
-  xml = g_strdup (raw);
-  free (raw);
-  return xml;
-}
-
-/* The persistent definition when there is one, else the running machine's. */
-static char *
-dup_config_xml (HangarMachineOp  *op,
-                GError          **error)
-{
-  return dup_xml (op, virDomainIsPersistent (op->dom) == 1 ? VIR_DOMAIN_XML_INACTIVE : 0, error);
-}
-
-static xmlDocPtr
-parse_xml (const char       *xml,
-           HangarMachineOp  *op,
-           GError          **error)
-{
-  xmlDocPtr doc = xmlReadMemory (xml, (int) strlen (xml), "domain.xml", NULL,
-                                 XML_PARSE_NONET | XML_PARSE_NOWARNING | XML_PARSE_NOERROR);
-
-  if (doc == NULL || xmlDocGetRootElement (doc) == NULL)
-    {
-      g_set_error (error, HANGAR_MACHINE_ERROR, HANGAR_MACHINE_ERROR_FAILED,
-                   _("Cannot read the definition of “%s”."), op->name);
-      if (doc != NULL)
-        xmlFreeDoc (doc);
-      return NULL;
-    }
-  return doc;
-}
-
-/* The nodes @expr selects; NULL when none. */
-static xmlXPathObjectPtr
-select_nodes (xmlDocPtr   doc,
-              const char *expr)
-{
-  xmlXPathContextPtr context = xmlXPathNewContext (doc);
-  xmlXPathObjectPtr nodes = xmlXPathEvalExpression (BAD_CAST expr, context);
-
-  xmlXPathFreeContext (context);
-  if (nodes != NULL && (nodes->nodesetval == NULL || nodes->nodesetval->nodeNr == 0))
-    g_clear_pointer (&nodes, xmlXPathFreeObject);
-  return nodes;
-}
-
-static gboolean
-has_node (xmlDocPtr   doc,
-          const char *expr)
-{
-  xmlXPathObjectPtr nodes = select_nodes (doc, expr);
-
-  if (nodes == NULL)
-    return FALSE;
-  xmlXPathFreeObject (nodes);
-  return TRUE;
-}
-
-static char *
-get_prop (xmlNodePtr  node,
-          const char *name)
-{
-  xmlChar *raw = xmlGetProp (node, BAD_CAST name);
-  char *value = raw != NULL ? g_strdup ((const char *) raw) : NULL;
-
-  xmlFree (raw);
-  return value;
-}
-
-static xmlNodePtr
-first_child (xmlNodePtr  parent,
-             const char *name)
-{
-  for (xmlNodePtr child = parent != NULL ? parent->children : NULL; child != NULL; child = child->next)
-    if (child->type == XML_ELEMENT_NODE && xmlStrcmp (child->name, BAD_CAST name) == 0)
-      return child;
-  return NULL;
-}
-
-/* The <disk> element whose target is @target, or of the first disk of
- * @device ("disk", "cdrom") when @target is NULL. */
-static xmlNodePtr
-find_disk (xmlDocPtr   doc,
-           const char *device,
-           const char *target)
-{
-  xmlXPathObjectPtr nodes = select_nodes (doc, "/domain/devices/disk");
-  xmlNodePtr found = NULL;
-
-  for (int i = 0; nodes != NULL && i < nodes->nodesetval->nodeNr && found == NULL; i++)
-    {
-      xmlNodePtr node = nodes->nodesetval->nodeTab[i];
-      g_autofree char *kind = get_prop (node, "device");
-      g_autofree char *dev = get_prop (first_child (node, "target"), "dev");
-
-      if (g_strcmp0 (kind != NULL ? kind : "disk", device) != 0)
-        continue;
-      if (target == NULL || g_strcmp0 (dev, target) == 0)
-        found = node;
-    }
-  if (nodes != NULL)
-    xmlXPathFreeObject (nodes);
-  return found;
-}
-
-static char *
-node_to_string (xmlNodePtr node)
-{
-  xmlBufferPtr buffer = xmlBufferCreate ();
-  char *text;
-
-  xmlNodeDump (buffer, node->doc, node, 0, 0);
-  text = g_strdup ((const char *) xmlBufferContent (buffer));
-  xmlBufferFree (buffer);
-  return text;
-}
-
-/* The volume of Hangar's pool at @path, else NULL: a file of the user's,
- * wherever it lies, is never one. */
-static virStorageVolPtr
-hangar_volume_at (virConnectPtr  conn,
-                  const char    *path)
-{
-  virStorageVolPtr vol = virStorageVolLookupByPath (conn, path);
-  virStoragePoolPtr pool;
-
-  if (vol == NULL)
-    {
-      /* A file made since the pool was last read is not known yet. */
-      pool = virStoragePoolLookupByName (conn, HANGAR_STORAGE_POOL_NAME);
-      if (pool != NULL)
-        {
-          if (virStoragePoolIsActive (pool) == 1)
-            virStoragePoolRefresh (pool, 0);
-          virStoragePoolFree (pool);
-        }
-      if ((vol = virStorageVolLookupByPath (conn, path)) == NULL)
-        return NULL;
-    }
-
-  pool = virStoragePoolLookupByVolume (vol);
-  if (pool == NULL || g_strcmp0 (virStoragePoolGetName (pool), HANGAR_STORAGE_POOL_NAME) != 0)
-    g_clear_pointer (&vol, virStorageVolFree);
-  if (pool != NULL)
-    virStoragePoolFree (pool);
-  return vol;
-}
-
-/* ------------------------------------------------------------------------ */
 /* read                                                                     */
 /* ------------------------------------------------------------------------ */
 
 static HangarFirmware
 read_firmware (xmlDocPtr doc)
 {
-  gboolean efi = has_node (doc, "/domain/os[@firmware='efi']") ||
-                 has_node (doc, "/domain/os/loader[@type='pflash']");
+  gboolean efi = hangar_xml_has_node (doc, "/domain/os[@firmware='efi']") ||
+                 hangar_xml_has_node (doc, "/domain/os/loader[@type='pflash']");
 
   if (!efi)
     return HANGAR_FIRMWARE_BIOS;
-  if (has_node (doc, "/domain/os/firmware/feature[@name='secure-boot' and @enabled='yes']") ||
-      has_node (doc, "/domain/os/loader[@secure='yes']"))
+  if (hangar_xml_has_node (doc, "/domain/os/firmware/feature"
+                                "[@name='secure-boot' and @enabled='yes']") ||
+      hangar_xml_has_node (doc, "/domain/os/loader[@secure='yes']"))
     return HANGAR_FIRMWARE_UEFI_SECURE_BOOT;
-  if (has_node (doc, "/domain/os/firmware/feature[@name='secure-boot' and @enabled='no']") ||
-      has_node (doc, "/domain/os/loader[@secure='no']") ||
-      has_node (doc, "/domain/os/loader"))
+  if (hangar_xml_has_node (doc, "/domain/os/firmware/feature"
+                                "[@name='secure-boot' and @enabled='no']") ||
+      hangar_xml_has_node (doc, "/domain/os/loader[@secure='no']") ||
+      hangar_xml_has_node (doc, "/domain/os/loader"))
     return HANGAR_FIRMWARE_UEFI;
   /* Nothing said: libvirt picks Secure Boot firmware first. */
   return HANGAR_FIRMWARE_UEFI_SECURE_BOOT;
@@ -379,7 +208,8 @@ read_disk (HangarMachineOp         *op,
            HangarMachineConfig     *config)
 {
   virConnectPtr conn = virDomainGetConnect (op->dom);
-  GVirConfigDomainDiskGuestDeviceType device = gvir_config_domain_disk_get_guest_device_type (gdisk);
+  GVirConfigDomainDiskGuestDeviceType device =
+    gvir_config_domain_disk_get_guest_device_type (gdisk);
   GVirConfigDomainDiskDriver *driver = gvir_config_domain_disk_get_driver (gdisk);
   HangarMachineDisk *disk;
   const char *source;
@@ -403,15 +233,16 @@ read_disk (HangarMachineOp         *op,
     disk->path = g_strdup (source);
 
   /* libvirt-gconfig 4.0 has no getter for these. */
-  node = find_disk (doc, disk->cdrom ? "cdrom" : "disk", disk->target);
-  disk->readonly = disk->cdrom || (node != NULL && first_child (node, "readonly") != NULL);
+  node = hangar_xml_find_disk (doc, disk->cdrom ? "cdrom" : "disk", disk->target);
+  disk->readonly = disk->cdrom ||
+                   (node != NULL && hangar_xml_first_child (node, "readonly") != NULL);
   /* libvirt-gconfig 4.0 reads every bus as "ide". */
-  disk->bus = get_prop (first_child (node, "target"), "bus");
+  disk->bus = hangar_xml_get_prop (hangar_xml_first_child (node, "target"), "bus");
   if (disk->path == NULL && node != NULL)
     {
-      xmlNodePtr src = first_child (node, "source");
-      g_autofree char *pool = get_prop (src, "pool");
-      g_autofree char *volume = get_prop (src, "volume");
+      xmlNodePtr src = hangar_xml_first_child (node, "source");
+      g_autofree char *pool = hangar_xml_get_prop (src, "pool");
+      g_autofree char *volume = hangar_xml_get_prop (src, "volume");
 
       if (pool != NULL && volume != NULL)
         disk->path = g_strdup_printf ("%s/%s", pool, volume);
@@ -420,7 +251,8 @@ read_disk (HangarMachineOp         *op,
   if (disk->path != NULL && disk->target != NULL)
     {
       virDomainBlockInfo info;
-      virStorageVolPtr vol = disk->path[0] == '/' ? hangar_volume_at (conn, disk->path) : NULL;
+      virStorageVolPtr vol = disk->path[0] == '/'
+                             ? hangar_machine_pool_volume_at (conn, disk->path) : NULL;
 
       disk->in_pool = vol != NULL;
       /* The running QEMU's figures, else the image's own. */
@@ -450,8 +282,8 @@ read_disk (HangarMachineOp         *op,
   else if (disk->readonly)
     disk->not_growable_reason = g_strdup (_("The disk is read-only."));
   else if (!disk->in_pool)
-    disk->not_growable_reason = g_strdup (_("The disk is not in Hangar’s storage: Hangar grows only "
-                                            "its own disks, never an image of yours."));
+    disk->not_growable_reason = g_strdup (_("The disk is not in Hangar’s storage: Hangar grows "
+                                            "only its own disks, never an image of yours."));
   else if (g_strcmp0 (disk->format, "qcow2") != 0 && g_strcmp0 (disk->format, "raw") != 0)
     disk->not_growable_reason = g_strdup (_("Hangar grows only qcow2 and raw disk images."));
   else
@@ -480,17 +312,17 @@ do_read_config (HangarMachineOp  *op,
   if (state < 0)
     return FALSE;
   config->name = g_strdup (op->name);
-  config->active = is_active_state (state);
+  config->active = hangar_machine_is_active_state (state);
   config->persistent = virDomainIsPersistent (op->dom) == 1;
 
-  if ((xml = dup_config_xml (op, error)) == NULL)
+  if ((xml = hangar_machine_op_dup_config_xml (op, error)) == NULL)
     return FALSE;
   domain = gvir_config_domain_new_from_xml (xml, &local_error);
   if (domain == NULL)
     return hangar_machine_fail (error, HANGAR_MACHINE_ERROR_FAILED,
                                 _("Cannot read the definition of “%s”: %s"), op->name,
                                 local_error->message);
-  if ((doc = parse_xml (xml, op, error)) == NULL)
+  if ((doc = hangar_machine_op_parse_xml (xml, op, error)) == NULL)
     {
       g_object_unref (domain);
       return FALSE;
@@ -531,13 +363,13 @@ do_read_config (HangarMachineOp  *op,
       vcpus = virDomainGetVcpusFlags (op->dom, VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_VCPU_MAXIMUM);
       config->live_max_vcpus = vcpus > 0 ? (guint) vcpus : 0;
       /* The running machine's XML says which firmware libvirt picked. */
-      if ((live_xml = dup_xml (op, 0, NULL)) != NULL)
-        live_doc = parse_xml (live_xml, op, NULL);
+      if ((live_xml = hangar_machine_op_dup_xml (op, 0, NULL)) != NULL)
+        live_doc = hangar_machine_op_parse_xml (live_xml, op, NULL);
     }
 
   config->firmware = read_firmware (live_doc != NULL ? live_doc : doc);
-  config->tpm = has_node (doc, "/domain/devices/tpm");
-  config->gl = has_node (doc, "/domain/devices/graphics/gl[@enable='yes']");
+  config->tpm = hangar_xml_has_node (doc, "/domain/devices/tpm");
+  config->gl = hangar_xml_has_node (doc, "/domain/devices/graphics/gl[@enable='yes']");
 
   /* libvirt-gconfig 4.0 leaves <tpm> out of the device list; disks and
    * video are there. */
@@ -560,9 +392,10 @@ do_read_config (HangarMachineOp  *op,
                                       XML_PARSE_NONET | XML_PARSE_NOWARNING | XML_PARSE_NOERROR);
       xmlNodePtr root = meta != NULL ? xmlDocGetRootElement (meta) : NULL;
 
-      for (xmlNodePtr child = root != NULL ? root->children : NULL; child != NULL; child = child->next)
+      for (xmlNodePtr child = root != NULL ? root->children : NULL; child != NULL;
+           child = child->next)
         if (child->type == XML_ELEMENT_NODE && xmlStrcmp (child->name, BAD_CAST "os") == 0)
-          config->os_id = get_prop (child, "id");
+          config->os_id = hangar_xml_get_prop (child, "id");
       if (meta != NULL)
         xmlFreeDoc (meta);
     }
@@ -664,7 +497,8 @@ hangar_machine_read_config_async (HangarMachine       *self,
   g_task_set_source_tag (task, hangar_machine_read_config_async);
   op = hangar_machine_op_new (self, do_read_config);
   op->result_free = (GDestroyNotify) hangar_machine_config_free;
-  hangar_machine_op_run (self, op, hangar_machine_read_config_async, cancellable, config_read, task);
+  hangar_machine_op_run (self, op, hangar_machine_read_config_async, cancellable, config_read,
+                         task);
 }
 
 /**
@@ -687,32 +521,6 @@ hangar_machine_read_config_finish (HangarMachine  *self,
 /* ------------------------------------------------------------------------ */
 /* memory and processors                                                    */
 /* ------------------------------------------------------------------------ */
-
-static gboolean
-set_live_result (HangarMachineOp *op,
-                 gboolean         live)
-{
-  gboolean *result = g_new (gboolean, 1);
-
-  *result = live;
-  op->result = result;
-  op->result_free = g_free;
-  return TRUE;
-}
-
-static gboolean
-finish_live (HangarMachine  *self,
-             GAsyncResult   *result,
-             gpointer        source_tag,
-             gboolean       *live,
-             GError        **error)
-{
-  g_autofree gboolean *applied = hangar_machine_op_finish_pointer (self, result, source_tag, error);
-
-  if (live != NULL)
-    *live = applied != NULL && *applied;
-  return applied != NULL;
-}
 
 static gboolean
 fail_transient (HangarMachineOp  *op,
@@ -739,7 +547,7 @@ do_set_memory (HangarMachineOp  *op,
     return hangar_machine_fail (error, HANGAR_MACHINE_ERROR_NOT_SUPPORTED,
                                 _("A machine needs at least %u MiB of memory."), MIN_MEMORY_MIB);
 
-  if (is_active_state (state))
+  if (hangar_machine_is_active_state (state))
     {
       virDomainInfo info;
 
@@ -757,17 +565,18 @@ do_set_memory (HangarMachineOp  *op,
     }
 
   if (!persistent)
-    return live ? set_live_result (op, TRUE) : fail_transient (op, error);
+    return live ? hangar_machine_op_set_live (op, TRUE) : fail_transient (op, error);
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
   /* The definition boots with what was asked: its maximum and its current
    * memory both, as a new machine's. Current must never exceed maximum. */
-  if (virDomainSetMemoryFlags (op->dom, kib, VIR_DOMAIN_AFFECT_CONFIG | VIR_DOMAIN_MEM_MAXIMUM) < 0 ||
+  if (virDomainSetMemoryFlags (op->dom, kib,
+                               VIR_DOMAIN_AFFECT_CONFIG | VIR_DOMAIN_MEM_MAXIMUM) < 0 ||
       virDomainSetMemoryFlags (op->dom, kib, VIR_DOMAIN_AFFECT_CONFIG) < 0)
     return FAIL_LIBVIRT (op, _("Cannot change the memory of “%s”: %s"), error);
 
-  return set_live_result (op, live);
+  return hangar_machine_op_set_live (op, live);
 }
 
 /**
@@ -815,7 +624,7 @@ hangar_machine_set_memory_finish (HangarMachine  *self,
                                   gboolean       *live,
                                   GError        **error)
 {
-  return finish_live (self, result, hangar_machine_set_memory_async, live, error);
+  return hangar_machine_finish_live (self, result, hangar_machine_set_memory_async, live, error);
 }
 
 static gboolean
@@ -835,7 +644,7 @@ do_set_vcpus (HangarMachineOp  *op,
     return hangar_machine_fail (error, HANGAR_MACHINE_ERROR_NOT_SUPPORTED,
                                 _("A machine needs at least one processor."));
 
-  if (is_active_state (state))
+  if (hangar_machine_is_active_state (state))
     {
       /* Processors plug in and out up to the maximum it booted with. */
       max = virDomainGetVcpusFlags (op->dom, VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_VCPU_MAXIMUM);
@@ -850,7 +659,7 @@ do_set_vcpus (HangarMachineOp  *op,
     }
 
   if (!persistent)
-    return live ? set_live_result (op, TRUE) : fail_transient (op, error);
+    return live ? hangar_machine_op_set_live (op, TRUE) : fail_transient (op, error);
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
@@ -865,7 +674,7 @@ do_set_vcpus (HangarMachineOp  *op,
   if (virDomainSetVcpusFlags (op->dom, n, VIR_DOMAIN_AFFECT_CONFIG) < 0)
     return FAIL_LIBVIRT (op, _("Cannot change the processors of “%s”: %s"), error);
 
-  return set_live_result (op, live);
+  return hangar_machine_op_set_live (op, live);
 }
 
 /**
@@ -911,336 +720,7 @@ hangar_machine_set_vcpus_finish (HangarMachine  *self,
                                  gboolean       *live,
                                  GError        **error)
 {
-  return finish_live (self, result, hangar_machine_set_vcpus_async, live, error);
-}
-
-/* ------------------------------------------------------------------------ */
-/* disk size                                                                */
-/* ------------------------------------------------------------------------ */
-
-static gboolean
-do_grow_disk (HangarMachineOp  *op,
-              GCancellable     *cancellable,
-              GError          **error)
-{
-  virConnectPtr conn = virDomainGetConnect (op->dom);
-  guint64 capacity = (g_ascii_strtoull (op->arg2, NULL, 10) + 511) / 512 * 512;
-  g_autofree char *xml = NULL;
-  g_autofree char *target = NULL;
-  g_autofree char *path = NULL;
-  g_autofree char *format = NULL;
-  g_autofree char *size = NULL;
-  virStorageVolInfo vol_info;
-  virStorageVolPtr vol;
-  xmlDocPtr doc;
-  xmlNodePtr disk;
-  gboolean readonly;
-  int state = hangar_machine_op_get_state (op, error);
-  gboolean ok;
-
-  if (state < 0)
-    return FALSE;
-  if (virDomainHasManagedSaveImage (op->dom, 0) == 1)
-    return hangar_machine_fail (error, HANGAR_MACHINE_ERROR_STATE,
-                                _("“%s” has a saved state, which expects its disk as it is. Start "
-                                  "it and shut it down, or discard the saved state, first."),
-                                op->name);
-
-  if ((xml = dup_config_xml (op, error)) == NULL || (doc = parse_xml (xml, op, error)) == NULL)
-    return FALSE;
-  disk = find_disk (doc, "disk", op->arg1);
-  if (disk == NULL)
-    {
-      xmlFreeDoc (doc);
-      if (op->arg1 != NULL)
-        return hangar_machine_fail (error, HANGAR_MACHINE_ERROR_NOT_FOUND,
-                                    _("“%s” has no disk “%s”."), op->name, op->arg1);
-      return hangar_machine_fail (error, HANGAR_MACHINE_ERROR_NOT_FOUND,
-                                  _("“%s” has no disk."), op->name);
-    }
-  target = get_prop (first_child (disk, "target"), "dev");
-  path = get_prop (first_child (disk, "source"), "file");
-  format = get_prop (first_child (disk, "driver"), "type");
-  readonly = first_child (disk, "readonly") != NULL;
-  xmlFreeDoc (doc);
-
-  if (readonly)
-    return hangar_machine_fail (error, HANGAR_MACHINE_ERROR_NOT_SUPPORTED,
-                                _("The disk %s of “%s” is read-only."), target, op->name);
-  if (path == NULL || (vol = hangar_volume_at (conn, path)) == NULL)
-    return hangar_machine_fail (error, HANGAR_MACHINE_ERROR_NOT_SUPPORTED,
-                                _("The disk %s of “%s” is not in Hangar’s storage: Hangar grows "
-                                  "only its own disks, never an image of yours."),
-                                path != NULL ? path : target, op->name);
-  if (g_strcmp0 (format, "qcow2") != 0 && g_strcmp0 (format, "raw") != 0)
-    {
-      virStorageVolFree (vol);
-      return hangar_machine_fail (error, HANGAR_MACHINE_ERROR_NOT_SUPPORTED,
-                                  _("Hangar grows only qcow2 and raw disk images, and the disk "
-                                    "%s of “%s” is neither."), target, op->name);
-    }
-  if (virStorageVolGetInfo (vol, &vol_info) < 0)
-    {
-      virStorageVolFree (vol);
-      return FAIL_LIBVIRT (op, _("Cannot read the size of the disk of “%s”: %s"), error);
-    }
-
-  size = g_format_size_full (vol_info.capacity, G_FORMAT_SIZE_IEC_UNITS);
-  if (capacity < vol_info.capacity)
-    {
-      virStorageVolFree (vol);
-      return hangar_machine_fail (error, HANGAR_MACHINE_ERROR_NOT_SUPPORTED,
-                                  _("The disk of “%s” is %s and cannot shrink: that would destroy "
-                                    "what is stored at its end. Disks only grow."),
-                                  op->name, size);
-    }
-  if (capacity == vol_info.capacity || g_cancellable_set_error_if_cancelled (cancellable, error))
-    {
-      virStorageVolFree (vol);
-      return capacity == vol_info.capacity;
-    }
-
-  /* A running QEMU holds the image: it must grow it itself, and tells the
-   * guest. Else the volume grows in place. */
-  if (is_active_state (state))
-    ok = virDomainBlockResize (op->dom, target, capacity, VIR_DOMAIN_BLOCK_RESIZE_BYTES) == 0;
-  else
-    ok = virStorageVolResize (vol, capacity, 0) == 0;
-  virStorageVolFree (vol);
-  if (!ok)
-    return FAIL_LIBVIRT (op, _("Cannot grow the disk of “%s”: %s"), error);
-  return TRUE;
-}
-
-/**
- * hangar_machine_grow_disk_async:
- * @self: a #HangarMachine
- * @target: (nullable): the disk's target ("vda"); %NULL for the first disk
- * @capacity: its new size in bytes (rounded up to 512 bytes)
- * @cancellable: (nullable): a #GCancellable
- * @callback: called when the disk has grown
- * @user_data: data for @callback
- *
- * Grows a hard disk that is a qcow2 or raw volume of Hangar's pool: while
- * the machine runs, through QEMU (the guest sees the new size at once); else
- * the image itself. A disk outside Hangar's storage is refused
- * (%HANGAR_MACHINE_ERROR_NOT_SUPPORTED), and so is a smaller size: disks
- * never shrink. The partitions and file systems inside stay as they are:
- * the guest's system must grow them.
- */
-void
-hangar_machine_grow_disk_async (HangarMachine       *self,
-                                const char          *target,
-                                guint64              capacity,
-                                GCancellable        *cancellable,
-                                GAsyncReadyCallback  callback,
-                                gpointer             user_data)
-{
-  HangarMachineOp *op;
-
-  g_return_if_fail (HANGAR_IS_MACHINE (self));
-  g_return_if_fail (capacity > 0);
-
-  op = hangar_machine_op_new (self, do_grow_disk);
-  op->arg1 = g_strdup (target);
-  op->arg2 = g_strdup_printf ("%" G_GUINT64_FORMAT, capacity);
-  hangar_machine_op_run (self, op, hangar_machine_grow_disk_async, cancellable, callback, user_data);
-}
-
-gboolean
-hangar_machine_grow_disk_finish (HangarMachine  *self,
-                                 GAsyncResult   *result,
-                                 GError        **error)
-{
-  return hangar_machine_op_finish (self, result, hangar_machine_grow_disk_async, error);
-}
-
-/* ------------------------------------------------------------------------ */
-/* CD/DVD                                                                   */
-/* ------------------------------------------------------------------------ */
-
-/* The drive's XML with @path as its medium, or none. */
-static char *
-cdrom_xml_with (xmlNodePtr  disk,
-                const char *path)
-{
-  xmlNodePtr source;
-
-  while ((source = first_child (disk, "source")) != NULL)
-    {
-      xmlUnlinkNode (source);
-      xmlFreeNode (source);
-    }
-  xmlSetProp (disk, BAD_CAST "type", BAD_CAST "file");
-  if (path != NULL)
-    {
-      source = xmlNewNode (NULL, BAD_CAST "source");
-      xmlSetProp (source, BAD_CAST "file", BAD_CAST path);
-      xmlAddChild (disk, source);
-    }
-  return node_to_string (disk);
-}
-
-/* A free sdX target for a new SATA drive. */
-static char *
-free_sata_target (xmlDocPtr doc)
-{
-  for (char letter = 'a'; letter <= 'z'; letter++)
-    {
-      g_autofree char *expr = g_strdup_printf ("/domain/devices/disk/target[@dev='sd%c']", letter);
-
-      if (!has_node (doc, expr))
-        return g_strdup_printf ("sd%c", letter);
-    }
-  return NULL;
-}
-
-static gboolean
-add_cdrom_drive (HangarMachineOp  *op,
-                 xmlDocPtr         doc,
-                 const char       *path,
-                 GError          **error)
-{
-  g_autofree char *target = free_sata_target (doc);
-  g_autofree char *device = NULL;
-
-  if (target == NULL)
-    return hangar_machine_fail (error, HANGAR_MACHINE_ERROR_NOT_SUPPORTED,
-                                _("“%s” has no room for a CD/DVD drive."), op->name);
-  device = g_markup_printf_escaped ("<disk type='file' device='cdrom'>"
-                                    "<driver name='qemu' type='raw'/>"
-                                    "<source file='%s'/>"
-                                    "<target dev='%s' bus='sata'/>"
-                                    "<readonly/></disk>", path, target);
-  if (virDomainAttachDeviceFlags (op->dom, device, VIR_DOMAIN_AFFECT_CONFIG) < 0)
-    return FAIL_LIBVIRT (op, _("Cannot add a CD/DVD drive to “%s”: %s"), error);
-  return TRUE;
-}
-
-static gboolean
-do_set_cdrom (HangarMachineOp  *op,
-              GCancellable     *cancellable,
-              GError          **error)
-{
-  const char *path = op->arg1;
-  gboolean persistent = virDomainIsPersistent (op->dom) == 1;
-  int state = hangar_machine_op_get_state (op, error);
-  g_autofree char *target = NULL;
-  gboolean active;
-
-  if (state < 0)
-    return FALSE;
-  active = is_active_state (state);
-  if (path != NULL && !g_file_test (path, G_FILE_TEST_IS_REGULAR))
-    return hangar_machine_fail (error, HANGAR_MACHINE_ERROR_NOT_FOUND,
-                                _("There is no file “%s”."), path);
-  if (path != NULL && access (path, R_OK) != 0)
-    return hangar_machine_fail (error, HANGAR_MACHINE_ERROR_FAILED,
-                                _("“%s” cannot be read."), path);
-
-  /* The running machine first: if the guest keeps its tray locked, the
-   * definition is left alone too. */
-  if (active)
-    {
-      g_autofree char *xml = dup_xml (op, 0, error);
-      g_autofree char *device = NULL;
-      xmlDocPtr doc;
-      xmlNodePtr disk;
-      unsigned int flags = VIR_DOMAIN_AFFECT_LIVE;
-
-      if (xml == NULL || (doc = parse_xml (xml, op, error)) == NULL)
-        return FALSE;
-      disk = find_disk (doc, "cdrom", NULL);
-      if (disk == NULL)
-        {
-          xmlFreeDoc (doc);
-          if (path == NULL)
-            return set_live_result (op, TRUE);
-          return hangar_machine_fail (error, HANGAR_MACHINE_ERROR_STATE,
-                                      _("“%s” has no CD/DVD drive. Shut it down to add one."),
-                                      op->name);
-        }
-      target = get_prop (first_child (disk, "target"), "dev");
-      device = cdrom_xml_with (disk, path);
-      xmlFreeDoc (doc);
-      /* An eject the guest would refuse (a locked tray) is forced: the user asked. */
-      if (path == NULL)
-        flags |= VIR_DOMAIN_DEVICE_MODIFY_FORCE;
-      if (virDomainUpdateDeviceFlags (op->dom, device, flags) < 0)
-        return path != NULL
-          ? FAIL_LIBVIRT (op, _("Cannot change the CD/DVD of “%s”: %s"), error)
-          : FAIL_LIBVIRT (op, _("Cannot eject the CD/DVD of “%s”: %s"), error);
-    }
-
-  if (persistent)
-    {
-      g_autofree char *xml = dup_xml (op, VIR_DOMAIN_XML_INACTIVE, error);
-      g_autofree char *device = NULL;
-      xmlDocPtr doc;
-      xmlNodePtr disk;
-
-      if (xml == NULL || (doc = parse_xml (xml, op, error)) == NULL)
-        return FALSE;
-      disk = find_disk (doc, "cdrom", target);
-      if (disk == NULL)
-        {
-          gboolean ok = path == NULL || add_cdrom_drive (op, doc, path, error);
-
-          xmlFreeDoc (doc);
-          return ok ? set_live_result (op, active) : FALSE;
-        }
-      device = cdrom_xml_with (disk, path);
-      xmlFreeDoc (doc);
-      if (virDomainUpdateDeviceFlags (op->dom, device, VIR_DOMAIN_AFFECT_CONFIG) < 0)
-        return FAIL_LIBVIRT (op, _("Cannot change the CD/DVD of “%s”: %s"), error);
-    }
-
-  return set_live_result (op, active);
-}
-
-/**
- * hangar_machine_set_cdrom_async:
- * @self: a #HangarMachine
- * @path: (nullable): the image to insert (an ISO file); %NULL to eject
- * @cancellable: (nullable): a #GCancellable
- * @callback: called when the medium is changed
- * @user_data: data for @callback
- *
- * Changes the medium in the machine's first CD/DVD drive, in the running
- * machine and in its definition. A machine without a drive gets one (SATA)
- * when it is shut off; a running one cannot (%HANGAR_MACHINE_ERROR_STATE).
- * Ejecting is forced when the guest locked the tray.
- */
-void
-hangar_machine_set_cdrom_async (HangarMachine       *self,
-                                const char          *path,
-                                GCancellable        *cancellable,
-                                GAsyncReadyCallback  callback,
-                                gpointer             user_data)
-{
-  HangarMachineOp *op;
-
-  g_return_if_fail (HANGAR_IS_MACHINE (self));
-
-  op = hangar_machine_op_new (self, do_set_cdrom);
-  op->arg1 = path != NULL ? g_canonicalize_filename (path, NULL) : NULL;
-  hangar_machine_op_run (self, op, hangar_machine_set_cdrom_async, cancellable, callback, user_data);
-}
-
-/**
- * hangar_machine_set_cdrom_finish:
- * @live: (out) (optional): %TRUE when the running machine sees the change
- *   now, %FALSE when the machine was shut off
- *
- * Returns: %TRUE when the medium is changed
- */
-gboolean
-hangar_machine_set_cdrom_finish (HangarMachine  *self,
-                                 GAsyncResult   *result,
-                                 gboolean       *live,
-                                 GError        **error)
-{
-  return finish_live (self, result, hangar_machine_set_cdrom_async, live, error);
+  return hangar_machine_finish_live (self, result, hangar_machine_set_vcpus_async, live, error);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1252,8 +732,9 @@ do_get_xml (HangarMachineOp  *op,
             GCancellable     *cancellable,
             GError          **error)
 {
-  unsigned int flags = op->flag && virDomainIsPersistent (op->dom) == 1 ? VIR_DOMAIN_XML_INACTIVE : 0;
-  char *xml = dup_xml (op, flags, error);
+  unsigned int flags = op->flag && virDomainIsPersistent (op->dom) == 1
+                       ? VIR_DOMAIN_XML_INACTIVE : 0;
+  char *xml = hangar_machine_op_dup_xml (op, flags, error);
 
   if (xml == NULL)
     return FALSE;

@@ -275,7 +275,8 @@ show_config (HangarPropertiesWindow *self)
                                                      "%u in use now; up to %u without a restart",
                                                      config->live_vcpus),
                                         config->live_vcpus, config->live_max_vcpus);
-      if (config->memory_mib > config->live_max_memory_mib || config->vcpus > config->live_max_vcpus)
+      if (config->memory_mib > config->live_max_memory_mib ||
+          config->vcpus > config->live_max_vcpus)
         self->next_boot = TRUE;
     }
   adw_action_row_set_subtitle (self->memory_row, memory_subtitle);
