@@ -34,4 +34,18 @@ int hangarctl_screenshot     (int    argc,
 int hangarctl_snapshot       (int    argc,
                               char **argv);
 
+/* A machine's properties (hangarctl-config.c). */
+int hangarctl_info           (int    argc,
+                              char **argv);
+int hangarctl_set            (int    argc,
+                              char **argv);
+int hangarctl_cd             (int    argc,
+                              char **argv);
+int hangarctl_disk_grow      (int    argc,
+                              char **argv);
+int hangarctl_xml            (int    argc,
+                              char **argv);
+int hangarctl_log            (int    argc,
+                              char **argv);
+
 G_END_DECLS

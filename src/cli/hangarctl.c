@@ -191,7 +191,7 @@ cmd_list (int    argc,
 static void
 usage (FILE *out)
 {
-  fprintf (out, "%s\n\n  %s\n  %s\n  %s\n%s\n\n%s\n",
+  fprintf (out, "%s\n\n  %s\n  %s\n  %s\n%s\n%s\n\n%s\n",
            _("Usage: hangarctl COMMAND [OPTIONS…]"),
            _("list [--json]    List the machines and their states"),
            _("create PATH.iso [--name N] [--memory MIB] [--cpus C] [--disk GIB] [--try] [--no-start]\n"
@@ -212,6 +212,16 @@ usage (FILE *out)
              "                   A machine’s snapshots\n"
              "  screenshot NAME OUT.png\n"
              "                   Save a running machine’s screen"),
+           _("  info NAME [--json]\n"
+             "                   Show its memory, processors, disks and firmware\n"
+             "  set NAME [--memory MIB] [--cpus N]\n"
+             "                   Change them; prints “live” or “next-boot” for each\n"
+             "  cd NAME insert PATH.iso | cd NAME eject\n"
+             "                   Change the medium in its CD/DVD drive\n"
+             "  disk-grow NAME SIZE [--disk TARGET]\n"
+             "                   Grow its disk to SIZE (20G) or by +SIZE; never shrinks\n"
+             "  xml NAME [--inactive], log NAME\n"
+             "                   Print its libvirt XML, the end of its QEMU log"),
            _("The connection is HANGAR_URI if set, else the app’s setting, else qemu:///session. "
              "Errors go to stderr; the exit status is 1 when an operation failed, 2 for a "
              "wrong command line."));
@@ -254,6 +264,18 @@ main (int   argc,
     return hangarctl_snapshot (argc - 1, argv + 1);
   if (g_str_equal (argv[1], "screenshot"))
     return hangarctl_screenshot (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "info"))
+    return hangarctl_info (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "set"))
+    return hangarctl_set (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "cd"))
+    return hangarctl_cd (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "disk-grow"))
+    return hangarctl_disk_grow (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "xml"))
+    return hangarctl_xml (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "log"))
+    return hangarctl_log (argc - 1, argv + 1);
 
   g_printerr (_("hangarctl: unknown command “%s”\n"), argv[1]);
   usage (stderr);

@@ -19,6 +19,7 @@
 #include "hangar-machine.h"
 #include "hangar-name-dialog.h"
 #include "hangar-snapshots-dialog.h"
+#include "hangar-properties-window.h"
 #include "hangar-window.h"
 
 /* How long Shut Down waits for the guest before offering Force Off. */
@@ -319,6 +320,17 @@ snapshots_action (GSimpleAction *action,
                                                                  self->machine)));
 }
 
+static void
+properties_action (GSimpleAction *action,
+                   GVariant      *parameter,
+                   gpointer       user_data)
+{
+  HangarMachineCard *self = user_data;
+
+  if (self->machine != NULL)
+    hangar_properties_window_show (self->machine, GTK_WIDGET (self));
+}
+
 static const GActionEntry machine_entries[] = {
   { "start", machine_action },
   { "shutdown", machine_action },
@@ -330,6 +342,7 @@ static const GActionEntry machine_entries[] = {
   { "rename", name_dialog_action },
   { "clone", name_dialog_action },
   { "snapshots", snapshots_action },
+  { "properties", properties_action },
 };
 
 /**

@@ -21,6 +21,7 @@
 
 #include "hangar-display-page.h"
 #include "hangar-machine.h"
+#include "hangar-properties-window.h"
 
 #define RECONNECT_DELAY_MS 1000
 #define MAX_RECONNECTS 10
@@ -404,6 +405,17 @@ back_action (GtkWidget  *widget,
 }
 
 static void
+properties_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  HangarDisplayPage *self = HANGAR_DISPLAY_PAGE (widget);
+
+  if (self->machine != NULL)
+    hangar_properties_window_show (self->machine, widget);
+}
+
+static void
 fullscreen_action (GtkWidget  *widget,
                    const char *action_name,
                    GVariant   *parameter)
@@ -773,6 +785,7 @@ hangar_display_page_class_init (HangarDisplayPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HangarDisplayPage, keep_button);
   gtk_widget_class_install_action (widget_class, "display.back", NULL, back_action);
   gtk_widget_class_install_action (widget_class, "display.fullscreen", NULL, fullscreen_action);
+  gtk_widget_class_install_action (widget_class, "display.properties", NULL, properties_action);
   gtk_widget_class_install_action (widget_class, "display.send-keys", "s", send_keys_action);
   gtk_widget_class_install_action (widget_class, "display.start", NULL, start_action);
   gtk_widget_class_install_action (widget_class, "display.reconnect", NULL, reconnect_action);

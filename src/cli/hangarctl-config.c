@@ -1,0 +1,500 @@
+/* hangarctl-config.c
+ *
+ * hangarctl's commands on a machine's properties: `info`, `set` (memory,
+ * processors), `cd` (insert, eject), `disk-grow`, and for troubleshooting
+ * `xml` and `log`, each the HangarMachine operation the properties window
+ * uses.
+ *
+ * Copyright 2026 The Hangar authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+
+#include "hangar-machine-config.h"
+#include "hangarctl-commands.h"
+#include "hangarctl-session.h"
+
+static gboolean
+check_args (const char *command,
+            int         argc,
+            int         n_args,
+            const char *what)
+{
+  if (argc == n_args + 1)
+    return TRUE;
+  hangarctl_usage_error (command, what);
+  return FALSE;
+}
+
+/* ------------------------------------------------------------------------ */
+/* info                                                                     */
+/* ------------------------------------------------------------------------ */
+
+static void
+add_string (JsonBuilder *builder,
+            const char  *name,
+            const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+static void
+add_int (JsonBuilder *builder,
+         const char  *name,
+         gint64       value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_int_value (builder, value);
+}
+
+static void
+add_bool (JsonBuilder *builder,
+          const char  *name,
+          gboolean     value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_boolean_value (builder, value);
+}
+
+static void
+print_json (const HangarMachineConfig *config)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *text = NULL;
+
+  json_builder_begin_object (builder);
+  add_string (builder, "name", config->name);
+  add_bool (builder, "active", config->active);
+  add_bool (builder, "persistent", config->persistent);
+  add_string (builder, "domain-type", config->domain_type);
+  add_string (builder, "machine-type", config->machine_type);
+  add_string (builder, "os-id", config->os_id);
+  add_string (builder, "os-name", config->os_name);
+  add_int (builder, "memory-mib", (gint64) config->memory_mib);
+  add_int (builder, "max-memory-mib", (gint64) config->max_memory_mib);
+  add_int (builder, "live-memory-mib", (gint64) config->live_memory_mib);
+  add_int (builder, "live-max-memory-mib", (gint64) config->live_max_memory_mib);
+  add_int (builder, "vcpus", config->vcpus);
+  add_int (builder, "max-vcpus", config->max_vcpus);
+  add_int (builder, "live-vcpus", config->live_vcpus);
+  add_int (builder, "live-max-vcpus", config->live_max_vcpus);
+  add_string (builder, "firmware", hangar_firmware_to_string (config->firmware));
+  add_bool (builder, "tpm", config->tpm);
+  add_string (builder, "video", config->video_model);
+  add_bool (builder, "3d", config->gl);
+  json_builder_set_member_name (builder, "disks");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < config->disks->len; i++)
+    {
+      const HangarMachineDisk *disk = g_ptr_array_index (config->disks, i);
+
+      json_builder_begin_object (builder);
+      add_string (builder, "target", disk->target);
+      add_string (builder, "device", disk->cdrom ? "cdrom" : "disk");
+      add_string (builder, "bus", disk->bus);
+      add_string (builder, "path", disk->path);
+      add_string (builder, "format", disk->format);
+      add_int (builder, "capacity", (gint64) disk->capacity);
+      add_int (builder, "allocation", (gint64) disk->allocation);
+      add_bool (builder, "readonly", disk->readonly);
+      add_bool (builder, "in-pool", disk->in_pool);
+      add_bool (builder, "growable", disk->growable);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, TRUE);
+  text = json_generator_to_data (generator, NULL);
+  g_print ("%s\n", text);
+}
+
+static void
+print_text (const HangarMachineConfig *config)
+{
+  g_print ("%s\t%s\n", _("Name:"), config->name);
+  g_print ("%s\t%s\n", _("OS:"), config->os_name != NULL ? config->os_name
+                                  : config->os_id != NULL ? config->os_id : _("unknown"));
+  g_print ("%s\t%s\n", _("Firmware:"), hangar_firmware_to_string (config->firmware));
+  g_print ("%s\t%s\n", _("TPM:"), config->tpm ? _("yes") : _("no"));
+  g_print ("%s\t%" G_GUINT64_FORMAT " MiB", _("Memory:"), config->memory_mib);
+  if (config->active)
+    g_print (_(" (now %" G_GUINT64_FORMAT " MiB of at most %" G_GUINT64_FORMAT " MiB)"),
+             config->live_memory_mib, config->live_max_memory_mib);
+  g_print ("\n%s\t%u", _("CPUs:"), config->vcpus);
+  if (config->active)
+    g_print (_(" (now %u of at most %u)"), config->live_vcpus, config->live_max_vcpus);
+  g_print ("\n%s\t%s%s\n", _("Video:"), config->video_model != NULL ? config->video_model : "-",
+           config->gl ? _(", 3D") : "");
+  for (guint i = 0; i < config->disks->len; i++)
+    {
+      const HangarMachineDisk *disk = g_ptr_array_index (config->disks, i);
+      g_autofree char *size = g_format_size_full (disk->capacity, G_FORMAT_SIZE_IEC_UNITS);
+
+      g_print ("%s\t%s\t%s\t%s\t%s\n", disk->cdrom ? _("CD/DVD:") : _("Disk:"), disk->target,
+               disk->path != NULL ? disk->path : _("(empty)"),
+               disk->format != NULL ? disk->format : "-",
+               disk->path != NULL ? size : "-");
+    }
+}
+
+/**
+ * hangarctl_info:
+ *
+ * `info NAME [--json]`: the machine's properties.
+ */
+int
+hangarctl_info (int    argc,
+                char **argv)
+{
+  gboolean json = FALSE;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print a JSON object"), NULL },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HangarMachineConfig) config = NULL;
+  HangarctlSession session = { 0 };
+  int status = 0;
+
+  if (!hangarctl_parse_options ("info", N_("NAME"), _("Show a machine’s memory, processors, disks "
+                                                      "and firmware"), entries, &argc, &argv) ||
+      !check_args ("info", argc, 1, _("Give the machine’s name.")))
+    return 2;
+
+  if (!hangarctl_session_open (&session, "info", argv[1]))
+    status = 1;
+  else
+    {
+      hangar_machine_read_config_async (session.machine, NULL, hangarctl_session_done, &session);
+      config = hangar_machine_read_config_finish (session.machine,
+                                                  hangarctl_session_wait (&session), &error);
+      if (config == NULL)
+        status = hangarctl_fail ("info", error->message);
+      else if (json)
+        print_json (config);
+      else
+        print_text (config);
+    }
+  hangarctl_session_close (&session);
+  return status;
+}
+
+/* ------------------------------------------------------------------------ */
+/* set                                                                      */
+/* ------------------------------------------------------------------------ */
+
+/* One line per change, for scripts: what, then "live" or "next-boot". */
+static void
+print_when (const char *what,
+            gboolean    live)
+{
+  g_print ("%s\t%s\n", what, live ? "live" : "next-boot");
+}
+
+/**
+ * hangarctl_set:
+ *
+ * `set NAME [--memory MIB] [--cpus N]`: prints, for each, "memory" or
+ * "cpus", a tab, and "live" (the running machine has it now) or "next-boot".
+ */
+int
+hangarctl_set (int    argc,
+               char **argv)
+{
+  int memory = 0, cpus = 0;
+  const GOptionEntry entries[] = {
+    { "memory", 0, 0, G_OPTION_ARG_INT, &memory, N_("Memory in MiB"), N_("MIB") },
+    { "cpus", 0, 0, G_OPTION_ARG_INT, &cpus, N_("Number of virtual processors"), N_("N") },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  HangarctlSession session = { 0 };
+  gboolean live = FALSE;
+  int status = 0;
+
+  if (!hangarctl_parse_options ("set", N_("NAME"), _("Change a machine’s memory or processors: "
+                                                     "at once where it can, else from its next "
+                                                     "boot"), entries, &argc, &argv) ||
+      !check_args ("set", argc, 1, _("Give the machine’s name.")))
+    return 2;
+  if (memory == 0 && cpus == 0)
+    return hangarctl_usage_error ("set", _("Say what to change: --memory, --cpus or both."));
+  if (memory < 0 || cpus < 0)
+    return hangarctl_usage_error ("set", _("Memory and processors are positive numbers."));
+
+  if (!hangarctl_session_open (&session, "set", argv[1]))
+    status = 1;
+  if (status == 0 && memory > 0)
+    {
+      hangar_machine_set_memory_async (session.machine, (guint64) memory, NULL,
+                                       hangarctl_session_done, &session);
+      if (!hangar_machine_set_memory_finish (session.machine, hangarctl_session_wait (&session),
+                                             &live, &error))
+        status = hangarctl_fail ("set", error->message);
+      else
+        print_when ("memory", live);
+    }
+  if (status == 0 && cpus > 0)
+    {
+      hangar_machine_set_vcpus_async (session.machine, (guint) cpus, NULL,
+                                      hangarctl_session_done, &session);
+      if (!hangar_machine_set_vcpus_finish (session.machine, hangarctl_session_wait (&session),
+                                            &live, &error))
+        status = hangarctl_fail ("set", error->message);
+      else
+        print_when ("cpus", live);
+    }
+  hangarctl_session_close (&session);
+  return status;
+}
+
+/* ------------------------------------------------------------------------ */
+/* cd                                                                       */
+/* ------------------------------------------------------------------------ */
+
+/**
+ * hangarctl_cd:
+ *
+ * `cd NAME insert PATH.iso` or `cd NAME eject`.
+ */
+int
+hangarctl_cd (int    argc,
+              char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  HangarctlSession session = { 0 };
+  const char *path = NULL;
+  gboolean live = FALSE;
+  int status = 0;
+
+  if (!hangarctl_parse_options ("cd", N_("NAME insert PATH.iso | NAME eject"),
+                                _("Change the medium in a machine’s CD/DVD drive"), NULL,
+                                &argc, &argv))
+    return 2;
+  if (argc == 4 && g_str_equal (argv[2], "insert"))
+    path = argv[3];
+  else if (!(argc == 3 && g_str_equal (argv[2], "eject")))
+    return hangarctl_usage_error ("cd", _("Say “NAME insert PATH.iso” or “NAME eject”."));
+
+  if (!hangarctl_session_open (&session, "cd", argv[1]))
+    status = 1;
+  else
+    {
+      hangar_machine_set_cdrom_async (session.machine, path, NULL, hangarctl_session_done,
+                                      &session);
+      if (!hangar_machine_set_cdrom_finish (session.machine, hangarctl_session_wait (&session),
+                                            &live, &error))
+        status = hangarctl_fail ("cd", error->message);
+    }
+  hangarctl_session_close (&session);
+  return status;
+}
+
+/* ------------------------------------------------------------------------ */
+/* disk-grow                                                                */
+/* ------------------------------------------------------------------------ */
+
+/* "20G", "20GiB", "512M", "+5G" (more than now), plain bytes. Sizes are
+ * binary: G means GiB, as qemu-img says it. */
+static gboolean
+parse_size (const char *text,
+            guint64    *size,
+            gboolean   *relative)
+{
+  static const struct { const char *suffix; guint64 factor; } units[] = {
+    { "", 1 }, { "B", 1 },
+    { "K", 1ULL << 10 }, { "KiB", 1ULL << 10 },
+    { "M", 1ULL << 20 }, { "MiB", 1ULL << 20 },
+    { "G", 1ULL << 30 }, { "GiB", 1ULL << 30 },
+    { "T", 1ULL << 40 }, { "TiB", 1ULL << 40 },
+  };
+  char *end = NULL;
+  guint64 value;
+
+  *relative = text[0] == '+';
+  if (*relative)
+    text++;
+  if (!g_ascii_isdigit (text[0]))
+    return FALSE;
+  errno = 0;
+  value = g_ascii_strtoull (text, &end, 10);
+  if (errno != 0)
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (units); i++)
+    if (g_ascii_strcasecmp (end, units[i].suffix) == 0)
+      {
+        if (value > G_MAXUINT64 / units[i].factor)
+          return FALSE;
+        *size = value * units[i].factor;
+        return *size > 0;
+      }
+  return FALSE;
+}
+
+/**
+ * hangarctl_disk_grow:
+ *
+ * `disk-grow NAME SIZE [--disk TARGET]`: SIZE is the new size ("20G") or
+ * what to add ("+5G").
+ */
+int
+hangarctl_disk_grow (int    argc,
+                     char **argv)
+{
+  g_autofree char *target = NULL;
+  const GOptionEntry entries[] = {
+    { "disk", 0, 0, G_OPTION_ARG_STRING, &target, N_("The disk (“vda”); by default the first"),
+      N_("TARGET") },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  HangarctlSession session = { 0 };
+  gboolean relative = FALSE;
+  guint64 size = 0;
+  int status = 0;
+
+  if (!hangarctl_parse_options ("disk-grow", N_("NAME SIZE"),
+                                _("Grow a machine’s disk to SIZE (20G), or by +SIZE; the system "
+                                  "in it must then grow its partition"), entries, &argc, &argv) ||
+      !check_args ("disk-grow", argc, 2, _("Give the machine’s name and the disk’s new size.")))
+    return 2;
+  if (!parse_size (argv[2], &size, &relative))
+    {
+      g_autofree char *message = g_strdup_printf (_("“%s” is not a size: say 20G, 512M or +5G."),
+                                                  argv[2]);
+
+      return hangarctl_usage_error ("disk-grow", message);
+    }
+
+  if (!hangarctl_session_open (&session, "disk-grow", argv[1]))
+    status = 1;
+  if (status == 0 && relative)
+    {
+      g_autoptr(HangarMachineConfig) config = NULL;
+      const HangarMachineDisk *disk = NULL;
+
+      hangar_machine_read_config_async (session.machine, NULL, hangarctl_session_done, &session);
+      config = hangar_machine_read_config_finish (session.machine,
+                                                  hangarctl_session_wait (&session), &error);
+      for (guint i = 0; config != NULL && i < config->disks->len && disk == NULL; i++)
+        {
+          const HangarMachineDisk *d = g_ptr_array_index (config->disks, i);
+
+          if (!d->cdrom && (target == NULL || g_strcmp0 (d->target, target) == 0))
+            disk = d;
+        }
+      if (config == NULL)
+        status = hangarctl_fail ("disk-grow", error->message);
+      else if (disk == NULL || disk->capacity == 0)
+        status = hangarctl_fail ("disk-grow", _("Cannot read the disk’s size."));
+      else
+        size += disk->capacity;
+    }
+  if (status == 0)
+    {
+      hangar_machine_grow_disk_async (session.machine, target, size, NULL,
+                                      hangarctl_session_done, &session);
+      if (!hangar_machine_grow_disk_finish (session.machine, hangarctl_session_wait (&session),
+                                            &error))
+        status = hangarctl_fail ("disk-grow", error->message);
+    }
+  hangarctl_session_close (&session);
+  return status;
+}
+
+/* ------------------------------------------------------------------------ */
+/* xml, log                                                                 */
+/* ------------------------------------------------------------------------ */
+
+/**
+ * hangarctl_xml:
+ *
+ * `xml NAME [--inactive]`: the domain XML, as `virsh dumpxml`.
+ */
+int
+hangarctl_xml (int    argc,
+               char **argv)
+{
+  gboolean inactive = FALSE;
+  const GOptionEntry entries[] = {
+    { "inactive", 0, 0, G_OPTION_ARG_NONE, &inactive,
+      N_("The definition it boots with next, not the running machine’s"), NULL },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *xml = NULL;
+  HangarctlSession session = { 0 };
+  int status = 0;
+
+  if (!hangarctl_parse_options ("xml", N_("NAME"), _("Print a machine’s libvirt XML"), entries,
+                                &argc, &argv) ||
+      !check_args ("xml", argc, 1, _("Give the machine’s name.")))
+    return 2;
+
+  if (!hangarctl_session_open (&session, "xml", argv[1]))
+    status = 1;
+  else
+    {
+      hangar_machine_get_xml_async (session.machine, inactive, NULL, hangarctl_session_done,
+                                    &session);
+      xml = hangar_machine_get_xml_finish (session.machine, hangarctl_session_wait (&session),
+                                           &error);
+      if (xml == NULL)
+        status = hangarctl_fail ("xml", error->message);
+      else
+        g_print ("%s", xml);
+    }
+  hangarctl_session_close (&session);
+  return status;
+}
+
+/**
+ * hangarctl_log:
+ *
+ * `log NAME`: the end of QEMU's log of the machine.
+ */
+int
+hangarctl_log (int    argc,
+               char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  HangarctlSession session = { 0 };
+  int status = 0;
+
+  if (!hangarctl_parse_options ("log", N_("NAME"), _("Print the end of QEMU’s log of a machine"),
+                                NULL, &argc, &argv) ||
+      !check_args ("log", argc, 1, _("Give the machine’s name.")))
+    return 2;
+
+  if (!hangarctl_session_open (&session, "log", argv[1]))
+    status = 1;
+  else
+    {
+      hangar_machine_read_log_async (session.machine, NULL, hangarctl_session_done, &session);
+      text = hangar_machine_read_log_finish (session.machine, hangarctl_session_wait (&session),
+                                             NULL, &error);
+      if (text == NULL)
+        status = hangarctl_fail ("log", error->message);
+      else
+        g_print ("%s", text);
+    }
+  hangarctl_session_close (&session);
+  return status;
+}
