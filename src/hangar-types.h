@@ -20,6 +20,7 @@ typedef struct _HangarDisplayPage        HangarDisplayPage;
 typedef struct _HangarMachine            HangarMachine;
 typedef struct _HangarMachineCard        HangarMachineCard;
 typedef struct _HangarPreferencesWindow  HangarPreferencesWindow;
+typedef struct _HangarThumbnailer        HangarThumbnailer;
 typedef struct _HangarVmCreator          HangarVmCreator;
 typedef struct _HangarWindow             HangarWindow;
 

@@ -316,6 +316,237 @@ test_sorted_and_live (Fixture       *fixture,
   g_signal_handlers_disconnect_by_data (model, log);
 }
 
+/* A domain with metadata as Hangar's builder and other tools write it. */
+static GVirDomain *
+define_domain_with_metadata (Fixture    *fixture,
+                             const char *name,
+                             const char *metadata)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *xml = g_strdup_printf ("<domain type='test'><name>%s</name>"
+                                          "<metadata>%s</metadata>"
+                                          "<memory unit='MiB'>64</memory><vcpu>1</vcpu>"
+                                          "<os><type>hvm</type></os></domain>", name, metadata);
+  GVirConfigDomain *config = gvir_config_domain_new_from_xml (xml, &error);
+  GVirDomain *domain;
+
+  g_assert_no_error (error);
+  domain = gvir_connection_create_domain (fixture->gvir, config, &error);
+  g_object_unref (config);
+  g_assert_no_error (error);
+  g_ptr_array_add (fixture->defined, domain);
+  return domain;
+}
+
+typedef struct
+{
+  HangarCollection *collection;
+  const char       *name;
+  const char       *os_name;
+  gint64            min_last_used;
+} DetailsWait;
+
+static gboolean
+details_read (gpointer data)
+{
+  DetailsWait *wait = data;
+  HangarMachine *machine = hangar_collection_find_by_name (wait->collection, wait->name);
+
+  return machine != NULL &&
+         g_strcmp0 (hangar_machine_get_os_name (machine), wait->os_name) == 0 &&
+         hangar_machine_get_last_used (machine) >= wait->min_last_used;
+}
+
+static void
+wait_details (Fixture    *fixture,
+              const char *name,
+              const char *os_name,
+              gint64      min_last_used)
+{
+  DetailsWait wait = { fixture->collection, name, os_name, min_last_used };
+  g_autofree char *what = g_strdup_printf ("“%s” to show OS “%s”, used after %" G_GINT64_FORMAT,
+                                           name, os_name, min_last_used);
+
+  wait_for (details_read, &wait, what);
+}
+
+static int
+compare_for_test (gconstpointer a,
+                  gconstpointer b,
+                  gpointer      by_last_used)
+{
+  return hangar_machine_compare (*(HangarMachine **) a, *(HangarMachine **) b,
+                                 GPOINTER_TO_INT (by_last_used));
+}
+
+static char *
+sorted_names (Fixture  *fixture,
+              gboolean  by_last_used)
+{
+  g_autoptr(GPtrArray) machines = g_ptr_array_new_with_free_func (g_object_unref);
+  GListModel *model = G_LIST_MODEL (fixture->collection);
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    g_ptr_array_add (machines, g_list_model_get_item (model, i));
+  g_ptr_array_sort_with_data (machines, compare_for_test, GINT_TO_POINTER (by_last_used));
+  for (guint i = 0; i < machines->len; i++)
+    g_string_append_printf (s, "%s%s", i > 0 ? "|" : "",
+                            hangar_machine_get_name (g_ptr_array_index (machines, i)));
+  return g_string_free (s, FALSE);
+}
+
+static char *
+search (Fixture    *fixture,
+        const char *text)
+{
+  g_autofree char *query = hangar_machine_fold_search_text (text);
+  GListModel *model = G_LIST_MODEL (fixture->collection);
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(HangarMachine) machine = g_list_model_get_item (model, i);
+
+      if (hangar_machine_matches_search (machine, query))
+        g_string_append_printf (s, "%s%s", s->len > 0 ? "|" : "", hangar_machine_get_name (machine));
+    }
+  return g_string_free (s, FALSE);
+}
+
+static gboolean
+flag_set (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+static void
+start_done (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (hangar_machine_start_finish (HANGAR_MACHINE (object), result, &error));
+  g_assert_no_error (error);
+  *(gboolean *) user_data = TRUE;
+}
+
+/* OS names from libosinfo's metadata, "last used" from Hangar's or from a
+ * start through HangarMachine, the installing mark; then the collection's
+ * two orders and the search by name or OS. */
+static void
+test_details_sort_search (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autofree char *order = NULL;
+  g_autofree char *found = NULL;
+  g_autofree char *xml = NULL;
+  HangarMachine *zulu;
+  GVirDomain *yankee;
+  gboolean started = FALSE;
+  gint64 before;
+
+  define_domain_with_metadata (fixture, "Alpha",
+                               "<libosinfo:libosinfo xmlns:libosinfo="
+                               "'http://libosinfo.org/xmlns/libvirt/domain/1.0'>"
+                               "<libosinfo:os id='http://fedoraproject.org/fedora/37'/>"
+                               "</libosinfo:libosinfo>");
+  /* 2026-01-02T03:04:05Z */
+  yankee = define_domain_with_metadata (fixture, "Yankee",
+                                        "<hangar:machine xmlns:hangar="
+                                        "'https://hangar.org/xmlns/libvirt/domain/1.0'>"
+                                        "<hangar:os id='http://debian.org/debian/11' "
+                                        "short-id='debian11'/>"
+                                        "<hangar:installing>true</hangar:installing>"
+                                        "<hangar:last-started>2026-01-02T03:04:05Z"
+                                        "</hangar:last-started></hangar:machine>");
+  define_domain (fixture, "Zulu");
+  wait_state (fixture, "Zulu", HANGAR_MACHINE_STATE_STOPPED);
+  /* An id is never a way out of osinfo-db's directory. */
+  define_domain_with_metadata (fixture, "Xray",
+                               "<libosinfo:libosinfo xmlns:libosinfo="
+                               "'http://libosinfo.org/xmlns/libvirt/domain/1.0'>"
+                               "<libosinfo:os id='http://fedoraproject.org/../../../etc/passwd'/>"
+                               "</libosinfo:libosinfo>");
+  wait_state (fixture, "Xray", HANGAR_MACHINE_STATE_STOPPED);
+
+  /* Named from osinfo-db's file for the OS; Yankee's from Hangar's own mark. */
+  wait_details (fixture, "Alpha", "Fedora Linux 37", 0);
+  wait_details (fixture, "Yankee", "Debian 11", 1767323045);
+  g_assert_cmpstr (hangar_machine_get_os_id (hangar_collection_find_by_name (fixture->collection,
+                                                                             "Alpha")),
+                   ==, "http://fedoraproject.org/fedora/37");
+  g_assert_true (hangar_machine_get_installing (hangar_collection_find_by_name (fixture->collection,
+                                                                                "Yankee")));
+  zulu = hangar_collection_find_by_name (fixture->collection, "Zulu");
+  g_assert_null (hangar_machine_get_os_name (zulu));
+  g_assert_false (hangar_machine_get_installing (zulu));
+  /* The test driver has no QEMU log: never started is unknown. */
+  g_assert_cmpint (hangar_machine_get_last_used (zulu), ==, 0);
+  /* "test" runs, but nothing says since when. */
+  g_assert_cmpint (hangar_machine_get_last_used (hangar_collection_find_by_name (
+                     fixture->collection, "test")), ==, 0);
+
+  {
+    HangarMachine *xray = hangar_collection_find_by_name (fixture->collection, "Xray");
+
+    g_assert_cmpstr (hangar_machine_get_os_id (xray), ==,
+                     "http://fedoraproject.org/../../../etc/passwd");
+    g_assert_null (hangar_machine_get_os_name (xray));
+    g_assert_true (gvir_domain_delete (hangar_machine_get_domain (xray), 0, NULL));
+    wait_for (machine_gone, &(MachineWait) { fixture->collection, "Xray", 0 },
+              "“Xray” to leave the collection");
+  }
+
+  order = sorted_names (fixture, FALSE);
+  g_assert_cmpstr (order, ==, "Alpha|test|Yankee|Zulu");
+  g_clear_pointer (&order, g_free);
+  order = sorted_names (fixture, TRUE);
+  g_assert_cmpstr (order, ==, "Yankee|Alpha|test|Zulu");
+  g_clear_pointer (&order, g_free);
+
+  /* Starting through Hangar records the time, in Hangar's metadata. */
+  before = g_get_real_time () / G_USEC_PER_SEC;
+  hangar_machine_start_async (zulu, NULL, start_done, &started);
+  wait_for (flag_set, &started, "“Zulu” to start");
+  wait_details (fixture, "Zulu", NULL, before);
+  g_assert_cmpint (hangar_machine_get_last_used (zulu), <=, g_get_real_time () / G_USEC_PER_SEC);
+  order = sorted_names (fixture, TRUE);
+  g_assert_cmpstr (order, ==, "Zulu|Yankee|Alpha|test");
+
+  /* The record keeps what else Hangar's metadata held. */
+  xml = gvir_config_object_to_xml (GVIR_CONFIG_OBJECT (gvir_domain_get_config (yankee, 0, NULL)));
+  g_assert_nonnull (strstr (xml, "installing"));
+  g_clear_pointer (&xml, g_free);
+  {
+    g_autoptr(GError) error = NULL;
+    GVirConfigDomain *config = gvir_domain_get_config (
+      hangar_machine_get_domain (zulu), GVIR_DOMAIN_XML_INACTIVE, &error);
+
+    g_assert_no_error (error);
+    xml = gvir_config_object_to_xml (GVIR_CONFIG_OBJECT (config));
+    g_object_unref (config);
+    g_assert_nonnull (strstr (xml, "last-started>"));
+  }
+
+  /* Search: the name or the OS, any case. */
+  found = search (fixture, "fedora");
+  g_assert_cmpstr (found, ==, "Alpha");
+  g_clear_pointer (&found, g_free);
+  found = search (fixture, "DEBIAN 11");
+  g_assert_cmpstr (found, ==, "Yankee");
+  g_clear_pointer (&found, g_free);
+  found = search (fixture, "ZU");
+  g_assert_cmpstr (found, ==, "Zulu");
+  g_clear_pointer (&found, g_free);
+  found = search (fixture, "linux");
+  g_assert_cmpstr (found, ==, "Alpha");
+  g_clear_pointer (&found, g_free);
+  found = search (fixture, "37");
+  g_assert_cmpstr (found, ==, "Alpha");
+}
+
 static void
 test_open_failure (void)
 {
@@ -382,6 +613,8 @@ main (int   argc,
               fixture_setup, test_initial_list, fixture_teardown);
   g_test_add ("/hangar/collection/sorted-and-live", Fixture, NULL,
               fixture_setup, test_sorted_and_live, fixture_teardown);
+  g_test_add ("/hangar/collection/details-sort-search", Fixture, NULL,
+              fixture_setup, test_details_sort_search, fixture_teardown);
 
   return g_test_run ();
 }

@@ -437,10 +437,11 @@ test_snapshots (void)
   g_action_group_activate_action (card_actions (window, "snappy", "Stopped"), "start", NULL);
   hangar_test_assert_eventually (banner_in_log, log, HANGAR_TEST_BOOT_TIMEOUT_S,
                                  "the guest's banner");
-  card_actions (window, "snappy", "Running");
+  /* Made from the ISO and not installed yet: the card says what matters. */
+  card_actions (window, "snappy", "Installing");
 
   /* A running machine cannot be renamed: the dialog says so, offers nothing. */
-  g_action_group_activate_action (card_actions (window, "snappy", "Running"), "rename", NULL);
+  g_action_group_activate_action (card_actions (window, "snappy", "Installing"), "rename", NULL);
   name_dialog = wait_dialog (HANGAR_TYPE_NAME_DIALOG, GTK_WINDOW (window));
   hangar_name_dialog_set_text (name_dialog, "Elsewhere");
   g_assert_false (hangar_name_dialog_get_can_apply (name_dialog));

@@ -71,4 +71,22 @@ gpointer         hangar_machine_op_finish_pointer (HangarMachine      *self,
 int              hangar_machine_op_get_state    (HangarMachineOp      *op,
                                                  GError              **error);
 
+/* What hangar-machine-details.c reads in the refresh thread. */
+typedef struct
+{
+  char     *os_id;
+  char     *os_name;
+  gint64    last_used;    /* seconds since the epoch; 0 when unknown */
+  gboolean  installing;
+} HangarMachineDetails;
+
+void             hangar_machine_details_read    (virDomainPtr          dom,
+                                                 HangarMachineDetails *details);
+void             hangar_machine_details_clear   (HangarMachineDetails *details);
+gboolean         hangar_machine_stamp_last_started (virDomainPtr   dom,
+                                                    gint64         when,
+                                                    char         **previous);
+void             hangar_machine_restore_last_started (virDomainPtr  dom,
+                                                      const char   *previous);
+
 G_END_DECLS

@@ -25,6 +25,7 @@ struct _HangarMachine
   char               *sort_key;
   HangarMachineState  state;
   gboolean            persistent;
+  HangarMachineDetails details;
 
   /* Cancelled on dispose, so a refresh never lands on a dead machine. */
   GCancellable       *cancellable;
@@ -50,6 +51,9 @@ enum {
   PROP_UUID,
   PROP_STATE,
   PROP_STATE_LABEL,
+  PROP_OS_NAME,
+  PROP_LAST_USED,
+  PROP_INSTALLING,
   N_PROPS
 };
 
@@ -114,6 +118,35 @@ hangar_machine_set_state (HangarMachine      *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE_LABEL]);
 }
 
+/* Takes what @details holds. */
+static void
+hangar_machine_set_details (HangarMachine        *self,
+                            HangarMachineDetails *details)
+{
+  GObject *object = G_OBJECT (self);
+
+  g_object_freeze_notify (object);
+  if (g_strcmp0 (self->details.os_name, details->os_name) != 0)
+    {
+      g_free (self->details.os_name);
+      self->details.os_name = g_steal_pointer (&details->os_name);
+      g_object_notify_by_pspec (object, properties[PROP_OS_NAME]);
+    }
+  g_free (self->details.os_id);
+  self->details.os_id = g_steal_pointer (&details->os_id);
+  if (self->details.last_used != details->last_used)
+    {
+      self->details.last_used = details->last_used;
+      g_object_notify_by_pspec (object, properties[PROP_LAST_USED]);
+    }
+  if (self->details.installing != details->installing)
+    {
+      self->details.installing = details->installing;
+      g_object_notify_by_pspec (object, properties[PROP_INSTALLING]);
+    }
+  g_object_thaw_notify (object);
+}
+
 static HangarMachineState
 state_from_info (GVirDomainState info_state,
                  gboolean        saved)
@@ -143,7 +176,17 @@ typedef struct
   HangarMachineState state;
   gboolean           persistent;
   guint              serial;
+  HangarMachineDetails details;
 } RefreshResult;
+
+static void
+refresh_result_free (RefreshResult *result)
+{
+  hangar_machine_details_clear (&result->details);
+  g_free (result);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RefreshResult, refresh_result_free)
 
 static void
 refresh_thread (GTask        *task,
@@ -155,6 +198,7 @@ refresh_thread (GTask        *task,
   g_autoptr(GError) error = NULL;
   GVirDomainInfo *info;
   RefreshResult *result;
+  virDomainPtr dom = NULL;
 
   info = gvir_domain_get_info (self->domain, &error);
   if (info == NULL)
@@ -169,7 +213,14 @@ refresh_thread (GTask        *task,
   result->persistent = gvir_domain_get_persistent (self->domain);
   g_boxed_free (GVIR_TYPE_DOMAIN_INFO, info);
 
-  g_task_return_pointer (task, result, g_free);
+  g_object_get (self->domain, "handle", &dom, NULL);
+  if (dom != NULL)
+    {
+      hangar_machine_details_read (dom, &result->details);
+      virDomainFree (dom);
+    }
+
+  g_task_return_pointer (task, result, (GDestroyNotify) refresh_result_free);
 }
 
 /**
@@ -203,7 +254,7 @@ hangar_machine_refresh_finish (HangarMachine  *self,
                                GAsyncResult   *result,
                                GError        **error)
 {
-  g_autofree RefreshResult *refreshed = NULL;
+  g_autoptr(RefreshResult) refreshed = NULL;
 
   g_return_val_if_fail (HANGAR_IS_MACHINE (self), FALSE);
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
@@ -216,6 +267,7 @@ hangar_machine_refresh_finish (HangarMachine  *self,
   if (refreshed->serial == self->refresh_serial)
     {
       self->persistent = refreshed->persistent;
+      hangar_machine_set_details (self, &refreshed->details);
       hangar_machine_set_state (self, refreshed->state);
     }
 
@@ -309,10 +361,24 @@ start_thread (GTask        *task,
 {
   HangarMachine *self = source_object;
   g_autoptr(GError) error = NULL;
+  g_autofree char *previous = NULL;
+  gboolean stamped = FALSE;
+  virDomainPtr dom = NULL;
   gboolean ok;
+
+  /* "Last used" is recorded in the definition before the start, so the
+   * refresh that the start's event brings reads it back. */
+  g_object_get (self->domain, "handle", &dom, NULL);
+  if (dom != NULL && virDomainIsPersistent (dom) == 1)
+    stamped = hangar_machine_stamp_last_started (dom, g_get_real_time () / G_USEC_PER_SEC,
+                                                 &previous);
 
   /* A machine with a saved state resumes from it: that is what starting means to a user. */
   ok = gvir_domain_start (self->domain, 0, &error);
+  if (!ok && stamped)
+    hangar_machine_restore_last_started (dom, previous);
+  if (dom != NULL)
+    virDomainFree (dom);
   if (!ok)
     g_task_return_error (task, g_steal_pointer (&error));
   else
@@ -475,6 +541,67 @@ hangar_machine_get_sort_key (HangarMachine *self)
   return self->sort_key;
 }
 
+/**
+ * hangar_machine_get_os_name:
+ * @self: a #HangarMachine
+ *
+ * Returns: (nullable): the name of the machine's OS ("Fedora 37"), from the
+ *   libosinfo metadata of its definition, or %NULL when it names none
+ */
+const char *
+hangar_machine_get_os_name (HangarMachine *self)
+{
+  g_return_val_if_fail (HANGAR_IS_MACHINE (self), NULL);
+
+  return self->details.os_name;
+}
+
+/**
+ * hangar_machine_get_os_id:
+ * @self: a #HangarMachine
+ *
+ * Returns: (nullable): the libosinfo id of the machine's OS
+ */
+const char *
+hangar_machine_get_os_id (HangarMachine *self)
+{
+  g_return_val_if_fail (HANGAR_IS_MACHINE (self), NULL);
+
+  return self->details.os_id;
+}
+
+/**
+ * hangar_machine_get_last_used:
+ * @self: a #HangarMachine
+ *
+ * When the machine last started: as Hangar recorded it in the machine's
+ * metadata when it started it, else as libvirt's QEMU log says.
+ *
+ * Returns: seconds since the epoch, or 0 when unknown
+ */
+gint64
+hangar_machine_get_last_used (HangarMachine *self)
+{
+  g_return_val_if_fail (HANGAR_IS_MACHINE (self), 0);
+
+  return self->details.last_used;
+}
+
+/**
+ * hangar_machine_get_installing:
+ * @self: a #HangarMachine
+ *
+ * Returns: whether the machine boots its OS installer: its definition holds
+ *   the mark that #HangarInstallTracker drops when the installation ends
+ */
+gboolean
+hangar_machine_get_installing (HangarMachine *self)
+{
+  g_return_val_if_fail (HANGAR_IS_MACHINE (self), FALSE);
+
+  return self->details.installing;
+}
+
 static void
 update_sort_key (HangarMachine *self)
 {
@@ -536,6 +663,7 @@ hangar_machine_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->domain);
   g_clear_pointer (&self->sort_key, g_free);
+  hangar_machine_details_clear (&self->details);
 
   G_OBJECT_CLASS (hangar_machine_parent_class)->finalize (object);
 }
@@ -564,6 +692,15 @@ hangar_machine_get_property (GObject    *object,
       break;
     case PROP_STATE_LABEL:
       g_value_set_string (value, hangar_machine_state_to_label (self->state));
+      break;
+    case PROP_OS_NAME:
+      g_value_set_string (value, self->details.os_name);
+      break;
+    case PROP_LAST_USED:
+      g_value_set_int64 (value, self->details.last_used);
+      break;
+    case PROP_INSTALLING:
+      g_value_set_boolean (value, self->details.installing);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -615,6 +752,15 @@ hangar_machine_class_init (HangarMachineClass *klass)
   properties[PROP_STATE_LABEL] =
     g_param_spec_string ("state-label", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_OS_NAME] =
+    g_param_spec_string ("os-name", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LAST_USED] =
+    g_param_spec_int64 ("last-used", NULL, NULL, 0, G_MAXINT64, 0,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_INSTALLING] =
+    g_param_spec_boolean ("installing", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }

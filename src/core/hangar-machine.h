@@ -108,6 +108,16 @@ const char         *hangar_machine_get_uuid            (HangarMachine      *self
 HangarMachineState  hangar_machine_get_state           (HangarMachine      *self);
 gboolean            hangar_machine_get_persistent      (HangarMachine      *self);
 const char         *hangar_machine_get_sort_key        (HangarMachine      *self);
+const char         *hangar_machine_get_os_name         (HangarMachine      *self);
+const char         *hangar_machine_get_os_id           (HangarMachine      *self);
+gint64              hangar_machine_get_last_used       (HangarMachine      *self);
+gboolean            hangar_machine_get_installing      (HangarMachine      *self);
+char               *hangar_machine_fold_search_text    (const char         *text);
+gboolean            hangar_machine_matches_search      (HangarMachine      *self,
+                                                        const char         *folded_query);
+int                 hangar_machine_compare             (HangarMachine      *a,
+                                                        HangarMachine      *b,
+                                                        gboolean            by_last_used);
 
 void                hangar_machine_refresh_async       (HangarMachine      *self,
                                                         GCancellable       *cancellable,

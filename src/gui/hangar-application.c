@@ -20,6 +20,7 @@
 #include "hangar-vm-creator.h"
 #include "hangar-machine.h"
 #include "hangar-preferences-window.h"
+#include "hangar-quit-saver.h"
 #include "hangar-window.h"
 
 struct _HangarApplication
@@ -40,6 +41,10 @@ struct _HangarApplication
   char             *pending_open;
   gboolean          pending_is_new;
   guint             pending_timeout;
+
+  /* Saving the running machines before quitting ("on-quit" is "save"). */
+  GtkWindow        *quit_saver;
+  gboolean          saved_on_quit;
 };
 
 G_DEFINE_FINAL_TYPE (HangarApplication, hangar_application, ADW_TYPE_APPLICATION)
@@ -152,12 +157,59 @@ hangar_application_open (GApplication  *app,
     hangar_window_new_machine (window, files[i]);
 }
 
+/* Saves the running machines if the setting says so; the saver quits when
+ * they are done. Returns whether it runs. */
+static gboolean
+start_quit_saver (HangarApplication *self)
+{
+  g_autoptr(GPtrArray) machines = NULL;
+
+  if (self->quit_saver != NULL)
+    return TRUE;
+  /* Once: machines the saver could not save stay running. */
+  if (self->saved_on_quit)
+    return FALSE;
+  machines = hangar_quit_saver_machines_to_save (self);
+  if (machines->len == 0)
+    return FALSE;
+  self->saved_on_quit = TRUE;
+  self->quit_saver = hangar_quit_saver_run (self, machines);
+  g_object_add_weak_pointer (G_OBJECT (self->quit_saver), (gpointer *) &self->quit_saver);
+  return TRUE;
+}
+
 static void
 quit_action (GSimpleAction *action,
              GVariant      *parameter,
              gpointer       user_data)
 {
-  g_application_quit (G_APPLICATION (user_data));
+  HangarApplication *self = user_data;
+  g_autoptr(GList) windows = NULL;
+
+  if (!start_quit_saver (self))
+    {
+      g_application_quit (G_APPLICATION (self));
+      return;
+    }
+  /* Only the saver's progress stays. */
+  windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
+  for (GList *l = windows; l != NULL; l = l->next)
+    if (l->data != (gpointer) self->quit_saver)
+      gtk_window_destroy (l->data);
+}
+
+/* The last window closing quits the application: that is a quit too. */
+static void
+hangar_application_window_removed (GtkApplication *app,
+                                   GtkWindow      *window)
+{
+  HangarApplication *self = HANGAR_APPLICATION (app);
+  GList *windows = gtk_application_get_windows (app);
+
+  if (windows != NULL && windows->data == (gpointer) window && windows->next == NULL)
+    start_quit_saver (self);
+
+  GTK_APPLICATION_CLASS (hangar_application_parent_class)->window_removed (app, window);
 }
 
 static void
@@ -588,6 +640,7 @@ hangar_application_class_init (HangarApplicationClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+  GtkApplicationClass *gtk_app_class = GTK_APPLICATION_CLASS (klass);
 
   object_class->finalize = hangar_application_finalize;
 
@@ -596,6 +649,7 @@ hangar_application_class_init (HangarApplicationClass *klass)
   app_class->startup = hangar_application_startup;
   app_class->shutdown = hangar_application_shutdown;
   app_class->handle_local_options = hangar_application_handle_local_options;
+  gtk_app_class->window_removed = hangar_application_window_removed;
 }
 
 static void

@@ -24,10 +24,42 @@ struct _HangarPreferencesWindow
   AdwActionRow         *uri_row;
   GtkSwitch            *share_clipboard_switch;
   GtkSwitch            *resize_guest_switch;
+  AdwComboRow          *on_quit_row;
 };
 
 G_DEFINE_FINAL_TYPE (HangarPreferencesWindow, hangar_preferences_window,
                      ADW_TYPE_PREFERENCES_WINDOW)
+
+/* The combo row's items, in order, are the values of the "on-quit" key. */
+static const char * const on_quit_values[] = { "leave-running", "save" };
+
+static gboolean
+on_quit_to_row (GValue   *value,
+                GVariant *variant,
+                gpointer  user_data)
+{
+  const char *nick = g_variant_get_string (variant, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (on_quit_values); i++)
+    if (g_str_equal (nick, on_quit_values[i]))
+      {
+        g_value_set_uint (value, i);
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static GVariant *
+row_to_on_quit (const GValue       *value,
+                const GVariantType *expected_type,
+                gpointer            user_data)
+{
+  guint selected = g_value_get_uint (value);
+
+  if (selected >= G_N_ELEMENTS (on_quit_values))
+    return NULL;
+  return g_variant_new_string (on_quit_values[selected]);
+}
 
 HangarPreferencesWindow *
 hangar_preferences_window_new (HangarApplication *application)
@@ -47,6 +79,9 @@ hangar_preferences_window_new (HangarApplication *application)
                    self->share_clipboard_switch, "active", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (hangar_application_get_settings (application), "display-resize-guest",
                    self->resize_guest_switch, "active", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind_with_mapping (hangar_application_get_settings (application), "on-quit",
+                                self->on_quit_row, "selected", G_SETTINGS_BIND_DEFAULT,
+                                on_quit_to_row, row_to_on_quit, NULL, NULL);
 
   connection = hangar_application_get_connection (application);
   uri = connection != NULL ? hangar_connection_get_uri (connection) : HANGAR_DEFAULT_URI;
@@ -74,6 +109,7 @@ hangar_preferences_window_class_init (HangarPreferencesWindowClass *klass)
                                         share_clipboard_switch);
   gtk_widget_class_bind_template_child (widget_class, HangarPreferencesWindow,
                                         resize_guest_switch);
+  gtk_widget_class_bind_template_child (widget_class, HangarPreferencesWindow, on_quit_row);
 }
 
 static void

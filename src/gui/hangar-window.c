@@ -22,6 +22,8 @@
 #include "hangar-display-page.h"
 #include "hangar-machine.h"
 #include "hangar-snapshots-dialog.h"
+#include "hangar-thumbnailer.h"
+#include "hangar-window-private.h"
 #include "hangar-window.h"
 
 struct _HangarWindow
@@ -49,12 +51,28 @@ struct _HangarWindow
   GtkSearchBar         *search_bar;
   GtkSearchEntry       *search_entry;
   AdwStatusPage        *no_results_page;
+  GtkWidget            *new_button;
+  GtkWidget            *select_button;
+  GtkWidget            *sort_button;
+  GtkWidget            *primary_menu_button;
+  GtkWidget            *cancel_selection_button;
+  GtkActionBar         *action_bar;
+  GtkButton            *selection_pause_button;
 
   /* collection → filter (search) → sort → the views */
   GtkCustomFilter      *filter;
   GtkFilterListModel   *filter_model;
   GtkSortListModel     *sort_model;
+  GtkCustomSorter      *sorter;
+  gboolean              sort_by_last_used;
   char                 *query;
+
+  /* Live thumbnails for the cards on screen */
+  HangarThumbnailer    *thumbnailer;
+
+  /* Selection mode: the machines ticked, each referenced */
+  gboolean              selection_mode;
+  GHashTable           *selected;
 
   HangarApplication    *application;
   /* Machines deleted from the view: HangarMachine → its Undo toast while
@@ -273,14 +291,10 @@ reconnect_action (GtkWidget  *widget,
   hangar_application_reconnect (HANGAR_APPLICATION (app));
 }
 
-/* The search matches anywhere in the name, ignoring case and how characters
- * are composed. The OS is not matched: HangarMachine does not expose it. */
 static char *
 fold_for_search (const char *text)
 {
-  g_autofree char *normalized = g_utf8_normalize (text, -1, G_NORMALIZE_ALL);
-
-  return normalized != NULL ? g_utf8_casefold (normalized, -1) : g_strdup ("");
+  return hangar_machine_fold_search_text (text);
 }
 
 static gboolean
@@ -288,24 +302,71 @@ machine_matches (gpointer item,
                  gpointer user_data)
 {
   HangarWindow *self = user_data;
-  g_autofree char *name = NULL;
 
   if (g_hash_table_contains (self->pending_deletes, item))
     return FALSE;
-  if (self->query == NULL)
-    return TRUE;
-
-  name = fold_for_search (hangar_machine_get_name (HANGAR_MACHINE (item)));
-  return strstr (name, self->query) != NULL;
+  /* Anywhere in the name or the OS's name. */
+  return self->query == NULL || hangar_machine_matches_search (HANGAR_MACHINE (item), self->query);
 }
 
+/* By name; or most recently used first, then those never used by name. */
 static int
-compare_by_name (gconstpointer a,
-                 gconstpointer b,
-                 gpointer      user_data)
+compare_machines (gconstpointer a,
+                  gconstpointer b,
+                  gpointer      user_data)
 {
-  return g_strcmp0 (hangar_machine_get_sort_key (HANGAR_MACHINE ((gpointer) a)),
-                    hangar_machine_get_sort_key (HANGAR_MACHINE ((gpointer) b)));
+  HangarWindow *self = user_data;
+
+  return hangar_machine_compare (HANGAR_MACHINE ((gpointer) a), HANGAR_MACHINE ((gpointer) b),
+                                 self->sort_by_last_used);
+}
+
+static void
+on_sort_by_changed (HangarWindow *self)
+{
+  g_autofree char *sort_by = g_settings_get_string (self->settings, "sort-by");
+  gboolean last_used = g_strcmp0 (sort_by, "last-used") == 0;
+
+  if (last_used == self->sort_by_last_used)
+    return;
+  self->sort_by_last_used = last_used;
+  gtk_sorter_changed (GTK_SORTER (self->sorter), GTK_SORTER_CHANGE_DIFFERENT);
+}
+
+/* The models do not watch their items: a machine that starts, or whose OS
+ * is found, may move or show up in a search. */
+static void
+on_machine_last_used (HangarWindow *self)
+{
+  if (self->sort_by_last_used)
+    gtk_sorter_changed (GTK_SORTER (self->sorter), GTK_SORTER_CHANGE_DIFFERENT);
+}
+
+static void
+on_machine_os_name (HangarWindow *self)
+{
+  if (self->query != NULL)
+    gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+}
+
+static void
+on_collection_items_changed (HangarWindow *self,
+                             guint         position,
+                             guint         removed,
+                             guint         added)
+{
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(HangarMachine) machine = g_list_model_get_item (G_LIST_MODEL (self->collection), i);
+
+      if (g_signal_handler_find (machine, G_SIGNAL_MATCH_FUNC | G_SIGNAL_MATCH_DATA, 0, 0, NULL,
+                                 on_machine_last_used, self) != 0)
+        continue;
+      g_signal_connect_object (machine, "notify::last-used", G_CALLBACK (on_machine_last_used),
+                               self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (machine, "notify::os-name", G_CALLBACK (on_machine_os_name),
+                               self, G_CONNECT_SWAPPED);
+    }
 }
 
 static void
@@ -432,7 +493,73 @@ static void
 on_delete_toast_dismissed (AdwToast     *toast,
                            HangarWindow *self)
 {
-  commit_delete (self, g_object_get_data (G_OBJECT (toast), "machine"));
+  GPtrArray *machines = g_object_get_data (G_OBJECT (toast), "machines");
+
+  for (guint i = 0; i < machines->len; i++)
+    commit_delete (self, g_ptr_array_index (machines, i));
+}
+
+/**
+ * hangar_window_delete_machines:
+ * @self: a #HangarWindow
+ * @machines: (element-type HangarMachine): machines of the collection
+ * @keep_disk: whether their disk images stay
+ *
+ * Hides @machines from the view at once and offers to undo in one toast;
+ * they (and their disks, unless @keep_disk) are deleted when the toast goes
+ * away without undo, or when the window closes first.
+ */
+void
+hangar_window_delete_machines (HangarWindow *self,
+                               GPtrArray    *machines,
+                               gboolean      keep_disk)
+{
+  g_autoptr(GPtrArray) deleted = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *message = NULL;
+  AdwToast *toast;
+
+  g_return_if_fail (HANGAR_IS_WINDOW (self));
+  g_return_if_fail (machines != NULL);
+
+  for (guint i = 0; i < machines->len; i++)
+    {
+      HangarMachine *machine = g_ptr_array_index (machines, i);
+
+      if (!g_hash_table_contains (self->pending_deletes, machine))
+        g_ptr_array_add (deleted, g_object_ref (machine));
+    }
+  if (deleted->len == 0)
+    return;
+
+  if (deleted->len == 1 && keep_disk)
+    /* Translators: %s is a machine's name */
+    message = g_strdup_printf (_("“%s” deleted, its disk kept"),
+                               hangar_machine_get_name (g_ptr_array_index (deleted, 0)));
+  else if (deleted->len == 1)
+    /* Translators: %s is a machine's name */
+    message = g_strdup_printf (_("“%s” deleted"),
+                               hangar_machine_get_name (g_ptr_array_index (deleted, 0)));
+  else
+    message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u machine deleted",
+                                            "%u machines deleted", deleted->len),
+                               deleted->len);
+  toast = adw_toast_new (message);
+  g_object_set_data (G_OBJECT (toast), "keep-disk", GINT_TO_POINTER (keep_disk));
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  adw_toast_set_button_label (toast, _("_Undo"));
+  /* Undo finds the toast by any of its machines, and brings them all back. */
+  adw_toast_set_action_name (toast, "win.undo-delete");
+  adw_toast_set_action_target_value (toast, g_variant_new_string (
+                                       hangar_machine_get_uuid (g_ptr_array_index (deleted, 0))));
+  for (guint i = 0; i < deleted->len; i++)
+    g_hash_table_insert (self->pending_deletes, g_object_ref (g_ptr_array_index (deleted, i)),
+                         g_object_ref (toast));
+  g_object_set_data_full (G_OBJECT (toast), "machines", g_steal_pointer (&deleted),
+                          (GDestroyNotify) g_ptr_array_unref);
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_delete_toast_dismissed), self, 0);
+
+  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_MORE_STRICT);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
 /**
@@ -465,33 +592,13 @@ hangar_window_delete_machine_full (HangarWindow  *self,
                                    HangarMachine *machine,
                                    gboolean       keep_disk)
 {
-  g_autofree char *message = NULL;
-  AdwToast *toast;
+  g_autoptr(GPtrArray) machines = g_ptr_array_new ();
 
   g_return_if_fail (HANGAR_IS_WINDOW (self));
   g_return_if_fail (HANGAR_IS_MACHINE (machine));
 
-  if (g_hash_table_contains (self->pending_deletes, machine))
-    return;
-
-  if (keep_disk)
-    /* Translators: %s is a machine's name */
-    message = g_strdup_printf (_("“%s” deleted, its disk kept"), hangar_machine_get_name (machine));
-  else
-    /* Translators: %s is a machine's name */
-    message = g_strdup_printf (_("“%s” deleted"), hangar_machine_get_name (machine));
-  toast = adw_toast_new (message);
-  g_object_set_data (G_OBJECT (toast), "keep-disk", GINT_TO_POINTER (keep_disk));
-  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
-  adw_toast_set_button_label (toast, _("_Undo"));
-  adw_toast_set_action_name (toast, "win.undo-delete");
-  adw_toast_set_action_target_value (toast, g_variant_new_string (hangar_machine_get_uuid (machine)));
-  g_object_set_data_full (G_OBJECT (toast), "machine", g_object_ref (machine), g_object_unref);
-  g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_delete_toast_dismissed), self, 0);
-
-  g_hash_table_insert (self->pending_deletes, g_object_ref (machine), g_object_ref (toast));
-  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_MORE_STRICT);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  g_ptr_array_add (machines, machine);
+  hangar_window_delete_machines (self, machines, keep_disk);
 }
 
 static void
@@ -571,21 +678,27 @@ undo_delete_action (GtkWidget  *widget,
 {
   HangarWindow *self = HANGAR_WINDOW (widget);
   const char *uuid = g_variant_get_string (parameter, NULL);
+  g_autoptr(AdwToast) found = NULL;
   GHashTableIter iter;
   gpointer machine, toast;
 
   g_hash_table_iter_init (&iter, self->pending_deletes);
   while (g_hash_table_iter_next (&iter, &machine, &toast))
-    {
-      if (toast == NULL || g_strcmp0 (hangar_machine_get_uuid (machine), uuid) != 0)
-        continue;
-      g_object_ref (toast);
+    if (toast != NULL && g_strcmp0 (hangar_machine_get_uuid (machine), uuid) == 0)
+      {
+        found = g_object_ref (toast);
+        break;
+      }
+  if (found == NULL)
+    return;
+
+  /* Every machine of that toast comes back. */
+  g_hash_table_iter_init (&iter, self->pending_deletes);
+  while (g_hash_table_iter_next (&iter, &machine, &toast))
+    if (toast == (gpointer) found)
       g_hash_table_iter_remove (&iter);
-      gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_LESS_STRICT);
-      adw_toast_dismiss (toast);
-      g_object_unref (toast);
-      return;
-    }
+  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_LESS_STRICT);
+  adw_toast_dismiss (found);
 }
 
 /**
@@ -630,12 +743,275 @@ hangar_window_set_search_text (HangarWindow *self,
   on_search_changed (self);
 }
 
+/* Selection mode --------------------------------------------------------- */
+
+static void
+for_each_card (GtkWidget *widget,
+               void     (*func) (HangarMachineCard *card, HangarWindow *self),
+               HangarWindow *self)
+{
+  if (HANGAR_IS_MACHINE_CARD (widget))
+    {
+      func (HANGAR_MACHINE_CARD (widget), self);
+      return;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    for_each_card (child, func, self);
+}
+
+static void
+sync_card_selection (HangarMachineCard *card,
+                     HangarWindow      *self)
+{
+  HangarMachine *machine = hangar_machine_card_get_machine (card);
+
+  hangar_machine_card_set_selection_mode (card, self->selection_mode,
+                                          machine != NULL &&
+                                          g_hash_table_contains (self->selected, machine));
+}
+
+static gboolean
+can_start (HangarMachineState state)
+{
+  return state == HANGAR_MACHINE_STATE_STOPPED || state == HANGAR_MACHINE_STATE_SAVED ||
+         state == HANGAR_MACHINE_STATE_CRASHED;
+}
+
+/* What the action bar offers follows what the selected machines can do. */
+static void
+hangar_window_update_selection (HangarWindow *self)
+{
+  guint n = g_hash_table_size (self->selected);
+  gboolean start = FALSE, running = FALSE, paused = FALSE, save = FALSE, delete = FALSE;
+  GHashTableIter iter;
+  gpointer machine;
+  g_autofree char *title = NULL;
+
+  g_hash_table_iter_init (&iter, self->selected);
+  while (g_hash_table_iter_next (&iter, &machine, NULL))
+    {
+      HangarMachineState state = hangar_machine_get_state (machine);
+      gboolean persistent = hangar_machine_get_persistent (machine);
+
+      start |= can_start (state);
+      running |= state == HANGAR_MACHINE_STATE_RUNNING;
+      paused |= state == HANGAR_MACHINE_STATE_PAUSED;
+      save |= persistent && (state == HANGAR_MACHINE_STATE_RUNNING ||
+                             state == HANGAR_MACHINE_STATE_PAUSED);
+      delete |= persistent;
+    }
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.selection-start", start);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.selection-shutdown", running);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.selection-pause", running || paused);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.selection-save", save);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.selection-delete", delete);
+  /* One button pauses what runs, or else resumes what is paused. */
+  gtk_button_set_label (self->selection_pause_button, running || !paused ? _("_Pause")
+                                                                         : _("_Resume"));
+
+  if (!self->selection_mode)
+    return;
+  if (n == 0)
+    title = g_strdup (_("Select Machines"));
+  else
+    /* Translators: the title of the window in selection mode */
+    title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u Selected", "%u Selected", n), n);
+  adw_window_title_set_title (self->window_title, title);
+}
+
+/**
+ * hangar_window_set_machine_selected:
+ * @self: a #HangarWindow
+ * @machine: a machine the collection shows
+ * @selected: whether it is selected
+ *
+ * Ticks or unticks @machine in selection mode.
+ */
+void
+hangar_window_set_machine_selected (HangarWindow  *self,
+                                    HangarMachine *machine,
+                                    gboolean       selected)
+{
+  g_return_if_fail (HANGAR_IS_WINDOW (self));
+  g_return_if_fail (HANGAR_IS_MACHINE (machine));
+
+  if (!self->selection_mode || selected == g_hash_table_contains (self->selected, machine))
+    return;
+
+  if (selected)
+    {
+      g_hash_table_add (self->selected, g_object_ref (machine));
+      g_signal_connect_object (machine, "notify::state",
+                               G_CALLBACK (hangar_window_update_selection), self,
+                               G_CONNECT_SWAPPED);
+    }
+  else
+    {
+      g_signal_handlers_disconnect_by_func (machine, hangar_window_update_selection, self);
+      g_hash_table_remove (self->selected, machine);
+    }
+  for_each_card (GTK_WIDGET (self->collection_stack), sync_card_selection, self);
+  hangar_window_update_selection (self);
+}
+
+static void
+clear_selection (HangarWindow *self)
+{
+  GHashTableIter iter;
+  gpointer machine;
+
+  g_hash_table_iter_init (&iter, self->selected);
+  while (g_hash_table_iter_next (&iter, &machine, NULL))
+    g_signal_handlers_disconnect_by_func (machine, hangar_window_update_selection, self);
+  g_hash_table_remove_all (self->selected);
+}
+
+/**
+ * hangar_window_set_selection_mode:
+ * @self: a #HangarWindow
+ * @selection_mode: whether clicking a machine selects it rather than opens it
+ *
+ * Enters or leaves selection mode; leaving it unselects every machine.
+ */
+void
+hangar_window_set_selection_mode (HangarWindow *self,
+                                  gboolean      selection_mode)
+{
+  g_return_if_fail (HANGAR_IS_WINDOW (self));
+
+  selection_mode = !!selection_mode;
+  if (self->selection_mode == selection_mode)
+    return;
+  self->selection_mode = selection_mode;
+  if (!selection_mode)
+    clear_selection (self);
+
+  gtk_widget_set_visible (self->new_button, !selection_mode);
+  gtk_widget_set_visible (self->select_button, !selection_mode);
+  gtk_widget_set_visible (self->sort_button, !selection_mode);
+  gtk_widget_set_visible (GTK_WIDGET (self->view_button), !selection_mode);
+  gtk_widget_set_visible (self->primary_menu_button, !selection_mode);
+  gtk_widget_set_visible (self->cancel_selection_button, selection_mode);
+  gtk_action_bar_set_revealed (self->action_bar, selection_mode);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.leave-selection", selection_mode);
+  if (selection_mode)
+    gtk_widget_add_css_class (GTK_WIDGET (self->browse_box), "selection-mode");
+  else
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->browse_box), "selection-mode");
+      adw_window_title_set_title (self->window_title, _("Hangar"));
+    }
+
+  for_each_card (GTK_WIDGET (self->collection_stack), sync_card_selection, self);
+  hangar_window_update_selection (self);
+}
+
+/**
+ * hangar_window_get_selected:
+ * @self: a #HangarWindow
+ *
+ * Returns: (transfer container) (element-type HangarMachine): the selected
+ *   machines, in the order the collection shows them
+ */
+GPtrArray *
+hangar_window_get_selected (HangarWindow *self)
+{
+  GListModel *shown;
+  GPtrArray *machines;
+
+  g_return_val_if_fail (HANGAR_IS_WINDOW (self), NULL);
+
+  shown = G_LIST_MODEL (self->sort_model);
+  machines = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; shown != NULL && i < g_list_model_get_n_items (shown); i++)
+    {
+      g_autoptr(HangarMachine) machine = g_list_model_get_item (shown, i);
+
+      if (g_hash_table_contains (self->selected, machine))
+        g_ptr_array_add (machines, g_steal_pointer (&machine));
+    }
+  return machines;
+}
+
+static void
+select_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  HangarWindow *self = HANGAR_WINDOW (widget);
+
+  if (gtk_stack_get_visible_child (self->view_stack) != self->browse_box ||
+      g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "collection") != 0)
+    return;
+  hangar_window_set_selection_mode (self, TRUE);
+}
+
+static void
+select_all_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  HangarWindow *self = HANGAR_WINDOW (widget);
+  GListModel *shown = G_LIST_MODEL (self->sort_model);
+
+  select_action (widget, action_name, parameter);
+  if (!self->selection_mode)
+    return;
+  for (guint i = 0; i < g_list_model_get_n_items (shown); i++)
+    {
+      g_autoptr(HangarMachine) machine = g_list_model_get_item (shown, i);
+
+      hangar_window_set_machine_selected (self, machine, TRUE);
+    }
+}
+
+static void
+leave_selection_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  hangar_window_set_selection_mode (HANGAR_WINDOW (widget), FALSE);
+}
+
+static void
+selection_operation_action (GtkWidget  *widget,
+                            const char *action_name,
+                            GVariant   *parameter)
+{
+  HangarWindow *self = HANGAR_WINDOW (widget);
+  g_autoptr(GPtrArray) machines = hangar_window_get_selected (self);
+  const char *verb = action_name + strlen ("win.selection-");
+
+  if (g_str_equal (verb, "delete"))
+    {
+      g_autoptr(GPtrArray) kept = g_ptr_array_new ();
+
+      /* A machine that is not kept goes away by itself when it stops. */
+      for (guint i = 0; i < machines->len; i++)
+        if (hangar_machine_get_persistent (g_ptr_array_index (machines, i)))
+          g_ptr_array_add (kept, g_ptr_array_index (machines, i));
+      hangar_window_delete_machines (self, kept, FALSE);
+      hangar_window_set_selection_mode (self, FALSE);
+      return;
+    }
+  hangar_window_run_on_machines (self, verb, machines);
+}
+
+/* ------------------------------------------------------------------------ */
+
 static void
 setup_card (GtkSignalListItemFactory *factory,
             GtkListItem              *item,
             gpointer                  user_data)
 {
-  gtk_list_item_set_child (item, GTK_WIDGET (hangar_machine_card_new ()));
+  HangarWindow *self = user_data;
+  HangarMachineCard *card = hangar_machine_card_new ();
+
+  hangar_machine_card_set_thumbnailer (card, self->thumbnailer);
+  gtk_list_item_set_child (item, GTK_WIDGET (card));
 }
 
 static void
@@ -643,9 +1019,11 @@ setup_row (GtkSignalListItemFactory *factory,
            GtkListItem              *item,
            gpointer                  user_data)
 {
+  HangarWindow *self = user_data;
   HangarMachineCard *card = hangar_machine_card_new ();
 
   hangar_machine_card_set_compact (card, TRUE);
+  hangar_machine_card_set_thumbnailer (card, self->thumbnailer);
   gtk_list_item_set_child (item, GTK_WIDGET (card));
 }
 
@@ -683,6 +1061,7 @@ bind_card (GtkSignalListItemFactory *factory,
   HangarMachineCard *card = HANGAR_MACHINE_CARD (gtk_list_item_get_child (item));
 
   hangar_machine_card_set_machine (card, gtk_list_item_get_item (item));
+  sync_card_selection (card, user_data);
 }
 
 static void
@@ -835,7 +1214,12 @@ on_view_activate (GtkWidget    *view,
   g_autoptr(HangarMachine) machine =
     g_list_model_get_item (G_LIST_MODEL (self->sort_model), position);
 
-  if (machine != NULL)
+  if (machine == NULL)
+    return;
+  if (self->selection_mode)
+    hangar_window_set_machine_selected (self, machine,
+                                        !g_hash_table_contains (self->selected, machine));
+  else
     hangar_window_open_machine (self, machine);
 }
 
@@ -862,17 +1246,30 @@ hangar_window_attach (HangarWindow      *self,
    * another order (last used, once machines record it) plugs in. */
   self->filter_model = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->collection)),
                                                   GTK_FILTER (g_object_ref (self->filter)));
+  self->settings = g_object_ref (settings);
+  self->sorter = gtk_custom_sorter_new (compare_machines, self, NULL);
   self->sort_model =
     gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->filter_model)),
-                             GTK_SORTER (gtk_custom_sorter_new (compare_by_name, NULL, NULL)));
+                             GTK_SORTER (g_object_ref (self->sorter)));
   selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->sort_model)));
   gtk_grid_view_set_model (self->grid_view, GTK_SELECTION_MODEL (selection));
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (selection));
 
-  self->settings = g_object_ref (settings);
   g_signal_connect_object (settings, "changed::view-mode",
                            G_CALLBACK (hangar_window_update_view), self, G_CONNECT_SWAPPED);
   hangar_window_update_view (self);
+  {
+    g_autoptr(GAction) sort_by = g_settings_create_action (settings, "sort-by");
+
+    g_action_map_add_action (G_ACTION_MAP (self), sort_by);
+  }
+  g_signal_connect_object (settings, "changed::sort-by",
+                           G_CALLBACK (on_sort_by_changed), self, G_CONNECT_SWAPPED);
+  on_sort_by_changed (self);
+  g_signal_connect_object (self->collection, "items-changed",
+                           G_CALLBACK (on_collection_items_changed), self, G_CONNECT_SWAPPED);
+  on_collection_items_changed (self, 0, 0,
+                               g_list_model_get_n_items (G_LIST_MODEL (self->collection)));
   g_signal_connect_object (self->filter_model, "items-changed",
                            G_CALLBACK (hangar_window_update_page), self, G_CONNECT_SWAPPED);
 
@@ -942,6 +1339,15 @@ hangar_window_dispose (GObject *object)
   if (self->filter != NULL)
     gtk_custom_filter_set_filter_func (self->filter, NULL, NULL, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), HANGAR_TYPE_WINDOW);
+  if (self->selected != NULL)
+    clear_selection (self);
+  g_clear_pointer (&self->selected, g_hash_table_unref);
+  if (self->thumbnailer != NULL)
+    g_object_run_dispose (G_OBJECT (self->thumbnailer));
+  g_clear_object (&self->thumbnailer);
+  if (self->sorter != NULL)
+    gtk_custom_sorter_set_sort_func (self->sorter, NULL, NULL, NULL);
+  g_clear_object (&self->sorter);
   g_clear_object (&self->sort_model);
   g_clear_object (&self->filter_model);
   g_clear_object (&self->filter);
@@ -980,6 +1386,13 @@ hangar_window_class_init (HangarWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HangarWindow, search_bar);
   gtk_widget_class_bind_template_child (widget_class, HangarWindow, search_entry);
   gtk_widget_class_bind_template_child (widget_class, HangarWindow, no_results_page);
+  gtk_widget_class_bind_template_child (widget_class, HangarWindow, new_button);
+  gtk_widget_class_bind_template_child (widget_class, HangarWindow, select_button);
+  gtk_widget_class_bind_template_child (widget_class, HangarWindow, sort_button);
+  gtk_widget_class_bind_template_child (widget_class, HangarWindow, primary_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, HangarWindow, cancel_selection_button);
+  gtk_widget_class_bind_template_child (widget_class, HangarWindow, action_bar);
+  gtk_widget_class_bind_template_child (widget_class, HangarWindow, selection_pause_button);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_search_activate);
 
@@ -991,6 +1404,24 @@ hangar_window_class_init (HangarWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.undo-delete", "s", undo_delete_action);
   gtk_widget_class_install_action (widget_class, "win.snapshots", NULL, snapshots_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
+  gtk_widget_class_install_action (widget_class, "win.select", NULL, select_action);
+  gtk_widget_class_install_action (widget_class, "win.select-all", NULL, select_all_action);
+  gtk_widget_class_install_action (widget_class, "win.leave-selection", NULL,
+                                   leave_selection_action);
+  gtk_widget_class_install_action (widget_class, "win.selection-start", NULL,
+                                   selection_operation_action);
+  gtk_widget_class_install_action (widget_class, "win.selection-shutdown", NULL,
+                                   selection_operation_action);
+  gtk_widget_class_install_action (widget_class, "win.selection-pause", NULL,
+                                   selection_operation_action);
+  gtk_widget_class_install_action (widget_class, "win.selection-save", NULL,
+                                   selection_operation_action);
+  gtk_widget_class_install_action (widget_class, "win.selection-delete", NULL,
+                                   selection_operation_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_a, GDK_CONTROL_MASK,
+                                       "win.select-all", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0,
+                                       "win.leave-selection", NULL);
 }
 
 static void
@@ -1002,16 +1433,20 @@ hangar_window_init (HangarWindow *self)
   g_type_ensure (HANGAR_TYPE_MACHINE_CARD);
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  self->thumbnailer = hangar_thumbnailer_new (GTK_WINDOW (self));
+  self->selected = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.leave-selection", FALSE);
+
   factory = gtk_signal_list_item_factory_new ();
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_card), NULL);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_card), NULL);
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_card), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_card), self);
   g_signal_connect (factory, "unbind", G_CALLBACK (unbind_card), NULL);
   gtk_grid_view_set_factory (self->grid_view, factory);
   g_signal_connect (self->grid_view, "activate", G_CALLBACK (on_view_activate), self);
 
   row_factory = gtk_signal_list_item_factory_new ();
-  g_signal_connect (row_factory, "setup", G_CALLBACK (setup_row), NULL);
-  g_signal_connect (row_factory, "bind", G_CALLBACK (bind_card), NULL);
+  g_signal_connect (row_factory, "setup", G_CALLBACK (setup_row), self);
+  g_signal_connect (row_factory, "bind", G_CALLBACK (bind_card), self);
   g_signal_connect (row_factory, "unbind", G_CALLBACK (unbind_card), NULL);
   gtk_list_view_set_factory (self->list_view, row_factory);
   g_signal_connect (self->list_view, "activate", G_CALLBACK (on_view_activate), self);

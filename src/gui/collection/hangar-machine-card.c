@@ -21,6 +21,8 @@
 #include "hangar-snapshots-dialog.h"
 #include "hangar-properties-window.h"
 #include "hangar-window.h"
+#include "hangar-thumbnailer.h"
+#include "hangar-window-private.h"
 
 /* How long Shut Down waits for the guest before offering Force Off. */
 #define SHUTDOWN_TIMEOUT_S 60
@@ -34,14 +36,21 @@ struct _HangarMachineCard
   GSimpleActionGroup *actions;
   /* Operations in flight on the machine shown: its actions wait for them. */
   guint          busy;
+  HangarThumbnailer *thumbnailer;
+  GdkTexture    *texture;
+  gboolean       selection_mode;
 
   /* Template widgets */
   GtkWidget     *thumbnail;
   GtkImage      *placeholder;
+  GtkPicture    *picture;
+  GtkCheckButton *check;
   GtkWidget     *menu_button;
   GtkWidget     *row_menu_button;
   GtkLabel      *badge;
   GtkLabel      *name_label;
+  GtkLabel      *os_label;
+  GtkWidget     *labels_box;
 };
 
 G_DEFINE_FINAL_TYPE (HangarMachineCard, hangar_machine_card, GTK_TYPE_WIDGET)
@@ -108,11 +117,51 @@ hangar_machine_card_update_name (HangarMachineCard *self)
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->name_label), name);
 }
 
+/* A running or paused machine shows its screen once there is a thumbnail;
+ * any other shows the placeholder, and its old thumbnail is dropped. */
+static void
+hangar_machine_card_update_thumbnail (HangarMachineCard *self)
+{
+  HangarMachineState state = self->machine != NULL ? hangar_machine_get_state (self->machine)
+                                                   : HANGAR_MACHINE_STATE_UNKNOWN;
+  gboolean live = state == HANGAR_MACHINE_STATE_RUNNING || state == HANGAR_MACHINE_STATE_PAUSED;
+
+  if (!live)
+    {
+      g_clear_object (&self->texture);
+      if (self->thumbnailer != NULL && self->machine != NULL)
+        hangar_thumbnailer_forget (self->thumbnailer, self->machine);
+    }
+  else if (self->texture == NULL && self->thumbnailer != NULL)
+    g_set_object (&self->texture, hangar_thumbnailer_lookup (self->thumbnailer, self->machine));
+
+  gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (self->texture));
+  gtk_widget_set_visible (GTK_WIDGET (self->picture), self->texture != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->placeholder), self->texture == NULL);
+  if (self->texture != NULL)
+    gtk_widget_add_css_class (self->thumbnail, "live");
+  else
+    gtk_widget_remove_css_class (self->thumbnail, "live");
+
+  if (live && self->thumbnailer != NULL && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    hangar_thumbnailer_queue_update (self->thumbnailer);
+}
+
+static void
+hangar_machine_card_update_os (HangarMachineCard *self)
+{
+  const char *os_name = self->machine != NULL ? hangar_machine_get_os_name (self->machine) : NULL;
+
+  gtk_label_set_label (self->os_label, os_name != NULL ? os_name : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->os_label), os_name != NULL);
+}
+
 static void
 hangar_machine_card_update_state (HangarMachineCard *self)
 {
   HangarMachineState state = HANGAR_MACHINE_STATE_UNKNOWN;
   const char *label;
+  const char *nick;
   const char *name = "";
   g_autofree char *description = NULL;
 
@@ -123,6 +172,14 @@ hangar_machine_card_update_state (HangarMachineCard *self)
     }
 
   label = hangar_machine_state_to_label (state);
+  nick = hangar_machine_state_to_nick (state);
+  /* While the installer runs, that is what matters about the machine. */
+  if (self->machine != NULL && hangar_machine_get_installing (self->machine) &&
+      (state == HANGAR_MACHINE_STATE_RUNNING || state == HANGAR_MACHINE_STATE_PAUSED))
+    {
+      label = C_("machine state", "Installing");
+      nick = "installing";
+    }
   gtk_label_set_label (self->badge, label);
   gtk_widget_set_visible (GTK_WIDGET (self->badge), *label != '\0');
 
@@ -130,8 +187,10 @@ hangar_machine_card_update_state (HangarMachineCard *self)
   if (self->state_class != NULL)
     gtk_widget_remove_css_class (self->thumbnail, self->state_class);
   g_free (self->state_class);
-  self->state_class = g_strdup (hangar_machine_state_to_nick (state));
+  self->state_class = g_strdup (nick);
   gtk_widget_add_css_class (self->thumbnail, self->state_class);
+
+  hangar_machine_card_update_thumbnail (self);
 
   /* Translators: the accessible name of a machine in the collection: "Name, State" */
   description = *label != '\0' ? g_strdup_printf (C_("machine card", "%s, %s"), name, label)
@@ -403,15 +462,16 @@ hangar_machine_card_set_compact (HangarMachineCard *self,
                                   compact ? GTK_ORIENTATION_HORIZONTAL : GTK_ORIENTATION_VERTICAL);
   gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (layout), compact ? 12 : 8);
   gtk_widget_set_size_request (self->thumbnail, compact ? 96 : 200, compact ? 72 : 150);
-  gtk_widget_set_visible (self->menu_button, !compact);
-  gtk_widget_set_visible (self->row_menu_button, compact);
+  gtk_widget_set_visible (self->menu_button, !compact && !self->selection_mode);
+  gtk_widget_set_visible (self->row_menu_button, compact && !self->selection_mode);
   /* Small, and above the state badge rather than under it. */
   gtk_image_set_pixel_size (self->placeholder, compact ? 24 : 64);
   gtk_widget_set_valign (GTK_WIDGET (self->placeholder), compact ? GTK_ALIGN_START : GTK_ALIGN_CENTER);
   gtk_widget_set_margin_top (GTK_WIDGET (self->placeholder), compact ? 12 : 0);
   gtk_widget_set_halign (GTK_WIDGET (self->name_label), compact ? GTK_ALIGN_START : GTK_ALIGN_FILL);
-  gtk_widget_set_hexpand (GTK_WIDGET (self->name_label), compact);
+  gtk_widget_set_hexpand (self->labels_box, compact);
   gtk_label_set_xalign (self->name_label, compact ? 0.0 : 0.5);
+  gtk_label_set_xalign (self->os_label, compact ? 0.0 : 0.5);
   if (compact)
     gtk_widget_add_css_class (GTK_WIDGET (self), "compact");
   else
@@ -432,6 +492,137 @@ hangar_machine_card_get_actions (HangarMachineCard *self)
   g_return_val_if_fail (HANGAR_IS_MACHINE_CARD (self), NULL);
 
   return G_ACTION_GROUP (self->actions);
+}
+
+/**
+ * hangar_machine_card_set_thumbnailer:
+ * @self: a #HangarMachineCard
+ * @thumbnailer: (nullable): where the card's live thumbnails come from
+ *
+ * While mapped, the card shows a running machine's screen from @thumbnailer.
+ */
+void
+hangar_machine_card_set_thumbnailer (HangarMachineCard *self,
+                                     HangarThumbnailer *thumbnailer)
+{
+  g_return_if_fail (HANGAR_IS_MACHINE_CARD (self));
+  g_return_if_fail (!thumbnailer || HANGAR_IS_THUMBNAILER (thumbnailer));
+
+  if (self->thumbnailer != NULL)
+    hangar_thumbnailer_unwatch (self->thumbnailer, self);
+  g_set_object (&self->thumbnailer, thumbnailer);
+  if (self->thumbnailer != NULL && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    hangar_thumbnailer_watch (self->thumbnailer, self);
+  hangar_machine_card_update_thumbnail (self);
+}
+
+/**
+ * hangar_machine_card_set_thumbnail:
+ * @self: a #HangarMachineCard
+ * @texture: (nullable): a new picture of the machine's screen
+ *
+ * Shows @texture while the machine runs or is paused.
+ */
+void
+hangar_machine_card_set_thumbnail (HangarMachineCard *self,
+                                   GdkTexture        *texture)
+{
+  g_return_if_fail (HANGAR_IS_MACHINE_CARD (self));
+  g_return_if_fail (!texture || GDK_IS_TEXTURE (texture));
+
+  g_set_object (&self->texture, texture);
+  hangar_machine_card_update_thumbnail (self);
+}
+
+/**
+ * hangar_machine_card_get_thumbnail:
+ * @self: a #HangarMachineCard
+ *
+ * Returns: (transfer none) (nullable): the machine's screen as the card
+ *   shows it, or %NULL while it shows the placeholder
+ */
+GdkTexture *
+hangar_machine_card_get_thumbnail (HangarMachineCard *self)
+{
+  g_return_val_if_fail (HANGAR_IS_MACHINE_CARD (self), NULL);
+
+  return gtk_widget_get_visible (GTK_WIDGET (self->picture)) ? self->texture : NULL;
+}
+
+/**
+ * hangar_machine_card_set_selection_mode:
+ * @self: a #HangarMachineCard
+ * @selection_mode: whether the collection is selecting machines
+ * @selected: whether this card's machine is selected
+ *
+ * Shows the card's check box, ticked as @selected says.
+ */
+void
+hangar_machine_card_set_selection_mode (HangarMachineCard *self,
+                                        gboolean           selection_mode,
+                                        gboolean           selected)
+{
+  g_return_if_fail (HANGAR_IS_MACHINE_CARD (self));
+
+  self->selection_mode = selection_mode;
+  gtk_widget_set_visible (GTK_WIDGET (self->check), selection_mode);
+  gtk_check_button_set_active (self->check, selection_mode && selected);
+  gtk_widget_set_visible (self->menu_button, !selection_mode &&
+                          !gtk_widget_has_css_class (GTK_WIDGET (self), "compact"));
+  gtk_widget_set_visible (self->row_menu_button, !selection_mode &&
+                          gtk_widget_has_css_class (GTK_WIDGET (self), "compact"));
+  if (selection_mode && selected)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "selected");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "selected");
+}
+
+/**
+ * hangar_machine_card_get_selected:
+ * @self: a #HangarMachineCard
+ *
+ * Returns: whether the card's check box is ticked
+ */
+gboolean
+hangar_machine_card_get_selected (HangarMachineCard *self)
+{
+  g_return_val_if_fail (HANGAR_IS_MACHINE_CARD (self), FALSE);
+
+  return self->selection_mode && gtk_check_button_get_active (self->check);
+}
+
+static void
+on_check_toggled (HangarMachineCard *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  gboolean active = gtk_check_button_get_active (self->check);
+
+  if (active)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "selected");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "selected");
+  if (self->selection_mode && self->machine != NULL && HANGAR_IS_WINDOW (root))
+    hangar_window_set_machine_selected (HANGAR_WINDOW (root), self->machine, active);
+}
+
+static void
+hangar_machine_card_map (GtkWidget *widget)
+{
+  HangarMachineCard *self = HANGAR_MACHINE_CARD (widget);
+
+  GTK_WIDGET_CLASS (hangar_machine_card_parent_class)->map (widget);
+  if (self->thumbnailer != NULL)
+    hangar_thumbnailer_watch (self->thumbnailer, self);
+}
+
+static void
+hangar_machine_card_unmap (GtkWidget *widget)
+{
+  HangarMachineCard *self = HANGAR_MACHINE_CARD (widget);
+
+  if (self->thumbnailer != NULL)
+    hangar_thumbnailer_unwatch (self->thumbnailer, self);
+  GTK_WIDGET_CLASS (hangar_machine_card_parent_class)->unmap (widget);
 }
 
 HangarMachineCard *
@@ -483,6 +674,8 @@ hangar_machine_card_set_machine (HangarMachineCard *self,
 
   g_set_object (&self->machine, machine);
   self->busy = 0;
+  /* A recycled card paints the new machine's last thumbnail at once. */
+  g_clear_object (&self->texture);
 
   if (machine != NULL)
     {
@@ -492,9 +685,14 @@ hangar_machine_card_set_machine (HangarMachineCard *self,
                                 G_CALLBACK (hangar_machine_card_update_name), self);
       g_signal_connect_swapped (machine, "notify::name",
                                 G_CALLBACK (hangar_machine_card_update_state), self);
+      g_signal_connect_swapped (machine, "notify::installing",
+                                G_CALLBACK (hangar_machine_card_update_state), self);
+      g_signal_connect_swapped (machine, "notify::os-name",
+                                G_CALLBACK (hangar_machine_card_update_os), self);
     }
 
   hangar_machine_card_update_name (self);
+  hangar_machine_card_update_os (self);
   hangar_machine_card_update_state (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MACHINE]);
 }
@@ -505,6 +703,10 @@ hangar_machine_card_dispose (GObject *object)
   HangarMachineCard *self = HANGAR_MACHINE_CARD (object);
 
   hangar_machine_card_set_machine (self, NULL);
+  if (self->thumbnailer != NULL)
+    hangar_thumbnailer_unwatch (self->thumbnailer, self);
+  g_clear_object (&self->thumbnailer);
+  g_clear_object (&self->texture);
   gtk_widget_dispose_template (GTK_WIDGET (self), HANGAR_TYPE_MACHINE_CARD);
 
   G_OBJECT_CLASS (hangar_machine_card_parent_class)->dispose (object);
@@ -567,6 +769,8 @@ hangar_machine_card_class_init (HangarMachineCardClass *klass)
   object_class->finalize = hangar_machine_card_finalize;
   object_class->get_property = hangar_machine_card_get_property;
   object_class->set_property = hangar_machine_card_set_property;
+  widget_class->map = hangar_machine_card_map;
+  widget_class->unmap = hangar_machine_card_unmap;
 
   properties[PROP_MACHINE] =
     g_param_spec_object ("machine", NULL, NULL, HANGAR_TYPE_MACHINE,
@@ -578,9 +782,14 @@ hangar_machine_card_class_init (HangarMachineCardClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HangarMachineCard, thumbnail);
   gtk_widget_class_bind_template_child (widget_class, HangarMachineCard, badge);
   gtk_widget_class_bind_template_child (widget_class, HangarMachineCard, placeholder);
+  gtk_widget_class_bind_template_child (widget_class, HangarMachineCard, picture);
+  gtk_widget_class_bind_template_child (widget_class, HangarMachineCard, check);
+  gtk_widget_class_bind_template_callback (widget_class, on_check_toggled);
   gtk_widget_class_bind_template_child (widget_class, HangarMachineCard, menu_button);
   gtk_widget_class_bind_template_child (widget_class, HangarMachineCard, row_menu_button);
   gtk_widget_class_bind_template_child (widget_class, HangarMachineCard, name_label);
+  gtk_widget_class_bind_template_child (widget_class, HangarMachineCard, os_label);
+  gtk_widget_class_bind_template_child (widget_class, HangarMachineCard, labels_box);
   gtk_widget_class_set_css_name (widget_class, "machinecard");
 }
 

@@ -25,5 +25,14 @@ GActionGroup      *hangar_machine_card_get_actions    (HangarMachineCard *self);
 void               hangar_machine_card_set_compact    (HangarMachineCard *self,
                                                        gboolean           compact);
 void               hangar_machine_card_popup_menu     (HangarMachineCard *self);
+void               hangar_machine_card_set_thumbnailer (HangarMachineCard *self,
+                                                        HangarThumbnailer *thumbnailer);
+void               hangar_machine_card_set_thumbnail  (HangarMachineCard *self,
+                                                       GdkTexture        *texture);
+GdkTexture        *hangar_machine_card_get_thumbnail  (HangarMachineCard *self);
+void               hangar_machine_card_set_selection_mode (HangarMachineCard *self,
+                                                           gboolean           selection_mode,
+                                                           gboolean           selected);
+gboolean           hangar_machine_card_get_selected   (HangarMachineCard *self);
 
 G_END_DECLS

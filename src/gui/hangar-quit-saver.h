@@ -1,0 +1,19 @@
+/* hangar-quit-saver.h
+ *
+ * Copyright 2026 The Hangar authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "hangar-types.h"
+
+G_BEGIN_DECLS
+
+GPtrArray *hangar_quit_saver_machines_to_save (HangarApplication *application);
+GtkWindow *hangar_quit_saver_run              (HangarApplication *application,
+                                               GPtrArray         *machines);
+
+G_END_DECLS
