@@ -19,15 +19,9 @@
 #include "hangar-test-utils.h"
 #include "hangar-window.h"
 
-/**
- * hangar_test_virsh:
- *
- * Acts on the session the way a user would from a terminal: through virsh,
- * in another process, so the app can only learn of it from libvirt's events.
- */
-void
-hangar_test_virsh (const char *first_arg,
-                   ...)
+static char *
+run_virsh (const char *first_arg,
+           va_list     args)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
@@ -35,17 +29,14 @@ hangar_test_virsh (const char *first_arg,
   g_autofree char *err = NULL;
   g_autofree char *command = NULL;
   const char *arg;
-  va_list args;
   int status;
 
   g_ptr_array_add (argv, (gpointer) "virsh");
   g_ptr_array_add (argv, (gpointer) "--quiet");
   g_ptr_array_add (argv, (gpointer) "--connect");
   g_ptr_array_add (argv, (gpointer) "qemu:///session");
-  va_start (args, first_arg);
   for (arg = first_arg; arg != NULL; arg = va_arg (args, const char *))
     g_ptr_array_add (argv, (gpointer) arg);
-  va_end (args);
   g_ptr_array_add (argv, NULL);
 
   command = g_strjoinv (" ", (char **) argv->pdata);
@@ -58,6 +49,46 @@ hangar_test_virsh (const char *first_arg,
   if (!g_spawn_check_wait_status (status, &error))
     g_error ("%s failed: %s\n%s", command, error->message, err);
   g_test_message ("%s", command);
+  return g_strstrip (g_steal_pointer (&out));
+}
+
+/**
+ * hangar_test_virsh:
+ *
+ * Acts on the session the way a user would from a terminal: through virsh,
+ * in another process, so the app can only learn of it from libvirt's events.
+ * A virsh that fails fails the test.
+ */
+void
+hangar_test_virsh (const char *first_arg,
+                   ...)
+{
+  g_autofree char *out = NULL;
+  va_list args;
+
+  va_start (args, first_arg);
+  out = run_virsh (first_arg, args);
+  va_end (args);
+}
+
+/**
+ * hangar_test_virsh_output:
+ *
+ * Like hangar_test_virsh(), and returns what virsh printed, stripped.
+ *
+ * Returns: (transfer full): virsh's standard output
+ */
+char *
+hangar_test_virsh_output (const char *first_arg,
+                          ...)
+{
+  char *out;
+  va_list args;
+
+  va_start (args, first_arg);
+  out = run_virsh (first_arg, args);
+  va_end (args);
+  return out;
 }
 
 /**

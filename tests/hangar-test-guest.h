@@ -30,6 +30,8 @@ typedef struct
 
 void             hangar_test_virsh               (const char      *first_arg,
                                                   ...) G_GNUC_NULL_TERMINATED;
+char            *hangar_test_virsh_output        (const char      *first_arg,
+                                                  ...) G_GNUC_NULL_TERMINATED;
 HangarTestGuest *hangar_test_guest_new           (const char      *name,
                                                   gboolean         interactive);
 void             hangar_test_guest_free          (HangarTestGuest *guest);

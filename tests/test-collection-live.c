@@ -55,32 +55,6 @@ define_small (const char *name,
   hangar_test_virsh ("define", path, NULL);
 }
 
-static char *
-virsh_out (const char *first,
-           ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autofree char *err = NULL;
-  const char *arg;
-  char *out;
-  va_list args;
-  int status;
-
-  g_ptr_array_add (argv, (gpointer) "virsh");
-  g_ptr_array_add (argv, (gpointer) "--quiet");
-  g_ptr_array_add (argv, (gpointer) "--connect");
-  g_ptr_array_add (argv, (gpointer) "qemu:///session");
-  va_start (args, first);
-  for (arg = first; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  out = hangar_test_spawn_capture ((const char * const *) argv->pdata, NULL, &status, &err);
-  g_assert_cmpint (status, ==, 0);
-  return g_strstrip (out);
-}
-
 typedef struct
 {
   const char *name;
@@ -91,7 +65,7 @@ static gboolean
 virsh_state_is (gpointer data)
 {
   StateWait *wait = data;
-  g_autofree char *state = virsh_out ("domstate", "--reason", wait->name, NULL);
+  g_autofree char *state = hangar_test_virsh_output ("domstate", "--reason", wait->name, NULL);
 
   return g_str_equal (state, wait->state);
 }
@@ -209,7 +183,7 @@ check_thumbnail (GdkTexture *texture,
   g_assert_cmpint (MAX (width, height), >=, 200);
   g_assert_cmpuint (foreground, >, 100);
 
-  ignored = virsh_out ("screenshot", name, path, NULL);
+  ignored = hangar_test_virsh_output ("screenshot", name, path, NULL);
   full = gdk_pixbuf_new_from_file (path, &error);
   g_assert_no_error (error);
   scaled = gdk_pixbuf_scale_simple (full, width, height, GDK_INTERP_BILINEAR);
@@ -309,7 +283,7 @@ stop_app (HangarApplication *app,
 static void
 remove_machine (const char *name)
 {
-  g_autofree char *state = virsh_out ("domstate", name, NULL);
+  g_autofree char *state = hangar_test_virsh_output ("domstate", name, NULL);
 
   if (!g_str_equal (state, "shut off"))
     hangar_test_virsh ("destroy", name, NULL);
@@ -486,7 +460,7 @@ test_save_on_quit (void)
   hangar_test_assert_eventually (no_windows, app, 60, "the saver to finish");
 
   wait_virsh_state (FIRMWARE_NAME, "shut off (saved)");
-  info = virsh_out ("dominfo", FIRMWARE_NAME, NULL);
+  info = hangar_test_virsh_output ("dominfo", FIRMWARE_NAME, NULL);
   g_assert_nonnull (strstr (info, "Managed save:   yes"));
   /* A stopped machine stays as it was. */
   wait_virsh_state (STOPPED_NAME, "shut off (unknown)");

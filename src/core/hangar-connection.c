@@ -126,17 +126,32 @@ hangar_connection_release (HangarConnection *self)
     }
 }
 
-static void
-on_libvirt_connection_closed (virConnectPtr  conn,
-                              int            reason,
-                              void          *opaque)
+typedef struct
 {
-  HangarConnection *self = opaque;
+  HangarConnection *self;
+  virConnectPtr     conn;
+  int               reason;
+} ConnectionLost;
+
+static void
+connection_lost_free (ConnectionLost *lost)
+{
+  g_object_unref (lost->self);
+  g_free (lost);
+}
+
+static gboolean
+connection_lost_cb (gpointer user_data)
+{
+  ConnectionLost *lost = user_data;
+  HangarConnection *self = lost->self;
   const char *why;
 
-  g_assert (HANGAR_IS_CONNECTION (self));
+  /* Closed on purpose, or opened anew, since libvirt called. */
+  if (self->close_handle == NULL || self->close_handle != lost->conn)
+    return G_SOURCE_REMOVE;
 
-  switch (reason)
+  switch (lost->reason)
     {
     case VIR_CONNECT_CLOSE_REASON_EOF:
       why = _("The libvirt daemon stopped.");
@@ -151,16 +166,34 @@ on_libvirt_connection_closed (virConnectPtr  conn,
       break;
     }
 
-  g_message ("Connection to %s lost (reason %d)", self->uri, reason);
+  g_message ("Connection to %s lost (reason %d)", self->uri, lost->reason);
 
-  /* Keep ourselves alive while we tear down the handle that holds this callback. */
-  g_object_ref (self);
   hangar_connection_release (self);
   g_clear_error (&self->error);
   self->error = g_error_new (HANGAR_CONNECTION_ERROR, HANGAR_CONNECTION_ERROR_LOST, "%s", why);
   hangar_connection_set_state (self, HANGAR_CONNECTION_FAILED);
   hangar_connection_schedule_reconnect (self);
-  g_object_unref (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* libvirt calls this with its close-callback lock held: unregistering the
+ * callback (or closing the connection) from here deadlocks. Act from an idle. */
+static void
+on_libvirt_connection_closed (virConnectPtr  conn,
+                              int            reason,
+                              void          *opaque)
+{
+  HangarConnection *self = opaque;
+  ConnectionLost *lost;
+
+  g_assert (HANGAR_IS_CONNECTION (self));
+
+  lost = g_new0 (ConnectionLost, 1);
+  lost->self = g_object_ref (self);
+  lost->conn = conn;
+  lost->reason = reason;
+  g_idle_add_full (G_PRIORITY_HIGH_IDLE, connection_lost_cb, lost,
+                   (GDestroyNotify) connection_lost_free);
 }
 
 static void

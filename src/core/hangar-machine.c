@@ -216,6 +216,14 @@ refresh_thread (GTask        *task,
   g_object_get (self->domain, "handle", &dom, NULL);
   if (dom != NULL)
     {
+      int state, reason;
+
+      /* A QEMU that died (killed, out of memory, a bug) leaves the domain
+       * shut off for the reason "crashed": say so rather than "Stopped". */
+      if (result->state == HANGAR_MACHINE_STATE_STOPPED &&
+          virDomainGetState (dom, &state, &reason, 0) == 0 &&
+          state == VIR_DOMAIN_SHUTOFF && reason == VIR_DOMAIN_SHUTOFF_CRASHED)
+        result->state = HANGAR_MACHINE_STATE_CRASHED;
       hangar_machine_details_read (dom, &result->details);
       virDomainFree (dom);
     }

@@ -37,6 +37,9 @@ struct _HangarDisplayPage
   SpiceSession     *session;
   GCancellable     *cancellable;
   char             *error;
+  /* Channels (cursor, inputs…) that asked for a descriptor while libvirt was
+   * away, with the display itself working: asked again when it is back. */
+  GPtrArray        *waiting_channels;
   guint             reconnect_source;
   guint             reconnects;
   guint             hide_source;
@@ -227,9 +230,19 @@ got_fd (GObject      *object,
         {
           HangarDisplayPage *self = request->page;
 
-          g_free (self->error);
-          self->error = g_strdup (error->message);
-          update_status (self);
+          g_debug ("No descriptor for a display channel: %s", error->message);
+          if (hangar_display_get_state (self->display) == HANGAR_DISPLAY_STATE_READY &&
+              self->waiting_channels != NULL)
+            {
+              /* The guest shows: keep it, and ask again after reconnecting. */
+              g_ptr_array_add (self->waiting_channels, g_object_ref (request->channel));
+            }
+          else
+            {
+              g_free (self->error);
+              self->error = g_strdup (error->message);
+              update_status (self);
+            }
         }
     }
   else if (!spice_channel_open_fd (request->channel, fd))
@@ -270,6 +283,8 @@ static void
 disconnect_session (HangarDisplayPage *self)
 {
   g_clear_handle_id (&self->reconnect_source, g_source_remove);
+  if (self->waiting_channels != NULL)
+    g_ptr_array_set_size (self->waiting_channels, 0);
   if (self->session == NULL)
     return;
 
@@ -371,6 +386,11 @@ static void
 on_machine_state (HangarDisplayPage *self)
 {
   HangarMachineState state = hangar_machine_get_state (self->machine);
+
+  /* Not read yet (a machine listed again after libvirt came back): the
+   * session to QEMU, which never went through the daemon, stays. */
+  if (state == HANGAR_MACHINE_STATE_UNKNOWN && self->session != NULL)
+    return;
 
   if (state == HANGAR_MACHINE_STATE_RUNNING || state == HANGAR_MACHINE_STATE_PAUSED ||
       state == HANGAR_MACHINE_STATE_SHUTTING_DOWN)
@@ -715,6 +735,44 @@ hangar_display_page_set_machine (HangarDisplayPage *self,
   on_machine_state (self);
 }
 
+/**
+ * hangar_display_page_adopt_machine:
+ * @self: a #HangarDisplayPage
+ * @machine: the same machine as the one shown, listed anew
+ *
+ * Follows @machine, a new #HangarMachine for the domain shown (libvirt's
+ * daemon restarted and the collection listed its machines again), without
+ * closing the display: the SPICE session goes to QEMU directly.
+ */
+void
+hangar_display_page_adopt_machine (HangarDisplayPage *self,
+                                   HangarMachine     *machine)
+{
+  g_return_if_fail (HANGAR_IS_DISPLAY_PAGE (self));
+  g_return_if_fail (HANGAR_IS_MACHINE (machine));
+  g_return_if_fail (self->machine != NULL);
+  g_return_if_fail (g_ascii_strcasecmp (hangar_machine_get_uuid (self->machine),
+                                        hangar_machine_get_uuid (machine)) == 0);
+
+  if (self->machine == machine)
+    return;
+
+  g_signal_handlers_disconnect_by_data (self->machine, self);
+  g_set_object (&self->machine, machine);
+  g_signal_connect_swapped (machine, "notify::state", G_CALLBACK (on_machine_state), self);
+  g_signal_connect_swapped (machine, "notify::name", G_CALLBACK (update_title), self);
+  on_machine_state (self);
+
+  if (self->session != NULL && self->waiting_channels->len > 0)
+    {
+      g_autoptr(GPtrArray) waiting = g_steal_pointer (&self->waiting_channels);
+
+      self->waiting_channels = g_ptr_array_new_with_free_func (g_object_unref);
+      for (guint i = 0; i < waiting->len; i++)
+        on_open_fd (g_ptr_array_index (waiting, i), FALSE, self);
+    }
+}
+
 HangarDisplay *
 hangar_display_page_get_display (HangarDisplayPage *self)
 {
@@ -744,6 +802,7 @@ hangar_display_page_dispose (GObject *object)
   HangarDisplayPage *self = HANGAR_DISPLAY_PAGE (object);
 
   hangar_display_page_set_machine (self, NULL);
+  g_clear_pointer (&self->waiting_channels, g_ptr_array_unref);
   g_clear_handle_id (&self->hide_source, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), HANGAR_TYPE_DISPLAY_PAGE);
   g_clear_object (&self->settings);
@@ -808,6 +867,7 @@ hangar_display_page_init (HangarDisplayPage *self)
 
   g_type_ensure (HANGAR_TYPE_DISPLAY);
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->waiting_channels = g_ptr_array_new_with_free_func (g_object_unref);
 
   g_signal_connect_object (self->display, "notify::state", G_CALLBACK (on_display_state), self,
                            G_CONNECT_SWAPPED);

@@ -1,0 +1,539 @@
+/* test-robustness.c
+ *
+ * What dies under Hangar, in the isolated session under Xvfb: the libvirt
+ * session daemon killed (twice: while a machine's display shows, and while
+ * the collection shows), and a guest's QEMU killed. Hangar reconnects by
+ * itself, the display stays, the collection shows the truth (checked through
+ * virsh), and a crashed machine's disk is left as it was. Screenshots of
+ * each state are saved as artifacts.
+ *
+ * Copyright 2026 The Hangar authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/types.h>
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "hangar-application.h"
+#include "hangar-collection.h"
+#include "hangar-connection.h"
+#include "hangar-display-page.h"
+#include "hangar-machine-card.h"
+#include "hangar-machine.h"
+#include "hangar-test-guest.h"
+#include "hangar-test-threads.h"
+#include "hangar-test-utils.h"
+#include "hangar-window.h"
+
+#define RECONNECT_TIMEOUT_S 60
+
+/* ------------------------------------------------------------------------ */
+/* helpers                                                                  */
+/* ------------------------------------------------------------------------ */
+
+typedef struct
+{
+  HangarWindow *window;
+  const char   *name;
+  const char   *state;
+} CardWait;
+
+static gboolean
+card_shows (gpointer data)
+{
+  CardWait *wait = data;
+  GtkWidget *card = hangar_window_get_card (wait->window, wait->name);
+
+  return card != NULL &&
+         g_strcmp0 (hangar_machine_card_get_state_text (HANGAR_MACHINE_CARD (card)),
+                    wait->state) == 0;
+}
+
+static void
+wait_card (HangarWindow *window,
+           const char   *name,
+           const char   *state)
+{
+  CardWait wait = { window, name, state };
+  g_autofree char *what = g_strdup_printf ("the card of “%s” to say “%s”", name, state);
+
+  hangar_test_assert_eventually (card_shows, &wait, RECONNECT_TIMEOUT_S, what);
+}
+
+typedef struct
+{
+  const char *name;
+  const char *state;
+} VirshWait;
+
+static gboolean
+virsh_says (gpointer data)
+{
+  VirshWait *wait = data;
+  g_autofree char *state = hangar_test_virsh_output ("domstate", "--reason", wait->name, NULL);
+
+  return g_str_equal (state, wait->state);
+}
+
+static void
+wait_virsh (const char *name,
+            const char *state)
+{
+  VirshWait wait = { name, state };
+  g_autofree char *what = g_strdup_printf ("virsh to say “%s” is “%s”", name, state);
+
+  hangar_test_assert_eventually (virsh_says, &wait, RECONNECT_TIMEOUT_S, what);
+}
+
+static gboolean
+page_is (gpointer data)
+{
+  gpointer *args = data;
+
+  return g_strcmp0 (hangar_window_get_visible_page (args[0]), args[1]) == 0;
+}
+
+static void
+wait_page (HangarWindow *window,
+           const char   *page)
+{
+  gpointer args[] = { window, (gpointer) page };
+  g_autofree char *what = g_strdup_printf ("the window to show its “%s” page", page);
+
+  hangar_test_assert_eventually (page_is, args, RECONNECT_TIMEOUT_S, what);
+}
+
+static gboolean
+connection_in (gpointer data)
+{
+  gpointer *args = data;
+
+  return hangar_connection_get_state (args[0]) == GPOINTER_TO_INT (args[1]);
+}
+
+static void
+wait_connection (HangarConnection      *connection,
+                 HangarConnectionState  state,
+                 const char            *what)
+{
+  gpointer args[] = { connection, GINT_TO_POINTER (state) };
+
+  hangar_test_assert_eventually (connection_in, args, RECONNECT_TIMEOUT_S, what);
+}
+
+/* Every state the connection goes through, space-separated, with the page
+ * the window shows at each (the window updates before this runs). */
+typedef struct
+{
+  HangarWindow *window;
+  GString      *states;
+} StateLog;
+
+static void
+on_connection_state (HangarConnection *connection,
+                     GParamSpec       *pspec,
+                     StateLog         *log)
+{
+  g_autoptr(GEnumClass) klass = g_type_class_ref (HANGAR_TYPE_CONNECTION_STATE);
+  GEnumValue *value = g_enum_get_value (klass, hangar_connection_get_state (connection));
+
+  g_string_append_printf (log->states, "%s%s(%s)", log->states->len > 0 ? " " : "",
+                          value->value_nick, hangar_window_get_visible_page (log->window));
+}
+
+static gboolean
+log_has (gpointer data)
+{
+  gpointer *args = data;
+  StateLog *log = args[0];
+
+  return strstr (log->states->str, args[1]) != NULL;
+}
+
+/* The pid a daemon or QEMU wrote in our private runtime directory. */
+static GPid
+read_pid_file (const char *relative)
+{
+  g_autofree char *path = g_build_filename (g_get_user_runtime_dir (), relative, NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 pid;
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, &error));
+  g_assert_no_error (error);
+  pid = g_ascii_strtoll (g_strstrip (contents), NULL, 10);
+  g_assert_cmpint (pid, >, 1);
+  return (GPid) pid;
+}
+
+static gboolean
+process_gone (gpointer data)
+{
+  GPid pid = GPOINTER_TO_INT (data);
+
+  return kill (pid, 0) < 0 && errno == ESRCH;
+}
+
+/* SIGKILL: no goodbye, no clean shutdown. Its parent reaps it. */
+static void
+kill_hard (GPid        pid,
+           const char *what)
+{
+  g_autofree char *gone = g_strdup_printf ("%s (pid %d) to be gone", what, (int) pid);
+
+  g_test_message ("killing %s, pid %d", what, (int) pid);
+  g_assert_cmpint (kill (pid, SIGKILL), ==, 0);
+  hangar_test_assert_eventually (process_gone, GINT_TO_POINTER (pid), 30, gone);
+}
+
+static char *
+run_tool (const char * const *argv)
+{
+  g_autofree char *err = NULL;
+  char *out;
+  int status;
+
+  out = hangar_test_spawn_capture (argv, NULL, &status, &err);
+  if (status != 0)
+    g_error ("%s failed (%d): %s%s", argv[0], status, out, err);
+  return out;
+}
+
+static gboolean
+page_shows_display (gpointer data)
+{
+  return g_strcmp0 (hangar_display_page_get_status (data), "display") == 0;
+}
+
+static gboolean
+machine_paused (gpointer data)
+{
+  HangarMachine *machine = hangar_display_page_get_machine (data);
+
+  return machine != NULL && hangar_machine_get_state (machine) == HANGAR_MACHINE_STATE_PAUSED;
+}
+
+typedef struct
+{
+  gboolean  done;
+  GError   *error;
+} OpWait;
+
+static gboolean
+op_done (gpointer data)
+{
+  return ((OpWait *) data)->done;
+}
+
+static void
+on_forced_off (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  OpWait *wait = user_data;
+
+  hangar_machine_force_off_finish (HANGAR_MACHINE (object), result, &wait->error);
+  wait->done = TRUE;
+}
+
+/* Forces @machine off through Hangar, as its menu does. */
+static void
+force_off (HangarMachine *machine)
+{
+  OpWait op = { FALSE, NULL };
+  g_autofree char *what = g_strdup_printf ("Hangar to force “%s” off",
+                                           hangar_machine_get_name (machine));
+
+  hangar_machine_force_off_async (machine, NULL, on_forced_off, &op);
+  hangar_test_assert_eventually (op_done, &op, 60, what);
+  g_assert_no_error (op.error);
+}
+
+static void
+close_app (HangarApplication *app,
+           HangarWindow      *window)
+{
+  gtk_window_destroy (GTK_WINDOW (window));
+  hangar_connection_close (hangar_application_get_connection (app));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_object_unref (app);
+}
+
+static void
+remove_machine (const char *name)
+{
+  g_autofree char *state = hangar_test_virsh_output ("domstate", name, NULL);
+
+  if (!g_str_equal (state, "shut off"))
+    hangar_test_virsh ("destroy", name, NULL);
+  hangar_test_virsh ("undefine", name, NULL);
+}
+
+/* ------------------------------------------------------------------------ */
+/* the libvirt daemon killed                                                */
+/* ------------------------------------------------------------------------ */
+
+static void
+test_daemon_killed (void)
+{
+  g_autoptr(HangarTestGuest) guest = hangar_test_guest_new ("Survivor", FALSE);
+  g_autoptr(HangarTestGuest) bystander = hangar_test_guest_new ("Bystander", FALSE);
+  AdwStyleManager *style = adw_style_manager_get_default ();
+  HangarConnection *connection;
+  HangarCollection *collection;
+  HangarDisplayPage *page;
+  HangarApplication *app;
+  HangarWindow *window;
+  HangarMachine *shown;
+  g_autofree char *banner = NULL;
+  GPid daemon, second_daemon, third_daemon;
+  StateLog log;
+
+  hangar_test_guest_define (guest);
+  hangar_test_guest_define (bystander);
+  hangar_test_virsh ("start", "Survivor", NULL);
+
+  app = hangar_test_start_app (&window);
+  connection = hangar_application_get_connection (app);
+  collection = hangar_application_get_collection (app);
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 560);
+  wait_card (window, "Survivor", "Running");
+  wait_card (window, "Bystander", "Stopped");
+  banner = hangar_test_guest_wait_line (guest, HANGAR_TEST_BANNER, 1, HANGAR_TEST_BOOT_TIMEOUT_S);
+
+  /* 1. The daemon dies while the guest's display shows. SPICE goes straight
+   *    to QEMU, so the display stays; the machine behind it is listed anew. */
+  shown = hangar_collection_find_by_name (collection, "Survivor");
+  hangar_window_open_machine (window, shown);
+  page = hangar_window_get_display_page (window);
+  hangar_test_assert_eventually (page_shows_display,
+                                 page, 60, "the guest's display");
+
+  log.window = window;
+  log.states = g_string_new (NULL);
+  g_signal_connect (connection, "notify::state", G_CALLBACK (on_connection_state), &log);
+  daemon = read_pid_file ("libvirt/libvirtd.pid");
+  kill_hard (daemon, "the libvirt session daemon");
+
+  /* No Retry needed: Hangar reconnects by itself, which starts a new daemon;
+   * meanwhile the collection says what happened, and the display stays. */
+  {
+    gpointer args[] = { &log, (gpointer) "failed(error) connecting(error) connected(collection)" };
+
+    hangar_test_assert_eventually (log_has, args, RECONNECT_TIMEOUT_S,
+                                   "Hangar to lose the daemon and reconnect by itself");
+  }
+  g_test_message ("connection states: %s", log.states->str);
+  g_assert_cmpstr (log.states->str, ==, "failed(error) connecting(error) connected(collection)");
+  g_signal_handlers_disconnect_by_func (connection, on_connection_state, &log);
+  g_string_free (log.states, TRUE);
+  g_assert_cmpstr (hangar_display_page_get_status (page), ==, "display");
+  second_daemon = read_pid_file ("libvirt/libvirtd.pid");
+  g_assert_cmpint (second_daemon, !=, daemon);
+  wait_card (window, "Survivor", "Running");
+  g_assert_true (hangar_display_page_get_machine (page) ==
+                 hangar_collection_find_by_name (collection, "Survivor"));
+  g_assert_true (hangar_display_page_get_machine (page) != shown);
+  g_assert_cmpstr (hangar_display_page_get_status (page), ==, "display");
+  hangar_test_wait_frames (GTK_WIDGET (window), 3);
+  g_free (hangar_test_save_screenshot (GTK_WIDGET (window), "robustness-display-kept.png"));
+
+  /* The new daemon's events reach the new machine: the display page follows. */
+  hangar_test_virsh ("suspend", "Survivor", NULL);
+  hangar_test_assert_eventually (machine_paused, page, 60,
+                                 "the display page to say the guest is paused");
+  hangar_test_virsh ("resume", "Survivor", NULL);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "display.back", NULL));
+  wait_card (window, "Survivor", "Running");
+  wait_card (window, "Bystander", "Stopped");
+
+  /* 2. The daemon dies while the collection shows. With the automatic retry
+   *    held back, the error page stays for a look; its Retry reconnects,
+   *    and the collection comes back with every machine as it is. */
+  hangar_connection_set_auto_reconnect (connection, FALSE);
+  kill_hard (second_daemon, "the second libvirt session daemon");
+  wait_connection (connection, HANGAR_CONNECTION_FAILED, "Hangar to notice the daemon is gone");
+  wait_page (window, "error");
+  hangar_test_wait_frames (GTK_WIDGET (window), 3);
+  g_free (hangar_test_save_screenshot (GTK_WIDGET (window), "robustness-daemon-lost.png"));
+  hangar_connection_set_auto_reconnect (connection, TRUE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.reconnect", NULL));
+  wait_connection (connection, HANGAR_CONNECTION_CONNECTED, "Hangar to reconnect again");
+  third_daemon = read_pid_file ("libvirt/libvirtd.pid");
+  g_assert_cmpint (third_daemon, !=, second_daemon);
+  wait_page (window, "collection");
+  wait_card (window, "Survivor", "Running");
+  wait_card (window, "Bystander", "Stopped");
+  hangar_test_wait_frames (GTK_WIDGET (window), 3);
+  g_free (hangar_test_save_screenshot (GTK_WIDGET (window), "robustness-reconnected.png"));
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
+  hangar_test_wait_frames (GTK_WIDGET (window), 3);
+  g_free (hangar_test_save_screenshot (GTK_WIDGET (window), "robustness-reconnected-dark.png"));
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
+
+  /* What others do on the new daemon shows, and what Hangar does lands. */
+  hangar_test_virsh ("start", "Bystander", NULL);
+  wait_card (window, "Bystander", "Running");
+  force_off (hangar_collection_find_by_name (collection, "Bystander"));
+  wait_virsh ("Bystander", "shut off (destroyed)");
+  wait_card (window, "Bystander", "Stopped");
+  wait_virsh ("Survivor", "running (unpaused)");
+
+  close_app (app, window);
+  remove_machine ("Survivor");
+  remove_machine ("Bystander");
+}
+
+/* ------------------------------------------------------------------------ */
+/* QEMU killed                                                              */
+/* ------------------------------------------------------------------------ */
+
+#define CRASH_NAME "Crasher"
+
+static char *
+disk_path (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "crasher-disk.qcow2", NULL);
+}
+
+/* The live guest, with a qcow2 disk holding a known pattern. */
+static void
+define_with_disk (HangarTestGuest *guest)
+{
+  g_autofree char *disk = disk_path ();
+  g_autofree char *disk_esc = g_markup_escape_text (disk, -1);
+  g_autofree char *xml = NULL;
+  g_autofree char *disk_xml = NULL;
+  g_autofree char *with_disk = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *create[] = { "qemu-img", "create", "-q", "-f", "qcow2", disk, "32M", NULL };
+  const char *write[] = { "qemu-io", "-f", "qcow2", "-c", "write -P 0x5a 0 1M", disk, NULL };
+  char *at;
+
+  g_mkdir_with_parents (g_get_user_data_dir (), 0700);
+  g_free (run_tool (create));
+  g_free (run_tool (write));
+
+  g_assert_true (g_file_get_contents (guest->xml_path, &xml, NULL, &error));
+  g_assert_no_error (error);
+  at = strstr (xml, "<graphics");
+  g_assert_nonnull (at);
+  disk_xml = g_strdup_printf ("<disk type='file' device='disk'>"
+                              "<driver name='qemu' type='qcow2'/><source file='%s'/>"
+                              "<target dev='sdb' bus='sata'/></disk>", disk_esc);
+  with_disk = g_strdup_printf ("%.*s%s%s", (int) (at - xml), xml, disk_xml, at);
+  g_assert_true (g_file_set_contents (guest->xml_path, with_disk, -1, &error));
+  g_assert_no_error (error);
+  hangar_test_guest_define (guest);
+}
+
+static void
+check_disk_intact (void)
+{
+  g_autofree char *disk = disk_path ();
+  const char *check[] = { "qemu-img", "check", "-f", "qcow2", disk, NULL };
+  const char *read[] = { "qemu-io", "-f", "qcow2", "-c", "read -P 0x5a 0 1M", disk, NULL };
+  g_autofree char *checked = NULL;
+  g_autofree char *read_back = NULL;
+
+  g_assert_true (g_file_test (disk, G_FILE_TEST_IS_REGULAR));
+  checked = run_tool (check);
+  g_test_message ("qemu-img check: %s", checked);
+  g_assert_nonnull (strstr (checked, "No errors were found"));
+  /* qemu-io says "Pattern verification failed" (and still exits 0) on a mismatch. */
+  read_back = run_tool (read);
+  g_test_message ("qemu-io: %s", read_back);
+  g_assert_null (strstr (read_back, "failed"));
+  g_assert_nonnull (strstr (read_back, "read 1048576/1048576 bytes"));
+}
+
+static void
+test_qemu_killed (void)
+{
+  g_autoptr(HangarTestGuest) guest = hangar_test_guest_new (CRASH_NAME, FALSE);
+  HangarCollection *collection;
+  HangarDisplayPage *page;
+  HangarApplication *app;
+  HangarWindow *window;
+  HangarMachine *machine;
+  g_autofree char *banner = NULL;
+  g_autofree char *banner_again = NULL;
+  g_autofree char *listed = NULL;
+  GPid qemu;
+
+  define_with_disk (guest);
+  hangar_test_virsh ("start", CRASH_NAME, NULL);
+
+  app = hangar_test_start_app (&window);
+  collection = hangar_application_get_collection (app);
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 560);
+  wait_card (window, CRASH_NAME, "Running");
+  banner = hangar_test_guest_wait_line (guest, HANGAR_TEST_BANNER, 1, HANGAR_TEST_BOOT_TIMEOUT_S);
+
+  qemu = read_pid_file ("libvirt/qemu/run/" CRASH_NAME ".pid");
+  kill_hard (qemu, "the guest's QEMU");
+
+  /* Stopped, and said why: libvirt's reason, shown on the card. */
+  wait_card (window, CRASH_NAME, "Crashed");
+  wait_virsh (CRASH_NAME, "shut off (crashed)");
+  machine = hangar_collection_find_by_name (collection, CRASH_NAME);
+  g_assert_cmpint (hangar_machine_get_state (machine), ==, HANGAR_MACHINE_STATE_CRASHED);
+  check_disk_intact ();
+  hangar_test_wait_frames (GTK_WIDGET (window), 3);
+  g_free (hangar_test_save_screenshot (GTK_WIDGET (window), "robustness-crashed.png"));
+
+  /* Its display page says so, and starts it again. */
+  hangar_window_open_machine (window, machine);
+  page = hangar_window_get_display_page (window);
+  g_assert_cmpstr (hangar_display_page_get_status (page), ==, "not-running");
+  hangar_test_wait_frames (GTK_WIDGET (window), 3);
+  g_free (hangar_test_save_screenshot (GTK_WIDGET (window), "robustness-crashed-display.png"));
+
+  /* The console log starts anew with the new QEMU. */
+  g_assert_cmpint (g_unlink (guest->serial_log), ==, 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "display.start", NULL));
+  wait_virsh (CRASH_NAME, "running (booted)");
+  banner_again = hangar_test_guest_wait_line (guest, HANGAR_TEST_BANNER, 1,
+                                              HANGAR_TEST_BOOT_TIMEOUT_S);
+  hangar_test_assert_eventually (page_shows_display,
+                                 page, 60, "the display of the restarted guest");
+
+  /* Forced off this time: stopped, not crashed. */
+  force_off (machine);
+  wait_virsh (CRASH_NAME, "shut off (destroyed)");
+  g_assert_cmpint (hangar_machine_get_state (machine), !=, HANGAR_MACHINE_STATE_CRASHED);
+  check_disk_intact ();
+
+  close_app (app, window);
+  remove_machine (CRASH_NAME);
+  listed = hangar_test_virsh_output ("list", "--all", "--name", NULL);
+  g_assert_null (strstr (listed, CRASH_NAME));
+  {
+    g_autofree char *disk = disk_path ();
+
+    /* undefine leaves a disk alone: it is the user's, not libvirt's. */
+    g_assert_true (g_file_test (disk, G_FILE_TEST_IS_REGULAR));
+  }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+  hangar_test_keep_pool_threads ();
+  adw_init ();
+
+  g_test_add_func ("/hangar/robustness/daemon-killed", test_daemon_killed);
+  g_test_add_func ("/hangar/robustness/qemu-killed", test_qemu_killed);
+
+  return g_test_run ();
+}
