@@ -16,6 +16,7 @@
 #include "hangar-collection.h"
 #include "hangar-connection.h"
 #include "hangar-machine.h"
+#include "hangar-machine-private.h"
 
 struct _HangarCollection
 {
@@ -24,6 +25,14 @@ struct _HangarCollection
   HangarConnection *connection;
   GVirConnection   *gvir;
   GPtrArray        *machines;
+
+  /* libvirt-gobject 4.0 ignores renames (DEFINED_RENAMED and
+   * UNDEFINED_RENAMED): our own lifecycle callback hears them, and the
+   * domains are listed again. */
+  virConnectPtr     event_conn;
+  int               event_callback;
+  GCancellable     *relist_cancellable;
+  guint             relist_source;
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -149,6 +158,40 @@ machine_refreshed (GObject      *object,
     g_debug ("Cannot read the state of a machine: %s", error->message);
 }
 
+/* A machine renamed (here or elsewhere) moves to its place in the order. */
+static void
+on_machine_name (HangarMachine    *machine,
+                 GParamSpec       *pspec,
+                 HangarCollection *self)
+{
+  guint from, to;
+
+  if (!g_ptr_array_find (self->machines, machine, &from))
+    return;
+
+  g_object_ref (machine);
+  g_ptr_array_remove_index (self->machines, from);
+  to = hangar_collection_insertion_point (self, machine);
+  g_ptr_array_insert (self->machines, to, machine);
+  if (from == to)
+    {
+      hangar_collection_items_changed (self, from, 1, 1);
+      return;
+    }
+  hangar_collection_items_changed (self, from, 1, 0);
+  hangar_collection_items_changed (self, to, 0, 1);
+}
+
+static HangarMachine *
+hangar_collection_adopt (HangarCollection *self,
+                         GVirDomain       *domain)
+{
+  HangarMachine *machine = hangar_machine_new (domain);
+
+  g_signal_connect_object (machine, "notify::name", G_CALLBACK (on_machine_name), self, 0);
+  return machine;
+}
+
 static void
 on_domain_added (GVirConnection   *gvir,
                  GVirDomain       *domain,
@@ -166,7 +209,7 @@ on_domain_added (GVirConnection   *gvir,
       return;
     }
 
-  machine = hangar_machine_new (domain);
+  machine = hangar_collection_adopt (self, domain);
   position = hangar_collection_insertion_point (self, machine);
   g_ptr_array_insert (self->machines, position, g_steal_pointer (&machine));
   hangar_collection_items_changed (self, position, 0, 1);
@@ -187,6 +230,133 @@ on_domain_removed (GVirConnection   *gvir,
 }
 
 static void
+relisted (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  GVirConnection *gvir = GVIR_CONNECTION (object);
+  g_autoptr(HangarCollection) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) listed = NULL;
+  GList *domains;
+
+  if (!gvir_connection_fetch_domains_finish (gvir, result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("Cannot list the domains again: %s", error->message);
+      return;
+    }
+  if (gvir != self->gvir)
+    return;
+
+  /* Machines keep their identity: each follows libvirt-gobject's new object
+   * for its domain (and its name); gone ones go, new ones come. */
+  /* A renamed machine moves in the array as it is renamed: walk a copy. */
+  listed = g_ptr_array_copy (self->machines, (GCopyFunc) (void (*) (void)) g_object_ref, NULL);
+  g_ptr_array_set_free_func (listed, g_object_unref);
+  for (guint i = 0; i < listed->len; i++)
+    {
+      HangarMachine *machine = g_ptr_array_index (listed, i);
+      GVirDomain *domain = gvir_connection_get_domain (gvir, hangar_machine_get_uuid (machine));
+      guint position;
+
+      if (domain != NULL)
+        {
+          hangar_machine_replace_domain (machine, domain);
+          g_object_unref (domain);
+        }
+      else if (g_ptr_array_find (self->machines, machine, &position))
+        {
+          g_ptr_array_remove_index (self->machines, position);
+          hangar_collection_items_changed (self, position, 1, 0);
+        }
+    }
+
+  domains = gvir_connection_get_domains (gvir);
+  for (const GList *l = domains; l != NULL; l = l->next)
+    {
+      g_autoptr(HangarMachine) machine = NULL;
+      guint position;
+
+      if (hangar_collection_find_domain (self, l->data, &position))
+        continue;
+      machine = hangar_collection_adopt (self, l->data);
+      position = hangar_collection_insertion_point (self, machine);
+      g_ptr_array_insert (self->machines, position, g_steal_pointer (&machine));
+      hangar_collection_items_changed (self, position, 0, 1);
+    }
+  g_list_free_full (domains, g_object_unref);
+}
+
+static gboolean
+relist_cb (gpointer user_data)
+{
+  HangarCollection *self = user_data;
+
+  self->relist_source = 0;
+  if (self->gvir == NULL)
+    return G_SOURCE_REMOVE;
+
+  g_cancellable_cancel (self->relist_cancellable);
+  g_clear_object (&self->relist_cancellable);
+  self->relist_cancellable = g_cancellable_new ();
+  gvir_connection_fetch_domains_async (self->gvir, self->relist_cancellable, relisted,
+                                       g_object_ref (self));
+  return G_SOURCE_REMOVE;
+}
+
+static int
+on_lifecycle_event (virConnectPtr  conn,
+                    virDomainPtr   dom,
+                    int            event,
+                    int            detail,
+                    void          *opaque)
+{
+  HangarCollection *self = opaque;
+
+  if ((event == VIR_DOMAIN_EVENT_DEFINED && detail == VIR_DOMAIN_EVENT_DEFINED_RENAMED) ||
+      (event == VIR_DOMAIN_EVENT_UNDEFINED && detail == VIR_DOMAIN_EVENT_UNDEFINED_RENAMED))
+    {
+      /* Both halves of a rename arrive together: list once, after them. */
+      if (self->relist_source == 0)
+        self->relist_source = g_idle_add (relist_cb, self);
+    }
+  return 0;
+}
+
+static void
+hangar_collection_unwatch (HangarCollection *self)
+{
+  g_clear_handle_id (&self->relist_source, g_source_remove);
+  g_cancellable_cancel (self->relist_cancellable);
+  g_clear_object (&self->relist_cancellable);
+  if (self->event_conn == NULL)
+    return;
+  if (self->event_callback >= 0)
+    virConnectDomainEventDeregisterAny (self->event_conn, self->event_callback);
+  self->event_callback = -1;
+  virConnectClose (self->event_conn);
+  self->event_conn = NULL;
+}
+
+static void
+hangar_collection_watch (HangarCollection *self)
+{
+  virConnectPtr conn = NULL;
+
+  g_object_get (self->gvir, "handle", &conn, NULL);
+  if (conn == NULL)
+    return;
+  /* The boxed getter took a reference: ours until hangar_collection_unwatch(). */
+  self->event_conn = conn;
+  self->event_callback =
+    virConnectDomainEventRegisterAny (conn, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+                                      VIR_DOMAIN_EVENT_CALLBACK (on_lifecycle_event), self, NULL);
+  if (self->event_callback < 0)
+    g_debug ("No rename events on this connection: %s", hangar_machine_libvirt_message ());
+}
+
+static void
 hangar_collection_set_gvir (HangarCollection *self,
                             GVirConnection   *gvir)
 {
@@ -196,6 +366,7 @@ hangar_collection_set_gvir (HangarCollection *self,
   if (self->gvir == gvir)
     return;
 
+  hangar_collection_unwatch (self);
   if (self->gvir != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->gvir, self);
@@ -210,9 +381,10 @@ hangar_collection_set_gvir (HangarCollection *self,
       g_signal_connect (gvir, "domain-added", G_CALLBACK (on_domain_added), self);
       g_signal_connect (gvir, "domain-removed", G_CALLBACK (on_domain_removed), self);
 
+      hangar_collection_watch (self);
       domains = gvir_connection_get_domains (gvir);
       for (const GList *l = domains; l != NULL; l = l->next)
-        g_ptr_array_add (self->machines, hangar_machine_new (l->data));
+        g_ptr_array_add (self->machines, hangar_collection_adopt (self, l->data));
       g_list_free_full (domains, g_object_unref);
 
       g_ptr_array_sort (self->machines, compare_machines);
@@ -316,6 +488,7 @@ hangar_collection_dispose (GObject *object)
 {
   HangarCollection *self = HANGAR_COLLECTION (object);
 
+  hangar_collection_unwatch (self);
   if (self->gvir != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->gvir, self);
@@ -402,4 +575,5 @@ static void
 hangar_collection_init (HangarCollection *self)
 {
   self->machines = g_ptr_array_new_with_free_func (g_object_unref);
+  self->event_callback = -1;
 }

@@ -52,6 +52,8 @@ gboolean         hangar_machine_fail            (GError              **error,
 
 void             hangar_machine_queue_refresh   (HangarMachine        *self);
 void             hangar_machine_name_changed    (HangarMachine        *self);
+void             hangar_machine_replace_domain  (HangarMachine        *self,
+                                                 GVirDomain           *domain);
 HangarMachineOp *hangar_machine_op_new          (HangarMachine        *self,
                                                  HangarMachineOpFunc   func);
 void             hangar_machine_op_run          (HangarMachine        *self,

@@ -22,6 +22,9 @@ struct _HangarMachine
   GObject             parent_instance;
 
   GVirDomain         *domain;
+  /* Domains replaced by hangar_machine_replace_domain(), kept until the end:
+   * a refresh in a worker thread may still be using one. */
+  GPtrArray          *retired_domains;
   char               *sort_key;
   HangarMachineState  state;
   gboolean            persistent;
@@ -629,14 +632,8 @@ hangar_machine_name_changed (HangarMachine *self)
 }
 
 static void
-hangar_machine_constructed (GObject *object)
+connect_domain (HangarMachine *self)
 {
-  HangarMachine *self = HANGAR_MACHINE (object);
-
-  G_OBJECT_CLASS (hangar_machine_parent_class)->constructed (object);
-
-  update_sort_key (self);
-
   g_signal_connect_object (self->domain, "started", G_CALLBACK (on_domain_started),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->domain, "resumed", G_CALLBACK (on_domain_started),
@@ -649,7 +646,50 @@ hangar_machine_constructed (GObject *object)
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->domain, "updated", G_CALLBACK (on_domain_changed),
                            self, G_CONNECT_SWAPPED);
+}
 
+/**
+ * hangar_machine_replace_domain:
+ * @self: a #HangarMachine
+ * @domain: libvirt-gobject's new object for the same domain
+ *
+ * Follows @domain from now on: libvirt-gobject listed its domains anew (after
+ * a rename made elsewhere, which it does not track), and sends the domain's
+ * events to the new object. The name is read again, and the state.
+ */
+void
+hangar_machine_replace_domain (HangarMachine *self,
+                               GVirDomain    *domain)
+{
+  gboolean renamed;
+
+  g_return_if_fail (HANGAR_IS_MACHINE (self));
+  g_return_if_fail (GVIR_IS_DOMAIN (domain));
+  g_return_if_fail (g_strcmp0 (gvir_domain_get_uuid (domain), gvir_domain_get_uuid (self->domain)) == 0);
+
+  if (domain == self->domain)
+    return;
+
+  renamed = g_strcmp0 (gvir_domain_get_name (domain), gvir_domain_get_name (self->domain)) != 0;
+  g_signal_handlers_disconnect_by_data (self->domain, self);
+  g_ptr_array_add (self->retired_domains, g_steal_pointer (&self->domain));
+  self->domain = g_object_ref (domain);
+  connect_domain (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DOMAIN]);
+  if (renamed)
+    hangar_machine_name_changed (self);
+  hangar_machine_queue_refresh (self);
+}
+
+static void
+hangar_machine_constructed (GObject *object)
+{
+  HangarMachine *self = HANGAR_MACHINE (object);
+
+  G_OBJECT_CLASS (hangar_machine_parent_class)->constructed (object);
+
+  update_sort_key (self);
+  connect_domain (self);
   hangar_machine_queue_refresh (self);
 }
 
@@ -670,6 +710,7 @@ hangar_machine_finalize (GObject *object)
 
   g_clear_object (&self->cancellable);
   g_clear_object (&self->domain);
+  g_clear_pointer (&self->retired_domains, g_ptr_array_unref);
   g_clear_pointer (&self->sort_key, g_free);
   hangar_machine_details_clear (&self->details);
 
@@ -777,5 +818,6 @@ static void
 hangar_machine_init (HangarMachine *self)
 {
   self->cancellable = g_cancellable_new ();
+  self->retired_domains = g_ptr_array_new_with_free_func (g_object_unref);
   self->persistent = TRUE;
 }
