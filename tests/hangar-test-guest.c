@@ -91,6 +91,47 @@ hangar_test_virsh_output (const char *first_arg,
   return out;
 }
 
+/* libvirt-gobject 4.0 meets the events of a rename or a revert
+ * (DEFINED_RENAMED, DEFINED_FROM_SNAPSHOT…) with g_warn_if_reached(): its
+ * own gap, which the app works around (see docs/ARCHITECTURE.md). */
+#define UNKNOWN_EVENT_WARNING "domain_event_cb: code should not be reached"
+
+static gboolean
+tolerate_unknown_events (const char     *log_domain,
+                         GLogLevelFlags  log_level,
+                         const char     *message,
+                         gpointer        user_data)
+{
+  return strstr (message, UNKNOWN_EVENT_WARNING) == NULL;
+}
+
+static void
+quiet_unknown_events (const char     *log_domain,
+                      GLogLevelFlags  log_level,
+                      const char     *message,
+                      gpointer        user_data)
+{
+  if (strstr (message, UNKNOWN_EVENT_WARNING) != NULL)
+    g_test_message ("libvirt-gobject: %s", message);
+  else
+    g_log_default_handler (log_domain, log_level, message, user_data);
+}
+
+/**
+ * hangar_test_tolerate_unknown_events:
+ *
+ * Lets libvirt-gobject's warning about events it does not know (a rename,
+ * a revert) through, as a test message; every other warning stays fatal.
+ */
+void
+hangar_test_tolerate_unknown_events (void)
+{
+  g_test_log_set_fatal_handler (tolerate_unknown_events, NULL);
+  /* Debian's libvirt-gobject logs without a domain. */
+  g_log_set_handler (NULL, G_LOG_LEVEL_WARNING | G_LOG_FLAG_FATAL | G_LOG_FLAG_RECURSION,
+                     quiet_unknown_events, NULL);
+}
+
 /**
  * hangar_test_guest_new:
  * @name: the domain name

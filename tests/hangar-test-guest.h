@@ -48,6 +48,7 @@ void             hangar_test_guest_run           (HangarTestGuest *guest,
 GBytes          *hangar_test_guest_screenshot    (GVirConnection  *gvir,
                                                   GVirDomain      *domain,
                                                   char           **mime);
+void             hangar_test_tolerate_unknown_events (void);
 HangarApplication *hangar_test_start_app         (HangarWindow   **window);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HangarTestGuest, hangar_test_guest_free)

@@ -4,8 +4,9 @@
  * session daemon killed (twice: while a machine's display shows, and while
  * the collection shows), and a guest's QEMU killed. Hangar reconnects by
  * itself, the display stays, the collection shows the truth (checked through
- * virsh), and a crashed machine's disk is left as it was. Screenshots of
- * each state are saved as artifacts.
+ * virsh), and a crashed machine's disk is left as it was. Then virsh and
+ * hangarctl act on machines the window shows, a rename included.
+ * Screenshots of each state are saved as artifacts.
  *
  * Copyright 2026 The Hangar authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -524,6 +525,107 @@ test_qemu_killed (void)
   }
 }
 
+/* ------------------------------------------------------------------------ */
+/* others acting on the same machines                                       */
+/* ------------------------------------------------------------------------ */
+
+static void
+hangarctl (const char *first,
+           ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autofree char *out = NULL;
+  const char *arg;
+  va_list args;
+
+  g_ptr_array_add (argv, (gpointer) g_getenv ("HANGAR_TEST_HANGARCTL"));
+  g_assert_nonnull (argv->pdata[0]);
+  va_start (args, first);
+  for (arg = first; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+  out = run_tool ((const char * const *) argv->pdata);
+}
+
+static gboolean
+card_gone (gpointer data)
+{
+  gpointer *args = data;
+
+  return hangar_window_get_card (args[0], args[1]) == NULL;
+}
+
+static void
+test_outside_changes (void)
+{
+  g_autoptr(HangarTestGuest) guest = hangar_test_guest_new ("Alpha", FALSE);
+  g_autoptr(HangarTestGuest) other = hangar_test_guest_new ("Mike", FALSE);
+  HangarCollection *collection;
+  HangarApplication *app;
+  HangarWindow *window;
+  HangarMachine *alpha;
+  g_autofree char *names = NULL;
+
+  hangar_test_tolerate_unknown_events ();
+  hangar_test_guest_define (guest);
+  hangar_test_guest_define (other);
+
+  app = hangar_test_start_app (&window);
+  collection = hangar_application_get_collection (app);
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 560);
+  wait_card (window, "Alpha", "Stopped");
+  wait_card (window, "Mike", "Stopped");
+  alpha = hangar_collection_find_by_name (collection, "Alpha");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (collection)), ==, 2);
+  g_assert_true (g_list_model_get_item (G_LIST_MODEL (collection), 0) == g_object_ref (alpha));
+  g_object_unref (alpha);
+  g_object_unref (alpha);
+
+  /* Renamed by virsh: the same machine, under its new name, in its new place. */
+  hangar_test_virsh ("domrename", "Alpha", "Zulu", NULL);
+  wait_card (window, "Zulu", "Stopped");
+  {
+    gpointer args[] = { window, (gpointer) "Alpha" };
+
+    hangar_test_assert_eventually (card_gone, args, 30, "the old name to go");
+  }
+  g_assert_true (hangar_collection_find_by_name (collection, "Zulu") == alpha);
+  g_assert_cmpstr (hangar_machine_get_name (alpha), ==, "Zulu");
+  {
+    g_autoptr(HangarMachine) last = g_list_model_get_item (G_LIST_MODEL (collection), 1);
+
+    g_assert_true (last == alpha);
+  }
+
+  /* Its events still arrive: started by virsh, paused by hangarctl (another
+   * Hangar process), each seen on the card and agreed by virsh. */
+  hangar_test_virsh ("start", "Zulu", NULL);
+  wait_card (window, "Zulu", "Running");
+  hangarctl ("pause", "Zulu", NULL);
+  wait_card (window, "Zulu", "Paused");
+  wait_virsh ("Zulu", "paused (user)");
+  hangarctl ("force-off", "Zulu", NULL);
+  wait_card (window, "Zulu", "Stopped");
+  wait_virsh ("Zulu", "shut off (destroyed)");
+
+  /* Defined and undefined elsewhere. */
+  hangar_test_virsh ("undefine", "Mike", NULL);
+  {
+    gpointer args[] = { window, (gpointer) "Mike" };
+
+    hangar_test_assert_eventually (card_gone, args, 30, "Mike's card to go");
+  }
+  hangar_test_guest_define (other);
+  wait_card (window, "Mike", "Stopped");
+  hangar_test_wait_frames (GTK_WIDGET (window), 3);
+  g_free (hangar_test_save_screenshot (GTK_WIDGET (window), "robustness-outside-changes.png"));
+
+  close_app (app, window);
+  remove_machine ("Zulu");
+  remove_machine ("Mike");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -534,6 +636,7 @@ main (int   argc,
 
   g_test_add_func ("/hangar/robustness/daemon-killed", test_daemon_killed);
   g_test_add_func ("/hangar/robustness/qemu-killed", test_qemu_killed);
+  g_test_add_func ("/hangar/robustness/outside-changes", test_outside_changes);
 
   return g_test_run ();
 }

@@ -40,31 +40,6 @@
 /* helpers                                                                  */
 /* ------------------------------------------------------------------------ */
 
-/* libvirt-gobject 4.0 meets the events of a rename or a revert
- * (DEFINED_RENAMED, DEFINED_FROM_SNAPSHOT…) with g_warn_if_reached(): its
- * own gap, which the app lives with (see docs/ARCHITECTURE.md). Anything
- * else stays fatal. */
-static gboolean
-tolerate_unknown_events (const char     *log_domain,
-                         GLogLevelFlags  log_level,
-                         const char     *message,
-                         gpointer        user_data)
-{
-  return strstr (message, "domain_event_cb: code should not be reached") == NULL;
-}
-
-static void
-quiet_unknown_events (const char     *log_domain,
-                      GLogLevelFlags  log_level,
-                      const char     *message,
-                      gpointer        user_data)
-{
-  if (strstr (message, "domain_event_cb: code should not be reached") != NULL)
-    g_test_message ("libvirt-gobject: %s", message);
-  else
-    g_log_default_handler (log_domain, log_level, message, user_data);
-}
-
 /* virsh's output, stripped; NULL when it failed. */
 static char *
 virsh (const char *first,
@@ -190,10 +165,7 @@ start_app (HangarWindow **window)
 {
   /* Machines made here get a serial log the tests can read (the creator's seam). */
   g_setenv ("HANGAR_TEST_SERIAL_DIR", hangar_test_artifacts_dir (), TRUE);
-  g_test_log_set_fatal_handler (tolerate_unknown_events, NULL);
-  /* Debian's libvirt-gobject logs without a domain. */
-  g_log_set_handler (NULL, G_LOG_LEVEL_WARNING | G_LOG_FLAG_FATAL | G_LOG_FLAG_RECURSION,
-                     quiet_unknown_events, NULL);
+  hangar_test_tolerate_unknown_events ();
   return hangar_test_start_app (window);
 }
 
