@@ -54,6 +54,7 @@ struct _HangarWindow
   GtkWidget            *new_button;
   GtkWidget            *select_button;
   GtkWidget            *sort_button;
+  GtkWidget            *search_button;
   GtkWidget            *primary_menu_button;
   GtkWidget            *cancel_selection_button;
   GtkActionBar         *action_bar;
@@ -87,6 +88,7 @@ static void
 hangar_window_update_page (HangarWindow *self)
 {
   HangarConnectionState state = hangar_connection_get_state (self->connection);
+  gboolean browsing;
   const char *page;
 
   switch (state)
@@ -123,6 +125,13 @@ hangar_window_update_page (HangarWindow *self)
 
   gtk_spinner_set_spinning (self->spinner, g_strcmp0 (page, "loading") == 0);
   gtk_stack_set_visible_child_name (self->stack, page);
+
+  /* Sorting, selecting, switching the view and searching need machines. */
+  browsing = g_str_equal (page, "collection") || g_str_equal (page, "no-results");
+  gtk_widget_set_sensitive (self->select_button, browsing);
+  gtk_widget_set_sensitive (self->sort_button, browsing);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->view_button), browsing);
+  gtk_widget_set_sensitive (self->search_button, browsing);
 }
 
 /**
@@ -1401,6 +1410,7 @@ hangar_window_class_init (HangarWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HangarWindow, new_button);
   gtk_widget_class_bind_template_child (widget_class, HangarWindow, select_button);
   gtk_widget_class_bind_template_child (widget_class, HangarWindow, sort_button);
+  gtk_widget_class_bind_template_child (widget_class, HangarWindow, search_button);
   gtk_widget_class_bind_template_child (widget_class, HangarWindow, primary_menu_button);
   gtk_widget_class_bind_template_child (widget_class, HangarWindow, cancel_selection_button);
   gtk_widget_class_bind_template_child (widget_class, HangarWindow, action_bar);
