@@ -257,6 +257,25 @@ force_off (HangarMachine *machine)
   g_assert_no_error (op.error);
 }
 
+/* Another Hangar process acting on the same session; what it printed. */
+static char *
+hangarctl (const char *first,
+           ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  const char *arg;
+  va_list args;
+
+  g_ptr_array_add (argv, (gpointer) g_getenv ("HANGAR_TEST_HANGARCTL"));
+  g_assert_nonnull (argv->pdata[0]);
+  va_start (args, first);
+  for (arg = first; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+  return run_tool ((const char * const *) argv->pdata);
+}
+
 static void
 close_app (HangarApplication *app,
            HangarWindow      *window)
@@ -487,6 +506,10 @@ test_qemu_killed (void)
   wait_virsh (CRASH_NAME, "shut off (crashed)");
   machine = hangar_collection_find_by_name (collection, CRASH_NAME);
   g_assert_cmpint (hangar_machine_get_state (machine), ==, HANGAR_MACHINE_STATE_CRASHED);
+  listed = hangarctl ("list", "--json", NULL);
+  g_test_message ("hangarctl list --json: %s", listed);
+  g_assert_nonnull (strstr (listed, "\"state\" : \"crashed\""));
+  g_clear_pointer (&listed, g_free);
   check_disk_intact ();
   hangar_test_wait_frames (GTK_WIDGET (window), 3);
   g_free (hangar_test_save_screenshot (GTK_WIDGET (window), "robustness-crashed.png"));
@@ -528,25 +551,6 @@ test_qemu_killed (void)
 /* ------------------------------------------------------------------------ */
 /* others acting on the same machines                                       */
 /* ------------------------------------------------------------------------ */
-
-static void
-hangarctl (const char *first,
-           ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autofree char *out = NULL;
-  const char *arg;
-  va_list args;
-
-  g_ptr_array_add (argv, (gpointer) g_getenv ("HANGAR_TEST_HANGARCTL"));
-  g_assert_nonnull (argv->pdata[0]);
-  va_start (args, first);
-  for (arg = first; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-  out = run_tool ((const char * const *) argv->pdata);
-}
 
 static gboolean
 card_gone (gpointer data)
@@ -602,10 +606,10 @@ test_outside_changes (void)
    * Hangar process), each seen on the card and agreed by virsh. */
   hangar_test_virsh ("start", "Zulu", NULL);
   wait_card (window, "Zulu", "Running");
-  hangarctl ("pause", "Zulu", NULL);
+  g_free (hangarctl ("pause", "Zulu", NULL));
   wait_card (window, "Zulu", "Paused");
   wait_virsh ("Zulu", "paused (user)");
-  hangarctl ("force-off", "Zulu", NULL);
+  g_free (hangarctl ("force-off", "Zulu", NULL));
   wait_card (window, "Zulu", "Stopped");
   wait_virsh ("Zulu", "shut off (destroyed)");
 

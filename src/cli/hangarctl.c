@@ -54,6 +54,30 @@ settings_uri (void)
 }
 
 static void
+add_string_or_null (JsonBuilder *builder,
+                    const char  *name,
+                    const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value != NULL && *value != '\0')
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+/* ISO 8601 in UTC, or null when never known. */
+static void
+add_time_or_null (JsonBuilder *builder,
+                  const char  *name,
+                  gint64       seconds)
+{
+  g_autoptr(GDateTime) time = seconds > 0 ? g_date_time_new_from_unix_utc (seconds) : NULL;
+  g_autofree char *text = time != NULL ? g_date_time_format_iso8601 (time) : NULL;
+
+  add_string_or_null (builder, name, text);
+}
+
+static void
 print_list (HangarCollection *collection,
             gboolean          json)
 {
@@ -80,6 +104,11 @@ print_list (HangarCollection *collection,
           json_builder_set_member_name (builder, "state");
           json_builder_add_string_value (builder,
                                          hangar_machine_state_to_nick (hangar_machine_get_state (machine)));
+          add_string_or_null (builder, "os", hangar_machine_get_os_name (machine));
+          add_string_or_null (builder, "os_id", hangar_machine_get_os_id (machine));
+          add_time_or_null (builder, "last_used", hangar_machine_get_last_used (machine));
+          json_builder_set_member_name (builder, "installing");
+          json_builder_add_boolean_value (builder, hangar_machine_get_installing (machine));
           json_builder_end_object (builder);
         }
       json_builder_end_array (builder);
