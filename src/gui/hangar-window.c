@@ -11,6 +11,8 @@
 
 #include "config.h"
 
+#include <stdio.h>
+
 #include <glib/gi18n.h>
 
 #include "hangar-application.h"
@@ -1223,6 +1225,78 @@ on_view_activate (GtkWidget    *view,
     hangar_window_open_machine (self, machine);
 }
 
+/* ------------------------------------------------------------------------ */
+
+/* HANGAR_BENCH_REPORT=PATH, read once when the window is made (for
+ * bench/collection-bench): after the first frame that shows the whole
+ * collection, that is connected, on the collection (or empty) page, with
+ * every card on show (mapped) bound to its machine, one line
+ *   collection-painted <CLOCK_MONOTONIC µs> <machines> <cards on show>
+ * is appended to PATH from the frame clock's after-paint, once. */
+static void
+count_cards (GtkWidget *widget,
+             guint     *cards,
+             guint     *ready)
+{
+  /* The views keep cards out of sight unmapped. */
+  if (!gtk_widget_get_mapped (widget))
+    return;
+  if (HANGAR_IS_MACHINE_CARD (widget))
+    {
+      (*cards)++;
+      if (hangar_machine_card_get_machine (HANGAR_MACHINE_CARD (widget)) != NULL &&
+          gtk_widget_get_width (widget) > 0)
+        (*ready)++;
+      return;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    count_cards (child, cards, ready);
+}
+
+static void
+bench_after_paint (GdkFrameClock *clock,
+                   HangarWindow  *self)
+{
+  gint64 now = g_get_monotonic_time ();
+  const char *page = gtk_stack_get_visible_child_name (self->stack);
+  guint machines = g_list_model_get_n_items (G_LIST_MODEL (self->collection));
+  guint cards = 0, ready = 0;
+  const char *path;
+  FILE *report;
+
+  if (hangar_connection_get_state (self->connection) != HANGAR_CONNECTION_CONNECTED)
+    return;
+  if (g_strcmp0 (page, "collection") == 0)
+    {
+      count_cards (gtk_stack_get_visible_child (self->collection_stack), &cards, &ready);
+      if (cards == 0 || ready != cards)
+        return;
+    }
+  else if (g_strcmp0 (page, "empty") != 0)
+    return;
+
+  g_signal_handlers_disconnect_by_func (clock, bench_after_paint, self);
+  path = g_object_get_data (G_OBJECT (self), "hangar-bench-report");
+  report = fopen (path, "a");
+  if (report == NULL)
+    {
+      g_warning ("HANGAR_BENCH_REPORT: cannot open %s", path);
+      return;
+    }
+  fprintf (report, "collection-painted %" G_GINT64_FORMAT " %u %u\n", now, machines, cards);
+  fclose (report);
+}
+
+static void
+bench_on_realize (HangarWindow *self)
+{
+  g_signal_connect_object (gtk_widget_get_frame_clock (GTK_WIDGET (self)), "after-paint",
+                           G_CALLBACK (bench_after_paint), self, 0);
+}
+
 /* GtkWindow:application is not a construct property, so the window is wired
  * to the application's model here rather than in constructed(). */
 static void
@@ -1298,6 +1372,13 @@ hangar_window_attach (HangarWindow      *self,
 #if DEVELOPMENT_BUILD
   gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
 #endif
+
+  if (g_getenv ("HANGAR_BENCH_REPORT") != NULL && *g_getenv ("HANGAR_BENCH_REPORT") != '\0')
+    {
+      g_object_set_data_full (G_OBJECT (self), "hangar-bench-report",
+                              g_strdup (g_getenv ("HANGAR_BENCH_REPORT")), g_free);
+      g_signal_connect (self, "realize", G_CALLBACK (bench_on_realize), NULL);
+    }
 
   hangar_window_update_page (self);
 }
