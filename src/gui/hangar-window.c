@@ -45,6 +45,7 @@ struct _HangarWindow
   AdwStatusPage        *error_page;
   GtkGridView          *grid_view;
   GtkListView          *list_view;
+  GtkSelectionModel    *selection_model;
   GtkStack             *collection_stack;
   GtkButton            *view_button;
   GSettings            *settings;
@@ -1037,6 +1038,10 @@ hangar_window_update_view (HangarWindow *self)
   g_autofree char *mode = g_settings_get_string (self->settings, "view-mode");
   gboolean list = g_strcmp0 (mode, "list") == 0;
 
+  /* Only the view on show has the model: a view makes its cards as soon as
+   * it has one, shown or not (a few hundred of them with a long collection). */
+  gtk_grid_view_set_model (self->grid_view, list ? NULL : self->selection_model);
+  gtk_list_view_set_model (self->list_view, list ? self->selection_model : NULL);
   gtk_stack_set_visible_child_name (self->collection_stack, list ? "list" : "grid");
   gtk_button_set_icon_name (self->view_button, list ? "view-grid-symbolic" : "view-list-symbolic");
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->view_button),
@@ -1304,7 +1309,6 @@ hangar_window_attach (HangarWindow      *self,
                       HangarApplication *app)
 {
   GSettings *settings = hangar_application_get_settings (app);
-  g_autoptr(GtkNoSelection) selection = NULL;
   g_autofree char *icon_name = NULL;
   GtkDropTarget *drop;
 
@@ -1325,9 +1329,8 @@ hangar_window_attach (HangarWindow      *self,
   self->sort_model =
     gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->filter_model)),
                              GTK_SORTER (g_object_ref (self->sorter)));
-  selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->sort_model)));
-  gtk_grid_view_set_model (self->grid_view, GTK_SELECTION_MODEL (selection));
-  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (selection));
+  self->selection_model =
+    GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->sort_model))));
 
   g_signal_connect_object (settings, "changed::view-mode",
                            G_CALLBACK (hangar_window_update_view), self, G_CONNECT_SWAPPED);
@@ -1429,6 +1432,7 @@ hangar_window_dispose (GObject *object)
   if (self->sorter != NULL)
     gtk_custom_sorter_set_sort_func (self->sorter, NULL, NULL, NULL);
   g_clear_object (&self->sorter);
+  g_clear_object (&self->selection_model);
   g_clear_object (&self->sort_model);
   g_clear_object (&self->filter_model);
   g_clear_object (&self->filter);
