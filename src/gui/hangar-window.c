@@ -11,6 +11,8 @@
 
 #include "config.h"
 
+#include <stdio.h>
+
 #include <glib/gi18n.h>
 
 #include "hangar-application.h"
@@ -43,6 +45,7 @@ struct _HangarWindow
   AdwStatusPage        *error_page;
   GtkGridView          *grid_view;
   GtkListView          *list_view;
+  GtkSelectionModel    *selection_model;
   GtkStack             *collection_stack;
   GtkButton            *view_button;
   GSettings            *settings;
@@ -1056,6 +1059,10 @@ hangar_window_update_view (HangarWindow *self)
   g_autofree char *mode = g_settings_get_string (self->settings, "view-mode");
   gboolean list = g_strcmp0 (mode, "list") == 0;
 
+  /* Only the view on show has the model: a view makes its cards as soon as
+   * it has one, shown or not (a few hundred of them with a long collection). */
+  gtk_grid_view_set_model (self->grid_view, list ? NULL : self->selection_model);
+  gtk_list_view_set_model (self->list_view, list ? self->selection_model : NULL);
   gtk_stack_set_visible_child_name (self->collection_stack, list ? "list" : "grid");
   gtk_button_set_icon_name (self->view_button, list ? "view-grid-symbolic" : "view-list-symbolic");
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->view_button),
@@ -1244,6 +1251,78 @@ on_view_activate (GtkWidget    *view,
     hangar_window_open_machine (self, machine);
 }
 
+/* ------------------------------------------------------------------------ */
+
+/* HANGAR_BENCH_REPORT=PATH, read once when the window is made (for
+ * bench/collection-bench): after the first frame that shows the whole
+ * collection, that is connected, on the collection (or empty) page, with
+ * every card on show (mapped) bound to its machine, one line
+ *   collection-painted <CLOCK_MONOTONIC µs> <machines> <cards on show>
+ * is appended to PATH from the frame clock's after-paint, once. */
+static void
+count_cards (GtkWidget *widget,
+             guint     *cards,
+             guint     *ready)
+{
+  /* The views keep cards out of sight unmapped. */
+  if (!gtk_widget_get_mapped (widget))
+    return;
+  if (HANGAR_IS_MACHINE_CARD (widget))
+    {
+      (*cards)++;
+      if (hangar_machine_card_get_machine (HANGAR_MACHINE_CARD (widget)) != NULL &&
+          gtk_widget_get_width (widget) > 0)
+        (*ready)++;
+      return;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    count_cards (child, cards, ready);
+}
+
+static void
+bench_after_paint (GdkFrameClock *clock,
+                   HangarWindow  *self)
+{
+  gint64 now = g_get_monotonic_time ();
+  const char *page = gtk_stack_get_visible_child_name (self->stack);
+  guint machines = g_list_model_get_n_items (G_LIST_MODEL (self->collection));
+  guint cards = 0, ready = 0;
+  const char *path;
+  FILE *report;
+
+  if (hangar_connection_get_state (self->connection) != HANGAR_CONNECTION_CONNECTED)
+    return;
+  if (g_strcmp0 (page, "collection") == 0)
+    {
+      count_cards (gtk_stack_get_visible_child (self->collection_stack), &cards, &ready);
+      if (cards == 0 || ready != cards)
+        return;
+    }
+  else if (g_strcmp0 (page, "empty") != 0)
+    return;
+
+  g_signal_handlers_disconnect_by_func (clock, bench_after_paint, self);
+  path = g_object_get_data (G_OBJECT (self), "hangar-bench-report");
+  report = fopen (path, "a");
+  if (report == NULL)
+    {
+      g_warning ("HANGAR_BENCH_REPORT: cannot open %s", path);
+      return;
+    }
+  fprintf (report, "collection-painted %" G_GINT64_FORMAT " %u %u\n", now, machines, cards);
+  fclose (report);
+}
+
+static void
+bench_on_realize (HangarWindow *self)
+{
+  g_signal_connect_object (gtk_widget_get_frame_clock (GTK_WIDGET (self)), "after-paint",
+                           G_CALLBACK (bench_after_paint), self, 0);
+}
+
 /* GtkWindow:application is not a construct property, so the window is wired
  * to the application's model here rather than in constructed(). */
 static void
@@ -1251,7 +1330,6 @@ hangar_window_attach (HangarWindow      *self,
                       HangarApplication *app)
 {
   GSettings *settings = hangar_application_get_settings (app);
-  g_autoptr(GtkNoSelection) selection = NULL;
   g_autofree char *icon_name = NULL;
   GtkDropTarget *drop;
 
@@ -1272,9 +1350,8 @@ hangar_window_attach (HangarWindow      *self,
   self->sort_model =
     gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->filter_model)),
                              GTK_SORTER (g_object_ref (self->sorter)));
-  selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->sort_model)));
-  gtk_grid_view_set_model (self->grid_view, GTK_SELECTION_MODEL (selection));
-  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (selection));
+  self->selection_model =
+    GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->sort_model))));
 
   g_signal_connect_object (settings, "changed::view-mode",
                            G_CALLBACK (hangar_window_update_view), self, G_CONNECT_SWAPPED);
@@ -1319,6 +1396,13 @@ hangar_window_attach (HangarWindow      *self,
 #if DEVELOPMENT_BUILD
   gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
 #endif
+
+  if (g_getenv ("HANGAR_BENCH_REPORT") != NULL && *g_getenv ("HANGAR_BENCH_REPORT") != '\0')
+    {
+      g_object_set_data_full (G_OBJECT (self), "hangar-bench-report",
+                              g_strdup (g_getenv ("HANGAR_BENCH_REPORT")), g_free);
+      g_signal_connect (self, "realize", G_CALLBACK (bench_on_realize), NULL);
+    }
 
   hangar_window_update_page (self);
 }
@@ -1369,6 +1453,7 @@ hangar_window_dispose (GObject *object)
   if (self->sorter != NULL)
     gtk_custom_sorter_set_sort_func (self->sorter, NULL, NULL, NULL);
   g_clear_object (&self->sorter);
+  g_clear_object (&self->selection_model);
   g_clear_object (&self->sort_model);
   g_clear_object (&self->filter_model);
   g_clear_object (&self->filter);

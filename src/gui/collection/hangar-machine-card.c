@@ -47,6 +47,7 @@ struct _HangarMachineCard
   GtkCheckButton *check;
   GtkWidget     *menu_button;
   GtkWidget     *row_menu_button;
+  GMenuModel    *machine_menu;
   GtkLabel      *badge;
   GtkLabel      *name_label;
   GtkLabel      *os_label;
@@ -787,10 +788,24 @@ hangar_machine_card_class_init (HangarMachineCardClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_check_toggled);
   gtk_widget_class_bind_template_child (widget_class, HangarMachineCard, menu_button);
   gtk_widget_class_bind_template_child (widget_class, HangarMachineCard, row_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, HangarMachineCard, machine_menu);
   gtk_widget_class_bind_template_child (widget_class, HangarMachineCard, name_label);
   gtk_widget_class_bind_template_child (widget_class, HangarMachineCard, os_label);
   gtk_widget_class_bind_template_child (widget_class, HangarMachineCard, labels_box);
   gtk_widget_class_set_css_name (widget_class, "machinecard");
+}
+
+/* A menu button's popover is made when it first opens: a GtkPopoverMenu with
+ * its items costs more memory than the rest of the card, and a collection
+ * makes hundreds of cards. */
+static void
+create_menu (GtkMenuButton *button,
+             gpointer       user_data)
+{
+  HangarMachineCard *self = user_data;
+
+  if (gtk_menu_button_get_popover (button) == NULL)
+    gtk_menu_button_set_menu_model (button, self->machine_menu);
 }
 
 static void
@@ -800,6 +815,10 @@ hangar_machine_card_init (HangarMachineCard *self)
   GtkGesture *long_press;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_menu_button_set_create_popup_func (GTK_MENU_BUTTON (self->menu_button), create_menu,
+                                         self, NULL);
+  gtk_menu_button_set_create_popup_func (GTK_MENU_BUTTON (self->row_menu_button), create_menu,
+                                         self, NULL);
 
   self->actions = g_simple_action_group_new ();
   g_action_map_add_action_entries (G_ACTION_MAP (self->actions), machine_entries,
