@@ -15,6 +15,7 @@
 
 #include "hangar-application.h"
 #include "hangar-connection.h"
+#include "hangar-machine-card.h"
 #include "hangar-test-guest.h"
 #include "hangar-test-utils.h"
 #include "hangar-window.h"
@@ -89,6 +90,106 @@ hangar_test_virsh_output (const char *first_arg,
   out = run_virsh (first_arg, args);
   va_end (args);
   return out;
+}
+
+typedef struct
+{
+  const char *name;
+  const char *state;
+} VirshStateWait;
+
+static gboolean
+virsh_state_is (gpointer data)
+{
+  VirshStateWait *wait = data;
+  g_autofree char *state = hangar_test_virsh_output ("domstate", "--reason", wait->name, NULL);
+
+  return g_str_equal (state, wait->state);
+}
+
+/**
+ * hangar_test_wait_virsh_state:
+ * @state: what `virsh domstate --reason` says, e.g. "paused (user)"
+ *
+ * Waits until virsh, another process, sees @name in @state.
+ */
+void
+hangar_test_wait_virsh_state (const char *name,
+                              const char *state,
+                              guint       timeout_s)
+{
+  VirshStateWait wait = { name, state };
+  g_autofree char *what = g_strdup_printf ("virsh to say “%s” is “%s”", name, state);
+
+  hangar_test_assert_eventually (virsh_state_is, &wait, timeout_s, what);
+}
+
+typedef struct
+{
+  HangarWindow *window;
+  const char   *name;
+  const char   *state;
+} CardStateWait;
+
+static gboolean
+card_state_is (gpointer data)
+{
+  CardStateWait *wait = data;
+  GtkWidget *card = hangar_window_get_card (wait->window, wait->name);
+
+  return card != NULL &&
+         g_strcmp0 (hangar_machine_card_get_state_text (HANGAR_MACHINE_CARD (card)),
+                    wait->state) == 0;
+}
+
+/**
+ * hangar_test_wait_card_state:
+ * @state: the badge's text, e.g. "Running"
+ *
+ * Waits until @window shows a card for @name whose badge says @state.
+ */
+void
+hangar_test_wait_card_state (HangarWindow *window,
+                             const char   *name,
+                             const char   *state,
+                             guint         timeout_s)
+{
+  CardStateWait wait = { window, name, state };
+  g_autofree char *what = g_strdup_printf ("the card of “%s” to say “%s”", name, state);
+
+  hangar_test_assert_eventually (card_state_is, &wait, timeout_s, what);
+}
+
+/**
+ * hangar_test_stop_app:
+ *
+ * Closes @window and the app's connection, and lets go of @app.
+ */
+void
+hangar_test_stop_app (HangarApplication *app,
+                      HangarWindow      *window)
+{
+  gtk_window_destroy (GTK_WINDOW (window));
+  hangar_connection_close (hangar_application_get_connection (app));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_object_unref (app);
+}
+
+/**
+ * hangar_test_remove_machine:
+ *
+ * Destroys @name if it runs and undefines it (with its saved state) through
+ * virsh; its disks stay.
+ */
+void
+hangar_test_remove_machine (const char *name)
+{
+  g_autofree char *state = hangar_test_virsh_output ("domstate", name, NULL);
+
+  if (!g_str_equal (state, "shut off"))
+    hangar_test_virsh ("destroy", name, NULL);
+  hangar_test_virsh ("undefine", "--managed-save", name, NULL);
 }
 
 /* libvirt-gobject 4.0 meets the events of a rename or a revert

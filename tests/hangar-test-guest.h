@@ -48,6 +48,16 @@ void             hangar_test_guest_run           (HangarTestGuest *guest,
 GBytes          *hangar_test_guest_screenshot    (GVirConnection  *gvir,
                                                   GVirDomain      *domain,
                                                   char           **mime);
+void             hangar_test_wait_virsh_state    (const char      *name,
+                                                  const char      *state,
+                                                  guint            timeout_s);
+void             hangar_test_wait_card_state     (HangarWindow    *window,
+                                                  const char      *name,
+                                                  const char      *state,
+                                                  guint            timeout_s);
+void             hangar_test_stop_app            (HangarApplication *app,
+                                                  HangarWindow      *window);
+void             hangar_test_remove_machine      (const char      *name);
 void             hangar_test_tolerate_unknown_events (void);
 HangarApplication *hangar_test_start_app         (HangarWindow   **window);
 

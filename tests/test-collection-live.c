@@ -55,29 +55,11 @@ define_small (const char *name,
   hangar_test_virsh ("define", path, NULL);
 }
 
-typedef struct
-{
-  const char *name;
-  const char *state;
-} StateWait;
-
-static gboolean
-virsh_state_is (gpointer data)
-{
-  StateWait *wait = data;
-  g_autofree char *state = hangar_test_virsh_output ("domstate", "--reason", wait->name, NULL);
-
-  return g_str_equal (state, wait->state);
-}
-
 static void
 wait_virsh_state (const char *name,
                   const char *state)
 {
-  StateWait wait = { name, state };
-  g_autofree char *what = g_strdup_printf ("virsh to say “%s” is “%s”", name, state);
-
-  hangar_test_assert_eventually (virsh_state_is, &wait, 60, what);
+  hangar_test_wait_virsh_state (name, state, 60);
 }
 
 typedef struct
@@ -270,27 +252,6 @@ tick_card (HangarWindow *window,
 }
 
 static void
-stop_app (HangarApplication *app,
-          HangarWindow      *window)
-{
-  gtk_window_destroy (GTK_WINDOW (window));
-  hangar_connection_close (hangar_application_get_connection (app));
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  g_object_unref (app);
-}
-
-static void
-remove_machine (const char *name)
-{
-  g_autofree char *state = hangar_test_virsh_output ("domstate", name, NULL);
-
-  if (!g_str_equal (state, "shut off"))
-    hangar_test_virsh ("destroy", name, NULL);
-  hangar_test_virsh ("undefine", "--managed-save", name, NULL);
-}
-
-static void
 test_grid (void)
 {
   g_autoptr(HangarTestGuest) guest = hangar_test_guest_new (LIVE_NAME, FALSE);
@@ -421,10 +382,10 @@ test_grid (void)
                                                HANGAR_TYPE_MACHINE_CARD, "check"))));
 
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
-  stop_app (app, window);
-  remove_machine (LIVE_NAME);
-  remove_machine (FIRMWARE_NAME);
-  remove_machine (STOPPED_NAME);
+  hangar_test_stop_app (app, window);
+  hangar_test_remove_machine (LIVE_NAME);
+  hangar_test_remove_machine (FIRMWARE_NAME);
+  hangar_test_remove_machine (STOPPED_NAME);
 }
 
 static gboolean
@@ -469,8 +430,8 @@ test_save_on_quit (void)
   while (g_main_context_iteration (NULL, FALSE))
     ;
   g_object_unref (app);
-  remove_machine (FIRMWARE_NAME);
-  remove_machine (STOPPED_NAME);
+  hangar_test_remove_machine (FIRMWARE_NAME);
+  hangar_test_remove_machine (STOPPED_NAME);
 }
 
 static GVirDomain *
@@ -568,7 +529,7 @@ test_select_delete (void)
   hangar_test_assert_eventually (card_shows, &wait, 15, "gamma's row to show Stopped");
   g_object_unref (installer);
 
-  stop_app (app, window);
+  hangar_test_stop_app (app, window);
 }
 
 int

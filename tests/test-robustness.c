@@ -39,58 +39,19 @@
 /* helpers                                                                  */
 /* ------------------------------------------------------------------------ */
 
-typedef struct
-{
-  HangarWindow *window;
-  const char   *name;
-  const char   *state;
-} CardWait;
-
-static gboolean
-card_shows (gpointer data)
-{
-  CardWait *wait = data;
-  GtkWidget *card = hangar_window_get_card (wait->window, wait->name);
-
-  return card != NULL &&
-         g_strcmp0 (hangar_machine_card_get_state_text (HANGAR_MACHINE_CARD (card)),
-                    wait->state) == 0;
-}
-
 static void
 wait_card (HangarWindow *window,
            const char   *name,
            const char   *state)
 {
-  CardWait wait = { window, name, state };
-  g_autofree char *what = g_strdup_printf ("the card of “%s” to say “%s”", name, state);
-
-  hangar_test_assert_eventually (card_shows, &wait, RECONNECT_TIMEOUT_S, what);
-}
-
-typedef struct
-{
-  const char *name;
-  const char *state;
-} VirshWait;
-
-static gboolean
-virsh_says (gpointer data)
-{
-  VirshWait *wait = data;
-  g_autofree char *state = hangar_test_virsh_output ("domstate", "--reason", wait->name, NULL);
-
-  return g_str_equal (state, wait->state);
+  hangar_test_wait_card_state (window, name, state, RECONNECT_TIMEOUT_S);
 }
 
 static void
 wait_virsh (const char *name,
             const char *state)
 {
-  VirshWait wait = { name, state };
-  g_autofree char *what = g_strdup_printf ("virsh to say “%s” is “%s”", name, state);
-
-  hangar_test_assert_eventually (virsh_says, &wait, RECONNECT_TIMEOUT_S, what);
+  hangar_test_wait_virsh_state (name, state, RECONNECT_TIMEOUT_S);
 }
 
 static gboolean
@@ -276,27 +237,6 @@ hangarctl (const char *first,
   return run_tool ((const char * const *) argv->pdata);
 }
 
-static void
-close_app (HangarApplication *app,
-           HangarWindow      *window)
-{
-  gtk_window_destroy (GTK_WINDOW (window));
-  hangar_connection_close (hangar_application_get_connection (app));
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  g_object_unref (app);
-}
-
-static void
-remove_machine (const char *name)
-{
-  g_autofree char *state = hangar_test_virsh_output ("domstate", name, NULL);
-
-  if (!g_str_equal (state, "shut off"))
-    hangar_test_virsh ("destroy", name, NULL);
-  hangar_test_virsh ("undefine", name, NULL);
-}
-
 /* ------------------------------------------------------------------------ */
 /* the libvirt daemon killed                                                */
 /* ------------------------------------------------------------------------ */
@@ -407,9 +347,9 @@ test_daemon_killed (void)
   wait_card (window, "Bystander", "Stopped");
   wait_virsh ("Survivor", "running (unpaused)");
 
-  close_app (app, window);
-  remove_machine ("Survivor");
-  remove_machine ("Bystander");
+  hangar_test_stop_app (app, window);
+  hangar_test_remove_machine ("Survivor");
+  hangar_test_remove_machine ("Bystander");
 }
 
 /* ------------------------------------------------------------------------ */
@@ -536,8 +476,8 @@ test_qemu_killed (void)
   g_assert_cmpint (hangar_machine_get_state (machine), !=, HANGAR_MACHINE_STATE_CRASHED);
   check_disk_intact ();
 
-  close_app (app, window);
-  remove_machine (CRASH_NAME);
+  hangar_test_stop_app (app, window);
+  hangar_test_remove_machine (CRASH_NAME);
   listed = hangar_test_virsh_output ("list", "--all", "--name", NULL);
   g_assert_null (strstr (listed, CRASH_NAME));
   {
@@ -625,9 +565,9 @@ test_outside_changes (void)
   hangar_test_wait_frames (GTK_WIDGET (window), 3);
   g_free (hangar_test_save_screenshot (GTK_WIDGET (window), "robustness-outside-changes.png"));
 
-  close_app (app, window);
-  remove_machine ("Zulu");
-  remove_machine ("Mike");
+  hangar_test_stop_app (app, window);
+  hangar_test_remove_machine ("Zulu");
+  hangar_test_remove_machine ("Mike");
 }
 
 int
