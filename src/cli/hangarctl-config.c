@@ -19,6 +19,7 @@
 
 #include "hangar-machine-config.h"
 #include "hangarctl-commands.h"
+#include "hangarctl-json.h"
 #include "hangarctl-session.h"
 
 static gboolean
@@ -38,36 +39,6 @@ check_args (const char *command,
 /* ------------------------------------------------------------------------ */
 
 static void
-add_string (JsonBuilder *builder,
-            const char  *name,
-            const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
-add_int (JsonBuilder *builder,
-         const char  *name,
-         gint64       value)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_add_int_value (builder, value);
-}
-
-static void
-add_bool (JsonBuilder *builder,
-          const char  *name,
-          gboolean     value)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_add_boolean_value (builder, value);
-}
-
-static void
 print_json (const HangarMachineConfig *config)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
@@ -76,25 +47,25 @@ print_json (const HangarMachineConfig *config)
   g_autofree char *text = NULL;
 
   json_builder_begin_object (builder);
-  add_string (builder, "name", config->name);
-  add_bool (builder, "active", config->active);
-  add_bool (builder, "persistent", config->persistent);
-  add_string (builder, "domain-type", config->domain_type);
-  add_string (builder, "machine-type", config->machine_type);
-  add_string (builder, "os-id", config->os_id);
-  add_string (builder, "os-name", config->os_name);
-  add_int (builder, "memory-mib", (gint64) config->memory_mib);
-  add_int (builder, "max-memory-mib", (gint64) config->max_memory_mib);
-  add_int (builder, "live-memory-mib", (gint64) config->live_memory_mib);
-  add_int (builder, "live-max-memory-mib", (gint64) config->live_max_memory_mib);
-  add_int (builder, "vcpus", config->vcpus);
-  add_int (builder, "max-vcpus", config->max_vcpus);
-  add_int (builder, "live-vcpus", config->live_vcpus);
-  add_int (builder, "live-max-vcpus", config->live_max_vcpus);
-  add_string (builder, "firmware", hangar_firmware_to_string (config->firmware));
-  add_bool (builder, "tpm", config->tpm);
-  add_string (builder, "video", config->video_model);
-  add_bool (builder, "3d", config->gl);
+  hangarctl_json_add_string (builder, "name", config->name);
+  hangarctl_json_add_bool (builder, "active", config->active);
+  hangarctl_json_add_bool (builder, "persistent", config->persistent);
+  hangarctl_json_add_string (builder, "domain-type", config->domain_type);
+  hangarctl_json_add_string (builder, "machine-type", config->machine_type);
+  hangarctl_json_add_string (builder, "os-id", config->os_id);
+  hangarctl_json_add_string (builder, "os-name", config->os_name);
+  hangarctl_json_add_int (builder, "memory-mib", (gint64) config->memory_mib);
+  hangarctl_json_add_int (builder, "max-memory-mib", (gint64) config->max_memory_mib);
+  hangarctl_json_add_int (builder, "live-memory-mib", (gint64) config->live_memory_mib);
+  hangarctl_json_add_int (builder, "live-max-memory-mib", (gint64) config->live_max_memory_mib);
+  hangarctl_json_add_int (builder, "vcpus", config->vcpus);
+  hangarctl_json_add_int (builder, "max-vcpus", config->max_vcpus);
+  hangarctl_json_add_int (builder, "live-vcpus", config->live_vcpus);
+  hangarctl_json_add_int (builder, "live-max-vcpus", config->live_max_vcpus);
+  hangarctl_json_add_string (builder, "firmware", hangar_firmware_to_string (config->firmware));
+  hangarctl_json_add_bool (builder, "tpm", config->tpm);
+  hangarctl_json_add_string (builder, "video", config->video_model);
+  hangarctl_json_add_bool (builder, "3d", config->gl);
   json_builder_set_member_name (builder, "disks");
   json_builder_begin_array (builder);
   for (guint i = 0; i < config->disks->len; i++)
@@ -102,16 +73,16 @@ print_json (const HangarMachineConfig *config)
       const HangarMachineDisk *disk = g_ptr_array_index (config->disks, i);
 
       json_builder_begin_object (builder);
-      add_string (builder, "target", disk->target);
-      add_string (builder, "device", disk->cdrom ? "cdrom" : "disk");
-      add_string (builder, "bus", disk->bus);
-      add_string (builder, "path", disk->path);
-      add_string (builder, "format", disk->format);
-      add_int (builder, "capacity", (gint64) disk->capacity);
-      add_int (builder, "allocation", (gint64) disk->allocation);
-      add_bool (builder, "readonly", disk->readonly);
-      add_bool (builder, "in-pool", disk->in_pool);
-      add_bool (builder, "growable", disk->growable);
+      hangarctl_json_add_string (builder, "target", disk->target);
+      hangarctl_json_add_string (builder, "device", disk->cdrom ? "cdrom" : "disk");
+      hangarctl_json_add_string (builder, "bus", disk->bus);
+      hangarctl_json_add_string (builder, "path", disk->path);
+      hangarctl_json_add_string (builder, "format", disk->format);
+      hangarctl_json_add_int (builder, "capacity", (gint64) disk->capacity);
+      hangarctl_json_add_int (builder, "allocation", (gint64) disk->allocation);
+      hangarctl_json_add_bool (builder, "readonly", disk->readonly);
+      hangarctl_json_add_bool (builder, "in-pool", disk->in_pool);
+      hangarctl_json_add_bool (builder, "growable", disk->growable);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);

@@ -16,6 +16,7 @@
 #include "hangar-host.h"
 #include "hangar-os-db.h"
 #include "hangarctl-commands.h"
+#include "hangarctl-json.h"
 
 typedef struct
 {
@@ -69,36 +70,6 @@ settings_force_emulation (void)
 }
 
 static void
-add_string (JsonBuilder *builder,
-            const char  *name,
-            const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
-add_bool (JsonBuilder *builder,
-          const char  *name,
-          gboolean     value)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_add_boolean_value (builder, value);
-}
-
-static void
-add_int (JsonBuilder *builder,
-         const char  *name,
-         gint64       value)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_add_int_value (builder, value);
-}
-
-static void
 add_os (JsonBuilder *builder,
         HangarMedia *media)
 {
@@ -113,23 +84,23 @@ add_os (JsonBuilder *builder,
     }
 
   json_builder_begin_object (builder);
-  add_string (builder, "short-id", profile->short_id);
-  add_string (builder, "id", profile->id);
-  add_string (builder, "name", profile->name);
-  add_string (builder, "label", label);
-  add_string (builder, "family", profile->family);
-  add_string (builder, "distro", profile->distro);
-  add_string (builder, "version", profile->version);
-  add_string (builder, "variant", profile->variant);
-  add_bool (builder, "live", profile->live);
-  add_bool (builder, "installer", profile->installer);
-  add_bool (builder, "unattended", profile->unattended);
-  add_string (builder, "arch", profile->arch);
+  hangarctl_json_add_string (builder, "short-id", profile->short_id);
+  hangarctl_json_add_string (builder, "id", profile->id);
+  hangarctl_json_add_string (builder, "name", profile->name);
+  hangarctl_json_add_string (builder, "label", label);
+  hangarctl_json_add_string (builder, "family", profile->family);
+  hangarctl_json_add_string (builder, "distro", profile->distro);
+  hangarctl_json_add_string (builder, "version", profile->version);
+  hangarctl_json_add_string (builder, "variant", profile->variant);
+  hangarctl_json_add_bool (builder, "live", profile->live);
+  hangarctl_json_add_bool (builder, "installer", profile->installer);
+  hangarctl_json_add_bool (builder, "unattended", profile->unattended);
+  hangarctl_json_add_string (builder, "arch", profile->arch);
   if (profile->guessed)
     {
-      add_bool (builder, "guess", TRUE);
-      add_string (builder, "guessed-name", hangar_media_get_guessed_name (media));
-      add_string (builder, "guess-reason", hangar_media_get_guess_reason (media));
+      hangarctl_json_add_bool (builder, "guess", TRUE);
+      hangarctl_json_add_string (builder, "guessed-name", hangar_media_get_guessed_name (media));
+      hangarctl_json_add_string (builder, "guess-reason", hangar_media_get_guess_reason (media));
     }
   json_builder_end_object (builder);
 }
@@ -146,20 +117,20 @@ to_json (HangarMedia            *media,
   const char *emulation_reason = NULL;
 
   json_builder_begin_object (builder);
-  add_string (builder, "path", hangar_media_get_path (media));
-  add_string (builder, "volume-id", hangar_media_get_volume_id (media));
-  add_string (builder, "system-id", hangar_media_get_system_id (media));
+  hangarctl_json_add_string (builder, "path", hangar_media_get_path (media));
+  hangarctl_json_add_string (builder, "volume-id", hangar_media_get_volume_id (media));
+  hangarctl_json_add_string (builder, "system-id", hangar_media_get_system_id (media));
   add_os (builder, media);
-  add_bool (builder, "arch-ok", hangar_media_get_arch_ok (media));
+  hangarctl_json_add_bool (builder, "arch-ok", hangar_media_get_arch_ok (media));
   if (!hangar_media_get_arch_ok (media))
-    add_string (builder, "arch-message", hangar_media_get_arch_message (media));
+    hangarctl_json_add_string (builder, "arch-message", hangar_media_get_arch_message (media));
 
-  add_int (builder, "memory-mib", settings->memory_mib);
-  add_int (builder, "vcpus", settings->vcpus);
-  add_int (builder, "disk-gib", settings->disk_gib);
-  add_string (builder, "firmware", hangar_firmware_to_string (settings->firmware));
-  add_bool (builder, "tpm", settings->tpm);
-  add_string (builder, "domain-type", hangar_domain_type_to_string (settings->domain_type));
+  hangarctl_json_add_int (builder, "memory-mib", settings->memory_mib);
+  hangarctl_json_add_int (builder, "vcpus", settings->vcpus);
+  hangarctl_json_add_int (builder, "disk-gib", settings->disk_gib);
+  hangarctl_json_add_string (builder, "firmware", hangar_firmware_to_string (settings->firmware));
+  hangarctl_json_add_bool (builder, "tpm", settings->tpm);
+  hangarctl_json_add_string (builder, "domain-type", hangar_domain_type_to_string (settings->domain_type));
 
   if (settings->domain_type == HANGAR_DOMAIN_TYPE_QEMU)
     {
@@ -171,7 +142,7 @@ to_json (HangarMedia            *media,
         emulation_reason = hangar_media_get_arch_message (media);
       else
         emulation_reason = _("The host could not be probed.");
-      add_string (builder, "emulation-reason", emulation_reason);
+      hangarctl_json_add_string (builder, "emulation-reason", emulation_reason);
     }
   json_builder_end_object (builder);
 

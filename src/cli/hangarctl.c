@@ -19,6 +19,7 @@
 #include "hangar-connection.h"
 #include "hangar-machine.h"
 #include "hangarctl-commands.h"
+#include "hangarctl-json.h"
 
 typedef struct
 {
@@ -53,16 +54,11 @@ settings_uri (void)
   return g_settings_get_string (settings, "connection-uri");
 }
 
-static void
-add_string_or_null (JsonBuilder *builder,
-                    const char  *name,
-                    const char  *value)
+/* An empty string is no value: null in JSON. */
+static const char *
+nonempty (const char *value)
 {
-  json_builder_set_member_name (builder, name);
-  if (value != NULL && *value != '\0')
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
+  return value != NULL && *value != '\0' ? value : NULL;
 }
 
 /* ISO 8601 in UTC, or null when never known. */
@@ -74,7 +70,7 @@ add_time_or_null (JsonBuilder *builder,
   g_autoptr(GDateTime) time = seconds > 0 ? g_date_time_new_from_unix_utc (seconds) : NULL;
   g_autofree char *text = time != NULL ? g_date_time_format_iso8601 (time) : NULL;
 
-  add_string_or_null (builder, name, text);
+  hangarctl_json_add_string (builder, name, text);
 }
 
 static void
@@ -97,18 +93,14 @@ print_list (HangarCollection *collection,
           g_autoptr(HangarMachine) machine = g_list_model_get_item (model, i);
 
           json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "name");
-          json_builder_add_string_value (builder, hangar_machine_get_name (machine));
-          json_builder_set_member_name (builder, "uuid");
-          json_builder_add_string_value (builder, hangar_machine_get_uuid (machine));
-          json_builder_set_member_name (builder, "state");
-          json_builder_add_string_value (builder,
-                                         hangar_machine_state_to_nick (hangar_machine_get_state (machine)));
-          add_string_or_null (builder, "os", hangar_machine_get_os_name (machine));
-          add_string_or_null (builder, "os_id", hangar_machine_get_os_id (machine));
+          hangarctl_json_add_string (builder, "name", hangar_machine_get_name (machine));
+          hangarctl_json_add_string (builder, "uuid", hangar_machine_get_uuid (machine));
+          hangarctl_json_add_string (builder, "state",
+                                     hangar_machine_state_to_nick (hangar_machine_get_state (machine)));
+          hangarctl_json_add_string (builder, "os", nonempty (hangar_machine_get_os_name (machine)));
+          hangarctl_json_add_string (builder, "os_id", nonempty (hangar_machine_get_os_id (machine)));
           add_time_or_null (builder, "last_used", hangar_machine_get_last_used (machine));
-          json_builder_set_member_name (builder, "installing");
-          json_builder_add_boolean_value (builder, hangar_machine_get_installing (machine));
+          hangarctl_json_add_bool (builder, "installing", hangar_machine_get_installing (machine));
           json_builder_end_object (builder);
         }
       json_builder_end_array (builder);
