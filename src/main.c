@@ -33,9 +33,12 @@ prefer_cairo_without_gpu (void)
     {
       while ((name = g_dir_read_name (dir)) != NULL)
         {
-          g_autofree char *path = g_build_filename ("/dev/dri", name, NULL);
+          g_autofree char *path = NULL;
 
-          if (g_str_has_prefix (name, "renderD") && access (path, R_OK | W_OK) == 0)
+          if (!g_str_has_prefix (name, "renderD"))
+            continue;
+          path = g_build_filename ("/dev/dri", name, NULL);
+          if (access (path, R_OK | W_OK) == 0)
             return;
         }
     }

@@ -192,12 +192,23 @@ hangar_collection_adopt (HangarCollection *self,
   return machine;
 }
 
+/* A new machine for @domain, in its sorted place. */
+static void
+hangar_collection_insert (HangarCollection *self,
+                          GVirDomain       *domain)
+{
+  g_autoptr(HangarMachine) machine = hangar_collection_adopt (self, domain);
+  guint position = hangar_collection_insertion_point (self, machine);
+
+  g_ptr_array_insert (self->machines, position, g_steal_pointer (&machine));
+  hangar_collection_items_changed (self, position, 0, 1);
+}
+
 static void
 on_domain_added (GVirConnection   *gvir,
                  GVirDomain       *domain,
                  HangarCollection *self)
 {
-  g_autoptr(HangarMachine) machine = NULL;
   guint position;
 
   /* A machine already listed is "added" again when a transient domain is
@@ -209,10 +220,7 @@ on_domain_added (GVirConnection   *gvir,
       return;
     }
 
-  machine = hangar_collection_adopt (self, domain);
-  position = hangar_collection_insertion_point (self, machine);
-  g_ptr_array_insert (self->machines, position, g_steal_pointer (&machine));
-  hangar_collection_items_changed (self, position, 0, 1);
+  hangar_collection_insert (self, domain);
 }
 
 static void
@@ -250,8 +258,8 @@ relisted (GObject      *object,
     return;
 
   /* Machines keep their identity: each follows libvirt-gobject's new object
-   * for its domain (and its name); gone ones go, new ones come. */
-  /* A renamed machine moves in the array as it is renamed: walk a copy. */
+   * for its domain (and its name); gone ones go, new ones come. A renamed
+   * machine moves in the array as it is renamed, so walk a copy. */
   listed = g_ptr_array_copy (self->machines, (GCopyFunc) (void (*) (void)) g_object_ref, NULL);
   g_ptr_array_set_free_func (listed, g_object_unref);
   for (guint i = 0; i < listed->len; i++)
@@ -275,15 +283,10 @@ relisted (GObject      *object,
   domains = gvir_connection_get_domains (gvir);
   for (const GList *l = domains; l != NULL; l = l->next)
     {
-      g_autoptr(HangarMachine) machine = NULL;
       guint position;
 
-      if (hangar_collection_find_domain (self, l->data, &position))
-        continue;
-      machine = hangar_collection_adopt (self, l->data);
-      position = hangar_collection_insertion_point (self, machine);
-      g_ptr_array_insert (self->machines, position, g_steal_pointer (&machine));
-      hangar_collection_items_changed (self, position, 0, 1);
+      if (!hangar_collection_find_domain (self, l->data, &position))
+        hangar_collection_insert (self, l->data);
     }
   g_list_free_full (domains, g_object_unref);
 }

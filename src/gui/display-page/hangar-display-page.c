@@ -699,6 +699,15 @@ hangar_display_page_get_machine (HangarDisplayPage *self)
   return self->machine;
 }
 
+/* Follows self->machine's state and name, and acts on its state now. */
+static void
+watch_machine (HangarDisplayPage *self)
+{
+  g_signal_connect_swapped (self->machine, "notify::state", G_CALLBACK (on_machine_state), self);
+  g_signal_connect_swapped (self->machine, "notify::name", G_CALLBACK (update_title), self);
+  on_machine_state (self);
+}
+
 /**
  * hangar_display_page_set_machine:
  * @machine: (nullable): the machine to show
@@ -730,9 +739,7 @@ hangar_display_page_set_machine (HangarDisplayPage *self,
     return;
 
   self->cancellable = g_cancellable_new ();
-  g_signal_connect_swapped (machine, "notify::state", G_CALLBACK (on_machine_state), self);
-  g_signal_connect_swapped (machine, "notify::name", G_CALLBACK (update_title), self);
-  on_machine_state (self);
+  watch_machine (self);
 }
 
 /**
@@ -759,9 +766,7 @@ hangar_display_page_adopt_machine (HangarDisplayPage *self,
 
   g_signal_handlers_disconnect_by_data (self->machine, self);
   g_set_object (&self->machine, machine);
-  g_signal_connect_swapped (machine, "notify::state", G_CALLBACK (on_machine_state), self);
-  g_signal_connect_swapped (machine, "notify::name", G_CALLBACK (update_title), self);
-  on_machine_state (self);
+  watch_machine (self);
 
   if (self->session != NULL && self->waiting_channels->len > 0)
     {
