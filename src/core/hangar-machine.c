@@ -199,37 +199,32 @@ refresh_thread (GTask        *task,
 {
   HangarMachine *self = source_object;
   g_autoptr(GError) error = NULL;
-  GVirDomainInfo *info;
   RefreshResult *result;
   virDomainPtr dom = NULL;
+  int state, reason;
 
-  info = gvir_domain_get_info (self->domain, &error);
-  if (info == NULL)
+  /* One call gives the state and why: a QEMU that died (killed, out of
+   * memory, a bug) leaves the domain shut off for the reason "crashed". */
+  g_object_get (self->domain, "handle", &dom, NULL);
+  if (dom == NULL || virDomainGetState (dom, &state, &reason, 0) < 0)
     {
+      hangar_machine_fail (&error, HANGAR_MACHINE_ERROR_FAILED, "%s",
+                           hangar_machine_libvirt_message ());
+      if (dom != NULL)
+        virDomainFree (dom);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
   result = g_new0 (RefreshResult, 1);
   result->serial = GPOINTER_TO_UINT (task_data);
-  result->state = state_from_info (info->state, gvir_domain_get_saved (self->domain));
+  result->state = state_from_info ((GVirDomainState) state, gvir_domain_get_saved (self->domain));
+  if (result->state == HANGAR_MACHINE_STATE_STOPPED &&
+      state == VIR_DOMAIN_SHUTOFF && reason == VIR_DOMAIN_SHUTOFF_CRASHED)
+    result->state = HANGAR_MACHINE_STATE_CRASHED;
   result->persistent = gvir_domain_get_persistent (self->domain);
-  g_boxed_free (GVIR_TYPE_DOMAIN_INFO, info);
-
-  g_object_get (self->domain, "handle", &dom, NULL);
-  if (dom != NULL)
-    {
-      int state, reason;
-
-      /* A QEMU that died (killed, out of memory, a bug) leaves the domain
-       * shut off for the reason "crashed": say so rather than "Stopped". */
-      if (result->state == HANGAR_MACHINE_STATE_STOPPED &&
-          virDomainGetState (dom, &state, &reason, 0) == 0 &&
-          state == VIR_DOMAIN_SHUTOFF && reason == VIR_DOMAIN_SHUTOFF_CRASHED)
-        result->state = HANGAR_MACHINE_STATE_CRASHED;
-      hangar_machine_details_read (dom, &result->details);
-      virDomainFree (dom);
-    }
+  hangar_machine_details_read (dom, &result->details);
+  virDomainFree (dom);
 
   g_task_return_pointer (task, result, (GDestroyNotify) refresh_result_free);
 }
