@@ -316,6 +316,97 @@ test_sorted_and_live (Fixture       *fixture,
   g_signal_handlers_disconnect_by_data (model, log);
 }
 
+static void
+reopen (Fixture *fixture)
+{
+  OpenResult open = { 0 };
+
+  hangar_connection_open_async (fixture->connection, NULL, open_done, &open);
+  wait_for (open_finished, &open, "the connection to open again");
+  g_assert_no_error (open.error);
+  fixture->gvir = hangar_connection_get_gvir (fixture->connection);
+  g_assert_nonnull (fixture->gvir);
+}
+
+static void
+on_name_notified (HangarMachine *machine,
+                  GParamSpec    *pspec,
+                  guint         *count)
+{
+  (*count)++;
+}
+
+/* The connection lost and made again (the daemon restarted): the machines
+ * listed again are the very objects held before, so a display or a
+ * properties window on one goes on; what changed meanwhile shows. */
+static void
+test_reconnect_keeps_machines (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  GListModel *model = G_LIST_MODEL (fixture->collection);
+  g_autoptr(GString) log = g_string_new (NULL);
+  g_autofree char *order = NULL;
+  g_autofree char *keeper_uuid = NULL;
+  HangarMachine *keeper, *leaver, *test;
+  gpointer leaver_weak;
+  virConnectPtr other;
+  virDomainPtr kept, gone;
+  guint renamed = 0;
+
+  /* A plain libvirt connection of our own keeps the test driver's state
+   * while Hangar's is closed, and acts while Hangar is away. */
+  other = virConnectOpen (TEST_URI);
+  g_assert_nonnull (other);
+
+  define_domain (fixture, "Keeper");
+  define_domain (fixture, "Leaver");
+  wait_state (fixture, "Keeper", HANGAR_MACHINE_STATE_STOPPED);
+  wait_state (fixture, "Leaver", HANGAR_MACHINE_STATE_STOPPED);
+  keeper = g_object_ref (hangar_collection_find_by_name (fixture->collection, "Keeper"));
+  keeper_uuid = g_strdup (hangar_machine_get_uuid (keeper));
+  test = g_object_ref (hangar_collection_find_by_name (fixture->collection, "test"));
+  leaver = hangar_collection_find_by_name (fixture->collection, "Leaver");
+  leaver_weak = leaver;
+  g_object_add_weak_pointer (G_OBJECT (leaver), &leaver_weak);
+  g_signal_connect (keeper, "notify::name", G_CALLBACK (on_name_notified), &renamed);
+  g_signal_connect (model, "items-changed", G_CALLBACK (on_items_changed), log);
+
+  hangar_connection_close (fixture->connection);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 0);
+  g_assert_cmpstr (log->str, ==, "0-3+0;");
+
+  /* Meanwhile, elsewhere: one renamed and started, one removed. */
+  kept = virDomainLookupByName (other, "Keeper");
+  g_assert_nonnull (kept);
+  g_assert_cmpint (virDomainRename (kept, "Kept", 0), ==, 0);
+  g_assert_cmpint (virDomainCreate (kept), ==, 0);
+  virDomainFree (kept);
+  gone = virDomainLookupByName (other, "Leaver");
+  g_assert_nonnull (gone);
+  g_assert_cmpint (virDomainUndefine (gone), ==, 0);
+  virDomainFree (gone);
+
+  g_string_truncate (log, 0);
+  reopen (fixture);
+  g_assert_cmpstr (log->str, ==, "0-0+2;");
+  define_domain (fixture, "Newcomer");
+
+  g_assert_true (hangar_collection_find_by_uuid (fixture->collection, keeper_uuid) == keeper);
+  g_assert_true (hangar_collection_find_by_name (fixture->collection, "test") == test);
+  g_assert_cmpstr (hangar_machine_get_name (keeper), ==, "Kept");
+  g_assert_cmpuint (renamed, ==, 1);
+  wait_state (fixture, "Kept", HANGAR_MACHINE_STATE_RUNNING);
+  order = names (model);
+  g_assert_cmpstr (order, ==, "Kept|Newcomer|test");
+  wait_for (pointer_cleared, &leaver_weak, "the removed machine to be finalized");
+
+  g_signal_handlers_disconnect_by_data (model, log);
+  g_signal_handlers_disconnect_by_data (keeper, &renamed);
+  g_object_unref (keeper);
+  g_object_unref (test);
+  virConnectClose (other);
+}
+
 /* A domain with metadata as Hangar's builder and other tools write it. */
 static GVirDomain *
 define_domain_with_metadata (Fixture    *fixture,
@@ -615,6 +706,8 @@ main (int   argc,
               fixture_setup, test_sorted_and_live, fixture_teardown);
   g_test_add ("/hangar/collection/details-sort-search", Fixture, NULL,
               fixture_setup, test_details_sort_search, fixture_teardown);
+  g_test_add ("/hangar/collection/reconnect-keeps-machines", Fixture, NULL,
+              fixture_setup, test_reconnect_keeps_machines, fixture_teardown);
 
   return g_test_run ();
 }

@@ -28,6 +28,7 @@
 #include "hangar-display-page.h"
 #include "hangar-machine-card.h"
 #include "hangar-machine.h"
+#include "hangar-properties-window.h"
 #include "hangar-test-guest.h"
 #include "hangar-test-threads.h"
 #include "hangar-test-utils.h"
@@ -219,6 +220,35 @@ force_off (HangarMachine *machine)
 }
 
 /* Another Hangar process acting on the same session; what it printed. */
+static HangarPropertiesWindow *
+find_properties (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (HANGAR_IS_PROPERTIES_WINDOW (toplevel))
+        return HANGAR_PROPERTIES_WINDOW (toplevel);
+    }
+  return NULL;
+}
+
+static gboolean
+properties_loaded (gpointer data)
+{
+  return hangar_properties_window_is_loaded (data);
+}
+
+static gboolean
+two_vcpus_defined (gpointer data)
+{
+  g_autofree char *xml = hangar_test_virsh_output ("dumpxml", "--inactive", (const char *) data, NULL);
+
+  return strstr (xml, ">2</vcpu>") != NULL;
+}
+
 static char *
 hangarctl (const char *first,
            ...)
@@ -252,6 +282,7 @@ test_daemon_killed (void)
   HangarDisplayPage *page;
   HangarApplication *app;
   HangarWindow *window;
+  HangarPropertiesWindow *properties;
   HangarMachine *shown;
   g_autofree char *banner = NULL;
   GPid daemon, second_daemon, third_daemon;
@@ -270,12 +301,19 @@ test_daemon_killed (void)
   banner = hangar_test_guest_wait_line (guest, HANGAR_TEST_BANNER, 1, HANGAR_TEST_BOOT_TIMEOUT_S);
 
   /* 1. The daemon dies while the guest's display shows. SPICE goes straight
-   *    to QEMU, so the display stays; the machine behind it is listed anew. */
+   *    to QEMU, so the display stays, and so does the machine behind it. */
   shown = hangar_collection_find_by_name (collection, "Survivor");
   hangar_window_open_machine (window, shown);
   page = hangar_window_get_display_page (window);
   hangar_test_assert_eventually (page_shows_display,
                                  page, 60, "the guest's display");
+
+  /* A properties window open across the restart goes on working. */
+  hangar_properties_window_show (hangar_collection_find_by_name (collection, "Bystander"),
+                                 GTK_WIDGET (window));
+  properties = find_properties ();
+  g_assert_nonnull (properties);
+  hangar_test_assert_eventually (properties_loaded, properties, 60, "the properties to load");
 
   log.window = window;
   log.states = g_string_new (NULL);
@@ -299,9 +337,18 @@ test_daemon_killed (void)
   second_daemon = read_pid_file ("libvirt/libvirtd.pid");
   g_assert_cmpint (second_daemon, !=, daemon);
   wait_card (window, "Survivor", "Running");
-  g_assert_true (hangar_display_page_get_machine (page) ==
-                 hangar_collection_find_by_name (collection, "Survivor"));
-  g_assert_true (hangar_display_page_get_machine (page) != shown);
+  /* Listed again, it is the same machine: whatever holds it goes on. */
+  g_assert_true (hangar_collection_find_by_name (collection, "Survivor") == shown);
+  g_assert_true (hangar_display_page_get_machine (page) == shown);
+  g_assert_true (hangar_properties_window_get_machine (properties) ==
+                 hangar_collection_find_by_name (collection, "Bystander"));
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (gtk_widget_get_template_child (GTK_WIDGET (properties),
+                                                                             HANGAR_TYPE_PROPERTIES_WINDOW,
+                                                                             "vcpus_spin")), 2);
+  hangar_test_assert_eventually (two_vcpus_defined, (gpointer) "Bystander", 30,
+                                 "the properties window's change to reach the new daemon");
+  hangar_test_assert_eventually (properties_loaded, properties, 30, "the properties to reload");
+  gtk_window_destroy (GTK_WINDOW (properties));
   g_assert_cmpstr (hangar_display_page_get_status (page), ==, "display");
   hangar_test_wait_frames (GTK_WIDGET (window), 3);
   g_free (hangar_test_save_screenshot (GTK_WIDGET (window), "robustness-display-kept.png"));

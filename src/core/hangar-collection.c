@@ -25,6 +25,10 @@ struct _HangarCollection
   HangarConnection *connection;
   GVirConnection   *gvir;
   GPtrArray        *machines;
+  /* The machines of a connection that was lost, until the next one lists
+   * its domains: those listed again are the same objects, so whatever holds
+   * one (a display, a properties window, a selection) goes on with it. */
+  GPtrArray        *detached;
 
   /* libvirt-gobject 4.0 ignores renames (DEFINED_RENAMED and
    * UNDEFINED_RENAMED): our own lifecycle callback hears them, and the
@@ -359,11 +363,31 @@ hangar_collection_watch (HangarCollection *self)
     g_debug ("No rename events on this connection: %s", hangar_machine_libvirt_message ());
 }
 
+/* @domain's machine from the lost connection, following @domain now; or a
+ * new machine if it was not listed then. */
+static HangarMachine *
+hangar_collection_reattach (HangarCollection *self,
+                            GHashTable       *detached,
+                            GVirDomain       *domain)
+{
+  g_autofree char *uuid = NULL;
+  HangarMachine *machine = NULL;
+
+  if (detached != NULL && g_hash_table_steal_extended (detached, gvir_domain_get_uuid (domain),
+                                                       (gpointer *) &uuid, (gpointer *) &machine))
+    {
+      hangar_machine_replace_domain (machine, domain);
+      return machine;
+    }
+  return hangar_collection_adopt (self, domain);
+}
+
 static void
 hangar_collection_set_gvir (HangarCollection *self,
                             GVirConnection   *gvir)
 {
   guint removed = self->machines->len;
+  g_autoptr(GHashTable) detached = NULL;
   GList *domains;
 
   if (self->gvir == gvir)
@@ -376,7 +400,8 @@ hangar_collection_set_gvir (HangarCollection *self,
       g_clear_object (&self->gvir);
     }
 
-  g_ptr_array_set_size (self->machines, 0);
+  g_ptr_array_extend_and_steal (self->detached, g_steal_pointer (&self->machines));
+  self->machines = g_ptr_array_new_with_free_func (g_object_unref);
 
   if (gvir != NULL)
     {
@@ -384,10 +409,24 @@ hangar_collection_set_gvir (HangarCollection *self,
       g_signal_connect (gvir, "domain-added", G_CALLBACK (on_domain_added), self);
       g_signal_connect (gvir, "domain-removed", G_CALLBACK (on_domain_removed), self);
 
+      if (self->detached->len > 0)
+        {
+          detached = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+          for (guint i = 0; i < self->detached->len; i++)
+            {
+              HangarMachine *machine = g_ptr_array_index (self->detached, i);
+
+              g_hash_table_replace (detached, g_strdup (hangar_machine_get_uuid (machine)),
+                                    g_object_ref (machine));
+            }
+          /* Those not listed again were removed while the daemon was away. */
+          g_ptr_array_set_size (self->detached, 0);
+        }
+
       hangar_collection_watch (self);
       domains = gvir_connection_get_domains (gvir);
       for (const GList *l = domains; l != NULL; l = l->next)
-        g_ptr_array_add (self->machines, hangar_collection_adopt (self, l->data));
+        g_ptr_array_add (self->machines, hangar_collection_reattach (self, detached, l->data));
       g_list_free_full (domains, g_object_unref);
 
       g_ptr_array_sort (self->machines, compare_machines);
@@ -499,6 +538,8 @@ hangar_collection_dispose (GObject *object)
     }
   if (self->machines != NULL)
     g_ptr_array_set_size (self->machines, 0);
+  if (self->detached != NULL)
+    g_ptr_array_set_size (self->detached, 0);
   g_clear_object (&self->connection);
 
   G_OBJECT_CLASS (hangar_collection_parent_class)->dispose (object);
@@ -510,6 +551,7 @@ hangar_collection_finalize (GObject *object)
   HangarCollection *self = HANGAR_COLLECTION (object);
 
   g_clear_pointer (&self->machines, g_ptr_array_unref);
+  g_clear_pointer (&self->detached, g_ptr_array_unref);
 
   G_OBJECT_CLASS (hangar_collection_parent_class)->finalize (object);
 }
@@ -578,5 +620,6 @@ static void
 hangar_collection_init (HangarCollection *self)
 {
   self->machines = g_ptr_array_new_with_free_func (g_object_unref);
+  self->detached = g_ptr_array_new_with_free_func (g_object_unref);
   self->event_callback = -1;
 }

@@ -379,18 +379,6 @@ on_collection_items_changed (HangarWindow *self,
       g_signal_connect_object (machine, "notify::os-name", G_CALLBACK (on_machine_os_name),
                                self, G_CONNECT_SWAPPED);
     }
-
-  /* The machine on show, listed anew (the daemon restarted): follow it. */
-  if (added > 0 && self->display_page != NULL &&
-      hangar_display_page_get_machine (self->display_page) != NULL)
-    {
-      HangarMachine *shown = hangar_display_page_get_machine (self->display_page);
-      HangarMachine *listed = hangar_collection_find_by_uuid (self->collection,
-                                                              hangar_machine_get_uuid (shown));
-
-      if (listed != NULL && listed != shown)
-        hangar_display_page_adopt_machine (self->display_page, listed);
-    }
 }
 
 static void

@@ -699,11 +699,29 @@ hangar_display_page_get_machine (HangarDisplayPage *self)
   return self->machine;
 }
 
-/* Follows self->machine's state and name, and acts on its state now. */
+/* The machine was listed again after libvirt's daemon restarted: display
+ * channels that could not get a socket meanwhile ask again. The SPICE session
+ * itself goes to QEMU directly, so the display stayed. */
+static void
+on_machine_domain (HangarDisplayPage *self)
+{
+  g_autoptr(GPtrArray) waiting = NULL;
+
+  if (self->session == NULL || self->waiting_channels->len == 0)
+    return;
+
+  waiting = g_steal_pointer (&self->waiting_channels);
+  self->waiting_channels = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < waiting->len; i++)
+    on_open_fd (g_ptr_array_index (waiting, i), FALSE, self);
+}
+
+/* Follows self->machine's state, name and domain, and acts on its state now. */
 static void
 watch_machine (HangarDisplayPage *self)
 {
   g_signal_connect_swapped (self->machine, "notify::state", G_CALLBACK (on_machine_state), self);
+  g_signal_connect_swapped (self->machine, "notify::domain", G_CALLBACK (on_machine_domain), self);
   g_signal_connect_swapped (self->machine, "notify::name", G_CALLBACK (update_title), self);
   on_machine_state (self);
 }
@@ -740,42 +758,6 @@ hangar_display_page_set_machine (HangarDisplayPage *self,
 
   self->cancellable = g_cancellable_new ();
   watch_machine (self);
-}
-
-/**
- * hangar_display_page_adopt_machine:
- * @self: a #HangarDisplayPage
- * @machine: the same machine as the one shown, listed anew
- *
- * Follows @machine, a new #HangarMachine for the domain shown (libvirt's
- * daemon restarted and the collection listed its machines again), without
- * closing the display: the SPICE session goes to QEMU directly.
- */
-void
-hangar_display_page_adopt_machine (HangarDisplayPage *self,
-                                   HangarMachine     *machine)
-{
-  g_return_if_fail (HANGAR_IS_DISPLAY_PAGE (self));
-  g_return_if_fail (HANGAR_IS_MACHINE (machine));
-  g_return_if_fail (self->machine != NULL);
-  g_return_if_fail (g_ascii_strcasecmp (hangar_machine_get_uuid (self->machine),
-                                        hangar_machine_get_uuid (machine)) == 0);
-
-  if (self->machine == machine)
-    return;
-
-  g_signal_handlers_disconnect_by_data (self->machine, self);
-  g_set_object (&self->machine, machine);
-  watch_machine (self);
-
-  if (self->session != NULL && self->waiting_channels->len > 0)
-    {
-      g_autoptr(GPtrArray) waiting = g_steal_pointer (&self->waiting_channels);
-
-      self->waiting_channels = g_ptr_array_new_with_free_func (g_object_unref);
-      for (guint i = 0; i < waiting->len; i++)
-        on_open_fd (g_ptr_array_index (waiting, i), FALSE, self);
-    }
 }
 
 HangarDisplay *

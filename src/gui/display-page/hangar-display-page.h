@@ -21,8 +21,6 @@ HangarDisplayPage *hangar_display_page_new         (GSettings         *settings)
 HangarMachine     *hangar_display_page_get_machine (HangarDisplayPage *self);
 void               hangar_display_page_set_machine (HangarDisplayPage *self,
                                                     HangarMachine     *machine);
-void               hangar_display_page_adopt_machine (HangarDisplayPage *self,
-                                                      HangarMachine     *machine);
 HangarDisplay     *hangar_display_page_get_display (HangarDisplayPage *self);
 const char        *hangar_display_page_get_status  (HangarDisplayPage *self);
 void               hangar_display_page_set_can_keep (HangarDisplayPage *self,
