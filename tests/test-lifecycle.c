@@ -436,12 +436,25 @@ ask_guest (HangarTestGuest *guest,
 /* ------------------------------------------------------------------------ */
 
 static void
+on_progress (double   fraction,
+             gpointer user_data)
+{
+  g_array_append_val ((GArray *) user_data, fraction);
+}
+
+static void
 test_stopped_errors (void)
 {
   g_autoptr(HangarMachine) machine = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *clone = NULL;
   g_autofree char *volumes = NULL;
+  g_autofree char *disk = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GArray) progress = NULL;
+  gint64 started, elapsed_ms;
+  int status;
 
   session_open ();
   create_machine ("idle", HANGAR_FIRMWARE_BIOS, FALSE);
@@ -487,12 +500,38 @@ test_stopped_errors (void)
   g_clear_error (&error);
   g_assert_true (domain_exists ("idle"));
 
-  /* A clone's name, when taken, is numbered as a new machine's. */
-  hangar_machine_clone_async (machine, "other", NULL, op_done, NULL);
+  /* A clone's name, when taken, is numbered as a new machine's. Its disk
+   * holds data enough for the copy to take a moment: progress is told as it
+   * goes, always growing, and ends at 1. */
+  disk = pool_file ("idle.qcow2");
+  out = hangar_test_spawn_capture ((const char *[]) { "qemu-io", "-f", "qcow2", "-c",
+                                                      "write -P 0x5a 0 192M", disk, NULL },
+                                   NULL, &status, &err);
+  g_assert_cmpint (status, ==, 0);
+  progress = g_array_new (FALSE, FALSE, sizeof (double));
+  started = g_get_monotonic_time ();
+  hangar_machine_clone_async (machine, "other", on_progress, progress, NULL, op_done, NULL);
   clone = hangar_machine_clone_finish (machine, await_result (), &error);
+  elapsed_ms = (g_get_monotonic_time () - started) / 1000;
   g_assert_no_error (error);
   g_assert_cmpstr (clone, ==, "other 2");
   g_assert_true (domain_exists ("other 2"));
+  g_test_message ("clone: %u progress reports in %" G_GINT64_FORMAT " ms", progress->len, elapsed_ms);
+  g_assert_cmpuint (progress->len, >=, 1);
+  for (guint i = 0; i < progress->len; i++)
+    {
+      double fraction = g_array_index (progress, double, i);
+
+      g_test_message ("  %.3f", fraction);
+      g_assert_cmpfloat (fraction, >, 0);
+      g_assert_cmpfloat (fraction, <=, 1);
+      if (i > 0)
+        g_assert_cmpfloat (fraction, >, g_array_index (progress, double, i - 1));
+    }
+  g_assert_cmpfloat (g_array_index (progress, double, progress->len - 1), ==, 1.0);
+  /* A copy that took several looks was seen under way, not only at its end. */
+  if (elapsed_ms > 1500)
+    g_assert_cmpuint (progress->len, >=, 2);
 
   /* Snapshots of an unknown name. */
   hangar_machine_revert_snapshot_async (machine, "nope", NULL, op_done, NULL);
@@ -959,7 +998,7 @@ test_e2e_delete (void)
                     NULL);
   g_assert_nonnull (attached);
 
-  hangar_machine_clone_async (life, NULL, NULL, op_done, NULL);
+  hangar_machine_clone_async (life, NULL, NULL, NULL, NULL, op_done, NULL);
   clone = hangar_machine_clone_finish (life, await_result (), &error);
   g_assert_null (clone);
   g_assert_error (error, HANGAR_MACHINE_ERROR, HANGAR_MACHINE_ERROR_NOT_SUPPORTED);

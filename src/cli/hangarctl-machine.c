@@ -209,6 +209,18 @@ hangarctl_rename (int    argc,
   return status;
 }
 
+/* On a terminal, how far the copy is; scripts reading stdout get the name only. */
+static void
+print_clone_progress (double   fraction,
+                      gpointer user_data)
+{
+  /* Translators: a clone's progress on the terminal; %d is a percentage */
+  g_printerr ("\r");
+  g_printerr (_("Copying the disks: %d %%"), (int) (fraction * 100));
+  if (fraction >= 1.0)
+    g_printerr ("\n");
+}
+
 /**
  * hangarctl_clone:
  *
@@ -241,7 +253,9 @@ hangarctl_clone (int    argc,
     status = 1;
   else
     {
-      hangar_machine_clone_async (session.machine, name, NULL, hangarctl_session_done, &session);
+      hangar_machine_clone_async (session.machine, name,
+                                  isatty (STDERR_FILENO) ? print_clone_progress : NULL, NULL,
+                                  NULL, hangarctl_session_done, &session);
       clone = hangar_machine_clone_finish (session.machine, hangarctl_session_wait (&session),
                                            &error);
       if (clone == NULL)

@@ -40,6 +40,8 @@ op_free (HangarMachineOp *op)
   g_free (op->arg1);
   g_free (op->arg2);
   g_free (op->mime_type);
+  if (op->data != NULL && op->data_free != NULL)
+    op->data_free (op->data);
   g_free (op);
 }
 

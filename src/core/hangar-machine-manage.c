@@ -577,12 +577,157 @@ reserve_clone_name (HangarMachineOp  *op,
   return name;
 }
 
+/* How far a clone has got. The worker says which file it writes and how
+ * much its source holds; a timer in the main thread looks at how much that
+ * file holds so far (qemu-img writes the copy sparse, as the source is). */
+typedef struct
+{
+  gatomicrefcount      ref;
+  GMutex               lock;
+  char                *target;    /* the copy being written, or NULL */
+  guint64              before;    /* what the sources of finished copies hold */
+  guint64              current;   /* what the source of @target holds */
+  guint64              total;     /* what all the sources hold */
+
+  /* The main thread's. */
+  HangarProgressFunc   progress;
+  gpointer             progress_data;
+  double               reported;
+  guint                timer;
+  GCancellable        *query;
+  GAsyncReadyCallback  callback;
+  gpointer             user_data;
+} CloneWatch;
+
+#define CLONE_WATCH_INTERVAL_MS 250
+
+static CloneWatch *
+clone_watch_ref (CloneWatch *watch)
+{
+  g_atomic_ref_count_inc (&watch->ref);
+  return watch;
+}
+
+static void
+clone_watch_unref (CloneWatch *watch)
+{
+  if (!g_atomic_ref_count_dec (&watch->ref))
+    return;
+  g_assert (watch->timer == 0);
+  g_mutex_clear (&watch->lock);
+  g_free (watch->target);
+  g_clear_object (&watch->query);
+  g_free (watch);
+}
+
+/* In the worker, as each copy begins. */
+static void
+clone_copy_started (const char *target_path,
+                    guint64     source_bytes,
+                    gpointer    user_data)
+{
+  CloneWatch *watch = user_data;
+
+  g_mutex_lock (&watch->lock);
+  watch->before += watch->current;
+  watch->current = source_bytes;
+  g_free (watch->target);
+  watch->target = g_strdup (target_path);
+  g_mutex_unlock (&watch->lock);
+}
+
+static void
+clone_watch_report (CloneWatch *watch,
+                    double      fraction)
+{
+  if (watch->progress == NULL || fraction <= watch->reported)
+    return;
+  watch->reported = fraction;
+  watch->progress (fraction, watch->progress_data);
+}
+
+static void
+clone_watch_queried (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  CloneWatch *watch = user_data;
+  g_autoptr(GFileInfo) info = g_file_query_info_finish (G_FILE (object), result, NULL);
+  gboolean cancelled = g_cancellable_is_cancelled (watch->query);
+
+  g_clear_object (&watch->query);
+  if (info != NULL && !cancelled)
+    {
+      guint64 written = g_file_info_get_attribute_uint64 (info,
+                                                          G_FILE_ATTRIBUTE_STANDARD_ALLOCATED_SIZE);
+      guint64 before, current, total;
+
+      g_mutex_lock (&watch->lock);
+      before = watch->before;
+      current = watch->current;
+      total = watch->total;
+      g_mutex_unlock (&watch->lock);
+
+      /* The copy's metadata can make it hold a little more than its
+       * source: it is done only when libvirt says so. */
+      if (total > 0)
+        clone_watch_report (watch, MIN ((before + MIN (written, current)) / (double) total, 0.99));
+    }
+  clone_watch_unref (watch);
+}
+
+static gboolean
+clone_watch_tick (gpointer user_data)
+{
+  CloneWatch *watch = user_data;
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *target = NULL;
+
+  /* One look at a time. */
+  if (watch->query != NULL)
+    return G_SOURCE_CONTINUE;
+
+  g_mutex_lock (&watch->lock);
+  target = g_strdup (watch->target);
+  g_mutex_unlock (&watch->lock);
+  if (target == NULL)
+    return G_SOURCE_CONTINUE;
+
+  file = g_file_new_for_path (target);
+  watch->query = g_cancellable_new ();
+  g_file_query_info_async (file, G_FILE_ATTRIBUTE_STANDARD_ALLOCATED_SIZE, G_FILE_QUERY_INFO_NONE,
+                           G_PRIORITY_LOW, watch->query, clone_watch_queried,
+                           clone_watch_ref (watch));
+  return G_SOURCE_CONTINUE;
+}
+
+/* The clone is over: the watch stops before the caller hears, so progress
+ * is never told after the callback. */
+static void
+clone_ready (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  CloneWatch *watch = user_data;
+
+  g_clear_handle_id (&watch->timer, g_source_remove);
+  if (watch->query != NULL)
+    g_cancellable_cancel (watch->query);
+  if (!g_task_had_error (G_TASK (result)))
+    clone_watch_report (watch, 1.0);
+  watch->progress = NULL;
+
+  watch->callback (object, result, watch->user_data);
+  clone_watch_unref (watch);
+}
+
 static gboolean
 do_clone (HangarMachineOp  *op,
           GCancellable     *cancellable,
           GError          **error)
 {
   virConnectPtr conn = virDomainGetConnect (op->dom);
+  CloneWatch *watch = op->data;
   g_autoptr(GPtrArray) copies = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GPtrArray) disks = NULL;
   g_autofree char *name = NULL;
@@ -618,6 +763,14 @@ do_clone (HangarMachineOp  *op,
       if (vol != NULL)
         {
           char *path = virStorageVolGetPath (vol);
+          virStorageVolInfo info;
+
+          if (virStorageVolGetInfo (vol, &info) == 0)
+            {
+              g_mutex_lock (&watch->lock);
+              watch->total += info.allocation;
+              g_mutex_unlock (&watch->lock);
+            }
 
           g_free (disk->path);
           disk->path = g_strdup (path);
@@ -651,7 +804,8 @@ do_clone (HangarMachineOp  *op,
         continue;
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         goto out;
-      copy = hangar_storage_clone_volume (conn, disk->path, name, cancellable, error);
+      copy = hangar_storage_clone_volume (conn, disk->path, name, clone_copy_started, watch,
+                                          cancellable, error);
       if (copy == NULL)
         goto out;
       g_ptr_array_add (copies, copy);
@@ -717,6 +871,9 @@ out:
  * @self: a #HangarMachine
  * @name: (nullable): the clone's name; numbered when taken ("Name 2"); %NULL
  *   for the original's, numbered
+ * @progress: (nullable): told how much of the disks is copied, a few times a
+ *   second, and 1 on success; never after @callback
+ * @progress_data: data for @progress, valid until @callback is called
  * @cancellable: (nullable): a #GCancellable
  * @callback: called when the clone is defined
  * @user_data: data for @callback
@@ -729,18 +886,34 @@ out:
 void
 hangar_machine_clone_async (HangarMachine       *self,
                             const char          *name,
+                            HangarProgressFunc   progress,
+                            gpointer             progress_data,
                             GCancellable        *cancellable,
                             GAsyncReadyCallback  callback,
                             gpointer             user_data)
 {
   HangarMachineOp *op;
+  CloneWatch *watch;
 
   g_return_if_fail (HANGAR_IS_MACHINE (self));
+  g_return_if_fail (callback != NULL);
+
+  watch = g_new0 (CloneWatch, 1);
+  g_atomic_ref_count_init (&watch->ref);
+  g_mutex_init (&watch->lock);
+  watch->progress = progress;
+  watch->progress_data = progress_data;
+  watch->callback = callback;
+  watch->user_data = user_data;
+  if (progress != NULL)
+    watch->timer = g_timeout_add (CLONE_WATCH_INTERVAL_MS, clone_watch_tick, watch);
 
   op = hangar_machine_op_new (self, do_clone);
   op->arg1 = g_strdup (name);
   op->result_free = g_free;
-  hangar_machine_op_run (self, op, hangar_machine_clone_async, cancellable, callback, user_data);
+  op->data = clone_watch_ref (watch);
+  op->data_free = (GDestroyNotify) clone_watch_unref;
+  hangar_machine_op_run (self, op, hangar_machine_clone_async, cancellable, clone_ready, watch);
 }
 
 /**

@@ -36,6 +36,8 @@ struct _HangarMachineOp
   gpointer             result;
   GDestroyNotify       result_free;
   char                *mime_type;
+  gpointer             data;      /* an operation's own, freed with data_free */
+  GDestroyNotify       data_free;
 };
 
 const char      *hangar_machine_libvirt_message (void);

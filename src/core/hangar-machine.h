@@ -87,6 +87,17 @@ typedef struct
   char               *parent;
 } HangarSnapshot;
 
+/**
+ * HangarProgressFunc:
+ * @fraction: how much of the work is done, from 0 to 1; never less than the
+ *   last time
+ * @user_data: the data given with the function
+ *
+ * Told, in the main thread, how a long operation goes.
+ */
+typedef void (*HangarProgressFunc) (double   fraction,
+                                    gpointer user_data);
+
 #define HANGAR_TYPE_SNAPSHOT (hangar_snapshot_get_type ())
 #define HANGAR_TYPE_MACHINE_STATE (hangar_machine_state_get_type ())
 #define HANGAR_TYPE_MACHINE (hangar_machine_get_type ())
@@ -219,6 +230,8 @@ gboolean            hangar_machine_rename_finish           (HangarMachine       
 
 void                hangar_machine_clone_async             (HangarMachine       *self,
                                                             const char          *name,
+                                                            HangarProgressFunc   progress,
+                                                            gpointer             progress_data,
                                                             GCancellable        *cancellable,
                                                             GAsyncReadyCallback  callback,
                                                             gpointer             user_data);

@@ -606,6 +606,9 @@ out:
  * @source_path: the file of a volume of Hangar's pool
  * @machine_name: the machine the copy is for; its file name derives from it,
  *   numbered when taken (as in hangar_storage_pool_create_volume())
+ * @started: (nullable) (scope call): told the copy's file just before the
+ *   copy begins, so that its progress can be watched
+ * @started_data: data for @started
  * @cancellable: (nullable): a #GCancellable; checked before the copy starts
  * @error: return location for an error
  *
@@ -620,11 +623,13 @@ out:
  * Returns: (transfer full): the new volume
  */
 GVirStorageVol *
-hangar_storage_clone_volume (virConnectPtr   conn,
-                             const char     *source_path,
-                             const char     *machine_name,
-                             GCancellable   *cancellable,
-                             GError        **error)
+hangar_storage_clone_volume (virConnectPtr             conn,
+                             const char               *source_path,
+                             const char               *machine_name,
+                             HangarStorageCopyStarted  started,
+                             gpointer                  started_data,
+                             GCancellable             *cancellable,
+                             GError                  **error)
 {
   virStoragePoolPtr pool = NULL;
   virStorageVolPtr source = NULL;
@@ -679,6 +684,12 @@ hangar_storage_clone_volume (virConnectPtr   conn,
                                  "<permissions><mode>0600</mode></permissions>"
                                  "</target></volume>",
                                  name, info.capacity);
+  if (started != NULL)
+    {
+      g_autofree char *target = g_build_filename (dir, name, NULL);
+
+      started (target, info.allocation, started_data);
+    }
   vol = virStorageVolCreateXMLFrom (pool, xml, source, 0);
   if (vol == NULL)
     {

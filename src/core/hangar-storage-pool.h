@@ -68,11 +68,25 @@ GVirStorageVol     *hangar_storage_pool_create_volume   (HangarStoragePool   *se
                                                          guint64              capacity,
                                                          GCancellable        *cancellable,
                                                          GError             **error);
-GVirStorageVol     *hangar_storage_clone_volume         (virConnectPtr        conn,
-                                                         const char          *source_path,
-                                                         const char          *machine_name,
-                                                         GCancellable        *cancellable,
-                                                         GError             **error);
+/**
+ * HangarStorageCopyStarted:
+ * @target_path: the file the copy is written to
+ * @source_bytes: what the source volume holds (its allocation)
+ * @user_data: the data given with the function
+ *
+ * Told, in the copying thread, that a volume copy is about to begin.
+ */
+typedef void (*HangarStorageCopyStarted) (const char *target_path,
+                                          guint64     source_bytes,
+                                          gpointer    user_data);
+
+GVirStorageVol     *hangar_storage_clone_volume         (virConnectPtr             conn,
+                                                         const char               *source_path,
+                                                         const char               *machine_name,
+                                                         HangarStorageCopyStarted  started,
+                                                         gpointer                  started_data,
+                                                         GCancellable             *cancellable,
+                                                         GError                  **error);
 gboolean            hangar_storage_pool_delete_volume   (HangarStoragePool   *self,
                                                          GVirStorageVol      *volume,
                                                          GError             **error);

@@ -46,6 +46,7 @@ struct _HangarNameDialog
   GtkWidget            *progress_box;
   GtkSpinner           *progress_spinner;
   GtkLabel             *progress_label;
+  GtkProgressBar       *progress_bar;
 };
 
 G_DEFINE_FINAL_TYPE (HangarNameDialog, hangar_name_dialog, ADW_TYPE_WINDOW)
@@ -121,6 +122,8 @@ set_busy (HangarNameDialog *self,
   gtk_widget_set_sensitive (GTK_WIDGET (self->name_row), self->allowed && !busy);
   gtk_widget_set_visible (self->progress_box, busy);
   gtk_spinner_set_spinning (self->progress_spinner, busy);
+  if (!busy)
+    gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), FALSE);
   validate (self);
 }
 
@@ -172,6 +175,21 @@ operation_done (GObject      *object,
   finish (self, name);
 }
 
+/* The bar shows once there is something to show: a small disk is copied
+ * before the first look. */
+static void
+on_clone_progress (double   fraction,
+                   gpointer user_data)
+{
+  HangarNameDialog *self = user_data;
+
+  /* Closed: its widgets are gone, while the copy under way finishes. */
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return;
+  gtk_progress_bar_set_fraction (self->progress_bar, fraction);
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), self->busy);
+}
+
 static void
 apply_action (GtkWidget  *widget,
               const char *action_name,
@@ -191,9 +209,12 @@ apply_action (GtkWidget  *widget,
                                                    hangar_machine_get_name (self->machine));
 
       gtk_label_set_label (self->progress_label, progress);
+      gtk_progress_bar_set_fraction (self->progress_bar, 0);
       set_busy (self, TRUE);
-      hangar_machine_clone_async (self->machine, name, self->cancellable, operation_done,
-                                  g_object_ref (self));
+      /* The operation holds a reference on the dialog until it is done, which
+       * keeps it valid for the progress too. */
+      hangar_machine_clone_async (self->machine, name, on_clone_progress, self,
+                                  self->cancellable, operation_done, g_object_ref (self));
     }
   else
     {
@@ -423,6 +444,7 @@ hangar_name_dialog_class_init (HangarNameDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HangarNameDialog, progress_box);
   gtk_widget_class_bind_template_child (widget_class, HangarNameDialog, progress_spinner);
   gtk_widget_class_bind_template_child (widget_class, HangarNameDialog, progress_label);
+  gtk_widget_class_bind_template_child (widget_class, HangarNameDialog, progress_bar);
   gtk_widget_class_bind_template_callback (widget_class, on_name_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_name_activated);
 
