@@ -327,3 +327,27 @@ hangar_test_spawn_capture (const char * const *argv,
     g_string_free (child.err, TRUE);
   return g_string_free (child.out, FALSE);
 }
+
+/**
+ * hangar_test_find_toplevel:
+ * @type: the type of window to find
+ * @transient_for: (nullable): the window it must belong to, or %NULL for any
+ *
+ * Returns: (transfer none) (nullable): the first toplevel of @type
+ */
+gpointer
+hangar_test_find_toplevel (GType      type,
+                           GtkWindow *transient_for)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (toplevel, type) &&
+          (transient_for == NULL || gtk_window_get_transient_for (toplevel) == transient_for))
+        return toplevel;
+    }
+  return NULL;
+}

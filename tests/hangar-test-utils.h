@@ -25,6 +25,8 @@ char       *hangar_test_spawn_capture    (const char * const  *argv,
                                           char               **err);
 char       *hangar_test_save_screenshot  (GtkWidget           *widget,
                                           const char          *name);
+gpointer    hangar_test_find_toplevel    (GType                type,
+                                          GtkWindow           *transient_for);
 
 #define hangar_test_assert_eventually(predicate, data, timeout_s, what)            \
   G_STMT_START {                                                                    \

@@ -133,21 +133,6 @@ machine_in_state (gpointer data)
   return machine != NULL && hangar_machine_get_state (machine) == wait->state;
 }
 
-static HangarPropertiesWindow *
-find_properties (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) toplevel = g_list_model_get_item (toplevels, i);
-
-      if (HANGAR_IS_PROPERTIES_WINDOW (toplevel))
-        return HANGAR_PROPERTIES_WINDOW (toplevel);
-    }
-  return NULL;
-}
-
 static gboolean
 properties_loaded (gpointer data)
 {
@@ -239,21 +224,6 @@ disk_grown (gpointer data)
   return p != NULL && g_ascii_strtoull (p + strlen ("Capacity:"), NULL, 10) == 2ULL << 30;
 }
 
-static AdwMessageDialog *
-find_dialog (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) toplevel = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (toplevel))
-        return ADW_MESSAGE_DIALOG (toplevel);
-    }
-  return NULL;
-}
-
 /* The grow dialog's warning, the size it offers (the next whole GiB), and
  * the disk grown through it under the running guest. */
 static void
@@ -265,7 +235,7 @@ grow_through_dialog (HangarPropertiesWindow *properties,
 
   adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (properties), "storage");
   g_signal_emit_by_name (child (properties, "grow_button"), "clicked");
-  dialog = find_dialog ();
+  dialog = hangar_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG, NULL);
   g_assert_nonnull (dialog);
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "partition"));
   hangar_test_wait_frames (GTK_WIDGET (dialog), 4);
@@ -309,14 +279,14 @@ test_window (void)
                                                                                        MACHINE)));
   g_assert_true (g_action_group_get_action_enabled (actions, "properties"));
   g_action_group_activate_action (actions, "properties", NULL);
-  properties = find_properties ();
+  properties = hangar_test_find_toplevel (HANGAR_TYPE_PROPERTIES_WINDOW, NULL);
   g_assert_nonnull (properties);
   g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (properties)) == GTK_WINDOW (window));
   hangar_test_assert_eventually (properties_loaded, properties, 60, "the properties to load");
 
   /* Opening it again presents the same window. */
   g_action_group_activate_action (actions, "properties", NULL);
-  g_assert_true (find_properties () == properties);
+  g_assert_true (hangar_test_find_toplevel (HANGAR_TYPE_PROPERTIES_WINDOW, NULL) == properties);
 
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (properties, "name_row"))), ==, MACHINE);
   g_assert_false (gtk_widget_get_sensitive (child (properties, "name_row")));

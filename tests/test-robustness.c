@@ -220,21 +220,6 @@ force_off (HangarMachine *machine)
 }
 
 /* Another Hangar process acting on the same session; what it printed. */
-static HangarPropertiesWindow *
-find_properties (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) toplevel = g_list_model_get_item (toplevels, i);
-
-      if (HANGAR_IS_PROPERTIES_WINDOW (toplevel))
-        return HANGAR_PROPERTIES_WINDOW (toplevel);
-    }
-  return NULL;
-}
-
 static gboolean
 properties_loaded (gpointer data)
 {
@@ -311,7 +296,7 @@ test_daemon_killed (void)
   /* A properties window open across the restart goes on working. */
   hangar_properties_window_show (hangar_collection_find_by_name (collection, "Bystander"),
                                  GTK_WIDGET (window));
-  properties = find_properties ();
+  properties = hangar_test_find_toplevel (HANGAR_TYPE_PROPERTIES_WINDOW, NULL);
   g_assert_nonnull (properties);
   hangar_test_assert_eventually (properties_loaded, properties, 60, "the properties to load");
 

@@ -470,18 +470,10 @@ static void
 delete_from_card (HangarWindow *window,
                   const char   *name)
 {
-  GListModel *toplevels = gtk_window_get_toplevels ();
-  AdwMessageDialog *question = NULL;
+  AdwMessageDialog *question;
 
   g_action_group_activate_action (card_actions (window, name), "delete", NULL);
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels) && question == NULL; i++)
-    {
-      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (toplevel) &&
-          gtk_window_get_transient_for (toplevel) == GTK_WINDOW (window))
-        question = ADW_MESSAGE_DIALOG (toplevel);
-    }
+  question = hangar_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG, GTK_WINDOW (window));
   g_assert_nonnull (question);
   g_assert_false (gtk_check_button_get_active (
                     GTK_CHECK_BUTTON (adw_message_dialog_get_extra_child (question))));
