@@ -278,6 +278,7 @@ test_sorted_and_live (Fixture       *fixture,
   g_autoptr(GString) log = g_string_new (NULL);
   g_autofree char *order = NULL;
   MachineWait gone = { fixture->collection, "VM 2", 0 };
+  g_autoptr(HangarMachine) vm2_machine = NULL;
   GVirDomain *vm2;
 
   g_signal_connect (model, "items-changed", G_CALLBACK (on_items_changed), log);
@@ -306,9 +307,13 @@ test_sorted_and_live (Fixture       *fixture,
   wait_state (fixture, "VM 2", HANGAR_MACHINE_STATE_STOPPED);
 
   g_string_truncate (log, 0);
+  vm2_machine = g_object_ref (hangar_collection_find_by_name (fixture->collection, "VM 2"));
+  g_assert_false (hangar_machine_is_gone (vm2_machine));
   g_assert_true (gvir_domain_delete (vm2, 0, NULL));
   wait_for (machine_gone, &gone, "“VM 2” to leave the collection");
   g_assert_cmpstr (log->str, ==, "2-1+0;");
+  /* Whatever still holds it hears that it is gone for good. */
+  g_assert_true (hangar_machine_is_gone (vm2_machine));
   g_clear_pointer (&order, g_free);
   order = names (model);
   g_assert_cmpstr (order, ==, "Alpha|test|VM 10");
@@ -348,7 +353,6 @@ test_reconnect_keeps_machines (Fixture       *fixture,
   g_autofree char *order = NULL;
   g_autofree char *keeper_uuid = NULL;
   HangarMachine *keeper, *leaver, *test;
-  gpointer leaver_weak;
   virConnectPtr other;
   virDomainPtr kept, gone;
   guint renamed = 0;
@@ -365,15 +369,16 @@ test_reconnect_keeps_machines (Fixture       *fixture,
   keeper = g_object_ref (hangar_collection_find_by_name (fixture->collection, "Keeper"));
   keeper_uuid = g_strdup (hangar_machine_get_uuid (keeper));
   test = g_object_ref (hangar_collection_find_by_name (fixture->collection, "test"));
-  leaver = hangar_collection_find_by_name (fixture->collection, "Leaver");
-  leaver_weak = leaver;
-  g_object_add_weak_pointer (G_OBJECT (leaver), &leaver_weak);
+  leaver = g_object_ref (hangar_collection_find_by_name (fixture->collection, "Leaver"));
   g_signal_connect (keeper, "notify::name", G_CALLBACK (on_name_notified), &renamed);
   g_signal_connect (model, "items-changed", G_CALLBACK (on_items_changed), log);
 
   hangar_connection_close (fixture->connection);
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 0);
   g_assert_cmpstr (log->str, ==, "0-3+0;");
+  /* Away is not gone. */
+  g_assert_false (hangar_machine_is_gone (keeper));
+  g_assert_false (hangar_machine_is_gone (leaver));
 
   /* Meanwhile, elsewhere: one renamed and started, one removed. */
   kept = virDomainLookupByName (other, "Keeper");
@@ -398,12 +403,17 @@ test_reconnect_keeps_machines (Fixture       *fixture,
   wait_state (fixture, "Kept", HANGAR_MACHINE_STATE_RUNNING);
   order = names (model);
   g_assert_cmpstr (order, ==, "Kept|Newcomer|test");
-  wait_for (pointer_cleared, &leaver_weak, "the removed machine to be finalized");
+  g_assert_null (hangar_collection_find_by_uuid (fixture->collection,
+                                                 hangar_machine_get_uuid (leaver)));
+  g_assert_true (hangar_machine_is_gone (leaver));
+  g_assert_false (hangar_machine_is_gone (keeper));
+  g_assert_false (hangar_machine_is_gone (test));
 
   g_signal_handlers_disconnect_by_data (model, log);
   g_signal_handlers_disconnect_by_data (keeper, &renamed);
   g_object_unref (keeper);
   g_object_unref (test);
+  assert_finalized_eventually (leaver);
   virConnectClose (other);
 }
 

@@ -227,6 +227,12 @@ properties_loaded (gpointer data)
 }
 
 static gboolean
+pointer_cleared (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+static gboolean
 two_vcpus_defined (gpointer data)
 {
   g_autofree char *xml = hangar_test_virsh_output ("dumpxml", "--inactive", (const char *) data, NULL);
@@ -541,6 +547,8 @@ test_outside_changes (void)
   HangarApplication *app;
   HangarWindow *window;
   HangarMachine *alpha;
+  HangarMachine *mike;
+  HangarPropertiesWindow *properties;
   g_autofree char *names = NULL;
 
   hangar_test_tolerate_unknown_events ();
@@ -585,13 +593,24 @@ test_outside_changes (void)
   wait_card (window, "Zulu", "Stopped");
   wait_virsh ("Zulu", "shut off (destroyed)");
 
-  /* Defined and undefined elsewhere. */
+  /* Defined and undefined elsewhere. A properties window open on the
+   * machine undefined closes: there is nothing left to change. */
+  mike = g_object_ref (hangar_collection_find_by_name (collection, "Mike"));
+  hangar_properties_window_show (mike, GTK_WIDGET (window));
+  properties = hangar_test_find_toplevel (HANGAR_TYPE_PROPERTIES_WINDOW, NULL);
+  g_assert_nonnull (properties);
+  g_object_add_weak_pointer (G_OBJECT (properties), (gpointer *) &properties);
+  hangar_test_assert_eventually (properties_loaded, properties, 60, "the properties to load");
   hangar_test_virsh ("undefine", "Mike", NULL);
   {
     gpointer args[] = { window, (gpointer) "Mike" };
 
     hangar_test_assert_eventually (card_gone, args, 30, "Mike's card to go");
   }
+  g_assert_true (hangar_machine_is_gone (mike));
+  hangar_test_assert_eventually (pointer_cleared, &properties, 30,
+                                 "the properties window of the undefined machine to close");
+  g_clear_object (&mike);
   hangar_test_guest_define (other);
   wait_card (window, "Mike", "Stopped");
   hangar_test_wait_frames (GTK_WIDGET (window), 3);

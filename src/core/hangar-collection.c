@@ -232,13 +232,15 @@ on_domain_removed (GVirConnection   *gvir,
                    GVirDomain       *domain,
                    HangarCollection *self)
 {
+  g_autoptr(HangarMachine) machine = NULL;
   guint position;
 
   if (!hangar_collection_find_domain (self, domain, &position))
     return;
 
-  g_ptr_array_remove_index (self->machines, position);
+  machine = g_ptr_array_steal_index (self->machines, position);
   hangar_collection_items_changed (self, position, 1, 0);
+  hangar_machine_mark_gone (machine);
 }
 
 static void
@@ -281,6 +283,7 @@ relisted (GObject      *object,
         {
           g_ptr_array_remove_index (self->machines, position);
           hangar_collection_items_changed (self, position, 1, 0);
+          hangar_machine_mark_gone (machine);
         }
     }
 
@@ -419,7 +422,6 @@ hangar_collection_set_gvir (HangarCollection *self,
               g_hash_table_replace (detached, g_strdup (hangar_machine_get_uuid (machine)),
                                     g_object_ref (machine));
             }
-          /* Those not listed again were removed while the daemon was away. */
           g_ptr_array_set_size (self->detached, 0);
         }
 
@@ -433,6 +435,17 @@ hangar_collection_set_gvir (HangarCollection *self,
     }
 
   hangar_collection_items_changed (self, 0, removed, self->machines->len);
+
+  /* Those not listed again were removed while the daemon was away. */
+  if (detached != NULL)
+    {
+      GHashTableIter iter;
+      gpointer machine;
+
+      g_hash_table_iter_init (&iter, detached);
+      while (g_hash_table_iter_next (&iter, NULL, &machine))
+        hangar_machine_mark_gone (machine);
+    }
 }
 
 static void

@@ -56,6 +56,7 @@ void             hangar_machine_queue_refresh   (HangarMachine        *self);
 void             hangar_machine_name_changed    (HangarMachine        *self);
 void             hangar_machine_replace_domain  (HangarMachine        *self,
                                                  GVirDomain           *domain);
+void             hangar_machine_mark_gone       (HangarMachine        *self);
 HangarMachineOp *hangar_machine_op_new          (HangarMachine        *self,
                                                  HangarMachineOpFunc   func);
 void             hangar_machine_op_run          (HangarMachine        *self,

@@ -29,6 +29,8 @@ struct _HangarMachine
   HangarMachineState  state;
   gboolean            persistent;
   HangarMachineDetails details;
+  /* Its domain left libvirt (undefined, or a transient one stopped). */
+  gboolean            gone;
 
   /* Cancelled on dispose, so a refresh never lands on a dead machine. */
   GCancellable       *cancellable;
@@ -57,6 +59,7 @@ enum {
   PROP_OS_NAME,
   PROP_LAST_USED,
   PROP_INSTALLING,
+  PROP_GONE,
   N_PROPS
 };
 
@@ -594,6 +597,34 @@ hangar_machine_get_last_used (HangarMachine *self)
 }
 
 /**
+ * hangar_machine_is_gone:
+ * @self: a #HangarMachine
+ *
+ * Returns: whether its domain has left libvirt for good: undefined (here or
+ *   elsewhere), or a transient one that stopped. A machine whose daemon is
+ *   only away is not gone. Windows showing a gone machine close.
+ */
+gboolean
+hangar_machine_is_gone (HangarMachine *self)
+{
+  g_return_val_if_fail (HANGAR_IS_MACHINE (self), FALSE);
+
+  return self->gone;
+}
+
+/* Said by the collection, which sees domains leave. */
+void
+hangar_machine_mark_gone (HangarMachine *self)
+{
+  g_return_if_fail (HANGAR_IS_MACHINE (self));
+
+  if (self->gone)
+    return;
+  self->gone = TRUE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GONE]);
+}
+
+/**
  * hangar_machine_get_installing:
  * @self: a #HangarMachine
  *
@@ -746,6 +777,9 @@ hangar_machine_get_property (GObject    *object,
     case PROP_INSTALLING:
       g_value_set_boolean (value, self->details.installing);
       break;
+    case PROP_GONE:
+      g_value_set_boolean (value, self->gone);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -804,6 +838,9 @@ hangar_machine_class_init (HangarMachineClass *klass)
                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_INSTALLING] =
     g_param_spec_boolean ("installing", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_GONE] =
+    g_param_spec_boolean ("gone", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);

@@ -322,6 +322,9 @@ hangar_name_dialog_new (GtkWindow            *parent,
 
   g_signal_connect_object (machine, "notify::state", G_CALLBACK (update_state), self,
                            G_CONNECT_SWAPPED);
+  /* Deleted elsewhere: nothing left to rename or clone. */
+  g_signal_connect_object (machine, "notify::gone", G_CALLBACK (gtk_window_close), self,
+                           G_CONNECT_SWAPPED);
   update_state (self);
   gtk_widget_grab_focus (GTK_WIDGET (self->name_row));
   return self;

@@ -759,14 +759,25 @@ hangar_properties_window_is_loaded (HangarPropertiesWindow *self)
 }
 
 static void
+update_title (HangarPropertiesWindow *self)
+{
+  gtk_window_set_title (GTK_WINDOW (self), hangar_machine_get_name (self->machine));
+}
+
+static void
 hangar_properties_window_constructed (GObject *object)
 {
   HangarPropertiesWindow *self = HANGAR_PROPERTIES_WINDOW (object);
 
   G_OBJECT_CLASS (hangar_properties_window_parent_class)->constructed (object);
 
-  gtk_window_set_title (GTK_WINDOW (self), hangar_machine_get_name (self->machine));
+  update_title (self);
   g_signal_connect_object (self->machine, "notify::state", G_CALLBACK (on_state_changed), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->machine, "notify::name", G_CALLBACK (update_title), self,
+                           G_CONNECT_SWAPPED);
+  /* Deleted, here or elsewhere: nothing left to show or change. */
+  g_signal_connect_object (self->machine, "notify::gone", G_CALLBACK (gtk_window_close), self,
                            G_CONNECT_SWAPPED);
   update_state (self);
   reload (self);

@@ -716,6 +716,9 @@ hangar_snapshots_dialog_new (GtkWindow     *parent,
   self->machine = g_object_ref (machine);
   g_signal_connect_object (machine, "notify::name", G_CALLBACK (update_title), self,
                            G_CONNECT_SWAPPED);
+  /* Deleted, here or elsewhere: nothing left to show or change. */
+  g_signal_connect_object (machine, "notify::gone", G_CALLBACK (gtk_window_close), self,
+                           G_CONNECT_SWAPPED);
   update_title (self);
   update_descriptions (self);
 
