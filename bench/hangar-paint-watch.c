@@ -27,31 +27,18 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-#include <X11/Xatom.h>
-#include <X11/Xlib.h>
+#include "hangar-xdamage.h"
+
 #include <X11/Xutil.h>
-#include <X11/extensions/Xdamage.h>
 #include <X11/extensions/XTest.h>
 #include <cairo.h>
-#include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
-#define MAX_WATCHED 4096
-#define MAX_TOPLEVELS 64
-
-static Display *dpy;
-static Atom net_wm_pid;
-static unsigned long target_pid;
-static Window watched[MAX_WATCHED];
-static int n_watched;
-static Window toplevels[MAX_TOPLEVELS];
-static int n_toplevels;
-static int damage_event, damage_error;
+static HangarXDamage xd;
 
 static long long mapped_us, first_damage_us, last_damage_us;
 static unsigned long long events, pixels;
@@ -66,130 +53,22 @@ now_us (void)
 }
 
 static int
-ignore_errors (Display     *d,
-               XErrorEvent *e)
-{
-  (void) d;
-  (void) e;
-  return 0;
-}
-
-static int
-is_watched (Window w)
-{
-  for (int i = 0; i < n_watched; i++)
-    if (watched[i] == w)
-      return 1;
-  return 0;
-}
-
-static int
-is_toplevel (Window w)
-{
-  for (int i = 0; i < n_toplevels; i++)
-    if (toplevels[i] == w)
-      return 1;
-  return 0;
-}
-
-static void
-watch (Window w)
-{
-  if (n_watched == MAX_WATCHED || is_watched (w))
-    return;
-  XDamageCreate (dpy, w, XDamageReportRawRectangles);
-  /* New children, e.g. a native child window created later. */
-  XSelectInput (dpy, w, SubstructureNotifyMask);
-  watched[n_watched++] = w;
-}
-
-static void
-watch_tree (Window w)
-{
-  Window root, parent, *children = NULL;
-  unsigned int n = 0;
-
-  watch (w);
-  if (!XQueryTree (dpy, w, &root, &parent, &children, &n))
-    return;
-  for (unsigned int i = 0; i < n; i++)
-    watch_tree (children[i]);
-  if (children)
-    XFree (children);
-}
-
-static unsigned long
-window_pid (Window w)
-{
-  Atom type;
-  int format;
-  unsigned long n, after;
-  unsigned char *data = NULL;
-  unsigned long pid = 0;
-
-  if (XGetWindowProperty (dpy, w, net_wm_pid, 0, 1, False, XA_CARDINAL, &type, &format, &n,
-                          &after, &data) == Success && data != NULL)
-    {
-      if (type == XA_CARDINAL && format == 32 && n == 1)
-        pid = *(unsigned long *) (void *) data;
-      XFree (data);
-    }
-  return pid;
-}
-
-static int
 is_viewable (Window w)
 {
   XWindowAttributes attrs;
 
-  return XGetWindowAttributes (dpy, w, &attrs) && attrs.map_state == IsViewable;
+  return XGetWindowAttributes (xd.display, w, &attrs) && attrs.map_state == IsViewable;
 }
 
-/* Top-level windows of the process (children of the root: no window manager). */
+/* The app's top-level windows, noting when the first of them is mapped. */
 static void
 find_toplevels (void)
 {
-  Window root, parent, *children = NULL;
-  unsigned int n = 0;
-
-  if (!XQueryTree (dpy, DefaultRootWindow (dpy), &root, &parent, &children, &n))
-    return;
-  for (unsigned int i = 0; i < n; i++)
-    if (!is_toplevel (children[i]) && window_pid (children[i]) == target_pid)
-      {
-        watch_tree (children[i]);
-        if (n_toplevels < MAX_TOPLEVELS)
-          toplevels[n_toplevels++] = children[i];
-      }
-  if (children)
-    XFree (children);
+  hangar_xdamage_find_toplevels (&xd);
   if (mapped_us == 0)
-    for (int i = 0; i < n_toplevels; i++)
-      if (is_viewable (toplevels[i]))
+    for (int i = 0; i < xd.n_toplevels; i++)
+      if (is_viewable (xd.toplevels[i]))
         mapped_us = now_us ();
-}
-
-/* The biggest mapped top-level window: the app's main window. */
-static Window
-main_window (XWindowAttributes *out)
-{
-  Window best = None;
-  int area = 0;
-
-  memset (out, 0, sizeof *out);
-  for (int i = 0; i < n_toplevels; i++)
-    {
-      XWindowAttributes attrs;
-
-      if (XGetWindowAttributes (dpy, toplevels[i], &attrs) &&
-          attrs.map_state == IsViewable && attrs.width * attrs.height > area)
-        {
-          best = toplevels[i];
-          area = attrs.width * attrs.height;
-          *out = attrs;
-        }
-    }
-  return best;
 }
 
 static void
@@ -197,7 +76,7 @@ print_status (void)
 {
   XWindowAttributes attrs;
 
-  main_window (&attrs);
+  hangar_xdamage_biggest_toplevel (&xd, &attrs);
   printf ("%lld %lld %lld %llu %llu %d %d\n", mapped_us, first_damage_us, last_damage_us,
           events, pixels, attrs.width, attrs.height);
 }
@@ -207,12 +86,13 @@ hash_window (const char *png,
              int         margin)
 {
   XWindowAttributes attrs;
-  Window w = main_window (&attrs);
+  Window w = hangar_xdamage_biggest_toplevel (&xd, &attrs);
   XImage *image;
   uint64_t hash = 14695981039346656037ull;
 
   if (w == None ||
-      (image = XGetImage (dpy, w, 0, 0, attrs.width, attrs.height, AllPlanes, ZPixmap)) == NULL)
+      (image = XGetImage (xd.display, w, 0, 0, attrs.width, attrs.height, AllPlanes,
+                          ZPixmap)) == NULL)
     {
       printf ("none 0 0\n");
       return;
@@ -247,17 +127,17 @@ scroll (int x,
         int notches)
 {
   XWindowAttributes attrs;
-  Window w = main_window (&attrs);
+  Window w = hangar_xdamage_biggest_toplevel (&xd, &attrs);
 
   if (w != None)
     {
-      XTestFakeMotionEvent (dpy, -1, attrs.x + x, attrs.y + y, 0);
+      XTestFakeMotionEvent (xd.display, -1, attrs.x + x, attrs.y + y, 0);
       for (int i = 0; i < notches; i++)
         {
-          XTestFakeButtonEvent (dpy, 5, True, 0);
-          XTestFakeButtonEvent (dpy, 5, False, 0);
+          XTestFakeButtonEvent (xd.display, 5, True, 0);
+          XTestFakeButtonEvent (xd.display, 5, False, 0);
         }
-      XFlush (dpy);
+      XFlush (xd.display);
     }
   printf ("ok\n");
 }
@@ -266,13 +146,13 @@ static void
 key (const char *name)
 {
   KeySym sym = XStringToKeysym (name);
-  KeyCode code = sym != NoSymbol ? XKeysymToKeycode (dpy, sym) : 0;
+  KeyCode code = sym != NoSymbol ? XKeysymToKeycode (xd.display, sym) : 0;
 
   if (code != 0)
     {
-      XTestFakeKeyEvent (dpy, code, True, 0);
-      XTestFakeKeyEvent (dpy, code, False, 0);
-      XFlush (dpy);
+      XTestFakeKeyEvent (xd.display, code, True, 0);
+      XTestFakeKeyEvent (xd.display, code, False, 0);
+      XFlush (xd.display);
     }
   printf (code != 0 ? "ok\n" : "unknown key\n");
 }
@@ -315,58 +195,37 @@ main (int    argc,
       fprintf (stderr, "usage: hangar-paint-watch PID\n");
       return 2;
     }
-  target_pid = strtoul (argv[1], NULL, 10);
-  dpy = XOpenDisplay (NULL);
-  if (dpy == NULL)
-    {
-      fprintf (stderr, "hangar-paint-watch: cannot open the display\n");
-      return 1;
-    }
-  if (!XDamageQueryExtension (dpy, &damage_event, &damage_error) ||
-      !XDamageQueryVersion (dpy, &major, &minor))
-    {
-      fprintf (stderr, "hangar-paint-watch: no DAMAGE extension\n");
-      return 1;
-    }
-  if (!XTestQueryExtension (dpy, &xtest_event, &xtest_error, &major, &minor))
+  if (hangar_xdamage_open (&xd, "hangar-paint-watch", strtoul (argv[1], NULL, 10)) < 0)
+    return 1;
+  if (!XTestQueryExtension (xd.display, &xtest_event, &xtest_error, &major, &minor))
     fprintf (stderr, "hangar-paint-watch: no XTEST extension: scroll and key do nothing\n");
-  XSetErrorHandler (ignore_errors);
-  net_wm_pid = XInternAtom (dpy, "_NET_WM_PID", False);
-  /* Top-level windows appearing and being mapped. */
-  XSelectInput (dpy, DefaultRootWindow (dpy), SubstructureNotifyMask);
   setvbuf (stdout, NULL, _IOLBF, 0);
 
   for (;;)
     {
-      struct pollfd fds[2] = {
-        { ConnectionNumber (dpy), POLLIN, 0 },
-        { STDIN_FILENO, POLLIN, 0 },
-      };
+      int input;
 
-      /* Again and again: a toolkit may map its real window after others
-       * (GTK's client leader has our _NET_WM_PID too). */
-      if (n_toplevels == 0 || mapped_us == 0 || now_us () - last_scan >= 250000)
+      if (xd.n_toplevels == 0 || mapped_us == 0 || now_us () - last_scan >= 250000)
         {
           find_toplevels ();
           last_scan = now_us ();
         }
-      if (n_watched > 0 && !announced)
+      if (xd.n_watched > 0 && !announced)
         {
           printf ("READY\n");
           announced = 1;
         }
-      XFlush (dpy);
-      if (!XPending (dpy) && poll (fds, 2, n_toplevels == 0 || mapped_us == 0 ? 5 : 250) < 0)
+      input = hangar_xdamage_wait (&xd, xd.n_toplevels == 0 || mapped_us == 0 ? 5 : 250);
+      if (input < 0)
         continue;
 
-      while (XPending (dpy))
+      while (XPending (xd.display))
         {
           XEvent ev;
+          const XDamageNotifyEvent *d = hangar_xdamage_next_event (&xd, &ev);
 
-          XNextEvent (dpy, &ev);
-          if (ev.type == damage_event + XDamageNotify)
+          if (d != NULL)
             {
-              XDamageNotifyEvent *d = (XDamageNotifyEvent *) &ev;
               long long t = now_us ();
 
               events++;
@@ -375,26 +234,21 @@ main (int    argc,
                 first_damage_us = t;
               last_damage_us = t;
             }
-          else if (ev.type == CreateNotify)
-            {
-              if (is_watched (ev.xcreatewindow.parent))
-                watch_tree (ev.xcreatewindow.window);
-            }
           else if (ev.type == MapNotify)
             {
               Window w = ev.xmap.window;
 
-              if (mapped_us == 0 && ev.xmap.event == DefaultRootWindow (dpy) &&
-                  window_pid (w) == target_pid)
+              if (mapped_us == 0 && ev.xmap.event == DefaultRootWindow (xd.display) &&
+                  hangar_xdamage_window_pid (&xd, w) == xd.pid)
                 {
                   mapped_us = now_us ();
-                  if (!is_toplevel (w))
+                  if (!hangar_xdamage_is_toplevel (&xd, w))
                     find_toplevels ();
                 }
             }
         }
 
-      if (fds[1].revents & (POLLIN | POLLHUP))
+      if (input)
         {
           if (fgets (line, sizeof line, stdin) == NULL)
             break;
@@ -402,6 +256,6 @@ main (int    argc,
         }
     }
 
-  XCloseDisplay (dpy);
+  hangar_xdamage_close (&xd);
   return 0;
 }
