@@ -15,6 +15,7 @@
 #include "hangar-application.h"
 #include "hangar-collection.h"
 #include "hangar-connection.h"
+#include "hangar-display-page.h"
 #include "hangar-machine-card.h"
 #include "hangar-machine.h"
 #include "hangar-preferences-window.h"
@@ -538,6 +539,89 @@ test_delete_undo (void)
   g_object_unref (app);
 }
 
+static HangarWindow *
+other_window (HangarApplication *app,
+              HangarWindow      *except,
+              HangarWindow      *except_too)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l; l = l->next)
+    if (HANGAR_IS_WINDOW (l->data) && l->data != (gpointer) except && l->data != (gpointer) except_too)
+      return l->data;
+  return NULL;
+}
+
+static guint
+count_windows (HangarApplication *app)
+{
+  guint n = 0;
+
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l; l = l->next)
+    n += HANGAR_IS_WINDOW (l->data);
+  return n;
+}
+
+/* Two windows on one collection agree: a deletion hides the machine in
+ * both and its undo brings it back in both; a machine's display shows in
+ * one window only, and asking again brings that window forward. */
+static void
+test_two_windows (void)
+{
+  HangarApplication *app = start_app ("test:///default");
+  HangarWindow *first = app_window (app);
+  HangarCollection *collection = hangar_application_get_collection (app);
+  HangarWindow *second, *third;
+  HangarMachine *doomed, *test;
+
+  wait_page (first, "collection");
+  define_domain (app, "doomed");
+  assert_shows (first, "doomed,test");
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "new-window", NULL);
+  second = other_window (app, first, NULL);
+  g_assert_nonnull (second);
+  g_assert_cmpuint (count_windows (app), ==, 2);
+  wait_page (second, "collection");
+  assert_shows (second, "doomed,test");
+
+  /* Deleted in the first window: hidden in both, until the undo. */
+  delete_from_card (first, "doomed");
+  assert_shows (first, "test");
+  assert_shows (second, "test");
+  hangar_test_wait_frames (GTK_WIDGET (second), 2);
+  g_free (hangar_test_save_screenshot (GTK_WIDGET (second), "window-second-deleted.png"));
+  doomed = hangar_collection_find_by_name (collection, "doomed");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (first), "win.undo-delete", "s",
+                                             hangar_machine_get_uuid (doomed)));
+  assert_shows (first, "doomed,test");
+  assert_shows (second, "doomed,test");
+
+  /* One display per machine: the second window does not take the first's. */
+  test = hangar_collection_find_by_name (collection, "test");
+  hangar_window_open_machine (first, test);
+  g_assert_true (hangar_display_page_get_machine (hangar_window_get_display_page (first)) == test);
+  hangar_window_open_machine (second, test);
+  g_assert_null (hangar_display_page_get_machine (hangar_window_get_display_page (second)));
+  g_assert_true (hangar_application_find_display (app, test) == first);
+
+  /* "Open in New Window" from a card: a third window shows the machine;
+   * asked again, no fourth window comes. */
+  g_action_group_activate_action (card_actions (second, "doomed"), "open-in-new-window", NULL);
+  g_assert_cmpuint (count_windows (app), ==, 3);
+  third = other_window (app, first, second);
+  g_assert_nonnull (third);
+  g_assert_true (hangar_display_page_get_machine (hangar_window_get_display_page (third)) == doomed);
+  g_action_group_activate_action (card_actions (second, "doomed"), "open-in-new-window", NULL);
+  g_assert_cmpuint (count_windows (app), ==, 3);
+
+  /* Closing windows leaves the others (and the application) running. */
+  gtk_window_destroy (GTK_WINDOW (third));
+  gtk_window_destroy (GTK_WINDOW (second));
+  g_assert_cmpuint (count_windows (app), ==, 1);
+  assert_shows (first, "doomed,test");
+
+  stop_app (app);
+}
+
 static void
 test_list_view (void)
 {
@@ -598,6 +682,7 @@ main (int   argc,
   g_test_add_func ("/hangar/window/search", test_search);
   g_test_add_func ("/hangar/window/machine-actions", test_machine_actions);
   g_test_add_func ("/hangar/window/delete-undo", test_delete_undo);
+  g_test_add_func ("/hangar/window/two-windows", test_two_windows);
   g_test_add_func ("/hangar/window/list-view", test_list_view);
 
   return g_test_run ();

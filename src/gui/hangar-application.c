@@ -16,6 +16,7 @@
 #include "hangar-application.h"
 #include "hangar-collection.h"
 #include "hangar-connection.h"
+#include "hangar-display-page.h"
 #include "hangar-install-tracker.h"
 #include "hangar-vm-creator.h"
 #include "hangar-machine.h"
@@ -45,7 +46,18 @@ struct _HangarApplication
   /* Saving the running machines before quitting ("on-quit" is "save"). */
   GtkWindow        *quit_saver;
   gboolean          saved_on_quit;
+
+  /* Machines deleted in some window and waiting for their undo time (or for
+   * libvirt to drop them): every window hides them. */
+  GHashTable       *deleting;
 };
+
+enum {
+  DELETING_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (HangarApplication, hangar_application, ADW_TYPE_APPLICATION)
 
@@ -477,6 +489,117 @@ hangar_application_open_new_machine (HangarApplication *self,
 }
 
 static void
+new_window_action (GSimpleAction *action,
+                   GVariant      *parameter,
+                   gpointer       user_data)
+{
+  HangarApplication *self = user_data;
+
+  gtk_window_present (GTK_WINDOW (hangar_window_new (self)));
+}
+
+static void
+on_deleting_gone (HangarMachine     *machine,
+                  GParamSpec        *pspec,
+                  HangarApplication *self)
+{
+  hangar_application_set_deleting (self, machine, FALSE);
+}
+
+/**
+ * hangar_application_set_deleting:
+ * @self: a #HangarApplication
+ * @machine: a machine of the collection
+ * @deleting: whether it is being deleted
+ *
+ * Says that @machine was deleted in a window (it waits for its undo time, or
+ * for libvirt to drop it), or that the deletion was undone or failed. Every
+ * window hides the machines being deleted. A machine stops being deleted by
+ * itself when it is gone (hangar_machine_is_gone()).
+ */
+void
+hangar_application_set_deleting (HangarApplication *self,
+                                 HangarMachine     *machine,
+                                 gboolean           deleting)
+{
+  g_return_if_fail (HANGAR_IS_APPLICATION (self));
+  g_return_if_fail (HANGAR_IS_MACHINE (machine));
+
+  if (deleting == g_hash_table_contains (self->deleting, machine))
+    return;
+  if (deleting)
+    {
+      g_hash_table_add (self->deleting, g_object_ref (machine));
+      g_signal_connect_object (machine, "notify::gone", G_CALLBACK (on_deleting_gone), self, 0);
+    }
+  else
+    {
+      g_signal_handlers_disconnect_by_func (machine, on_deleting_gone, self);
+      /* Held until the signal is out. */
+      g_hash_table_steal (self->deleting, machine);
+    }
+  g_signal_emit (self, signals[DELETING_CHANGED], 0, machine);
+  if (!deleting)
+    g_object_unref (machine);
+}
+
+gboolean
+hangar_application_is_deleting (HangarApplication *self,
+                                HangarMachine     *machine)
+{
+  g_return_val_if_fail (HANGAR_IS_APPLICATION (self), FALSE);
+
+  return g_hash_table_contains (self->deleting, machine);
+}
+
+/**
+ * hangar_application_find_display:
+ * @self: a #HangarApplication
+ * @machine: a machine
+ *
+ * Returns: (transfer none) (nullable): the window whose display page shows
+ *   @machine: a guest's display shows in one window at a time
+ */
+HangarWindow *
+hangar_application_find_display (HangarApplication *self,
+                                 HangarMachine     *machine)
+{
+  g_return_val_if_fail (HANGAR_IS_APPLICATION (self), NULL);
+
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l; l = l->next)
+    if (HANGAR_IS_WINDOW (l->data) &&
+        hangar_display_page_get_machine (hangar_window_get_display_page (l->data)) == machine)
+      return l->data;
+  return NULL;
+}
+
+/**
+ * hangar_application_open_in_new_window:
+ * @self: a #HangarApplication
+ * @machine: a machine of the collection
+ *
+ * Shows @machine's display in a new window; or, when a window shows it
+ * already, brings that one forward.
+ */
+void
+hangar_application_open_in_new_window (HangarApplication *self,
+                                       HangarMachine     *machine)
+{
+  HangarWindow *window;
+
+  g_return_if_fail (HANGAR_IS_APPLICATION (self));
+  g_return_if_fail (HANGAR_IS_MACHINE (machine));
+
+  window = hangar_application_find_display (self, machine);
+  if (window == NULL)
+    {
+      window = hangar_window_new (self);
+      hangar_window_open_machine (window, machine);
+    }
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
 open_machine_action (GSimpleAction *action,
                      GVariant      *parameter,
                      gpointer       user_data)
@@ -491,6 +614,7 @@ open_machine_action (GSimpleAction *action,
 
 static const GActionEntry app_actions[] = {
   { "open-machine", open_machine_action, "s" },
+  { "new-window", new_window_action },
   { "quit", quit_action },
   { "preferences", preferences_action },
   { "help", help_action },
@@ -555,6 +679,8 @@ hangar_application_startup (GApplication *app)
                                          (const char *[]) { "F1", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.new-machine",
                                          (const char *[]) { "<Control>n", NULL });
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.new-window",
+                                         (const char *[]) { "<Control><Shift>n", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close",
                                          (const char *[]) { "<Control>w", NULL });
 
@@ -599,6 +725,7 @@ hangar_application_finalize (GObject *object)
 
   g_clear_object (&self->install_tracker);
   g_clear_pointer (&self->try_its, g_hash_table_unref);
+  g_clear_pointer (&self->deleting, g_hash_table_unref);
   g_clear_object (&self->collection);
   g_clear_object (&self->connection);
   g_clear_object (&self->settings);
@@ -650,6 +777,17 @@ hangar_application_class_init (HangarApplicationClass *klass)
   app_class->shutdown = hangar_application_shutdown;
   app_class->handle_local_options = hangar_application_handle_local_options;
   gtk_app_class->window_removed = hangar_application_window_removed;
+
+  /**
+   * HangarApplication::deleting-changed:
+   * @machine: the machine
+   *
+   * @machine started or stopped being deleted
+   * (hangar_application_set_deleting()).
+   */
+  signals[DELETING_CHANGED] =
+    g_signal_new ("deleting-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, HANGAR_TYPE_MACHINE);
 }
 
 static void
@@ -664,4 +802,5 @@ hangar_application_init (HangarApplication *self)
   g_application_add_main_option_entries (G_APPLICATION (self), entries);
 
   self->try_its = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, try_it_free);
+  self->deleting = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
 }

@@ -29,5 +29,14 @@ void               hangar_application_forget_try_it  (HangarApplication *self,
                                                       const char        *name);
 void               hangar_application_open_new_machine (HangarApplication *self,
                                                         const char        *name);
+void               hangar_application_set_deleting   (HangarApplication *self,
+                                                      HangarMachine     *machine,
+                                                      gboolean           deleting);
+gboolean           hangar_application_is_deleting    (HangarApplication *self,
+                                                      HangarMachine     *machine);
+HangarWindow      *hangar_application_find_display   (HangarApplication *self,
+                                                      HangarMachine     *machine);
+void               hangar_application_open_in_new_window (HangarApplication *self,
+                                                          HangarMachine     *machine);
 
 G_END_DECLS

@@ -76,10 +76,10 @@ delete_done (GObject      *object,
       else
         {
           g_hash_table_remove (self->pending_deletes, machine);
-          gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_LESS_STRICT);
           /* HangarMachine's message names the machine already. */
           hangar_window_add_toast (self, error->message);
         }
+      hangar_application_set_deleting (data->application, machine, FALSE);
     }
 
   g_application_release (G_APPLICATION (data->application));
@@ -176,13 +176,16 @@ hangar_window_delete_machines (HangarWindow *self,
   adw_toast_set_action_target_value (toast, g_variant_new_string (
                                        hangar_machine_get_uuid (g_ptr_array_index (deleted, 0))));
   for (guint i = 0; i < deleted->len; i++)
-    g_hash_table_insert (self->pending_deletes, g_object_ref (g_ptr_array_index (deleted, i)),
-                         g_object_ref (toast));
+    {
+      g_hash_table_insert (self->pending_deletes, g_object_ref (g_ptr_array_index (deleted, i)),
+                           g_object_ref (toast));
+      /* Hidden in every window from now on. */
+      hangar_application_set_deleting (self->application, g_ptr_array_index (deleted, i), TRUE);
+    }
   g_object_set_data_full (G_OBJECT (toast), "machines", g_steal_pointer (&deleted),
                           (GDestroyNotify) g_ptr_array_unref);
   g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_delete_toast_dismissed), self, 0);
 
-  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_MORE_STRICT);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
@@ -290,6 +293,7 @@ undo_delete_action (GtkWidget  *widget,
   HangarWindow *self = HANGAR_WINDOW (widget);
   const char *uuid = g_variant_get_string (parameter, NULL);
   g_autoptr(AdwToast) found = NULL;
+  g_autoptr(GPtrArray) back = NULL;
   GHashTableIter iter;
   gpointer machine, toast;
 
@@ -303,12 +307,17 @@ undo_delete_action (GtkWidget  *widget,
   if (found == NULL)
     return;
 
-  /* Every machine of that toast comes back. */
+  /* Every machine of that toast comes back, in every window. */
+  back = g_ptr_array_new_with_free_func (g_object_unref);
   g_hash_table_iter_init (&iter, self->pending_deletes);
   while (g_hash_table_iter_next (&iter, &machine, &toast))
     if (toast == (gpointer) found)
-      g_hash_table_iter_remove (&iter);
-  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_LESS_STRICT);
+      {
+        g_ptr_array_add (back, g_object_ref (machine));
+        g_hash_table_iter_remove (&iter);
+      }
+  for (guint i = 0; i < back->len; i++)
+    hangar_application_set_deleting (self->application, g_ptr_array_index (back, i), FALSE);
   adw_toast_dismiss (found);
 }
 

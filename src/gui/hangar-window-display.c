@@ -27,20 +27,32 @@
  * @machine: the machine to show
  *
  * Shows @machine's display in this window; it connects as soon as the machine
- * runs.
+ * runs. When another window shows it already, that one comes forward
+ * instead.
  */
 void
 hangar_window_open_machine (HangarWindow  *self,
                             HangarMachine *machine)
 {
+  HangarApplication *app;
+  HangarWindow *showing;
+
   g_return_if_fail (HANGAR_IS_WINDOW (self));
   g_return_if_fail (HANGAR_IS_MACHINE (machine));
+
+  /* A guest has one display: SPICE would drop the other window's session. */
+  app = HANGAR_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  showing = app != NULL ? hangar_application_find_display (app, machine) : NULL;
+  if (showing != NULL && showing != self)
+    {
+      gtk_window_present (GTK_WINDOW (showing));
+      return;
+    }
 
   hangar_display_page_set_machine (self->display_page, machine);
   hangar_display_page_set_can_keep (self->display_page,
                                     hangar_application_get_try_it (
-                                      HANGAR_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))),
-                                      hangar_machine_get_name (machine)) != NULL);
+                                      app, hangar_machine_get_name (machine)) != NULL);
   gtk_stack_set_visible_child (self->view_stack, GTK_WIDGET (self->display_page));
   gtk_window_set_title (GTK_WINDOW (self), hangar_machine_get_name (machine));
   /* Ctrl+F belongs to the guest while its display shows. */

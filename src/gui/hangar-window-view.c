@@ -15,6 +15,7 @@
 
 #include <glib/gi18n.h>
 
+#include "hangar-application.h"
 #include "hangar-machine-card.h"
 #include "hangar-machine.h"
 #include "hangar-window-private.h"
@@ -31,7 +32,7 @@ machine_matches (gpointer item,
 {
   HangarWindow *self = user_data;
 
-  if (g_hash_table_contains (self->pending_deletes, item))
+  if (self->application != NULL && hangar_application_is_deleting (self->application, item))
     return FALSE;
   /* Anywhere in the name or the OS's name. */
   return self->query == NULL || hangar_machine_matches_search (HANGAR_MACHINE (item), self->query);
@@ -356,6 +357,15 @@ hangar_window_init_view (HangarWindow *self)
 
 /* The models over the application's collection, once the window has it
  * (and its settings). */
+static void
+on_deleting_changed (HangarWindow  *self,
+                     HangarMachine *machine)
+{
+  gtk_filter_changed (GTK_FILTER (self->filter),
+                      hangar_application_is_deleting (self->application, machine)
+                      ? GTK_FILTER_CHANGE_MORE_STRICT : GTK_FILTER_CHANGE_LESS_STRICT);
+}
+
 void
 hangar_window_attach_view (HangarWindow *self)
 {
@@ -372,6 +382,9 @@ hangar_window_attach_view (HangarWindow *self)
   self->selection_model =
     GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->sort_model))));
 
+  /* Deleted in this window or another: hidden while the undo is offered. */
+  g_signal_connect_object (self->application, "deleting-changed",
+                           G_CALLBACK (on_deleting_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (settings, "changed::view-mode",
                            G_CALLBACK (hangar_window_update_view), self, G_CONNECT_SWAPPED);
   hangar_window_update_view (self);

@@ -391,7 +391,22 @@ properties_action (GSimpleAction *action,
     hangar_properties_window_show (self->machine, GTK_WIDGET (self));
 }
 
+/* Its display in a window of its own, beside the one with the collection. */
+static void
+open_in_new_window_action (GSimpleAction *action,
+                           GVariant      *parameter,
+                           gpointer       user_data)
+{
+  HangarMachineCard *self = user_data;
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkApplication *app = GTK_IS_WINDOW (root) ? gtk_window_get_application (GTK_WINDOW (root)) : NULL;
+
+  if (self->machine != NULL && HANGAR_IS_APPLICATION (app))
+    hangar_application_open_in_new_window (HANGAR_APPLICATION (app), self->machine);
+}
+
 static const GActionEntry machine_entries[] = {
+  { "open-in-new-window", open_in_new_window_action },
   { "start", machine_action },
   { "shutdown", machine_action },
   { "force-off", machine_action },
