@@ -20,7 +20,7 @@
 #include "hangar-machine.h"
 #include "hangar-preferences-window.h"
 #include "hangar-test-utils.h"
-#include "hangar-window.h"
+#include "hangar-window-private.h"
 #include "hangar-test-threads.h"
 
 static HangarApplication *
@@ -583,17 +583,33 @@ test_two_windows (void)
   wait_page (second, "collection");
   assert_shows (second, "doomed,test");
 
-  /* Deleted in the first window: hidden in both, until the undo. */
+  /* Deleted in the first window: hidden in both, until the undo; and no
+   * longer selected in the second, whose selection acts on what shows. */
+  doomed = hangar_collection_find_by_name (collection, "doomed");
+  hangar_window_set_selection_mode (second, TRUE);
+  hangar_window_set_machine_selected (second, doomed, TRUE);
+  {
+    g_autoptr(GPtrArray) selected = hangar_window_get_selected (second);
+
+    g_assert_cmpuint (selected->len, ==, 1);
+  }
   delete_from_card (first, "doomed");
   assert_shows (first, "test");
   assert_shows (second, "test");
+
   hangar_test_wait_frames (GTK_WIDGET (second), 2);
   g_free (hangar_test_save_screenshot (GTK_WIDGET (second), "window-second-deleted.png"));
-  doomed = hangar_collection_find_by_name (collection, "doomed");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (first), "win.undo-delete", "s",
                                              hangar_machine_get_uuid (doomed)));
   assert_shows (first, "doomed,test");
   assert_shows (second, "doomed,test");
+  /* Back, but not selected: it was dropped from the selection when hidden. */
+  {
+    g_autoptr(GPtrArray) selected = hangar_window_get_selected (second);
+
+    g_assert_cmpuint (selected->len, ==, 0);
+  }
+  hangar_window_set_selection_mode (second, FALSE);
 
   /* One display per machine: the second window does not take the first's. */
   test = hangar_collection_find_by_name (collection, "test");

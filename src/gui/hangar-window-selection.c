@@ -107,6 +107,14 @@ hangar_window_update_selection (HangarWindow *self)
  *
  * Ticks or unticks @machine in selection mode.
  */
+static void
+on_selected_gone (HangarMachine *machine,
+                  GParamSpec    *pspec,
+                  HangarWindow  *self)
+{
+  hangar_window_set_machine_selected (self, machine, FALSE);
+}
+
 void
 hangar_window_set_machine_selected (HangarWindow  *self,
                                     HangarMachine *machine,
@@ -124,10 +132,14 @@ hangar_window_set_machine_selected (HangarWindow  *self,
       g_signal_connect_object (machine, "notify::state",
                                G_CALLBACK (hangar_window_update_selection), self,
                                G_CONNECT_SWAPPED);
+      /* Removed meanwhile (elsewhere, or deleted in another window): the
+       * selection's actions must not reach it. */
+      g_signal_connect_object (machine, "notify::gone", G_CALLBACK (on_selected_gone), self, 0);
     }
   else
     {
       g_signal_handlers_disconnect_by_func (machine, hangar_window_update_selection, self);
+      g_signal_handlers_disconnect_by_func (machine, on_selected_gone, self);
       g_hash_table_remove (self->selected, machine);
     }
   for_each_card (GTK_WIDGET (self->collection_stack), hangar_window_sync_card_selection,
@@ -143,7 +155,10 @@ hangar_window_clear_selection (HangarWindow *self)
 
   g_hash_table_iter_init (&iter, self->selected);
   while (g_hash_table_iter_next (&iter, &machine, NULL))
-    g_signal_handlers_disconnect_by_func (machine, hangar_window_update_selection, self);
+    {
+      g_signal_handlers_disconnect_by_func (machine, hangar_window_update_selection, self);
+      g_signal_handlers_disconnect_by_func (machine, on_selected_gone, self);
+    }
   g_hash_table_remove_all (self->selected);
 }
 

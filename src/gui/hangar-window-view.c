@@ -361,9 +361,13 @@ static void
 on_deleting_changed (HangarWindow  *self,
                      HangarMachine *machine)
 {
+  gboolean deleting = hangar_application_is_deleting (self->application, machine);
+
+  /* Hidden, so not selected either: the selection acts on what shows. */
+  if (deleting)
+    hangar_window_set_machine_selected (self, machine, FALSE);
   gtk_filter_changed (GTK_FILTER (self->filter),
-                      hangar_application_is_deleting (self->application, machine)
-                      ? GTK_FILTER_CHANGE_MORE_STRICT : GTK_FILTER_CHANGE_LESS_STRICT);
+                      deleting ? GTK_FILTER_CHANGE_MORE_STRICT : GTK_FILTER_CHANGE_LESS_STRICT);
 }
 
 void
