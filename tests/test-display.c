@@ -896,7 +896,10 @@ test_guest_shutdown (void)
                                  30, "the machine to stop");
   hangar_test_assert_eventually (page_shows, (gpointer) "not-running", 15, "“not running”");
 
+  /* Undefined elsewhere: the page says it is gone, with no Start. */
   hangar_test_virsh ("undefine", DOMAIN_NAME, NULL);
+  hangar_test_assert_eventually (page_shows, (gpointer) "gone", 15, "“removed”");
+  g_free (hangar_test_save_screenshot (GTK_WIDGET (f.window), "display-gone.png"));
   gtk_widget_activate_action (GTK_WIDGET (f.page), "display.back", NULL);
   g_assert_cmpstr (hangar_window_get_visible_page (f.window), !=, NULL);
 

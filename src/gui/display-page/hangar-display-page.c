@@ -55,6 +55,8 @@ struct _HangarDisplayPage
   GtkWidget        *grab_indicator;
   GtkWidget        *fullscreen_button;
   GtkWidget        *keep_button;
+  /* The machine went while being tried (its Keep button showed). */
+  gboolean          ended_trying;
   GtkMenuButton    *menu_button;
   GtkStack         *stack;
   GtkScrolledWindow *scroller;
@@ -137,6 +139,22 @@ update_status (HangarDisplayPage *self)
 
   if (self->machine == NULL)
     return;
+
+  /* Deleted, or a machine being tried that stopped: nothing to start. */
+  if (hangar_machine_is_gone (self->machine))
+    {
+      gboolean tried = self->ended_trying;
+      const char *name = hangar_machine_get_name (self->machine);
+      /* Translators: %s is a machine's name */
+      g_autofree char *title = g_strdup_printf (tried ? _("“%s” Has Ended") : _("“%s” Was Removed"),
+                                                name);
+
+      show_status (self, "gone", "computer-symbolic", title,
+                   tried ? _("It was being tried and was not kept: nothing of it is left.")
+                         : _("It was deleted, in Hangar or with another tool."),
+                   _("_Back to Machines"), "display.back");
+      return;
+    }
 
   state = hangar_machine_get_state (self->machine);
   switch (state)
@@ -386,6 +404,13 @@ static void
 on_machine_state (HangarDisplayPage *self)
 {
   HangarMachineState state = hangar_machine_get_state (self->machine);
+
+  /* Gone: its page says so, whatever state was read last. */
+  if (hangar_machine_is_gone (self->machine))
+    {
+      update_status (self);
+      return;
+    }
 
   /* Not read yet (a machine listed again after libvirt came back): the
    * session to QEMU, which never went through the daemon, stays. */
@@ -716,12 +741,24 @@ on_machine_domain (HangarDisplayPage *self)
     on_open_fd (g_ptr_array_index (waiting, i), FALSE, self);
 }
 
+static void
+on_machine_gone (HangarDisplayPage *self)
+{
+  self->ended_trying = gtk_widget_get_visible (self->keep_button);
+  /* Nothing left to keep. */
+  gtk_widget_set_visible (self->keep_button, FALSE);
+  disconnect_session (self);
+  hangar_display_set_session (self->display, NULL);
+  update_status (self);
+}
+
 /* Follows self->machine's state, name and domain, and acts on its state now. */
 static void
 watch_machine (HangarDisplayPage *self)
 {
   g_signal_connect_swapped (self->machine, "notify::state", G_CALLBACK (on_machine_state), self);
   g_signal_connect_swapped (self->machine, "notify::domain", G_CALLBACK (on_machine_domain), self);
+  g_signal_connect_swapped (self->machine, "notify::gone", G_CALLBACK (on_machine_gone), self);
   g_signal_connect_swapped (self->machine, "notify::name", G_CALLBACK (update_title), self);
   on_machine_state (self);
 }
@@ -752,6 +789,7 @@ hangar_display_page_set_machine (HangarDisplayPage *self,
     g_signal_handlers_disconnect_by_data (self->machine, self);
   g_set_object (&self->machine, machine);
   self->status = NULL;
+  self->ended_trying = FALSE;
 
   if (machine == NULL)
     return;
