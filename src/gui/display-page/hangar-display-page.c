@@ -124,6 +124,8 @@ update_title (HangarDisplayPage *self)
             g_strcmp0 (self->status, "display") == 0;
   if (grabbed)
     subtitle = _("Left Ctrl+Alt releases the keyboard");
+  else if (hangar_machine_is_gone (self->machine))
+    subtitle = NULL;
   else if (hangar_machine_get_state (self->machine) != HANGAR_MACHINE_STATE_RUNNING)
     subtitle = hangar_machine_state_to_label (hangar_machine_get_state (self->machine));
   adw_window_title_set_subtitle (self->title, subtitle);
@@ -456,7 +458,7 @@ properties_action (GtkWidget  *widget,
 {
   HangarDisplayPage *self = HANGAR_DISPLAY_PAGE (widget);
 
-  if (self->machine != NULL)
+  if (self->machine != NULL && !hangar_machine_is_gone (self->machine))
     hangar_properties_window_show (self->machine, widget);
 }
 

@@ -711,6 +711,10 @@ hangar_properties_window_show (HangarMachine *machine,
 
   g_return_if_fail (HANGAR_IS_MACHINE (machine));
 
+  /* Nothing left to show or change. */
+  if (hangar_machine_is_gone (machine))
+    return;
+
   for (guint i = 0; i < g_list_model_get_n_items (toplevels) && window == NULL; i++)
     {
       g_autoptr(GObject) toplevel = g_list_model_get_item (toplevels, i);
