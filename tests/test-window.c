@@ -629,6 +629,25 @@ test_two_windows (void)
   g_action_group_activate_action (card_actions (second, "doomed"), "open-in-new-window", NULL);
   g_assert_cmpuint (count_windows (app), ==, 3);
 
+  /* A window saves its size, but does not follow another's. */
+  {
+    GSettings *settings = hangar_application_get_settings (app);
+    int width, height;
+
+    /* GTK 4.8 wants both out arguments. */
+    gtk_window_get_default_size (GTK_WINDOW (first), &width, &height);
+    g_settings_set_int (settings, "window-width", width + 123);
+    while (g_main_context_iteration (NULL, FALSE))
+      ;
+    gtk_window_get_default_size (GTK_WINDOW (first), &width, &height);
+    g_assert_cmpint (width + 123, ==, g_settings_get_int (settings, "window-width"));
+    gtk_window_set_default_size (GTK_WINDOW (second), 777, -1);
+    g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 777);
+    gtk_window_get_default_size (GTK_WINDOW (first), &width, &height);
+    g_assert_cmpint (width, !=, 777);
+    g_settings_reset (settings, "window-width");
+  }
+
   /* Closing windows leaves the others (and the application) running. */
   gtk_window_destroy (GTK_WINDOW (third));
   gtk_window_destroy (GTK_WINDOW (second));

@@ -205,9 +205,14 @@ hangar_window_attach (HangarWindow      *self,
   g_autofree char *icon_name = NULL;
   GtkDropTarget *drop;
 
-  g_settings_bind (settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (settings, "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
+  /* Each window starts as the last one was and saves its own changes, but
+   * does not follow another window's: maximizing one maximizes only it. */
+  g_settings_bind (settings, "window-width", self, "default-width",
+                   G_SETTINGS_BIND_SET | G_SETTINGS_BIND_GET | G_SETTINGS_BIND_GET_NO_CHANGES);
+  g_settings_bind (settings, "window-height", self, "default-height",
+                   G_SETTINGS_BIND_SET | G_SETTINGS_BIND_GET | G_SETTINGS_BIND_GET_NO_CHANGES);
+  g_settings_bind (settings, "window-maximized", self, "maximized",
+                   G_SETTINGS_BIND_SET | G_SETTINGS_BIND_GET | G_SETTINGS_BIND_GET_NO_CHANGES);
 
   self->application = g_object_ref (app);
   self->connection = g_object_ref (hangar_application_get_connection (app));
