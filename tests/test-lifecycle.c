@@ -529,8 +529,10 @@ test_stopped_errors (void)
         g_assert_cmpfloat (fraction, >, g_array_index (progress, double, i - 1));
     }
   g_assert_cmpfloat (g_array_index (progress, double, progress->len - 1), ==, 1.0);
-  /* A copy that took several looks was seen under way, not only at its end. */
-  if (elapsed_ms > 1500)
+  /* A copy that took many looks was seen under way, not only at its end
+   * (the margin covers the work before and after the copy, on a loaded
+   * machine). */
+  if (elapsed_ms > 3000)
     g_assert_cmpuint (progress->len, >=, 2);
 
   /* Snapshots of an unknown name. */

@@ -618,8 +618,9 @@ clone_with_progress (HangarNameDialog *dialog)
   elapsed_ms = (g_get_monotonic_time () - started) / 1000;
   g_test_message ("clone took %" G_GINT64_FORMAT " ms; progress %s", elapsed_ms,
                   seen ? "seen" : "not seen");
-  /* Looks come four times a second: a copy that lasted was seen going. */
-  if (elapsed_ms > 1500)
+  /* Looks come four times a second: a copy that lasted was seen going
+   * (the margin covers the work around the copy on a loaded machine). */
+  if (elapsed_ms > 3000)
     g_assert_true (seen);
 }
 
