@@ -381,6 +381,73 @@ machine_persistent (gpointer data)
   return machine != NULL && hangar_machine_get_persistent (machine);
 }
 
+/* "Try it" on the live ISO from the assistant, up to the guest's display:
+ * a machine without a disk, that libvirt does not keep. */
+static void
+start_try (HangarApplication *app,
+           HangarWindow      *window,
+           const char        *name)
+{
+  g_autoptr(GFile) iso = g_file_new_for_path (g_getenv ("HANGAR_TEST_ISO"));
+  MachineWait running = { app, name, HANGAR_MACHINE_STATE_RUNNING };
+  HangarAssistant *assistant;
+  g_autofree char *xml = NULL;
+
+  assistant = hangar_window_new_machine (window, iso);
+  wait_page (assistant, "review");
+  hangar_assistant_set_name (assistant, name);
+  g_object_add_weak_pointer (G_OBJECT (assistant), (gpointer *) &assistant);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (assistant), "assistant.try", NULL));
+  hangar_test_assert_eventually (pointer_cleared, &assistant, 120, "the assistant to finish");
+
+  hangar_test_assert_eventually (machine_in_state, &running, 60, "the machine tried to run");
+  hangar_test_assert_eventually (display_shows, window, 60, "its display");
+  g_assert_false (hangar_machine_get_persistent (
+                    hangar_collection_find_by_name (hangar_application_get_collection (app), name)));
+  xml = virsh_output ("dumpxml", name, NULL);
+  g_assert_null (strstr (xml, "device='disk'"));
+}
+
+static gboolean
+page_is_gone (gpointer data)
+{
+  return g_strcmp0 (hangar_display_page_get_status (data), "gone") == 0;
+}
+
+/* A try that ends (the guest powers off, or is forced off) leaves nothing:
+ * libvirt forgets the machine, the display says the try has ended, and
+ * back in the collection there is no trace of it. */
+static void
+test_try_and_end (void)
+{
+  HangarWindow *window = NULL;
+  g_autoptr(HangarApplication) app = hangar_test_start_app (&window);
+  HangarDisplayPage *page = hangar_window_get_display_page (window);
+  HangarCollection *collection = hangar_application_get_collection (app);
+  g_autoptr(HangarMachine) tried = NULL;
+  g_autofree char *all = NULL;
+  AdwStatusPage *status;
+
+  start_try (app, window, "Passing");
+  tried = g_object_ref (hangar_collection_find_by_name (collection, "Passing"));
+
+  hangar_test_virsh ("destroy", "Passing", NULL);
+  hangar_test_assert_eventually (page_is_gone, page, 60, "the display to say the try ended");
+  g_assert_true (hangar_machine_is_gone (tried));
+  status = ADW_STATUS_PAGE (gtk_widget_get_template_child (GTK_WIDGET (page),
+                                                           HANGAR_TYPE_DISPLAY_PAGE,
+                                                           "status_page"));
+  g_assert_cmpstr (adw_status_page_get_title (status), ==, "“Passing” Has Ended");
+  g_assert_false (gtk_widget_get_visible (find_actionable (GTK_WIDGET (page), "win.keep-machine")));
+  save (GTK_WIDGET (window), "assistant-try-ended");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "display.back", NULL));
+  g_assert_null (hangar_collection_find_by_name (collection, "Passing"));
+  all = virsh_output ("list", "--all", "--name", NULL);
+  g_assert_null (strstr (all, "Passing"));
+  close_app (g_steal_pointer (&app), window);
+}
+
 /* "Try it" from the assistant: a machine without a disk that libvirt does
  * not keep; then Keep in its display makes it a real one that outlives its
  * run. */
@@ -389,30 +456,15 @@ test_try_and_keep (void)
 {
   HangarWindow *window = NULL;
   g_autoptr(HangarApplication) app = hangar_test_start_app (&window);
-  g_autoptr(GFile) iso = g_file_new_for_path (g_getenv ("HANGAR_TEST_ISO"));
-  HangarAssistant *assistant;
   GtkWidget *keep_button;
-  g_autofree char *xml = NULL;
   g_autofree char *info = NULL;
   g_autofree char *name = NULL;
   MachineWait running = { app, NULL, HANGAR_MACHINE_STATE_RUNNING };
   MachineWait stopped = { app, NULL, HANGAR_MACHINE_STATE_STOPPED };
 
-  assistant = hangar_window_new_machine (window, iso);
-  wait_page (assistant, "review");
-  hangar_assistant_set_name (assistant, "Tried");
-  g_object_add_weak_pointer (G_OBJECT (assistant), (gpointer *) &assistant);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (assistant), "assistant.try", NULL));
-  hangar_test_assert_eventually (pointer_cleared, &assistant, 120, "the assistant to finish");
-
   name = g_strdup ("Tried");
   running.name = stopped.name = name;
-  hangar_test_assert_eventually (machine_in_state, &running, 60, "the machine tried to run");
-  hangar_test_assert_eventually (display_shows, window, 60, "its display");
-  g_assert_false (hangar_machine_get_persistent (
-                    hangar_collection_find_by_name (hangar_application_get_collection (app), name)));
-  xml = virsh_output ("dumpxml", name, NULL);
-  g_assert_null (strstr (xml, "device='disk'"));
+  start_try (app, window, name);
 
   keep_button = find_actionable (GTK_WIDGET (hangar_window_get_display_page (window)),
                                  "win.keep-machine");
@@ -449,6 +501,7 @@ main (int   argc,
   g_test_add_func ("/hangar/assistant/create-and-boot", test_create_and_boot);
   g_test_add_func ("/hangar/assistant/pick-os", test_pick_os);
   g_test_add_func ("/hangar/assistant/try-and-keep", test_try_and_keep);
+  g_test_add_func ("/hangar/assistant/try-and-end", test_try_and_end);
 
   return g_test_run ();
 }
