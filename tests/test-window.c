@@ -652,6 +652,17 @@ test_two_windows (void)
   gtk_window_destroy (GTK_WINDOW (third));
   gtk_window_destroy (GTK_WINDOW (second));
   g_assert_cmpuint (count_windows (app), ==, 1);
+
+  /* `hangar --open` while the window shows another machine's display: that
+   * display stays, and the machine asked for gets a window of its own. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "open-machine",
+                                  g_variant_new_string ("doomed"));
+  g_assert_cmpuint (count_windows (app), ==, 2);
+  g_assert_true (hangar_display_page_get_machine (hangar_window_get_display_page (first)) == test);
+  second = other_window (app, first, NULL);
+  g_assert_true (hangar_display_page_get_machine (hangar_window_get_display_page (second)) == doomed);
+  gtk_window_destroy (GTK_WINDOW (second));
+  gtk_widget_activate_action (GTK_WIDGET (hangar_window_get_display_page (first)), "display.back", NULL);
   assert_shows (first, "doomed,test");
 
   stop_app (app);

@@ -356,7 +356,14 @@ try_pending_open (HangarApplication *self)
     }
   else
     {
-      hangar_window_open_machine (window, machine);
+      HangarMachine *shown = hangar_display_page_get_machine (hangar_window_get_display_page (window));
+
+      /* Another machine on display there stays: this one gets a window of
+       * its own. */
+      if (shown != NULL && shown != machine)
+        hangar_application_open_in_new_window (self, machine);
+      else
+        hangar_window_open_machine (window, machine);
       /* A machine just created was started by its creator: its state may
        * not have been read yet, but it runs. */
       if (!self->pending_is_new &&
