@@ -742,30 +742,40 @@ hangar_application_finalize (GObject *object)
   G_OBJECT_CLASS (hangar_application_parent_class)->finalize (object);
 }
 
-/* --open runs in the primary instance through an action, so a desktop
- * shortcut with `hangar --open NAME` works whether Hangar runs already or not. */
+/* Runs @action in the primary instance, this one or the one running already,
+ * so that `hangar --open NAME` and `hangar --new-window` (a desktop shortcut,
+ * the launcher's New Window) work either way. */
 static int
-hangar_application_handle_local_options (GApplication *app,
-                                         GVariantDict *options)
+run_in_primary (GApplication *app,
+                const char   *action,
+                GVariant     *parameter)
 {
   g_autoptr(GError) error = NULL;
-  const char *name = NULL;
-
-  if (!g_variant_dict_lookup (options, "open", "&s", &name))
-    return -1;
 
   if (!g_application_register (app, NULL, &error))
     {
       g_printerr ("%s\n", error->message);
       return 1;
     }
-  g_action_group_activate_action (G_ACTION_GROUP (app), "open-machine",
-                                  g_variant_new_string (name));
+  g_action_group_activate_action (G_ACTION_GROUP (app), action, parameter);
   if (g_application_get_is_remote (app))
     return 0;
   /* This is the primary instance: the action has its window; keep running. */
   g_application_hold (app);
   g_application_release (app);
+  return -1;
+}
+
+static int
+hangar_application_handle_local_options (GApplication *app,
+                                         GVariantDict *options)
+{
+  const char *name = NULL;
+
+  if (g_variant_dict_contains (options, "new-window"))
+    return run_in_primary (app, "new-window", NULL);
+  if (g_variant_dict_lookup (options, "open", "&s", &name))
+    return run_in_primary (app, "open-machine", g_variant_new_string (name));
   return -1;
 }
 
@@ -803,6 +813,8 @@ hangar_application_init (HangarApplication *self)
   static const GOptionEntry entries[] = {
     { "open", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING, NULL,
       N_("Open the display of the machine NAME (or UUID), starting it if needed"), N_("NAME") },
+    { "new-window", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
+      N_("Open a new window"), NULL },
     { NULL }
   };
 
