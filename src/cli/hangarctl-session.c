@@ -99,25 +99,6 @@ state_known (HangarMachine *machine)
   return hangar_machine_get_state (machine) != HANGAR_MACHINE_STATE_UNKNOWN;
 }
 
-/* libvirt-gobject 4.0 meets lifecycle events it does not know (a domain
- * renamed, or defined from a snapshot) with g_warn_if_reached(): nothing a
- * user can act on, and not an error of the command. */
-static GLogWriterOutput
-quiet_unknown_events (GLogLevelFlags   level,
-                      const GLogField *fields,
-                      gsize            n_fields,
-                      gpointer         user_data)
-{
-  /* Debian's libvirt-gobject logs without a domain: the message says it. */
-  for (gsize i = 0; i < n_fields; i++)
-    if (fields[i].length < 0 && g_str_equal (fields[i].key, "MESSAGE") &&
-        strstr (fields[i].value, "libvirt-gobject-connection.c") != NULL &&
-        strstr (fields[i].value, "domain_event_cb: code should not be reached") != NULL &&
-        !(level & G_LOG_FLAG_FATAL))
-      return G_LOG_WRITER_HANDLED;
-  return g_log_writer_default (level, fields, n_fields, user_data);
-}
-
 /* Opens the connection (HANGAR_URI, then the settings, then the session)
  * and finds the machine. Prints what went wrong and returns FALSE. */
 gboolean
@@ -132,7 +113,6 @@ hangarctl_session_open (HangarctlSession *session,
   gint64 deadline;
 
   session->command = command;
-  g_log_set_writer_func (quiet_unknown_events, NULL, NULL);
   if (!hangar_libvirt_init (&error))
     {
       hangarctl_fail (command, error->message);
