@@ -154,6 +154,8 @@ hangar_test_wait_frames (GtkWidget *widget,
   hangar_test_assert_eventually (frames_done, &wait, FRAMES_TIMEOUT_S, "frames to be drawn");
 }
 
+static GdkTexture *render_now (GtkWidget *widget);
+
 /**
  * hangar_test_render_widget:
  * @widget: a widget in a mapped window
@@ -165,6 +167,16 @@ hangar_test_wait_frames (GtkWidget *widget,
 GdkTexture *
 hangar_test_render_widget (GtkWidget *widget)
 {
+  g_assert_true (gtk_widget_get_mapped (widget));
+  hangar_test_wait_frames (widget, 3);
+
+  return render_now (widget);
+}
+
+/* What @widget shows now, without running the main loop. */
+static GdkTexture *
+render_now (GtkWidget *widget)
+{
   g_autoptr(GdkPaintable) paintable = NULL;
   g_autoptr(GtkSnapshot) snapshot = NULL;
   g_autoptr(GskRenderNode) node = NULL;
@@ -172,7 +184,6 @@ hangar_test_render_widget (GtkWidget *widget)
   int width, height;
 
   g_assert_true (gtk_widget_get_mapped (widget));
-  hangar_test_wait_frames (widget, 3);
 
   width = gtk_widget_get_width (widget);
   height = gtk_widget_get_height (widget);
@@ -187,6 +198,21 @@ hangar_test_render_widget (GtkWidget *widget)
 
   renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
   return gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+}
+
+/* Saves @texture as @name in the artifacts directory; returns the path. */
+static char *
+save_texture (GdkTexture *texture,
+              const char *name)
+{
+  char *path;
+
+  path = g_build_filename (hangar_test_artifacts_dir (), name, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s (%dx%d)", path, gdk_texture_get_width (texture),
+                  gdk_texture_get_height (texture));
+
+  return path;
 }
 
 /**
@@ -204,14 +230,28 @@ hangar_test_save_screenshot (GtkWidget  *widget,
                              const char *name)
 {
   g_autoptr(GdkTexture) texture = hangar_test_render_widget (widget);
-  char *path;
 
-  path = g_build_filename (hangar_test_artifacts_dir (), name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s (%dx%d)", path, gdk_texture_get_width (texture),
-                  gdk_texture_get_height (texture));
+  return save_texture (texture, name);
+}
 
-  return path;
+/**
+ * hangar_test_save_screenshot_now:
+ * @widget: a widget in a mapped window
+ * @name: the file name, without directory
+ *
+ * Like hangar_test_save_screenshot(), but renders what @widget shows now,
+ * without letting frames go by: for a widget that may go away at any moment
+ * (a dialog that closes when its work is done).
+ *
+ * Returns: (transfer full): the path written
+ */
+char *
+hangar_test_save_screenshot_now (GtkWidget  *widget,
+                                 const char *name)
+{
+  g_autoptr(GdkTexture) texture = render_now (widget);
+
+  return save_texture (texture, name);
 }
 
 typedef struct

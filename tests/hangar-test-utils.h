@@ -25,6 +25,8 @@ char       *hangar_test_spawn_capture    (const char * const  *argv,
                                           char               **err);
 char       *hangar_test_save_screenshot  (GtkWidget           *widget,
                                           const char          *name);
+char       *hangar_test_save_screenshot_now (GtkWidget         *widget,
+                                            const char        *name);
 gpointer    hangar_test_find_toplevel    (GType                type,
                                           GtkWindow           *transient_for);
 
