@@ -227,20 +227,27 @@ on_domain_added (GVirConnection   *gvir,
   hangar_collection_insert (self, domain);
 }
 
+/* The machine at @position left libvirt: out of the list, and gone for
+ * whoever still holds it. */
+static void
+hangar_collection_remove_gone (HangarCollection *self,
+                               guint             position)
+{
+  g_autoptr(HangarMachine) machine = g_ptr_array_steal_index (self->machines, position);
+
+  hangar_collection_items_changed (self, position, 1, 0);
+  hangar_machine_mark_gone (machine);
+}
+
 static void
 on_domain_removed (GVirConnection   *gvir,
                    GVirDomain       *domain,
                    HangarCollection *self)
 {
-  g_autoptr(HangarMachine) machine = NULL;
   guint position;
 
-  if (!hangar_collection_find_domain (self, domain, &position))
-    return;
-
-  machine = g_ptr_array_steal_index (self->machines, position);
-  hangar_collection_items_changed (self, position, 1, 0);
-  hangar_machine_mark_gone (machine);
+  if (hangar_collection_find_domain (self, domain, &position))
+    hangar_collection_remove_gone (self, position);
 }
 
 static void
@@ -280,11 +287,7 @@ relisted (GObject      *object,
           g_object_unref (domain);
         }
       else if (g_ptr_array_find (self->machines, machine, &position))
-        {
-          g_ptr_array_remove_index (self->machines, position);
-          hangar_collection_items_changed (self, position, 1, 0);
-          hangar_machine_mark_gone (machine);
-        }
+        hangar_collection_remove_gone (self, position);
     }
 
   domains = gvir_connection_get_domains (gvir);
