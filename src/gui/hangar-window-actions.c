@@ -74,11 +74,8 @@ delete_done (GObject      *object,
       if (self == NULL)
         g_warning ("Could not delete %s: %s", hangar_machine_get_name (machine), error->message);
       else
-        {
-          g_hash_table_remove (self->pending_deletes, machine);
-          /* HangarMachine's message names the machine already. */
-          hangar_window_add_toast (self, error->message);
-        }
+        /* HangarMachine's message names the machine already. */
+        hangar_window_add_toast (self, error->message);
       hangar_application_set_deleting (data->application, machine, FALSE);
     }
 
@@ -95,17 +92,18 @@ commit_delete (HangarWindow  *self,
                HangarMachine *machine)
 {
   DeleteData *data;
-  gpointer toast = NULL;
+  AdwToast *toast;
   gboolean keep_disk;
 
-  /* Toasts may say they are dismissed while the window is disposed. */
+  /* Toasts may say they are dismissed while the window is disposed; an
+   * undone deletion is no longer waiting. */
   if (self->pending_deletes == NULL ||
-      !g_hash_table_lookup_extended (self->pending_deletes, machine, NULL, &toast) ||
-      toast == NULL)
+      (toast = g_hash_table_lookup (self->pending_deletes, machine)) == NULL)
     return;
 
+  /* It stays hidden, in the application's set, until libvirt drops it. */
   keep_disk = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (toast), "keep-disk"));
-  g_hash_table_insert (self->pending_deletes, g_object_ref (machine), NULL);
+  g_hash_table_remove (self->pending_deletes, machine);
   data = g_new0 (DeleteData, 1);
   g_weak_ref_init (&data->window, self);
   data->application = g_object_ref (self->application);
@@ -149,7 +147,7 @@ hangar_window_delete_machines (HangarWindow *self,
     {
       HangarMachine *machine = g_ptr_array_index (machines, i);
 
-      if (!g_hash_table_contains (self->pending_deletes, machine))
+      if (!hangar_application_is_deleting (self->application, machine))
         g_ptr_array_add (deleted, g_object_ref (machine));
     }
   if (deleted->len == 0)
@@ -299,7 +297,7 @@ undo_delete_action (GtkWidget  *widget,
 
   g_hash_table_iter_init (&iter, self->pending_deletes);
   while (g_hash_table_iter_next (&iter, &machine, &toast))
-    if (toast != NULL && g_strcmp0 (hangar_machine_get_uuid (machine), uuid) == 0)
+    if (g_strcmp0 (hangar_machine_get_uuid (machine), uuid) == 0)
       {
         found = g_object_ref (toast);
         break;
@@ -333,16 +331,15 @@ hangar_window_commit_deletes (HangarWindow *self)
 {
   g_autoptr(GPtrArray) waiting = NULL;
   GHashTableIter iter;
-  gpointer machine, toast;
+  gpointer machine;
 
   if (self->pending_deletes == NULL)
     return;
 
   waiting = g_ptr_array_new_with_free_func (g_object_unref);
   g_hash_table_iter_init (&iter, self->pending_deletes);
-  while (g_hash_table_iter_next (&iter, &machine, &toast))
-    if (toast != NULL)
-      g_ptr_array_add (waiting, g_object_ref (machine));
+  while (g_hash_table_iter_next (&iter, &machine, NULL))
+    g_ptr_array_add (waiting, g_object_ref (machine));
   for (guint i = 0; i < waiting->len; i++)
     commit_delete (self, g_ptr_array_index (waiting, i));
 }

@@ -63,8 +63,9 @@ struct _HangarWindow
   GHashTable           *selected;
 
   HangarApplication    *application;
-  /* Machines deleted from the view: HangarMachine → its Undo toast while
-   * undo is possible, NULL once the real deletion runs. */
+  /* Machines deleted in this window whose Undo is still offered:
+   * HangarMachine → its toast. Hiding them is the application's
+   * (hangar_application_set_deleting()), in every window. */
   GHashTable           *pending_deletes;
   HangarDisplayPage    *display_page;
 };
