@@ -458,7 +458,7 @@ properties_action (GtkWidget  *widget,
 {
   HangarDisplayPage *self = HANGAR_DISPLAY_PAGE (widget);
 
-  if (self->machine != NULL && !hangar_machine_is_gone (self->machine))
+  if (self->machine != NULL)
     hangar_properties_window_show (self->machine, widget);
 }
 
