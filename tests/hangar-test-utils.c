@@ -391,3 +391,15 @@ hangar_test_find_toplevel (GType      type,
     }
   return NULL;
 }
+
+/**
+ * hangar_test_pointer_cleared:
+ * @weak_pointer: the address of a weak pointer (g_object_add_weak_pointer())
+ *
+ * A #HangarTestPredicate: whether the object it watched is finalized.
+ */
+gboolean
+hangar_test_pointer_cleared (gpointer weak_pointer)
+{
+  return *(gpointer *) weak_pointer == NULL;
+}

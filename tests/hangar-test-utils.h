@@ -29,6 +29,7 @@ char       *hangar_test_save_screenshot_now (GtkWidget         *widget,
                                             const char        *name);
 gpointer    hangar_test_find_toplevel    (GType                type,
                                           GtkWindow           *transient_for);
+gboolean    hangar_test_pointer_cleared  (gpointer             weak_pointer);
 
 #define hangar_test_assert_eventually(predicate, data, timeout_s, what)            \
   G_STMT_START {                                                                    \

@@ -55,12 +55,6 @@ wait_page (HangarAssistant *assistant,
   hangar_test_assert_eventually (page_is, &wait, 60, what);
 }
 
-static gboolean
-pointer_cleared (gpointer data)
-{
-  return *(gpointer *) data == NULL;
-}
-
 typedef struct
 {
   HangarApplication *app;
@@ -138,7 +132,8 @@ test_source_and_error (void)
 
   g_object_add_weak_pointer (G_OBJECT (assistant), (gpointer *) &assistant);
   gtk_window_close (GTK_WINDOW (assistant));
-  hangar_test_assert_eventually (pointer_cleared, &assistant, 10, "the assistant to close");
+  hangar_test_assert_eventually (hangar_test_pointer_cleared,
+                                 &assistant, 10, "the assistant to close");
 
   g_unlink (empty);
   close_app (g_steal_pointer (&app), window);
@@ -184,7 +179,8 @@ test_create_and_boot (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (assistant), "assistant.create", NULL));
 
   /* Created and started, the assistant gone, the display open on it. */
-  hangar_test_assert_eventually (pointer_cleared, &assistant, 120, "the assistant to finish");
+  hangar_test_assert_eventually (hangar_test_pointer_cleared,
+                                 &assistant, 120, "the assistant to finish");
   hangar_test_assert_eventually (machine_in_state, &running, 60, "the new machine running");
   hangar_test_assert_eventually (display_shows, window, 60, "the new machine's display");
 
@@ -398,7 +394,8 @@ start_try (HangarApplication *app,
   hangar_assistant_set_name (assistant, name);
   g_object_add_weak_pointer (G_OBJECT (assistant), (gpointer *) &assistant);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (assistant), "assistant.try", NULL));
-  hangar_test_assert_eventually (pointer_cleared, &assistant, 120, "the assistant to finish");
+  hangar_test_assert_eventually (hangar_test_pointer_cleared,
+                                 &assistant, 120, "the assistant to finish");
 
   hangar_test_assert_eventually (machine_in_state, &running, 60, "the machine tried to run");
   hangar_test_assert_eventually (display_shows, window, 60, "its display");
@@ -406,6 +403,29 @@ start_try (HangarApplication *app,
                     hangar_collection_find_by_name (hangar_application_get_collection (app), name)));
   xml = virsh_output ("dumpxml", name, NULL);
   g_assert_null (strstr (xml, "device='disk'"));
+}
+
+static gboolean
+spice_link_cut (const char     *log_domain,
+                GLogLevelFlags  log_level,
+                const char     *message,
+                gpointer        user_data)
+{
+  return !(g_strcmp0 (log_domain, "GSpice") == 0 && (log_level & G_LOG_LEVEL_WARNING) &&
+           strstr (message, "incomplete link header") != NULL);
+}
+
+/* The tolerated warning, said as a test message rather than a Bail out. */
+static void
+say_spice_link_cut (const char     *log_domain,
+                    GLogLevelFlags  log_level,
+                    const char     *message,
+                    gpointer        user_data)
+{
+  if (strstr (message, "incomplete link header") != NULL)
+    g_test_message ("spice-client-glib: %s", message);
+  else
+    g_log_default_handler (log_domain, log_level, message, user_data);
 }
 
 static gboolean
@@ -431,6 +451,12 @@ test_try_and_end (void)
   start_try (app, window, "Passing");
   tried = g_object_ref (hangar_collection_find_by_name (collection, "Passing"));
 
+  /* Forced off so soon after it started, its QEMU may cut a SPICE channel
+   * still linking: spice-client-glib warns "incomplete link header", which
+   * is the library's word on a server that went, not a fault of Hangar's;
+   * it may come until the session is closed, at the end. */
+  g_test_log_set_fatal_handler (spice_link_cut, NULL);
+  g_log_set_handler ("GSpice", G_LOG_LEVEL_WARNING | G_LOG_FLAG_FATAL, say_spice_link_cut, NULL);
   hangar_test_virsh ("destroy", "Passing", NULL);
   hangar_test_assert_eventually (page_is_gone, page, 60, "the display to say the try ended");
   g_assert_true (hangar_machine_is_gone (tried));

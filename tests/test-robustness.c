@@ -227,12 +227,6 @@ properties_loaded (gpointer data)
 }
 
 static gboolean
-pointer_cleared (gpointer data)
-{
-  return *(gpointer *) data == NULL;
-}
-
-static gboolean
 two_vcpus_defined (gpointer data)
 {
   g_autofree char *xml = hangar_test_virsh_output ("dumpxml", "--inactive", (const char *) data, NULL);
@@ -608,7 +602,7 @@ test_outside_changes (void)
     hangar_test_assert_eventually (card_gone, args, 30, "Mike's card to go");
   }
   g_assert_true (hangar_machine_is_gone (mike));
-  hangar_test_assert_eventually (pointer_cleared, &properties, 30,
+  hangar_test_assert_eventually (hangar_test_pointer_cleared, &properties, 30,
                                  "the properties window of the undefined machine to close");
   g_clear_object (&mike);
   hangar_test_guest_define (other);

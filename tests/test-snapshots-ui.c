@@ -514,12 +514,6 @@ test_snapshots (void)
 /* rename, clone, delete                                                    */
 /* ------------------------------------------------------------------------ */
 
-static gboolean
-window_gone (gpointer data)
-{
-  return *(gpointer *) data == NULL;
-}
-
 static void
 apply_name (HangarNameDialog *dialog)
 {
@@ -529,7 +523,7 @@ apply_name (HangarNameDialog *dialog)
   g_assert_true (hangar_name_dialog_get_can_apply (dialog));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "name.apply", NULL));
   g_assert_true (hangar_name_dialog_get_busy (dialog));
-  hangar_test_assert_eventually (window_gone, &watch, 120, "the dialog to finish");
+  hangar_test_assert_eventually (hangar_test_pointer_cleared, &watch, 120, "the dialog to finish");
 }
 
 static void
@@ -646,7 +640,8 @@ clone_with_progress (HangarNameDialog *dialog)
       else
         g_test_message ("the clone was done before its progress could be pictured");
     }
-  hangar_test_assert_eventually (window_gone, &watch.dialog, 120, "the dialog to finish");
+  hangar_test_assert_eventually (hangar_test_pointer_cleared,
+                                 &watch.dialog, 120, "the dialog to finish");
   elapsed_ms = (g_get_monotonic_time () - started) / 1000;
   g_test_message ("clone took %" G_GINT64_FORMAT " ms; progress %s", elapsed_ms,
                   seen ? "seen" : "not seen");
