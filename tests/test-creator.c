@@ -28,6 +28,7 @@
 
 #include "hangar-collection.h"
 #include "hangar-connection.h"
+#include "hangar-libvirt.h"
 #include "hangar-install-tracker.h"
 #include "hangar-machine.h"
 #include "hangar-machine-name.h"

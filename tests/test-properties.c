@@ -23,6 +23,7 @@
 #include <libvirt/libvirt.h>
 
 #include "hangar-connection.h"
+#include "hangar-libvirt.h"
 #include "hangar-machine-config.h"
 #include "hangar-storage-pool.h"
 #include "hangar-test-guest.h"

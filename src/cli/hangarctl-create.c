@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 
 #include "hangar-connection.h"
+#include "hangar-libvirt.h"
 #include "hangar-host.h"
 #include "hangar-media.h"
 #include "hangar-os-db.h"

@@ -12,6 +12,7 @@
 
 #include <glib/gi18n.h>
 
+#include "hangar-libvirt.h"
 #include "hangarctl-session.h"
 
 /* How long a machine may take to read its state. */

@@ -17,6 +17,7 @@
 
 #include "hangar-collection.h"
 #include "hangar-connection.h"
+#include "hangar-libvirt.h"
 #include "hangar-machine.h"
 #include "hangarctl-commands.h"
 #include "hangarctl-json.h"

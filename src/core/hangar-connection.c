@@ -17,6 +17,7 @@
 #include <libvirt/libvirt.h>
 
 #include "hangar-connection.h"
+#include "hangar-libvirt.h"
 
 #define RECONNECT_DELAY_MIN_S 1
 #define RECONNECT_DELAY_MAX_S 30
@@ -60,48 +61,6 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void hangar_connection_schedule_reconnect (HangarConnection *self);
-
-/* libvirt-gobject 4.0 meets lifecycle events it does not know (a domain
- * renamed, or defined from a snapshot) with g_warn_if_reached(): a warning
- * on the terminal at every rename or revert, that nobody can act on. Only
- * that one goes; a fatal one still aborts. */
-static GLogWriterOutput
-quiet_unknown_events (GLogLevelFlags   level,
-                      const GLogField *fields,
-                      gsize            n_fields,
-                      gpointer         user_data)
-{
-  /* Debian's libvirt-gobject logs without a domain: the message says it. */
-  for (gsize i = 0; i < n_fields; i++)
-    if (fields[i].length < 0 && g_str_equal (fields[i].key, "MESSAGE") &&
-        strstr (fields[i].value, "libvirt-gobject-connection.c") != NULL &&
-        strstr (fields[i].value, "domain_event_cb: code should not be reached") != NULL &&
-        !(level & G_LOG_FLAG_FATAL))
-      return G_LOG_WRITER_HANDLED;
-  return g_log_writer_default (level, fields, n_fields, user_data);
-}
-
-/**
- * hangar_libvirt_init:
- * @error: return location for an error
- *
- * Initialises libvirt-gobject and hooks libvirt's event loop into GLib's
- * default main context, so that domain events arrive on the UI thread; and
- * keeps libvirt-gobject's warning about events it does not know off the
- * terminal. Safe to call more than once.
- */
-gboolean
-hangar_libvirt_init (GError **error)
-{
-  static gsize quieted = 0;
-
-  if (g_once_init_enter (&quieted))
-    {
-      g_log_set_writer_func (quiet_unknown_events, NULL, NULL);
-      g_once_init_leave (&quieted, 1);
-    }
-  return gvir_init_object_check (NULL, NULL, error);
-}
 
 /**
  * hangar_connection_resolve_uri:
@@ -238,13 +197,12 @@ hangar_connection_drop_close_handle (HangarConnection *self)
 static void
 hangar_connection_watch_close (HangarConnection *self)
 {
-  virConnectPtr handle = NULL;
+  /* A reference of our own on the handle, until drop_close_handle(). */
+  virConnectPtr handle = hangar_libvirt_dup_connect (self->gvir);
 
-  g_object_get (self->gvir, "handle", &handle, NULL);
   if (handle == NULL)
     return;
 
-  /* The boxed getter took a reference on the handle; it is ours until drop_close_handle(). */
   if (virConnectRegisterCloseCallback (handle, on_libvirt_connection_closed, self, NULL) < 0)
     {
       g_warning ("Cannot watch %s for a closed connection", self->uri);
@@ -262,10 +220,9 @@ hangar_connection_watch_close (HangarConnection *self)
 static gboolean
 session_has_domains (GVirConnection *gvir)
 {
-  virConnectPtr handle = NULL;
+  virConnectPtr handle = hangar_libvirt_dup_connect (gvir);
   int active, defined;
 
-  g_object_get (gvir, "handle", &handle, NULL);  /* a reference of our own */
   if (handle == NULL)
     return TRUE;
   active = virConnectNumOfDomains (handle);

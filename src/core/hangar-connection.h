@@ -52,7 +52,6 @@ G_DECLARE_FINAL_TYPE (HangarConnection, hangar_connection, HANGAR, CONNECTION, G
 GQuark                 hangar_connection_error_quark      (void);
 GType                  hangar_connection_state_get_type   (void);
 
-gboolean               hangar_libvirt_init                (GError             **error);
 char                  *hangar_connection_resolve_uri      (const char          *configured);
 
 HangarConnection      *hangar_connection_new              (const char          *uri);

@@ -24,6 +24,7 @@
 #include <libxml/tree.h>
 
 #include "hangar-install-tracker.h"
+#include "hangar-libvirt.h"
 #include "hangar-vm-config.h"
 
 /* What the tracker knows of one run of a machine, from its start to its stop. */
@@ -417,7 +418,7 @@ finish_thread (GTask        *task,
   if (xml == NULL)
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED, "%s",
-                               virGetLastErrorMessage ());
+                               hangar_libvirt_last_message ());
       return;
     }
   finished = hangar_install_finish_config_xml (xml, &error);
@@ -436,7 +437,7 @@ finish_thread (GTask        *task,
   if (defined == NULL)
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED, "%s",
-                               virGetLastErrorMessage ());
+                               hangar_libvirt_last_message ());
       return;
     }
   job->finished = TRUE;
@@ -451,7 +452,7 @@ finish_thread (GTask        *task,
         job->restarted = TRUE;
       else if (virDomainIsActive (defined) != 1)
         g_warning ("Cannot restart %s after its installation: %s", job->name,
-                   virGetLastErrorMessage ());
+                   hangar_libvirt_last_message ());
     }
   virDomainFree (defined);
   g_task_return_boolean (task, TRUE);
@@ -594,7 +595,7 @@ hangar_install_tracker_constructed (GObject *object)
 
   G_OBJECT_CLASS (hangar_install_tracker_parent_class)->constructed (object);
 
-  g_object_get (self->connection, "handle", &self->handle, NULL);
+  self->handle = hangar_libvirt_dup_connect (self->connection);
   if (self->handle == NULL)
     {
       g_warning ("The install tracker needs an open connection");
@@ -606,7 +607,7 @@ hangar_install_tracker_constructed (GObject *object)
                                       VIR_DOMAIN_EVENT_CALLBACK (on_lifecycle), self, NULL);
   if (self->lifecycle_id < 0)
     g_warning ("Cannot watch the machines for finished installations: %s",
-               virGetLastErrorMessage ());
+               hangar_libvirt_last_message ());
 
   /* Not every driver speaks QEMU's protocol: without it, a reset is taken
    * for a power-off and the machine is left off. */
@@ -614,7 +615,7 @@ hangar_install_tracker_constructed (GObject *object)
     virConnectDomainQemuMonitorEventRegister (self->handle, NULL, "SHUTDOWN", on_qemu_shutdown,
                                               self, NULL, 0);
   if (self->monitor_id < 0)
-    g_debug ("No QEMU events on this connection: %s", virGetLastErrorMessage ());
+    g_debug ("No QEMU events on this connection: %s", hangar_libvirt_last_message ());
 }
 
 static void

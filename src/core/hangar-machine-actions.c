@@ -21,14 +21,6 @@
 
 G_DEFINE_QUARK (hangar-machine-error-quark, hangar_machine_error)
 
-const char *
-hangar_machine_libvirt_message (void)
-{
-  const char *message = virGetLastErrorMessage ();
-
-  return message != NULL ? message : _("unknown error");
-}
-
 static void
 op_free (HangarMachineOp *op)
 {
@@ -53,8 +45,7 @@ hangar_machine_op_new (HangarMachine       *self,
 
   op->func = func;
   op->name = g_strdup (hangar_machine_get_name (self));
-  /* The boxed getter gives us a reference of our own. */
-  g_object_get (hangar_machine_get_domain (self), "handle", &op->dom, NULL);
+  op->dom = hangar_libvirt_dup_domain (hangar_machine_get_domain (self));
   return op;
 }
 
@@ -141,7 +132,7 @@ hangar_machine_op_get_state (HangarMachineOp  *op,
     {
       g_set_error (error, HANGAR_MACHINE_ERROR, HANGAR_MACHINE_ERROR_FAILED,
                    _("Cannot read the state of “%s”: %s"), op->name,
-                   hangar_machine_libvirt_message ());
+                   hangar_libvirt_last_message ());
       return -1;
     }
   return state;

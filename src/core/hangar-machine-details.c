@@ -362,7 +362,7 @@ hangar_machine_stamp_last_started (virDomainPtr   dom,
   if (ret < 0)
     {
       g_debug ("Cannot record when %s started: %s", virDomainGetName (dom),
-               hangar_machine_libvirt_message ());
+               hangar_libvirt_last_message ());
       virResetLastError ();
       return FALSE;
     }

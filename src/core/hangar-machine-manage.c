@@ -297,7 +297,7 @@ do_delete (HangarMachineOp  *op,
 
           g_string_append_printf (left, "%s%s (%s)", left->len > 0 ? ", " : "",
                                   path != NULL ? path : virStorageVolGetName (vol),
-                                  hangar_machine_libvirt_message ());
+                                  hangar_libvirt_last_message ());
           free (path);
         }
     }
@@ -397,18 +397,6 @@ check_shut_off (HangarMachineOp  *op,
 }
 
 static gboolean
-name_taken (virConnectPtr  conn,
-            const char    *name)
-{
-  virDomainPtr other = virDomainLookupByName (conn, name);
-
-  if (other == NULL)
-    return FALSE;
-  virDomainFree (other);
-  return TRUE;
-}
-
-static gboolean
 do_rename (HangarMachineOp  *op,
            GCancellable     *cancellable,
            GError          **error)
@@ -428,7 +416,7 @@ do_rename (HangarMachineOp  *op,
     return hangar_machine_fail (error, HANGAR_MACHINE_ERROR_NOT_SUPPORTED,
                                 _("“%s” has snapshots, and libvirt cannot rename a machine "
                                   "with snapshots. Delete them to rename it."), op->name);
-  if (name_taken (virDomainGetConnect (op->dom), name))
+  if (hangar_libvirt_domain_name_taken (virDomainGetConnect (op->dom), name))
     return hangar_machine_fail (error, HANGAR_MACHINE_ERROR_NAME,
                                 _("There is already a machine called “%s”."), name);
 
@@ -547,27 +535,19 @@ static char *
 reserve_clone_name (HangarMachineOp  *op,
                     GError          **error)
 {
-  g_autoptr(GHashTable) taken = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) taken = NULL;
   g_autofree char *base = hangar_machine_name_normalize (op->arg1 != NULL ? op->arg1 : op->name);
-  virDomainPtr *domains = NULL;
   char *name;
-  int n;
 
   if (!check_new_name (base, error))
     return NULL;
 
-  n = virConnectListAllDomains (virDomainGetConnect (op->dom), &domains, 0);
-  if (n < 0)
+  taken = hangar_libvirt_list_domain_names (virDomainGetConnect (op->dom));
+  if (taken == NULL)
     {
       FAIL_LIBVIRT (op, _("Cannot list the machines to name the clone of “%s”: %s"), error);
       return NULL;
     }
-  for (int i = 0; i < n; i++)
-    {
-      g_hash_table_add (taken, g_strdup (virDomainGetName (domains[i])));
-      virDomainFree (domains[i]);
-    }
-  free (domains);
 
   /* "Name" gives "Name 2", as a new machine's would. */
   name = hangar_machine_name_reserve (base, taken);
@@ -848,12 +828,11 @@ out:
   /* Undo: the copies go when the clone could not be made. */
   for (guint i = 0; !ok && i < copies->len; i++)
     {
-      virStorageVolPtr vol = NULL;
+      virStorageVolPtr vol = hangar_libvirt_dup_volume (g_ptr_array_index (copies, i));
 
-      g_object_get (g_ptr_array_index (copies, i), "handle", &vol, NULL);
       if (vol == NULL || virStorageVolDelete (vol, 0) < 0)
         g_warning ("Cannot delete a copied disk after a failed clone: %s",
-                   hangar_machine_libvirt_message ());
+                   hangar_libvirt_last_message ());
       if (vol != NULL)
         virStorageVolFree (vol);
     }

@@ -208,11 +208,11 @@ refresh_thread (GTask        *task,
 
   /* One call gives the state and why: a QEMU that died (killed, out of
    * memory, a bug) leaves the domain shut off for the reason "crashed". */
-  g_object_get (self->domain, "handle", &dom, NULL);
+  dom = hangar_libvirt_dup_domain (self->domain);
   if (dom == NULL || virDomainGetState (dom, &state, &reason, 0) < 0)
     {
       hangar_machine_fail (&error, HANGAR_MACHINE_ERROR_FAILED, "%s",
-                           hangar_machine_libvirt_message ());
+                           hangar_libvirt_last_message ());
       if (dom != NULL)
         virDomainFree (dom);
       g_task_return_error (task, g_steal_pointer (&error));
@@ -377,7 +377,7 @@ start_thread (GTask        *task,
 
   /* "Last used" is recorded in the definition before the start, so the
    * refresh that the start's event brings reads it back. */
-  g_object_get (self->domain, "handle", &dom, NULL);
+  dom = hangar_libvirt_dup_domain (self->domain);
   if (dom != NULL && virDomainIsPersistent (dom) == 1)
     stamped = hangar_machine_stamp_last_started (dom, g_get_real_time () / G_USEC_PER_SEC,
                                                  &previous);

@@ -16,9 +16,7 @@
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
-#include <libvirt/libvirt.h>
-#include <libvirt/virterror.h>
-
+#include "hangar-libvirt.h"
 #include "hangar-storage-pool.h"
 
 #define GIB (G_GUINT64_CONSTANT (1) << 30)
@@ -223,22 +221,12 @@ hangar_storage_pool_dup_path (HangarStoragePool *self)
   return g_strdup (self->path);
 }
 
-static const char *
-libvirt_message (void)
-{
-  const char *message = virGetLastErrorMessage ();
-
-  return message != NULL ? message : _("unknown error");
-}
-
 static virConnectPtr
 dup_handle (HangarStoragePool  *self,
             GError            **error)
 {
-  virConnectPtr conn = NULL;
+  virConnectPtr conn = hangar_libvirt_dup_connect (self->connection);
 
-  /* The boxed getter gives us a reference of our own. */
-  g_object_get (self->connection, "handle", &conn, NULL);
   if (conn == NULL)
     g_set_error_literal (error, HANGAR_STORAGE_ERROR, HANGAR_STORAGE_ERROR_POOL,
                          _("The connection to libvirt is not open."));
@@ -308,7 +296,8 @@ define_pool (HangarStoragePool  *self,
   pool = virStoragePoolLookupByName (conn, HANGAR_STORAGE_POOL_NAME);
   if (pool == NULL)
     g_set_error (error, HANGAR_STORAGE_ERROR, HANGAR_STORAGE_ERROR_POOL,
-                 _("Cannot set up the storage for disks in %s: %s"), path, libvirt_message ());
+                 _("Cannot set up the storage for disks in %s: %s"), path,
+                 hangar_libvirt_last_message ());
   return pool;
 }
 
@@ -333,7 +322,7 @@ ensure_raw (HangarStoragePool  *self,
   if (pool == NULL && virGetLastErrorCode () != VIR_ERR_NO_STORAGE_POOL)
     {
       g_set_error (error, HANGAR_STORAGE_ERROR, HANGAR_STORAGE_ERROR_POOL,
-                   _("Cannot find the storage for disks: %s"), libvirt_message ());
+                   _("Cannot find the storage for disks: %s"), hangar_libvirt_last_message ());
       virConnectClose (conn);
       return NULL;
     }
@@ -352,7 +341,7 @@ ensure_raw (HangarStoragePool  *self,
       virStoragePoolIsActive (pool) != 1)
     {
       g_set_error (error, HANGAR_STORAGE_ERROR, HANGAR_STORAGE_ERROR_POOL,
-                   _("Cannot start the storage for disks: %s"), libvirt_message ());
+                   _("Cannot start the storage for disks: %s"), hangar_libvirt_last_message ());
       /* A pool that never worked is not left behind to fail the same way. */
       if (defined_here)
         virStoragePoolUndefine (pool);
@@ -366,7 +355,7 @@ ensure_raw (HangarStoragePool  *self,
       virStoragePoolGetAutostart (pool, &autostart) == 0 && !autostart &&
       virStoragePoolSetAutostart (pool, 1) < 0)
     g_warning ("Cannot mark the storage pool %s to start automatically: %s",
-               HANGAR_STORAGE_POOL_NAME, libvirt_message ());
+               HANGAR_STORAGE_POOL_NAME, hangar_libvirt_last_message ());
 
   read_pool_path (self, pool);
   *conn_out = conn;
@@ -424,7 +413,8 @@ read_space (virStoragePoolPtr   pool,
   if (virStoragePoolRefresh (pool, 0) < 0 || virStoragePoolGetInfo (pool, &info) < 0)
     {
       g_set_error (error, HANGAR_STORAGE_ERROR, HANGAR_STORAGE_ERROR_POOL,
-                   _("Cannot read how much space is free for disks: %s"), libvirt_message ());
+                   _("Cannot read how much space is free for disks: %s"),
+                   hangar_libvirt_last_message ());
       return FALSE;
     }
 
@@ -577,14 +567,15 @@ hangar_storage_pool_create_volume (HangarStoragePool  *self,
   if (vol == NULL)
     {
       g_set_error (error, HANGAR_STORAGE_ERROR, HANGAR_STORAGE_ERROR_VOLUME,
-                   _("Cannot create the disk %s: %s"), name, libvirt_message ());
+                   _("Cannot create the disk %s: %s"), name, hangar_libvirt_last_message ());
       goto out;
     }
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     {
       if (virStorageVolDelete (vol, 0) < 0)
-        g_warning ("Cannot delete the disk %s after a cancellation: %s", name, libvirt_message ());
+        g_warning ("Cannot delete the disk %s after a cancellation: %s", name,
+                   hangar_libvirt_last_message ());
       goto out;
     }
 
@@ -657,7 +648,7 @@ hangar_storage_clone_volume (virConnectPtr             conn,
   if (virStorageVolGetInfo (source, &info) < 0)
     {
       g_set_error (error, HANGAR_STORAGE_ERROR, HANGAR_STORAGE_ERROR_VOLUME,
-                   _("Cannot read the disk %s: %s"), source_path, libvirt_message ());
+                   _("Cannot read the disk %s: %s"), source_path, hangar_libvirt_last_message ());
       goto out;
     }
 
@@ -694,7 +685,7 @@ hangar_storage_clone_volume (virConnectPtr             conn,
   if (vol == NULL)
     {
       g_set_error (error, HANGAR_STORAGE_ERROR, HANGAR_STORAGE_ERROR_VOLUME,
-                   _("Cannot copy the disk %s: %s"), source_path, libvirt_message ());
+                   _("Cannot copy the disk %s: %s"), source_path, hangar_libvirt_last_message ());
       goto out;
     }
 
@@ -724,7 +715,7 @@ hangar_storage_pool_delete_volume (HangarStoragePool  *self,
                                    GVirStorageVol     *volume,
                                    GError            **error)
 {
-  virStorageVolPtr vol = NULL;
+  virStorageVolPtr vol;
   int ret;
 
   g_return_val_if_fail (HANGAR_IS_STORAGE_POOL (self), FALSE);
@@ -732,12 +723,12 @@ hangar_storage_pool_delete_volume (HangarStoragePool  *self,
 
   /* Through the handle: libvirt-gobject's own delete goes through the
    * volume's pool object, which it does not keep alive. */
-  g_object_get (volume, "handle", &vol, NULL);
+  vol = hangar_libvirt_dup_volume (volume);
   ret = vol != NULL ? virStorageVolDelete (vol, 0) : -1;
   if (ret < 0)
     g_set_error (error, HANGAR_STORAGE_ERROR, HANGAR_STORAGE_ERROR_VOLUME,
                  _("Cannot delete the disk %s: %s"), gvir_storage_vol_get_name (volume),
-                 vol != NULL ? libvirt_message () : _("unknown volume"));
+                 vol != NULL ? hangar_libvirt_last_message () : _("unknown volume"));
   if (vol != NULL)
     virStorageVolFree (vol);
   return ret == 0;
@@ -757,19 +748,19 @@ char *
 hangar_storage_volume_dup_path (GVirStorageVol  *volume,
                                 GError         **error)
 {
-  virStorageVolPtr vol = NULL;
+  virStorageVolPtr vol;
   char *raw = NULL;
   char *path = NULL;
 
   g_return_val_if_fail (GVIR_IS_STORAGE_VOL (volume), NULL);
 
-  g_object_get (volume, "handle", &vol, NULL);
+  vol = hangar_libvirt_dup_volume (volume);
   if (vol != NULL && (raw = virStorageVolGetPath (vol)) != NULL)
     path = g_strdup (raw);
   else
     g_set_error (error, HANGAR_STORAGE_ERROR, HANGAR_STORAGE_ERROR_VOLUME,
                  _("Cannot find the file of the disk %s: %s"), gvir_storage_vol_get_name (volume),
-                 vol != NULL ? libvirt_message () : _("unknown volume"));
+                 vol != NULL ? hangar_libvirt_last_message () : _("unknown volume"));
   free (raw);
   if (vol != NULL)
     virStorageVolFree (vol);

@@ -17,9 +17,7 @@
 #include <string.h>
 
 #include <glib/gi18n.h>
-#include <libvirt/libvirt.h>
-#include <libvirt/virterror.h>
-
+#include "hangar-libvirt.h"
 #include "hangar-machine-name.h"
 #include "hangar-storage-pool.h"
 #include "hangar-vm-config.h"
@@ -405,21 +403,12 @@ step_done (Job                  *job,
   return !g_cancellable_set_error_if_cancelled (cancellable, error);
 }
 
-static const char *
-libvirt_message (void)
-{
-  const char *message = virGetLastErrorMessage ();
-
-  return message != NULL ? message : _("unknown error");
-}
-
 static virConnectPtr
 dup_handle (HangarVmCreator  *self,
             GError          **error)
 {
-  virConnectPtr conn = NULL;
+  virConnectPtr conn = hangar_libvirt_dup_connect (self->connection);
 
-  g_object_get (self->connection, "handle", &conn, NULL);
   if (conn == NULL)
     g_set_error_literal (error, HANGAR_VM_CREATOR_ERROR, HANGAR_VM_CREATOR_ERROR_DEFINE,
                          _("The connection to libvirt is not open."));
@@ -432,11 +421,9 @@ choose_name (Job            *job,
              GError        **error)
 {
   const HangarOsProfile *profile = job->self->profile;
-  g_autoptr(GHashTable) taken = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) taken = NULL;
   g_autofree char *base = hangar_machine_name_normalize (job->settings->name);
-  virDomainPtr *domains = NULL;
   char *name;
-  int n;
 
   if (*base == '\0')
     {
@@ -450,19 +437,14 @@ choose_name (Job            *job,
     }
 
   /* Every domain, defined or running only (transient), holds its name. */
-  n = virConnectListAllDomains (conn, &domains, 0);
-  if (n < 0)
+  taken = hangar_libvirt_list_domain_names (conn);
+  if (taken == NULL)
     {
       g_set_error (error, HANGAR_VM_CREATOR_ERROR, HANGAR_VM_CREATOR_ERROR_NAME,
-                   _("Cannot list the machines to choose a free name: %s"), libvirt_message ());
+                   _("Cannot list the machines to choose a free name: %s"),
+                   hangar_libvirt_last_message ());
       return NULL;
     }
-  for (int i = 0; i < n; i++)
-    {
-      g_hash_table_add (taken, g_strdup (virDomainGetName (domains[i])));
-      virDomainFree (domains[i]);
-    }
-  free (domains);
 
   name = hangar_machine_name_reserve (base, taken);
   if (name == NULL)
@@ -552,14 +534,16 @@ rollback (Job     *job,
 
   if (job->started && job->domain != NULL &&
       virDomainDestroy (job->domain) < 0 && virDomainIsActive (job->domain) == 1)
-    g_string_append_printf (left, _("The machine is still running: %s"), libvirt_message ());
+    g_string_append_printf (left, _("The machine is still running: %s"),
+                            hangar_libvirt_last_message ());
 
   if (job->defined && job->domain != NULL &&
       virDomainUndefineFlags (job->domain, UNDEFINE_FLAGS) < 0)
     {
       if (left->len > 0)
         g_string_append (left, " ");
-      g_string_append_printf (left, _("The machine is still defined: %s"), libvirt_message ());
+      g_string_append_printf (left, _("The machine is still defined: %s"),
+                              hangar_libvirt_last_message ());
     }
 
   if (job->volume != NULL &&
@@ -655,7 +639,7 @@ create_steps (Job           *job,
       if (job->domain == NULL)
         {
           g_set_error (error, HANGAR_VM_CREATOR_ERROR, HANGAR_VM_CREATOR_ERROR_START,
-                       _("Cannot start “%s”: %s"), name, libvirt_message ());
+                       _("Cannot start “%s”: %s"), name, hangar_libvirt_last_message ());
           return FALSE;
         }
       job->started = TRUE;
@@ -667,7 +651,7 @@ create_steps (Job           *job,
   if (job->domain == NULL)
     {
       g_set_error (error, HANGAR_VM_CREATOR_ERROR, HANGAR_VM_CREATOR_ERROR_DEFINE,
-                   _("Cannot create the machine “%s”: %s"), name, libvirt_message ());
+                   _("Cannot create the machine “%s”: %s"), name, hangar_libvirt_last_message ());
       return FALSE;
     }
   job->defined = TRUE;
@@ -681,7 +665,7 @@ create_steps (Job           *job,
   if (virDomainCreate (job->domain) < 0)
     {
       g_set_error (error, HANGAR_VM_CREATOR_ERROR, HANGAR_VM_CREATOR_ERROR_START,
-                   _("Cannot start “%s”: %s"), name, libvirt_message ());
+                   _("Cannot start “%s”: %s"), name, hangar_libvirt_last_message ());
       return FALSE;
     }
   job->started = TRUE;
@@ -895,7 +879,7 @@ keep_steps (Job           *job,
   if (job->domain == NULL)
     {
       g_set_error (error, HANGAR_VM_CREATOR_ERROR, HANGAR_VM_CREATOR_ERROR_DEFINE,
-                   _("Cannot keep “%s”: %s"), job->settings->name, libvirt_message ());
+                   _("Cannot keep “%s”: %s"), job->settings->name, hangar_libvirt_last_message ());
       return FALSE;
     }
   job->defined = TRUE;
