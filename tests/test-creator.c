@@ -322,9 +322,9 @@ test_finish_install_xml (void)
 
 typedef struct
 {
-  GVirConnection *gvir;
-  virConnectPtr   conn;
-  const char     *iso;
+  HangarConnection *connection;
+  virConnectPtr     conn;
+  const char       *iso;
 } Session;
 
 static Session session;
@@ -334,7 +334,7 @@ session_open (void)
 {
   g_autoptr(GError) error = NULL;
 
-  if (session.gvir != NULL)
+  if (session.connection != NULL)
     return;
 
   g_assert_cmpstr (g_getenv ("HANGAR_URI"), ==, "qemu:///session");
@@ -347,10 +347,8 @@ session_open (void)
   g_setenv ("HANGAR_TEST_SERIAL_DIR", hangar_test_artifacts_dir (), TRUE);
 
   g_assert_true (hangar_libvirt_init (&error));
-  session.gvir = gvir_connection_new ("qemu:///session");
-  g_assert_true (gvir_connection_open (session.gvir, NULL, &error));
-  g_assert_no_error (error);
-  g_object_get (session.gvir, "handle", &session.conn, NULL);
+  session.connection = hangar_test_connection_open ("qemu:///session");
+  session.conn = hangar_connection_dup_handle (session.connection);
   g_assert_nonnull (session.conn);
 }
 
@@ -467,7 +465,7 @@ new_creator (const HangarVmSettings *settings)
 {
   g_autoptr(HangarOsProfile) profile = hangar_os_profile_new_generic ();
 
-  return hangar_vm_creator_new (session.gvir, profile, settings);
+  return hangar_vm_creator_new (session.connection, profile, settings);
 }
 
 typedef struct
@@ -569,7 +567,7 @@ test_pool (void)
   struct stat st;
 
   session_open ();
-  pool = hangar_storage_pool_new (session.gvir);
+  pool = hangar_storage_pool_new (session.connection);
   gpool = hangar_storage_pool_ensure (pool, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (gpool);
@@ -644,7 +642,7 @@ test_pool_no_space (void)
   GVirStorageVol *volume;
 
   session_open ();
-  pool = hangar_storage_pool_new (session.gvir);
+  pool = hangar_storage_pool_new (session.connection);
   volume = hangar_storage_pool_create_volume (pool, "huge", 1000000 * GIB, NULL, &error);
   g_assert_null (volume);
   g_assert_error (error, HANGAR_STORAGE_ERROR, HANGAR_STORAGE_ERROR_NO_SPACE);
@@ -1259,7 +1257,7 @@ test_e2e_install_end (gconstpointer data)
   GVirDomain *domain;
 
   session_open ();
-  tracker = hangar_install_tracker_new (session.gvir);
+  tracker = hangar_install_tracker_new (session.connection);
   g_signal_connect (tracker, "install-finished", G_CALLBACK (on_install_finished), &wait);
 
   domain = create_sync (creator, TRUE, NULL, &error);
@@ -1310,7 +1308,7 @@ test_e2e_keep_live_run (void)
   g_autoptr(HangarTestGuest) guest = console_for ("kept-live");
   g_autoptr(HangarVmSettings) settings = small_settings ("kept-live", 0);
   g_autoptr(HangarVmCreator) creator = new_creator (settings);
-  g_autoptr(HangarInstallTracker) tracker = hangar_install_tracker_new (session.gvir);
+  g_autoptr(HangarInstallTracker) tracker = hangar_install_tracker_new (session.connection);
   g_autoptr(GError) error = NULL;
   g_autofree char *ready = NULL;
   g_autofree char *after = NULL;

@@ -109,8 +109,7 @@ create_machine (HangarApplication *app)
   settings->firmware = HANGAR_FIRMWARE_BIOS;
   settings->domain_type = HANGAR_DOMAIN_TYPE_QEMU;
   settings->iso_path = g_strdup (g_getenv ("HANGAR_TEST_ISO"));
-  creator = hangar_vm_creator_new (hangar_connection_get_gvir (hangar_application_get_connection (app)),
-                                   profile, settings);
+  creator = hangar_vm_creator_new (hangar_application_get_connection (app), profile, settings);
   done = FALSE;
   hangar_vm_creator_create_async (creator, TRUE, NULL, created, &done);
   hangar_test_assert_eventually (flag_set, &done, 60, "the machine to be created and started");

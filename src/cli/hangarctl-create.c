@@ -233,8 +233,7 @@ hangarctl_create (int    argc,
 
       ctx.pending = 2;
       hangar_os_db_identify_async (hangar_os_db_get_default (), iso_path, NULL, identify_done, &ctx);
-      hangar_host_probe_async (pool_dir, hangar_connection_get_gvir (connection), NULL,
-                               probe_done, &ctx);
+      hangar_host_probe_async (pool_dir, connection, NULL, probe_done, &ctx);
       g_main_loop_run (ctx.loop);
     }
   if (ctx.error == NULL && !hangar_media_get_arch_ok (ctx.media))
@@ -246,7 +245,7 @@ hangarctl_create (int    argc,
       const HangarOsProfile *profile = hangar_media_get_profile (ctx.media);
 
       settings = settings_for (profile, ctx.host, force_emulation, &options, iso_path);
-      creator = hangar_vm_creator_new (hangar_connection_get_gvir (connection), profile, settings);
+      creator = hangar_vm_creator_new (connection, profile, settings);
       hangar_vm_creator_set_transient (creator, options.try_it);
       hangar_vm_creator_create_async (creator, !options.no_start, NULL, create_done, &ctx);
       g_main_loop_run (ctx.loop);

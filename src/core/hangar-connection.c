@@ -29,6 +29,9 @@ struct _HangarConnection
   char                  *uri;
   HangarConnectionState  state;
   GError                *error;
+  /* Set and cleared on the main thread; gvir_lock lets worker threads take
+   * the handle (hangar_connection_dup_handle()). */
+  GMutex                 gvir_lock;
   GVirConnection        *gvir;
 
   /* A reference of our own on the raw connection, for the close callback. */
@@ -104,7 +107,11 @@ hangar_connection_release (HangarConnection *self)
 
   if (self->gvir != NULL)
     {
-      GVirConnection *gvir = g_steal_pointer (&self->gvir);
+      GVirConnection *gvir;
+
+      g_mutex_lock (&self->gvir_lock);
+      gvir = g_steal_pointer (&self->gvir);
+      g_mutex_unlock (&self->gvir_lock);
 
       /* Listeners see the connection go before it is closed under them. */
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GVIR]);
@@ -300,7 +307,9 @@ open_done (GObject      *object,
 
   hangar_connection_release (self);
   g_clear_error (&self->error);
+  g_mutex_lock (&self->gvir_lock);
   self->gvir = g_object_ref (gvir);
+  g_mutex_unlock (&self->gvir_lock);
   self->reconnect_delay = 0;
   hangar_connection_watch_close (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GVIR]);
@@ -453,6 +462,9 @@ hangar_connection_get_error (HangarConnection *self)
  * hangar_connection_get_gvir:
  * @self: a #HangarConnection
  *
+ * For the main thread, which sets it: workers take
+ * hangar_connection_dup_handle().
+ *
  * Returns: (transfer none) (nullable): the open libvirt-gobject connection
  */
 GVirConnection *
@@ -461,6 +473,28 @@ hangar_connection_get_gvir (HangarConnection *self)
   g_return_val_if_fail (HANGAR_IS_CONNECTION (self), NULL);
 
   return self->gvir;
+}
+
+/**
+ * hangar_connection_dup_handle:
+ * @self: a #HangarConnection
+ *
+ * The raw libvirt connection, for blocking calls in a worker thread:
+ * callable from any thread. The reference stays valid when the main thread
+ * closes or reopens the connection meanwhile.
+ *
+ * Returns: (transfer full) (nullable): a reference of the caller's own
+ *   (release it with virConnectClose()), or %NULL when not open
+ */
+virConnectPtr
+hangar_connection_dup_handle (HangarConnection *self)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+
+  g_return_val_if_fail (HANGAR_IS_CONNECTION (self), NULL);
+
+  locker = g_mutex_locker_new (&self->gvir_lock);
+  return hangar_libvirt_dup_connect (self->gvir);
 }
 
 /**
@@ -503,6 +537,7 @@ hangar_connection_finalize (GObject *object)
 
   g_clear_pointer (&self->uri, g_free);
   g_clear_error (&self->error);
+  g_mutex_clear (&self->gvir_lock);
 
   G_OBJECT_CLASS (hangar_connection_parent_class)->finalize (object);
 }
@@ -577,4 +612,5 @@ static void
 hangar_connection_init (HangarConnection *self)
 {
   self->auto_reconnect = FALSE;
+  g_mutex_init (&self->gvir_lock);
 }

@@ -59,6 +59,7 @@ const char            *hangar_connection_get_uri          (HangarConnection    *
 HangarConnectionState  hangar_connection_get_state        (HangarConnection    *self);
 const GError          *hangar_connection_get_error        (HangarConnection    *self);
 GVirConnection        *hangar_connection_get_gvir         (HangarConnection    *self);
+virConnectPtr          hangar_connection_dup_handle       (HangarConnection    *self);
 void                   hangar_connection_set_auto_reconnect (HangarConnection  *self,
                                                              gboolean           auto_reconnect);
 

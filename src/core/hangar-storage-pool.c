@@ -36,11 +36,11 @@
 
 struct _HangarStoragePool
 {
-  GObject         parent_instance;
+  GObject           parent_instance;
 
-  GVirConnection *connection;
-  GMutex          lock;
-  char           *path;   /* the pool's directory: ours by default, libvirt's once read */
+  HangarConnection *connection;
+  GMutex            lock;
+  char             *path;   /* the pool's directory: ours by default, libvirt's once read */
 };
 
 G_DEFINE_FINAL_TYPE (HangarStoragePool, hangar_storage_pool, G_TYPE_OBJECT)
@@ -180,10 +180,17 @@ hangar_storage_check_space (guint64   capacity,
   return TRUE;
 }
 
+/**
+ * hangar_storage_pool_new:
+ * @connection: the connection the pool lives on; its blocking calls use
+ *   whatever libvirt connection it has open at the time
+ *
+ * Returns: (transfer full): Hangar's pool on @connection
+ */
 HangarStoragePool *
-hangar_storage_pool_new (GVirConnection *connection)
+hangar_storage_pool_new (HangarConnection *connection)
 {
-  g_return_val_if_fail (GVIR_IS_CONNECTION (connection), NULL);
+  g_return_val_if_fail (HANGAR_IS_CONNECTION (connection), NULL);
 
   return g_object_new (HANGAR_TYPE_STORAGE_POOL, "connection", connection, NULL);
 }
@@ -193,7 +200,7 @@ hangar_storage_pool_new (GVirConnection *connection)
  *
  * Returns: (transfer none): the connection the pool lives on
  */
-GVirConnection *
+HangarConnection *
 hangar_storage_pool_get_connection (HangarStoragePool *self)
 {
   g_return_val_if_fail (HANGAR_IS_STORAGE_POOL (self), NULL);
@@ -225,7 +232,7 @@ static virConnectPtr
 dup_handle (HangarStoragePool  *self,
             GError            **error)
 {
-  virConnectPtr conn = hangar_libvirt_dup_connect (self->connection);
+  virConnectPtr conn = hangar_connection_dup_handle (self->connection);
 
   if (conn == NULL)
     g_set_error_literal (error, HANGAR_STORAGE_ERROR, HANGAR_STORAGE_ERROR_POOL,
@@ -1046,7 +1053,7 @@ hangar_storage_pool_class_init (HangarStoragePoolClass *klass)
   object_class->set_property = hangar_storage_pool_set_property;
 
   properties[PROP_CONNECTION] =
-    g_param_spec_object ("connection", NULL, NULL, GVIR_TYPE_CONNECTION,
+    g_param_spec_object ("connection", NULL, NULL, HANGAR_TYPE_CONNECTION,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);

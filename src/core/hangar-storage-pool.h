@@ -9,6 +9,7 @@
 #include <gio/gio.h>
 #include <libvirt-gobject/libvirt-gobject.h>
 
+#include "hangar-connection.h"
 #include "hangar-types.h"
 
 G_BEGIN_DECLS
@@ -50,8 +51,8 @@ gboolean            hangar_storage_check_space          (guint64              ca
 char               *hangar_storage_volume_dup_path      (GVirStorageVol      *volume,
                                                          GError             **error);
 
-HangarStoragePool  *hangar_storage_pool_new             (GVirConnection      *connection);
-GVirConnection     *hangar_storage_pool_get_connection  (HangarStoragePool   *self);
+HangarStoragePool  *hangar_storage_pool_new             (HangarConnection    *connection);
+HangarConnection   *hangar_storage_pool_get_connection  (HangarStoragePool   *self);
 char               *hangar_storage_pool_dup_path        (HangarStoragePool   *self);
 
 /* Blocking: for worker threads. */

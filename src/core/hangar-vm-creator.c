@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include <glib/gi18n.h>
+#include "hangar-connection.h"
 #include "hangar-libvirt.h"
 #include "hangar-machine-name.h"
 #include "hangar-storage-pool.h"
@@ -35,7 +36,7 @@ struct _HangarVmCreator
 {
   GObject              parent_instance;
 
-  GVirConnection      *connection;
+  HangarConnection    *connection;
   HangarStoragePool   *pool;
   HangarOsProfile     *profile;
   HangarVmSettings    *settings;
@@ -128,7 +129,8 @@ step_fraction (HangarVmCreatorStep step)
 
 /**
  * hangar_vm_creator_new:
- * @connection: an open connection
+ * @connection: the connection to make the machine on; it must be open when
+ *   a creation or a keep begins
  * @profile: the OS to make a machine for (hangar_os_profile_new_generic() when unknown)
  * @settings: the user's choices; the name is a wish (it is normalized and
  *   numbered when taken), the disk path is decided here
@@ -136,13 +138,13 @@ step_fraction (HangarVmCreatorStep step)
  * Returns: (transfer full): a creator for one machine
  */
 HangarVmCreator *
-hangar_vm_creator_new (GVirConnection         *connection,
+hangar_vm_creator_new (HangarConnection       *connection,
                        const HangarOsProfile  *profile,
                        const HangarVmSettings *settings)
 {
   HangarVmCreator *self;
 
-  g_return_val_if_fail (GVIR_IS_CONNECTION (connection), NULL);
+  g_return_val_if_fail (HANGAR_IS_CONNECTION (connection), NULL);
   g_return_val_if_fail (profile != NULL, NULL);
   g_return_val_if_fail (settings != NULL, NULL);
 
@@ -407,7 +409,7 @@ static virConnectPtr
 dup_handle (HangarVmCreator  *self,
             GError          **error)
 {
-  virConnectPtr conn = hangar_libvirt_dup_connect (self->connection);
+  virConnectPtr conn = hangar_connection_dup_handle (self->connection);
 
   if (conn == NULL)
     g_set_error_literal (error, HANGAR_VM_CREATOR_ERROR, HANGAR_VM_CREATOR_ERROR_DEFINE,
@@ -709,11 +711,12 @@ static GVirDomain *
 wrap_domain (HangarVmCreator *self,
              virDomainPtr     handle)
 {
+  GVirConnection *gvir = hangar_connection_get_gvir (self->connection);
   char uuid[VIR_UUID_STRING_BUFLEN];
   GVirDomain *domain = NULL;
 
-  if (virDomainGetUUIDString (handle, uuid) == 0)
-    domain = gvir_connection_get_domain (self->connection, uuid);
+  if (gvir != NULL && virDomainGetUUIDString (handle, uuid) == 0)
+    domain = gvir_connection_get_domain (gvir, uuid);
   if (domain == NULL)
     domain = g_object_new (GVIR_TYPE_DOMAIN, "handle", handle, NULL);
   return domain;
@@ -1100,7 +1103,7 @@ hangar_vm_creator_class_init (HangarVmCreatorClass *klass)
   object_class->set_property = hangar_vm_creator_set_property;
 
   properties[PROP_CONNECTION] =
-    g_param_spec_object ("connection", NULL, NULL, GVIR_TYPE_CONNECTION,
+    g_param_spec_object ("connection", NULL, NULL, HANGAR_TYPE_CONNECTION,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_TRANSIENT] =
     g_param_spec_boolean ("transient", NULL, NULL, FALSE,

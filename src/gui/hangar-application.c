@@ -645,26 +645,6 @@ on_install_finished (HangarApplication *self,
   hangar_window_add_toast (get_window (self), message);
 }
 
-/* One tracker per open connection: libvirt's events belong to a connection. */
-static void
-update_install_tracker (HangarApplication *self)
-{
-  GVirConnection *gvir = NULL;
-
-  if (hangar_connection_get_state (self->connection) == HANGAR_CONNECTION_CONNECTED)
-    gvir = hangar_connection_get_gvir (self->connection);
-
-  if (self->install_tracker != NULL &&
-      hangar_install_tracker_get_connection (self->install_tracker) == gvir)
-    return;
-  g_clear_object (&self->install_tracker);
-  if (gvir == NULL)
-    return;
-  self->install_tracker = hangar_install_tracker_new (gvir);
-  g_signal_connect_object (self->install_tracker, "install-finished",
-                           G_CALLBACK (on_install_finished), self, G_CONNECT_SWAPPED);
-}
-
 static void
 hangar_application_startup (GApplication *app)
 {
@@ -702,9 +682,10 @@ hangar_application_startup (GApplication *app)
   self->connection = hangar_connection_new (uri);
   hangar_connection_set_auto_reconnect (self->connection, TRUE);
   self->collection = hangar_collection_new (self->connection);
+  self->install_tracker = hangar_install_tracker_new (self->connection);
+  g_signal_connect_object (self->install_tracker, "install-finished",
+                           G_CALLBACK (on_install_finished), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->connection, "notify::state", G_CALLBACK (try_pending_open),
-                           self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->connection, "notify::state", G_CALLBACK (update_install_tracker),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->collection, "items-changed", G_CALLBACK (try_pending_open),
                            self, G_CONNECT_SWAPPED);

@@ -366,9 +366,8 @@ hangar_assistant_open_file (HangarAssistant *self,
   self->pending = 2;
   hangar_os_db_identify_async (self->db, path, self->cancellable, identify_done,
                                g_object_ref (self));
-  hangar_host_probe_async (pool_dir,
-                           connection != NULL ? hangar_connection_get_gvir (connection) : NULL,
-                           self->cancellable, probe_done, g_object_ref (self));
+  hangar_host_probe_async (pool_dir, connection, self->cancellable, probe_done,
+                           g_object_ref (self));
 }
 
 /* The source page ********************************************************/
@@ -770,7 +769,7 @@ start_creation (HangarAssistant *self,
   s->iso_path = g_steal_pointer (&path);
 
   self->trying = try_it;
-  self->creator = hangar_vm_creator_new (hangar_connection_get_gvir (connection), self->profile, s);
+  self->creator = hangar_vm_creator_new (connection, self->profile, s);
   hangar_vm_creator_set_transient (self->creator, try_it);
   g_signal_connect_object (self->creator, "notify::step", G_CALLBACK (on_creator_progress), self,
                            G_CONNECT_SWAPPED);
