@@ -66,24 +66,58 @@ static GParamSpec *properties[N_PROPS];
 static void hangar_connection_schedule_reconnect (HangarConnection *self);
 
 /**
+ * hangar_connection_uri_overridden:
+ *
+ * Returns: whether the `HANGAR_URI` environment variable chooses the URI,
+ *   whatever the settings say
+ */
+gboolean
+hangar_connection_uri_overridden (void)
+{
+  const char *env = g_getenv (HANGAR_URI_ENV);
+
+  return env != NULL && *env != '\0';
+}
+
+/**
  * hangar_connection_resolve_uri:
  * @configured: (nullable): the URI from settings
  *
- * The `HANGAR_URI` environment variable wins over the settings, so that tests
- * and scripts can point every Hangar tool at an isolated daemon.
+ * The rule every Hangar tool follows: the `HANGAR_URI` environment variable
+ * wins over the settings, so that tests and scripts can point every Hangar
+ * tool at an isolated daemon; without either, qemu:///session.
  *
  * Returns: (transfer full): the URI to open
  */
 char *
 hangar_connection_resolve_uri (const char *configured)
 {
-  const char *env = g_getenv ("HANGAR_URI");
-
-  if (env != NULL && *env != '\0')
-    return g_strdup (env);
+  if (hangar_connection_uri_overridden ())
+    return g_strdup (g_getenv (HANGAR_URI_ENV));
   if (configured != NULL && *configured != '\0')
     return g_strdup (configured);
   return g_strdup (HANGAR_DEFAULT_URI);
+}
+
+/**
+ * hangar_connection_configured_uri:
+ * @settings: (nullable): the application's settings; %NULL where their
+ *   schema is not installed (hangarctl can run without it)
+ *
+ * hangar_connection_resolve_uri() applied to the `connection-uri` setting.
+ *
+ * Returns: (transfer full): the URI the app and hangarctl open
+ */
+char *
+hangar_connection_configured_uri (GSettings *settings)
+{
+  g_autofree char *configured = NULL;
+
+  g_return_val_if_fail (settings == NULL || G_IS_SETTINGS (settings), NULL);
+
+  if (settings != NULL)
+    configured = g_settings_get_string (settings, HANGAR_CONNECTION_URI_KEY);
+  return hangar_connection_resolve_uri (configured);
 }
 
 static void

@@ -14,6 +14,10 @@
 G_BEGIN_DECLS
 
 #define HANGAR_DEFAULT_URI "qemu:///session"
+/* Chooses the URI over the settings (hangar_connection_resolve_uri()). */
+#define HANGAR_URI_ENV "HANGAR_URI"
+/* The settings key holding the user's URI. */
+#define HANGAR_CONNECTION_URI_KEY "connection-uri"
 
 /**
  * HangarConnectionState:
@@ -52,7 +56,9 @@ G_DECLARE_FINAL_TYPE (HangarConnection, hangar_connection, HANGAR, CONNECTION, G
 GQuark                 hangar_connection_error_quark      (void);
 GType                  hangar_connection_state_get_type   (void);
 
+gboolean               hangar_connection_uri_overridden   (void);
 char                  *hangar_connection_resolve_uri      (const char          *configured);
+char                  *hangar_connection_configured_uri   (GSettings           *settings);
 
 HangarConnection      *hangar_connection_new              (const char          *uri);
 const char            *hangar_connection_get_uri          (HangarConnection    *self);

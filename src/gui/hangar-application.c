@@ -650,7 +650,6 @@ hangar_application_startup (GApplication *app)
 {
   HangarApplication *self = HANGAR_APPLICATION (app);
   g_autoptr(GError) error = NULL;
-  g_autofree char *configured = NULL;
   g_autofree char *uri = NULL;
 
   G_APPLICATION_CLASS (hangar_application_parent_class)->startup (app);
@@ -677,8 +676,7 @@ hangar_application_startup (GApplication *app)
   if (!hangar_libvirt_init (&error))
     g_critical ("Cannot initialise libvirt: %s", error->message);
 
-  configured = g_settings_get_string (self->settings, "connection-uri");
-  uri = hangar_connection_resolve_uri (configured);
+  uri = hangar_connection_configured_uri (self->settings);
   self->connection = hangar_connection_new (uri);
   hangar_connection_set_auto_reconnect (self->connection, TRUE);
   self->collection = hangar_collection_new (self->connection);
