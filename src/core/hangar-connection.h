@@ -9,6 +9,7 @@
 #include <gio/gio.h>
 #include <libvirt-gobject/libvirt-gobject.h>
 
+#include "hangar-libvirt.h"
 #include "hangar-types.h"
 
 G_BEGIN_DECLS

@@ -18,6 +18,7 @@
 #include "hangar-application.h"
 #include "hangar-collection.h"
 #include "hangar-machine.h"
+#include "hangar-machine-action.h"
 #include "hangar-quit-saver.h"
 
 typedef struct
@@ -58,10 +59,7 @@ hangar_quit_saver_machines_to_save (HangarApplication *application)
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (collection)); i++)
     {
       g_autoptr(HangarMachine) machine = g_list_model_get_item (G_LIST_MODEL (collection), i);
-      HangarMachineState state = hangar_machine_get_state (machine);
-
-      if (hangar_machine_get_persistent (machine) &&
-          (state == HANGAR_MACHINE_STATE_RUNNING || state == HANGAR_MACHINE_STATE_PAUSED))
+      if (hangar_machine_can_run (machine, HANGAR_MACHINE_ACTION_SAVE))
         g_ptr_array_add (machines, g_steal_pointer (&machine));
     }
   return machines;
