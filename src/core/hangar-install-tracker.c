@@ -529,9 +529,14 @@ finish_thread (GTask        *task,
     {
       if (virDomainCreate (defined) == 0)
         job->restarted = TRUE;
-      else if (virDomainIsActive (defined) != 1)
-        g_warning ("Cannot restart %s after its installation: %s", job->name,
-                   hangar_libvirt_last_message ());
+      else
+        {
+          /* Taken first: the next libvirt call resets it. */
+          g_autofree char *why = g_strdup (hangar_libvirt_last_message ());
+
+          if (virDomainIsActive (defined) != 1)
+            g_warning ("Cannot restart %s after its installation: %s", job->name, why);
+        }
     }
   virDomainFree (defined);
   g_task_return_boolean (task, TRUE);

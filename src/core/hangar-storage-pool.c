@@ -733,9 +733,14 @@ hangar_storage_pool_delete_volume (HangarStoragePool  *self,
   vol = hangar_libvirt_dup_volume (volume);
   ret = vol != NULL ? virStorageVolDelete (vol, 0) : -1;
   if (ret < 0)
-    g_set_error (error, HANGAR_STORAGE_ERROR, HANGAR_STORAGE_ERROR_VOLUME,
-                 _("Cannot delete the disk %s: %s"), gvir_storage_vol_get_name (volume),
-                 vol != NULL ? hangar_libvirt_last_message () : _("unknown volume"));
+    {
+      /* Taken first: reading the volume's name resets libvirt's last error. */
+      g_autofree char *why = g_strdup (vol != NULL ? hangar_libvirt_last_message ()
+                                                   : _("unknown volume"));
+
+      g_set_error (error, HANGAR_STORAGE_ERROR, HANGAR_STORAGE_ERROR_VOLUME,
+                   _("Cannot delete the disk %s: %s"), gvir_storage_vol_get_name (volume), why);
+    }
   if (vol != NULL)
     virStorageVolFree (vol);
   return ret == 0;
@@ -765,9 +770,15 @@ hangar_storage_volume_dup_path (GVirStorageVol  *volume,
   if (vol != NULL && (raw = virStorageVolGetPath (vol)) != NULL)
     path = g_strdup (raw);
   else
-    g_set_error (error, HANGAR_STORAGE_ERROR, HANGAR_STORAGE_ERROR_VOLUME,
-                 _("Cannot find the file of the disk %s: %s"), gvir_storage_vol_get_name (volume),
-                 vol != NULL ? hangar_libvirt_last_message () : _("unknown volume"));
+    {
+      /* Taken first: reading the volume's name resets libvirt's last error. */
+      g_autofree char *why = g_strdup (vol != NULL ? hangar_libvirt_last_message ()
+                                                   : _("unknown volume"));
+
+      g_set_error (error, HANGAR_STORAGE_ERROR, HANGAR_STORAGE_ERROR_VOLUME,
+                   _("Cannot find the file of the disk %s: %s"),
+                   gvir_storage_vol_get_name (volume), why);
+    }
   free (raw);
   if (vol != NULL)
     virStorageVolFree (vol);

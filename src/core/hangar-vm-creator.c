@@ -531,10 +531,14 @@ rollback (Job     *job,
 
   report (job, HANGAR_VM_CREATOR_STEP_ROLLBACK, NULL);
 
-  if (job->started && job->domain != NULL &&
-      virDomainDestroy (job->domain) < 0 && virDomainIsActive (job->domain) == 1)
-    g_string_append_printf (left, _("The machine is still running: %s"),
-                            hangar_libvirt_last_message ());
+  if (job->started && job->domain != NULL && virDomainDestroy (job->domain) < 0)
+    {
+      /* Taken first: the next libvirt call resets it. */
+      g_autofree char *why = g_strdup (hangar_libvirt_last_message ());
+
+      if (virDomainIsActive (job->domain) == 1)
+        g_string_append_printf (left, _("The machine is still running: %s"), why);
+    }
 
   if (job->defined && job->domain != NULL &&
       virDomainUndefineFlags (job->domain, UNDEFINE_FLAGS) < 0)
