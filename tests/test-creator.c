@@ -33,6 +33,7 @@
 #include "hangar-machine.h"
 #include "hangar-machine-name.h"
 #include "hangar-storage-pool.h"
+#include "hangar-storage-volume.h"
 #include "hangar-test-guest.h"
 #include "hangar-test-utils.h"
 #include "hangar-vm-config.h"

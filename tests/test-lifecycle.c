@@ -32,6 +32,7 @@
 #include "hangar-libvirt.h"
 #include "hangar-machine.h"
 #include "hangar-storage-pool.h"
+#include "hangar-storage-volume.h"
 #include "hangar-test-guest.h"
 #include "hangar-test-utils.h"
 #include "hangar-vm-creator.h"

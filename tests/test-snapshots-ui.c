@@ -29,7 +29,7 @@
 #include "hangar-machine.h"
 #include "hangar-name-dialog.h"
 #include "hangar-snapshots-dialog.h"
-#include "hangar-storage-pool.h"
+#include "hangar-storage-volume.h"
 #include "hangar-test-guest.h"
 #include "hangar-test-threads.h"
 #include "hangar-test-utils.h"

@@ -21,6 +21,7 @@
 #include "hangar-machine-name.h"
 #include "hangar-machine-private.h"
 #include "hangar-storage-pool.h"
+#include "hangar-storage-volume.h"
 #include "hangar-vm-config.h"
 
 /* Everything libvirt keeps beside a definition goes with it. */
@@ -785,7 +786,7 @@ do_clone (HangarMachineOp  *op,
         continue;
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         goto out;
-      copy = hangar_storage_clone_volume (conn, disk->path, name, clone_copy_started, watch,
+      copy = hangar_storage_volume_clone (conn, disk->path, name, clone_copy_started, watch,
                                           cancellable, error);
       if (copy == NULL)
         goto out;

@@ -21,6 +21,7 @@
 #include "hangar-libvirt.h"
 #include "hangar-machine-name.h"
 #include "hangar-storage-pool.h"
+#include "hangar-storage-volume.h"
 #include "hangar-vm-config.h"
 #include "hangar-vm-creator.h"
 
