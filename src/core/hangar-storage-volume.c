@@ -272,7 +272,8 @@ hangar_storage_volume_clone (virConnectPtr             conn,
 
   /* What the copy takes now is what the source holds, not its capacity. */
   if (!hangar_storage_pool_read_space (pool, &pool_capacity, &pool_available, error) ||
-      !hangar_storage_check_space (MAX (info.allocation, 1), pool_capacity, pool_available, error) ||
+      !hangar_storage_check_space (MAX (info.allocation, 1), pool_capacity, pool_available,
+                                   error) ||
       g_cancellable_set_error_if_cancelled (cancellable, error))
     goto out;
 
