@@ -244,79 +244,6 @@ test_steps (void)
   }
 }
 
-#define INSTALLING_DOMAIN \
-  "<domain type='qemu'>" \
-  "<name>inst</name>" \
-  "<metadata><hangar:installing xmlns:hangar='" HANGAR_VM_CONFIG_METADATA_NS "'>true</hangar:installing>" \
-  "<other:thing xmlns:other='https://example.org/other'>kept</other:thing></metadata>" \
-  "<memory unit='KiB'>524288</memory>" \
-  "<os><type arch='x86_64' machine='q35'>hvm</type><boot dev='cdrom'/><boot dev='hd'/></os>" \
-  "<on_reboot>destroy</on_reboot>" \
-  "<devices>" \
-  "<disk type='file' device='disk'><source file='/images/inst.qcow2'/><target dev='vda' bus='virtio'/></disk>" \
-  "<disk type='file' device='cdrom'><source file='/isos/inst.iso'/><target dev='sda' bus='sata'/><readonly/></disk>" \
-  "</devices></domain>"
-
-static void
-test_finish_install_xml (void)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *out = NULL;
-  g_autofree char *nested_out = NULL;
-  g_autofree char *plain_out = NULL;
-  g_autofree char *order_out = NULL;
-  const char *nested =
-    "<domain type='qemu'><name>n</name>"
-    "<metadata><hangar:machine xmlns:hangar='" HANGAR_VM_CONFIG_METADATA_NS "'>"
-    "<hangar:installing>true</hangar:installing><hangar:os>fedora37</hangar:os></hangar:machine></metadata>"
-    "<os><type>hvm</type><boot dev='cdrom'/></os><on_reboot>destroy</on_reboot>"
-    "<devices><disk type='file' device='cdrom'><source file='/x.iso'/><target dev='sda' bus='sata'/>"
-    "<boot order='1'/></disk></devices></domain>";
-  const char *per_device =
-    "<domain type='qemu'><name>p</name>"
-    "<metadata><hangar:installing xmlns:hangar='" HANGAR_VM_CONFIG_METADATA_NS "'>true</hangar:installing></metadata>"
-    "<os><type>hvm</type></os>"
-    "<devices><disk type='file' device='cdrom'><source file='/x.iso'/><target dev='sda' bus='sata'/>"
-    "<boot order='1'/></disk></devices></domain>";
-
-  out = hangar_install_finish_config_xml (INSTALLING_DOMAIN, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (out);
-  g_test_message ("%s", out);
-  g_assert_null (strstr (out, "installing"));
-  g_assert_null (strstr (out, "/isos/inst.iso"));
-  g_assert_nonnull (strstr (out, "device=\"cdrom\""));          /* the drive stays, empty */
-  g_assert_nonnull (strstr (out, "/images/inst.qcow2"));
-  g_assert_nonnull (strstr (out, "<on_reboot>restart</on_reboot>"));
-  g_assert_null (strstr (out, "<boot dev=\"cdrom\"/>"));
-  g_assert_nonnull (strstr (out, "<boot dev=\"hd\"/>"));
-  g_assert_nonnull (strstr (out, "kept"));                      /* others' metadata stays */
-
-  /* Finished once, nothing more to do. */
-  g_assert_null (hangar_install_finish_config_xml (out, &error));
-  g_assert_no_error (error);
-
-  nested_out = hangar_install_finish_config_xml (nested, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (nested_out);
-  g_assert_null (strstr (nested_out, "installing"));
-  g_assert_nonnull (strstr (nested_out, "fedora37"));
-  g_assert_nonnull (strstr (nested_out, "<boot dev=\"hd\"/>"));
-  g_assert_null (strstr (nested_out, "/x.iso"));
-
-  order_out = hangar_install_finish_config_xml (per_device, &error);
-  g_assert_no_error (error);
-  g_assert_null (strstr (order_out, "<metadata"));
-  g_assert_null (strstr (order_out, "<boot dev="));              /* per-device order kept as is */
-
-  plain_out = hangar_install_finish_config_xml ("<domain><name>x</name></domain>", &error);
-  g_assert_no_error (error);
-  g_assert_null (plain_out);
-
-  g_assert_null (hangar_install_finish_config_xml ("not xml <", &error));
-  g_assert_nonnull (error);
-}
-
 /* ------------------------------------------------------------------------ */
 /* libvirt: helpers                                                         */
 /* ------------------------------------------------------------------------ */
@@ -1356,7 +1283,6 @@ main (int   argc,
   g_test_add_func ("/hangar/creator/unit/pick-names", test_pick_names);
   g_test_add_func ("/hangar/creator/unit/space-rule", test_space_rule);
   g_test_add_func ("/hangar/creator/unit/steps", test_steps);
-  g_test_add_func ("/hangar/creator/unit/finish-install-xml", test_finish_install_xml);
 
   g_test_add_func ("/hangar/creator/libvirt/pool", test_pool);
   g_test_add_func ("/hangar/creator/libvirt/pool-no-space", test_pool_no_space);
