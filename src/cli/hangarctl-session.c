@@ -71,7 +71,8 @@ hangarctl_settings_new (void)
   GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
   g_autoptr(GSettingsSchema) schema = NULL;
 
-  if (source == NULL || (schema = g_settings_schema_source_lookup (source, APPLICATION_ID, TRUE)) == NULL)
+  if (source == NULL ||
+      (schema = g_settings_schema_source_lookup (source, APPLICATION_ID, TRUE)) == NULL)
     return NULL;
   return g_settings_new (APPLICATION_ID);
 }

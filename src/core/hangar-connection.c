@@ -1,7 +1,8 @@
 /* hangar-connection.c
  *
  * Opens the libvirt URI off the UI thread, keeps the domain list current and
- * notices when the daemon goes away, reconnecting with a backoff.
+ * notices when the daemon goes away, reconnecting with a backoff; and the
+ * rule that says which URI every Hangar tool opens.
  *
  * Copyright 2026 The Hangar authors
  * SPDX-License-Identifier: GPL-3.0-or-later
