@@ -313,8 +313,8 @@ test_agrees_with_libvirt (Fixture       *fixture,
           {
             /* Allowed by the operation but not offered by the table: a
              * no-op (Start on a running machine), or Start on a paused
-             * machine, which resumes it as hangar_machine_start_async()
-             * promises (the menus offer Resume there). */
+             * machine, which resumes it as Start's operation promises (the
+             * menus offer Resume there). */
             gboolean resumes = action == HANGAR_MACHINE_ACTION_START &&
                                states[s] == HANGAR_MACHINE_STATE_PAUSED;
 

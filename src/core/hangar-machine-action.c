@@ -12,20 +12,13 @@
 #include "config.h"
 
 #include "hangar-machine-action.h"
+#include "hangar-machine-private.h"
 
 #define STATE(name) (1u << HANGAR_MACHINE_STATE_##name)
 #define ANY_STATE (STATE (UNKNOWN) | STATE (STOPPED) | STATE (RUNNING) | STATE (PAUSED) | \
                    STATE (SHUTTING_DOWN) | STATE (SAVED) | STATE (SUSPENDED) | STATE (CRASHED))
 /* Shut off with nothing saved: what changing a machine's identity needs. */
 #define SHUT_OFF (STATE (STOPPED) | STATE (CRASHED))
-
-typedef void     (*RunAsync)  (HangarMachine        *machine,
-                               GCancellable         *cancellable,
-                               GAsyncReadyCallback   callback,
-                               gpointer              user_data);
-typedef gboolean (*RunFinish) (HangarMachine        *machine,
-                               GAsyncResult         *result,
-                               GError              **error);
 
 typedef struct
 {
@@ -40,9 +33,9 @@ typedef struct
   gboolean    explains;
   /* How long it waits for the guest, in seconds (0: it does not wait). */
   guint       timeout_s;
-  /* NULL for the actions that ask for more in a dialog. */
-  RunAsync    run;
-  RunFinish   finish;
+  /* The operation, in a worker thread; NULL for the actions that ask for
+   * more in a dialog. */
+  HangarMachineOpFunc run;
 } ActionRow;
 
 /* How long Shut Down waits: a desktop system may take a while to stop. */
@@ -51,30 +44,25 @@ typedef struct
 static const ActionRow action_table[HANGAR_MACHINE_N_ACTIONS] = {
   [HANGAR_MACHINE_ACTION_START] = {
     "start", STATE (STOPPED) | STATE (SAVED) | STATE (CRASHED), FALSE, FALSE, 0,
-    hangar_machine_start_async, hangar_machine_start_finish },
+    hangar_machine_do_start },
   [HANGAR_MACHINE_ACTION_SHUTDOWN] = {
-    "shutdown", STATE (RUNNING), FALSE, FALSE, SHUTDOWN_TIMEOUT_S, NULL,
-    hangar_machine_shutdown_finish },
+    "shutdown", STATE (RUNNING), FALSE, FALSE, SHUTDOWN_TIMEOUT_S, hangar_machine_do_shutdown },
   [HANGAR_MACHINE_ACTION_FORCE_OFF] = {
     "force-off", STATE (RUNNING) | STATE (PAUSED) | STATE (SHUTTING_DOWN) | STATE (SUSPENDED),
-    FALSE, FALSE, 0, hangar_machine_force_off_async, hangar_machine_force_off_finish },
+    FALSE, FALSE, 0, hangar_machine_do_force_off },
   [HANGAR_MACHINE_ACTION_PAUSE] = {
-    "pause", STATE (RUNNING), FALSE, FALSE, 0,
-    hangar_machine_pause_async, hangar_machine_pause_finish },
+    "pause", STATE (RUNNING), FALSE, FALSE, 0, hangar_machine_do_pause },
   [HANGAR_MACHINE_ACTION_RESUME] = {
-    "resume", STATE (PAUSED), FALSE, FALSE, 0,
-    hangar_machine_resume_async, hangar_machine_resume_finish },
+    "resume", STATE (PAUSED), FALSE, FALSE, 0, hangar_machine_do_resume },
   [HANGAR_MACHINE_ACTION_REBOOT] = {
-    "reboot", STATE (RUNNING), FALSE, FALSE, 0,
-    hangar_machine_reboot_async, hangar_machine_reboot_finish },
+    "reboot", STATE (RUNNING), FALSE, FALSE, 0, hangar_machine_do_reboot },
   [HANGAR_MACHINE_ACTION_SAVE] = {
-    "save", STATE (RUNNING) | STATE (PAUSED), TRUE, FALSE, 0,
-    hangar_machine_save_async, hangar_machine_save_finish },
-  [HANGAR_MACHINE_ACTION_DELETE] = { "delete", ANY_STATE, TRUE, TRUE, 0, NULL, NULL },
-  [HANGAR_MACHINE_ACTION_RENAME] = { "rename", SHUT_OFF, TRUE, TRUE, 0, NULL, NULL },
-  [HANGAR_MACHINE_ACTION_CLONE] = { "clone", SHUT_OFF, TRUE, TRUE, 0, NULL, NULL },
-  [HANGAR_MACHINE_ACTION_SNAPSHOTS] = { "snapshots", ANY_STATE, TRUE, TRUE, 0, NULL, NULL },
-  [HANGAR_MACHINE_ACTION_PROPERTIES] = { "properties", ANY_STATE, FALSE, TRUE, 0, NULL, NULL },
+    "save", STATE (RUNNING) | STATE (PAUSED), TRUE, FALSE, 0, hangar_machine_do_save },
+  [HANGAR_MACHINE_ACTION_DELETE] = { "delete", ANY_STATE, TRUE, TRUE, 0, NULL },
+  [HANGAR_MACHINE_ACTION_RENAME] = { "rename", SHUT_OFF, TRUE, TRUE, 0, NULL },
+  [HANGAR_MACHINE_ACTION_CLONE] = { "clone", SHUT_OFF, TRUE, TRUE, 0, NULL },
+  [HANGAR_MACHINE_ACTION_SNAPSHOTS] = { "snapshots", ANY_STATE, TRUE, TRUE, 0, NULL },
+  [HANGAR_MACHINE_ACTION_PROPERTIES] = { "properties", ANY_STATE, FALSE, TRUE, 0, NULL },
 };
 
 static const ActionRow *
@@ -136,7 +124,7 @@ hangar_machine_action_changes_state (HangarMachineAction action)
 {
   const ActionRow *row = get_row (action);
 
-  return row != NULL && row->finish != NULL;
+  return row != NULL && row->run != NULL;
 }
 
 /**
@@ -255,21 +243,6 @@ hangar_machine_can_offer (HangarMachine       *self,
                                        hangar_machine_get_persistent (self));
 }
 
-static void
-run_done (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  const ActionRow *row = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-
-  if (row->finish (HANGAR_MACHINE (object), result, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, g_steal_pointer (&error));
-}
-
 /**
  * hangar_machine_run_async:
  * @self: a #HangarMachine
@@ -293,23 +266,15 @@ hangar_machine_run_async (HangarMachine       *self,
                           GAsyncReadyCallback  callback,
                           gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  const ActionRow *row;
+  HangarMachineOp *op;
 
   g_return_if_fail (HANGAR_IS_MACHINE (self));
   g_return_if_fail (hangar_machine_action_changes_state (action));
   g_return_if_fail (timeout_s >= HANGAR_MACHINE_ACTION_DEFAULT_TIMEOUT);
 
-  row = get_row (action);
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, hangar_machine_run_async);
-  g_task_set_task_data (task, (gpointer) row, NULL);
-
-  if (action == HANGAR_MACHINE_ACTION_SHUTDOWN)
-    hangar_machine_shutdown_async (self, timeout_s < 0 ? row->timeout_s : (guint) timeout_s,
-                                   cancellable, run_done, g_steal_pointer (&task));
-  else
-    row->run (self, cancellable, run_done, g_steal_pointer (&task));
+  op = hangar_machine_op_new (self, get_row (action)->run);
+  op->number = timeout_s < 0 ? get_row (action)->timeout_s : (guint) timeout_s;
+  hangar_machine_op_run (self, op, hangar_machine_run_async, cancellable, callback, user_data);
 }
 
 /**
@@ -326,8 +291,6 @@ hangar_machine_run_finish (HangarMachine  *self,
                            GError        **error)
 {
   g_return_val_if_fail (HANGAR_IS_MACHINE (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == hangar_machine_run_async, FALSE);
 
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return hangar_machine_op_finish (self, result, hangar_machine_run_async, error);
 }

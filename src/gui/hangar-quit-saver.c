@@ -123,7 +123,7 @@ save_done (GObject      *object,
   QuitSaver *saver = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!hangar_machine_save_finish (machine, result, &error))
+  if (!hangar_machine_run_finish (machine, result, &error))
     {
       /* HangarMachine's messages name the machine. */
       g_warning ("%s", error->message);
@@ -203,7 +203,8 @@ hangar_quit_saver_run (HangarApplication *application,
   adw_window_set_content (ADW_WINDOW (saver->window), saver->box);
 
   for (guint i = 0; i < machines->len; i++)
-    hangar_machine_save_async (g_ptr_array_index (machines, i), NULL, save_done, saver);
+    hangar_machine_run_async (g_ptr_array_index (machines, i), HANGAR_MACHINE_ACTION_SAVE,
+                              HANGAR_MACHINE_ACTION_DEFAULT_TIMEOUT, NULL, save_done, saver);
 
   gtk_window_present (saver->window);
   return saver->window;
