@@ -28,14 +28,17 @@
 #define INSTALLING_DOMAIN \
   "<domain type='qemu'>" \
   "<name>inst</name>" \
-  "<metadata><hangar:installing xmlns:hangar='" HANGAR_VM_CONFIG_METADATA_NS "'>true</hangar:installing>" \
+  "<metadata><hangar:installing xmlns:hangar='" HANGAR_VM_CONFIG_METADATA_NS "'>" \
+  "true</hangar:installing>" \
   "<other:thing xmlns:other='https://example.org/other'>kept</other:thing></metadata>" \
   "<memory unit='KiB'>524288</memory>" \
   "<os><type arch='x86_64' machine='q35'>hvm</type><boot dev='cdrom'/><boot dev='hd'/></os>" \
   "<on_reboot>destroy</on_reboot>" \
   "<devices>" \
-  "<disk type='file' device='disk'><source file='/images/inst.qcow2'/><target dev='vda' bus='virtio'/></disk>" \
-  "<disk type='file' device='cdrom'><source file='/isos/inst.iso'/><target dev='sda' bus='sata'/><readonly/></disk>" \
+  "<disk type='file' device='disk'><source file='/images/inst.qcow2'/>" \
+  "<target dev='vda' bus='virtio'/></disk>" \
+  "<disk type='file' device='cdrom'><source file='/isos/inst.iso'/>" \
+  "<target dev='sda' bus='sata'/><readonly/></disk>" \
   "</devices></domain>"
 
 static void
@@ -49,16 +52,18 @@ test_finish_xml (void)
   const char *nested =
     "<domain type='qemu'><name>n</name>"
     "<metadata><hangar:machine xmlns:hangar='" HANGAR_VM_CONFIG_METADATA_NS "'>"
-    "<hangar:installing>true</hangar:installing><hangar:os>fedora37</hangar:os></hangar:machine></metadata>"
+    "<hangar:installing>true</hangar:installing><hangar:os>fedora37</hangar:os>"
+    "</hangar:machine></metadata>"
     "<os><type>hvm</type><boot dev='cdrom'/></os><on_reboot>destroy</on_reboot>"
-    "<devices><disk type='file' device='cdrom'><source file='/x.iso'/><target dev='sda' bus='sata'/>"
-    "<boot order='1'/></disk></devices></domain>";
+    "<devices><disk type='file' device='cdrom'><source file='/x.iso'/>"
+    "<target dev='sda' bus='sata'/><boot order='1'/></disk></devices></domain>";
   const char *per_device =
     "<domain type='qemu'><name>p</name>"
-    "<metadata><hangar:installing xmlns:hangar='" HANGAR_VM_CONFIG_METADATA_NS "'>true</hangar:installing></metadata>"
+    "<metadata><hangar:installing xmlns:hangar='" HANGAR_VM_CONFIG_METADATA_NS "'>"
+    "true</hangar:installing></metadata>"
     "<os><type>hvm</type></os>"
-    "<devices><disk type='file' device='cdrom'><source file='/x.iso'/><target dev='sda' bus='sata'/>"
-    "<boot order='1'/></disk></devices></domain>";
+    "<devices><disk type='file' device='cdrom'><source file='/x.iso'/>"
+    "<target dev='sda' bus='sata'/><boot order='1'/></disk></devices></domain>";
 
   out = hangar_install_finish_config_xml (INSTALLING_DOMAIN, &error);
   g_assert_no_error (error);
@@ -250,12 +255,15 @@ test_qemu_shutdown (void)
   "<domain type='test'>" \
   "<name>" name "</name>" \
   "<memory unit='KiB'>524288</memory>" \
-  "<metadata><hangar:installing xmlns:hangar='" HANGAR_VM_CONFIG_METADATA_NS "'>true</hangar:installing></metadata>" \
+  "<metadata><hangar:installing xmlns:hangar='" HANGAR_VM_CONFIG_METADATA_NS "'>" \
+  "true</hangar:installing></metadata>" \
   "<os><type>hvm</type><boot dev='cdrom'/><boot dev='hd'/></os>" \
   "<on_reboot>destroy</on_reboot>" \
   "<devices>" \
-  "<disk type='file' device='disk'><source file='/images/" name ".qcow2'/><target dev='vda' bus='virtio'/></disk>" \
-  "<disk type='file' device='cdrom'><source file='/isos/live.iso'/><target dev='hdc' bus='ide'/><readonly/></disk>" \
+  "<disk type='file' device='disk'><source file='/images/" name ".qcow2'/>" \
+  "<target dev='vda' bus='virtio'/></disk>" \
+  "<disk type='file' device='cdrom'><source file='/isos/live.iso'/>" \
+  "<target dev='hdc' bus='ide'/><readonly/></disk>" \
   "</devices></domain>"
 
 typedef struct

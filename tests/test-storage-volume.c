@@ -59,7 +59,8 @@ static const struct
 static gboolean
 is_safe_file_name (const char *name)
 {
-  if (!g_str_has_suffix (name, ".qcow2") || !g_ascii_isalnum (name[0]) || strstr (name, "..") != NULL)
+  if (!g_str_has_suffix (name, ".qcow2") || !g_ascii_isalnum (name[0]) ||
+      strstr (name, "..") != NULL)
     return FALSE;
   for (const char *p = name; *p != '\0'; p++)
     if (!g_ascii_isalnum (*p) && *p != '-' && *p != '_' && *p != '.')
@@ -203,10 +204,11 @@ make_raw_volume (Fixture    *fixture,
                  guint64     allocation)
 {
   virStoragePoolPtr pool = lookup_pool (fixture, pool_name);
-  g_autofree char *xml = g_strdup_printf ("<volume><name>%s</name>"
-                                          "<capacity unit='bytes'>%" G_GUINT64_FORMAT "</capacity>"
-                                          "<allocation unit='bytes'>%" G_GUINT64_FORMAT "</allocation>"
-                                          "</volume>", name, allocation, allocation);
+  g_autofree char *xml =
+    g_strdup_printf ("<volume><name>%s</name>"
+                     "<capacity unit='bytes'>%" G_GUINT64_FORMAT "</capacity>"
+                     "<allocation unit='bytes'>%" G_GUINT64_FORMAT "</allocation>"
+                     "</volume>", name, allocation, allocation);
   virStorageVolPtr vol = virStorageVolCreateXML (pool, xml, 0);
 
   g_assert_nonnull (vol);
