@@ -283,6 +283,7 @@ test_not_left_behind (Fixture       *fixture,
   virStoragePoolPtr pool;
   struct stat st;
 
+  hangar_test_remove_tree (dir);
   g_assert_null (hangar_storage_pool_ensure (fixture->pool, NULL, &error));
   g_assert_error (error, HANGAR_STORAGE_ERROR, HANGAR_STORAGE_ERROR_POOL);
   g_test_message ("%s", error->message);
@@ -374,11 +375,14 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(GError) error = NULL;
+  g_autofree char *data_dir = NULL;
+  int status;
 
-  /* The test driver's paths get a home of their own; a real session keeps
-   * the one the harness made, where its daemon listens. */
-  g_test_init (&argc, &argv,
-               g_getenv ("HANGAR_URI") == NULL ? G_TEST_OPTION_ISOLATE_DIRS : NULL, NULL);
+  /* The test driver's paths get a data folder of their own; a real session
+   * keeps the one the harness made. */
+  if (g_getenv ("HANGAR_URI") == NULL)
+    data_dir = hangar_test_isolate_data_dir ();
+  g_test_init (&argc, &argv, NULL);
   hangar_test_keep_pool_threads ();
   if (!hangar_libvirt_init (&error))
     g_error ("Cannot initialise libvirt: %s", error->message);
@@ -395,5 +399,8 @@ main (int   argc,
 
   g_test_add_func ("/hangar/storage-pool/libvirt/ensure", test_session);
 
-  return g_test_run ();
+  status = g_test_run ();
+  if (data_dir != NULL)
+    hangar_test_remove_tree (data_dir);
+  return status;
 }

@@ -154,6 +154,7 @@ fixture_teardown (Fixture       *fixture,
   assert_finalized_eventually (fixture->pool);
   hangar_connection_close (fixture->connection);
   assert_finalized_eventually (fixture->connection);
+  hangar_test_remove_tree (fixture->dir);
   g_free (fixture->dir);
 }
 
@@ -602,11 +603,14 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(GError) error = NULL;
+  g_autofree char *data_dir = NULL;
+  int status;
 
-  /* The test driver's paths get a home of their own; a real session keeps
-   * the one the harness made, where its daemon listens. */
-  g_test_init (&argc, &argv,
-               g_getenv ("HANGAR_URI") == NULL ? G_TEST_OPTION_ISOLATE_DIRS : NULL, NULL);
+  /* The test driver's paths get a data folder of their own; a real session
+   * keeps the one the harness made. */
+  if (g_getenv ("HANGAR_URI") == NULL)
+    data_dir = hangar_test_isolate_data_dir ();
+  g_test_init (&argc, &argv, NULL);
   hangar_test_keep_pool_threads ();
   if (!hangar_libvirt_init (&error))
     g_error ("Cannot initialise libvirt: %s", error->message);
@@ -627,5 +631,8 @@ main (int   argc,
 
   g_test_add_func ("/hangar/storage-volume/libvirt/files", test_session_files);
 
-  return g_test_run ();
+  status = g_test_run ();
+  if (data_dir != NULL)
+    hangar_test_remove_tree (data_dir);
+  return status;
 }
