@@ -1,5 +1,7 @@
 /* hangar-libvirt.h
  *
+ * Hangar's one layer over libvirt's C API (see hangar-libvirt.c).
+ *
  * Copyright 2026 The Hangar authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

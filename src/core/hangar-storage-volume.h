@@ -1,5 +1,7 @@
 /* hangar-storage-volume.h
  *
+ * The disks in Hangar's storage pool (see hangar-storage-volume.c).
+ *
  * Copyright 2026 The Hangar authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
