@@ -16,7 +16,6 @@
 #include "hangar-application.h"
 #include "hangar-collection.h"
 #include "hangar-connection.h"
-#include "hangar-libvirt.h"
 #include "hangar-display-page.h"
 #include "hangar-install-tracker.h"
 #include "hangar-vm-creator.h"
