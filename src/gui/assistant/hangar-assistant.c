@@ -22,6 +22,7 @@
 #include "hangar-connection.h"
 #include "hangar-host.h"
 #include "hangar-media.h"
+#include "hangar-os-chooser.h"
 #include "hangar-os-db.h"
 #include "hangar-os-profile.h"
 #include "hangar-storage-pool.h"
@@ -43,7 +44,6 @@ struct _HangarAssistant
   HangarHostInfo     *host;
   GFile              *file;
   HangarVmCreator    *creator;
-  GPtrArray          *oses;
   gboolean            name_edited;
   gboolean            filling;
   gboolean            trying;
@@ -74,8 +74,7 @@ struct _HangarAssistant
   AdwComboRow        *firmware_row;
   GtkSwitch          *tpm_switch;
   AdwActionRow       *acceleration_row;
-  GtkSearchEntry     *os_search;
-  GtkListView        *os_list;
+  HangarOsChooser    *os_chooser;
   AdwStatusPage      *progress_page;
   GtkProgressBar     *progress_bar;
   AdwStatusPage      *error_page;
@@ -107,7 +106,7 @@ show_page (HangarAssistant *self,
                           g_str_equal (page, "pick-os"));
   gtk_widget_set_visible (self->cancel_button, !g_str_equal (page, "pick-os"));
   if (g_str_equal (page, "pick-os"))
-    gtk_widget_grab_focus (GTK_WIDGET (self->os_search));
+    gtk_widget_grab_focus (GTK_WIDGET (self->os_chooser));
   else if (review)
     gtk_widget_grab_focus (self->create_button);
   update_actions (self);
@@ -547,119 +546,13 @@ on_drop (GtkDropTarget   *target,
 /* Picking the OS by hand *************************************************/
 
 static void
-fill_os_list (HangarAssistant *self)
+on_os_picked (HangarAssistant       *self,
+              const HangarOsProfile *profile)
 {
-  GtkStringList *names;
-  GtkStringFilter *filter;
-  GtkFilterListModel *filtered;
-  GtkExpression *expression;
-
-  if (self->oses == NULL || gtk_list_view_get_model (self->os_list) != NULL)
-    return;
-
-  names = gtk_string_list_new (NULL);
-  for (guint i = 0; i < self->oses->len; i++)
-    {
-      const HangarOsProfile *p = self->oses->pdata[i];
-
-      gtk_string_list_append (names, p->name);
-    }
-  expression = gtk_property_expression_new (GTK_TYPE_STRING_OBJECT, NULL, "string");
-  filter = gtk_string_filter_new (expression);
-  gtk_string_filter_set_match_mode (filter, GTK_STRING_FILTER_MATCH_MODE_SUBSTRING);
-  gtk_string_filter_set_ignore_case (filter, TRUE);
-  filtered = gtk_filter_list_model_new (G_LIST_MODEL (names), GTK_FILTER (filter));
-  gtk_list_view_set_model (self->os_list,
-                           GTK_SELECTION_MODEL (gtk_single_selection_new (G_LIST_MODEL (filtered))));
-}
-
-static GtkStringFilter *
-os_filter (HangarAssistant *self)
-{
-  GtkSelectionModel *selection = gtk_list_view_get_model (self->os_list);
-  GListModel *filtered;
-
-  if (selection == NULL)
-    return NULL;
-  filtered = gtk_single_selection_get_model (GTK_SINGLE_SELECTION (selection));
-  return GTK_STRING_FILTER (gtk_filter_list_model_get_filter (GTK_FILTER_LIST_MODEL (filtered)));
-}
-
-static void
-on_os_search_changed (HangarAssistant *self)
-{
-  GtkStringFilter *filter = os_filter (self);
-
-  if (filter != NULL)
-    gtk_string_filter_set_search (filter, gtk_editable_get_text (GTK_EDITABLE (self->os_search)));
-}
-
-static void
-pick_os_at (HangarAssistant *self,
-            guint            position)
-{
-  GtkSelectionModel *selection = gtk_list_view_get_model (self->os_list);
-  g_autoptr(GtkStringObject) item = NULL;
-  const char *name;
-
-  if (selection == NULL)
-    return;
-  item = g_list_model_get_item (G_LIST_MODEL (selection), position);
-  if (item == NULL)
-    return;
-  name = gtk_string_object_get_string (item);
-  for (guint i = 0; i < self->oses->len; i++)
-    {
-      const HangarOsProfile *p = self->oses->pdata[i];
-
-      if (g_strcmp0 (p->name, name) == 0)
-        {
-          g_clear_pointer (&self->profile, hangar_os_profile_free);
-          self->profile = hangar_os_profile_copy (p);
-          break;
-        }
-    }
+  g_clear_pointer (&self->profile, hangar_os_profile_free);
+  self->profile = hangar_os_profile_copy (profile);
   show_page (self, "review");
   fill_review (self);
-}
-
-static void
-on_os_list_activate (HangarAssistant *self,
-                     guint            position)
-{
-  pick_os_at (self, position);
-}
-
-static void
-on_os_search_activate (HangarAssistant *self)
-{
-  GtkSelectionModel *selection = gtk_list_view_get_model (self->os_list);
-
-  if (selection != NULL && g_list_model_get_n_items (G_LIST_MODEL (selection)) > 0)
-    pick_os_at (self, 0);
-}
-
-static void
-setup_os_item (GtkSignalListItemFactory *factory,
-               GtkListItem              *item,
-               gpointer                  user_data)
-{
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_list_item_set_child (item, label);
-}
-
-static void
-bind_os_item (GtkSignalListItemFactory *factory,
-              GtkListItem              *item,
-              gpointer                  user_data)
-{
-  GtkStringObject *string = gtk_list_item_get_item (item);
-
-  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)),
-                      gtk_string_object_get_string (string));
 }
 
 static void
@@ -669,8 +562,7 @@ pick_os_action (GtkWidget  *widget,
 {
   HangarAssistant *self = HANGAR_ASSISTANT (widget);
 
-  fill_os_list (self);
-  gtk_editable_set_text (GTK_EDITABLE (self->os_search), "");
+  hangar_os_chooser_reset (self->os_chooser);
   show_page (self, "pick-os");
 }
 
@@ -920,7 +812,8 @@ oses_listed (GObject      *object,
 {
   g_autoptr(HangarAssistant) self = user_data;
   g_autoptr(GError) error = NULL;
-  GPtrArray *oses = hangar_os_db_list_oses_finish (HANGAR_OS_DB (object), result, &error);
+  g_autoptr(GPtrArray) oses = hangar_os_db_list_oses_finish (HANGAR_OS_DB (object), result,
+                                                             &error);
 
   /* A database that fails to load is reported by identification. */
   if (oses == NULL)
@@ -929,9 +822,7 @@ oses_listed (GObject      *object,
         g_message ("%s", error->message);
       return;
     }
-  g_clear_pointer (&self->oses, g_ptr_array_unref);
-  self->oses = oses;
-  fill_os_list (self);
+  hangar_os_chooser_set_oses (self->os_chooser, oses);
 }
 
 static void
@@ -957,7 +848,6 @@ hangar_assistant_finalize (GObject *object)
   g_clear_object (&self->file);
   g_clear_pointer (&self->profile, hangar_os_profile_free);
   g_clear_pointer (&self->host, hangar_host_info_free);
-  g_clear_pointer (&self->oses, g_ptr_array_unref);
   g_clear_error (&self->pending_error);
 
   G_OBJECT_CLASS (hangar_assistant_parent_class)->finalize (object);
@@ -999,16 +889,13 @@ hangar_assistant_class_init (HangarAssistantClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HangarAssistant, firmware_row);
   gtk_widget_class_bind_template_child (widget_class, HangarAssistant, tpm_switch);
   gtk_widget_class_bind_template_child (widget_class, HangarAssistant, acceleration_row);
-  gtk_widget_class_bind_template_child (widget_class, HangarAssistant, os_search);
-  gtk_widget_class_bind_template_child (widget_class, HangarAssistant, os_list);
+  gtk_widget_class_bind_template_child (widget_class, HangarAssistant, os_chooser);
   gtk_widget_class_bind_template_child (widget_class, HangarAssistant, progress_page);
   gtk_widget_class_bind_template_child (widget_class, HangarAssistant, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, HangarAssistant, error_page);
   gtk_widget_class_bind_template_callback (widget_class, on_recent_row_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_name_changed);
-  gtk_widget_class_bind_template_callback (widget_class, on_os_search_changed);
-  gtk_widget_class_bind_template_callback (widget_class, on_os_search_activate);
-  gtk_widget_class_bind_template_callback (widget_class, on_os_list_activate);
+  gtk_widget_class_bind_template_callback (widget_class, on_os_picked);
 
   gtk_widget_class_install_action (widget_class, "assistant.choose-file", NULL, choose_file_action);
   gtk_widget_class_install_action (widget_class, "assistant.create", NULL, create_action);
@@ -1027,18 +914,12 @@ static void
 hangar_assistant_init (HangarAssistant *self)
 {
   GtkDropTarget *drop;
-  GtkListItemFactory *factory;
 
+  g_type_ensure (HANGAR_TYPE_OS_CHOOSER);
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
   self->db = hangar_os_db_get_default ();
-
-  factory = gtk_signal_list_item_factory_new ();
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_os_item), NULL);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_os_item), NULL);
-  gtk_list_view_set_factory (self->os_list, factory);
-  g_object_unref (factory);
 
   drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
   g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
