@@ -21,6 +21,7 @@
 #include "hangar-assistant.h"
 #include "hangar-connection.h"
 #include "hangar-host.h"
+#include "hangar-local-media.h"
 #include "hangar-media.h"
 #include "hangar-os-chooser.h"
 #include "hangar-os-db.h"
@@ -382,54 +383,26 @@ on_recent_row_activated (HangarAssistant *self,
     hangar_assistant_open_file (self, file);
 }
 
-static int
-compare_mtime (gconstpointer a,
-               gconstpointer b)
-{
-  GFileInfo *ia = *(GFileInfo **) a;
-  GFileInfo *ib = *(GFileInfo **) b;
-  g_autoptr(GDateTime) ta = g_file_info_get_modification_date_time (ia);
-  g_autoptr(GDateTime) tb = g_file_info_get_modification_date_time (ib);
-
-  if (ta == NULL || tb == NULL)
-    return (ta == NULL) - (tb == NULL);
-  return -g_date_time_compare (ta, tb);
-}
-
 static void
-downloads_listed (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
+downloads_found (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
 {
   g_autoptr(HangarAssistant) self = user_data;
-  GFileEnumerator *enumerator = G_FILE_ENUMERATOR (object);
-  g_autoptr(GList) infos = NULL;
-  g_autoptr(GPtrArray) isos = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) images = NULL;
 
-  infos = g_file_enumerator_next_files_finish (enumerator, result, &error);
-  for (GList *l = infos; l != NULL; l = l->next)
+  /* No Downloads folder, or unreadable: the group stays hidden. */
+  images = hangar_local_media_find_finish (result, NULL);
+  if (images == NULL)
+    return;
+
+  for (guint i = 0; i < images->len; i++)
     {
-      GFileInfo *info = l->data;
-      g_autofree char *name = g_ascii_strdown (g_file_info_get_name (info), -1);
-
-      if (g_file_info_get_file_type (info) == G_FILE_TYPE_REGULAR &&
-          g_str_has_suffix (name, ".iso"))
-        g_ptr_array_add (isos, g_object_ref (info));
-    }
-  g_list_free_full (g_steal_pointer (&infos), g_object_unref);
-
-  g_ptr_array_sort (isos, compare_mtime);
-  for (guint i = 0; i < isos->len && i < MAX_RECENT; i++)
-    {
-      GFileInfo *info = isos->pdata[i];
+      HangarLocalImage *image = g_ptr_array_index (images, i);
       GtkWidget *row = adw_action_row_new ();
-      g_autofree char *size = g_format_size (g_file_info_get_size (info));
-      g_autoptr(GFile) file = g_file_get_child (g_file_enumerator_get_container (enumerator),
-                                                g_file_info_get_name (info));
+      g_autofree char *size = g_format_size (image->size);
 
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
-                                     g_file_info_get_display_name (info));
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), image->display_name);
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), size);
       adw_action_row_add_prefix (ADW_ACTION_ROW (row),
@@ -437,47 +410,21 @@ downloads_listed (GObject      *object,
       adw_action_row_add_suffix (ADW_ACTION_ROW (row),
                                  gtk_image_new_from_icon_name ("go-next-symbolic"));
       gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-      g_object_set_data_full (G_OBJECT (row), "hangar-file", g_steal_pointer (&file),
+      g_object_set_data_full (G_OBJECT (row), "hangar-file", g_object_ref (image->file),
                               g_object_unref);
       gtk_list_box_append (self->recent_list, row);
     }
-  gtk_widget_set_visible (GTK_WIDGET (self->recent_group), isos->len > 0);
-  g_file_enumerator_close_async (enumerator, G_PRIORITY_LOW, NULL, NULL, NULL);
-}
-
-static void
-downloads_opened (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(HangarAssistant) self = user_data;
-  g_autoptr(GFileEnumerator) enumerator = NULL;
-
-  /* No Downloads folder, or unreadable: the group stays hidden. */
-  enumerator = g_file_enumerate_children_finish (G_FILE (object), result, NULL);
-  if (enumerator == NULL)
-    return;
-  g_file_enumerator_next_files_async (enumerator, 500, G_PRIORITY_LOW, self->cancellable,
-                                      downloads_listed, g_object_ref (self));
+  gtk_widget_set_visible (GTK_WIDGET (self->recent_group), images->len > 0);
 }
 
 static void
 find_downloads (HangarAssistant *self)
 {
-  const char *dir = g_get_user_special_dir (G_USER_DIRECTORY_DOWNLOAD);
-  g_autoptr(GFile) downloads = NULL;
+  g_autoptr(GFile) downloads = hangar_local_media_get_default_folder ();
 
-  if (dir == NULL)
-    return;
-  downloads = g_file_new_for_path (dir);
-  g_file_enumerate_children_async (downloads,
-                                   G_FILE_ATTRIBUTE_STANDARD_NAME ","
-                                   G_FILE_ATTRIBUTE_STANDARD_DISPLAY_NAME ","
-                                   G_FILE_ATTRIBUTE_STANDARD_TYPE ","
-                                   G_FILE_ATTRIBUTE_STANDARD_SIZE ","
-                                   G_FILE_ATTRIBUTE_TIME_MODIFIED,
-                                   G_FILE_QUERY_INFO_NONE, G_PRIORITY_LOW, self->cancellable,
-                                   downloads_opened, g_object_ref (self));
+  if (downloads != NULL)
+    hangar_local_media_find_async (downloads, MAX_RECENT, self->cancellable, downloads_found,
+                                   g_object_ref (self));
 }
 
 static void
