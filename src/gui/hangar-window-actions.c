@@ -17,7 +17,19 @@
 #include "hangar-application.h"
 #include "hangar-assistant.h"
 #include "hangar-machine.h"
+#include "hangar-vm-creator.h"
 #include "hangar-window-private.h"
+
+/* The assistant made a machine: it opens once the collection lists it, and a
+ * machine being tried stays keepable while it runs. */
+static void
+on_machine_created (HangarWindow    *self,
+                    HangarVmCreator *creator)
+{
+  if (hangar_vm_creator_get_transient (creator))
+    hangar_application_adopt_try_it (self->application, creator);
+  hangar_application_open_new_machine (self->application, hangar_vm_creator_get_name (creator));
+}
 
 /**
  * hangar_window_new_machine:
@@ -31,12 +43,14 @@ HangarAssistant *
 hangar_window_new_machine (HangarWindow *self,
                            GFile        *file)
 {
-  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
   HangarAssistant *assistant;
 
   g_return_val_if_fail (HANGAR_IS_WINDOW (self), NULL);
 
-  assistant = hangar_assistant_new (HANGAR_APPLICATION (app), GTK_WINDOW (self));
+  assistant = hangar_assistant_new (GTK_WINDOW (self), self->connection, self->settings);
+  gtk_window_set_application (GTK_WINDOW (assistant), GTK_APPLICATION (self->application));
+  g_signal_connect_object (assistant, "created", G_CALLBACK (on_machine_created), self,
+                           G_CONNECT_SWAPPED);
   if (file != NULL)
     hangar_assistant_open_file (assistant, file);
   gtk_window_present (GTK_WINDOW (assistant));

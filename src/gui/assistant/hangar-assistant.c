@@ -17,7 +17,6 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
-#include "hangar-application.h"
 #include "hangar-assistant.h"
 #include "hangar-connection.h"
 #include "hangar-host.h"
@@ -36,7 +35,8 @@ struct _HangarAssistant
 {
   AdwWindow           parent_instance;
 
-  HangarApplication  *application;
+  HangarConnection   *connection;
+  GSettings          *settings;
   GCancellable       *cancellable;       /* the window's: cancelled on close */
   GCancellable       *create_cancellable;
   HangarOsDb         *db;
@@ -82,6 +82,22 @@ struct _HangarAssistant
 };
 
 G_DEFINE_FINAL_TYPE (HangarAssistant, hangar_assistant, ADW_TYPE_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_CONNECTION,
+  PROP_SETTINGS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum {
+  CREATED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 static void update_actions (HangarAssistant *self);
 
@@ -162,8 +178,7 @@ static void
 fill_settings (HangarAssistant *self)
 {
   g_autoptr(HangarVmSettings) defaults = NULL;
-  GSettings *settings = hangar_application_get_settings (self->application);
-  gboolean force = g_settings_get_boolean (settings, "force-software-emulation");
+  gboolean force = g_settings_get_boolean (self->settings, "force-software-emulation");
 
   defaults = hangar_vm_settings_new_for (self->profile, self->host, force);
 
@@ -339,7 +354,6 @@ void
 hangar_assistant_open_file (HangarAssistant *self,
                             GFile           *file)
 {
-  HangarConnection *connection;
   g_autofree char *path = NULL;
   g_autofree char *pool_dir = NULL;
 
@@ -361,13 +375,12 @@ hangar_assistant_open_file (HangarAssistant *self,
   self->name_edited = FALSE;
 
   show_page (self, "identifying");
-  connection = hangar_application_get_connection (self->application);
   pool_dir = hangar_storage_pool_default_path ();
   self->pending = 2;
   hangar_os_db_identify_async (self->db, path, self->cancellable, identify_done,
                                g_object_ref (self));
   hangar_host_probe_async (pool_dir,
-                           connection != NULL ? hangar_connection_get_gvir (connection) : NULL,
+                           hangar_connection_get_gvir (self->connection),
                            self->cancellable, probe_done, g_object_ref (self));
 }
 
@@ -572,9 +585,7 @@ create_done (GObject      *object,
       return;
     }
 
-  if (hangar_vm_creator_get_transient (creator))
-    hangar_application_adopt_try_it (self->application, creator);
-  hangar_application_open_new_machine (self->application, hangar_vm_creator_get_name (creator));
+  g_signal_emit (self, signals[CREATED], 0, creator);
   gtk_window_destroy (GTK_WINDOW (self));
 }
 
@@ -582,13 +593,12 @@ static void
 start_creation (HangarAssistant *self,
                 gboolean         try_it)
 {
-  HangarConnection *connection = hangar_application_get_connection (self->application);
-  GSettings *settings = hangar_application_get_settings (self->application);
+  HangarConnection *connection = self->connection;
   g_autoptr(HangarVmSettings) s = NULL;
   g_autofree char *title = NULL;
   g_autofree char *path = NULL;
 
-  if (connection == NULL || hangar_connection_get_state (connection) != HANGAR_CONNECTION_CONNECTED)
+  if (hangar_connection_get_state (connection) != HANGAR_CONNECTION_CONNECTED)
     {
       show_error (self, _("Could Not Create the Machine"),
                   _("Hangar is not connected to the virtualization service. Check the main window."));
@@ -596,7 +606,8 @@ start_creation (HangarAssistant *self,
     }
 
   s = hangar_vm_settings_new_for (self->profile, self->host,
-                                  g_settings_get_boolean (settings, "force-software-emulation"));
+                                  g_settings_get_boolean (self->settings,
+                                                          "force-software-emulation"));
   g_free (s->name);
   s->name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->name_row))));
   s->memory_mib = (guint64) gtk_adjustment_get_value (self->memory_adjustment);
@@ -796,8 +807,52 @@ hangar_assistant_finalize (GObject *object)
   g_clear_pointer (&self->profile, hangar_os_profile_free);
   g_clear_pointer (&self->host, hangar_host_info_free);
   g_clear_error (&self->pending_error);
+  g_clear_object (&self->connection);
+  g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (hangar_assistant_parent_class)->finalize (object);
+}
+
+static void
+hangar_assistant_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  HangarAssistant *self = HANGAR_ASSISTANT (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONNECTION:
+      g_value_set_object (value, self->connection);
+      break;
+    case PROP_SETTINGS:
+      g_value_set_object (value, self->settings);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+hangar_assistant_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  HangarAssistant *self = HANGAR_ASSISTANT (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONNECTION:
+      self->connection = g_value_dup_object (value);
+      break;
+    case PROP_SETTINGS:
+      self->settings = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -809,7 +864,39 @@ hangar_assistant_class_init (HangarAssistantClass *klass)
 
   object_class->dispose = hangar_assistant_dispose;
   object_class->finalize = hangar_assistant_finalize;
+  object_class->get_property = hangar_assistant_get_property;
+  object_class->set_property = hangar_assistant_set_property;
   window_class->close_request = hangar_assistant_close_request;
+
+  /**
+   * HangarAssistant:connection:
+   *
+   * The connection the new machine is made on.
+   */
+  properties[PROP_CONNECTION] =
+    g_param_spec_object ("connection", NULL, NULL, HANGAR_TYPE_CONNECTION,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /**
+   * HangarAssistant:settings:
+   *
+   * The application's settings (`force-software-emulation`).
+   */
+  properties[PROP_SETTINGS] =
+    g_param_spec_object ("settings", NULL, NULL, G_TYPE_SETTINGS,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * HangarAssistant::created:
+   * @self: the assistant
+   * @creator: the creator of the new machine, done
+   *
+   * A machine was created (and started); the assistant closes next. A
+   * transient one ("Try it") can still be kept through @creator.
+   */
+  signals[CREATED] =
+    g_signal_new ("created", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, HANGAR_TYPE_VM_CREATOR);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PATH "/assistant/hangar-assistant.ui");
@@ -879,18 +966,27 @@ hangar_assistant_init (HangarAssistant *self)
   show_page (self, "source");
 }
 
+/**
+ * hangar_assistant_new:
+ * @parent: (nullable): the window it opens over
+ * @connection: the connection to make the machine on
+ * @settings: the application's settings
+ *
+ * Returns: (transfer none): a new assistant, to present; it says through
+ *   #HangarAssistant::created when the machine is made
+ */
 HangarAssistant *
-hangar_assistant_new (HangarApplication *application,
-                      GtkWindow         *parent)
+hangar_assistant_new (GtkWindow        *parent,
+                      HangarConnection *connection,
+                      GSettings        *settings)
 {
-  HangarAssistant *self;
+  g_return_val_if_fail (!parent || GTK_IS_WINDOW (parent), NULL);
+  g_return_val_if_fail (HANGAR_IS_CONNECTION (connection), NULL);
+  g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
 
-  g_return_val_if_fail (HANGAR_IS_APPLICATION (application), NULL);
-
-  self = g_object_new (HANGAR_TYPE_ASSISTANT,
-                       "application", application,
+  return g_object_new (HANGAR_TYPE_ASSISTANT,
                        "transient-for", parent,
+                       "connection", connection,
+                       "settings", settings,
                        NULL);
-  self->application = application;
-  return self;
 }
