@@ -14,12 +14,8 @@
 
 #include <glib/gi18n.h>
 
-#include "hangar-application.h"
 #include "hangar-machine-card.h"
 #include "hangar-machine.h"
-#include "hangar-name-dialog.h"
-#include "hangar-snapshots-dialog.h"
-#include "hangar-properties-window.h"
 #include "hangar-window.h"
 #include "hangar-thumbnailer.h"
 #include "hangar-window-private.h"
@@ -333,91 +329,54 @@ machine_action (GSimpleAction *action,
     hangar_machine_save_async (self->machine, NULL, operation_done, data);
 }
 
-/* The window asks whether to keep the disk, then hides the machine and
- * offers to undo before deleting it. */
+/* What the window or the application does for a machine (the dialogs,
+ * deleting with an undo, another window): the card asks them by its UUID. */
+static const struct {
+  const char *name;
+  const char *asked;
+} asked_actions[] = {
+  { "open-in-new-window", "app.open-in-new-window" },
+  { "delete", "win.delete-machine" },
+  { "rename", "win.rename" },
+  { "clone", "win.clone" },
+  { "snapshots", "win.snapshots" },
+  { "properties", "win.properties" },
+};
+
 static void
-delete_action (GSimpleAction *action,
-               GVariant      *parameter,
-               gpointer       user_data)
+ask_action (GSimpleAction *action,
+            GVariant      *parameter,
+            gpointer       user_data)
 {
   HangarMachineCard *self = user_data;
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  const char *name = g_action_get_name (G_ACTION (action));
 
-  if (self->machine != NULL && HANGAR_IS_WINDOW (root))
-    hangar_window_confirm_delete_machine (HANGAR_WINDOW (root), self->machine);
-}
-
-static void
-name_dialog_action (GSimpleAction *action,
-                    GVariant      *parameter,
-                    gpointer       user_data)
-{
-  HangarMachineCard *self = user_data;
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GtkApplication *app = GTK_IS_WINDOW (root) ? gtk_window_get_application (GTK_WINDOW (root)) : NULL;
-  HangarCollection *collection = HANGAR_IS_APPLICATION (app)
-    ? hangar_application_get_collection (HANGAR_APPLICATION (app)) : NULL;
-  gboolean clone = g_str_equal (g_action_get_name (G_ACTION (action)), "clone");
-  HangarNameDialog *dialog;
-
-  if (self->machine == NULL || !GTK_IS_WINDOW (root))
+  if (self->machine == NULL)
     return;
-  dialog = hangar_name_dialog_new (GTK_WINDOW (root), collection, self->machine,
-                                   clone ? HANGAR_NAME_DIALOG_CLONE : HANGAR_NAME_DIALOG_RENAME);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
 
-static void
-snapshots_action (GSimpleAction *action,
-                  GVariant      *parameter,
-                  gpointer       user_data)
-{
-  HangarMachineCard *self = user_data;
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-
-  if (self->machine != NULL && GTK_IS_WINDOW (root))
-    gtk_window_present (GTK_WINDOW (hangar_snapshots_dialog_new (GTK_WINDOW (root),
-                                                                 self->machine)));
-}
-
-static void
-properties_action (GSimpleAction *action,
-                   GVariant      *parameter,
-                   gpointer       user_data)
-{
-  HangarMachineCard *self = user_data;
-
-  if (self->machine != NULL)
-    hangar_properties_window_show (self->machine, GTK_WIDGET (self));
-}
-
-/* Its display in a window of its own, beside the one with the collection. */
-static void
-open_in_new_window_action (GSimpleAction *action,
-                           GVariant      *parameter,
-                           gpointer       user_data)
-{
-  HangarMachineCard *self = user_data;
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GtkApplication *app = GTK_IS_WINDOW (root) ? gtk_window_get_application (GTK_WINDOW (root)) : NULL;
-
-  if (self->machine != NULL && HANGAR_IS_APPLICATION (app))
-    hangar_application_open_in_new_window (HANGAR_APPLICATION (app), self->machine);
+  for (guint i = 0; i < G_N_ELEMENTS (asked_actions); i++)
+    if (g_str_equal (asked_actions[i].name, name))
+      {
+        gtk_widget_activate_action (GTK_WIDGET (self), asked_actions[i].asked, "s",
+                                    hangar_machine_get_uuid (self->machine));
+        return;
+      }
+  g_return_if_reached ();
 }
 
 static const GActionEntry machine_entries[] = {
-  { "open-in-new-window", open_in_new_window_action },
+  { "open-in-new-window", ask_action },
   { "start", machine_action },
   { "shutdown", machine_action },
   { "force-off", machine_action },
   { "pause", machine_action },
   { "resume", machine_action },
   { "save", machine_action },
-  { "delete", delete_action },
-  { "rename", name_dialog_action },
-  { "clone", name_dialog_action },
-  { "snapshots", snapshots_action },
-  { "properties", properties_action },
+  { "delete", ask_action },
+  { "rename", ask_action },
+  { "clone", ask_action },
+  { "snapshots", ask_action },
+  { "properties", ask_action },
 };
 
 /**

@@ -17,11 +17,11 @@
 
 #include <glib/gi18n.h>
 #include <linux/input-event-codes.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "hangar-display-page.h"
 #include "hangar-machine.h"
-#include "hangar-properties-window.h"
 
 #define RECONNECT_DELAY_MS 1000
 #define MAX_RECONNECTS 10
@@ -451,15 +451,20 @@ back_action (GtkWidget  *widget,
   g_signal_emit (self, signals[SIGNAL_CLOSED], 0);
 }
 
+/* display.properties and display.snapshots: the window opens them for the
+ * machine shown (win.properties, win.snapshots with its UUID). */
 static void
-properties_action (GtkWidget  *widget,
+ask_window_action (GtkWidget  *widget,
                    const char *action_name,
                    GVariant   *parameter)
 {
   HangarDisplayPage *self = HANGAR_DISPLAY_PAGE (widget);
+  g_autofree char *asked = NULL;
 
-  if (self->machine != NULL)
-    hangar_properties_window_show (self->machine, widget);
+  if (self->machine == NULL)
+    return;
+  asked = g_strconcat ("win.", action_name + strlen ("display."), NULL);
+  gtk_widget_activate_action (widget, asked, "s", hangar_machine_get_uuid (self->machine));
 }
 
 static void
@@ -706,8 +711,8 @@ hangar_display_page_new (GSettings *settings)
 /**
  * hangar_display_page_set_can_keep:
  *
- * Shows the Keep button, for a machine the user is trying (see
- * hangar_application_get_try_it()).
+ * Shows the Keep button (win.keep-machine), for a machine the user is
+ * trying.
  */
 void
 hangar_display_page_set_can_keep (HangarDisplayPage *self,
@@ -871,7 +876,8 @@ hangar_display_page_class_init (HangarDisplayPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HangarDisplayPage, keep_button);
   gtk_widget_class_install_action (widget_class, "display.back", NULL, back_action);
   gtk_widget_class_install_action (widget_class, "display.fullscreen", NULL, fullscreen_action);
-  gtk_widget_class_install_action (widget_class, "display.properties", NULL, properties_action);
+  gtk_widget_class_install_action (widget_class, "display.properties", NULL, ask_window_action);
+  gtk_widget_class_install_action (widget_class, "display.snapshots", NULL, ask_window_action);
   gtk_widget_class_install_action (widget_class, "display.send-keys", "s", send_keys_action);
   gtk_widget_class_install_action (widget_class, "display.start", NULL, start_action);
   gtk_widget_class_install_action (widget_class, "display.reconnect", NULL, reconnect_action);
