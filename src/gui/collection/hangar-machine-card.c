@@ -18,7 +18,6 @@
 #include "hangar-machine.h"
 #include "hangar-window.h"
 #include "hangar-thumbnailer.h"
-#include "hangar-window-private.h"
 
 /* How long Shut Down waits for the guest before offering Force Off. */
 #define SHUTDOWN_TIMEOUT_S 60
@@ -55,6 +54,7 @@ G_DEFINE_FINAL_TYPE (HangarMachineCard, hangar_machine_card, GTK_TYPE_WIDGET)
 enum {
   PROP_0,
   PROP_MACHINE,
+  PROP_SELECTED,
   N_PROPS
 };
 
@@ -566,18 +566,16 @@ hangar_machine_card_get_selected (HangarMachineCard *self)
   return self->selection_mode && gtk_check_button_get_active (self->check);
 }
 
+/* The check box is ticked only in selection mode: each toggle changes
+ * hangar_machine_card_get_selected(). */
 static void
 on_check_toggled (HangarMachineCard *self)
 {
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  gboolean active = gtk_check_button_get_active (self->check);
-
-  if (active)
+  if (gtk_check_button_get_active (self->check))
     gtk_widget_add_css_class (GTK_WIDGET (self), "selected");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self), "selected");
-  if (self->selection_mode && self->machine != NULL && HANGAR_IS_WINDOW (root))
-    hangar_window_set_machine_selected (HANGAR_WINDOW (root), self->machine, active);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED]);
 }
 
 static void
@@ -711,6 +709,9 @@ hangar_machine_card_get_property (GObject    *object,
     case PROP_MACHINE:
       g_value_set_object (value, self->machine);
       break;
+    case PROP_SELECTED:
+      g_value_set_boolean (value, hangar_machine_card_get_selected (self));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -750,6 +751,15 @@ hangar_machine_card_class_init (HangarMachineCardClass *klass)
   properties[PROP_MACHINE] =
     g_param_spec_object ("machine", NULL, NULL, HANGAR_TYPE_MACHINE,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * HangarMachineCard:selected:
+   *
+   * Whether the card's check box is ticked (in selection mode); see
+   * hangar_machine_card_get_selected().
+   */
+  properties[PROP_SELECTED] =
+    g_param_spec_boolean ("selected", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class,
