@@ -144,6 +144,29 @@ hangar_machine_card_update_thumbnail (HangarMachineCard *self)
     hangar_thumbnailer_queue_update (self->thumbnailer);
 }
 
+/* While mapped, the thumbnailer keeps the screen of the machine shown
+ * current. */
+static void
+hangar_machine_card_update_watch (HangarMachineCard *self)
+{
+  if (self->thumbnailer == NULL)
+    return;
+  if (self->machine != NULL && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    hangar_thumbnailer_watch (self->thumbnailer, GTK_WIDGET (self), self->machine);
+  else
+    hangar_thumbnailer_unwatch (self->thumbnailer, GTK_WIDGET (self));
+}
+
+static void
+on_texture_changed (HangarMachineCard *self,
+                    HangarMachine     *machine)
+{
+  if (machine != self->machine)
+    return;
+  g_set_object (&self->texture, hangar_thumbnailer_lookup (self->thumbnailer, machine));
+  hangar_machine_card_update_thumbnail (self);
+}
+
 static void
 hangar_machine_card_update_os (HangarMachineCard *self)
 {
@@ -483,29 +506,18 @@ hangar_machine_card_set_thumbnailer (HangarMachineCard *self,
   g_return_if_fail (HANGAR_IS_MACHINE_CARD (self));
   g_return_if_fail (!thumbnailer || HANGAR_IS_THUMBNAILER (thumbnailer));
 
+  if (self->thumbnailer == thumbnailer)
+    return;
   if (self->thumbnailer != NULL)
-    hangar_thumbnailer_unwatch (self->thumbnailer, self);
+    {
+      g_signal_handlers_disconnect_by_func (self->thumbnailer, on_texture_changed, self);
+      hangar_thumbnailer_unwatch (self->thumbnailer, GTK_WIDGET (self));
+    }
   g_set_object (&self->thumbnailer, thumbnailer);
-  if (self->thumbnailer != NULL && gtk_widget_get_mapped (GTK_WIDGET (self)))
-    hangar_thumbnailer_watch (self->thumbnailer, self);
-  hangar_machine_card_update_thumbnail (self);
-}
-
-/**
- * hangar_machine_card_set_thumbnail:
- * @self: a #HangarMachineCard
- * @texture: (nullable): a new picture of the machine's screen
- *
- * Shows @texture while the machine runs or is paused.
- */
-void
-hangar_machine_card_set_thumbnail (HangarMachineCard *self,
-                                   GdkTexture        *texture)
-{
-  g_return_if_fail (HANGAR_IS_MACHINE_CARD (self));
-  g_return_if_fail (!texture || GDK_IS_TEXTURE (texture));
-
-  g_set_object (&self->texture, texture);
+  if (self->thumbnailer != NULL)
+    g_signal_connect_swapped (self->thumbnailer, "texture-changed",
+                              G_CALLBACK (on_texture_changed), self);
+  hangar_machine_card_update_watch (self);
   hangar_machine_card_update_thumbnail (self);
 }
 
@@ -584,8 +596,7 @@ hangar_machine_card_map (GtkWidget *widget)
   HangarMachineCard *self = HANGAR_MACHINE_CARD (widget);
 
   GTK_WIDGET_CLASS (hangar_machine_card_parent_class)->map (widget);
-  if (self->thumbnailer != NULL)
-    hangar_thumbnailer_watch (self->thumbnailer, self);
+  hangar_machine_card_update_watch (self);
 }
 
 static void
@@ -594,7 +605,7 @@ hangar_machine_card_unmap (GtkWidget *widget)
   HangarMachineCard *self = HANGAR_MACHINE_CARD (widget);
 
   if (self->thumbnailer != NULL)
-    hangar_thumbnailer_unwatch (self->thumbnailer, self);
+    hangar_thumbnailer_unwatch (self->thumbnailer, widget);
   GTK_WIDGET_CLASS (hangar_machine_card_parent_class)->unmap (widget);
 }
 
@@ -664,6 +675,7 @@ hangar_machine_card_set_machine (HangarMachineCard *self,
                                 G_CALLBACK (hangar_machine_card_update_os), self);
     }
 
+  hangar_machine_card_update_watch (self);
   hangar_machine_card_update_name (self);
   hangar_machine_card_update_os (self);
   hangar_machine_card_update_state (self);
@@ -676,9 +688,7 @@ hangar_machine_card_dispose (GObject *object)
   HangarMachineCard *self = HANGAR_MACHINE_CARD (object);
 
   hangar_machine_card_set_machine (self, NULL);
-  if (self->thumbnailer != NULL)
-    hangar_thumbnailer_unwatch (self->thumbnailer, self);
-  g_clear_object (&self->thumbnailer);
+  hangar_machine_card_set_thumbnailer (self, NULL);
   g_clear_object (&self->texture);
   gtk_widget_dispose_template (GTK_WIDGET (self), HANGAR_TYPE_MACHINE_CARD);
 

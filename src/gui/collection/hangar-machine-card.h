@@ -27,8 +27,6 @@ void               hangar_machine_card_set_compact    (HangarMachineCard *self,
 void               hangar_machine_card_popup_menu     (HangarMachineCard *self);
 void               hangar_machine_card_set_thumbnailer (HangarMachineCard *self,
                                                         HangarThumbnailer *thumbnailer);
-void               hangar_machine_card_set_thumbnail  (HangarMachineCard *self,
-                                                       GdkTexture        *texture);
 GdkTexture        *hangar_machine_card_get_thumbnail  (HangarMachineCard *self);
 void               hangar_machine_card_set_selection_mode (HangarMachineCard *self,
                                                            gboolean           selection_mode,
