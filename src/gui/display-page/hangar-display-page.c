@@ -75,6 +75,17 @@ enum {
 
 static guint signals[N_SIGNALS];
 
+/* The display's own settings, as the page's properties: the view.scaling and
+ * view.resize-guest actions of its menu are bound to them. */
+enum {
+  PROP_0,
+  PROP_SCALING,
+  PROP_RESIZE_GUEST,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
 static void connect_session (HangarDisplayPage *self);
 static void update_title (HangarDisplayPage *self);
 
@@ -574,6 +585,13 @@ scaling_changed (HangarDisplayPage *self)
   gtk_scrolled_window_set_policy (self->scroller,
                                   one_to_one ? GTK_POLICY_AUTOMATIC : GTK_POLICY_NEVER,
                                   one_to_one ? GTK_POLICY_AUTOMATIC : GTK_POLICY_NEVER);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SCALING]);
+}
+
+static void
+resize_guest_changed (HangarDisplayPage *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RESIZE_GUEST]);
 }
 
 /* Fullscreen *************************************************************/
@@ -843,12 +861,91 @@ hangar_display_page_dispose (GObject *object)
 }
 
 static void
+hangar_display_page_get_property (GObject    *object,
+                                  guint       prop_id,
+                                  GValue     *value,
+                                  GParamSpec *pspec)
+{
+  HangarDisplayPage *self = HANGAR_DISPLAY_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_SCALING:
+      if (self->display != NULL)
+        {
+          g_autoptr(GEnumClass) enum_class = g_type_class_ref (HANGAR_TYPE_DISPLAY_SCALING);
+          GEnumValue *scaling = g_enum_get_value (enum_class,
+                                                  hangar_display_get_scaling (self->display));
+
+          g_value_set_string (value, scaling != NULL ? scaling->value_nick : NULL);
+        }
+      break;
+    case PROP_RESIZE_GUEST:
+      g_value_set_boolean (value, self->display != NULL &&
+                                  hangar_display_get_resize_guest (self->display));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+hangar_display_page_set_property (GObject      *object,
+                                  guint         prop_id,
+                                  const GValue *value,
+                                  GParamSpec   *pspec)
+{
+  HangarDisplayPage *self = HANGAR_DISPLAY_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_SCALING:
+      {
+        g_autoptr(GEnumClass) enum_class = g_type_class_ref (HANGAR_TYPE_DISPLAY_SCALING);
+        const char *nick = g_value_get_string (value);
+        GEnumValue *scaling = nick != NULL ? g_enum_get_value_by_nick (enum_class, nick) : NULL;
+
+        if (scaling != NULL && self->display != NULL)
+          hangar_display_set_scaling (self->display, scaling->value);
+      }
+      break;
+    case PROP_RESIZE_GUEST:
+      if (self->display != NULL)
+        hangar_display_set_resize_guest (self->display, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 hangar_display_page_class_init (HangarDisplayPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = hangar_display_page_dispose;
+  object_class->get_property = hangar_display_page_get_property;
+  object_class->set_property = hangar_display_page_set_property;
+
+  /**
+   * HangarDisplayPage:scaling:
+   *
+   * How the display scales the guest: "fit" or "one-to-one" (the nicks of
+   * #HangarDisplayScaling).
+   */
+  properties[PROP_SCALING] =
+    g_param_spec_string ("scaling", NULL, NULL, "fit",
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * HangarDisplayPage:resize-guest:
+   *
+   * Whether the guest's screen follows the display's size.
+   */
+  properties[PROP_RESIZE_GUEST] =
+    g_param_spec_boolean ("resize-guest", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
   widget_class->root = hangar_display_page_root;
   widget_class->unroot = hangar_display_page_unroot;
 
@@ -881,6 +978,8 @@ hangar_display_page_class_init (HangarDisplayPageClass *klass)
   gtk_widget_class_install_action (widget_class, "display.send-keys", "s", send_keys_action);
   gtk_widget_class_install_action (widget_class, "display.start", NULL, start_action);
   gtk_widget_class_install_action (widget_class, "display.reconnect", NULL, reconnect_action);
+  gtk_widget_class_install_property_action (widget_class, "view.scaling", "scaling");
+  gtk_widget_class_install_property_action (widget_class, "view.resize-guest", "resize-guest");
 
   /* Only reach the page while the keyboard is not grabbed by the guest. */
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F11, 0, "display.fullscreen", NULL);
@@ -893,9 +992,6 @@ hangar_display_page_class_init (HangarDisplayPageClass *klass)
 static void
 hangar_display_page_init (HangarDisplayPage *self)
 {
-  g_autoptr(GSimpleActionGroup) view_actions = NULL;
-  g_autoptr(GPropertyAction) scaling = NULL;
-  g_autoptr(GPropertyAction) resize_guest = NULL;
   GtkEventController *motion;
 
   g_type_ensure (HANGAR_TYPE_DISPLAY);
@@ -910,14 +1006,8 @@ hangar_display_page_init (HangarDisplayPage *self)
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->display, "notify::scaling", G_CALLBACK (scaling_changed), self,
                            G_CONNECT_SWAPPED);
-
-  /* The display's own properties, as stateful actions for the menu. */
-  view_actions = g_simple_action_group_new ();
-  scaling = g_property_action_new ("scaling", self->display, "scaling");
-  resize_guest = g_property_action_new ("resize-guest", self->display, "resize-guest");
-  g_action_map_add_action (G_ACTION_MAP (view_actions), G_ACTION (scaling));
-  g_action_map_add_action (G_ACTION_MAP (view_actions), G_ACTION (resize_guest));
-  gtk_widget_insert_action_group (GTK_WIDGET (self), "view", G_ACTION_GROUP (view_actions));
+  g_signal_connect_object (self->display, "notify::resize-guest",
+                           G_CALLBACK (resize_guest_changed), self, G_CONNECT_SWAPPED);
 
   motion = gtk_event_controller_motion_new ();
   gtk_event_controller_set_propagation_phase (motion, GTK_PHASE_CAPTURE);
