@@ -63,7 +63,7 @@
 
 #include "hangar-collection.h"
 #include "hangar-connection.h"
-#include "hangar-host.h"
+#include "hangar-vm-settings.h"
 #include "hangar-machine.h"
 #include "hangar-media.h"
 #include "hangar-os-db.h"

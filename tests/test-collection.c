@@ -14,6 +14,7 @@
 #include "hangar-collection.h"
 #include "hangar-connection.h"
 #include "hangar-machine.h"
+#include "hangar-machine-action.h"
 #include "hangar-test-threads.h"
 
 #define TEST_URI "test:///default"
@@ -528,7 +529,7 @@ start_done (GObject      *object,
 {
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (hangar_machine_start_finish (HANGAR_MACHINE (object), result, &error));
+  g_assert_true (hangar_machine_run_finish (HANGAR_MACHINE (object), result, &error));
   g_assert_no_error (error);
   *(gboolean *) user_data = TRUE;
 }
@@ -609,7 +610,8 @@ test_details_sort_search (Fixture       *fixture,
 
   /* Starting through Hangar records the time, in Hangar's metadata. */
   before = g_get_real_time () / G_USEC_PER_SEC;
-  hangar_machine_start_async (zulu, NULL, start_done, &started);
+  hangar_machine_run_async (zulu, HANGAR_MACHINE_ACTION_START,
+                            HANGAR_MACHINE_ACTION_DEFAULT_TIMEOUT, NULL, start_done, &started);
   wait_for (flag_set, &started, "“Zulu” to start");
   wait_details (fixture, "Zulu", NULL, before);
   g_assert_cmpint (hangar_machine_get_last_used (zulu), <=, g_get_real_time () / G_USEC_PER_SEC);

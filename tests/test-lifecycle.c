@@ -30,6 +30,7 @@
 
 #include "hangar-connection.h"
 #include "hangar-machine.h"
+#include "hangar-machine-action.h"
 #include "hangar-storage-pool.h"
 #include "hangar-test-guest.h"
 #include "hangar-test-utils.h"
@@ -299,6 +300,26 @@ await_result (void)
   return last;
 }
 
+/* Runs one of the actions that change a machine's state, and waits for it;
+ * Shut Down waits @timeout_s for the guest. */
+static gboolean
+run_action_waiting (HangarMachine        *machine,
+                    HangarMachineAction   action,
+                    int                   timeout_s,
+                    GError              **error)
+{
+  hangar_machine_run_async (machine, action, timeout_s, NULL, op_done, NULL);
+  return hangar_machine_run_finish (machine, await_result (), error);
+}
+
+static gboolean
+run_action (HangarMachine        *machine,
+            HangarMachineAction   action,
+            GError              **error)
+{
+  return run_action_waiting (machine, action, HANGAR_MACHINE_ACTION_DEFAULT_TIMEOUT, error);
+}
+
 static void
 refresh_done (GObject      *object,
               GAsyncResult *result,
@@ -461,29 +482,24 @@ test_stopped_errors (void)
   machine = machine_for ("idle");
   assert_machine_state (machine, HANGAR_MACHINE_STATE_STOPPED);
 
-  hangar_machine_pause_async (machine, NULL, op_done, NULL);
-  g_assert_false (hangar_machine_pause_finish (machine, await_result (), &error));
+  g_assert_false (run_action (machine, HANGAR_MACHINE_ACTION_PAUSE, &error));
   g_assert_error (error, HANGAR_MACHINE_ERROR, HANGAR_MACHINE_ERROR_STATE);
   g_test_message ("%s", error->message);
   g_clear_error (&error);
 
-  hangar_machine_force_off_async (machine, NULL, op_done, NULL);
-  g_assert_false (hangar_machine_force_off_finish (machine, await_result (), &error));
+  g_assert_false (run_action (machine, HANGAR_MACHINE_ACTION_FORCE_OFF, &error));
   g_assert_error (error, HANGAR_MACHINE_ERROR, HANGAR_MACHINE_ERROR_STATE);
   g_clear_error (&error);
 
-  hangar_machine_shutdown_async (machine, 5, NULL, op_done, NULL);
-  g_assert_false (hangar_machine_shutdown_finish (machine, await_result (), &error));
+  g_assert_false (run_action_waiting (machine, HANGAR_MACHINE_ACTION_SHUTDOWN, 5, &error));
   g_assert_error (error, HANGAR_MACHINE_ERROR, HANGAR_MACHINE_ERROR_STATE);
   g_clear_error (&error);
 
-  hangar_machine_save_async (machine, NULL, op_done, NULL);
-  g_assert_false (hangar_machine_save_finish (machine, await_result (), &error));
+  g_assert_false (run_action (machine, HANGAR_MACHINE_ACTION_SAVE, &error));
   g_assert_error (error, HANGAR_MACHINE_ERROR, HANGAR_MACHINE_ERROR_STATE);
   g_clear_error (&error);
 
-  hangar_machine_resume_async (machine, NULL, op_done, NULL);
-  g_assert_false (hangar_machine_resume_finish (machine, await_result (), &error));
+  g_assert_false (run_action (machine, HANGAR_MACHINE_ACTION_RESUME, &error));
   g_assert_error (error, HANGAR_MACHINE_ERROR, HANGAR_MACHINE_ERROR_STATE);
   g_clear_error (&error);
 
@@ -652,8 +668,7 @@ test_e2e_pause_resume (void)
   g_autofree char *err = NULL;
   g_autofree char *answer = NULL;
 
-  hangar_machine_pause_async (life, NULL, op_done, NULL);
-  g_assert_true (hangar_machine_pause_finish (life, await_result (), &error));
+  g_assert_true (run_action (life, HANGAR_MACHINE_ACTION_PAUSE, &error));
   g_assert_no_error (error);
   assert_domstate (LIFE, "paused (user)");
   assert_machine_state (life, HANGAR_MACHINE_STATE_PAUSED);
@@ -740,8 +755,7 @@ test_e2e_save_restore (void)
   g_autofree char *answer = NULL;
 
   hangar_test_guest_run (life_guest, "SAVED=kept");
-  hangar_machine_save_async (life, NULL, op_done, NULL);
-  g_assert_true (hangar_machine_save_finish (life, await_result (), &error));
+  g_assert_true (run_action (life, HANGAR_MACHINE_ACTION_SAVE, &error));
   g_assert_no_error (error);
   assert_domstate (LIFE, "shut off (saved)");
   assert_machine_state (life, HANGAR_MACHINE_STATE_SAVED);
@@ -791,16 +805,14 @@ test_e2e_shutdown_ignored (void)
   g_assert_cmpstr (answer, ==, "0");
 
   started = g_get_monotonic_time ();
-  hangar_machine_shutdown_async (life, 3, NULL, op_done, NULL);
-  g_assert_false (hangar_machine_shutdown_finish (life, await_result (), &error));
+  g_assert_false (run_action_waiting (life, HANGAR_MACHINE_ACTION_SHUTDOWN, 3, &error));
   g_assert_error (error, HANGAR_MACHINE_ERROR, HANGAR_MACHINE_ERROR_SHUTDOWN_TIMEOUT);
   g_test_message ("%s", error->message);
   g_assert_cmpint (g_get_monotonic_time () - started, >=, 3 * G_USEC_PER_SEC);
   g_clear_error (&error);
   g_assert_cmpint (domain_state (LIFE), ==, VIR_DOMAIN_RUNNING);
 
-  hangar_machine_force_off_async (life, NULL, op_done, NULL);
-  g_assert_true (hangar_machine_force_off_finish (life, await_result (), &error));
+  g_assert_true (run_action (life, HANGAR_MACHINE_ACTION_FORCE_OFF, &error));
   g_assert_no_error (error);
   assert_domstate (LIFE, "shut off (destroyed)");
   assert_machine_state (life, HANGAR_MACHINE_STATE_STOPPED);

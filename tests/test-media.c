@@ -23,7 +23,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
-#include "hangar-host.h"
+#include "hangar-vm-settings.h"
 #include "hangar-media-private.h"
 #include "hangar-os-db.h"
 #include "hangar-test-threads.h"
@@ -998,122 +998,6 @@ test_host_probe (void)
   g_assert_nonnull (strstr (info->kvm_reason, HANGAR_FORCE_EMULATION_ENV));
 }
 
-/* Defaults (pure) ------------------------------------------------------------- */
-
-typedef struct
-{
-  const char      *name;
-  /* host; ram 0 = NULL host */
-  guint64          host_ram_mib;
-  guint            host_cpus;
-  guint64          host_free_gib;
-  gboolean         kvm;
-  gboolean         force_emulation;
-  /* profile */
-  const char      *arch;
-  guint64          ram_mib;
-  guint64          min_ram_mib;
-  guint            vcpus;
-  guint64          disk_gib;
-  gboolean         uefi;
-  gboolean         win11;
-  /* expected */
-  guint64          memory_mib;
-  guint            want_vcpus;
-  guint64          want_disk_gib;
-  HangarFirmware   firmware;
-  HangarDomainType domain_type;
-} SettingsCase;
-
-static const SettingsCase settings_cases[] = {
-  { "roomy host, Fedora's figures", 32768, 16, 1000, TRUE, FALSE,
-    "x86_64", 2048, 1024, 1, 20, FALSE, FALSE,
-    2048, 2, 20, HANGAR_FIRMWARE_BIOS, HANGAR_DOMAIN_TYPE_KVM },
-  { "emulation forced by the setting", 32768, 16, 1000, TRUE, TRUE,
-    "x86_64", 2048, 1024, 1, 20, FALSE, FALSE,
-    2048, 2, 20, HANGAR_FIRMWARE_BIOS, HANGAR_DOMAIN_TYPE_QEMU },
-  { "no KVM on the host", 32768, 16, 1000, FALSE, FALSE,
-    "x86_64", 2048, 1024, 1, 20, FALSE, FALSE,
-    2048, 2, 20, HANGAR_FIRMWARE_BIOS, HANGAR_DOMAIN_TYPE_QEMU },
-  { "small host caps memory at half, CPUs and disk at what it has", 2048, 1, 5, FALSE, FALSE,
-    "x86_64", 4096, 2048, 2, 25, FALSE, FALSE,
-    1024, 1, 3, HANGAR_FIRMWARE_BIOS, HANGAR_DOMAIN_TYPE_QEMU },
-  { "half rounds down to 128 MiB", 24105, 2, 100, TRUE, FALSE,
-    "x86_64", 16384, 8192, 4, 40, FALSE, FALSE,
-    12032, 2, 40, HANGAR_FIRMWARE_BIOS, HANGAR_DOMAIN_TYPE_KVM },
-  { "Windows 11 keeps its minimum on a 6 GiB host", 6144, 4, 200, TRUE, FALSE,
-    "x86_64", 4096, 4096, 2, 64, TRUE, TRUE,
-    4096, 2, 64, HANGAR_FIRMWARE_UEFI_SECURE_BOOT, HANGAR_DOMAIN_TYPE_KVM },
-  { "Windows 11 on a 4 GiB host cannot have its minimum", 4096, 4, 200, TRUE, FALSE,
-    "x86_64", 4096, 4096, 2, 64, TRUE, TRUE,
-    2048, 2, 64, HANGAR_FIRMWARE_UEFI_SECURE_BOOT, HANGAR_DOMAIN_TYPE_KVM },
-  { "UEFI-only OS", 16384, 8, 500, TRUE, FALSE,
-    "x86_64", 2048, 1024, 2, 20, TRUE, FALSE,
-    2048, 2, 20, HANGAR_FIRMWARE_UEFI, HANGAR_DOMAIN_TYPE_KVM },
-  { "profile without figures takes the generic ones", 16384, 8, 500, TRUE, FALSE,
-    "x86_64", 0, 0, 0, 0, FALSE, FALSE,
-    2048, 2, 20, HANGAR_FIRMWARE_BIOS, HANGAR_DOMAIN_TYPE_KVM },
-  { "full disk still gives a 1 GiB disk", 16384, 8, 1, TRUE, FALSE,
-    "x86_64", 2048, 1024, 1, 20, FALSE, FALSE,
-    2048, 2, 1, HANGAR_FIRMWARE_BIOS, HANGAR_DOMAIN_TYPE_KVM },
-  { "32-bit x86 runs under KVM on x86_64", 16384, 8, 500, TRUE, FALSE,
-    "i686", 1024, 512, 1, 10, FALSE, FALSE,
-    1024, 2, 10, HANGAR_FIRMWARE_BIOS, HANGAR_DOMAIN_TYPE_KVM },
-  { "aarch64 cannot use x86 KVM", 16384, 8, 500, TRUE, FALSE,
-    "aarch64", 2048, 1024, 1, 20, FALSE, FALSE,
-    2048, 2, 20, HANGAR_FIRMWARE_BIOS, HANGAR_DOMAIN_TYPE_QEMU },
-  { "unknown host: the profile's figures, no KVM", 0, 0, 0, FALSE, FALSE,
-    "x86_64", 8192, 4096, 4, 60, FALSE, FALSE,
-    8192, 4, 60, HANGAR_FIRMWARE_BIOS, HANGAR_DOMAIN_TYPE_QEMU },
-};
-
-static void
-test_settings_table (void)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (settings_cases); i++)
-    {
-      const SettingsCase *c = &settings_cases[i];
-      g_autoptr(HangarOsProfile) profile = g_new0 (HangarOsProfile, 1);
-      g_autoptr(HangarHostInfo) host = NULL;
-      g_autoptr(HangarVmSettings) settings = NULL;
-
-      g_test_message ("%s", c->name);
-      profile->short_id = g_strdup ("test");
-      profile->name = g_strdup ("Test OS");
-      profile->arch = g_strdup (c->arch);
-      profile->ram_mib = c->ram_mib;
-      profile->min_ram_mib = c->min_ram_mib;
-      profile->vcpus = c->vcpus;
-      profile->disk_gib = c->disk_gib;
-      profile->needs_uefi = c->uefi;
-      profile->wants_secure_boot = c->win11;
-      profile->needs_tpm = c->win11;
-
-      if (c->host_ram_mib > 0)
-        {
-          host = hangar_host_info_new ();
-          host->ram_mib = c->host_ram_mib;
-          host->cpus = c->host_cpus;
-          host->free_bytes = c->host_free_gib * GIB;
-          host->kvm_usable = c->kvm;
-          g_free (host->arch);
-          host->arch = g_strdup ("x86_64");
-        }
-
-      settings = hangar_vm_settings_new_for (profile, host, c->force_emulation);
-      g_assert_cmpuint (settings->memory_mib, ==, c->memory_mib);
-      g_assert_cmpuint (settings->vcpus, ==, c->want_vcpus);
-      g_assert_cmpuint (settings->disk_gib, ==, c->want_disk_gib);
-      g_assert_cmpint (settings->firmware, ==, c->firmware);
-      g_assert_cmpint (settings->tpm, ==, c->win11);
-      g_assert_cmpint (settings->domain_type, ==, c->domain_type);
-      g_assert_cmpstr (settings->arch, ==, c->arch);
-      g_assert_cmpstr (settings->name, ==, "Test OS");
-      g_assert_null (settings->iso_path);
-      g_assert_null (settings->disk_path);
-    }
-}
-
 /* hangarctl detect ------------------------------------------------------------- */
 
 static int
@@ -1326,7 +1210,6 @@ main (int   argc,
   g_test_add_func ("/hangar/media/db-profile-for-id", test_db_profile_for_id);
   g_test_add_func ("/hangar/media/family-guess", test_family_guess);
   g_test_add_func ("/hangar/media/host-probe", test_host_probe);
-  g_test_add_func ("/hangar/media/settings-table", test_settings_table);
   g_test_add_func ("/hangar/media/detect-exact", test_detect_exact);
   g_test_add_func ("/hangar/media/detect-windows-11", test_detect_windows_11);
   g_test_add_func ("/hangar/media/detect-guess", test_detect_guess);

@@ -28,6 +28,7 @@
 #include "hangar-display-page.h"
 #include "hangar-machine-card.h"
 #include "hangar-machine.h"
+#include "hangar-machine-action.h"
 #include "hangar-properties-window.h"
 #include "hangar-test-guest.h"
 #include "hangar-test-threads.h"
@@ -202,7 +203,7 @@ on_forced_off (GObject      *object,
 {
   OpWait *wait = user_data;
 
-  hangar_machine_force_off_finish (HANGAR_MACHINE (object), result, &wait->error);
+  hangar_machine_run_finish (HANGAR_MACHINE (object), result, &wait->error);
   wait->done = TRUE;
 }
 
@@ -214,7 +215,8 @@ force_off (HangarMachine *machine)
   g_autofree char *what = g_strdup_printf ("Hangar to force “%s” off",
                                            hangar_machine_get_name (machine));
 
-  hangar_machine_force_off_async (machine, NULL, on_forced_off, &op);
+  hangar_machine_run_async (machine, HANGAR_MACHINE_ACTION_FORCE_OFF,
+                            HANGAR_MACHINE_ACTION_DEFAULT_TIMEOUT, NULL, on_forced_off, &op);
   hangar_test_assert_eventually (op_done, &op, 60, what);
   g_assert_no_error (op.error);
 }

@@ -10,7 +10,7 @@
 
 #pragma once
 
-#include "hangar-os-profile.h"
+#include "hangar-vm-settings.h"
 
 G_BEGIN_DECLS
 

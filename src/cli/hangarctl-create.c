@@ -17,7 +17,7 @@
 #include "hangar-host.h"
 #include "hangar-media.h"
 #include "hangar-os-db.h"
-#include "hangar-os-profile.h"
+#include "hangar-vm-settings.h"
 #include "hangar-storage-pool.h"
 #include "hangar-vm-creator.h"
 #include "hangarctl-commands.h"
@@ -59,22 +59,25 @@ settings_uri (gboolean *force_emulation)
   return g_settings_get_string (settings, "connection-uri");
 }
 
-/* The defaults for the identified OS on this host (hangar_vm_settings_new_for(),
- * as the assistant shows them), overridden by the options. */
+/* The defaults for the identified OS on this host (hangar_vm_settings_new_for()
+ * and the default name, as the assistant shows them), overridden by the options. */
 static HangarVmSettings *
-settings_for (const HangarOsProfile *profile,
-              const HangarHostInfo  *host,
-              gboolean               force_emulation,
-              const CreateOptions   *options,
-              const char            *iso_path)
+settings_for (HangarMedia          *media,
+              const HangarHostInfo *host,
+              gboolean              force_emulation,
+              const CreateOptions  *options,
+              const char           *iso_path)
 {
+  const HangarOsProfile *profile = hangar_media_get_profile (media);
   HangarVmSettings *settings = hangar_vm_settings_new_for (profile, host, force_emulation);
 
+  g_free (settings->name);
   if (options->name != NULL)
-    {
-      g_free (settings->name);
-      settings->name = g_strdup (options->name);
-    }
+    settings->name = g_strdup (options->name);
+  else
+    settings->name = hangar_vm_settings_default_name (profile,
+                                                      hangar_media_get_guessed_name (media),
+                                                      iso_path);
   if (options->memory_mib > 0)
     settings->memory_mib = (guint64) options->memory_mib;
   if (options->cpus > 0)
@@ -244,7 +247,7 @@ hangarctl_create (int    argc,
     {
       const HangarOsProfile *profile = hangar_media_get_profile (ctx.media);
 
-      settings = settings_for (profile, ctx.host, force_emulation, &options, iso_path);
+      settings = settings_for (ctx.media, ctx.host, force_emulation, &options, iso_path);
       creator = hangar_vm_creator_new (hangar_connection_get_gvir (connection), profile, settings);
       hangar_vm_creator_set_transient (creator, options.try_it);
       hangar_vm_creator_create_async (creator, !options.no_start, NULL, create_done, &ctx);

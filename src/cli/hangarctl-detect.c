@@ -13,7 +13,7 @@
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
-#include "hangar-host.h"
+#include "hangar-vm-settings.h"
 #include "hangar-os-db.h"
 #include "hangarctl-commands.h"
 #include "hangarctl-json.h"

@@ -14,38 +14,22 @@
 #include <gdk-pixbuf/gdk-pixbuf.h>
 
 #include "hangarctl-commands.h"
+#include "hangar-machine-action.h"
 #include "hangarctl-session.h"
 
-/* What `shutdown` waits for by default: a desktop system may take a while. */
-#define DEFAULT_SHUTDOWN_TIMEOUT_S 60
-
-typedef void     (*MachineAsync)  (HangarMachine        *machine,
-                                   GCancellable         *cancellable,
-                                   GAsyncReadyCallback   callback,
-                                   gpointer              user_data);
-typedef gboolean (*MachineFinish) (HangarMachine        *machine,
-                                   GAsyncResult         *result,
-                                   GError              **error);
-
+/* The verbs are the actions' own names (hangar_machine_action_to_nick()). */
 static const struct
 {
-  const char    *command;
-  const char    *summary;
-  MachineAsync   run;
-  MachineFinish  finish;
+  HangarMachineAction  action;
+  const char          *summary;
 } simple_commands[] = {
-  { "start", N_("Start a machine; one with a saved state resumes from it"),
-    hangar_machine_start_async, hangar_machine_start_finish },
-  { "force-off", N_("Stop a machine at once, like pulling its power cord"),
-    hangar_machine_force_off_async, hangar_machine_force_off_finish },
-  { "pause", N_("Pause a running machine"),
-    hangar_machine_pause_async, hangar_machine_pause_finish },
-  { "resume", N_("Resume a paused machine"),
-    hangar_machine_resume_async, hangar_machine_resume_finish },
-  { "reboot", N_("Ask a running machine to restart"),
-    hangar_machine_reboot_async, hangar_machine_reboot_finish },
-  { "save", N_("Save a running machine’s state to disk and stop it; start restores it"),
-    hangar_machine_save_async, hangar_machine_save_finish },
+  { HANGAR_MACHINE_ACTION_START, N_("Start a machine; one with a saved state resumes from it") },
+  { HANGAR_MACHINE_ACTION_FORCE_OFF, N_("Stop a machine at once, like pulling its power cord") },
+  { HANGAR_MACHINE_ACTION_PAUSE, N_("Pause a running machine") },
+  { HANGAR_MACHINE_ACTION_RESUME, N_("Resume a paused machine") },
+  { HANGAR_MACHINE_ACTION_REBOOT, N_("Ask a running machine to restart") },
+  { HANGAR_MACHINE_ACTION_SAVE,
+    N_("Save a running machine’s state to disk and stop it; start restores it") },
 };
 
 /* Exactly @n_args arguments after the options, or a usage error. */
@@ -77,7 +61,7 @@ hangarctl_machine_simple (int    argc,
   guint i;
 
   for (i = 0; i < G_N_ELEMENTS (simple_commands); i++)
-    if (g_str_equal (command, simple_commands[i].command))
+    if (g_str_equal (command, hangar_machine_action_to_nick (simple_commands[i].action)))
       break;
   g_return_val_if_fail (i < G_N_ELEMENTS (simple_commands), 2);
 
@@ -90,8 +74,10 @@ hangarctl_machine_simple (int    argc,
     status = 1;
   else
     {
-      simple_commands[i].run (session.machine, NULL, hangarctl_session_done, &session);
-      if (!simple_commands[i].finish (session.machine, hangarctl_session_wait (&session), &error))
+      hangar_machine_run_async (session.machine, simple_commands[i].action,
+                                HANGAR_MACHINE_ACTION_DEFAULT_TIMEOUT, NULL,
+                                hangarctl_session_done, &session);
+      if (!hangar_machine_run_finish (session.machine, hangarctl_session_wait (&session), &error))
         status = hangarctl_fail (command, error->message);
     }
   hangarctl_session_close (&session);
@@ -108,7 +94,7 @@ int
 hangarctl_shutdown (int    argc,
                     char **argv)
 {
-  int timeout_s = DEFAULT_SHUTDOWN_TIMEOUT_S;
+  int timeout_s = (int) hangar_machine_action_get_timeout (HANGAR_MACHINE_ACTION_SHUTDOWN);
   const GOptionEntry entries[] = {
     { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout_s,
       N_("Seconds to wait for the machine to stop (0: do not wait)"), N_("S") },
@@ -130,10 +116,9 @@ hangarctl_shutdown (int    argc,
     status = 1;
   else
     {
-      hangar_machine_shutdown_async (session.machine, (guint) timeout_s, NULL,
-                                     hangarctl_session_done, &session);
-      if (!hangar_machine_shutdown_finish (session.machine, hangarctl_session_wait (&session),
-                                           &error))
+      hangar_machine_run_async (session.machine, HANGAR_MACHINE_ACTION_SHUTDOWN, timeout_s, NULL,
+                                hangarctl_session_done, &session);
+      if (!hangar_machine_run_finish (session.machine, hangarctl_session_wait (&session), &error))
         status = hangarctl_fail ("shutdown", error->message);
     }
   hangarctl_session_close (&session);

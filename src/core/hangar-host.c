@@ -1,7 +1,7 @@
 /* hangar-host.c
  *
- * Probes what this computer can give a new machine, and derives the machine's
- * defaults from an OS profile within those limits.
+ * Probes what this computer can give a new machine: memory, processors,
+ * free space and KVM.
  *
  * Copyright 2026 The Hangar authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -24,12 +24,6 @@
 #include "hangar-host.h"
 
 #define MIB (G_GUINT64_CONSTANT (1) << 20)
-#define GIB (G_GUINT64_CONSTANT (1) << 30)
-
-/* Memory a new machine is rounded to, and what the host keeps for itself
- * when an OS's minimum is more than half of the host's memory. */
-#define RAM_STEP_MIB         128
-#define HOST_RAM_RESERVE_MIB 1024
 
 G_DEFINE_BOXED_TYPE (HangarHostInfo, hangar_host_info, hangar_host_info_copy, hangar_host_info_free)
 
@@ -283,106 +277,4 @@ hangar_host_probe_finish (GAsyncResult  *result,
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == hangar_host_probe_async, NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-static guint64
-cap_memory (const HangarOsProfile *profile,
-            const HangarHostInfo  *host,
-            guint64                want)
-{
-  guint64 half;
-
-  if (host == NULL || host->ram_mib == 0)
-    return want;
-
-  half = host->ram_mib / 2 / RAM_STEP_MIB * RAM_STEP_MIB;
-  if (want <= half)
-    return want;
-
-  /* Less than the OS's minimum would not install: give it its minimum when
-   * the host still keeps some memory for itself. */
-  if (profile->min_ram_mib > half && profile->min_ram_mib + HOST_RAM_RESERVE_MIB <= host->ram_mib)
-    return profile->min_ram_mib;
-
-  return MAX (half, RAM_STEP_MIB);
-}
-
-/**
- * hangar_vm_settings_new_for:
- * @profile: the OS profile (exact, guessed or generic)
- * @host: (nullable): the host's figures; %NULL for an unknown host (no caps,
- *   no KVM)
- * @force_emulation: the user's `force-software-emulation` setting
- *
- * A new machine's defaults, with no I/O:
- * - memory, vCPUs and disk from the profile (recommended, else minimum —
- *   already so in the profile — else the generic profile's values);
- * - memory at most half the host's, rounded down to 128 MiB, but the OS's
- *   minimum when that is more and the host keeps 1 GiB for itself;
- * - vCPUs at most the host's processors; disk at most the free space in the
- *   pool less %HANGAR_HOST_DISK_MARGIN_GIB, and at least 1 GiB (the creator's
- *   free-space check then reports a full disk);
- * - UEFI when the OS needs it; UEFI with Secure Boot and a TPM when it wants
- *   them (Windows 11);
- * - domain type kvm when the host can use KVM for this architecture and
- *   emulation is not forced, qemu otherwise.
- *
- * @name is the profile's name (%NULL for the generic one): the creator makes
- * it unique. @iso_path and @disk_path are left for the caller.
- *
- * Returns: (transfer full): the settings
- */
-HangarVmSettings *
-hangar_vm_settings_new_for (const HangarOsProfile *profile,
-                            const HangarHostInfo  *host,
-                            gboolean               force_emulation)
-{
-  g_autoptr(HangarOsProfile) generic = hangar_os_profile_new_generic ();
-  HangarVmSettings *settings;
-  guint64 memory;
-  guint vcpus;
-  guint64 disk;
-
-  g_return_val_if_fail (profile != NULL, NULL);
-
-  settings = hangar_vm_settings_new ();
-  settings->name = g_strdup (profile->name);
-  g_free (settings->arch);
-  settings->arch = g_strdup (profile->arch != NULL ? profile->arch : generic->arch);
-
-  memory = profile->ram_mib > 0 ? profile->ram_mib : generic->ram_mib;
-  settings->memory_mib = cap_memory (profile, host, memory);
-
-  /* osinfo-db mostly gives a minimum CPU count (1); an idle second vCPU
-   * costs nothing and makes installers and desktops much quicker. */
-  vcpus = MAX (profile->vcpus, generic->vcpus);
-  if (host != NULL && host->cpus > 0)
-    vcpus = MIN (vcpus, host->cpus);
-  settings->vcpus = MAX (vcpus, 1);
-
-  disk = profile->disk_gib > 0 ? profile->disk_gib : generic->disk_gib;
-  if (host != NULL && host->free_bytes != G_MAXUINT64)
-    {
-      guint64 margin = HANGAR_HOST_DISK_MARGIN_GIB * GIB;
-      guint64 room = host->free_bytes > margin ? (host->free_bytes - margin) / GIB : 0;
-
-      disk = MIN (disk, room);
-    }
-  settings->disk_gib = MAX (disk, 1);
-
-  if (profile->wants_secure_boot)
-    settings->firmware = HANGAR_FIRMWARE_UEFI_SECURE_BOOT;
-  else if (profile->needs_uefi)
-    settings->firmware = HANGAR_FIRMWARE_UEFI;
-  else
-    settings->firmware = HANGAR_FIRMWARE_BIOS;
-  settings->tpm = profile->needs_tpm;
-
-  if (host != NULL && host->kvm_usable && !force_emulation &&
-      host->arch != NULL && hangar_host_arch_can_run (host->arch, settings->arch))
-    settings->domain_type = HANGAR_DOMAIN_TYPE_KVM;
-  else
-    settings->domain_type = HANGAR_DOMAIN_TYPE_QEMU;
-
-  return settings;
 }

@@ -1,8 +1,8 @@
 /* hangar-host.h
  *
  * What this computer can give a new machine (memory, cores, free space, KVM),
- * probed off the UI thread, and the pure function that turns an OS profile
- * and those figures into a new machine's default settings.
+ * probed off the UI thread; hangar-vm-settings.h turns it and an OS profile
+ * into a new machine's defaults.
  *
  * Copyright 2026 The Hangar authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -68,10 +68,6 @@ void              hangar_host_probe_async    (const char           *pool_dir,
                                               gpointer              user_data);
 HangarHostInfo   *hangar_host_probe_finish   (GAsyncResult         *result,
                                               GError              **error);
-
-HangarVmSettings *hangar_vm_settings_new_for (const HangarOsProfile *profile,
-                                              const HangarHostInfo  *host,
-                                              gboolean               force_emulation);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HangarHostInfo, hangar_host_info_free)
 

@@ -180,10 +180,17 @@ hangar_machine_fail (GError             **error,
 /* shutdown                                                                 */
 /* ------------------------------------------------------------------------ */
 
-static gboolean
-do_shutdown (HangarMachineOp  *op,
-             GCancellable     *cancellable,
-             GError          **error)
+/* hangar_machine_do_shutdown: hangar_machine_run_async() runs it.
+ *
+ * Presses the machine's ACPI power button (resuming it first when it is
+ * paused) and waits up to op->number seconds (0: not at all) for the guest
+ * to power off. When it does not, the error is
+ * %HANGAR_MACHINE_ERROR_SHUTDOWN_TIMEOUT and the UI can offer Force Off.
+ */
+gboolean
+hangar_machine_do_shutdown (HangarMachineOp  *op,
+                            GCancellable     *cancellable,
+                            GError          **error)
 {
   gint64 deadline;
   int state = hangar_machine_op_get_state (op, error);
@@ -228,51 +235,19 @@ do_shutdown (HangarMachineOp  *op,
   return FALSE;
 }
 
-/**
- * hangar_machine_shutdown_async:
- * @self: a #HangarMachine
- * @timeout_s: how long to wait for the guest to stop; 0 to only ask it
- * @cancellable: (nullable): a #GCancellable; stops the waiting, not the guest
- * @callback: called when the guest stopped, or the time is up
- * @user_data: data for @callback
- *
- * Presses the machine's ACPI power button (resuming it first when it is
- * paused) and waits up to @timeout_s seconds for the guest to power off.
- * When it does not, the error is %HANGAR_MACHINE_ERROR_SHUTDOWN_TIMEOUT and
- * the UI can offer hangar_machine_force_off_async().
- */
-void
-hangar_machine_shutdown_async (HangarMachine       *self,
-                               guint                timeout_s,
-                               GCancellable        *cancellable,
-                               GAsyncReadyCallback  callback,
-                               gpointer             user_data)
-{
-  HangarMachineOp *op;
-
-  g_return_if_fail (HANGAR_IS_MACHINE (self));
-
-  op = hangar_machine_op_new (self, do_shutdown);
-  op->number = timeout_s;
-  hangar_machine_op_run (self, op, hangar_machine_shutdown_async, cancellable, callback, user_data);
-}
-
-gboolean
-hangar_machine_shutdown_finish (HangarMachine  *self,
-                                GAsyncResult   *result,
-                                GError        **error)
-{
-  return hangar_machine_op_finish (self, result, hangar_machine_shutdown_async, error);
-}
-
 /* ------------------------------------------------------------------------ */
 /* force off, pause, resume, reboot                                         */
 /* ------------------------------------------------------------------------ */
 
-static gboolean
-do_force_off (HangarMachineOp  *op,
-              GCancellable     *cancellable,
-              GError          **error)
+/* hangar_machine_do_force_off: hangar_machine_run_async() runs it.
+ *
+ * Stops the machine at once, like pulling its power cord: what the guest had
+ * not written to its disk is lost.
+ */
+gboolean
+hangar_machine_do_force_off (HangarMachineOp  *op,
+                             GCancellable     *cancellable,
+                             GError          **error)
 {
   int state = hangar_machine_op_get_state (op, error);
 
@@ -285,40 +260,14 @@ do_force_off (HangarMachineOp  *op,
   return TRUE;
 }
 
-/**
- * hangar_machine_force_off_async:
- * @self: a #HangarMachine
- * @cancellable: (nullable): a #GCancellable
- * @callback: called when the machine is off
- * @user_data: data for @callback
+/* hangar_machine_do_pause: hangar_machine_run_async() runs it.
  *
- * Stops the machine at once, like pulling its power cord: what the guest had
- * not written to its disk is lost.
+ * Stops the machine's processors; its memory stays. A paused machine is done.
  */
-void
-hangar_machine_force_off_async (HangarMachine       *self,
-                                GCancellable        *cancellable,
-                                GAsyncReadyCallback  callback,
-                                gpointer             user_data)
-{
-  g_return_if_fail (HANGAR_IS_MACHINE (self));
-
-  hangar_machine_op_run (self, hangar_machine_op_new (self, do_force_off),
-                         hangar_machine_force_off_async, cancellable, callback, user_data);
-}
-
 gboolean
-hangar_machine_force_off_finish (HangarMachine  *self,
-                                 GAsyncResult   *result,
-                                 GError        **error)
-{
-  return hangar_machine_op_finish (self, result, hangar_machine_force_off_async, error);
-}
-
-static gboolean
-do_pause (HangarMachineOp  *op,
-          GCancellable     *cancellable,
-          GError          **error)
+hangar_machine_do_pause (HangarMachineOp  *op,
+                         GCancellable     *cancellable,
+                         GError          **error)
 {
   int state = hangar_machine_op_get_state (op, error);
 
@@ -333,39 +282,14 @@ do_pause (HangarMachineOp  *op,
   return TRUE;
 }
 
-/**
- * hangar_machine_pause_async:
- * @self: a #HangarMachine
- * @cancellable: (nullable): a #GCancellable
- * @callback: called when the machine is paused
- * @user_data: data for @callback
+/* hangar_machine_do_resume: hangar_machine_run_async() runs it.
  *
- * Stops the machine's processors; its memory stays. A paused machine is done.
+ * Resumes a paused machine. A machine that already runs is done.
  */
-void
-hangar_machine_pause_async (HangarMachine       *self,
-                            GCancellable        *cancellable,
-                            GAsyncReadyCallback  callback,
-                            gpointer             user_data)
-{
-  g_return_if_fail (HANGAR_IS_MACHINE (self));
-
-  hangar_machine_op_run (self, hangar_machine_op_new (self, do_pause),
-                         hangar_machine_pause_async, cancellable, callback, user_data);
-}
-
 gboolean
-hangar_machine_pause_finish (HangarMachine  *self,
-                             GAsyncResult   *result,
-                             GError        **error)
-{
-  return hangar_machine_op_finish (self, result, hangar_machine_pause_async, error);
-}
-
-static gboolean
-do_resume (HangarMachineOp  *op,
-           GCancellable     *cancellable,
-           GError          **error)
+hangar_machine_do_resume (HangarMachineOp  *op,
+                          GCancellable     *cancellable,
+                          GError          **error)
 {
   int state = hangar_machine_op_get_state (op, error);
 
@@ -384,39 +308,16 @@ do_resume (HangarMachineOp  *op,
   return TRUE;
 }
 
-/**
- * hangar_machine_resume_async:
- * @self: a #HangarMachine
- * @cancellable: (nullable): a #GCancellable
- * @callback: called when the machine runs again
- * @user_data: data for @callback
+/* hangar_machine_do_reboot: hangar_machine_run_async() runs it.
  *
- * Resumes a paused machine. A machine that already runs is done.
+ * Asks the guest to restart; it does so in its own time. A machine that is
+ * still installing (its definition says `on_reboot` destroy, so that
+ * #HangarInstallTracker sees the installer's restart) stops instead.
  */
-void
-hangar_machine_resume_async (HangarMachine       *self,
-                             GCancellable        *cancellable,
-                             GAsyncReadyCallback  callback,
-                             gpointer             user_data)
-{
-  g_return_if_fail (HANGAR_IS_MACHINE (self));
-
-  hangar_machine_op_run (self, hangar_machine_op_new (self, do_resume),
-                         hangar_machine_resume_async, cancellable, callback, user_data);
-}
-
 gboolean
-hangar_machine_resume_finish (HangarMachine  *self,
-                              GAsyncResult   *result,
-                              GError        **error)
-{
-  return hangar_machine_op_finish (self, result, hangar_machine_resume_async, error);
-}
-
-static gboolean
-do_reboot (HangarMachineOp  *op,
-           GCancellable     *cancellable,
-           GError          **error)
+hangar_machine_do_reboot (HangarMachineOp  *op,
+                          GCancellable     *cancellable,
+                          GError          **error)
 {
   int state = hangar_machine_op_get_state (op, error);
 
@@ -435,45 +336,20 @@ do_reboot (HangarMachineOp  *op,
   return TRUE;
 }
 
-/**
- * hangar_machine_reboot_async:
- * @self: a #HangarMachine
- * @cancellable: (nullable): a #GCancellable
- * @callback: called when the guest was asked to restart
- * @user_data: data for @callback
- *
- * Asks the guest to restart; it does so in its own time. A machine that is
- * still installing (its definition says `on_reboot` destroy, so that
- * #HangarInstallTracker sees the installer's restart) stops instead.
- */
-void
-hangar_machine_reboot_async (HangarMachine       *self,
-                             GCancellable        *cancellable,
-                             GAsyncReadyCallback  callback,
-                             gpointer             user_data)
-{
-  g_return_if_fail (HANGAR_IS_MACHINE (self));
-
-  hangar_machine_op_run (self, hangar_machine_op_new (self, do_reboot),
-                         hangar_machine_reboot_async, cancellable, callback, user_data);
-}
-
-gboolean
-hangar_machine_reboot_finish (HangarMachine  *self,
-                              GAsyncResult   *result,
-                              GError        **error)
-{
-  return hangar_machine_op_finish (self, result, hangar_machine_reboot_async, error);
-}
-
 /* ------------------------------------------------------------------------ */
 /* save state                                                               */
 /* ------------------------------------------------------------------------ */
 
-static gboolean
-do_save (HangarMachineOp  *op,
-         GCancellable     *cancellable,
-         GError          **error)
+/* hangar_machine_do_save: hangar_machine_run_async() runs it.
+ *
+ * Writes the running machine's memory to disk and stops it; its state
+ * becomes %HANGAR_MACHINE_STATE_SAVED. Start restores it (libvirt resumes
+ * from a managed save image when there is one).
+ */
+gboolean
+hangar_machine_do_save (HangarMachineOp  *op,
+                        GCancellable     *cancellable,
+                        GError          **error)
 {
   int state = hangar_machine_op_get_state (op, error);
 
@@ -491,37 +367,6 @@ do_save (HangarMachineOp  *op,
   if (virDomainManagedSave (op->dom, 0) < 0)
     return FAIL_LIBVIRT (op, _("Cannot save the state of “%s”: %s"), error);
   return TRUE;
-}
-
-/**
- * hangar_machine_save_async:
- * @self: a #HangarMachine
- * @cancellable: (nullable): a #GCancellable
- * @callback: called when the state is on disk and the machine stopped
- * @user_data: data for @callback
- *
- * Writes the running machine's memory to disk and stops it; its state
- * becomes %HANGAR_MACHINE_STATE_SAVED. hangar_machine_start_async()
- * restores it (libvirt resumes from a managed save image when there is one).
- */
-void
-hangar_machine_save_async (HangarMachine       *self,
-                           GCancellable        *cancellable,
-                           GAsyncReadyCallback  callback,
-                           gpointer             user_data)
-{
-  g_return_if_fail (HANGAR_IS_MACHINE (self));
-
-  hangar_machine_op_run (self, hangar_machine_op_new (self, do_save),
-                         hangar_machine_save_async, cancellable, callback, user_data);
-}
-
-gboolean
-hangar_machine_save_finish (HangarMachine  *self,
-                            GAsyncResult   *result,
-                            GError        **error)
-{
-  return hangar_machine_op_finish (self, result, hangar_machine_save_async, error);
 }
 
 static gboolean

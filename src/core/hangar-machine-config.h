@@ -11,7 +11,7 @@
 #pragma once
 
 #include "hangar-machine.h"
-#include "hangar-os-profile.h"
+#include "hangar-vm-settings.h"
 
 G_BEGIN_DECLS
 

@@ -361,8 +361,10 @@ hangar_machine_stamp_last_started (virDomainPtr   dom,
   xmlFreeDoc (doc);
   if (ret < 0)
     {
-      g_debug ("Cannot record when %s started: %s", virDomainGetName (dom),
-               hangar_machine_libvirt_message ());
+      /* Taken first: every libvirt call resets the thread's last error. */
+      g_autofree char *message = g_strdup (hangar_machine_libvirt_message ());
+
+      g_debug ("Cannot record when %s started: %s", virDomainGetName (dom), message);
       virResetLastError ();
       return FALSE;
     }

@@ -293,11 +293,12 @@ do_delete (HangarMachineOp  *op,
 
       if (virStorageVolDelete (vol, 0) < 0)
         {
+          /* Taken first: every libvirt call resets the thread's last error. */
+          g_autofree char *message = g_strdup (hangar_machine_libvirt_message ());
           char *path = virStorageVolGetPath (vol);
 
           g_string_append_printf (left, "%s%s (%s)", left->len > 0 ? ", " : "",
-                                  path != NULL ? path : virStorageVolGetName (vol),
-                                  hangar_machine_libvirt_message ());
+                                  path != NULL ? path : virStorageVolGetName (vol), message);
           free (path);
         }
     }

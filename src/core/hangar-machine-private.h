@@ -76,6 +76,30 @@ gpointer         hangar_machine_op_finish_pointer (HangarMachine      *self,
 int              hangar_machine_op_get_state    (HangarMachineOp      *op,
                                                  GError              **error);
 
+/* The operations of the state-changing actions (hangar-machine-action.c);
+ * Shut Down waits op->number seconds. */
+gboolean         hangar_machine_do_start        (HangarMachineOp      *op,
+                                                 GCancellable         *cancellable,
+                                                 GError              **error);
+gboolean         hangar_machine_do_shutdown     (HangarMachineOp      *op,
+                                                 GCancellable         *cancellable,
+                                                 GError              **error);
+gboolean         hangar_machine_do_force_off    (HangarMachineOp      *op,
+                                                 GCancellable         *cancellable,
+                                                 GError              **error);
+gboolean         hangar_machine_do_pause        (HangarMachineOp      *op,
+                                                 GCancellable         *cancellable,
+                                                 GError              **error);
+gboolean         hangar_machine_do_resume       (HangarMachineOp      *op,
+                                                 GCancellable         *cancellable,
+                                                 GError              **error);
+gboolean         hangar_machine_do_reboot       (HangarMachineOp      *op,
+                                                 GCancellable         *cancellable,
+                                                 GError              **error);
+gboolean         hangar_machine_do_save         (HangarMachineOp      *op,
+                                                 GCancellable         *cancellable,
+                                                 GError              **error);
+
 /* What hangar-machine-details.c reads in the refresh thread. */
 typedef struct
 {

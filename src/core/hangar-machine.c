@@ -284,20 +284,6 @@ hangar_machine_refresh_finish (HangarMachine  *self,
 }
 
 static void
-resume_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
-{
-  HangarMachine *self = source_object;
-  g_autoptr(GError) error = NULL;
-
-  if (!gvir_domain_resume (self->domain, &error))
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
-}
-static void
 open_graphics_fd_thread (GTask        *task,
                          gpointer      source_object,
                          gpointer      task_data,
@@ -362,76 +348,47 @@ hangar_machine_open_graphics_fd_finish (HangarMachine  *self,
   return (int) g_task_propagate_int (G_TASK (result), error);
 }
 
-static void
-start_thread (GTask        *task,
-              gpointer      source_object,
-              gpointer      task_data,
-              GCancellable *cancellable)
+/* hangar_machine_do_start: hangar_machine_run_async() runs it.
+ *
+ * Starts the machine (from its saved state when it has one: that is what
+ * starting means to a user), or resumes it when it is paused. A machine
+ * that runs is done. */
+gboolean
+hangar_machine_do_start (HangarMachineOp  *op,
+                         GCancellable     *cancellable,
+                         GError          **error)
 {
-  HangarMachine *self = source_object;
-  g_autoptr(GError) error = NULL;
   g_autofree char *previous = NULL;
   gboolean stamped = FALSE;
-  virDomainPtr dom = NULL;
-  gboolean ok;
+  int state = hangar_machine_op_get_state (op, error);
+
+  if (state < 0)
+    return FALSE;
+  if (state == VIR_DOMAIN_RUNNING)
+    return TRUE;
+  if (state == VIR_DOMAIN_PAUSED)
+    {
+      if (virDomainResume (op->dom) < 0)
+        return FAIL_LIBVIRT (op, _("Cannot resume “%s”: %s"), error);
+      return TRUE;
+    }
 
   /* "Last used" is recorded in the definition before the start, so the
    * refresh that the start's event brings reads it back. */
-  g_object_get (self->domain, "handle", &dom, NULL);
-  if (dom != NULL && virDomainIsPersistent (dom) == 1)
-    stamped = hangar_machine_stamp_last_started (dom, g_get_real_time () / G_USEC_PER_SEC,
+  if (virDomainIsPersistent (op->dom) == 1)
+    stamped = hangar_machine_stamp_last_started (op->dom, g_get_real_time () / G_USEC_PER_SEC,
                                                  &previous);
+  if (virDomainCreate (op->dom) < 0)
+    {
+      /* Taken first: every libvirt call resets the thread's last error. */
+      g_autofree char *message = g_strdup (hangar_machine_libvirt_message ());
 
-  /* A machine with a saved state resumes from it: that is what starting means to a user. */
-  ok = gvir_domain_start (self->domain, 0, &error);
-  if (!ok && stamped)
-    hangar_machine_restore_last_started (dom, previous);
-  if (dom != NULL)
-    virDomainFree (dom);
-  if (!ok)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
-/**
- * hangar_machine_start_async:
- * @self: a #HangarMachine
- * @cancellable: (nullable): a #GCancellable
- * @callback: called when the guest runs, or failed to
- * @user_data: data for @callback
- *
- * Starts the machine, or resumes it when it is paused.
- */
-void
-hangar_machine_start_async (HangarMachine       *self,
-                            GCancellable        *cancellable,
-                            GAsyncReadyCallback  callback,
-                            gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-
-  g_return_if_fail (HANGAR_IS_MACHINE (self));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, hangar_machine_start_async);
-  if (self->state == HANGAR_MACHINE_STATE_RUNNING)
-    g_task_return_boolean (task, TRUE);
-  else if (self->state == HANGAR_MACHINE_STATE_PAUSED)
-    g_task_run_in_thread (task, resume_thread);
-  else
-    g_task_run_in_thread (task, start_thread);
-}
-
-gboolean
-hangar_machine_start_finish (HangarMachine  *self,
-                             GAsyncResult   *result,
-                             GError        **error)
-{
-  g_return_val_if_fail (HANGAR_IS_MACHINE (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+      if (stamped)
+        hangar_machine_restore_last_started (op->dom, previous);
+      return hangar_machine_fail (error, HANGAR_MACHINE_ERROR_FAILED, _("Cannot start “%s”: %s"),
+                                  op->name, message);
+    }
+  return TRUE;
 }
 
 static void

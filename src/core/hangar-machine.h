@@ -44,7 +44,7 @@ typedef enum
  * @HANGAR_MACHINE_ERROR_STATE: the machine is not in a state that allows the
  *   operation (running when it must be shut off, or the reverse)
  * @HANGAR_MACHINE_ERROR_SHUTDOWN_TIMEOUT: the guest did not stop within the
- *   time given to hangar_machine_shutdown_async(); it may still be running,
+ *   time given to Shut Down (hangar_machine_run_async()); it may still be running,
  *   and forcing it off is the way out
  * @HANGAR_MACHINE_ERROR_NAME: a new name is not valid, or already taken
  * @HANGAR_MACHINE_ERROR_NOT_SUPPORTED: the machine cannot do this at all
@@ -146,63 +146,6 @@ void                hangar_machine_open_graphics_fd_async  (HangarMachine       
 int                 hangar_machine_open_graphics_fd_finish (HangarMachine       *self,
                                                             GAsyncResult        *result,
                                                             GError             **error);
-void                hangar_machine_start_async             (HangarMachine       *self,
-                                                            GCancellable        *cancellable,
-                                                            GAsyncReadyCallback  callback,
-                                                            gpointer             user_data);
-gboolean            hangar_machine_start_finish            (HangarMachine       *self,
-                                                            GAsyncResult        *result,
-                                                            GError             **error);
-
-void                hangar_machine_shutdown_async          (HangarMachine       *self,
-                                                            guint                timeout_s,
-                                                            GCancellable        *cancellable,
-                                                            GAsyncReadyCallback  callback,
-                                                            gpointer             user_data);
-gboolean            hangar_machine_shutdown_finish         (HangarMachine       *self,
-                                                            GAsyncResult        *result,
-                                                            GError             **error);
-
-void                hangar_machine_force_off_async         (HangarMachine       *self,
-                                                            GCancellable        *cancellable,
-                                                            GAsyncReadyCallback  callback,
-                                                            gpointer             user_data);
-gboolean            hangar_machine_force_off_finish        (HangarMachine       *self,
-                                                            GAsyncResult        *result,
-                                                            GError             **error);
-
-void                hangar_machine_pause_async             (HangarMachine       *self,
-                                                            GCancellable        *cancellable,
-                                                            GAsyncReadyCallback  callback,
-                                                            gpointer             user_data);
-gboolean            hangar_machine_pause_finish            (HangarMachine       *self,
-                                                            GAsyncResult        *result,
-                                                            GError             **error);
-
-void                hangar_machine_resume_async            (HangarMachine       *self,
-                                                            GCancellable        *cancellable,
-                                                            GAsyncReadyCallback  callback,
-                                                            gpointer             user_data);
-gboolean            hangar_machine_resume_finish           (HangarMachine       *self,
-                                                            GAsyncResult        *result,
-                                                            GError             **error);
-
-void                hangar_machine_reboot_async            (HangarMachine       *self,
-                                                            GCancellable        *cancellable,
-                                                            GAsyncReadyCallback  callback,
-                                                            gpointer             user_data);
-gboolean            hangar_machine_reboot_finish           (HangarMachine       *self,
-                                                            GAsyncResult        *result,
-                                                            GError             **error);
-
-void                hangar_machine_save_async              (HangarMachine       *self,
-                                                            GCancellable        *cancellable,
-                                                            GAsyncReadyCallback  callback,
-                                                            gpointer             user_data);
-gboolean            hangar_machine_save_finish             (HangarMachine       *self,
-                                                            GAsyncResult        *result,
-                                                            GError             **error);
-
 void                hangar_machine_discard_saved_state_async (HangarMachine       *self,
                                                             GCancellable        *cancellable,
                                                             GAsyncReadyCallback  callback,

@@ -1,9 +1,9 @@
 /* hangar-os-profile.h
  *
- * What Hangar knows about the operating system on a medium, and what the user
- * chose for a new machine: the two plain values that flow from identification
- * (HangarMedia, HangarOsDb) to the pure domain builder (HangarVmConfig) and the
- * creator (HangarVmCreator). No I/O here.
+ * What Hangar knows about the operating system on a medium: the plain value
+ * that flows from identification (HangarMedia, HangarOsDb) to a new machine's
+ * settings (HangarVmSettings) and the pure domain builder (HangarVmConfig).
+ * No I/O here.
  *
  * Copyright 2026 The Hangar authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -14,19 +14,6 @@
 #include <glib-object.h>
 
 G_BEGIN_DECLS
-
-typedef enum
-{
-  HANGAR_FIRMWARE_BIOS,
-  HANGAR_FIRMWARE_UEFI,
-  HANGAR_FIRMWARE_UEFI_SECURE_BOOT,
-} HangarFirmware;
-
-typedef enum
-{
-  HANGAR_DOMAIN_TYPE_KVM,
-  HANGAR_DOMAIN_TYPE_QEMU,
-} HangarDomainType;
 
 /**
  * HangarOsProfile:
@@ -74,48 +61,14 @@ typedef struct
   gboolean q35;             /* the OS runs on the q35 machine type */
 } HangarOsProfile;
 
-/**
- * HangarVmSettings:
- *
- * The user's choices for one new machine, plus the paths the creator decided.
- */
-typedef struct
-{
-  char            *name;
-  char            *title;          /* optional display title; NULL = name */
-  guint64          memory_mib;
-  guint            vcpus;
-  guint64          disk_gib;       /* 0: no disk ("Try it") */
-  HangarFirmware   firmware;
-  HangarDomainType domain_type;
-  char            *disk_path;      /* qcow2 volume path; NULL when disk_gib is 0 */
-  char            *iso_path;       /* installation / live medium, or NULL */
-  char            *arch;           /* guest architecture, "x86_64" */
-  gboolean         tpm;            /* emulated TPM 2.0 (swtpm) */
-} HangarVmSettings;
-
 #define HANGAR_TYPE_OS_PROFILE (hangar_os_profile_get_type ())
-#define HANGAR_TYPE_VM_SETTINGS (hangar_vm_settings_get_type ())
-#define HANGAR_TYPE_FIRMWARE (hangar_firmware_get_type ())
-#define HANGAR_TYPE_DOMAIN_TYPE (hangar_domain_type_get_type ())
 
 GType             hangar_os_profile_get_type  (void);
-GType             hangar_vm_settings_get_type (void);
-GType             hangar_firmware_get_type    (void);
-GType             hangar_domain_type_get_type (void);
 
 HangarOsProfile  *hangar_os_profile_new_generic (void);
 HangarOsProfile  *hangar_os_profile_copy      (const HangarOsProfile  *profile);
 void              hangar_os_profile_free      (HangarOsProfile        *profile);
 
-HangarVmSettings *hangar_vm_settings_new      (void);
-HangarVmSettings *hangar_vm_settings_copy     (const HangarVmSettings *settings);
-void              hangar_vm_settings_free     (HangarVmSettings       *settings);
-
-const char       *hangar_firmware_to_string   (HangarFirmware          firmware);   /* "bios", "uefi", "uefi-secure-boot" */
-const char       *hangar_domain_type_to_string (HangarDomainType       type);       /* "kvm", "qemu" */
-
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HangarOsProfile, hangar_os_profile_free)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (HangarVmSettings, hangar_vm_settings_free)
 
 G_END_DECLS

@@ -11,7 +11,7 @@
 
 #include <libvirt-gconfig/libvirt-gconfig.h>
 
-#include "hangar-os-profile.h"
+#include "hangar-vm-settings.h"
 
 G_BEGIN_DECLS
 

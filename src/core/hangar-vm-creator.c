@@ -440,13 +440,10 @@ choose_name (Job            *job,
 
   if (*base == '\0')
     {
+      g_autofree char *fallback = hangar_vm_settings_default_name (profile, NULL, NULL);
+
       g_free (base);
-      base = hangar_machine_name_normalize (profile->name);
-    }
-  if (*base == '\0')
-    {
-      g_free (base);
-      base = g_strdup (_("New Machine"));
+      base = hangar_machine_name_normalize (fallback);
     }
 
   /* Every domain, defined or running only (transient), holds its name. */

@@ -9,7 +9,7 @@
 #include <gio/gio.h>
 #include <libvirt-gobject/libvirt-gobject.h>
 
-#include "hangar-os-profile.h"
+#include "hangar-vm-settings.h"
 #include "hangar-types.h"
 
 G_BEGIN_DECLS

@@ -20,6 +20,7 @@
 #include "hangar-install-tracker.h"
 #include "hangar-vm-creator.h"
 #include "hangar-machine.h"
+#include "hangar-machine-action.h"
 #include "hangar-preferences-window.h"
 #include "hangar-quit-saver.h"
 #include "hangar-window.h"
@@ -320,7 +321,7 @@ start_for_open_done (GObject      *object,
   g_autoptr(HangarApplication) self = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!hangar_machine_start_finish (HANGAR_MACHINE (object), result, &error))
+  if (!hangar_machine_run_finish (HANGAR_MACHINE (object), result, &error))
     {
       g_autofree char *message = g_strdup_printf (_("Cannot start “%s”: %s"),
                                                   hangar_machine_get_name (HANGAR_MACHINE (object)),
@@ -368,7 +369,9 @@ try_pending_open (HangarApplication *self)
        * not have been read yet, but it runs. */
       if (!self->pending_is_new &&
           hangar_machine_get_state (machine) != HANGAR_MACHINE_STATE_RUNNING)
-        hangar_machine_start_async (machine, NULL, start_for_open_done, g_object_ref (self));
+        hangar_machine_run_async (machine, HANGAR_MACHINE_ACTION_START,
+                                  HANGAR_MACHINE_ACTION_DEFAULT_TIMEOUT, NULL, start_for_open_done,
+                                  g_object_ref (self));
     }
   g_clear_pointer (&self->pending_open, g_free);
   self->pending_is_new = FALSE;

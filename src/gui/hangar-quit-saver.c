@@ -18,6 +18,7 @@
 #include "hangar-application.h"
 #include "hangar-collection.h"
 #include "hangar-machine.h"
+#include "hangar-machine-action.h"
 #include "hangar-quit-saver.h"
 
 typedef struct
@@ -58,10 +59,7 @@ hangar_quit_saver_machines_to_save (HangarApplication *application)
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (collection)); i++)
     {
       g_autoptr(HangarMachine) machine = g_list_model_get_item (G_LIST_MODEL (collection), i);
-      HangarMachineState state = hangar_machine_get_state (machine);
-
-      if (hangar_machine_get_persistent (machine) &&
-          (state == HANGAR_MACHINE_STATE_RUNNING || state == HANGAR_MACHINE_STATE_PAUSED))
+      if (hangar_machine_can_run (machine, HANGAR_MACHINE_ACTION_SAVE))
         g_ptr_array_add (machines, g_steal_pointer (&machine));
     }
   return machines;
@@ -125,7 +123,7 @@ save_done (GObject      *object,
   QuitSaver *saver = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!hangar_machine_save_finish (machine, result, &error))
+  if (!hangar_machine_run_finish (machine, result, &error))
     {
       /* HangarMachine's messages name the machine. */
       g_warning ("%s", error->message);
@@ -205,7 +203,8 @@ hangar_quit_saver_run (HangarApplication *application,
   adw_window_set_content (ADW_WINDOW (saver->window), saver->box);
 
   for (guint i = 0; i < machines->len; i++)
-    hangar_machine_save_async (g_ptr_array_index (machines, i), NULL, save_done, saver);
+    hangar_machine_run_async (g_ptr_array_index (machines, i), HANGAR_MACHINE_ACTION_SAVE,
+                              HANGAR_MACHINE_ACTION_DEFAULT_TIMEOUT, NULL, save_done, saver);
 
   gtk_window_present (saver->window);
   return saver->window;

@@ -18,6 +18,7 @@
 
 #include "hangar-machine-card.h"
 #include "hangar-machine.h"
+#include "hangar-machine-action.h"
 #include "hangar-window-private.h"
 
 static void
@@ -49,13 +50,6 @@ hangar_window_sync_card_selection (HangarWindow      *self,
                                           g_hash_table_contains (self->selected, machine));
 }
 
-static gboolean
-can_start (HangarMachineState state)
-{
-  return state == HANGAR_MACHINE_STATE_STOPPED || state == HANGAR_MACHINE_STATE_SAVED ||
-         state == HANGAR_MACHINE_STATE_CRASHED;
-}
-
 /* What the action bar offers follows what the selected machines can do. */
 static void
 hangar_window_update_selection (HangarWindow *self)
@@ -69,15 +63,11 @@ hangar_window_update_selection (HangarWindow *self)
   g_hash_table_iter_init (&iter, self->selected);
   while (g_hash_table_iter_next (&iter, &machine, NULL))
     {
-      HangarMachineState state = hangar_machine_get_state (machine);
-      gboolean persistent = hangar_machine_get_persistent (machine);
-
-      start |= can_start (state);
-      running |= state == HANGAR_MACHINE_STATE_RUNNING;
-      paused |= state == HANGAR_MACHINE_STATE_PAUSED;
-      save |= persistent && (state == HANGAR_MACHINE_STATE_RUNNING ||
-                             state == HANGAR_MACHINE_STATE_PAUSED);
-      delete |= persistent;
+      start |= hangar_machine_can_run (machine, HANGAR_MACHINE_ACTION_START);
+      running |= hangar_machine_can_run (machine, HANGAR_MACHINE_ACTION_PAUSE);
+      paused |= hangar_machine_can_run (machine, HANGAR_MACHINE_ACTION_RESUME);
+      save |= hangar_machine_can_run (machine, HANGAR_MACHINE_ACTION_SAVE);
+      delete |= hangar_machine_can_offer (machine, HANGAR_MACHINE_ACTION_DELETE);
     }
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.selection-start", start);
@@ -283,9 +273,9 @@ selection_operation_action (GtkWidget  *widget,
     {
       g_autoptr(GPtrArray) kept = g_ptr_array_new ();
 
-      /* A machine that is not kept goes away by itself when it stops. */
       for (guint i = 0; i < machines->len; i++)
-        if (hangar_machine_get_persistent (g_ptr_array_index (machines, i)))
+        if (hangar_machine_can_offer (g_ptr_array_index (machines, i),
+                                      HANGAR_MACHINE_ACTION_DELETE))
           g_ptr_array_add (kept, g_ptr_array_index (machines, i));
       hangar_window_delete_machines (self, kept, FALSE);
       hangar_window_set_selection_mode (self, FALSE);
@@ -294,22 +284,9 @@ selection_operation_action (GtkWidget  *widget,
   hangar_window_run_on_machines (self, verb, machines);
 }
 
-/* How long Shut Down waits for a guest; the card's menu offers Force Off. */
-#define SHUTDOWN_TIMEOUT_S 60
-
-typedef enum
-{
-  OP_START,
-  OP_SHUTDOWN,
-  OP_PAUSE,
-  OP_RESUME,
-  OP_SAVE,
-} Op;
-
 typedef struct
 {
   GWeakRef window;
-  Op       op;
 } OpData;
 
 static void
@@ -321,30 +298,8 @@ op_done (GObject      *object,
   OpData *data = user_data;
   g_autoptr(HangarWindow) self = g_weak_ref_get (&data->window);
   g_autoptr(GError) error = NULL;
-  gboolean ok = FALSE;
 
-  switch (data->op)
-    {
-    case OP_START:
-      ok = hangar_machine_start_finish (machine, result, &error);
-      break;
-    case OP_SHUTDOWN:
-      ok = hangar_machine_shutdown_finish (machine, result, &error);
-      break;
-    case OP_PAUSE:
-      ok = hangar_machine_pause_finish (machine, result, &error);
-      break;
-    case OP_RESUME:
-      ok = hangar_machine_resume_finish (machine, result, &error);
-      break;
-    case OP_SAVE:
-      ok = hangar_machine_save_finish (machine, result, &error);
-      break;
-    default:
-      g_assert_not_reached ();
-    }
-
-  if (!ok && self != NULL)
+  if (!hangar_machine_run_finish (machine, result, &error) && self != NULL)
     {
       /* Translators: %s is a machine's name, then why an action on it failed */
       g_autofree char *message = g_strdup_printf (_("“%s”: %s"), hangar_machine_get_name (machine),
@@ -352,34 +307,11 @@ op_done (GObject      *object,
 
       hangar_window_add_toast (self, message);
     }
-  else if (!ok)
+  else if (error != NULL)
     g_warning ("%s: %s", hangar_machine_get_name (machine), error->message);
 
   g_weak_ref_clear (&data->window);
   g_free (data);
-}
-
-static gboolean
-applies (Op                 op,
-         HangarMachineState state,
-         gboolean           persistent)
-{
-  switch (op)
-    {
-    case OP_START:
-      return state == HANGAR_MACHINE_STATE_STOPPED || state == HANGAR_MACHINE_STATE_SAVED ||
-             state == HANGAR_MACHINE_STATE_CRASHED;
-    case OP_SHUTDOWN:
-    case OP_PAUSE:
-      return state == HANGAR_MACHINE_STATE_RUNNING;
-    case OP_RESUME:
-      return state == HANGAR_MACHINE_STATE_PAUSED;
-    case OP_SAVE:
-      return persistent && (state == HANGAR_MACHINE_STATE_RUNNING ||
-                            state == HANGAR_MACHINE_STATE_PAUSED);
-    default:
-      return FALSE;
-    }
 }
 
 /**
@@ -397,60 +329,34 @@ hangar_window_run_on_machines (HangarWindow *self,
                                const char   *verb,
                                GPtrArray    *machines)
 {
-  Op op;
+  HangarMachineAction action;
 
   g_return_if_fail (HANGAR_IS_WINDOW (self));
   g_return_if_fail (verb != NULL && machines != NULL);
+  g_return_if_fail (hangar_machine_action_from_nick (verb, &action) &&
+                    hangar_machine_action_changes_state (action));
 
-  if (g_str_equal (verb, "start"))
-    op = OP_START;
-  else if (g_str_equal (verb, "shutdown"))
-    op = OP_SHUTDOWN;
-  else if (g_str_equal (verb, "save"))
-    op = OP_SAVE;
-  else if (g_str_equal (verb, "pause"))
+  /* Pause pauses what runs, or else resumes what is paused. */
+  if (action == HANGAR_MACHINE_ACTION_PAUSE)
     {
-      op = OP_RESUME;
+      action = HANGAR_MACHINE_ACTION_RESUME;
       for (guint i = 0; i < machines->len; i++)
-        if (hangar_machine_get_state (g_ptr_array_index (machines, i)) ==
-            HANGAR_MACHINE_STATE_RUNNING)
-          op = OP_PAUSE;
+        if (hangar_machine_can_run (g_ptr_array_index (machines, i), HANGAR_MACHINE_ACTION_PAUSE))
+          action = HANGAR_MACHINE_ACTION_PAUSE;
     }
-  else
-    g_return_if_reached ();
 
   for (guint i = 0; i < machines->len; i++)
     {
       HangarMachine *machine = g_ptr_array_index (machines, i);
       OpData *data;
 
-      if (!applies (op, hangar_machine_get_state (machine),
-                    hangar_machine_get_persistent (machine)))
+      if (!hangar_machine_can_run (machine, action))
         continue;
 
       data = g_new0 (OpData, 1);
       g_weak_ref_init (&data->window, self);
-      data->op = op;
-      switch (op)
-        {
-        case OP_START:
-          hangar_machine_start_async (machine, NULL, op_done, data);
-          break;
-        case OP_SHUTDOWN:
-          hangar_machine_shutdown_async (machine, SHUTDOWN_TIMEOUT_S, NULL, op_done, data);
-          break;
-        case OP_PAUSE:
-          hangar_machine_pause_async (machine, NULL, op_done, data);
-          break;
-        case OP_RESUME:
-          hangar_machine_resume_async (machine, NULL, op_done, data);
-          break;
-        case OP_SAVE:
-          hangar_machine_save_async (machine, NULL, op_done, data);
-          break;
-        default:
-          g_assert_not_reached ();
-        }
+      hangar_machine_run_async (machine, action, HANGAR_MACHINE_ACTION_DEFAULT_TIMEOUT, NULL,
+                                op_done, data);
     }
 }
 

@@ -24,7 +24,7 @@
 #include "hangar-media.h"
 #include "hangar-os-chooser.h"
 #include "hangar-os-db.h"
-#include "hangar-os-profile.h"
+#include "hangar-vm-settings.h"
 #include "hangar-storage-pool.h"
 #include "hangar-vm-creator.h"
 
@@ -154,14 +154,15 @@ update_limits (HangarAssistant *self)
   g_autofree char *free_space = NULL;
   g_autofree char *memory_subtitle = NULL;
   g_autofree char *disk_subtitle = NULL;
+  HangarVmLimits limits;
 
   if (self->host == NULL)
     return;
 
-  gtk_adjustment_set_upper (self->memory_adjustment, MAX (256, self->host->ram_mib));
-  gtk_adjustment_set_upper (self->cpus_adjustment, MAX (1, self->host->cpus));
-  gtk_adjustment_set_upper (self->disk_adjustment,
-                            MAX (1, self->host->free_bytes / (1024 * 1024 * 1024)));
+  hangar_vm_settings_get_limits (self->host, &limits);
+  gtk_adjustment_set_upper (self->memory_adjustment, limits.max_memory_mib);
+  gtk_adjustment_set_upper (self->cpus_adjustment, limits.max_vcpus);
+  gtk_adjustment_set_upper (self->disk_adjustment, limits.max_disk_gib);
 
   ram = format_mib (self->host->ram_mib);
   /* Translators: the subtitle of the Memory row: “This computer has 16.0 GiB” */
@@ -208,23 +209,13 @@ fill_settings (HangarAssistant *self)
 
   if (!self->name_edited)
     {
-      g_autofree char *name = NULL;
+      g_autofree char *path = self->file != NULL ? g_file_get_path (self->file) : NULL;
+      g_autofree char *name =
+        hangar_vm_settings_default_name (self->profile,
+                                         self->media != NULL
+                                           ? hangar_media_get_guessed_name (self->media) : NULL,
+                                         path);
 
-      if (self->profile->short_id != NULL && !self->profile->guessed)
-        name = g_strdup (self->profile->name);
-      else if (self->media != NULL && hangar_media_get_guessed_name (self->media) != NULL)
-        name = g_strdup (hangar_media_get_guessed_name (self->media));
-      else if (self->file != NULL)
-        {
-          g_autofree char *base = g_file_get_basename (self->file);
-          char *dot = strrchr (base, '.');
-
-          if (dot != NULL && dot != base)
-            *dot = '\0';
-          name = g_strdup (base);
-        }
-      else
-        name = g_strdup (_("New Machine"));
       gtk_editable_set_text (GTK_EDITABLE (self->name_row), name);
     }
   self->filling = FALSE;

@@ -16,11 +16,9 @@
 
 #include "hangar-machine-card.h"
 #include "hangar-machine.h"
+#include "hangar-machine-action.h"
 #include "hangar-window.h"
 #include "hangar-thumbnailer.h"
-
-/* How long Shut Down waits for the guest before offering Force Off. */
-#define SHUTDOWN_TIMEOUT_S 60
 
 struct _HangarMachineCard
 {
@@ -67,42 +65,21 @@ set_enabled (HangarMachineCard *self,
 {
   GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self->actions), name);
 
-  g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled);
+  /* Not every machine action is on the card's menu (Restart is not). */
+  if (action != NULL)
+    g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled);
 }
 
-/* The one place that says which actions the machine's state allows. */
+/* The card's actions follow core's table of what the machine's state
+ * allows; an operation in flight holds them all back. */
 static void
 hangar_machine_card_update_actions (HangarMachineCard *self)
 {
-  HangarMachineState state = HANGAR_MACHINE_STATE_UNKNOWN;
-  gboolean persistent = FALSE;
   gboolean idle = self->machine != NULL && self->busy == 0;
 
-  if (self->machine != NULL)
-    {
-      state = hangar_machine_get_state (self->machine);
-      persistent = hangar_machine_get_persistent (self->machine);
-    }
-
-  set_enabled (self, "start", idle && (state == HANGAR_MACHINE_STATE_STOPPED ||
-                                       state == HANGAR_MACHINE_STATE_SAVED ||
-                                       state == HANGAR_MACHINE_STATE_CRASHED));
-  set_enabled (self, "shutdown", idle && state == HANGAR_MACHINE_STATE_RUNNING);
-  set_enabled (self, "force-off", idle && (state == HANGAR_MACHINE_STATE_RUNNING ||
-                                           state == HANGAR_MACHINE_STATE_PAUSED ||
-                                           state == HANGAR_MACHINE_STATE_SHUTTING_DOWN ||
-                                           state == HANGAR_MACHINE_STATE_SUSPENDED));
-  set_enabled (self, "pause", idle && state == HANGAR_MACHINE_STATE_RUNNING);
-  set_enabled (self, "resume", idle && state == HANGAR_MACHINE_STATE_PAUSED);
-  /* libvirt keeps a saved state only for machines it keeps. */
-  /* A machine that is not kept goes away by itself when it stops. */
-  set_enabled (self, "delete", idle && persistent);
-  set_enabled (self, "save", idle && persistent && (state == HANGAR_MACHINE_STATE_RUNNING ||
-                                                    state == HANGAR_MACHINE_STATE_PAUSED));
-  /* The dialogs say why when the state does not allow it yet. */
-  set_enabled (self, "rename", idle && persistent);
-  set_enabled (self, "clone", idle && persistent);
-  set_enabled (self, "snapshots", idle && persistent);
+  for (HangarMachineAction i = 0; i < HANGAR_MACHINE_N_ACTIONS; i++)
+    set_enabled (self, hangar_machine_action_to_nick (i),
+                 idle && hangar_machine_can_offer (self->machine, i));
 }
 
 static void
@@ -114,14 +91,15 @@ hangar_machine_card_update_name (HangarMachineCard *self)
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->name_label), name);
 }
 
-/* A running or paused machine shows its screen once there is a thumbnail;
- * any other shows the placeholder, and its old thumbnail is dropped. */
+/* A machine with a screen (running, paused, shutting down) shows it once
+ * there is a thumbnail; any other shows the placeholder, and its old
+ * thumbnail is dropped. */
 static void
 hangar_machine_card_update_thumbnail (HangarMachineCard *self)
 {
   HangarMachineState state = self->machine != NULL ? hangar_machine_get_state (self->machine)
                                                    : HANGAR_MACHINE_STATE_UNKNOWN;
-  gboolean live = state == HANGAR_MACHINE_STATE_RUNNING || state == HANGAR_MACHINE_STATE_PAUSED;
+  gboolean live = hangar_machine_state_has_screen (state);
 
   if (!live)
     {
@@ -224,17 +202,16 @@ hangar_machine_card_update_state (HangarMachineCard *self)
 
 typedef struct
 {
-  HangarMachineCard *card;
-  char              *verb;
+  HangarMachineCard   *card;
+  HangarMachineAction  action;
   /* Whether it counts in card->busy */
-  gboolean           counted;
+  gboolean             counted;
 } OperationData;
 
 static void
 operation_data_free (OperationData *data)
 {
   g_clear_object (&data->card);
-  g_free (data->verb);
   g_free (data);
 }
 
@@ -250,8 +227,9 @@ on_force_off_clicked (AdwToast *toast)
   OperationData *data = g_new0 (OperationData, 1);
 
   data->card = g_object_ref (g_object_get_data (G_OBJECT (toast), "card"));
-  data->verb = g_strdup ("force-off");
-  hangar_machine_force_off_async (machine, NULL, operation_done, data);
+  data->action = HANGAR_MACHINE_ACTION_FORCE_OFF;
+  hangar_machine_run_async (machine, data->action, HANGAR_MACHINE_ACTION_DEFAULT_TIMEOUT, NULL,
+                            operation_done, data);
 }
 
 static void
@@ -263,20 +241,7 @@ operation_done (GObject      *object,
   OperationData *data = user_data;
   HangarMachineCard *self = data->card;
   g_autoptr(GError) error = NULL;
-  gboolean ok;
-
-  if (g_str_equal (data->verb, "start"))
-    ok = hangar_machine_start_finish (machine, result, &error);
-  else if (g_str_equal (data->verb, "shutdown"))
-    ok = hangar_machine_shutdown_finish (machine, result, &error);
-  else if (g_str_equal (data->verb, "force-off"))
-    ok = hangar_machine_force_off_finish (machine, result, &error);
-  else if (g_str_equal (data->verb, "pause"))
-    ok = hangar_machine_pause_finish (machine, result, &error);
-  else if (g_str_equal (data->verb, "resume"))
-    ok = hangar_machine_resume_finish (machine, result, &error);
-  else
-    ok = hangar_machine_save_finish (machine, result, &error);
+  gboolean ok = hangar_machine_run_finish (machine, result, &error);
 
   /* The card may show another machine by now: only its own count changes. */
   if (data->counted && self->machine == machine && self->busy > 0)
@@ -325,31 +290,22 @@ machine_action (GSimpleAction *action,
                 gpointer       user_data)
 {
   HangarMachineCard *self = user_data;
-  const char *verb = g_action_get_name (G_ACTION (action));
+  HangarMachineAction what;
   OperationData *data;
 
-  if (self->machine == NULL)
+  if (self->machine == NULL ||
+      !hangar_machine_action_from_nick (g_action_get_name (G_ACTION (action)), &what))
     return;
 
   data = g_new0 (OperationData, 1);
   data->card = g_object_ref (self);
-  data->verb = g_strdup (verb);
+  data->action = what;
   data->counted = TRUE;
   self->busy++;
   hangar_machine_card_update_actions (self);
 
-  if (g_str_equal (verb, "start"))
-    hangar_machine_start_async (self->machine, NULL, operation_done, data);
-  else if (g_str_equal (verb, "shutdown"))
-    hangar_machine_shutdown_async (self->machine, SHUTDOWN_TIMEOUT_S, NULL, operation_done, data);
-  else if (g_str_equal (verb, "force-off"))
-    hangar_machine_force_off_async (self->machine, NULL, operation_done, data);
-  else if (g_str_equal (verb, "pause"))
-    hangar_machine_pause_async (self->machine, NULL, operation_done, data);
-  else if (g_str_equal (verb, "resume"))
-    hangar_machine_resume_async (self->machine, NULL, operation_done, data);
-  else
-    hangar_machine_save_async (self->machine, NULL, operation_done, data);
+  hangar_machine_run_async (self->machine, what, HANGAR_MACHINE_ACTION_DEFAULT_TIMEOUT, NULL,
+                            operation_done, data);
 }
 
 /* What the window or the application does for a machine (the dialogs,

@@ -22,6 +22,7 @@
 
 #include "hangar-display-page.h"
 #include "hangar-machine.h"
+#include "hangar-machine-action.h"
 
 #define RECONNECT_DELAY_MS 1000
 #define MAX_RECONNECTS 10
@@ -170,32 +171,24 @@ update_status (HangarDisplayPage *self)
     }
 
   state = hangar_machine_get_state (self->machine);
-  switch (state)
+  if (state == HANGAR_MACHINE_STATE_UNKNOWN)
     {
-    case HANGAR_MACHINE_STATE_RUNNING:
-    case HANGAR_MACHINE_STATE_PAUSED:
-    case HANGAR_MACHINE_STATE_SHUTTING_DOWN:
-      break;
-
-    case HANGAR_MACHINE_STATE_UNKNOWN:
       show_status (self, "connecting", "computer-symbolic", _("Connecting…"), NULL, NULL, NULL);
       return;
+    }
+  if (!hangar_machine_state_has_screen (state))
+    {
+      g_autofree char *title = g_strdup_printf (_("“%s” Is Not Running"),
+                                                hangar_machine_get_name (self->machine));
+      /* Start only where core's table allows it (not for a guest that
+       * suspended itself, which wakes on its own terms). */
+      gboolean can_start = hangar_machine_can_run (self->machine, HANGAR_MACHINE_ACTION_START);
 
-    case HANGAR_MACHINE_STATE_STOPPED:
-    case HANGAR_MACHINE_STATE_SAVED:
-    case HANGAR_MACHINE_STATE_SUSPENDED:
-    case HANGAR_MACHINE_STATE_CRASHED:
-    default:
-      {
-        g_autofree char *title = g_strdup_printf (_("“%s” Is Not Running"),
-                                                  hangar_machine_get_name (self->machine));
-
-        show_status (self, "not-running", "system-shutdown-symbolic", title,
-                     state == HANGAR_MACHINE_STATE_CRASHED
-                       ? _("The machine stopped unexpectedly. Its disk is unchanged.")
-                       : NULL,
-                     _("_Start"), "display.start");
-      }
+      show_status (self, "not-running", "system-shutdown-symbolic", title,
+                   state == HANGAR_MACHINE_STATE_CRASHED
+                     ? _("The machine stopped unexpectedly. Its disk is unchanged.")
+                     : NULL,
+                   can_start ? _("_Start") : NULL, can_start ? "display.start" : NULL);
       return;
     }
 
@@ -430,8 +423,7 @@ on_machine_state (HangarDisplayPage *self)
   if (state == HANGAR_MACHINE_STATE_UNKNOWN && self->session != NULL)
     return;
 
-  if (state == HANGAR_MACHINE_STATE_RUNNING || state == HANGAR_MACHINE_STATE_PAUSED ||
-      state == HANGAR_MACHINE_STATE_SHUTTING_DOWN)
+  if (hangar_machine_state_has_screen (state))
     {
       if (self->session == NULL)
         {
@@ -540,7 +532,7 @@ start_done (GObject      *object,
   g_autoptr(HangarDisplayPage) self = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!hangar_machine_start_finish (HANGAR_MACHINE (object), result, &error) &&
+  if (!hangar_machine_run_finish (HANGAR_MACHINE (object), result, &error) &&
       !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       g_autofree char *title = g_strdup_printf (_("Cannot Start “%s”"),
@@ -558,10 +550,12 @@ start_action (GtkWidget  *widget,
 {
   HangarDisplayPage *self = HANGAR_DISPLAY_PAGE (widget);
 
-  if (self->machine == NULL)
+  if (self->machine == NULL || !hangar_machine_can_run (self->machine, HANGAR_MACHINE_ACTION_START))
     return;
   show_status (self, "connecting", "computer-symbolic", _("Starting…"), NULL, NULL, NULL);
-  hangar_machine_start_async (self->machine, self->cancellable, start_done, g_object_ref (self));
+  hangar_machine_run_async (self->machine, HANGAR_MACHINE_ACTION_START,
+                            HANGAR_MACHINE_ACTION_DEFAULT_TIMEOUT, self->cancellable, start_done,
+                            g_object_ref (self));
 }
 
 static void
