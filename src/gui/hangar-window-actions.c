@@ -3,7 +3,8 @@
  * What the window does to the machines of its collection: a new one through
  * the assistant; deletion, hidden at once behind an Undo toast and done when
  * the toast goes; the dialogs a page asks for by a machine's UUID (rename,
- * clone, snapshots, properties); and the toasts that report on them.
+ * clone, snapshots, properties); and the toasts that report on them,
+ * Force Off for a shutdown that timed out among them.
  *
  * Copyright 2026 The Hangar authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -472,6 +473,46 @@ properties_action (GtkWidget  *widget,
     hangar_properties_window_show (machine, widget);
 }
 
+/* win.force-off('UUID'): the button of the toast below. */
+static void
+force_off_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  HangarWindow *self = HANGAR_WINDOW (widget);
+  HangarMachine *machine = lookup_machine (self, parameter);
+  g_autoptr(GPtrArray) machines = g_ptr_array_new ();
+
+  if (machine == NULL)
+    return;
+  g_ptr_array_add (machines, machine);
+  hangar_window_run_on_machines (self, "force-off", machines);
+}
+
+/* win.offer-force-off('UUID'): a machine did not shut down in time. The
+ * toast stays until it is answered. */
+static void
+offer_force_off_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  HangarWindow *self = HANGAR_WINDOW (widget);
+  HangarMachine *machine = lookup_machine (self, parameter);
+  g_autofree char *message = NULL;
+  AdwToast *toast;
+
+  if (machine == NULL)
+    return;
+  /* Translators: %s is a machine's name */
+  message = g_strdup_printf (_("“%s” did not shut down"), hangar_machine_get_name (machine));
+  toast = adw_toast_new (message);
+  adw_toast_set_button_label (toast, _("_Force Off"));
+  adw_toast_set_timeout (toast, 0);
+  adw_toast_set_action_name (toast, "win.force-off");
+  adw_toast_set_action_target_value (toast, g_variant_new_string (hangar_machine_get_uuid (machine)));
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
 /* win.show-toast('message') */
 static void
 show_toast_action (GtkWidget  *widget,
@@ -493,4 +534,7 @@ hangar_window_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.snapshots", "s", snapshots_action);
   gtk_widget_class_install_action (widget_class, "win.properties", "s", properties_action);
   gtk_widget_class_install_action (widget_class, "win.show-toast", "s", show_toast_action);
+  gtk_widget_class_install_action (widget_class, "win.offer-force-off", "s",
+                                   offer_force_off_action);
+  gtk_widget_class_install_action (widget_class, "win.force-off", "s", force_off_action);
 }

@@ -2,7 +2,7 @@
  *
  * One machine in the collection grid: a thumbnail area, its name, a badge
  * that follows its state, and a menu of what can be done with it now (the
- * "machine" action group).
+ * machine.* actions its class installs).
  *
  * Copyright 2026 The Hangar authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -17,7 +17,6 @@
 #include "hangar-machine-card.h"
 #include "hangar-machine.h"
 #include "hangar-machine-action.h"
-#include "hangar-window.h"
 #include "hangar-thumbnailer.h"
 
 struct _HangarMachineCard
@@ -26,7 +25,8 @@ struct _HangarMachineCard
 
   HangarMachine *machine;
   char          *state_class;
-  GSimpleActionGroup *actions;
+  /* Which of card_actions are enabled, bit by row. */
+  guint          enabled;
   /* Operations in flight on the machine shown: its actions wait for them. */
   guint          busy;
   HangarThumbnailer *thumbnailer;
@@ -58,16 +58,42 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static void
-set_enabled (HangarMachineCard *self,
-             const char        *name,
-             gboolean           enabled)
+/* The card's machine.* actions: those of core's table that its menu offers
+ * (Restart is not one). The ones that ask for more are the window's to
+ * answer (the dialogs, deleting with an undo), for the machine's UUID. */
+typedef struct
 {
-  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self->actions), name);
+  const char          *name;
+  HangarMachineAction  action;
+  const char          *asked;    /* NULL: it runs here, through core */
+} CardAction;
 
-  /* Not every machine action is on the card's menu (Restart is not). */
-  if (action != NULL)
-    g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled);
+static const CardAction card_actions[] = {
+  { "machine.start", HANGAR_MACHINE_ACTION_START, NULL },
+  { "machine.shutdown", HANGAR_MACHINE_ACTION_SHUTDOWN, NULL },
+  { "machine.force-off", HANGAR_MACHINE_ACTION_FORCE_OFF, NULL },
+  { "machine.pause", HANGAR_MACHINE_ACTION_PAUSE, NULL },
+  { "machine.resume", HANGAR_MACHINE_ACTION_RESUME, NULL },
+  { "machine.save", HANGAR_MACHINE_ACTION_SAVE, NULL },
+  { "machine.delete", HANGAR_MACHINE_ACTION_DELETE, "win.delete-machine" },
+  { "machine.rename", HANGAR_MACHINE_ACTION_RENAME, "win.rename" },
+  { "machine.clone", HANGAR_MACHINE_ACTION_CLONE, "win.clone" },
+  { "machine.snapshots", HANGAR_MACHINE_ACTION_SNAPSHOTS, "win.snapshots" },
+  { "machine.properties", HANGAR_MACHINE_ACTION_PROPERTIES, "win.properties" },
+};
+
+static const CardAction *
+find_card_action (const char *name,
+                  guint      *index)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (card_actions); i++)
+    if (g_str_equal (card_actions[i].name, name))
+      {
+        if (index != NULL)
+          *index = i;
+        return &card_actions[i];
+      }
+  return NULL;
 }
 
 /* The card's actions follow core's table of what the machine's state
@@ -77,9 +103,15 @@ hangar_machine_card_update_actions (HangarMachineCard *self)
 {
   gboolean idle = self->machine != NULL && self->busy == 0;
 
-  for (HangarMachineAction i = 0; i < HANGAR_MACHINE_N_ACTIONS; i++)
-    set_enabled (self, hangar_machine_action_to_nick (i),
-                 idle && hangar_machine_can_offer (self->machine, i));
+  self->enabled = 0;
+  for (guint i = 0; i < G_N_ELEMENTS (card_actions); i++)
+    {
+      gboolean enabled = idle && hangar_machine_can_offer (self->machine, card_actions[i].action);
+
+      if (enabled)
+        self->enabled |= 1u << i;
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), card_actions[i].name, enabled);
+    }
 }
 
 static void
@@ -219,19 +251,6 @@ static void operation_done (GObject      *object,
                             GAsyncResult *result,
                             gpointer      user_data);
 
-/* The Force Off button of the toast that says a shutdown timed out. */
-static void
-on_force_off_clicked (AdwToast *toast)
-{
-  HangarMachine *machine = g_object_get_data (G_OBJECT (toast), "machine");
-  OperationData *data = g_new0 (OperationData, 1);
-
-  data->card = g_object_ref (g_object_get_data (G_OBJECT (toast), "card"));
-  data->action = HANGAR_MACHINE_ACTION_FORCE_OFF;
-  hangar_machine_run_async (machine, data->action, HANGAR_MACHINE_ACTION_DEFAULT_TIMEOUT, NULL,
-                            operation_done, data);
-}
-
 static void
 operation_done (GObject      *object,
                 GAsyncResult *result,
@@ -250,113 +269,65 @@ operation_done (GObject      *object,
       hangar_machine_card_update_actions (self);
     }
 
-  if (!ok)
+  /* The window says it; a card no longer in a window has nowhere to. */
+  if (g_error_matches (error, HANGAR_MACHINE_ERROR, HANGAR_MACHINE_ERROR_SHUTDOWN_TIMEOUT))
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.offer-force-off", "s",
+                                hangar_machine_get_uuid (machine));
+  else if (!ok)
     {
-      GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-      g_autofree char *message = NULL;
-      AdwToast *toast;
+      /* Translators: %s is a machine's name, then why an action on it failed */
+      g_autofree char *message = g_strdup_printf (_("“%s”: %s"), hangar_machine_get_name (machine),
+                                                  error->message);
 
-      if (g_error_matches (error, HANGAR_MACHINE_ERROR, HANGAR_MACHINE_ERROR_SHUTDOWN_TIMEOUT))
-        {
-          /* Translators: %s is a machine's name */
-          message = g_strdup_printf (_("“%s” did not shut down"), hangar_machine_get_name (machine));
-          toast = adw_toast_new (message);
-          adw_toast_set_button_label (toast, _("_Force Off"));
-          adw_toast_set_timeout (toast, 0);
-          g_object_set_data_full (G_OBJECT (toast), "card", g_object_ref (self), g_object_unref);
-          g_object_set_data_full (G_OBJECT (toast), "machine", g_object_ref (machine),
-                                  g_object_unref);
-          g_signal_connect (toast, "button-clicked", G_CALLBACK (on_force_off_clicked), NULL);
-        }
-      else
-        {
-          /* Translators: %s is a machine's name, then why an action on it failed */
-          message = g_strdup_printf (_("“%s”: %s"), hangar_machine_get_name (machine), error->message);
-          toast = adw_toast_new (message);
-        }
-      /* A card no longer in a window has nowhere to say it. */
-      if (HANGAR_IS_WINDOW (root))
-        hangar_window_show_toast (HANGAR_WINDOW (root), toast);
-      else
-        g_object_unref (toast);
+      gtk_widget_activate_action (GTK_WIDGET (self), "win.show-toast", "s", message);
     }
 
   operation_data_free (data);
 }
 
 static void
-machine_action (GSimpleAction *action,
-                GVariant      *parameter,
-                gpointer       user_data)
+card_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
 {
-  HangarMachineCard *self = user_data;
-  HangarMachineAction what;
+  HangarMachineCard *self = HANGAR_MACHINE_CARD (widget);
+  const CardAction *row = find_card_action (action_name, NULL);
   OperationData *data;
 
-  if (self->machine == NULL ||
-      !hangar_machine_action_from_nick (g_action_get_name (G_ACTION (action)), &what))
-    return;
-
-  data = g_new0 (OperationData, 1);
-  data->card = g_object_ref (self);
-  data->action = what;
-  data->counted = TRUE;
-  self->busy++;
-  hangar_machine_card_update_actions (self);
-
-  hangar_machine_run_async (self->machine, what, HANGAR_MACHINE_ACTION_DEFAULT_TIMEOUT, NULL,
-                            operation_done, data);
-}
-
-/* What the window or the application does for a machine (the dialogs,
- * deleting with an undo, another window): the card asks them by its UUID. */
-static const struct {
-  const char *name;
-  const char *asked;
-} asked_actions[] = {
-  { "open-in-new-window", "app.open-in-new-window" },
-  { "delete", "win.delete-machine" },
-  { "rename", "win.rename" },
-  { "clone", "win.clone" },
-  { "snapshots", "win.snapshots" },
-  { "properties", "win.properties" },
-};
-
-static void
-ask_action (GSimpleAction *action,
-            GVariant      *parameter,
-            gpointer       user_data)
-{
-  HangarMachineCard *self = user_data;
-  const char *name = g_action_get_name (G_ACTION (action));
+  g_return_if_fail (row != NULL);
 
   if (self->machine == NULL)
     return;
 
-  for (guint i = 0; i < G_N_ELEMENTS (asked_actions); i++)
-    if (g_str_equal (asked_actions[i].name, name))
-      {
-        gtk_widget_activate_action (GTK_WIDGET (self), asked_actions[i].asked, "s",
-                                    hangar_machine_get_uuid (self->machine));
-        return;
-      }
-  g_return_if_reached ();
+  if (row->asked != NULL)
+    {
+      gtk_widget_activate_action (widget, row->asked, "s", hangar_machine_get_uuid (self->machine));
+      return;
+    }
+
+  data = g_new0 (OperationData, 1);
+  data->card = g_object_ref (self);
+  data->action = row->action;
+  data->counted = TRUE;
+  self->busy++;
+  hangar_machine_card_update_actions (self);
+
+  hangar_machine_run_async (self->machine, row->action, HANGAR_MACHINE_ACTION_DEFAULT_TIMEOUT,
+                            NULL, operation_done, data);
 }
 
-static const GActionEntry machine_entries[] = {
-  { "open-in-new-window", ask_action },
-  { "start", machine_action },
-  { "shutdown", machine_action },
-  { "force-off", machine_action },
-  { "pause", machine_action },
-  { "resume", machine_action },
-  { "save", machine_action },
-  { "delete", ask_action },
-  { "rename", ask_action },
-  { "clone", ask_action },
-  { "snapshots", ask_action },
-  { "properties", ask_action },
-};
+/* Its display in a window of its own, beside the one with the collection. */
+static void
+open_in_new_window_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  HangarMachineCard *self = HANGAR_MACHINE_CARD (widget);
+
+  if (self->machine != NULL)
+    gtk_widget_activate_action (widget, "app.open-in-new-window", "s",
+                                hangar_machine_get_uuid (self->machine));
+}
 
 /**
  * hangar_machine_card_popup_menu:
@@ -433,19 +404,29 @@ hangar_machine_card_set_compact (HangarMachineCard *self,
 }
 
 /**
- * hangar_machine_card_get_actions:
+ * hangar_machine_card_get_action_enabled:
  * @self: a #HangarMachineCard
+ * @action_name: one of the card's actions, "machine.start" for instance
  *
- * Returns: (transfer none): the "machine" actions of the card: start,
- *   shutdown, force-off, pause, resume, save and delete, enabled as the
- *   machine's state allows
+ * Returns: whether the card (its menu) offers @action_name now: start,
+ *   shutdown, force-off, pause, resume, save, delete, rename, clone,
+ *   snapshots and properties as core's table allows for the machine's
+ *   state, none while an operation runs; open-in-new-window always
  */
-GActionGroup *
-hangar_machine_card_get_actions (HangarMachineCard *self)
+gboolean
+hangar_machine_card_get_action_enabled (HangarMachineCard *self,
+                                        const char        *action_name)
 {
-  g_return_val_if_fail (HANGAR_IS_MACHINE_CARD (self), NULL);
+  guint i;
 
-  return G_ACTION_GROUP (self->actions);
+  g_return_val_if_fail (HANGAR_IS_MACHINE_CARD (self), FALSE);
+  g_return_val_if_fail (action_name != NULL, FALSE);
+
+  if (g_str_equal (action_name, "machine.open-in-new-window"))
+    return TRUE;
+  if (find_card_action (action_name, &i) == NULL)
+    return FALSE;
+  return (self->enabled & (1u << i)) != 0;
 }
 
 /**
@@ -657,7 +638,6 @@ hangar_machine_card_finalize (GObject *object)
   HangarMachineCard *self = HANGAR_MACHINE_CARD (object);
 
   g_clear_pointer (&self->state_class, g_free);
-  g_clear_object (&self->actions);
 
   G_OBJECT_CLASS (hangar_machine_card_parent_class)->finalize (object);
 }
@@ -743,6 +723,11 @@ hangar_machine_card_class_init (HangarMachineCardClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HangarMachineCard, os_label);
   gtk_widget_class_bind_template_child (widget_class, HangarMachineCard, labels_box);
   gtk_widget_class_set_css_name (widget_class, "machinecard");
+
+  gtk_widget_class_install_action (widget_class, "machine.open-in-new-window", NULL,
+                                   open_in_new_window_action);
+  for (guint i = 0; i < G_N_ELEMENTS (card_actions); i++)
+    gtk_widget_class_install_action (widget_class, card_actions[i].name, NULL, card_action);
 }
 
 /* A menu button's popover is made when it first opens: a GtkPopoverMenu with
@@ -770,10 +755,6 @@ hangar_machine_card_init (HangarMachineCard *self)
   gtk_menu_button_set_create_popup_func (GTK_MENU_BUTTON (self->row_menu_button), create_menu,
                                          self, NULL);
 
-  self->actions = g_simple_action_group_new ();
-  g_action_map_add_action_entries (G_ACTION_MAP (self->actions), machine_entries,
-                                   G_N_ELEMENTS (machine_entries), self);
-  gtk_widget_insert_action_group (GTK_WIDGET (self), "machine", G_ACTION_GROUP (self->actions));
   hangar_machine_card_update_actions (self);
 
   /* The menu is also a context menu. */
