@@ -84,13 +84,13 @@ static const CardAction card_actions[] = {
 
 static const CardAction *
 find_card_action (const char *name,
-                  guint      *index)
+                  guint      *position)
 {
   for (guint i = 0; i < G_N_ELEMENTS (card_actions); i++)
     if (g_str_equal (card_actions[i].name, name))
       {
-        if (index != NULL)
-          *index = i;
+        if (position != NULL)
+          *position = i;
         return &card_actions[i];
       }
   return NULL;
@@ -232,38 +232,18 @@ hangar_machine_card_update_state (HangarMachineCard *self)
   hangar_machine_card_update_actions (self);
 }
 
-typedef struct
-{
-  HangarMachineCard   *card;
-  HangarMachineAction  action;
-  /* Whether it counts in card->busy */
-  gboolean             counted;
-} OperationData;
-
-static void
-operation_data_free (OperationData *data)
-{
-  g_clear_object (&data->card);
-  g_free (data);
-}
-
-static void operation_done (GObject      *object,
-                            GAsyncResult *result,
-                            gpointer      user_data);
-
 static void
 operation_done (GObject      *object,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
   HangarMachine *machine = HANGAR_MACHINE (object);
-  OperationData *data = user_data;
-  HangarMachineCard *self = data->card;
+  g_autoptr(HangarMachineCard) self = user_data;
   g_autoptr(GError) error = NULL;
   gboolean ok = hangar_machine_run_finish (machine, result, &error);
 
   /* The card may show another machine by now: only its own count changes. */
-  if (data->counted && self->machine == machine && self->busy > 0)
+  if (self->machine == machine && self->busy > 0)
     {
       self->busy--;
       hangar_machine_card_update_actions (self);
@@ -281,8 +261,6 @@ operation_done (GObject      *object,
 
       gtk_widget_activate_action (GTK_WIDGET (self), "win.show-toast", "s", message);
     }
-
-  operation_data_free (data);
 }
 
 static void
@@ -292,7 +270,6 @@ card_action (GtkWidget  *widget,
 {
   HangarMachineCard *self = HANGAR_MACHINE_CARD (widget);
   const CardAction *row = find_card_action (action_name, NULL);
-  OperationData *data;
 
   g_return_if_fail (row != NULL);
 
@@ -305,15 +282,10 @@ card_action (GtkWidget  *widget,
       return;
     }
 
-  data = g_new0 (OperationData, 1);
-  data->card = g_object_ref (self);
-  data->action = row->action;
-  data->counted = TRUE;
   self->busy++;
   hangar_machine_card_update_actions (self);
-
   hangar_machine_run_async (self->machine, row->action, HANGAR_MACHINE_ACTION_DEFAULT_TIMEOUT,
-                            NULL, operation_done, data);
+                            NULL, operation_done, g_object_ref (self));
 }
 
 /* Its display in a window of its own, beside the one with the collection. */
