@@ -861,22 +861,20 @@ hangar_display_page_get_property (GObject    *object,
                                   GParamSpec *pspec)
 {
   HangarDisplayPage *self = HANGAR_DISPLAY_PAGE (object);
+  g_autoptr(GEnumClass) scalings = g_type_class_ref (HANGAR_TYPE_DISPLAY_SCALING);
+
+  /* The display goes with the template, in dispose. */
+  if (self->display == NULL)
+    return;
 
   switch (prop_id)
     {
     case PROP_SCALING:
-      if (self->display != NULL)
-        {
-          g_autoptr(GEnumClass) enum_class = g_type_class_ref (HANGAR_TYPE_DISPLAY_SCALING);
-          GEnumValue *scaling = g_enum_get_value (enum_class,
-                                                  hangar_display_get_scaling (self->display));
-
-          g_value_set_string (value, scaling != NULL ? scaling->value_nick : NULL);
-        }
+      g_value_set_string (value, g_enum_get_value (scalings, hangar_display_get_scaling (
+                                                     self->display))->value_nick);
       break;
     case PROP_RESIZE_GUEST:
-      g_value_set_boolean (value, self->display != NULL &&
-                                  hangar_display_get_resize_guest (self->display));
+      g_value_set_boolean (value, hangar_display_get_resize_guest (self->display));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -890,22 +888,21 @@ hangar_display_page_set_property (GObject      *object,
                                   GParamSpec   *pspec)
 {
   HangarDisplayPage *self = HANGAR_DISPLAY_PAGE (object);
+  g_autoptr(GEnumClass) scalings = g_type_class_ref (HANGAR_TYPE_DISPLAY_SCALING);
+  GEnumValue *scaling;
+
+  if (self->display == NULL)
+    return;
 
   switch (prop_id)
     {
     case PROP_SCALING:
-      {
-        g_autoptr(GEnumClass) enum_class = g_type_class_ref (HANGAR_TYPE_DISPLAY_SCALING);
-        const char *nick = g_value_get_string (value);
-        GEnumValue *scaling = nick != NULL ? g_enum_get_value_by_nick (enum_class, nick) : NULL;
-
-        if (scaling != NULL && self->display != NULL)
-          hangar_display_set_scaling (self->display, scaling->value);
-      }
+      scaling = g_enum_get_value_by_nick (scalings, g_value_get_string (value));
+      if (scaling != NULL)
+        hangar_display_set_scaling (self->display, scaling->value);
       break;
     case PROP_RESIZE_GUEST:
-      if (self->display != NULL)
-        hangar_display_set_resize_guest (self->display, g_value_get_boolean (value));
+      hangar_display_set_resize_guest (self->display, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -921,12 +918,13 @@ hangar_display_page_class_init (HangarDisplayPageClass *klass)
   object_class->dispose = hangar_display_page_dispose;
   object_class->get_property = hangar_display_page_get_property;
   object_class->set_property = hangar_display_page_set_property;
+  widget_class->root = hangar_display_page_root;
+  widget_class->unroot = hangar_display_page_unroot;
 
   /**
    * HangarDisplayPage:scaling:
    *
-   * How the display scales the guest: "fit" or "one-to-one" (the nicks of
-   * #HangarDisplayScaling).
+   * How the display scales the guest: a nick of #HangarDisplayScaling.
    */
   properties[PROP_SCALING] =
     g_param_spec_string ("scaling", NULL, NULL, "fit",
@@ -940,8 +938,6 @@ hangar_display_page_class_init (HangarDisplayPageClass *klass)
     g_param_spec_boolean ("resize-guest", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
-  widget_class->root = hangar_display_page_root;
-  widget_class->unroot = hangar_display_page_unroot;
 
   signals[SIGNAL_CLOSED] =
     g_signal_new ("closed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
