@@ -373,23 +373,6 @@ hangar_window_add_toast (HangarWindow *self,
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
 }
 
-/**
- * hangar_window_show_toast:
- * @self: a #HangarWindow
- * @toast: (transfer full): a toast
- *
- * Shows @toast over the window.
- */
-void
-hangar_window_show_toast (HangarWindow *self,
-                          AdwToast     *toast)
-{
-  g_return_if_fail (HANGAR_IS_WINDOW (self));
-  g_return_if_fail (ADW_IS_TOAST (toast));
-
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
-}
-
 /* What pages ask of the window ****************************************
  *
  * A page (a card, the display) names the machine by its UUID; one that left
