@@ -162,6 +162,21 @@ fail_not_running (HangarMachineOp  *op,
   return FALSE;
 }
 
+/* Reads libvirt's state into @state; fails unless the machine has a running
+ * (or paused, or suspended) QEMU. */
+static gboolean
+get_active_state (HangarMachineOp  *op,
+                  int              *state,
+                  GError          **error)
+{
+  *state = hangar_machine_op_get_state (op, error);
+  if (*state < 0)
+    return FALSE;
+  if (!is_active_state (*state))
+    return fail_not_running (op, error);
+  return TRUE;
+}
+
 gboolean
 hangar_machine_fail (GError             **error,
                      HangarMachineError   code,
@@ -193,12 +208,10 @@ hangar_machine_do_shutdown (HangarMachineOp  *op,
                             GError          **error)
 {
   gint64 deadline;
-  int state = hangar_machine_op_get_state (op, error);
+  int state;
 
-  if (state < 0)
+  if (!get_active_state (op, &state, error))
     return FALSE;
-  if (!is_active_state (state))
-    return fail_not_running (op, error);
 
   /* A paused processor cannot see the power button. */
   if (state == VIR_DOMAIN_PAUSED && virDomainResume (op->dom) < 0)
@@ -249,12 +262,10 @@ hangar_machine_do_force_off (HangarMachineOp  *op,
                              GCancellable     *cancellable,
                              GError          **error)
 {
-  int state = hangar_machine_op_get_state (op, error);
+  int state;
 
-  if (state < 0)
+  if (!get_active_state (op, &state, error))
     return FALSE;
-  if (!is_active_state (state))
-    return fail_not_running (op, error);
   if (virDomainDestroy (op->dom) < 0)
     return FAIL_LIBVIRT (op, _("Cannot force “%s” off: %s"), error);
   return TRUE;
@@ -351,12 +362,10 @@ hangar_machine_do_save (HangarMachineOp  *op,
                         GCancellable     *cancellable,
                         GError          **error)
 {
-  int state = hangar_machine_op_get_state (op, error);
+  int state;
 
-  if (state < 0)
+  if (!get_active_state (op, &state, error))
     return FALSE;
-  if (!is_active_state (state))
-    return fail_not_running (op, error);
   if (virDomainIsPersistent (op->dom) != 1)
     {
       g_set_error (error, HANGAR_MACHINE_ERROR, HANGAR_MACHINE_ERROR_NOT_SUPPORTED,
