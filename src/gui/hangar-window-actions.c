@@ -492,7 +492,8 @@ offer_force_off_action (GtkWidget  *widget,
   adw_toast_set_button_label (toast, _("_Force Off"));
   adw_toast_set_timeout (toast, 0);
   adw_toast_set_action_name (toast, "win.force-off");
-  adw_toast_set_action_target_value (toast, g_variant_new_string (hangar_machine_get_uuid (machine)));
+  adw_toast_set_action_target_value (toast,
+                                     g_variant_new_string (hangar_machine_get_uuid (machine)));
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
