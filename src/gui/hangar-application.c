@@ -622,8 +622,23 @@ open_machine_action (GSimpleAction *action,
   try_pending_open (self);
 }
 
+/* app.open-in-new-window('UUID'): a machine's display in a window of its own. */
+static void
+open_in_new_window_action (GSimpleAction *action,
+                           GVariant      *parameter,
+                           gpointer       user_data)
+{
+  HangarApplication *self = user_data;
+  HangarMachine *machine = hangar_collection_find_by_uuid (self->collection,
+                                                           g_variant_get_string (parameter, NULL));
+
+  if (machine != NULL)
+    hangar_application_open_in_new_window (self, machine);
+}
+
 static const GActionEntry app_actions[] = {
   { "open-machine", open_machine_action, "s" },
+  { "open-in-new-window", open_in_new_window_action, "s" },
   { "new-window", new_window_action },
   { "quit", quit_action },
   { "preferences", preferences_action },
