@@ -39,22 +39,10 @@
 #include "hangar-test-utils.h"
 #include "hangar-vm-config.h"
 #include "hangar-vm-creator.h"
-#include "hangar-test-threads.h"
 
 /* ------------------------------------------------------------------------ */
 /* unit                                                                     */
 /* ------------------------------------------------------------------------ */
-
-static gboolean
-is_safe_file_name (const char *name)
-{
-  if (!g_str_has_suffix (name, ".qcow2") || !g_ascii_isalnum (name[0]) || strstr (name, "..") != NULL)
-    return FALSE;
-  for (const char *p = name; *p != '\0'; p++)
-    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '_' && *p != '.')
-      return FALSE;
-  return strlen (name) <= 64 + strlen (".qcow2");
-}
 
 static const struct
 {
@@ -163,74 +151,6 @@ test_steps (void)
 /* libvirt: helpers                                                         */
 /* ------------------------------------------------------------------------ */
 
-typedef struct
-{
-  HangarConnection *connection;
-  virConnectPtr     conn;
-  const char       *iso;
-} Session;
-
-static Session session;
-
-static void
-session_open (void)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (session.connection != NULL)
-    return;
-
-  g_assert_cmpstr (g_getenv ("HANGAR_URI"), ==, "qemu:///session");
-  session.iso = g_getenv ("HANGAR_TEST_ISO");
-  g_assert_nonnull (session.iso);
-  g_assert_true (g_file_test (session.iso, G_FILE_TEST_IS_REGULAR));
-
-  /* Every machine made here gets a console the tests can read (see
-   * add_test_serial() in hangar-vm-creator.c); hangarctl inherits it. */
-  g_setenv ("HANGAR_TEST_SERIAL_DIR", hangar_test_artifacts_dir (), TRUE);
-
-  g_assert_true (hangar_libvirt_init (&error));
-  session.connection = hangar_test_connection_open ("qemu:///session");
-  session.conn = hangar_connection_dup_handle (session.connection);
-  g_assert_nonnull (session.conn);
-}
-
-/* virsh's output, lines without the empty ones. */
-static GStrv
-virsh_lines (const char *first,
-             ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GStrvBuilder) lines = g_strv_builder_new ();
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-  g_auto(GStrv) split = NULL;
-  va_list args;
-  int status;
-
-  g_ptr_array_add (argv, (gpointer) "virsh");
-  g_ptr_array_add (argv, (gpointer) "--quiet");
-  g_ptr_array_add (argv, (gpointer) "--connect");
-  g_ptr_array_add (argv, (gpointer) "qemu:///session");
-  va_start (args, first);
-  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  out = hangar_test_spawn_capture ((const char * const *) argv->pdata, NULL, &status, &err);
-  if (status != 0)
-    {
-      g_test_message ("virsh %s: status %d: %s", first, status, err);
-      return NULL;
-    }
-  split = g_strsplit (out, "\n", -1);
-  for (guint i = 0; split[i] != NULL; i++)
-    if (*g_strstrip (split[i]) != '\0')
-      g_strv_builder_add (lines, split[i]);
-  return g_strv_builder_end (lines);
-}
-
 static const char *
 images_dir (void)
 {
@@ -241,155 +161,15 @@ images_dir (void)
   return dir;
 }
 
-static guint
-count_files (const char *dir)
-{
-  g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
-  guint n = 0;
-
-  if (handle == NULL)
-    return 0;
-  while (g_dir_read_name (handle) != NULL)
-    n++;
-  return n;
-}
-
-/* The session holds nothing but, maybe, the pool itself. */
-static void
-assert_nothing_left (void)
-{
-  g_auto(GStrv) domains = virsh_lines ("list", "--all", "--name", NULL);
-  g_auto(GStrv) volumes = virsh_lines ("vol-list", HANGAR_STORAGE_POOL_NAME, NULL);
-  const char *dir = images_dir ();
-  g_autofree char *nvram = g_build_filename (g_get_user_config_dir (), "libvirt", "qemu", "nvram", NULL);
-
-  g_assert_nonnull (domains);
-  g_assert_cmpstrv (domains, (const char *[]) { NULL });
-  /* No pool at all is nothing left too. */
-  if (volumes != NULL)
-    g_assert_cmpstrv (volumes, (const char *[]) { NULL });
-  g_assert_cmpuint (count_files (dir), ==, 0);
-  g_assert_cmpuint (count_files (nvram), ==, 0);
-}
-
-/* Leaves the session empty for the next test, whatever this one did. */
-static void
-clean_session (void)
-{
-  g_auto(GStrv) domains = virsh_lines ("list", "--all", "--name", NULL);
-
-  for (guint i = 0; domains != NULL && domains[i] != NULL; i++)
-    {
-      g_auto(GStrv) a = virsh_lines ("destroy", domains[i], NULL);
-      g_auto(GStrv) b = virsh_lines ("undefine", domains[i], "--nvram", "--remove-all-storage", NULL);
-    }
-  assert_nothing_left ();
-}
-
 static HangarVmSettings *
 small_settings (const char *name,
                 guint64     disk_gib)
 {
-  HangarVmSettings *settings = hangar_vm_settings_new ();
+  HangarVmSettings *settings = hangar_test_vm_settings (name);
 
-  session_open ();
-  settings->name = g_strdup (name);
-  settings->memory_mib = 512;
-  settings->vcpus = 1;
+  hangar_test_session_setup ();
   settings->disk_gib = disk_gib;
-  settings->firmware = HANGAR_FIRMWARE_BIOS;
-  settings->domain_type = HANGAR_DOMAIN_TYPE_QEMU;
-  settings->iso_path = g_strdup (session.iso);
   return settings;
-}
-
-static HangarVmCreator *
-new_creator (const HangarVmSettings *settings)
-{
-  g_autoptr(HangarOsProfile) profile = hangar_os_profile_new_generic ();
-
-  return hangar_vm_creator_new (session.connection, profile, settings);
-}
-
-typedef struct
-{
-  gboolean      done;
-  GVirDomain   *domain;
-  GError       *error;
-} CreateWait;
-
-static void
-create_done (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  CreateWait *wait = user_data;
-
-  wait->domain = hangar_vm_creator_create_finish (HANGAR_VM_CREATOR (object), result, &wait->error);
-  wait->done = TRUE;
-}
-
-static gboolean
-create_finished (gpointer data)
-{
-  return ((CreateWait *) data)->done;
-}
-
-static GVirDomain *
-create_sync (HangarVmCreator  *creator,
-             gboolean          start,
-             GCancellable     *cancellable,
-             GError          **error)
-{
-  CreateWait wait = { FALSE, NULL, NULL };
-
-  hangar_vm_creator_create_async (creator, start, cancellable, create_done, &wait);
-  hangar_test_assert_eventually (create_finished, &wait, 60, "the creation to end");
-  if (wait.error != NULL)
-    g_propagate_error (error, wait.error);
-  return wait.domain;
-}
-
-static char *
-domain_xml (const char *name,
-            gboolean    inactive)
-{
-  virDomainPtr dom = virDomainLookupByName (session.conn, name);
-  char *raw, *xml;
-
-  g_assert_nonnull (dom);
-  raw = virDomainGetXMLDesc (dom, inactive ? VIR_DOMAIN_XML_INACTIVE : 0);
-  virDomainFree (dom);
-  g_assert_nonnull (raw);
-  xml = g_strdup (raw);
-  free (raw);
-  return xml;
-}
-
-static int
-domain_state (const char *name)
-{
-  virDomainPtr dom = virDomainLookupByName (session.conn, name);
-  int state = -1, reason;
-
-  if (dom == NULL)
-    return -1;
-  if (virDomainGetState (dom, &state, &reason, 0) < 0)
-    state = -1;
-  virDomainFree (dom);
-  return state;
-}
-
-static gboolean
-domain_persistent (const char *name)
-{
-  virDomainPtr dom = virDomainLookupByName (session.conn, name);
-  gboolean persistent;
-
-  g_assert_nonnull (dom);
-  persistent = virDomainIsPersistent (dom) == 1;
-  virDomainFree (dom);
-  return persistent;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -400,54 +180,53 @@ static void
 test_create_define_only (void)
 {
   g_autoptr(HangarVmSettings) settings = small_settings ("Fedora 37", 1);
-  g_autoptr(HangarVmCreator) creator = new_creator (settings);
+  g_autoptr(HangarVmCreator) creator = hangar_test_new_creator (settings);
   g_autoptr(HangarVmCreator) second = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *xml = NULL;
   g_autofree char *disk = NULL;
   GVirDomain *domain, *domain2;
 
-  session_open ();
-  domain = create_sync (creator, FALSE, NULL, &error);
+  hangar_test_session_setup ();
+  domain = hangar_test_create (creator, FALSE, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (domain);
   g_assert_cmpstr (gvir_domain_get_name (domain), ==, "Fedora 37");
   g_assert_cmpstr (hangar_vm_creator_get_name (creator), ==, "Fedora 37");
   g_assert_cmpint (hangar_vm_creator_get_step (creator), ==, HANGAR_VM_CREATOR_STEP_DONE);
   g_assert_cmpfloat (hangar_vm_creator_get_fraction (creator), ==, 1.0);
-  g_assert_cmpint (domain_state ("Fedora 37"), ==, VIR_DOMAIN_SHUTOFF);
-  g_assert_true (domain_persistent ("Fedora 37"));
+  g_assert_cmpint (hangar_test_domain_state ("Fedora 37"), ==, VIR_DOMAIN_SHUTOFF);
+  g_assert_true (hangar_test_domain_persistent ("Fedora 37"));
 
   /* The disk is in the pool, and the machine uses it. */
   disk = g_build_filename (images_dir (), "Fedora-37.qcow2", NULL);
   g_assert_cmpstr (hangar_vm_creator_get_settings (creator)->disk_path, ==, disk);
   g_assert_true (g_file_test (disk, G_FILE_TEST_IS_REGULAR));
-  xml = domain_xml ("Fedora 37", TRUE);
+  xml = hangar_test_domain_xml ("Fedora 37", TRUE);
   g_assert_nonnull (strstr (xml, disk));
 
   /* The same wish again: numbered. */
-  second = new_creator (settings);
-  domain2 = create_sync (second, FALSE, NULL, &error);
+  second = hangar_test_new_creator (settings);
+  domain2 = hangar_test_create (second, FALSE, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (gvir_domain_get_name (domain2), ==, "Fedora 37 2");
   g_assert_cmpstr (hangar_vm_creator_get_settings (second)->disk_path, !=, disk);
 
   g_object_unref (domain);
   g_object_unref (domain2);
-  clean_session ();
+  hangar_test_clean_session ();
 }
 
 static void
 test_name_taken_by_transient (void)
 {
   g_autoptr(HangarVmSettings) settings = small_settings ("Taken", 0);
-  g_autoptr(HangarVmCreator) creator = new_creator (settings);
+  g_autoptr(HangarVmCreator) creator = hangar_test_new_creator (settings);
   g_autoptr(GError) error = NULL;
   g_autofree char *xml_path = g_build_filename (hangar_test_artifacts_dir (), "taken.xml", NULL);
-  g_auto(GStrv) created = NULL;
   GVirDomain *domain;
 
-  session_open ();
+  hangar_test_session_setup ();
   /* A transient domain, running only, started behind Hangar's back. */
   g_assert_true (g_file_set_contents (xml_path,
                                       "<domain type='qemu'><name>Taken</name>"
@@ -455,15 +234,14 @@ test_name_taken_by_transient (void)
                                       "<os><type arch='x86_64' machine='q35'>hvm</type></os>"
                                       "<devices><memballoon model='none'/></devices></domain>",
                                       -1, NULL));
-  created = virsh_lines ("create", xml_path, NULL);
-  g_assert_nonnull (created);
-  g_assert_false (domain_persistent ("Taken"));
+  hangar_test_virsh ("create", xml_path, NULL);
+  g_assert_false (hangar_test_domain_persistent ("Taken"));
 
-  domain = create_sync (creator, FALSE, NULL, &error);
+  domain = hangar_test_create (creator, FALSE, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (gvir_domain_get_name (domain), ==, "Taken 2");
   g_object_unref (domain);
-  clean_session ();
+  hangar_test_clean_session ();
 }
 
 static const char *hostile_names[] = {
@@ -482,18 +260,18 @@ test_hostile_names (void)
 {
   const char *dir = images_dir ();
 
-  session_open ();
+  hangar_test_session_setup ();
   for (guint i = 0; i < G_N_ELEMENTS (hostile_names); i++)
     {
       g_autoptr(HangarVmSettings) settings = small_settings (hostile_names[i], 1);
-      g_autoptr(HangarVmCreator) creator = new_creator (settings);
+      g_autoptr(HangarVmCreator) creator = hangar_test_new_creator (settings);
       g_autoptr(GError) error = NULL;
       g_autofree char *expected = hangar_machine_name_normalize (hostile_names[i]);
       g_autofree char *disk_dir = NULL;
       const char *disk;
       GVirDomain *domain;
 
-      domain = create_sync (creator, FALSE, NULL, &error);
+      domain = hangar_test_create (creator, FALSE, NULL, &error);
       g_assert_no_error (error);
       g_test_message ("“%s” → “%s”, %s", hostile_names[i], gvir_domain_get_name (domain),
                       hangar_vm_creator_get_settings (creator)->disk_path);
@@ -509,26 +287,26 @@ test_hostile_names (void)
       {
         g_autofree char *base = g_path_get_basename (disk);
 
-        g_assert_true (is_safe_file_name (base));
+        g_assert_true (hangar_test_is_safe_volume_name (base));
       }
       g_assert_true (g_file_test (disk, G_FILE_TEST_IS_REGULAR));
       g_object_unref (domain);
     }
-  clean_session ();
+  hangar_test_clean_session ();
 }
 
 static void
 test_no_space (void)
 {
   g_autoptr(HangarVmSettings) settings = small_settings ("Huge", 1000000);
-  g_autoptr(HangarVmCreator) creator = new_creator (settings);
+  g_autoptr(HangarVmCreator) creator = hangar_test_new_creator (settings);
   g_autoptr(GError) error = NULL;
 
-  session_open ();
-  g_assert_null (create_sync (creator, TRUE, NULL, &error));
+  hangar_test_session_setup ();
+  g_assert_null (hangar_test_create (creator, TRUE, NULL, &error));
   g_assert_error (error, HANGAR_STORAGE_ERROR, HANGAR_STORAGE_ERROR_NO_SPACE);
   g_assert_cmpint (hangar_vm_creator_get_step (creator), ==, HANGAR_VM_CREATOR_STEP_FAILED);
-  assert_nothing_left ();
+  hangar_test_assert_session_empty ();
 }
 
 static void
@@ -536,15 +314,15 @@ test_rollback_at (gconstpointer data)
 {
   HangarVmCreatorStep step = GPOINTER_TO_INT (data);
   g_autoptr(HangarVmSettings) settings = small_settings ("Rollback", 1);
-  g_autoptr(HangarVmCreator) creator = new_creator (settings);
+  g_autoptr(HangarVmCreator) creator = hangar_test_new_creator (settings);
   g_autoptr(GError) error = NULL;
 
-  session_open ();
+  hangar_test_session_setup ();
   hangar_vm_creator_set_fail_step (creator, step);
-  g_assert_null (create_sync (creator, TRUE, NULL, &error));
+  g_assert_null (hangar_test_create (creator, TRUE, NULL, &error));
   g_assert_error (error, HANGAR_VM_CREATOR_ERROR, HANGAR_VM_CREATOR_ERROR_INJECTED);
   g_assert_cmpint (hangar_vm_creator_get_step (creator), ==, HANGAR_VM_CREATOR_STEP_FAILED);
-  assert_nothing_left ();
+  hangar_test_assert_session_empty ();
 }
 
 static void
@@ -560,25 +338,25 @@ static void
 test_rollback_cancel (void)
 {
   g_autoptr(HangarVmSettings) settings = small_settings ("Cancelled", 1);
-  g_autoptr(HangarVmCreator) creator = new_creator (settings);
-  g_autoptr(HangarVmCreator) early = new_creator (settings);
+  g_autoptr(HangarVmCreator) creator = hangar_test_new_creator (settings);
+  g_autoptr(HangarVmCreator) early = hangar_test_new_creator (settings);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GCancellable) cancelled = g_cancellable_new ();
   g_autoptr(GError) error = NULL;
 
-  session_open ();
+  hangar_test_session_setup ();
   /* Mid-way: once the disk is being made. */
   g_signal_connect (creator, "notify::step", G_CALLBACK (on_step_cancel), cancellable);
-  g_assert_null (create_sync (creator, TRUE, cancellable, &error));
+  g_assert_null (hangar_test_create (creator, TRUE, cancellable, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  assert_nothing_left ();
+  hangar_test_assert_session_empty ();
   g_clear_error (&error);
 
   /* Before anything. */
   g_cancellable_cancel (cancelled);
-  g_assert_null (create_sync (early, TRUE, cancelled, &error));
+  g_assert_null (hangar_test_create (early, TRUE, cancelled, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  assert_nothing_left ();
+  hangar_test_assert_session_empty ();
 }
 
 /* A real failure to start: UEFI, so that libvirt prepares NVRAM, and a
@@ -590,30 +368,30 @@ test_rollback_real_start_failure (void)
   g_autoptr(HangarVmCreator) creator = NULL;
   g_autoptr(GError) error = NULL;
 
-  session_open ();
+  hangar_test_session_setup ();
   settings->firmware = HANGAR_FIRMWARE_UEFI;
   g_free (settings->iso_path);
   settings->iso_path = g_build_filename (hangar_test_artifacts_dir (), "gone.iso", NULL);
-  creator = new_creator (settings);
+  creator = hangar_test_new_creator (settings);
 
-  g_assert_null (create_sync (creator, TRUE, NULL, &error));
+  g_assert_null (hangar_test_create (creator, TRUE, NULL, &error));
   g_assert_error (error, HANGAR_VM_CREATOR_ERROR, HANGAR_VM_CREATOR_ERROR_START);
   g_test_message ("%s", error->message);
-  assert_nothing_left ();
+  hangar_test_assert_session_empty ();
 }
 
 static void
 test_try_needs_no_disk (void)
 {
   g_autoptr(HangarVmSettings) settings = small_settings ("Try", 1);
-  g_autoptr(HangarVmCreator) creator = new_creator (settings);
+  g_autoptr(HangarVmCreator) creator = hangar_test_new_creator (settings);
   g_autoptr(GError) error = NULL;
 
-  session_open ();
+  hangar_test_session_setup ();
   hangar_vm_creator_set_transient (creator, TRUE);
-  g_assert_null (create_sync (creator, TRUE, NULL, &error));
+  g_assert_null (hangar_test_create (creator, TRUE, NULL, &error));
   g_assert_error (error, HANGAR_VM_CREATOR_ERROR, HANGAR_VM_CREATOR_ERROR_INVALID);
-  assert_nothing_left ();
+  hangar_test_assert_session_empty ();
 }
 
 /* A "Try it" machine that fails once started is destroyed: nothing left. */
@@ -621,37 +399,14 @@ static void
 test_try_rollback (void)
 {
   g_autoptr(HangarVmSettings) settings = small_settings ("Try", 0);
-  g_autoptr(HangarVmCreator) creator = new_creator (settings);
+  g_autoptr(HangarVmCreator) creator = hangar_test_new_creator (settings);
   g_autoptr(GError) error = NULL;
 
   hangar_vm_creator_set_transient (creator, TRUE);
   hangar_vm_creator_set_fail_step (creator, HANGAR_VM_CREATOR_STEP_START);
-  g_assert_null (create_sync (creator, TRUE, NULL, &error));
+  g_assert_null (hangar_test_create (creator, TRUE, NULL, &error));
   g_assert_error (error, HANGAR_VM_CREATOR_ERROR, HANGAR_VM_CREATOR_ERROR_INJECTED);
-  assert_nothing_left ();
-}
-
-typedef struct
-{
-  gboolean done;
-  GError  *error;
-} KeepWait;
-
-static void
-keep_done (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  KeepWait *wait = user_data;
-
-  hangar_vm_creator_keep_finish (HANGAR_VM_CREATOR (object), result, &wait->error);
-  wait->done = TRUE;
-}
-
-static gboolean
-keep_finished (gpointer data)
-{
-  return ((KeepWait *) data)->done;
+  hangar_test_assert_session_empty ();
 }
 
 /* "Try it", then keep it: the guest runs on, as a machine of its own. */
@@ -659,77 +414,54 @@ static void
 test_try_then_keep (void)
 {
   g_autoptr(HangarVmSettings) settings = small_settings ("Kept", 0);
-  g_autoptr(HangarVmCreator) creator = new_creator (settings);
+  g_autoptr(HangarVmCreator) creator = hangar_test_new_creator (settings);
   g_autoptr(GError) error = NULL;
   g_autofree char *uuid = NULL;
   g_autofree char *xml = NULL;
-  g_auto(GStrv) destroyed = NULL;
-  KeepWait wait = { FALSE, NULL };
   GVirDomain *domain;
 
-  session_open ();
+  hangar_test_session_setup ();
   hangar_vm_creator_set_transient (creator, TRUE);
-  domain = create_sync (creator, TRUE, NULL, &error);
+  domain = hangar_test_create (creator, TRUE, NULL, &error);
   g_assert_no_error (error);
   uuid = g_strdup (gvir_domain_get_uuid (domain));
-  g_assert_false (domain_persistent ("Kept"));
-  g_assert_cmpint (domain_state ("Kept"), ==, VIR_DOMAIN_RUNNING);
+  g_assert_false (hangar_test_domain_persistent ("Kept"));
+  g_assert_cmpint (hangar_test_domain_state ("Kept"), ==, VIR_DOMAIN_RUNNING);
 
-  hangar_vm_creator_keep_async (creator, 1, NULL, keep_done, &wait);
-  hangar_test_assert_eventually (keep_finished, &wait, 60, "keeping the machine");
-  g_assert_no_error (wait.error);
-  g_assert_true (domain_persistent ("Kept"));
+  hangar_vm_creator_keep_async (creator, 1, NULL, hangar_test_async_done, NULL);
+  g_assert_true (hangar_vm_creator_keep_finish (creator, hangar_test_await (), &error));
+  g_assert_no_error (error);
+  g_assert_true (hangar_test_domain_persistent ("Kept"));
   g_assert_false (hangar_vm_creator_get_transient (creator));
-  g_assert_cmpint (domain_state ("Kept"), ==, VIR_DOMAIN_RUNNING);
+  g_assert_cmpint (hangar_test_domain_state ("Kept"), ==, VIR_DOMAIN_RUNNING);
 
   /* Its next start has the disk; this one runs on, and stops into the collection. */
-  destroyed = virsh_lines ("destroy", "Kept", NULL);
-  g_assert_nonnull (destroyed);
-  g_assert_cmpint (domain_state ("Kept"), ==, VIR_DOMAIN_SHUTOFF);
-  xml = domain_xml ("Kept", TRUE);
+  hangar_test_virsh ("destroy", "Kept", NULL);
+  g_assert_cmpint (hangar_test_domain_state ("Kept"), ==, VIR_DOMAIN_SHUTOFF);
+  xml = hangar_test_domain_xml ("Kept", TRUE);
   g_assert_nonnull (strstr (xml, uuid));
   g_assert_nonnull (strstr (xml, hangar_vm_creator_get_settings (creator)->disk_path));
 
   g_object_unref (domain);
-  clean_session ();
+  hangar_test_clean_session ();
 }
 
 /* ------------------------------------------------------------------------ */
 /* libvirt: hangarctl                                                       */
 /* ------------------------------------------------------------------------ */
 
+/* hangarctl with a failure injected after @fail_step, when not %NULL. */
 static int
 run_ctl (const char * const  *args,
          const char          *fail_step,
          char               **out,
          char               **err)
 {
-  const char *ctl = g_getenv ("HANGAR_CTL");
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_auto(GStrv) envp = g_get_environ ();
-  g_autofree char *command = NULL;
-  g_autofree char *local_out = NULL;
-  g_autofree char *local_err = NULL;
-  int status;
-
-  g_assert_nonnull (ctl);
-  g_ptr_array_add (argv, (gpointer) ctl);
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
 
   if (fail_step != NULL)
     envp = g_environ_setenv (envp, "HANGAR_TEST_FAIL_STEP", fail_step, TRUE);
-
-  command = g_strjoinv (" ", (char **) argv->pdata);
-  local_out = hangar_test_spawn_capture ((const char * const *) argv->pdata,
-                                         (const char * const *) envp, &status, &local_err);
-  g_test_message ("%s → %d\nstdout: %s\nstderr: %s", command, status, local_out, local_err);
-  if (out != NULL)
-    *out = g_steal_pointer (&local_out);
-  if (err != NULL)
-    *err = g_steal_pointer (&local_err);
-  return status;
+  return hangar_test_ctl_with_env ((const char * const *) envp, args, out, err);
 }
 
 static void
@@ -739,35 +471,35 @@ test_ctl_failures (void)
   g_autofree char *err2 = NULL;
   g_autofree char *err3 = NULL;
 
-  session_open ();
+  hangar_test_session_setup ();
 
   /* Injected failures at the define and start steps: nothing left. */
-  g_assert_cmpint (run_ctl ((const char *[]) { "create", session.iso, "--name", "ctl", "--disk", "1",
+  g_assert_cmpint (run_ctl ((const char *[]) { "create", hangar_test_iso (), "--name", "ctl", "--disk", "1",
                                                "--memory", "512", NULL },
                             "define", NULL, &err), ==, 1);
   g_assert_nonnull (strstr (err, "Failure injected after the define step"));
-  assert_nothing_left ();
+  hangar_test_assert_session_empty ();
 
-  g_assert_cmpint (run_ctl ((const char *[]) { "create", session.iso, "--name", "ctl", "--disk", "1",
+  g_assert_cmpint (run_ctl ((const char *[]) { "create", hangar_test_iso (), "--name", "ctl", "--disk", "1",
                                                "--memory", "512", NULL },
                             "start", NULL, NULL), ==, 1);
-  assert_nothing_left ();
+  hangar_test_assert_session_empty ();
 
   /* A disk larger than this whole machine: one clear line, nothing left. */
-  g_assert_cmpint (run_ctl ((const char *[]) { "create", session.iso, "--disk", "100000000", NULL },
+  g_assert_cmpint (run_ctl ((const char *[]) { "create", hangar_test_iso (), "--disk", "100000000", NULL },
                             NULL, NULL, &err2), ==, 1);
   g_assert_nonnull (strstr (err2, "larger than the whole storage"));
   g_assert_cmpint (strchr (err2, '\n') - err2, ==, strlen (err2) - 1);
-  assert_nothing_left ();
+  hangar_test_assert_session_empty ();
 
   /* Bad input. */
   g_assert_cmpint (run_ctl ((const char *[]) { "create", "/nonexistent.iso", NULL }, NULL, NULL, &err3),
                    ==, 1);
   g_assert_nonnull (strstr (err3, "/nonexistent.iso"));
-  g_assert_cmpint (run_ctl ((const char *[]) { "create", session.iso, "--try", "--disk", "3", NULL },
+  g_assert_cmpint (run_ctl ((const char *[]) { "create", hangar_test_iso (), "--try", "--disk", "3", NULL },
                             NULL, NULL, NULL), ==, 2);
   g_assert_cmpint (run_ctl ((const char *[]) { "create", NULL }, NULL, NULL, NULL), ==, 2);
-  assert_nothing_left ();
+  hangar_test_assert_session_empty ();
 }
 
 static void
@@ -776,25 +508,25 @@ test_ctl_define_only (void)
   g_autofree char *out = NULL;
   g_autofree char *out2 = NULL;
 
-  session_open ();
-  g_assert_cmpint (run_ctl ((const char *[]) { "create", session.iso, "--name", "X", "--disk", "1",
+  hangar_test_session_setup ();
+  g_assert_cmpint (run_ctl ((const char *[]) { "create", hangar_test_iso (), "--name", "X", "--disk", "1",
                                                "--memory", "512", "--cpus", "1", "--no-start", NULL },
                             NULL, &out, NULL), ==, 0);
   g_assert_cmpstr (out, ==, "X\n");
-  g_assert_cmpint (run_ctl ((const char *[]) { "create", session.iso, "--name", "X", "--disk", "1",
+  g_assert_cmpint (run_ctl ((const char *[]) { "create", hangar_test_iso (), "--name", "X", "--disk", "1",
                                                "--no-start", NULL },
                             NULL, &out2, NULL), ==, 0);
   g_assert_cmpstr (out2, ==, "X 2\n");
-  g_assert_cmpint (domain_state ("X"), ==, VIR_DOMAIN_SHUTOFF);
-  g_assert_cmpint (domain_state ("X 2"), ==, VIR_DOMAIN_SHUTOFF);
+  g_assert_cmpint (hangar_test_domain_state ("X"), ==, VIR_DOMAIN_SHUTOFF);
+  g_assert_cmpint (hangar_test_domain_state ("X 2"), ==, VIR_DOMAIN_SHUTOFF);
   {
-    g_autofree char *xml = domain_xml ("X", TRUE);
+    g_autofree char *xml = hangar_test_domain_xml ("X", TRUE);
 
     /* Tests force emulation: never KVM here. */
     g_assert_true (g_str_has_prefix (xml, "<domain type='qemu'"));
     g_assert_nonnull (strstr (xml, "<memory unit='KiB'>524288</memory>"));
   }
-  clean_session ();
+  hangar_test_clean_session ();
 }
 
 /* A medium libosinfo knows: the machine is named and built for its OS. */
@@ -807,89 +539,55 @@ test_ctl_identified (void)
   g_autofree char *zeros = g_malloc0 (2048);
   g_autofree char *iso = g_build_filename (hangar_test_artifacts_dir (), "fedora37.iso", NULL);
   g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
   g_autofree char *name = NULL;
   g_autofree char *xml = NULL;
-  int status;
 
-  session_open ();
+  hangar_test_session_setup ();
   g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
   g_assert_true (g_file_set_contents (readme, "not really Fedora\n", -1, NULL));
   /* Bootable (El Torito) like a real one, or it is no installer at all. */
   g_assert_true (g_file_set_contents (boot, zeros, 2048, NULL));
-  g_free (hangar_test_spawn_capture ((const char *[]) { "xorriso", "-as", "mkisofs", "-quiet",
-                                                        "-V", "Fedora-WS-Live-37-1-7",
-                                                        "-sysid", "LINUX", "-b", "boot.img",
-                                                        "-no-emul-boot", "-boot-load-size", "4",
-                                                        "-o", iso, dir, NULL },
-                                     NULL, &status, &err));
-  g_assert_cmpint (status, ==, 0);
+  g_free (hangar_test_run_tool ((const char *[]) { "xorriso", "-as", "mkisofs", "-quiet",
+                                                   "-V", "Fedora-WS-Live-37-1-7",
+                                                   "-sysid", "LINUX", "-b", "boot.img",
+                                                   "-no-emul-boot", "-boot-load-size", "4",
+                                                   "-o", iso, dir, NULL }));
 
   g_assert_cmpint (run_ctl ((const char *[]) { "create", iso, "--disk", "1", "--no-start", NULL },
                             NULL, &out, NULL), ==, 0);
   name = g_strstrip (g_strdup (out));
   g_assert_true (g_str_has_prefix (name, "Fedora"));
-  xml = domain_xml (name, TRUE);
+  xml = hangar_test_domain_xml (name, TRUE);
   g_assert_nonnull (strstr (xml, "http://fedoraproject.org/fedora/37"));
-  clean_session ();
+  hangar_test_clean_session ();
 }
 
 /* ------------------------------------------------------------------------ */
 /* e2e: real guests                                                         */
 /* ------------------------------------------------------------------------ */
 
-/* The guest's console, as the creator's test seam (HANGAR_TEST_SERIAL_DIR)
- * wires it: a log in the artifacts directory and a socket to type into. */
-static HangarTestGuest *
-console_for (const char *name)
-{
-  HangarTestGuest *guest = g_new0 (HangarTestGuest, 1);
-  g_autofree char *file = hangar_storage_volume_name_for (name);
-  g_autofree char *stem = g_strndup (file, strlen (file) - strlen (".qcow2"));
-  g_autofree char *log_name = g_strconcat (stem, "-serial.log", NULL);
-  g_autofree char *socket_name = g_strconcat (stem, "-serial.sock", NULL);
-
-  guest->name = g_strdup (name);
-  guest->transcript = g_string_new (NULL);
-  guest->serial_cancellable = g_cancellable_new ();
-  guest->serial_log = g_build_filename (hangar_test_artifacts_dir (), log_name, NULL);
-  guest->serial_socket = g_build_filename (g_get_user_runtime_dir (), socket_name, NULL);
-  return guest;
-}
-
-static void
-wait_banner (HangarTestGuest *guest,
-             gint64           started)
-{
-  g_autofree char *banner = hangar_test_guest_wait_line (guest, HANGAR_TEST_BANNER, 1,
-                                                         HANGAR_TEST_BOOT_TIMEOUT_S);
-
-  g_test_message ("%s: banner %.1f s after the command: %s", guest->name,
-                  (g_get_monotonic_time () - started) / (double) G_USEC_PER_SEC, banner);
-}
-
 static void
 test_e2e_ctl_create (void)
 {
-  g_autoptr(HangarTestGuest) guest = console_for ("hangar-e2e");
+  g_autoptr(HangarTestGuest) guest = hangar_test_guest_for_machine ("hangar-e2e");
   g_autofree char *out = NULL;
   g_autofree char *xml = NULL;
   g_autofree char *disk = NULL;
   gint64 started = g_get_monotonic_time ();
 
-  session_open ();
-  g_assert_cmpint (run_ctl ((const char *[]) { "create", session.iso, "--name", "hangar-e2e",
+  hangar_test_session_setup ();
+  g_assert_cmpint (run_ctl ((const char *[]) { "create", hangar_test_iso (), "--name", "hangar-e2e",
                                                "--disk", "1", "--memory", "512", "--cpus", "1", NULL },
                             NULL, &out, NULL), ==, 0);
   g_assert_cmpstr (out, ==, "hangar-e2e\n");
-  g_assert_true (domain_persistent ("hangar-e2e"));
-  g_assert_cmpint (domain_state ("hangar-e2e"), ==, VIR_DOMAIN_RUNNING);
-  xml = domain_xml ("hangar-e2e", FALSE);
+  g_assert_true (hangar_test_domain_persistent ("hangar-e2e"));
+  g_assert_cmpint (hangar_test_domain_state ("hangar-e2e"), ==, VIR_DOMAIN_RUNNING);
+  xml = hangar_test_domain_xml ("hangar-e2e", FALSE);
   disk = g_build_filename (images_dir (), "hangar-e2e.qcow2", NULL);
   g_assert_nonnull (strstr (xml, disk));
-  g_assert_nonnull (strstr (xml, session.iso));
-  wait_banner (guest, started);
-  clean_session ();
+  g_assert_nonnull (strstr (xml, hangar_test_iso ()));
+  hangar_test_guest_wait_banner (guest, started);
+  hangar_test_clean_session ();
 }
 
 typedef struct
@@ -916,7 +614,7 @@ connection_ready (gpointer data)
 static gboolean
 domain_gone (gpointer data)
 {
-  return domain_state (data) == -1;
+  return hangar_test_domain_state (data) == -1;
 }
 
 /* "Try it" from the command line: a transient machine boots; the app's
@@ -924,32 +622,30 @@ domain_gone (gpointer data)
 static void
 test_e2e_ctl_try (void)
 {
-  g_autoptr(HangarTestGuest) guest = console_for ("hangar-try");
+  g_autoptr(HangarTestGuest) guest = hangar_test_guest_for_machine ("hangar-try");
   g_autoptr(HangarConnection) connection = hangar_connection_new ("qemu:///session");
   g_autoptr(HangarCollection) collection = hangar_collection_new (connection);
   g_autofree char *out = NULL;
-  g_auto(GStrv) destroyed = NULL;
   CollectionWait wait = { collection, "hangar-try", TRUE };
   gint64 started = g_get_monotonic_time ();
 
-  session_open ();
+  hangar_test_session_setup ();
   hangar_connection_open_async (connection, NULL, NULL, NULL);
   hangar_test_assert_eventually (connection_ready, connection, 30, "the collection's connection");
 
-  g_assert_cmpint (run_ctl ((const char *[]) { "create", session.iso, "--try", "--name", "hangar-try",
+  g_assert_cmpint (run_ctl ((const char *[]) { "create", hangar_test_iso (), "--try", "--name", "hangar-try",
                                                "--memory", "512", "--cpus", "1", NULL },
                             NULL, &out, NULL), ==, 0);
   g_assert_cmpstr (out, ==, "hangar-try\n");
-  g_assert_false (domain_persistent ("hangar-try"));
+  g_assert_false (hangar_test_domain_persistent ("hangar-try"));
   hangar_test_assert_eventually (collection_shows, &wait, 15, "the try-it machine in the collection");
-  wait_banner (guest, started);
+  hangar_test_guest_wait_banner (guest, started);
 
-  destroyed = virsh_lines ("destroy", "hangar-try", NULL);
-  g_assert_nonnull (destroyed);
+  hangar_test_virsh ("destroy", "hangar-try", NULL);
   hangar_test_assert_eventually (domain_gone, (gpointer) "hangar-try", 15, "the domain to go");
   wait.present = FALSE;
   hangar_test_assert_eventually (collection_shows, &wait, 15, "the collection to drop it");
-  assert_nothing_left ();
+  hangar_test_assert_session_empty ();
   hangar_connection_close (connection);
 }
 
@@ -987,9 +683,9 @@ test_e2e_install_end (gconstpointer data)
   const char *command = data;
   gboolean reboot = g_str_equal (command, "reboot -f");
   const char *name = reboot ? "install-reboot" : "install-poweroff";
-  g_autoptr(HangarTestGuest) guest = console_for (name);
+  g_autoptr(HangarTestGuest) guest = hangar_test_guest_for_machine (name);
   g_autoptr(HangarVmSettings) settings = small_settings (name, 1);
-  g_autoptr(HangarVmCreator) creator = new_creator (settings);
+  g_autoptr(HangarVmCreator) creator = hangar_test_new_creator (settings);
   g_autoptr(HangarInstallTracker) tracker = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *before = NULL;
@@ -998,16 +694,16 @@ test_e2e_install_end (gconstpointer data)
   FinishWait wait = { FALSE, FALSE, NULL };
   GVirDomain *domain;
 
-  session_open ();
-  tracker = hangar_install_tracker_new (session.connection);
+  hangar_test_session_setup ();
+  tracker = hangar_install_tracker_new (hangar_test_session_connection ());
   g_signal_connect (tracker, "install-finished", G_CALLBACK (on_install_finished), &wait);
 
-  domain = create_sync (creator, TRUE, NULL, &error);
+  domain = hangar_test_create (creator, TRUE, NULL, &error);
   g_assert_no_error (error);
-  before = domain_xml (name, TRUE);
+  before = hangar_test_domain_xml (name, TRUE);
   g_assert_nonnull (strstr (before, "installing"));
   g_assert_nonnull (strstr (before, "<on_reboot>destroy</on_reboot>"));
-  g_assert_nonnull (strstr (before, session.iso));
+  g_assert_nonnull (strstr (before, hangar_test_iso ()));
 
   ready = hangar_test_guest_wait_line (guest, HANGAR_TEST_SHELL_READY, 1, HANGAR_TEST_BOOT_TIMEOUT_S);
   hangar_test_guest_run (guest, command);
@@ -1015,24 +711,24 @@ test_e2e_install_end (gconstpointer data)
   g_assert_cmpstr (wait.name, ==, name);
   g_assert_cmpint (wait.restarted, ==, reboot);
 
-  after = domain_xml (name, TRUE);
+  after = hangar_test_domain_xml (name, TRUE);
   g_test_message ("after: %s", after);
   g_assert_null (strstr (after, "installing"));
-  g_assert_null (strstr (after, session.iso));
+  g_assert_null (strstr (after, hangar_test_iso ()));
   g_assert_nonnull (strstr (after, "<on_reboot>restart</on_reboot>"));
   g_assert_nonnull (strstr (after, "device='cdrom'"));
   g_assert_nonnull (strstr (after, hangar_vm_creator_get_settings (creator)->disk_path));
-  g_assert_cmpint (domain_state (name), ==, reboot ? VIR_DOMAIN_RUNNING : VIR_DOMAIN_SHUTOFF);
+  g_assert_cmpint (hangar_test_domain_state (name), ==, reboot ? VIR_DOMAIN_RUNNING : VIR_DOMAIN_SHUTOFF);
 
   g_free (wait.name);
   g_object_unref (domain);
-  clean_session ();
+  hangar_test_clean_session ();
 }
 
 static gboolean
 domain_shut_off (gpointer data)
 {
-  return domain_state (data) == VIR_DOMAIN_SHUTOFF;
+  return hangar_test_domain_state (data) == VIR_DOMAIN_SHUTOFF;
 }
 
 static gboolean
@@ -1047,27 +743,26 @@ true_after (gpointer data)
 static void
 test_e2e_keep_live_run (void)
 {
-  g_autoptr(HangarTestGuest) guest = console_for ("kept-live");
+  g_autoptr(HangarTestGuest) guest = hangar_test_guest_for_machine ("kept-live");
   g_autoptr(HangarVmSettings) settings = small_settings ("kept-live", 0);
-  g_autoptr(HangarVmCreator) creator = new_creator (settings);
-  g_autoptr(HangarInstallTracker) tracker = hangar_install_tracker_new (session.connection);
+  g_autoptr(HangarVmCreator) creator = hangar_test_new_creator (settings);
+  g_autoptr(HangarInstallTracker) tracker = hangar_install_tracker_new (hangar_test_session_connection ());
   g_autoptr(GError) error = NULL;
   g_autofree char *ready = NULL;
   g_autofree char *after = NULL;
   FinishWait finish = { FALSE, FALSE, NULL };
-  KeepWait keep = { FALSE, NULL };
   GVirDomain *domain;
   gint64 settle;
 
   g_signal_connect (tracker, "install-finished", G_CALLBACK (on_install_finished), &finish);
   hangar_vm_creator_set_transient (creator, TRUE);
-  domain = create_sync (creator, TRUE, NULL, &error);
+  domain = hangar_test_create (creator, TRUE, NULL, &error);
   g_assert_no_error (error);
   ready = hangar_test_guest_wait_line (guest, HANGAR_TEST_SHELL_READY, 1, HANGAR_TEST_BOOT_TIMEOUT_S);
 
-  hangar_vm_creator_keep_async (creator, 1, NULL, keep_done, &keep);
-  hangar_test_assert_eventually (keep_finished, &keep, 60, "keeping the machine");
-  g_assert_no_error (keep.error);
+  hangar_vm_creator_keep_async (creator, 1, NULL, hangar_test_async_done, NULL);
+  g_assert_true (hangar_vm_creator_keep_finish (creator, hangar_test_await (), &error));
+  g_assert_no_error (error);
 
   hangar_test_guest_run (guest, "poweroff -f");
   hangar_test_assert_eventually (domain_shut_off, (gpointer) "kept-live", 60, "the guest to power off");
@@ -1076,21 +771,20 @@ test_e2e_keep_live_run (void)
   hangar_test_wait_until (true_after, &settle, 5);
   g_assert_false (finish.finished);
 
-  after = domain_xml ("kept-live", TRUE);
+  after = hangar_test_domain_xml ("kept-live", TRUE);
   g_assert_nonnull (strstr (after, "installing"));
-  g_assert_nonnull (strstr (after, session.iso));
+  g_assert_nonnull (strstr (after, hangar_test_iso ()));
   g_assert_nonnull (strstr (after, hangar_vm_creator_get_settings (creator)->disk_path));
 
   g_object_unref (domain);
-  clean_session ();
+  hangar_test_clean_session ();
 }
 
 int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
-  hangar_test_keep_pool_threads ();
+  hangar_test_init (&argc, &argv);
 
   g_test_add_func ("/hangar/creator/unit/normalize-names", test_normalize_names);
   g_test_add_func ("/hangar/creator/unit/pick-names", test_pick_names);

@@ -33,7 +33,6 @@
 #include "hangar-test-guest.h"
 #include "hangar-test-utils.h"
 #include "hangar-window.h"
-#include "hangar-test-threads.h"
 
 #define DOMAIN_NAME "hangar-display"
 #define LINE_TIMEOUT_S 30
@@ -771,24 +770,6 @@ clipboard_offers_text (gpointer data)
 }
 
 static void
-text_read (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  char **text = user_data;
-  g_autoptr(GError) error = NULL;
-
-  *text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (object), result, &error);
-  g_assert_no_error (error);
-}
-
-static gboolean
-is_set (gpointer data)
-{
-  return *(char **) data != NULL;
-}
-
-static void
 test_agent (void)
 {
   GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (f.display));
@@ -797,6 +778,7 @@ test_agent (void)
   g_autofree char *pasted = NULL;
   g_autofree char *received = NULL;
   g_autofree char *sent = NULL;
+  g_autoptr(GError) error = NULL;
   int scale, width, height;
 
   /* hangar-guest's agent speaks the SPICE agent protocol on the guest's
@@ -837,8 +819,9 @@ test_agent (void)
   g_free (hangar_test_guest_wait_line (f.guest, "HANGAR_AGENT_OFFERED", 1, LINE_TIMEOUT_S));
   hangar_test_assert_eventually (clipboard_offers_text, clipboard, LINE_TIMEOUT_S,
                                  "the guest's text on the clipboard");
-  gdk_clipboard_read_text_async (clipboard, NULL, text_read, &pasted);
-  hangar_test_assert_eventually (is_set, &pasted, LINE_TIMEOUT_S, "the pasted text");
+  gdk_clipboard_read_text_async (clipboard, NULL, hangar_test_async_done, NULL);
+  pasted = gdk_clipboard_read_text_finish (clipboard, hangar_test_await (), &error);
+  g_assert_no_error (error);
   g_assert_cmpstr (pasted, ==, "HANGAR_CLIP_GUEST");
   sent = hangar_test_guest_wait_line (f.guest, "HANGAR_AGENT_SENT", 1, LINE_TIMEOUT_S);
 
@@ -903,9 +886,7 @@ test_guest_shutdown (void)
   gtk_widget_activate_action (GTK_WIDGET (f.page), "display.back", NULL);
   g_assert_cmpstr (hangar_window_get_visible_page (f.window), !=, NULL);
 
-  gtk_window_destroy (GTK_WINDOW (f.window));
-  hangar_connection_close (hangar_application_get_connection (f.app));
-  g_clear_object (&f.app);
+  hangar_test_stop_app (g_steal_pointer (&f.app), f.window);
   g_clear_pointer (&f.guest, hangar_test_guest_free);
 }
 
@@ -913,9 +894,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  gtk_test_init (&argc, &argv, NULL);
-  hangar_test_keep_pool_threads ();
-  adw_init ();
+  hangar_test_init_gui (&argc, &argv);
 
   g_test_add_func ("/hangar/display/boot", test_boot);
   g_test_add_func ("/hangar/display/pixel-exact", test_pixel_exact);

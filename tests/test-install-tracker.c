@@ -17,7 +17,6 @@
 #include "hangar-connection.h"
 #include "hangar-install-tracker.h"
 #include "hangar-test-guest.h"
-#include "hangar-test-threads.h"
 #include "hangar-test-utils.h"
 #include "hangar-vm-config.h"
 
@@ -442,8 +441,7 @@ main (int   argc,
 {
   g_autoptr(GError) error = NULL;
 
-  g_test_init (&argc, &argv, NULL);
-  hangar_test_keep_pool_threads ();
+  hangar_test_init (&argc, &argv);
   if (!hangar_libvirt_init (&error))
     g_error ("Cannot initialise libvirt: %s", error->message);
 

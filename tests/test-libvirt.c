@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "hangar-libvirt.h"
-#include "hangar-test-threads.h"
+#include "hangar-test-utils.h"
 
 #define TEST_URI "test:///default"
 
@@ -307,8 +307,7 @@ main (int   argc,
 {
   g_autoptr(GError) error = NULL;
 
-  g_test_init (&argc, &argv, NULL);
-  hangar_test_keep_pool_threads ();
+  hangar_test_init (&argc, &argv);
   if (!hangar_libvirt_init (&error))
     g_error ("Cannot initialise libvirt: %s", error->message);
 

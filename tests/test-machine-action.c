@@ -13,7 +13,6 @@
 #include "hangar-collection.h"
 #include "hangar-connection.h"
 #include "hangar-machine-action.h"
-#include "hangar-test-threads.h"
 #include "hangar-test-utils.h"
 
 #define TEST_URI "test:///default"
@@ -334,8 +333,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
-  hangar_test_keep_pool_threads ();
+  hangar_test_init (&argc, &argv);
   g_assert_true (hangar_libvirt_init (NULL));
 
   g_test_add_func ("/hangar/machine-action/table", test_table);

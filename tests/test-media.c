@@ -26,7 +26,7 @@
 #include "hangar-vm-settings.h"
 #include "hangar-media-private.h"
 #include "hangar-os-db.h"
-#include "hangar-test-threads.h"
+#include "hangar-test-utils.h"
 
 #define TIMEOUT_S 30
 #define MIB (G_GUINT64_CONSTANT (1) << 20)
@@ -1005,18 +1005,12 @@ run_detect (const char  *path,
             JsonObject **out,
             char       **err_out)
 {
-  const char *hangarctl = g_getenv ("HANGAR_TEST_HANGARCTL");
-  const char *argv[] = { hangarctl, "detect", path, NULL };
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autofree char *out_text = NULL;
   int status;
 
-  g_assert_nonnull (hangarctl);
-  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                               &out_text, err_out, &status, &error));
-  g_assert_no_error (error);
-
+  status = hangar_test_ctl ((const char *[]) { "detect", path, NULL }, &out_text, err_out);
   if (out != NULL)
     {
       g_assert_true (json_parser_load_from_data (parser, out_text, -1, &error));
@@ -1025,7 +1019,7 @@ run_detect (const char  *path,
       *out = json_object_ref (json_node_get_object (json_parser_get_root (parser)));
     }
 
-  return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
+  return status;
 }
 
 static void
@@ -1127,16 +1121,10 @@ test_detect_bad_input (void)
   g_autofree char *empty = g_build_filename (tmp_dir, "detect-empty.iso", NULL);
   g_autofree char *err = NULL;
   g_autoptr(GError) error = NULL;
-  const char *hangarctl = g_getenv ("HANGAR_TEST_HANGARCTL");
-  const char *no_path[] = { hangarctl, "detect", NULL };
-  int status;
 
   g_assert_cmpint (run_detect (missing, NULL, &err), ==, 1);
-  g_assert_true (g_str_has_prefix (err, "hangarctl detect: "));
+  hangar_test_assert_ctl_error (err, "detect");
   g_assert_nonnull (strstr (err, "detect-missing.iso"));
-  /* One line. */
-  g_assert_nonnull (strchr (err, '\n'));
-  g_assert_cmpstr (strchr (err, '\n') + 1, ==, "");
   g_clear_pointer (&err, g_free);
 
   g_assert_true (g_file_set_contents (empty, "", 0, &error));
@@ -1145,10 +1133,7 @@ test_detect_bad_input (void)
   g_clear_pointer (&err, g_free);
 
   /* No path: a usage error. */
-  g_assert_true (g_spawn_sync (NULL, (char **) no_path, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL,
-                               NULL, NULL, &err, &status, &error));
-  g_assert_true (WIFEXITED (status));
-  g_assert_cmpint (WEXITSTATUS (status), ==, 2);
+  g_assert_cmpint (hangar_test_ctl ((const char *[]) { "detect", NULL }, NULL, NULL), ==, 2);
 }
 
 static void
@@ -1177,8 +1162,7 @@ main (int   argc,
   g_autoptr(GError) error = NULL;
   int status;
 
-  g_test_init (&argc, &argv, NULL);
-  hangar_test_keep_pool_threads ();
+  hangar_test_init (&argc, &argv);
 
   tmp_dir = g_dir_make_tmp ("hangar-test-media-XXXXXX", &error);
   g_assert_no_error (error);

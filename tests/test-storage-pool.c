@@ -22,7 +22,6 @@
 #include "hangar-connection.h"
 #include "hangar-storage-pool.h"
 #include "hangar-test-guest.h"
-#include "hangar-test-threads.h"
 #include "hangar-test-utils.h"
 
 #define GIB (G_GUINT64_CONSTANT (1) << 30)
@@ -382,8 +381,7 @@ main (int   argc,
    * keeps the one the harness made. */
   if (g_getenv ("HANGAR_URI") == NULL)
     data_dir = hangar_test_isolate_data_dir ();
-  g_test_init (&argc, &argv, NULL);
-  hangar_test_keep_pool_threads ();
+  hangar_test_init (&argc, &argv);
   if (!hangar_libvirt_init (&error))
     g_error ("Cannot initialise libvirt: %s", error->message);
 

@@ -19,9 +19,9 @@
 
 #include "hangar-connection.h"
 #include "hangar-libvirt.h"
+#include "hangar-test-utils.h"
 #include "hangar-vm-config.h"
 #include "vm-config-cases.h"
-#include "hangar-test-threads.h"
 
 static GVirConnection *connection;
 static gboolean kvm_available;
@@ -215,8 +215,7 @@ main (int   argc,
   g_autofree char *uri = NULL;
   int status;
 
-  g_test_init (&argc, &argv, NULL);
-  hangar_test_keep_pool_threads ();
+  hangar_test_init (&argc, &argv);
 
   if (!hangar_libvirt_init (&error))
     g_error ("Cannot initialise libvirt: %s", error->message);
