@@ -814,21 +814,23 @@ hangar_test_machine_for (const char *name)
 
 /**
  * hangar_test_vm_settings:
+ * @disk_gib: the disk's size; 0 for none
  *
- * A small machine as a test wants it: 512 MiB, one processor, a 1 GiB
- * disk, BIOS, software emulation, the live ISO in its CD drive.
+ * A small machine as a test wants it: 512 MiB, one processor, BIOS,
+ * software emulation, the live ISO in its CD drive.
  *
  * Returns: (transfer full): the settings, for the test to change
  */
 HangarVmSettings *
-hangar_test_vm_settings (const char *name)
+hangar_test_vm_settings (const char *name,
+                         guint64     disk_gib)
 {
   HangarVmSettings *settings = hangar_vm_settings_new ();
 
   settings->name = g_strdup (name);
   settings->memory_mib = 512;
   settings->vcpus = 1;
-  settings->disk_gib = 1;
+  settings->disk_gib = disk_gib;
   settings->firmware = HANGAR_FIRMWARE_BIOS;
   settings->domain_type = HANGAR_DOMAIN_TYPE_QEMU;
   settings->iso_path = g_strdup (hangar_test_iso ());
@@ -880,7 +882,7 @@ hangar_test_create_machine (const char     *name,
                             HangarFirmware  firmware,
                             gboolean        start)
 {
-  g_autoptr(HangarVmSettings) settings = hangar_test_vm_settings (name);
+  g_autoptr(HangarVmSettings) settings = hangar_test_vm_settings (name, 1);
   g_autoptr(HangarOsProfile) profile = hangar_os_profile_new_generic ();
   g_autoptr(HangarConnection) connection = hangar_test_connection_open ("qemu:///session");
   g_autoptr(HangarVmCreator) creator = NULL;
@@ -895,6 +897,21 @@ hangar_test_create_machine (const char     *name,
   g_clear_object (&creator);
   hangar_test_async_clear ();
   hangar_connection_close (connection);
+}
+
+/**
+ * hangar_test_pool_file:
+ * @file: (nullable): a file name
+ *
+ * Returns: (transfer full): the path of @file in Hangar's pool directory, or
+ *   of the directory itself for %NULL
+ */
+char *
+hangar_test_pool_file (const char *file)
+{
+  g_autofree char *dir = hangar_storage_pool_default_path ();
+
+  return g_build_filename (dir, file, NULL);
 }
 
 static guint

@@ -76,7 +76,8 @@ gboolean          hangar_test_domain_has_saved_state (const char          *name)
 char             *hangar_test_domain_xml             (const char          *name,
                                                       gboolean             inactive);
 HangarMachine    *hangar_test_machine_for            (const char          *name);
-HangarVmSettings *hangar_test_vm_settings            (const char          *name);
+HangarVmSettings *hangar_test_vm_settings            (const char          *name,
+                                                      guint64              disk_gib);
 HangarVmCreator  *hangar_test_new_creator            (const HangarVmSettings *settings);
 GVirDomain       *hangar_test_create                 (HangarVmCreator     *creator,
                                                       gboolean             start,
@@ -85,6 +86,7 @@ GVirDomain       *hangar_test_create                 (HangarVmCreator     *creat
 void              hangar_test_create_machine         (const char          *name,
                                                       HangarFirmware       firmware,
                                                       gboolean             start);
+char             *hangar_test_pool_file              (const char          *file);
 void              hangar_test_assert_session_empty   (void);
 void              hangar_test_clean_session          (void);
 gboolean          hangar_test_is_safe_volume_name    (const char          *file);

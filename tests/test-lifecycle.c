@@ -88,14 +88,6 @@ uuid_of (const char *xml)
   return g_strndup (p, (gsize) (end - p));
 }
 
-static char *
-pool_file (const char *file)
-{
-  g_autofree char *dir = hangar_storage_pool_default_path ();
-
-  return g_build_filename (dir, file, NULL);
-}
-
 /* Runs one of the actions that change a machine's state, and waits for it;
  * Shut Down waits @timeout_s for the guest. */
 static gboolean
@@ -217,7 +209,7 @@ test_stopped_errors (void)
   /* A clone's name, when taken, is numbered as a new machine's. Its disk
    * holds data enough for the copy to take a moment: progress is told as it
    * goes, always growing, and ends at 1. */
-  disk = pool_file ("idle.qcow2");
+  disk = hangar_test_pool_file ("idle.qcow2");
   g_free (hangar_test_run_tool ((const char *[]) { "qemu-io", "-f", "qcow2", "-c",
                                                    "write -P 0x5a 0 192M", disk, NULL }));
   progress = g_array_new (FALSE, FALSE, sizeof (double));
@@ -633,7 +625,7 @@ test_e2e_clone (void)
   g_autofree char *original_mac = xml_attr (original, "mac", "address");
   g_autofree char *copy_mac = NULL;
   g_autofree char *copy_disk = NULL;
-  g_autofree char *expected_disk = pool_file ("Copy.qcow2");
+  g_autofree char *expected_disk = hangar_test_pool_file ("Copy.qcow2");
   g_autofree char *banner = NULL;
   g_autofree char *volumes = NULL;
   g_autoptr(HangarMachine) copy_machine = NULL;
@@ -678,7 +670,7 @@ test_e2e_clone (void)
 static void
 test_e2e_delete_keep_disk (void)
 {
-  g_autofree char *disk = pool_file ("Copy.qcow2");
+  g_autofree char *disk = hangar_test_pool_file ("Copy.qcow2");
   g_autofree char *volumes = NULL;
   g_autofree char *deleted = NULL;
 
@@ -703,7 +695,7 @@ test_e2e_delete (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *user_dir = g_build_filename (g_get_home_dir (), "images", NULL);
   g_autofree char *user_disk = g_build_filename (user_dir, "mine.qcow2", NULL);
-  g_autofree char *disk = pool_file ("life.qcow2");
+  g_autofree char *disk = hangar_test_pool_file ("life.qcow2");
   g_autofree char *clone = NULL;
   g_autofree char *attached = NULL;
   g_autofree char *out = NULL;

@@ -35,7 +35,7 @@ create_machine (HangarApplication *app)
 {
   HangarOsDb *db = hangar_os_db_get_default ();
   g_autoptr(HangarOsProfile) profile = NULL;
-  g_autoptr(HangarVmSettings) settings = hangar_test_vm_settings (MACHINE);
+  g_autoptr(HangarVmSettings) settings = hangar_test_vm_settings (MACHINE, 1);
   g_autoptr(HangarVmCreator) creator = NULL;
   g_autoptr(GError) error = NULL;
   GVirDomain *domain;
