@@ -1,7 +1,7 @@
 /* test-collection.c
  *
- * Model tests for HangarConnection, HangarCollection and HangarMachine on
- * libvirt's in-process test driver: fast, no daemon, real libvirt events.
+ * Model tests for HangarCollection and HangarMachine on libvirt's
+ * in-process test driver: fast, no daemon, real libvirt events.
  *
  * Copyright 2026 The Hangar authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -523,53 +523,6 @@ test_details_sort_search (Fixture       *fixture,
   g_assert_cmpstr (found, ==, "Alpha");
 }
 
-static void
-test_open_failure (void)
-{
-  g_autoptr(HangarConnection) connection = hangar_connection_new ("test:///nonexistent/hangar.xml");
-  g_autoptr(HangarCollection) collection = hangar_collection_new (connection);
-  g_autoptr(GError) error = NULL;
-  const GError *state_error;
-
-  hangar_connection_open_async (connection, NULL, hangar_test_async_done, NULL);
-  g_assert_false (hangar_connection_open_finish (connection, hangar_test_await (), &error));
-  g_assert_error (error, HANGAR_CONNECTION_ERROR, HANGAR_CONNECTION_ERROR_OPEN);
-  hangar_test_async_clear ();
-  g_assert_cmpint (hangar_connection_get_state (connection), ==, HANGAR_CONNECTION_FAILED);
-  state_error = hangar_connection_get_error (connection);
-  g_assert_error (state_error, HANGAR_CONNECTION_ERROR, HANGAR_CONNECTION_ERROR_OPEN);
-  g_assert_nonnull (strstr (state_error->message, "test:///nonexistent/hangar.xml"));
-  g_assert_null (hangar_connection_get_gvir (connection));
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (collection)), ==, 0);
-
-  hangar_test_assert_finalized_eventually (g_steal_pointer (&collection), TIMEOUT_S);
-  hangar_test_assert_finalized_eventually (g_steal_pointer (&connection), TIMEOUT_S);
-}
-
-static void
-test_resolve_uri (void)
-{
-  g_autofree char *from_settings = NULL;
-  g_autofree char *fallback = NULL;
-  g_autofree char *from_env = NULL;
-  g_autofree char *saved = g_strdup (g_getenv ("HANGAR_URI"));
-
-  g_unsetenv ("HANGAR_URI");
-  from_settings = hangar_connection_resolve_uri ("qemu:///system");
-  fallback = hangar_connection_resolve_uri ("");
-  g_assert_cmpstr (from_settings, ==, "qemu:///system");
-  g_assert_cmpstr (fallback, ==, HANGAR_DEFAULT_URI);
-
-  g_setenv ("HANGAR_URI", "test:///default", TRUE);
-  from_env = hangar_connection_resolve_uri ("qemu:///system");
-  g_assert_cmpstr (from_env, ==, "test:///default");
-
-  if (saved != NULL)
-    g_setenv ("HANGAR_URI", saved, TRUE);
-  else
-    g_unsetenv ("HANGAR_URI");
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -581,8 +534,6 @@ main (int   argc,
   if (!hangar_libvirt_init (&error))
     g_error ("Cannot initialise libvirt: %s", error->message);
 
-  g_test_add_func ("/hangar/connection/resolve-uri", test_resolve_uri);
-  g_test_add_func ("/hangar/connection/open-failure", test_open_failure);
   g_test_add ("/hangar/collection/initial-list", Fixture, NULL,
               fixture_setup, test_initial_list, fixture_teardown);
   g_test_add ("/hangar/collection/sorted-and-live", Fixture, NULL,
