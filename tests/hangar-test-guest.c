@@ -441,22 +441,26 @@ hangar_test_guest_run (HangarTestGuest *guest,
 /**
  * hangar_test_guest_screenshot:
  *
- * Returns: (transfer full): virDomainScreenshot's image (PNG or PPM)
+ * Takes @domain's screenshot through libvirt (virDomainScreenshot).
+ *
+ * Returns: (transfer full): the picture
  */
-GBytes *
-hangar_test_guest_screenshot (GVirConnection  *gvir,
-                              GVirDomain      *domain,
-                              char           **mime)
+GdkPixbuf *
+hangar_test_guest_screenshot (GVirConnection *gvir,
+                              GVirDomain     *domain)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GByteArray) data = g_byte_array_new ();
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GdkPixbufLoader) loader = gdk_pixbuf_loader_new ();
+  g_autofree char *mime = NULL;
   GVirStream *stream = gvir_connection_get_stream (gvir, 0);
   gchar buffer[65536];
   gssize n;
 
-  *mime = gvir_domain_screenshot (domain, stream, 0, 0, &error);
+  mime = gvir_domain_screenshot (domain, stream, 0, 0, &error);
   g_assert_no_error (error);
-  g_assert_nonnull (*mime);
+  g_assert_nonnull (mime);
 
   /* The stream is non-blocking: libvirt's event loop (the main context) feeds it. */
   while ((n = gvir_stream_receive (stream, buffer, sizeof buffer, NULL, &error)) != 0)
@@ -473,7 +477,17 @@ hangar_test_guest_screenshot (GVirConnection  *gvir,
     }
   g_object_unref (stream);
 
-  return g_byte_array_free_to_bytes (g_steal_pointer (&data));
+  bytes = g_byte_array_free_to_bytes (g_steal_pointer (&data));
+  g_test_message ("gvir_domain_screenshot: %s, %" G_GSIZE_FORMAT " bytes",
+                  mime, g_bytes_get_size (bytes));
+  g_assert_cmpuint (g_bytes_get_size (bytes), >, 0);
+  /* PNG or PPM, whatever libvirt chose. */
+  g_assert_true (gdk_pixbuf_loader_write_bytes (loader, bytes, &error));
+  g_assert_no_error (error);
+  g_assert_true (gdk_pixbuf_loader_close (loader, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (gdk_pixbuf_loader_get_pixbuf (loader));
+  return g_object_ref (gdk_pixbuf_loader_get_pixbuf (loader));
 }
 
 /* Longer than any libadwaita/GTK transition (stack crossfades take 200 ms). */

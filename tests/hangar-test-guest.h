@@ -48,9 +48,8 @@ char            *hangar_test_guest_wait_line     (HangarTestGuest *guest,
                                                   guint            timeout_s);
 void             hangar_test_guest_run           (HangarTestGuest *guest,
                                                   const char      *command);
-GBytes          *hangar_test_guest_screenshot    (GVirConnection  *gvir,
-                                                  GVirDomain      *domain,
-                                                  char           **mime);
+GdkPixbuf       *hangar_test_guest_screenshot    (GVirConnection  *gvir,
+                                                  GVirDomain      *domain);
 void             hangar_test_wait_virsh_state    (const char      *name,
                                                   const char      *state,
                                                   guint            timeout_s);

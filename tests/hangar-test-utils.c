@@ -17,6 +17,7 @@
 #include <glib-unix.h>
 #include <glib/gstdio.h>
 
+#include "hangar-collection.h"
 #include "hangar-connection.h"
 #include "hangar-libvirt.h"
 #include "hangar-machine.h"
@@ -74,6 +75,23 @@ hangar_test_init (int    *argc,
 {
   g_test_init (argc, argv, NULL);
   hangar_test_keep_pool_threads ();
+}
+
+/**
+ * hangar_test_init_libvirt:
+ *
+ * hangar_test_init() for a test on libvirt, initialised as Hangar does it
+ * (hangar_libvirt_init()): its events come through GLib's main loop.
+ */
+void
+hangar_test_init_libvirt (int    *argc,
+                          char ***argv)
+{
+  g_autoptr(GError) error = NULL;
+
+  hangar_test_init (argc, argv);
+  if (!hangar_libvirt_init (&error))
+    g_error ("Cannot initialise libvirt: %s", error->message);
 }
 
 /**
@@ -510,6 +528,31 @@ hangar_test_virsh_lines (const char *first_arg,
     if (*g_strstrip (split[i]) != '\0')
       g_strv_builder_add (lines, split[i]);
   return g_strv_builder_end (lines);
+}
+
+/**
+ * hangar_test_disk_source:
+ * @name: a domain
+ * @target: one of its disks' targets ("sda", "vdb", …)
+ *
+ * Returns: (transfer full): the disk's source in `virsh domblklist`, "-" when
+ *   empty (a CD/DVD drive without a medium)
+ */
+char *
+hangar_test_disk_source (const char *name,
+                         const char *target)
+{
+  g_autofree char *list = hangar_test_virsh_output ("domblklist", name, NULL);
+  g_auto(GStrv) lines = g_strsplit (list, "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autofree char *line = g_strstrip (g_strdup (lines[i]));
+
+      if (g_str_has_prefix (line, target) && g_ascii_isspace (line[strlen (target)]))
+        return g_strdup (g_strstrip (line + strlen (target)));
+    }
+  g_error ("No %s in:\n%s", target, list);
 }
 
 /**
@@ -989,6 +1032,64 @@ hangar_test_is_safe_volume_name (const char *file)
     if (!g_ascii_isalnum (*p) && *p != '-' && *p != '_' && *p != '.')
       return FALSE;
   return strlen (file) <= 64 + strlen (".qcow2");
+}
+
+typedef struct
+{
+  HangarCollection   *collection;
+  const char         *name;
+  HangarMachineState  state;
+} MachineWait;
+
+static gboolean
+machine_in_state (gpointer data)
+{
+  MachineWait *wait = data;
+  HangarMachine *machine = hangar_collection_find_by_name (wait->collection, wait->name);
+
+  return machine != NULL && hangar_machine_get_state (machine) == wait->state;
+}
+
+/**
+ * hangar_test_wait_machine_state:
+ *
+ * Waits until @collection holds a machine @name in @state.
+ */
+void
+hangar_test_wait_machine_state (HangarCollection   *collection,
+                                const char         *name,
+                                HangarMachineState  state,
+                                guint               timeout_s)
+{
+  MachineWait wait = { collection, name, state };
+  g_autofree char *what = g_strdup_printf ("“%s” to be %s", name,
+                                           hangar_machine_state_to_nick (state));
+
+  hangar_test_assert_eventually (machine_in_state, &wait, timeout_s, what);
+}
+
+static gboolean
+machine_gone (gpointer data)
+{
+  MachineWait *wait = data;
+
+  return hangar_collection_find_by_name (wait->collection, wait->name) == NULL;
+}
+
+/**
+ * hangar_test_wait_machine_gone:
+ *
+ * Waits until @collection holds no machine @name.
+ */
+void
+hangar_test_wait_machine_gone (HangarCollection *collection,
+                               const char       *name,
+                               guint             timeout_s)
+{
+  MachineWait wait = { collection, name, HANGAR_MACHINE_STATE_UNKNOWN };
+  g_autofree char *what = g_strdup_printf ("“%s” to leave the collection", name);
+
+  hangar_test_assert_eventually (machine_gone, &wait, timeout_s, what);
 }
 
 /**

@@ -12,6 +12,7 @@
 #include <libvirt/libvirt.h>
 #include <libvirt-gobject/libvirt-gobject.h>
 
+#include "hangar-machine.h"
 #include "hangar-vm-settings.h"
 #include "hangar-types.h"
 
@@ -20,6 +21,8 @@ G_BEGIN_DECLS
 typedef gboolean (*HangarTestPredicate) (gpointer user_data);
 
 void          hangar_test_init              (int                  *argc,
+                                             char               ***argv);
+void          hangar_test_init_libvirt      (int                  *argc,
                                              char               ***argv);
 void          hangar_test_keep_pool_threads (void);
 const char   *hangar_test_artifacts_dir     (void);
@@ -49,6 +52,8 @@ char         *hangar_test_virsh_output      (const char           *first_arg,
                                              ...) G_GNUC_NULL_TERMINATED;
 char         *hangar_test_virsh_try         (const char           *first_arg,
                                              ...) G_GNUC_NULL_TERMINATED;
+char         *hangar_test_disk_source       (const char           *name,
+                                             const char           *target);
 GStrv         hangar_test_virsh_lines       (const char           *first_arg,
                                              ...) G_GNUC_NULL_TERMINATED;
 int           hangar_test_ctl               (const char * const   *args,
@@ -90,6 +95,13 @@ char             *hangar_test_pool_file              (const char          *file)
 void              hangar_test_assert_session_empty   (void);
 void              hangar_test_clean_session          (void);
 gboolean          hangar_test_is_safe_volume_name    (const char          *file);
+void              hangar_test_wait_machine_state     (HangarCollection    *collection,
+                                                      const char          *name,
+                                                      HangarMachineState   state,
+                                                      guint                timeout_s);
+void              hangar_test_wait_machine_gone      (HangarCollection    *collection,
+                                                      const char          *name,
+                                                      guint                timeout_s);
 char             *hangar_test_machine_names          (GListModel          *machines,
                                                       const char          *separator);
 GVirDomain       *hangar_test_define_test_domain     (GVirConnection      *gvir,

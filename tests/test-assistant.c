@@ -55,21 +55,13 @@ wait_page (HangarAssistant *assistant,
   hangar_test_assert_eventually (page_is, &wait, 60, what);
 }
 
-typedef struct
+/* @name in the app's collection, in @state. */
+static void
+wait_machine (HangarApplication  *app,
+              const char         *name,
+              HangarMachineState  state)
 {
-  HangarApplication *app;
-  const char        *name;
-  HangarMachineState state;
-} MachineWait;
-
-static gboolean
-machine_in_state (gpointer data)
-{
-  MachineWait *wait = data;
-  HangarMachine *machine =
-    hangar_collection_find_by_name (hangar_application_get_collection (wait->app), wait->name);
-
-  return machine != NULL && hangar_machine_get_state (machine) == wait->state;
+  hangar_test_wait_machine_state (hangar_application_get_collection (app), name, state, 60);
 }
 
 static gboolean
@@ -142,7 +134,6 @@ test_create_and_boot (void)
   g_autofree char *xml = NULL;
   g_autofree char *banner = NULL;
   HangarAssistant *assistant = NULL;
-  MachineWait running = { app, MACHINE_NAME, HANGAR_MACHINE_STATE_RUNNING };
   GFile *files[1] = { iso };
 
   g_assert_nonnull (g_getenv ("HANGAR_TEST_ISO"));
@@ -169,7 +160,7 @@ test_create_and_boot (void)
   /* Created and started, the assistant gone, the display open on it. */
   hangar_test_assert_eventually (hangar_test_pointer_cleared,
                                  &assistant, 120, "the assistant to finish");
-  hangar_test_assert_eventually (machine_in_state, &running, 60, "the new machine running");
+  wait_machine (app, MACHINE_NAME, HANGAR_MACHINE_STATE_RUNNING);
   hangar_test_assert_eventually (display_shows, window, 60, "the new machine's display");
 
   banner = hangar_test_guest_wait_line (guest, HANGAR_TEST_BANNER, 1, HANGAR_TEST_BOOT_TIMEOUT_S);
@@ -289,12 +280,14 @@ dialog_shown (gpointer data)
   return find_keep_dialog () != NULL;
 }
 
+/* @data: the app and a machine's name */
 static gboolean
 machine_persistent (gpointer data)
 {
-  MachineWait *wait = data;
+  gpointer *app_and_name = data;
   HangarMachine *machine =
-    hangar_collection_find_by_name (hangar_application_get_collection (wait->app), wait->name);
+    hangar_collection_find_by_name (hangar_application_get_collection (app_and_name[0]),
+                                    app_and_name[1]);
 
   return machine != NULL && hangar_machine_get_persistent (machine);
 }
@@ -307,7 +300,6 @@ start_try (HangarApplication *app,
            const char        *name)
 {
   g_autoptr(GFile) iso = g_file_new_for_path (g_getenv ("HANGAR_TEST_ISO"));
-  MachineWait running = { app, name, HANGAR_MACHINE_STATE_RUNNING };
   HangarAssistant *assistant;
   g_autofree char *xml = NULL;
 
@@ -319,7 +311,7 @@ start_try (HangarApplication *app,
   hangar_test_assert_eventually (hangar_test_pointer_cleared,
                                  &assistant, 120, "the assistant to finish");
 
-  hangar_test_assert_eventually (machine_in_state, &running, 60, "the machine tried to run");
+  wait_machine (app, name, HANGAR_MACHINE_STATE_RUNNING);
   hangar_test_assert_eventually (display_shows, window, 60, "its display");
   g_assert_false (hangar_machine_get_persistent (
                     hangar_collection_find_by_name (hangar_application_get_collection (app), name)));
@@ -408,11 +400,10 @@ test_try_and_keep (void)
   GtkWidget *keep_button;
   g_autofree char *info = NULL;
   g_autofree char *name = NULL;
-  MachineWait running = { app, NULL, HANGAR_MACHINE_STATE_RUNNING };
-  MachineWait stopped = { app, NULL, HANGAR_MACHINE_STATE_STOPPED };
+  gpointer kept[2] = { app, NULL };
 
   name = g_strdup ("Tried");
-  running.name = stopped.name = name;
+  kept[1] = name;
   start_try (app, window, name);
 
   keep_button = hangar_test_find_widget (GTK_WIDGET (hangar_window_get_display_page (window)),
@@ -426,14 +417,14 @@ test_try_and_keep (void)
   save (find_keep_dialog (), "assistant-keep-dialog");
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (find_keep_dialog ()), "live");
 
-  hangar_test_assert_eventually (machine_persistent, &running, 60, "the machine to be kept");
+  hangar_test_assert_eventually (machine_persistent, kept, 60, "the machine to be kept");
   info = hangar_test_virsh_output ("dominfo", name, NULL);
   g_test_message ("%s", info);
   g_assert_nonnull (strstr (info, "Persistent:     yes"));
 
   /* Kept: it stops, and stays. */
   hangar_test_virsh ("destroy", name, NULL);
-  hangar_test_assert_eventually (machine_in_state, &stopped, 60, "the kept machine, stopped");
+  wait_machine (app, name, HANGAR_MACHINE_STATE_STOPPED);
   hangar_test_virsh ("undefine", "--nvram", name, NULL);
   hangar_test_stop_app (g_steal_pointer (&app), window);
 }

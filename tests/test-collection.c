@@ -114,40 +114,12 @@ define_domain (Fixture    *fixture,
   return define_domain_with_metadata (fixture, name, NULL);
 }
 
-typedef struct
-{
-  HangarCollection   *collection;
-  const char         *name;
-  HangarMachineState  state;
-} MachineWait;
-
-static gboolean
-machine_in_state (gpointer data)
-{
-  MachineWait *wait = data;
-  HangarMachine *machine = hangar_collection_find_by_name (wait->collection, wait->name);
-
-  return machine != NULL && hangar_machine_get_state (machine) == wait->state;
-}
-
-static gboolean
-machine_gone (gpointer data)
-{
-  MachineWait *wait = data;
-
-  return hangar_collection_find_by_name (wait->collection, wait->name) == NULL;
-}
-
 static void
 wait_state (Fixture            *fixture,
             const char         *name,
             HangarMachineState  state)
 {
-  MachineWait wait = { fixture->collection, name, state };
-  g_autofree char *what = g_strdup_printf ("“%s” to be %s", name,
-                                           hangar_machine_state_to_nick (state));
-
-  hangar_test_assert_eventually (machine_in_state, &wait, TIMEOUT_S, what);
+  hangar_test_wait_machine_state (fixture->collection, name, state, TIMEOUT_S);
 }
 
 static char *
@@ -201,7 +173,6 @@ test_sorted_and_live (Fixture       *fixture,
   GListModel *model = G_LIST_MODEL (fixture->collection);
   g_autoptr(GString) log = g_string_new (NULL);
   g_autofree char *order = NULL;
-  MachineWait gone = { fixture->collection, "VM 2", 0 };
   g_autoptr(HangarMachine) vm2_machine = NULL;
   GVirDomain *vm2;
 
@@ -234,7 +205,7 @@ test_sorted_and_live (Fixture       *fixture,
   vm2_machine = g_object_ref (hangar_collection_find_by_name (fixture->collection, "VM 2"));
   g_assert_false (hangar_machine_is_gone (vm2_machine));
   g_assert_true (gvir_domain_delete (vm2, 0, NULL));
-  hangar_test_assert_eventually (machine_gone, &gone, TIMEOUT_S, "“VM 2” to leave the collection");
+  hangar_test_wait_machine_gone (fixture->collection, "VM 2", TIMEOUT_S);
   g_assert_cmpstr (log->str, ==, "2-1+0;");
   /* Whatever still holds it hears that it is gone for good. */
   g_assert_true (hangar_machine_is_gone (vm2_machine));
@@ -463,13 +434,12 @@ test_details_sort_search (Fixture       *fixture,
 
   {
     HangarMachine *xray = hangar_collection_find_by_name (fixture->collection, "Xray");
-    MachineWait gone = { fixture->collection, "Xray", 0 };
 
     g_assert_cmpstr (hangar_machine_get_os_id (xray), ==,
                      "http://fedoraproject.org/../../../etc/passwd");
     g_assert_null (hangar_machine_get_os_name (xray));
     g_assert_true (gvir_domain_delete (hangar_machine_get_domain (xray), 0, NULL));
-    hangar_test_assert_eventually (machine_gone, &gone, TIMEOUT_S, "“Xray” to leave the collection");
+    hangar_test_wait_machine_gone (fixture->collection, "Xray", TIMEOUT_S);
   }
 
   order = sorted_names (fixture, FALSE);
@@ -527,12 +497,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
-
-  hangar_test_init (&argc, &argv);
-
-  if (!hangar_libvirt_init (&error))
-    g_error ("Cannot initialise libvirt: %s", error->message);
+  hangar_test_init_libvirt (&argc, &argv);
 
   g_test_add ("/hangar/collection/initial-list", Fixture, NULL,
               fixture_setup, test_initial_list, fixture_teardown);

@@ -189,12 +189,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
-
-  hangar_test_init (&argc, &argv);
-
-  if (!hangar_libvirt_init (&error))
-    g_error ("Cannot initialise libvirt: %s", error->message);
+  hangar_test_init_libvirt (&argc, &argv);
 
   g_test_add ("/hangar/connection/resolve-uri", UriFixture, NULL,
               uri_fixture_setup, test_resolve_uri, uri_fixture_teardown);

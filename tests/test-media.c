@@ -225,6 +225,18 @@ identify (const char  *path,
   return media;
 }
 
+/* @path's media, which must be identified somehow, if only as unknown. */
+static HangarMedia *
+identify_ok (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  HangarMedia *media = identify (path, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (media);
+  return media;
+}
+
 static void
 ensure_loaded (void)
 {
@@ -350,9 +362,7 @@ test_identify_os (gconstpointer data)
       return;
     }
 
-  media = identify (path, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (media);
+  media = identify_ok (path);
   g_test_message ("%s identified in %.1f ms", c->volume_id,
                   (g_get_monotonic_time () - start) / 1000.0);
 
@@ -488,14 +498,9 @@ test_identify_guess (gconstpointer data)
   const GuessCase *c = data;
   g_autofree char *name = g_strconcat (c->test, ".iso", NULL);
   g_autofree char *path = make_iso (name, c->volume_id, c->system_id, NULL, NULL, TRUE, 0);
-  g_autoptr(GError) error = NULL;
+  HangarMedia *media = identify_ok (path);
+  const HangarOsProfile *p = hangar_media_get_profile (media);
   g_autofree char *label = NULL;
-  const HangarOsProfile *p;
-  HangarMedia *media;
-
-  media = identify (path, &error);
-  g_assert_no_error (error);
-  p = hangar_media_get_profile (media);
 
   g_assert_false (hangar_media_is_identified (media));
   g_assert_true (hangar_media_is_guessed (media));
@@ -526,14 +531,10 @@ test_identify_unknown (void)
   g_autofree char *arm = make_iso ("unknown-arm.iso", "homebrew-os-arm64", NULL, NULL, NULL,
                                    TRUE, 0);
   g_autoptr(HangarOsProfile) generic = hangar_os_profile_new_generic ();
-  g_autoptr(GError) error = NULL;
+  HangarMedia *media = identify_ok (path);
+  const HangarOsProfile *p = hangar_media_get_profile (media);
   g_autofree char *label = NULL;
-  const HangarOsProfile *p;
-  HangarMedia *media;
 
-  media = identify (path, &error);
-  g_assert_no_error (error);
-  p = hangar_media_get_profile (media);
   g_assert_true (hangar_media_is_unknown (media));
   g_assert_false (hangar_media_is_identified (media));
   g_assert_false (hangar_media_is_guessed (media));
@@ -549,8 +550,7 @@ test_identify_unknown (void)
   g_assert_finalize_object (media);
 
   /* Unknown, but the label says ARM: the mismatch is still reported. */
-  media = identify (arm, &error);
-  g_assert_no_error (error);
+  media = identify_ok (arm);
   g_assert_true (hangar_media_is_unknown (media));
   g_assert_cmpstr (hangar_media_get_profile (media)->arch, ==, "aarch64");
   if (g_str_equal (hangar_host_get_arch (), "x86_64"))

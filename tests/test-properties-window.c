@@ -128,26 +128,10 @@ vcpus_defined (gpointer data)
   return g_str_equal (count, "2");
 }
 
-static char *
-blk_source (const char *target)
-{
-  g_autofree char *list = hangar_test_virsh_output ("domblklist", MACHINE, NULL);
-  g_auto(GStrv) lines = g_strsplit (list, "\n", -1);
-
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      g_autofree char *line = g_strstrip (g_strdup (lines[i]));
-
-      if (g_str_has_prefix (line, target) && g_ascii_isspace (line[strlen (target)]))
-        return g_strdup (g_strstrip (line + strlen (target)));
-    }
-  g_error ("No %s in:\n%s", target, list);
-}
-
 static gboolean
 cdrom_empty (gpointer data)
 {
-  g_autofree char *source = blk_source ((const char *) data);
+  g_autofree char *source = hangar_test_disk_source (MACHINE, (const char *) data);
 
   return g_str_equal (source, "-");
 }

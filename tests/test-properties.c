@@ -58,24 +58,6 @@ assert_contains (const char *haystack,
     g_error ("“%s” not found in:\n%s", needle, haystack);
 }
 
-/* The source of @target in `virsh domblklist`, "-" when empty. */
-static char *
-blk_source (const char *name,
-            const char *target)
-{
-  g_autofree char *list = hangar_test_virsh_output ("domblklist", name, NULL);
-  g_auto(GStrv) lines = g_strsplit (list, "\n", -1);
-
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      g_autofree char *line = g_strstrip (g_strdup (lines[i]));
-
-      if (g_str_has_prefix (line, target) && g_ascii_isspace (line[strlen (target)]))
-        return g_strdup (g_strstrip (line + strlen (target)));
-    }
-  g_error ("No %s in:\n%s", target, list);
-}
-
 /* "Capacity:" in `virsh domblkinfo`, in bytes. */
 static guint64
 blk_capacity (const char *name,
@@ -203,13 +185,13 @@ test_stopped (void)
   g_assert_true (hangar_machine_set_cdrom_finish (machine, hangar_test_await (), &live, &error));
   g_assert_no_error (error);
   g_assert_false (live);
-  source = blk_source ("props", "sdb");
+  source = hangar_test_disk_source ("props", "sdb");
   g_assert_cmpstr (source, ==, "-");
   g_clear_pointer (&source, g_free);
   hangar_machine_set_cdrom_async (machine, iso, NULL, hangar_test_async_done, NULL);
   g_assert_true (hangar_machine_set_cdrom_finish (machine, hangar_test_await (), &live, &error));
   g_assert_no_error (error);
-  source = blk_source ("props", "sdb");
+  source = hangar_test_disk_source ("props", "sdb");
   g_assert_cmpstr (source, ==, iso);
   g_clear_pointer (&source, g_free);
   missing = g_build_filename (hangar_test_artifacts_dir (), "missing.iso", NULL);
@@ -223,7 +205,7 @@ test_stopped (void)
   hangar_machine_set_cdrom_async (machine, iso, NULL, hangar_test_async_done, NULL);
   g_assert_true (hangar_machine_set_cdrom_finish (machine, hangar_test_await (), NULL, &error));
   g_assert_no_error (error);
-  source = blk_source ("props", "sdb");
+  source = hangar_test_disk_source ("props", "sdb");
   g_assert_cmpstr (source, ==, iso);
   xml = inactive_xml ("props");
   assert_contains (xml, "device='cdrom'");
@@ -315,12 +297,12 @@ test_ctl (void)
 
   g_assert_cmpint (hangar_test_ctl ((const char *[]) { "cd", "ctl props", "eject", NULL },
                                     NULL, NULL), ==, 0);
-  source = blk_source ("ctl props", "sdb");
+  source = hangar_test_disk_source ("ctl props", "sdb");
   g_assert_cmpstr (source, ==, "-");
   g_clear_pointer (&source, g_free);
   g_assert_cmpint (hangar_test_ctl ((const char *[]) { "cd", "ctl props", "insert", iso, NULL },
                                     NULL, NULL), ==, 0);
-  source = blk_source ("ctl props", "sdb");
+  source = hangar_test_disk_source ("ctl props", "sdb");
   g_assert_cmpstr (source, ==, iso);
 
   g_assert_cmpint (hangar_test_ctl ((const char *[]) { "xml", "ctl props", "--inactive", NULL },
@@ -457,7 +439,7 @@ test_running (void)
   g_assert_true (hangar_machine_set_cdrom_finish (machine, hangar_test_await (), &live, &error));
   g_assert_no_error (error);
   g_assert_true (live);
-  source = blk_source ("live props", "sdb");
+  source = hangar_test_disk_source ("live props", "sdb");
   g_assert_cmpstr (source, ==, "-");
   g_clear_pointer (&source, g_free);
   xml = (g_free (xml), inactive_xml ("live props"));
@@ -466,7 +448,7 @@ test_running (void)
   g_assert_true (hangar_machine_set_cdrom_finish (machine, hangar_test_await (), &live, &error));
   g_assert_no_error (error);
   g_assert_true (live);
-  source = blk_source ("live props", "sdb");
+  source = hangar_test_disk_source ("live props", "sdb");
   g_assert_cmpstr (source, ==, iso);
   xml = (g_free (xml), inactive_xml ("live props"));
   assert_contains (xml, iso);

@@ -65,23 +65,10 @@ guest_foreground (GVirConnection *gvir,
                   GVirDomain     *domain)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *mime = NULL;
-  g_autoptr(GBytes) bytes = hangar_test_guest_screenshot (gvir, domain, &mime);
-  g_autoptr(GdkPixbufLoader) loader = gdk_pixbuf_loader_new ();
+  g_autoptr(GdkPixbuf) pixbuf = hangar_test_guest_screenshot (gvir, domain);
   g_autofree char *path = g_build_filename (hangar_test_artifacts_dir (),
                                             "smoke-guest-frame.png", NULL);
-  GdkPixbuf *pixbuf;
 
-  g_test_message ("gvir_domain_screenshot: %s, %" G_GSIZE_FORMAT " bytes",
-                  mime, g_bytes_get_size (bytes));
-  g_assert_cmpuint (g_bytes_get_size (bytes), >, 0);
-
-  g_assert_true (gdk_pixbuf_loader_write_bytes (loader, bytes, &error));
-  g_assert_no_error (error);
-  g_assert_true (gdk_pixbuf_loader_close (loader, &error));
-  g_assert_no_error (error);
-  pixbuf = gdk_pixbuf_loader_get_pixbuf (loader);
-  g_assert_nonnull (pixbuf);
   g_assert_cmpint (gdk_pixbuf_get_width (pixbuf), >=, 640);
   g_assert_cmpint (gdk_pixbuf_get_height (pixbuf), >=, 400);
 

@@ -215,10 +215,7 @@ main (int   argc,
   g_autofree char *uri = NULL;
   int status;
 
-  hangar_test_init (&argc, &argv);
-
-  if (!hangar_libvirt_init (&error))
-    g_error ("Cannot initialise libvirt: %s", error->message);
+  hangar_test_init_libvirt (&argc, &argv);
   uri = hangar_connection_resolve_uri (NULL);
   connection = gvir_connection_new (uri);
   if (!gvir_connection_open (connection, NULL, &error))
