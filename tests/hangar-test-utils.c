@@ -1062,10 +1062,16 @@ hangar_test_wait_machine_state (HangarCollection   *collection,
                                 guint               timeout_s)
 {
   MachineWait wait = { collection, name, state };
-  g_autofree char *what = g_strdup_printf ("“%s” to be %s", name,
-                                           hangar_machine_state_to_nick (state));
 
-  hangar_test_assert_eventually (machine_in_state, &wait, timeout_s, what);
+  if (!hangar_test_wait_until (machine_in_state, &wait, timeout_s))
+    {
+      HangarMachine *machine = hangar_collection_find_by_name (collection, name);
+
+      g_error ("Timed out after %u s waiting for “%s” to be %s; it is %s", timeout_s, name,
+               hangar_machine_state_to_nick (state),
+               machine != NULL ? hangar_machine_state_to_nick (hangar_machine_get_state (machine))
+                               : "not in the collection");
+    }
 }
 
 static gboolean
