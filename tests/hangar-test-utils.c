@@ -164,18 +164,6 @@ hangar_test_wait_until (HangarTestPredicate predicate,
 }
 
 /**
- * hangar_test_flag_set:
- * @flag: the address of a #gboolean
- *
- * A #HangarTestPredicate: whether *@flag is %TRUE.
- */
-gboolean
-hangar_test_flag_set (gpointer flag)
-{
-  return *(gboolean *) flag;
-}
-
-/**
  * hangar_test_assert_finalized_eventually:
  * @object: (transfer full): an object whose last reference this is
  *

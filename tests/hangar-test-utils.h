@@ -13,8 +13,8 @@
 #include <libvirt-gobject/libvirt-gobject.h>
 
 #include "hangar-machine.h"
-#include "hangar-vm-settings.h"
 #include "hangar-types.h"
+#include "hangar-vm-settings.h"
 
 G_BEGIN_DECLS
 
@@ -31,14 +31,13 @@ gboolean      hangar_test_wait_until        (HangarTestPredicate   predicate,
                                              gpointer              user_data,
                                              guint                 timeout_s);
 gboolean      hangar_test_pointer_cleared   (gpointer              weak_pointer);
-gboolean      hangar_test_flag_set          (gpointer              flag);
 void          hangar_test_assert_finalized_eventually (gpointer    object,
                                              guint                 timeout_s);
 
 void          hangar_test_async_done        (GObject              *source,
                                              GAsyncResult         *result,
                                              gpointer              user_data);
-GAsyncResult *hangar_test_await      (void);
+GAsyncResult *hangar_test_await             (void);
 void          hangar_test_async_clear       (void);
 
 char         *hangar_test_spawn_capture     (const char * const   *argv,
