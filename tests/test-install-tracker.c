@@ -439,11 +439,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
-
-  hangar_test_init (&argc, &argv);
-  if (!hangar_libvirt_init (&error))
-    g_error ("Cannot initialise libvirt: %s", error->message);
+  hangar_test_init_libvirt (&argc, &argv);
 
   g_test_add_func ("/hangar/install-tracker/finish-xml", test_finish_xml);
   g_test_add_func ("/hangar/install-tracker/decide", test_decide);
