@@ -1,8 +1,9 @@
 /* hangar-test-guest.c
  *
  * A test guest booting the live ISO in the isolated session: its domain XML,
- * virsh, its serial console (a log to read, and optionally a socket to type
- * shell commands into), and the app started against the session.
+ * its serial console (a log to read, and optionally a socket to type shell
+ * commands into); the app started against the session, and what its windows
+ * show, waited for and saved as PNG artifacts.
  *
  * Copyright 2026 The Hangar authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -10,87 +11,18 @@
 
 #include "config.h"
 
-#include <gio/gunixsocketaddress.h>
 #include <string.h>
+
+#include <adwaita.h>
+#include <gio/gunixsocketaddress.h>
 
 #include "hangar-application.h"
 #include "hangar-connection.h"
 #include "hangar-machine-card.h"
+#include "hangar-storage-volume.h"
 #include "hangar-test-guest.h"
 #include "hangar-test-utils.h"
 #include "hangar-window.h"
-
-static char *
-run_virsh (const char *first_arg,
-           va_list     args)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-  g_autofree char *command = NULL;
-  const char *arg;
-  int status;
-
-  g_ptr_array_add (argv, (gpointer) "virsh");
-  g_ptr_array_add (argv, (gpointer) "--quiet");
-  g_ptr_array_add (argv, (gpointer) "--connect");
-  g_ptr_array_add (argv, (gpointer) "qemu:///session");
-  for (arg = first_arg; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) arg);
-  g_ptr_array_add (argv, NULL);
-
-  command = g_strjoinv (" ", (char **) argv->pdata);
-  /* Leaving descriptors open lets GLib use posix_spawn: no fork of this
-   * multi-threaded (and, in CI, sanitized) process. */
-  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL,
-                               G_SPAWN_SEARCH_PATH | G_SPAWN_LEAVE_DESCRIPTORS_OPEN,
-                               NULL, NULL, &out, &err, &status, &error));
-  g_assert_no_error (error);
-  if (!g_spawn_check_wait_status (status, &error))
-    g_error ("%s failed: %s\n%s", command, error->message, err);
-  g_test_message ("%s", command);
-  return g_strstrip (g_steal_pointer (&out));
-}
-
-/**
- * hangar_test_virsh:
- *
- * Acts on the session the way a user would from a terminal: through virsh,
- * in another process, so the app can only learn of it from libvirt's events.
- * A virsh that fails fails the test.
- */
-void
-hangar_test_virsh (const char *first_arg,
-                   ...)
-{
-  g_autofree char *out = NULL;
-  va_list args;
-
-  va_start (args, first_arg);
-  out = run_virsh (first_arg, args);
-  va_end (args);
-}
-
-/**
- * hangar_test_virsh_output:
- *
- * Like hangar_test_virsh(), and returns what virsh printed, stripped.
- *
- * Returns: (transfer full): virsh's standard output
- */
-char *
-hangar_test_virsh_output (const char *first_arg,
-                          ...)
-{
-  char *out;
-  va_list args;
-
-  va_start (args, first_arg);
-  out = run_virsh (first_arg, args);
-  va_end (args);
-  return out;
-}
 
 typedef struct
 {
@@ -122,58 +54,6 @@ hangar_test_wait_virsh_state (const char *name,
   g_autofree char *what = g_strdup_printf ("virsh to say “%s” is “%s”", name, state);
 
   hangar_test_assert_eventually (virsh_state_is, &wait, timeout_s, what);
-}
-
-typedef struct
-{
-  HangarWindow *window;
-  const char   *name;
-  const char   *state;
-} CardStateWait;
-
-static gboolean
-card_state_is (gpointer data)
-{
-  CardStateWait *wait = data;
-  GtkWidget *card = hangar_window_get_card (wait->window, wait->name);
-
-  return card != NULL &&
-         g_strcmp0 (hangar_machine_card_get_state_text (HANGAR_MACHINE_CARD (card)),
-                    wait->state) == 0;
-}
-
-/**
- * hangar_test_wait_card_state:
- * @state: the badge's text, e.g. "Running"
- *
- * Waits until @window shows a card for @name whose badge says @state.
- */
-void
-hangar_test_wait_card_state (HangarWindow *window,
-                             const char   *name,
-                             const char   *state,
-                             guint         timeout_s)
-{
-  CardStateWait wait = { window, name, state };
-  g_autofree char *what = g_strdup_printf ("the card of “%s” to say “%s”", name, state);
-
-  hangar_test_assert_eventually (card_state_is, &wait, timeout_s, what);
-}
-
-/**
- * hangar_test_stop_app:
- *
- * Closes @window and the app's connection, and lets go of @app.
- */
-void
-hangar_test_stop_app (HangarApplication *app,
-                      HangarWindow      *window)
-{
-  gtk_window_destroy (GTK_WINDOW (window));
-  hangar_connection_close (hangar_application_get_connection (app));
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  g_object_unref (app);
 }
 
 /**
@@ -316,6 +196,31 @@ hangar_test_guest_new (const char *name,
   return guest;
 }
 
+/**
+ * hangar_test_guest_for_machine:
+ * @name: a machine made by Hangar's creator (or hangarctl)
+ *
+ * The console of a machine that the creator wired for tests
+ * (hangar_test_session_setup()): a log in the artifacts directory and a
+ * socket to type into, both named after its disk.
+ */
+HangarTestGuest *
+hangar_test_guest_for_machine (const char *name)
+{
+  HangarTestGuest *guest = g_new0 (HangarTestGuest, 1);
+  g_autofree char *file = hangar_storage_volume_name_for (name);
+  g_autofree char *stem = g_strndup (file, strlen (file) - strlen (".qcow2"));
+  g_autofree char *log_name = g_strconcat (stem, "-serial.log", NULL);
+  g_autofree char *socket_name = g_strconcat (stem, "-serial.sock", NULL);
+
+  guest->name = g_strdup (name);
+  guest->transcript = g_string_new (NULL);
+  guest->serial_cancellable = g_cancellable_new ();
+  guest->serial_log = g_build_filename (hangar_test_artifacts_dir (), log_name, NULL);
+  guest->serial_socket = g_build_filename (g_get_user_runtime_dir (), socket_name, NULL);
+  return guest;
+}
+
 void
 hangar_test_guest_free (HangarTestGuest *guest)
 {
@@ -431,6 +336,24 @@ hangar_test_guest_wait_line (HangarTestGuest *guest,
   return wait.line;
 }
 
+/**
+ * hangar_test_guest_wait_banner:
+ * @since: when the command that boots the guest ran (g_get_monotonic_time())
+ *
+ * Waits for the live ISO's banner on @guest's console, and says how long
+ * the boot took.
+ */
+void
+hangar_test_guest_wait_banner (HangarTestGuest *guest,
+                               gint64           since)
+{
+  g_autofree char *banner = hangar_test_guest_wait_line (guest, HANGAR_TEST_BANNER, 1,
+                                                         HANGAR_TEST_BOOT_TIMEOUT_S);
+
+  g_test_message ("%s: banner %.1f s after the command: %s", guest->name,
+                  (g_get_monotonic_time () - since) / (double) G_USEC_PER_SEC, banner);
+}
+
 static void
 drain_read (GObject      *object,
             GAsyncResult *result,
@@ -518,22 +441,26 @@ hangar_test_guest_run (HangarTestGuest *guest,
 /**
  * hangar_test_guest_screenshot:
  *
- * Returns: (transfer full): virDomainScreenshot's image (PNG or PPM)
+ * Takes @domain's screenshot through libvirt (virDomainScreenshot).
+ *
+ * Returns: (transfer full): the picture
  */
-GBytes *
-hangar_test_guest_screenshot (GVirConnection  *gvir,
-                              GVirDomain      *domain,
-                              char           **mime)
+GdkPixbuf *
+hangar_test_guest_screenshot (GVirConnection *gvir,
+                              GVirDomain     *domain)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GByteArray) data = g_byte_array_new ();
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GdkPixbufLoader) loader = gdk_pixbuf_loader_new ();
+  g_autofree char *mime = NULL;
   GVirStream *stream = gvir_connection_get_stream (gvir, 0);
   gchar buffer[65536];
   gssize n;
 
-  *mime = gvir_domain_screenshot (domain, stream, 0, 0, &error);
+  mime = gvir_domain_screenshot (domain, stream, 0, 0, &error);
   g_assert_no_error (error);
-  g_assert_nonnull (*mime);
+  g_assert_nonnull (mime);
 
   /* The stream is non-blocking: libvirt's event loop (the main context) feeds it. */
   while ((n = gvir_stream_receive (stream, buffer, sizeof buffer, NULL, &error)) != 0)
@@ -550,7 +477,460 @@ hangar_test_guest_screenshot (GVirConnection  *gvir,
     }
   g_object_unref (stream);
 
-  return g_byte_array_free_to_bytes (g_steal_pointer (&data));
+  bytes = g_byte_array_free_to_bytes (g_steal_pointer (&data));
+  g_test_message ("gvir_domain_screenshot: %s, %" G_GSIZE_FORMAT " bytes",
+                  mime, g_bytes_get_size (bytes));
+  g_assert_cmpuint (g_bytes_get_size (bytes), >, 0);
+  /* PNG or PPM, whatever libvirt chose. */
+  g_assert_true (gdk_pixbuf_loader_write_bytes (loader, bytes, &error));
+  g_assert_no_error (error);
+  g_assert_true (gdk_pixbuf_loader_close (loader, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (gdk_pixbuf_loader_get_pixbuf (loader));
+  return g_object_ref (gdk_pixbuf_loader_get_pixbuf (loader));
+}
+
+/* Longer than any libadwaita/GTK transition (stack crossfades take 200 ms). */
+#define SETTLE_USEC (400 * 1000)
+/* A hang detector, not a speed check: an ASan build on two loaded cores has
+ * taken over 10 s to draw a first frame with llvmpipe. */
+#define FRAMES_TIMEOUT_S 60
+
+typedef struct
+{
+  guint  remaining;
+  gint64 not_before;
+} FrameWait;
+
+static gboolean
+count_frame (GtkWidget     *widget,
+             GdkFrameClock *clock,
+             gpointer       user_data)
+{
+  FrameWait *wait = user_data;
+
+  if (wait->remaining > 0)
+    wait->remaining--;
+  if (wait->remaining == 0 && gdk_frame_clock_get_frame_time (clock) < wait->not_before)
+    wait->remaining = 1;
+  return wait->remaining > 0 ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+}
+
+static gboolean
+frames_done (gpointer user_data)
+{
+  return ((FrameWait *) user_data)->remaining == 0;
+}
+
+/**
+ * hangar_test_wait_frames:
+ * @widget: a mapped widget
+ * @n_frames: how many frame clock ticks to wait for, at least
+ *
+ * Lets layout, painting and running transitions settle, so that what is
+ * saved is what shows.
+ */
+void
+hangar_test_wait_frames (GtkWidget *widget,
+                         guint      n_frames)
+{
+  FrameWait wait = { MAX (n_frames, 1), g_get_monotonic_time () + SETTLE_USEC };
+
+  gtk_widget_queue_draw (widget);
+  gtk_widget_add_tick_callback (widget, count_frame, &wait, NULL);
+  hangar_test_assert_eventually (frames_done, &wait, FRAMES_TIMEOUT_S, "frames to be drawn");
+}
+
+static GdkTexture *render_now (GtkWidget *widget);
+
+/**
+ * hangar_test_render_widget:
+ * @widget: a widget in a mapped window
+ *
+ * Renders @widget with its window's own renderer, after letting it settle.
+ *
+ * Returns: (transfer full): what the widget shows
+ */
+GdkTexture *
+hangar_test_render_widget (GtkWidget *widget)
+{
+  g_assert_true (gtk_widget_get_mapped (widget));
+  hangar_test_wait_frames (widget, 3);
+
+  return render_now (widget);
+}
+
+/* What @widget shows now, without running the main loop. */
+static GdkTexture *
+render_now (GtkWidget *widget)
+{
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  GskRenderer *renderer;
+  int width, height;
+
+  g_assert_true (gtk_widget_get_mapped (widget));
+
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
+  g_assert_cmpint (width, >, 0);
+  g_assert_cmpint (height, >, 0);
+
+  paintable = gtk_widget_paintable_new (widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+
+  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  return gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+}
+
+/* Saves @texture as @name in the artifacts directory; returns the path. */
+static char *
+save_texture (GdkTexture *texture,
+              const char *name)
+{
+  char *path;
+
+  path = g_build_filename (hangar_test_artifacts_dir (), name, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s (%dx%d)", path, gdk_texture_get_width (texture),
+                  gdk_texture_get_height (texture));
+
+  return path;
+}
+
+/**
+ * hangar_test_save_screenshot:
+ * @widget: a widget in a mapped window
+ * @name: the file name, without directory
+ *
+ * Renders @widget (hangar_test_render_widget()) and saves it as a PNG in the
+ * artifacts directory.
+ *
+ * Returns: (transfer full): the path written
+ */
+char *
+hangar_test_save_screenshot (GtkWidget  *widget,
+                             const char *name)
+{
+  g_autoptr(GdkTexture) texture = hangar_test_render_widget (widget);
+
+  return save_texture (texture, name);
+}
+
+/**
+ * hangar_test_save_screenshot_now:
+ * @widget: a widget in a mapped window
+ * @name: the file name, without directory
+ *
+ * Like hangar_test_save_screenshot(), but renders what @widget shows now,
+ * without letting frames go by: for a widget that may go away at any moment
+ * (a dialog that closes when its work is done).
+ *
+ * Returns: (transfer full): the path written
+ */
+char *
+hangar_test_save_screenshot_now (GtkWidget  *widget,
+                                 const char *name)
+{
+  g_autoptr(GdkTexture) texture = render_now (widget);
+
+  return save_texture (texture, name);
+}
+
+/**
+ * hangar_test_respond:
+ * @message_dialog: an #AdwMessageDialog
+ * @response: one of its responses, enabled
+ *
+ * Answers @message_dialog as its button would, and closes it.
+ */
+void
+hangar_test_respond (gpointer    message_dialog,
+                     const char *response)
+{
+  AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (message_dialog);
+
+  g_assert_true (adw_message_dialog_get_response_enabled (dialog, response));
+  g_object_ref (dialog);
+  adw_message_dialog_response (dialog, response);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_object_unref (dialog);
+}
+
+/**
+ * hangar_test_find_widget:
+ * @root: where to look, itself included
+ * @type: the type of widget to find
+ * @action_name: (nullable): the action it must activate, or %NULL for any
+ *
+ * Returns: (transfer none) (nullable): the first widget of @type in @root,
+ *   depth first
+ */
+GtkWidget *
+hangar_test_find_widget (GtkWidget  *root,
+                         GType       type,
+                         const char *action_name)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type) &&
+      (action_name == NULL ||
+       (GTK_IS_ACTIONABLE (root) &&
+        g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (root)), action_name) == 0)))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = hangar_test_find_widget (child, type, action_name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/**
+ * hangar_test_find_toplevel:
+ * @type: the type of window to find
+ * @transient_for: (nullable): the window it must belong to, or %NULL for any
+ *
+ * Returns: (transfer none) (nullable): the first toplevel of @type
+ */
+gpointer
+hangar_test_find_toplevel (GType      type,
+                           GtkWindow *transient_for)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (toplevel, type) &&
+          (transient_for == NULL || gtk_window_get_transient_for (toplevel) == transient_for))
+        return toplevel;
+    }
+  return NULL;
+}
+
+/**
+ * hangar_test_screenshot_both_styles:
+ * @basename: the file name without ".png"
+ *
+ * Saves @widget in the light style as @basename.png and in the dark style as
+ * @basename-dark.png.
+ */
+void
+hangar_test_screenshot_both_styles (GtkWidget  *widget,
+                                    const char *basename)
+{
+  AdwStyleManager *style = adw_style_manager_get_default ();
+  g_autofree char *light = g_strdup_printf ("%s.png", basename);
+  g_autofree char *dark = g_strdup_printf ("%s-dark.png", basename);
+  g_autofree char *light_path = NULL;
+  g_autofree char *dark_path = NULL;
+
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
+  light_path = hangar_test_save_screenshot (widget, light);
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
+  g_assert_true (adw_style_manager_get_dark (style));
+  dark_path = hangar_test_save_screenshot (widget, dark);
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+
+  g_assert_true (g_file_test (light_path, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (g_file_test (dark_path, G_FILE_TEST_IS_REGULAR));
+}
+
+/**
+ * hangar_test_init_gui:
+ *
+ * hangar_test_init() for a test that shows windows: GTK and libadwaita too.
+ */
+void
+hangar_test_init_gui (int    *argc,
+                      char ***argv)
+{
+  gtk_test_init (argc, argv, NULL);
+  hangar_test_keep_pool_threads ();
+  adw_init ();
+}
+
+typedef struct
+{
+  HangarWindow *window;
+  const char   *name;
+  const char   *state;
+} CardStateWait;
+
+static gboolean
+card_state_is (gpointer data)
+{
+  CardStateWait *wait = data;
+  GtkWidget *card = hangar_window_get_card (wait->window, wait->name);
+
+  return card != NULL &&
+         (wait->state == NULL ||
+          g_strcmp0 (hangar_machine_card_get_state_text (HANGAR_MACHINE_CARD (card)),
+                     wait->state) == 0);
+}
+
+/**
+ * hangar_test_wait_card_state:
+ * @state: (nullable): the badge's text, e.g. "Running"; %NULL for any
+ *
+ * Waits until @window shows a card for @name whose badge says @state.
+ */
+void
+hangar_test_wait_card_state (HangarWindow *window,
+                             const char   *name,
+                             const char   *state,
+                             guint         timeout_s)
+{
+  CardStateWait wait = { window, name, state };
+  g_autofree char *what = state != NULL ?
+    g_strdup_printf ("the card of “%s” to say “%s”", name, state) :
+    g_strdup_printf ("a card for “%s”", name);
+
+  hangar_test_assert_eventually (card_state_is, &wait, timeout_s, what);
+}
+
+static gboolean
+card_gone (gpointer data)
+{
+  CardStateWait *wait = data;
+
+  return hangar_window_get_card (wait->window, wait->name) == NULL;
+}
+
+/**
+ * hangar_test_wait_card_gone:
+ *
+ * Waits until @window shows no card for @name.
+ */
+void
+hangar_test_wait_card_gone (HangarWindow *window,
+                            const char   *name,
+                            guint         timeout_s)
+{
+  CardStateWait wait = { window, name, NULL };
+  g_autofree char *what = g_strdup_printf ("the card of “%s” to go", name);
+
+  hangar_test_assert_eventually (card_gone, &wait, timeout_s, what);
+}
+
+typedef struct
+{
+  HangarWindow *window;
+  const char   *names;
+} ShownWait;
+
+static gboolean
+shows_names (gpointer data)
+{
+  ShownWait *wait = data;
+  g_autofree char *names = hangar_test_machine_names (hangar_window_get_machines (wait->window),
+                                                      ",");
+
+  return g_str_equal (names, wait->names);
+}
+
+/**
+ * hangar_test_wait_shown:
+ * @names: the names the view should show, in order, comma-separated
+ *
+ * Waits until @window's collection view shows exactly @names.
+ */
+void
+hangar_test_wait_shown (HangarWindow *window,
+                        const char   *names,
+                        guint         timeout_s)
+{
+  ShownWait wait = { window, names };
+
+  if (!hangar_test_wait_until (shows_names, &wait, timeout_s))
+    {
+      g_autofree char *shown = hangar_test_machine_names (hangar_window_get_machines (window),
+                                                          ",");
+
+      g_error ("Timed out after %u s waiting for the view to show “%s”; it shows “%s”",
+               timeout_s, names, shown);
+    }
+}
+
+typedef struct
+{
+  HangarWindow *window;
+  const char   *page;
+} PageWait;
+
+/* The page shows, and the crossfade to it is over (screenshots see no ghost
+ * of the page before). */
+static gboolean
+page_is (gpointer data)
+{
+  PageWait *wait = data;
+  GtkStack *stack = GTK_STACK (gtk_widget_get_template_child (GTK_WIDGET (wait->window),
+                                                              HANGAR_TYPE_WINDOW, "stack"));
+
+  return g_strcmp0 (hangar_window_get_visible_page (wait->window), wait->page) == 0 &&
+         !gtk_stack_get_transition_running (stack);
+}
+
+/**
+ * hangar_test_wait_window_page:
+ * @page: "loading", "empty", "error", "collection"…
+ *
+ * Waits until @window shows @page, its transition over.
+ */
+void
+hangar_test_wait_window_page (HangarWindow *window,
+                              const char   *page,
+                              guint         timeout_s)
+{
+  PageWait wait = { window, page };
+  g_autofree char *what = g_strdup_printf ("the window to show its “%s” page", page);
+
+  hangar_test_assert_eventually (page_is, &wait, timeout_s, what);
+}
+
+/**
+ * hangar_test_stop_app:
+ *
+ * Closes @window and the app's connection, and lets go of @app.
+ */
+void
+hangar_test_stop_app (HangarApplication *app,
+                      HangarWindow      *window)
+{
+  gtk_window_destroy (GTK_WINDOW (window));
+  hangar_connection_close (hangar_application_get_connection (app));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_object_unref (app);
+}
+
+/**
+ * hangar_test_new_app:
+ * @window: (out): the app's window
+ *
+ * Starts Hangar on the URI that $HANGAR_URI names.
+ */
+HangarApplication *
+hangar_test_new_app (HangarWindow **window)
+{
+  g_autoptr(GError) error = NULL;
+  HangarApplication *app = hangar_application_new ();
+  GApplicationFlags flags = g_application_get_flags (G_APPLICATION (app));
+
+  g_application_set_flags (G_APPLICATION (app), flags | G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  g_application_activate (G_APPLICATION (app));
+  *window = HANGAR_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  g_assert_true (HANGAR_IS_WINDOW (*window));
+  return app;
 }
 
 static gboolean
@@ -559,55 +939,16 @@ connected (gpointer data)
   return hangar_connection_get_state (data) == HANGAR_CONNECTION_CONNECTED;
 }
 
-static gboolean
-open_settled (gpointer data)
-{
-  return hangar_connection_get_state (data) != HANGAR_CONNECTION_CONNECTING;
-}
-
-/**
- * hangar_test_connection_open:
- * @uri: a libvirt URI
- *
- * Opens a #HangarConnection and waits until it is connected, as the app's
- * and hangarctl's are before they create or track machines.
- *
- * Returns: (transfer full): the open connection; close it with
- *   hangar_connection_close()
- */
-HangarConnection *
-hangar_test_connection_open (const char *uri)
-{
-  HangarConnection *connection = hangar_connection_new (uri);
-  const GError *error;
-
-  hangar_connection_open_async (connection, NULL, NULL, NULL);
-  hangar_test_assert_eventually (open_settled, connection, 30, uri);
-  error = hangar_connection_get_error (connection);
-  g_assert_no_error ((GError *) error);
-  g_assert_cmpint (hangar_connection_get_state (connection), ==, HANGAR_CONNECTION_CONNECTED);
-  return connection;
-}
-
 /**
  * hangar_test_start_app:
  * @window: (out): the app's window
  *
- * Starts Hangar on the isolated session and waits for its connection.
+ * Starts Hangar (hangar_test_new_app()) and waits for its connection.
  */
 HangarApplication *
 hangar_test_start_app (HangarWindow **window)
 {
-  g_autoptr(GError) error = NULL;
-  HangarApplication *app = hangar_application_new ();
-
-  g_application_set_flags (G_APPLICATION (app),
-                           g_application_get_flags (G_APPLICATION (app)) | G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
-  g_application_activate (G_APPLICATION (app));
-  *window = HANGAR_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
-  g_assert_nonnull (*window);
+  HangarApplication *app = hangar_test_new_app (window);
 
   hangar_test_assert_eventually (connected, hangar_application_get_connection (app), 30,
                                  "the session connection");

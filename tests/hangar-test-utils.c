@@ -1,7 +1,8 @@
 /* hangar-test-utils.c
  *
- * Shared test helpers: waiting on the main loop with a deadline, and saving
- * what a real window renders as PNG artifacts.
+ * Shared test helpers without GTK: waiting on the main loop with a deadline,
+ * async results, running virsh, hangarctl and other tools to their end, and
+ * machines in the isolated session made and looked at as the app does.
  *
  * Copyright 2026 The Hangar authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -9,12 +10,20 @@
 
 #include "config.h"
 
-#include <glib-unix.h>
-#include <glib/gstdio.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <glib-unix.h>
+#include <glib/gstdio.h>
+
+#include "hangar-collection.h"
+#include "hangar-connection.h"
+#include "hangar-libvirt.h"
+#include "hangar-machine.h"
+#include "hangar-storage-pool.h"
 #include "hangar-test-utils.h"
+#include "hangar-vm-creator.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 /* Keep every shared object loaded until exit under AddressSanitizer.
@@ -33,6 +42,57 @@ dlclose (void *handle)
   return 0;
 }
 #endif
+
+/**
+ * hangar_test_keep_pool_threads:
+ *
+ * Keeps GLib's worker threads alive until the process exits.
+ *
+ * By default an idle thread of GLib's thread pools (GTask, GIO) exits after
+ * 15 s, and one beyond the two kept spare exits as soon as its job is done.
+ * When that exit coincides with LeakSanitizer's check at process exit, the
+ * sanitizer's tracer reads the half-destroyed thread's TLS and dies
+ * ("Tracer caught signal 11 ... LeakSanitizer has encountered a fatal
+ * error"): a test that passed is reported as crashed.  Tests therefore keep
+ * every pool thread until exit; the leak check itself is unchanged.
+ */
+void
+hangar_test_keep_pool_threads (void)
+{
+  g_thread_pool_set_max_unused_threads (-1);
+  g_thread_pool_set_max_idle_time (0);
+}
+
+/**
+ * hangar_test_init:
+ *
+ * g_test_init() for a test without GTK, with the pool threads kept
+ * (hangar_test_keep_pool_threads()).
+ */
+void
+hangar_test_init (int    *argc,
+                  char ***argv)
+{
+  g_test_init (argc, argv, NULL);
+  hangar_test_keep_pool_threads ();
+}
+
+/**
+ * hangar_test_init_libvirt:
+ *
+ * hangar_test_init() for a test on libvirt, initialised as Hangar does it
+ * (hangar_libvirt_init()): its events come through GLib's main loop.
+ */
+void
+hangar_test_init_libvirt (int    *argc,
+                          char ***argv)
+{
+  g_autoptr(GError) error = NULL;
+
+  hangar_test_init (argc, argv);
+  if (!hangar_libvirt_init (&error))
+    g_error ("Cannot initialise libvirt: %s", error->message);
+}
 
 /**
  * hangar_test_artifacts_dir:
@@ -103,155 +163,86 @@ hangar_test_wait_until (HangarTestPredicate predicate,
   return met;
 }
 
-/* Longer than any libadwaita/GTK transition (stack crossfades take 200 ms). */
-#define SETTLE_USEC (400 * 1000)
-/* A hang detector, not a speed check: an ASan build on two loaded cores has
- * taken over 10 s to draw a first frame with llvmpipe. */
-#define FRAMES_TIMEOUT_S 60
-
-typedef struct
-{
-  guint  remaining;
-  gint64 not_before;
-} FrameWait;
-
-static gboolean
-count_frame (GtkWidget     *widget,
-             GdkFrameClock *clock,
-             gpointer       user_data)
-{
-  FrameWait *wait = user_data;
-
-  if (wait->remaining > 0)
-    wait->remaining--;
-  if (wait->remaining == 0 && gdk_frame_clock_get_frame_time (clock) < wait->not_before)
-    wait->remaining = 1;
-  return wait->remaining > 0 ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
-}
-
-static gboolean
-frames_done (gpointer user_data)
-{
-  return ((FrameWait *) user_data)->remaining == 0;
-}
-
 /**
- * hangar_test_wait_frames:
- * @widget: a mapped widget
- * @n_frames: how many frame clock ticks to wait for, at least
+ * hangar_test_assert_finalized_eventually:
+ * @object: (transfer full): an object whose last reference this is
  *
- * Lets layout, painting and running transitions settle, so that what is
- * saved is what shows.
+ * Like g_assert_finalize_object(), but a GTask's worker thread drops its
+ * reference on the task's source object a moment after the callback ran.
  */
 void
-hangar_test_wait_frames (GtkWidget *widget,
-                         guint      n_frames)
+hangar_test_assert_finalized_eventually (gpointer object,
+                                         guint    timeout_s)
 {
-  FrameWait wait = { MAX (n_frames, 1), g_get_monotonic_time () + SETTLE_USEC };
+  gpointer weak = object;
+  g_autofree char *what = g_strdup_printf ("the %s to be finalized (%u references left)",
+                                           G_OBJECT_TYPE_NAME (object),
+                                           G_OBJECT (object)->ref_count - 1);
 
-  gtk_widget_queue_draw (widget);
-  gtk_widget_add_tick_callback (widget, count_frame, &wait, NULL);
-  hangar_test_assert_eventually (frames_done, &wait, FRAMES_TIMEOUT_S, "frames to be drawn");
+  g_object_add_weak_pointer (G_OBJECT (object), &weak);
+  g_object_unref (object);
+  hangar_test_assert_eventually (hangar_test_pointer_cleared, &weak, timeout_s, what);
 }
 
-static GdkTexture *render_now (GtkWidget *widget);
+/* Async results, one at a time: the one delivered, and the one handed out
+ * last (kept until the next, so that a _finish() call can use it). */
+static GAsyncResult *async_pending;
+static GAsyncResult *async_last;
+
+/* An operation (a machine's shutdown under a timeout, a clone) takes this
+ * long at most, even under the sanitizers. */
+#define ASYNC_TIMEOUT_S 120
 
 /**
- * hangar_test_render_widget:
- * @widget: a widget in a mapped window
+ * hangar_test_async_done:
  *
- * Renders @widget with its window's own renderer, after letting it settle.
- *
- * Returns: (transfer full): what the widget shows
+ * A #GAsyncReadyCallback (its @user_data is ignored) that keeps @result for
+ * hangar_test_await().
  */
-GdkTexture *
-hangar_test_render_widget (GtkWidget *widget)
+void
+hangar_test_async_done (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
 {
-  g_assert_true (gtk_widget_get_mapped (widget));
-  hangar_test_wait_frames (widget, 3);
-
-  return render_now (widget);
+  g_assert_null (async_pending);
+  async_pending = g_object_ref (result);
 }
 
-/* What @widget shows now, without running the main loop. */
-static GdkTexture *
-render_now (GtkWidget *widget)
+static gboolean
+async_delivered (gpointer data)
 {
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  GskRenderer *renderer;
-  int width, height;
-
-  g_assert_true (gtk_widget_get_mapped (widget));
-
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  g_assert_cmpint (width, >, 0);
-  g_assert_cmpint (height, >, 0);
-
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-
-  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-  return gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-}
-
-/* Saves @texture as @name in the artifacts directory; returns the path. */
-static char *
-save_texture (GdkTexture *texture,
-              const char *name)
-{
-  char *path;
-
-  path = g_build_filename (hangar_test_artifacts_dir (), name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s (%dx%d)", path, gdk_texture_get_width (texture),
-                  gdk_texture_get_height (texture));
-
-  return path;
+  return async_pending != NULL;
 }
 
 /**
- * hangar_test_save_screenshot:
- * @widget: a widget in a mapped window
- * @name: the file name, without directory
+ * hangar_test_await:
  *
- * Renders @widget (hangar_test_render_widget()) and saves it as a PNG in the
- * artifacts directory.
+ * Runs the main loop until the operation started with
+ * hangar_test_async_done() as its callback has finished.
  *
- * Returns: (transfer full): the path written
+ * Returns: (transfer none): its result, valid until the next call or
+ *   hangar_test_async_clear()
  */
-char *
-hangar_test_save_screenshot (GtkWidget  *widget,
-                             const char *name)
+GAsyncResult *
+hangar_test_await (void)
 {
-  g_autoptr(GdkTexture) texture = hangar_test_render_widget (widget);
-
-  return save_texture (texture, name);
+  g_clear_object (&async_last);
+  hangar_test_assert_eventually (async_delivered, NULL, ASYNC_TIMEOUT_S,
+                                 "an operation to finish");
+  async_last = g_steal_pointer (&async_pending);
+  return async_last;
 }
 
 /**
- * hangar_test_save_screenshot_now:
- * @widget: a widget in a mapped window
- * @name: the file name, without directory
+ * hangar_test_async_clear:
  *
- * Like hangar_test_save_screenshot(), but renders what @widget shows now,
- * without letting frames go by: for a widget that may go away at any moment
- * (a dialog that closes when its work is done).
- *
- * Returns: (transfer full): the path written
+ * Drops the last result, and with it its source object's reference: for a
+ * test that checks the object is finalized.
  */
-char *
-hangar_test_save_screenshot_now (GtkWidget  *widget,
-                                 const char *name)
+void
+hangar_test_async_clear (void)
 {
-  g_autoptr(GdkTexture) texture = render_now (widget);
-
-  return save_texture (texture, name);
+  g_clear_object (&async_last);
 }
 
 typedef struct
@@ -369,30 +360,6 @@ hangar_test_spawn_capture (const char * const *argv,
 }
 
 /**
- * hangar_test_find_toplevel:
- * @type: the type of window to find
- * @transient_for: (nullable): the window it must belong to, or %NULL for any
- *
- * Returns: (transfer none) (nullable): the first toplevel of @type
- */
-gpointer
-hangar_test_find_toplevel (GType      type,
-                           GtkWindow *transient_for)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (toplevel, type) &&
-          (transient_for == NULL || gtk_window_get_transient_for (toplevel) == transient_for))
-        return toplevel;
-    }
-  return NULL;
-}
-
-/**
  * hangar_test_pointer_cleared:
  * @weak_pointer: the address of a weak pointer (g_object_add_weak_pointer())
  *
@@ -402,6 +369,776 @@ gboolean
 hangar_test_pointer_cleared (gpointer weak_pointer)
 {
   return *(gpointer *) weak_pointer == NULL;
+}
+
+/**
+ * hangar_test_run_tool:
+ * @argv: a command that must succeed (qemu-img, xorriso, …)
+ *
+ * Runs @argv to its end (hangar_test_spawn_capture()); a failure fails the
+ * test.
+ *
+ * Returns: (transfer full): what it wrote to stdout
+ */
+char *
+hangar_test_run_tool (const char * const *argv)
+{
+  g_autofree char *err = NULL;
+  char *out;
+  int status;
+
+  out = hangar_test_spawn_capture (argv, NULL, &status, &err);
+  if (status != 0)
+    g_error ("%s failed (%d): %s%s", argv[0], status, out, err);
+  return out;
+}
+
+/* virsh on the isolated session; its output, stripped. When it fails: a
+ * failed test if it @must_succeed, else %NULL and its error as a message. */
+static char *
+run_virsh (gboolean    must_succeed,
+           const char *first_arg,
+           va_list     args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autofree char *command = NULL;
+  g_autofree char *err = NULL;
+  char *out;
+  int status;
+
+  g_ptr_array_add (argv, (gpointer) "virsh");
+  g_ptr_array_add (argv, (gpointer) "--quiet");
+  g_ptr_array_add (argv, (gpointer) "--connect");
+  g_ptr_array_add (argv, (gpointer) "qemu:///session");
+  for (const char *arg = first_arg; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  g_ptr_array_add (argv, NULL);
+
+  command = g_strjoinv (" ", (char **) argv->pdata);
+  out = hangar_test_spawn_capture ((const char * const *) argv->pdata, NULL, &status, &err);
+  if (status != 0)
+    {
+      if (must_succeed)
+        g_error ("%s failed (status %d): %s", command, status, err);
+      g_test_message ("%s: status %d: %s", command, status, err);
+      g_free (out);
+      return NULL;
+    }
+  g_test_message ("%s", command);
+  return g_strstrip (out);
+}
+
+/**
+ * hangar_test_virsh:
+ *
+ * Acts on the session the way a user would from a terminal: through virsh,
+ * in another process, so the app can only learn of it from libvirt's events.
+ * A virsh that fails fails the test.
+ */
+void
+hangar_test_virsh (const char *first_arg,
+                   ...)
+{
+  g_autofree char *out = NULL;
+  va_list args;
+
+  va_start (args, first_arg);
+  out = run_virsh (TRUE, first_arg, args);
+  va_end (args);
+}
+
+/**
+ * hangar_test_virsh_output:
+ *
+ * Like hangar_test_virsh(), and returns what virsh printed.
+ *
+ * Returns: (transfer full): virsh's standard output, stripped
+ */
+char *
+hangar_test_virsh_output (const char *first_arg,
+                          ...)
+{
+  char *out;
+  va_list args;
+
+  va_start (args, first_arg);
+  out = run_virsh (TRUE, first_arg, args);
+  va_end (args);
+  return out;
+}
+
+/**
+ * hangar_test_virsh_try:
+ *
+ * Like hangar_test_virsh_output(), for a command that may fail: a domain
+ * that may be gone, a pool that may not be there.
+ *
+ * Returns: (transfer full) (nullable): virsh's standard output, stripped, or
+ *   %NULL when virsh failed
+ */
+char *
+hangar_test_virsh_try (const char *first_arg,
+                       ...)
+{
+  char *out;
+  va_list args;
+
+  va_start (args, first_arg);
+  out = run_virsh (FALSE, first_arg, args);
+  va_end (args);
+  return out;
+}
+
+/**
+ * hangar_test_virsh_lines:
+ *
+ * Like hangar_test_virsh_try(), in lines.
+ *
+ * Returns: (transfer full) (nullable): the lines virsh printed, stripped,
+ *   without the empty ones; %NULL when virsh failed
+ */
+GStrv
+hangar_test_virsh_lines (const char *first_arg,
+                         ...)
+{
+  g_autoptr(GStrvBuilder) lines = g_strv_builder_new ();
+  g_autofree char *out = NULL;
+  g_auto(GStrv) split = NULL;
+  va_list args;
+
+  va_start (args, first_arg);
+  out = run_virsh (FALSE, first_arg, args);
+  va_end (args);
+  if (out == NULL)
+    return NULL;
+  split = g_strsplit (out, "\n", -1);
+  for (guint i = 0; split[i] != NULL; i++)
+    if (*g_strstrip (split[i]) != '\0')
+      g_strv_builder_add (lines, split[i]);
+  return g_strv_builder_end (lines);
+}
+
+/**
+ * hangar_test_disk_source:
+ * @name: a domain
+ * @target: one of its disks' targets ("sda", "vdb", …)
+ *
+ * Returns: (transfer full): the disk's source in `virsh domblklist`, "-" when
+ *   empty (a CD/DVD drive without a medium)
+ */
+char *
+hangar_test_disk_source (const char *name,
+                         const char *target)
+{
+  g_autofree char *list = hangar_test_virsh_output ("domblklist", name, NULL);
+  g_auto(GStrv) lines = g_strsplit (list, "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autofree char *line = g_strstrip (g_strdup (lines[i]));
+
+      if (g_str_has_prefix (line, target) && g_ascii_isspace (line[strlen (target)]))
+        return g_strdup (g_strstrip (line + strlen (target)));
+    }
+  g_error ("No %s in:\n%s", target, list);
+}
+
+/**
+ * hangar_test_ctl_with_env:
+ * @envp: (nullable): hangarctl's environment; %NULL for this process's
+ * @args: hangarctl's arguments, %NULL-terminated
+ * @out: (out) (optional): what it wrote to stdout
+ * @err: (out) (optional): what it wrote to stderr
+ *
+ * Runs the hangarctl that $HANGAR_CTL names, as a script would.
+ *
+ * Returns: its exit status
+ */
+int
+hangar_test_ctl_with_env (const char * const  *envp,
+                          const char * const  *args,
+                          char               **out,
+                          char               **err)
+{
+  const char *path = g_getenv ("HANGAR_CTL");
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autofree char *command = NULL;
+  g_autofree char *local_out = NULL;
+  g_autofree char *local_err = NULL;
+  gint64 started = g_get_monotonic_time ();
+  int status;
+
+  g_assert_nonnull (path);
+  g_ptr_array_add (argv, (gpointer) path);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  command = g_strjoinv (" ", (char **) argv->pdata + 1);
+  local_out = hangar_test_spawn_capture ((const char * const *) argv->pdata, envp, &status,
+                                         &local_err);
+  g_test_message ("hangarctl %s → %d in %.1f s\nstdout: %s\nstderr: %s", command, status,
+                  (g_get_monotonic_time () - started) / (double) G_USEC_PER_SEC, local_out,
+                  local_err);
+  if (out != NULL)
+    *out = g_steal_pointer (&local_out);
+  if (err != NULL)
+    *err = g_steal_pointer (&local_err);
+  return status;
+}
+
+/**
+ * hangar_test_ctl:
+ *
+ * hangar_test_ctl_with_env() in this process's environment.
+ *
+ * Returns: hangarctl's exit status
+ */
+int
+hangar_test_ctl (const char * const  *args,
+                 char               **out,
+                 char               **err)
+{
+  return hangar_test_ctl_with_env (NULL, args, out, err);
+}
+
+/**
+ * hangar_test_assert_ctl_error:
+ * @err: what hangarctl wrote to stderr
+ * @command: its command ("pause", "info", …)
+ *
+ * Asserts that @err is one line, naming the command.
+ */
+void
+hangar_test_assert_ctl_error (const char *err,
+                              const char *command)
+{
+  g_autofree char *prefix = g_strdup_printf ("hangarctl %s: ", command);
+
+  g_assert_true (g_str_has_prefix (err, prefix));
+  g_assert_nonnull (strchr (err, '\n'));
+  g_assert_cmpint (strchr (err, '\n')[1], ==, '\0');
+}
+
+/**
+ * hangar_test_iso:
+ *
+ * Returns: (transfer none): the live ISO's path, from $HANGAR_TEST_ISO
+ */
+const char *
+hangar_test_iso (void)
+{
+  const char *iso = g_getenv ("HANGAR_TEST_ISO");
+
+  /* Without the fixture a test cannot say anything: fail, never skip. */
+  g_assert_nonnull (iso);
+  g_assert_true (g_file_test (iso, G_FILE_TEST_IS_REGULAR));
+  return iso;
+}
+
+/**
+ * hangar_test_session_setup:
+ *
+ * Checks that the test runs in the isolated session with the live ISO, has
+ * the console of every machine made from now on (by the creator or by
+ * hangarctl, which inherits it) logged in the artifacts directory (the
+ * creator's HANGAR_TEST_SERIAL_DIR seam), and initialises libvirt. Does
+ * nothing the second time.
+ *
+ * Returns: (transfer none): the live ISO's path
+ */
+const char *
+hangar_test_session_setup (void)
+{
+  static const char *iso;
+  g_autoptr(GError) error = NULL;
+
+  if (iso != NULL)
+    return iso;
+
+  g_assert_cmpstr (g_getenv ("HANGAR_URI"), ==, "qemu:///session");
+  iso = hangar_test_iso ();
+  g_setenv ("HANGAR_TEST_SERIAL_DIR", hangar_test_artifacts_dir (), TRUE);
+  g_assert_true (hangar_libvirt_init (&error));
+  g_assert_no_error (error);
+  return iso;
+}
+
+/**
+ * hangar_test_session_conn:
+ *
+ * A bare connection to the session, opened once: a #GVirConnection would
+ * receive the events a revert or a rename sends, which libvirt-gobject 4.0
+ * meets with g_warn_if_reached(), fatal in a test.
+ *
+ * Returns: (transfer none): the connection
+ */
+virConnectPtr
+hangar_test_session_conn (void)
+{
+  static virConnectPtr conn;
+
+  if (conn == NULL)
+    {
+      hangar_test_session_setup ();
+      conn = virConnectOpen ("qemu:///session");
+      g_assert_nonnull (conn);
+    }
+  return conn;
+}
+
+static gboolean
+open_settled (gpointer data)
+{
+  return hangar_connection_get_state (data) != HANGAR_CONNECTION_CONNECTING;
+}
+
+/**
+ * hangar_test_connection_open:
+ * @uri: a libvirt URI
+ *
+ * Opens a #HangarConnection and waits until it is connected, as the app's
+ * and hangarctl's are before they create or track machines.
+ *
+ * Returns: (transfer full): the open connection; close it with
+ *   hangar_connection_close()
+ */
+HangarConnection *
+hangar_test_connection_open (const char *uri)
+{
+  HangarConnection *connection = hangar_connection_new (uri);
+  const GError *error;
+
+  hangar_connection_open_async (connection, NULL, NULL, NULL);
+  hangar_test_assert_eventually (open_settled, connection, 30, uri);
+  error = hangar_connection_get_error (connection);
+  g_assert_no_error ((GError *) error);
+  g_assert_cmpint (hangar_connection_get_state (connection), ==, HANGAR_CONNECTION_CONNECTED);
+  return connection;
+}
+
+/**
+ * hangar_test_session_connection:
+ *
+ * The session as Hangar opens it, opened once, for what needs one (a
+ * creator, an install tracker).
+ *
+ * Returns: (transfer none): the connection
+ */
+HangarConnection *
+hangar_test_session_connection (void)
+{
+  static HangarConnection *connection;
+
+  if (connection == NULL)
+    {
+      hangar_test_session_setup ();
+      connection = hangar_test_connection_open ("qemu:///session");
+    }
+  return connection;
+}
+
+/**
+ * hangar_test_domain_state:
+ *
+ * Returns: @name's virDomainState, or -1 when libvirt knows no such domain
+ */
+int
+hangar_test_domain_state (const char *name)
+{
+  virDomainPtr dom = virDomainLookupByName (hangar_test_session_conn (), name);
+  int state = -1, reason;
+
+  if (dom == NULL)
+    return -1;
+  if (virDomainGetState (dom, &state, &reason, 0) < 0)
+    state = -1;
+  virDomainFree (dom);
+  return state;
+}
+
+gboolean
+hangar_test_domain_exists (const char *name)
+{
+  virDomainPtr dom = virDomainLookupByName (hangar_test_session_conn (), name);
+
+  if (dom == NULL)
+    return FALSE;
+  virDomainFree (dom);
+  return TRUE;
+}
+
+gboolean
+hangar_test_domain_persistent (const char *name)
+{
+  virDomainPtr dom = virDomainLookupByName (hangar_test_session_conn (), name);
+  gboolean persistent;
+
+  g_assert_nonnull (dom);
+  persistent = virDomainIsPersistent (dom) == 1;
+  virDomainFree (dom);
+  return persistent;
+}
+
+/**
+ * hangar_test_domain_has_saved_state:
+ *
+ * Returns: whether @name has a managed save image
+ */
+gboolean
+hangar_test_domain_has_saved_state (const char *name)
+{
+  virDomainPtr dom = virDomainLookupByName (hangar_test_session_conn (), name);
+  int saved;
+
+  g_assert_nonnull (dom);
+  saved = virDomainHasManagedSaveImage (dom, 0);
+  virDomainFree (dom);
+  g_assert_cmpint (saved, >=, 0);
+  return saved == 1;
+}
+
+/**
+ * hangar_test_domain_xml:
+ * @inactive: the definition for the next start, rather than the running one
+ *
+ * Returns: (transfer full): @name's XML, as libvirt has it
+ */
+char *
+hangar_test_domain_xml (const char *name,
+                        gboolean    inactive)
+{
+  virDomainPtr dom = virDomainLookupByName (hangar_test_session_conn (), name);
+  char *raw, *xml;
+
+  g_assert_nonnull (dom);
+  raw = virDomainGetXMLDesc (dom, inactive ? VIR_DOMAIN_XML_INACTIVE : 0);
+  virDomainFree (dom);
+  g_assert_nonnull (raw);
+  xml = g_strdup (raw);
+  free (raw);
+  return xml;
+}
+
+/**
+ * hangar_test_machine_for:
+ *
+ * A machine for the domain libvirt has now under @name (a rename makes a
+ * new one), on the bare connection: it reads its state when asked.
+ *
+ * Returns: (transfer full): the machine
+ */
+HangarMachine *
+hangar_test_machine_for (const char *name)
+{
+  virDomainPtr dom = virDomainLookupByName (hangar_test_session_conn (), name);
+  GVirDomain *domain;
+  HangarMachine *machine;
+
+  g_assert_nonnull (dom);
+  domain = g_object_new (GVIR_TYPE_DOMAIN, "handle", dom, NULL);
+  virDomainFree (dom);
+  machine = hangar_machine_new (domain);
+  g_object_unref (domain);
+  return machine;
+}
+
+/**
+ * hangar_test_vm_settings:
+ * @disk_gib: the disk's size; 0 for none
+ *
+ * A small machine as a test wants it: 512 MiB, one processor, BIOS,
+ * software emulation, the live ISO in its CD drive.
+ *
+ * Returns: (transfer full): the settings, for the test to change
+ */
+HangarVmSettings *
+hangar_test_vm_settings (const char *name,
+                         guint64     disk_gib)
+{
+  HangarVmSettings *settings = hangar_vm_settings_new ();
+
+  settings->name = g_strdup (name);
+  settings->memory_mib = 512;
+  settings->vcpus = 1;
+  settings->disk_gib = disk_gib;
+  settings->firmware = HANGAR_FIRMWARE_BIOS;
+  settings->domain_type = HANGAR_DOMAIN_TYPE_QEMU;
+  settings->iso_path = g_strdup (hangar_test_iso ());
+  return settings;
+}
+
+/**
+ * hangar_test_new_creator:
+ *
+ * Returns: (transfer full): a creator of @settings with the generic profile,
+ *   on hangar_test_session_connection()
+ */
+HangarVmCreator *
+hangar_test_new_creator (const HangarVmSettings *settings)
+{
+  g_autoptr(HangarOsProfile) profile = hangar_os_profile_new_generic ();
+
+  return hangar_vm_creator_new (hangar_test_session_connection (), profile, settings);
+}
+
+/**
+ * hangar_test_create:
+ *
+ * Runs @creator to its end.
+ *
+ * Returns: (transfer full) (nullable): the machine's domain, or %NULL with
+ *   @error set
+ */
+GVirDomain *
+hangar_test_create (HangarVmCreator  *creator,
+                    gboolean          start,
+                    GCancellable     *cancellable,
+                    GError          **error)
+{
+  hangar_vm_creator_create_async (creator, start, cancellable, hangar_test_async_done, NULL);
+  return hangar_vm_creator_create_finish (creator, hangar_test_await (), error);
+}
+
+/**
+ * hangar_test_create_machine:
+ *
+ * Makes a machine as the app makes them (hangar_test_vm_settings(), the
+ * generic profile): a qcow2 disk in Hangar's pool, the live ISO in its CD
+ * drive; a console for the test after hangar_test_session_setup(). Through
+ * a connection of its own, closed again: see hangar_test_session_conn().
+ */
+void
+hangar_test_create_machine (const char     *name,
+                            HangarFirmware  firmware,
+                            gboolean        start)
+{
+  g_autoptr(HangarVmSettings) settings = hangar_test_vm_settings (name, 1);
+  g_autoptr(HangarOsProfile) profile = hangar_os_profile_new_generic ();
+  g_autoptr(HangarConnection) connection = hangar_test_connection_open ("qemu:///session");
+  g_autoptr(HangarVmCreator) creator = NULL;
+  g_autoptr(GError) error = NULL;
+  GVirDomain *domain;
+
+  settings->firmware = firmware;
+  creator = hangar_vm_creator_new (connection, profile, settings);
+  domain = hangar_test_create (creator, start, NULL, &error);
+  g_assert_no_error (error);
+  g_object_unref (domain);
+  g_clear_object (&creator);
+  hangar_test_async_clear ();
+  hangar_connection_close (connection);
+}
+
+/**
+ * hangar_test_pool_file:
+ * @file: (nullable): a file name
+ *
+ * Returns: (transfer full): the path of @file in Hangar's pool directory, or
+ *   of the directory itself for %NULL
+ */
+char *
+hangar_test_pool_file (const char *file)
+{
+  g_autofree char *dir = hangar_storage_pool_default_path ();
+
+  return g_build_filename (dir, file, NULL);
+}
+
+static guint
+count_files (const char *dir)
+{
+  g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
+  guint n = 0;
+
+  if (handle == NULL)
+    return 0;
+  while (g_dir_read_name (handle) != NULL)
+    n++;
+  return n;
+}
+
+/**
+ * hangar_test_assert_session_empty:
+ *
+ * Asserts that the session holds nothing but, maybe, Hangar's pool: no
+ * domain, no volume, no file in the pool's directory, no NVRAM.
+ */
+void
+hangar_test_assert_session_empty (void)
+{
+  g_auto(GStrv) domains = hangar_test_virsh_lines ("list", "--all", "--name", NULL);
+  g_auto(GStrv) volumes = hangar_test_virsh_lines ("vol-list", HANGAR_STORAGE_POOL_NAME, NULL);
+  g_autofree char *images = hangar_storage_pool_default_path ();
+  g_autofree char *nvram = g_build_filename (g_get_user_config_dir (), "libvirt", "qemu", "nvram",
+                                             NULL);
+
+  g_assert_nonnull (domains);
+  g_assert_cmpstrv (domains, (const char *[]) { NULL });
+  /* No pool at all is nothing left too. */
+  if (volumes != NULL)
+    g_assert_cmpstrv (volumes, (const char *[]) { NULL });
+  g_assert_cmpuint (count_files (images), ==, 0);
+  g_assert_cmpuint (count_files (nvram), ==, 0);
+}
+
+/**
+ * hangar_test_clean_session:
+ *
+ * Leaves the session empty for the next test, whatever this one did, and
+ * asserts it is (hangar_test_assert_session_empty()).
+ */
+void
+hangar_test_clean_session (void)
+{
+  g_auto(GStrv) domains = hangar_test_virsh_lines ("list", "--all", "--name", NULL);
+
+  for (guint i = 0; domains != NULL && domains[i] != NULL; i++)
+    {
+      g_free (hangar_test_virsh_try ("destroy", domains[i], NULL));
+      g_free (hangar_test_virsh_try ("undefine", domains[i], "--nvram", "--remove-all-storage",
+                                     NULL));
+    }
+  hangar_test_assert_session_empty ();
+}
+
+/**
+ * hangar_test_is_safe_volume_name:
+ * @file: a disk's file name in Hangar's pool
+ *
+ * Returns: whether @file is a plain, short file name that no shell, path or
+ *   option parser reads as more: ASCII letters, digits, "-", "_" and single
+ *   dots, starting with a letter or digit, ending in ".qcow2"
+ */
+gboolean
+hangar_test_is_safe_volume_name (const char *file)
+{
+  if (!g_str_has_suffix (file, ".qcow2") || !g_ascii_isalnum (file[0]) ||
+      strstr (file, "..") != NULL)
+    return FALSE;
+  for (const char *p = file; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '_' && *p != '.')
+      return FALSE;
+  return strlen (file) <= 64 + strlen (".qcow2");
+}
+
+typedef struct
+{
+  HangarCollection   *collection;
+  const char         *name;
+  HangarMachineState  state;
+} MachineWait;
+
+static gboolean
+machine_in_state (gpointer data)
+{
+  MachineWait *wait = data;
+  HangarMachine *machine = hangar_collection_find_by_name (wait->collection, wait->name);
+
+  return machine != NULL && hangar_machine_get_state (machine) == wait->state;
+}
+
+/**
+ * hangar_test_wait_machine_state:
+ *
+ * Waits until @collection holds a machine @name in @state.
+ */
+void
+hangar_test_wait_machine_state (HangarCollection   *collection,
+                                const char         *name,
+                                HangarMachineState  state,
+                                guint               timeout_s)
+{
+  MachineWait wait = { collection, name, state };
+
+  if (!hangar_test_wait_until (machine_in_state, &wait, timeout_s))
+    {
+      HangarMachine *machine = hangar_collection_find_by_name (collection, name);
+
+      g_error ("Timed out after %u s waiting for “%s” to be %s; it is %s", timeout_s, name,
+               hangar_machine_state_to_nick (state),
+               machine != NULL ? hangar_machine_state_to_nick (hangar_machine_get_state (machine))
+                               : "not in the collection");
+    }
+}
+
+static gboolean
+machine_gone (gpointer data)
+{
+  MachineWait *wait = data;
+
+  return hangar_collection_find_by_name (wait->collection, wait->name) == NULL;
+}
+
+/**
+ * hangar_test_wait_machine_gone:
+ *
+ * Waits until @collection holds no machine @name.
+ */
+void
+hangar_test_wait_machine_gone (HangarCollection *collection,
+                               const char       *name,
+                               guint             timeout_s)
+{
+  MachineWait wait = { collection, name, HANGAR_MACHINE_STATE_UNKNOWN };
+  g_autofree char *what = g_strdup_printf ("“%s” to leave the collection", name);
+
+  hangar_test_assert_eventually (machine_gone, &wait, timeout_s, what);
+}
+
+/**
+ * hangar_test_machine_names:
+ * @machines: (element-type HangarMachine): a collection, or what a view shows
+ *
+ * Returns: (transfer full): the machines' names, in order, joined by @separator
+ */
+char *
+hangar_test_machine_names (GListModel *machines,
+                           const char *separator)
+{
+  g_autoptr(GString) names = g_string_new (NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (machines); i++)
+    {
+      g_autoptr(HangarMachine) machine = g_list_model_get_item (machines, i);
+
+      if (i > 0)
+        g_string_append (names, separator);
+      g_string_append (names, hangar_machine_get_name (machine));
+    }
+  return g_string_free (g_steal_pointer (&names), FALSE);
+}
+
+/**
+ * hangar_test_define_test_domain:
+ * @gvir: a connection to libvirt's test driver
+ * @metadata: (nullable): what the domain's <metadata> holds
+ *
+ * Defines a small domain on the test driver.
+ *
+ * Returns: (transfer full): its domain
+ */
+GVirDomain *
+hangar_test_define_test_domain (GVirConnection *gvir,
+                                const char     *name,
+                                const char     *metadata)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *xml = g_strdup_printf ("<domain type='test'><name>%s</name>"
+                                          "<metadata>%s</metadata>"
+                                          "<memory unit='MiB'>64</memory><vcpu>1</vcpu>"
+                                          "<os><type>hvm</type></os></domain>", name,
+                                          metadata != NULL ? metadata : "");
+  /* libvirt-gconfig has no autoptr cleanups on Debian 12's version. */
+  GVirConfigDomain *config = gvir_config_domain_new_from_xml (xml, &error);
+  GVirDomain *domain;
+
+  g_assert_no_error (error);
+  domain = gvir_connection_create_domain (gvir, config, &error);
+  g_object_unref (config);
+  g_assert_no_error (error);
+  g_assert_nonnull (domain);
+  return domain;
 }
 
 /**

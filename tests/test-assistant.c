@@ -27,7 +27,6 @@
 #include "hangar-test-guest.h"
 #include "hangar-test-utils.h"
 #include "hangar-window.h"
-#include "hangar-test-threads.h"
 
 #define MACHINE_NAME "Assistant Test"
 
@@ -56,21 +55,13 @@ wait_page (HangarAssistant *assistant,
   hangar_test_assert_eventually (page_is, &wait, 60, what);
 }
 
-typedef struct
+/* @name in the app's collection, in @state. */
+static void
+wait_machine (HangarApplication  *app,
+              const char         *name,
+              HangarMachineState  state)
 {
-  HangarApplication *app;
-  const char        *name;
-  HangarMachineState state;
-} MachineWait;
-
-static gboolean
-machine_in_state (gpointer data)
-{
-  MachineWait *wait = data;
-  HangarMachine *machine =
-    hangar_collection_find_by_name (hangar_application_get_collection (wait->app), wait->name);
-
-  return machine != NULL && hangar_machine_get_state (machine) == wait->state;
+  hangar_test_wait_machine_state (hangar_application_get_collection (app), name, state, 60);
 }
 
 static gboolean
@@ -90,15 +81,6 @@ save (GtkWidget  *widget,
   g_autofree char *path = hangar_test_save_screenshot (widget, file);
 
   g_test_message ("screenshot: %s", path);
-}
-
-static void
-close_app (HangarApplication *app,
-           HangarWindow      *window)
-{
-  gtk_window_destroy (GTK_WINDOW (window));
-  hangar_connection_close (hangar_application_get_connection (app));
-  g_object_unref (app);
 }
 
 /* The source page, in both styles, and a clear error for a file that is no
@@ -137,7 +119,7 @@ test_source_and_error (void)
                                  &assistant, 10, "the assistant to close");
 
   g_unlink (empty);
-  close_app (g_steal_pointer (&app), window);
+  hangar_test_stop_app (g_steal_pointer (&app), window);
 }
 
 /* `hangar PATH.iso`: the assistant opens with the image identified; Create
@@ -148,14 +130,10 @@ test_create_and_boot (void)
   HangarWindow *window = NULL;
   g_autoptr(HangarApplication) app = hangar_test_start_app (&window);
   g_autoptr(GFile) iso = g_file_new_for_path (g_getenv ("HANGAR_TEST_ISO"));
-  g_autofree char *volume = hangar_storage_volume_name_for (MACHINE_NAME);
-  g_autofree char *stem = g_strndup (volume, strlen (volume) - strlen (".qcow2"));
-  g_autofree char *log_name = g_strconcat (stem, "-serial.log", NULL);
+  g_autoptr(HangarTestGuest) guest = hangar_test_guest_for_machine (MACHINE_NAME);
   g_autofree char *xml = NULL;
   g_autofree char *banner = NULL;
-  HangarTestGuest guest = { 0 };
   HangarAssistant *assistant = NULL;
-  MachineWait running = { app, MACHINE_NAME, HANGAR_MACHINE_STATE_RUNNING };
   GFile *files[1] = { iso };
 
   g_assert_nonnull (g_getenv ("HANGAR_TEST_ISO"));
@@ -182,12 +160,10 @@ test_create_and_boot (void)
   /* Created and started, the assistant gone, the display open on it. */
   hangar_test_assert_eventually (hangar_test_pointer_cleared,
                                  &assistant, 120, "the assistant to finish");
-  hangar_test_assert_eventually (machine_in_state, &running, 60, "the new machine running");
+  wait_machine (app, MACHINE_NAME, HANGAR_MACHINE_STATE_RUNNING);
   hangar_test_assert_eventually (display_shows, window, 60, "the new machine's display");
 
-  guest.name = (char *) MACHINE_NAME;
-  guest.serial_log = g_build_filename (hangar_test_artifacts_dir (), log_name, NULL);
-  banner = hangar_test_guest_wait_line (&guest, HANGAR_TEST_BANNER, 1, HANGAR_TEST_BOOT_TIMEOUT_S);
+  banner = hangar_test_guest_wait_line (guest, HANGAR_TEST_BANNER, 1, HANGAR_TEST_BOOT_TIMEOUT_S);
   g_test_message ("console: %s", banner);
   hangar_test_wait_frames (GTK_WIDGET (window), 30);
   save (GTK_WIDGET (window), "assistant-created-display");
@@ -195,16 +171,9 @@ test_create_and_boot (void)
   /* What libvirt holds: software emulation, SPICE without a port, a disk
    * in Hangar's pool. */
   {
-    g_autofree char *out = NULL;
-    g_autofree char *err = NULL;
     g_autofree char *pool = hangar_storage_pool_default_path ();
-    int status = 0;
-    const char *argv[] = { "virsh", "--connect", "qemu:///session", "dumpxml", MACHINE_NAME, NULL };
 
-    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
-                                 &out, &err, &status, NULL));
-    g_assert_cmpint (status, ==, 0);
-    xml = g_steal_pointer (&out);
+    xml = hangar_test_virsh_output ("dumpxml", MACHINE_NAME, NULL);
     g_assert_nonnull (strstr (xml, "<domain type='qemu'"));
     {
       const char *start = strstr (xml, "<graphics type='spice'");
@@ -223,26 +192,8 @@ test_create_and_boot (void)
 
   hangar_test_virsh ("destroy", MACHINE_NAME, NULL);
   hangar_test_virsh ("undefine", "--nvram", "--remove-all-storage", MACHINE_NAME, NULL);
-  g_free (guest.serial_log);
   g_unsetenv ("HANGAR_TEST_SERIAL_DIR");
-  close_app (g_steal_pointer (&app), window);
-}
-
-static GtkWidget *
-find_widget (GtkWidget *widget,
-             GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  hangar_test_stop_app (g_steal_pointer (&app), window);
 }
 
 typedef struct
@@ -280,10 +231,11 @@ test_pick_os (void)
   wait_page (assistant, "pick-os");
   wait.assistant = assistant;
   /* The page's own list (the firmware row's popover holds another). */
-  search = find_widget (GTK_WIDGET (assistant), GTK_TYPE_SEARCH_ENTRY);
+  search = hangar_test_find_widget (GTK_WIDGET (assistant), GTK_TYPE_SEARCH_ENTRY, NULL);
   g_assert_nonnull (search);
-  wait.list = find_widget (gtk_stack_get_visible_child (GTK_STACK (gtk_widget_get_ancestor (search, GTK_TYPE_STACK))),
-                           GTK_TYPE_LIST_VIEW);
+  wait.list = hangar_test_find_widget (
+    gtk_stack_get_visible_child (GTK_STACK (gtk_widget_get_ancestor (search, GTK_TYPE_STACK))),
+    GTK_TYPE_LIST_VIEW, NULL);
   g_assert_nonnull (wait.list);
   hangar_test_assert_eventually (os_list_filled, &wait, 30, "the list of operating systems");
   g_test_message ("%u operating systems to pick from",
@@ -302,47 +254,7 @@ test_pick_os (void)
   save (GTK_WIDGET (assistant), "assistant-review-picked");
 
   gtk_window_destroy (GTK_WINDOW (assistant));
-  close_app (g_steal_pointer (&app), window);
-}
-
-static char *
-virsh_output (const char *first_arg,
-              ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autofree char *out = NULL;
-  int status = 0;
-  va_list args;
-
-  g_ptr_array_add (argv, (char *) "virsh");
-  g_ptr_array_add (argv, (char *) "--connect");
-  g_ptr_array_add (argv, (char *) "qemu:///session");
-  va_start (args, first_arg);
-  for (const char *a = first_arg; a != NULL; a = va_arg (args, const char *))
-    g_ptr_array_add (argv, (char *) a);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
-                               &out, NULL, &status, NULL));
-  return g_steal_pointer (&out);
-}
-
-static GtkWidget *
-find_actionable (GtkWidget  *widget,
-                 const char *action)
-{
-  if (GTK_IS_BUTTON (widget) &&
-      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_actionable (child, action);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  hangar_test_stop_app (g_steal_pointer (&app), window);
 }
 
 static gboolean
@@ -368,12 +280,14 @@ dialog_shown (gpointer data)
   return find_keep_dialog () != NULL;
 }
 
+/* @data: the app and a machine's name */
 static gboolean
 machine_persistent (gpointer data)
 {
-  MachineWait *wait = data;
+  gpointer *app_and_name = data;
   HangarMachine *machine =
-    hangar_collection_find_by_name (hangar_application_get_collection (wait->app), wait->name);
+    hangar_collection_find_by_name (hangar_application_get_collection (app_and_name[0]),
+                                    app_and_name[1]);
 
   return machine != NULL && hangar_machine_get_persistent (machine);
 }
@@ -386,7 +300,6 @@ start_try (HangarApplication *app,
            const char        *name)
 {
   g_autoptr(GFile) iso = g_file_new_for_path (g_getenv ("HANGAR_TEST_ISO"));
-  MachineWait running = { app, name, HANGAR_MACHINE_STATE_RUNNING };
   HangarAssistant *assistant;
   g_autofree char *xml = NULL;
 
@@ -398,11 +311,11 @@ start_try (HangarApplication *app,
   hangar_test_assert_eventually (hangar_test_pointer_cleared,
                                  &assistant, 120, "the assistant to finish");
 
-  hangar_test_assert_eventually (machine_in_state, &running, 60, "the machine tried to run");
+  wait_machine (app, name, HANGAR_MACHINE_STATE_RUNNING);
   hangar_test_assert_eventually (display_shows, window, 60, "its display");
   g_assert_false (hangar_machine_get_persistent (
                     hangar_collection_find_by_name (hangar_application_get_collection (app), name)));
-  xml = virsh_output ("dumpxml", name, NULL);
+  xml = hangar_test_virsh_output ("dumpxml", name, NULL);
   g_assert_null (strstr (xml, "device='disk'"));
 }
 
@@ -465,14 +378,15 @@ test_try_and_end (void)
                                                            HANGAR_TYPE_DISPLAY_PAGE,
                                                            "status_page"));
   g_assert_cmpstr (adw_status_page_get_title (status), ==, "“Passing” Has Ended");
-  g_assert_false (gtk_widget_get_visible (find_actionable (GTK_WIDGET (page), "win.keep-machine")));
+  g_assert_false (gtk_widget_get_visible (hangar_test_find_widget (GTK_WIDGET (page), GTK_TYPE_BUTTON,
+                                                                   "win.keep-machine")));
   save (GTK_WIDGET (window), "assistant-try-ended");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "display.back", NULL));
   g_assert_null (hangar_collection_find_by_name (collection, "Passing"));
-  all = virsh_output ("list", "--all", "--name", NULL);
+  all = hangar_test_virsh_output ("list", "--all", "--name", NULL);
   g_assert_null (strstr (all, "Passing"));
-  close_app (g_steal_pointer (&app), window);
+  hangar_test_stop_app (g_steal_pointer (&app), window);
 }
 
 /* "Try it" from the assistant: a machine without a disk that libvirt does
@@ -486,15 +400,14 @@ test_try_and_keep (void)
   GtkWidget *keep_button;
   g_autofree char *info = NULL;
   g_autofree char *name = NULL;
-  MachineWait running = { app, NULL, HANGAR_MACHINE_STATE_RUNNING };
-  MachineWait stopped = { app, NULL, HANGAR_MACHINE_STATE_STOPPED };
+  gpointer kept[2] = { app, NULL };
 
   name = g_strdup ("Tried");
-  running.name = stopped.name = name;
+  kept[1] = name;
   start_try (app, window, name);
 
-  keep_button = find_actionable (GTK_WIDGET (hangar_window_get_display_page (window)),
-                                 "win.keep-machine");
+  keep_button = hangar_test_find_widget (GTK_WIDGET (hangar_window_get_display_page (window)),
+                                         GTK_TYPE_BUTTON, "win.keep-machine");
   g_assert_nonnull (keep_button);
   hangar_test_assert_eventually (keep_button_shown, keep_button, 10, "the Keep button");
   save (GTK_WIDGET (window), "assistant-try-display");
@@ -504,25 +417,23 @@ test_try_and_keep (void)
   save (find_keep_dialog (), "assistant-keep-dialog");
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (find_keep_dialog ()), "live");
 
-  hangar_test_assert_eventually (machine_persistent, &running, 60, "the machine to be kept");
-  info = virsh_output ("dominfo", name, NULL);
+  hangar_test_assert_eventually (machine_persistent, kept, 60, "the machine to be kept");
+  info = hangar_test_virsh_output ("dominfo", name, NULL);
   g_test_message ("%s", info);
   g_assert_nonnull (strstr (info, "Persistent:     yes"));
 
   /* Kept: it stops, and stays. */
   hangar_test_virsh ("destroy", name, NULL);
-  hangar_test_assert_eventually (machine_in_state, &stopped, 60, "the kept machine, stopped");
+  wait_machine (app, name, HANGAR_MACHINE_STATE_STOPPED);
   hangar_test_virsh ("undefine", "--nvram", name, NULL);
-  close_app (g_steal_pointer (&app), window);
+  hangar_test_stop_app (g_steal_pointer (&app), window);
 }
 
 int
 main (int   argc,
       char *argv[])
 {
-  gtk_test_init (&argc, &argv, NULL);
-  hangar_test_keep_pool_threads ();
-  adw_init ();
+  hangar_test_init_gui (&argc, &argv);
 
   g_test_add_func ("/hangar/assistant/source-and-error", test_source_and_error);
   g_test_add_func ("/hangar/assistant/create-and-boot", test_create_and_boot);

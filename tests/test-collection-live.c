@@ -22,7 +22,6 @@
 #include "hangar-machine-card.h"
 #include "hangar-machine.h"
 #include "hangar-test-guest.h"
-#include "hangar-test-threads.h"
 #include "hangar-test-utils.h"
 #include "hangar-window-private.h"
 
@@ -66,9 +65,8 @@ typedef struct
 {
   HangarWindow *window;
   const char   *name;
-  const char   *state;
   GdkTexture   *not_this;   /* a thumbnail we have seen already */
-} CardWait;
+} ThumbnailWait;
 
 static HangarMachineCard *
 card_of (HangarWindow *window,
@@ -80,19 +78,9 @@ card_of (HangarWindow *window,
 }
 
 static gboolean
-card_shows (gpointer data)
-{
-  CardWait *wait = data;
-  HangarMachineCard *card = card_of (wait->window, wait->name);
-
-  return card != NULL &&
-         g_strcmp0 (hangar_machine_card_get_state_text (card), wait->state) == 0;
-}
-
-static gboolean
 card_has_new_thumbnail (gpointer data)
 {
-  CardWait *wait = data;
+  ThumbnailWait *wait = data;
   HangarMachineCard *card = card_of (wait->window, wait->name);
   GdkTexture *texture = card != NULL ? hangar_machine_card_get_thumbnail (card) : NULL;
 
@@ -185,41 +173,14 @@ check_thumbnail (GdkTexture *texture,
 static char *
 shown_names (HangarWindow *window)
 {
-  GListModel *model = hangar_window_get_machines (window);
-  GString *s = g_string_new (NULL);
-
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr(HangarMachine) machine = g_list_model_get_item (model, i);
-
-      g_string_append_printf (s, "%s%s", i > 0 ? "|" : "", hangar_machine_get_name (machine));
-    }
-  return g_string_free (s, FALSE);
-}
-
-typedef struct
-{
-  HangarWindow *window;
-  const char   *names;
-} ShownWait;
-
-static gboolean
-shows_names (gpointer data)
-{
-  ShownWait *wait = data;
-  g_autofree char *names = shown_names (wait->window);
-
-  return g_str_equal (names, wait->names);
+  return hangar_test_machine_names (hangar_window_get_machines (window), ",");
 }
 
 static void
 wait_shown (HangarWindow *window,
             const char   *names)
 {
-  ShownWait wait = { window, names };
-  g_autofree char *what = g_strdup_printf ("the collection to show %s", names);
-
-  hangar_test_assert_eventually (shows_names, &wait, 30, what);
+  hangar_test_wait_shown (window, names, 30);
 }
 
 /* As a click on the card does in selection mode: the view activates it. */
@@ -265,7 +226,7 @@ test_grid (void)
   g_autoptr(GdkTexture) first = NULL;
   HangarMachineCard *card;
   HangarCollection *collection;
-  CardWait wait;
+  ThumbnailWait wait;
 
   hangar_test_guest_define (guest);
   define_small (FIRMWARE_NAME, NULL);
@@ -280,13 +241,11 @@ test_grid (void)
   settings = hangar_application_get_settings (app);
   collection = hangar_application_get_collection (app);
   gtk_window_set_default_size (GTK_WINDOW (window), 900, 560);
-  wait = (CardWait) { window, LIVE_NAME, "Running", NULL };
-  hangar_test_assert_eventually (card_shows, &wait, 30, "the live guest's card, running");
-  wait = (CardWait) { window, STOPPED_NAME, "Stopped", NULL };
-  hangar_test_assert_eventually (card_shows, &wait, 30, "the stopped machine's card");
+  hangar_test_wait_card_state (window, LIVE_NAME, "Running", 30);
+  hangar_test_wait_card_state (window, STOPPED_NAME, "Stopped", 30);
 
   /* A thumbnail of the guest's screen comes before its banner is up... */
-  wait = (CardWait) { window, LIVE_NAME, NULL, NULL };
+  wait = (ThumbnailWait) { window, LIVE_NAME, NULL };
   hangar_test_assert_eventually (card_has_new_thumbnail, &wait, 30, "a first thumbnail");
   banner = hangar_test_guest_wait_line (guest, HANGAR_TEST_BANNER, 1, HANGAR_TEST_BOOT_TIMEOUT_S);
   /* ...and the next ones follow the screen, every few seconds. */
@@ -296,7 +255,7 @@ test_grid (void)
   hangar_test_assert_eventually (card_has_new_thumbnail, &wait, 20, "a newer thumbnail");
   check_thumbnail (hangar_machine_card_get_thumbnail (card_of (window, LIVE_NAME)), LIVE_NAME);
 
-  wait = (CardWait) { window, FIRMWARE_NAME, NULL, NULL };
+  wait = (ThumbnailWait) { window, FIRMWARE_NAME, NULL };
   hangar_test_assert_eventually (card_has_new_thumbnail, &wait, 30, "the firmware's thumbnail");
   /* A stopped machine shows the placeholder. */
   g_assert_null (hangar_machine_card_get_thumbnail (card_of (window, STOPPED_NAME)));
@@ -310,7 +269,7 @@ test_grid (void)
 
   /* Sort: machines started by virsh have their start from QEMU's log. */
   names = shown_names (window);
-  g_assert_cmpstr (names, ==, LIVE_NAME "|" STOPPED_NAME "|" FIRMWARE_NAME);
+  g_assert_cmpstr (names, ==, LIVE_NAME "," STOPPED_NAME "," FIRMWARE_NAME);
   g_clear_pointer (&names, g_free);
   g_assert_cmpint (hangar_machine_get_last_used (hangar_collection_find_by_name (collection,
                                                                                  LIVE_NAME)),
@@ -326,7 +285,7 @@ test_grid (void)
     g_assert_cmpstr (sort_by, ==, "last-used");
   }
   names = shown_names (window);
-  g_assert_true (g_str_has_suffix (names, "|" STOPPED_NAME));
+  g_assert_true (g_str_has_suffix (names, "," STOPPED_NAME));
   g_clear_pointer (&names, g_free);
   g_settings_set_string (settings, "sort-by", "name");
 
@@ -334,16 +293,14 @@ test_grid (void)
   hangar_window_set_search_text (window, "fedora linux");
   wait_shown (window, STOPPED_NAME);
   hangar_window_set_search_text (window, NULL);
-  wait_shown (window, LIVE_NAME "|" STOPPED_NAME "|" FIRMWARE_NAME);
+  wait_shown (window, LIVE_NAME "," STOPPED_NAME "," FIRMWARE_NAME);
 
   /* The list view shows the same thumbnails and badges, at once. */
   g_settings_set_string (settings, "view-mode", "list");
   hangar_test_wait_frames (GTK_WIDGET (window), 3);
-  wait = (CardWait) { window, LIVE_NAME, "Running", NULL };
-  hangar_test_assert_eventually (card_shows, &wait, 10, "the list row, running");
+  hangar_test_wait_card_state (window, LIVE_NAME, "Running", 10);
   g_assert_nonnull (hangar_machine_card_get_thumbnail (card_of (window, LIVE_NAME)));
-  wait = (CardWait) { window, STOPPED_NAME, "Stopped", NULL };
-  hangar_test_assert_eventually (card_shows, &wait, 10, "the list row, stopped");
+  hangar_test_wait_card_state (window, STOPPED_NAME, "Stopped", 10);
   g_free (hangar_test_save_screenshot (GTK_WIDGET (window), "collection-list.png"));
   g_settings_set_string (settings, "view-mode", "grid");
   hangar_test_wait_frames (GTK_WIDGET (window), 3);
@@ -364,8 +321,7 @@ test_grid (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.selection-pause", NULL));
   wait_virsh_state (LIVE_NAME, "paused (user)");
   wait_virsh_state (FIRMWARE_NAME, "paused (user)");
-  wait = (CardWait) { window, FIRMWARE_NAME, "Paused", NULL };
-  hangar_test_assert_eventually (card_shows, &wait, 15, "the card to show Paused");
+  hangar_test_wait_card_state (window, FIRMWARE_NAME, "Paused", 15);
   /* Paused machines keep their last picture. */
   g_assert_nonnull (hangar_machine_card_get_thumbnail (card_of (window, LIVE_NAME)));
 
@@ -400,17 +356,14 @@ test_save_on_quit (void)
   HangarApplication *app;
   HangarWindow *window;
   g_autofree char *info = NULL;
-  CardWait wait;
 
   define_small (FIRMWARE_NAME, NULL);
   define_small (STOPPED_NAME, NULL);
   hangar_test_virsh ("start", FIRMWARE_NAME, NULL);
 
   app = hangar_test_start_app (&window);
-  wait = (CardWait) { window, FIRMWARE_NAME, "Running", NULL };
-  hangar_test_assert_eventually (card_shows, &wait, 30, "the card, running");
-  wait = (CardWait) { window, STOPPED_NAME, "Stopped", NULL };
-  hangar_test_assert_eventually (card_shows, &wait, 30, "the other card, stopped");
+  hangar_test_wait_card_state (window, FIRMWARE_NAME, "Running", 30);
+  hangar_test_wait_card_state (window, STOPPED_NAME, "Stopped", 30);
 
   g_settings_set_string (hangar_application_get_settings (app), "on-quit", "save");
   g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
@@ -434,28 +387,6 @@ test_save_on_quit (void)
   hangar_test_remove_machine (STOPPED_NAME);
 }
 
-static GVirDomain *
-define_test_domain (HangarApplication *app,
-                    const char        *name,
-                    const char        *metadata)
-{
-  GVirConnection *gvir = hangar_connection_get_gvir (hangar_application_get_connection (app));
-  g_autoptr(GError) error = NULL;
-  g_autofree char *xml = g_strdup_printf ("<domain type='test'><name>%s</name>"
-                                          "<metadata>%s</metadata>"
-                                          "<memory unit='MiB'>64</memory><vcpu>1</vcpu>"
-                                          "<os><type>hvm</type></os></domain>", name,
-                                          metadata != NULL ? metadata : "");
-  GVirConfigDomain *config = gvir_config_domain_new_from_xml (xml, &error);
-  GVirDomain *domain;
-
-  g_assert_no_error (error);
-  domain = gvir_connection_create_domain (gvir, config, &error);
-  g_assert_no_error (error);
-  g_object_unref (config);
-  return domain;
-}
-
 /* On the test driver: Ctrl+A selects what the window shows; deleting the
  * selection hides all of it behind one Undo, which brings all of it back. */
 static void
@@ -466,20 +397,21 @@ test_select_delete (void)
   g_autoptr(GPtrArray) selected = NULL;
   g_autofree char *title = NULL;
   HangarMachine *machine;
+  GVirConnection *gvir;
   GVirDomain *installer;
-  CardWait wait;
+  ThumbnailWait wait;
 
   g_setenv ("HANGAR_URI", "test:///default", TRUE);
   app = hangar_test_start_app (&window);
-  g_object_unref (define_test_domain (app, "alpha", NULL));
-  g_object_unref (define_test_domain (app, "beta", NULL));
-  wait_shown (window, "alpha|beta|test");
-  wait = (CardWait) { window, "beta", "Stopped", NULL };
-  hangar_test_assert_eventually (card_shows, &wait, 15, "the card of beta");
+  gvir = hangar_connection_get_gvir (hangar_application_get_connection (app));
+  g_object_unref (hangar_test_define_test_domain (gvir, "alpha", NULL));
+  g_object_unref (hangar_test_define_test_domain (gvir, "beta", NULL));
+  wait_shown (window, "alpha,beta,test");
+  hangar_test_wait_card_state (window, "beta", "Stopped", 15);
 
   /* The test driver's screenshot is a fixed picture: the running "test"
    * shows it. */
-  wait = (CardWait) { window, "test", NULL, NULL };
+  wait = (ThumbnailWait) { window, "test", NULL };
   hangar_test_assert_eventually (card_has_new_thumbnail, &wait, 15, "test's thumbnail");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.select-all", NULL));
@@ -510,23 +442,22 @@ test_select_delete (void)
   machine = hangar_collection_find_by_name (hangar_application_get_collection (app), "beta");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo-delete", "s",
                                              hangar_machine_get_uuid (machine)));
-  wait_shown (window, "alpha|beta|test");
+  wait_shown (window, "alpha,beta,test");
 
   /* A machine that runs its installer says so, in the grid and the list. */
-  installer = define_test_domain (app, "gamma",
-                                  "<hangar:machine xmlns:hangar="
-                                  "'https://hangar.org/xmlns/libvirt/domain/1.0'>"
-                                  "<hangar:installing>true</hangar:installing></hangar:machine>");
+  installer = hangar_test_define_test_domain (gvir, "gamma",
+                                              "<hangar:machine xmlns:hangar="
+                                              "'https://hangar.org/xmlns/libvirt/domain/1.0'>"
+                                              "<hangar:installing>true</hangar:installing>"
+                                              "</hangar:machine>");
   g_assert_true (gvir_domain_start (installer, 0, NULL));
-  wait = (CardWait) { window, "gamma", "Installing", NULL };
-  hangar_test_assert_eventually (card_shows, &wait, 15, "gamma's card to show Installing");
+  hangar_test_wait_card_state (window, "gamma", "Installing", 15);
   g_settings_set_string (hangar_application_get_settings (app), "view-mode", "list");
-  hangar_test_assert_eventually (card_shows, &wait, 15, "gamma's row to show Installing");
+  hangar_test_wait_card_state (window, "gamma", "Installing", 15);
   hangar_test_wait_frames (GTK_WIDGET (window), 3);
   g_free (hangar_test_save_screenshot (GTK_WIDGET (window), "collection-installing-list.png"));
   g_assert_true (gvir_domain_stop (installer, 0, NULL));
-  wait.state = "Stopped";
-  hangar_test_assert_eventually (card_shows, &wait, 15, "gamma's row to show Stopped");
+  hangar_test_wait_card_state (window, "gamma", "Stopped", 15);
   g_object_unref (installer);
 
   hangar_test_stop_app (app, window);
@@ -536,9 +467,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  gtk_test_init (&argc, &argv, NULL);
-  hangar_test_keep_pool_threads ();
-  adw_init ();
+  hangar_test_init_gui (&argc, &argv);
 
   g_test_add_func ("/hangar/collection-live/grid", test_grid);
   g_test_add_func ("/hangar/collection-live/save-on-quit", test_save_on_quit);

@@ -1,7 +1,7 @@
 /* test-collection.c
  *
- * Model tests for HangarConnection, HangarCollection and HangarMachine on
- * libvirt's in-process test driver: fast, no daemon, real libvirt events.
+ * Model tests for HangarCollection and HangarMachine on libvirt's
+ * in-process test driver: fast, no daemon, real libvirt events.
  *
  * Copyright 2026 The Hangar authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -16,7 +16,7 @@
 #include "hangar-libvirt.h"
 #include "hangar-machine.h"
 #include "hangar-machine-action.h"
-#include "hangar-test-threads.h"
+#include "hangar-test-utils.h"
 
 #define TEST_URI "test:///default"
 #define TIMEOUT_S 10
@@ -29,65 +29,19 @@ typedef struct
   GPtrArray        *defined;
 } Fixture;
 
-typedef gboolean (*Predicate) (gpointer data);
-
-static gboolean
-timeout_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-wake_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
+/* The connection opened, its task's reference on it dropped with the result. */
 static void
-wait_for (Predicate    predicate,
-          gpointer     data,
-          const char  *what)
+open_connection (Fixture *fixture)
 {
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (TIMEOUT_S, timeout_cb, &timed_out);
-  /* Some conditions change in worker threads, which wake no main loop. */
-  guint tick = g_timeout_add (10, wake_cb, NULL);
-  gboolean met;
+  g_autoptr(GError) error = NULL;
 
-  while (!(met = predicate (data)) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (tick);
-  if (!met)
-    g_error ("Timed out waiting for %s", what);
-  if (!timed_out)
-    g_source_remove (id);
-}
-
-typedef struct
-{
-  gboolean  done;
-  GError   *error;
-} OpenResult;
-
-static void
-open_done (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  OpenResult *open = user_data;
-  gboolean ok = hangar_connection_open_finish (HANGAR_CONNECTION (object), result, &open->error);
-
-  g_assert_true (ok == (open->error == NULL));
-  open->done = TRUE;
-}
-
-/* Waits for the callback itself, not only the state: until it has run, the
- * task still holds a reference on the connection. */
-static gboolean
-open_finished (gpointer data)
-{
-  return ((OpenResult *) data)->done;
+  hangar_connection_open_async (fixture->connection, NULL, hangar_test_async_done, NULL);
+  g_assert_true (hangar_connection_open_finish (fixture->connection, hangar_test_await (),
+                                                &error));
+  g_assert_no_error (error);
+  hangar_test_async_clear ();
+  fixture->gvir = hangar_connection_get_gvir (fixture->connection);
+  g_assert_nonnull (fixture->gvir);
 }
 
 static gboolean
@@ -106,47 +60,19 @@ all_states_known (gpointer data)
   return TRUE;
 }
 
-static gboolean
-pointer_cleared (gpointer data)
-{
-  return *(gpointer *) data == NULL;
-}
-
-/* Like g_assert_finalize_object(), but a GTask's worker thread drops its
- * reference on the task's source object a moment after the callback ran. */
-static void
-assert_finalized_eventually (gpointer object)
-{
-  gpointer weak = object;
-
-  g_autofree char *what = g_strdup_printf ("the %s to be finalized (%u references left)",
-                                           G_OBJECT_TYPE_NAME (object),
-                                           G_OBJECT (object)->ref_count - 1);
-
-  g_object_add_weak_pointer (G_OBJECT (object), &weak);
-  g_object_unref (object);
-  wait_for (pointer_cleared, &weak, what);
-}
-
 static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
-  OpenResult open = { 0 };
-
   fixture->connection = hangar_connection_new (TEST_URI);
   fixture->collection = hangar_collection_new (fixture->connection);
   fixture->defined = g_ptr_array_new_with_free_func (g_object_unref);
 
-  hangar_connection_open_async (fixture->connection, NULL, open_done, &open);
-  wait_for (open_finished, &open, "the connection to open");
-  g_assert_no_error (open.error);
+  open_connection (fixture);
   g_assert_cmpint (hangar_connection_get_state (fixture->connection), ==,
                    HANGAR_CONNECTION_CONNECTED);
-
-  fixture->gvir = hangar_connection_get_gvir (fixture->connection);
-  g_assert_nonnull (fixture->gvir);
-  wait_for (all_states_known, fixture->collection, "every machine's state");
+  hangar_test_assert_eventually (all_states_known, fixture->collection, TIMEOUT_S,
+                                 "every machine's state");
 }
 
 static void
@@ -166,54 +92,26 @@ fixture_teardown (Fixture       *fixture,
   g_assert_null (hangar_connection_get_gvir (fixture->connection));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->collection)), ==, 0);
 
-  assert_finalized_eventually (fixture->collection);
-  assert_finalized_eventually (fixture->connection);
+  hangar_test_assert_finalized_eventually (fixture->collection, TIMEOUT_S);
+  hangar_test_assert_finalized_eventually (fixture->connection, TIMEOUT_S);
+}
+
+static GVirDomain *
+define_domain_with_metadata (Fixture    *fixture,
+                             const char *name,
+                             const char *metadata)
+{
+  GVirDomain *domain = hangar_test_define_test_domain (fixture->gvir, name, metadata);
+
+  g_ptr_array_add (fixture->defined, domain);
+  return domain;
 }
 
 static GVirDomain *
 define_domain (Fixture    *fixture,
                const char *name)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *xml = g_strdup_printf ("<domain type='test'><name>%s</name>"
-                                          "<memory unit='MiB'>64</memory><vcpu>1</vcpu>"
-                                          "<os><type>hvm</type></os></domain>", name);
-  /* libvirt-gconfig has no autoptr cleanups on Debian 12's version. */
-  GVirConfigDomain *config = gvir_config_domain_new_from_xml (xml, &error);
-  GVirDomain *domain;
-
-  g_assert_no_error (error);
-  domain = gvir_connection_create_domain (fixture->gvir, config, &error);
-  g_object_unref (config);
-  g_assert_no_error (error);
-  g_assert_nonnull (domain);
-  g_ptr_array_add (fixture->defined, domain);
-
-  return domain;
-}
-
-typedef struct
-{
-  HangarCollection   *collection;
-  const char         *name;
-  HangarMachineState  state;
-} MachineWait;
-
-static gboolean
-machine_in_state (gpointer data)
-{
-  MachineWait *wait = data;
-  HangarMachine *machine = hangar_collection_find_by_name (wait->collection, wait->name);
-
-  return machine != NULL && hangar_machine_get_state (machine) == wait->state;
-}
-
-static gboolean
-machine_gone (gpointer data)
-{
-  MachineWait *wait = data;
-
-  return hangar_collection_find_by_name (wait->collection, wait->name) == NULL;
+  return define_domain_with_metadata (fixture, name, NULL);
 }
 
 static void
@@ -221,11 +119,7 @@ wait_state (Fixture            *fixture,
             const char         *name,
             HangarMachineState  state)
 {
-  MachineWait wait = { fixture->collection, name, state };
-  g_autofree char *what = g_strdup_printf ("“%s” to be %s", name,
-                                           hangar_machine_state_to_nick (state));
-
-  wait_for (machine_in_state, &wait, what);
+  hangar_test_wait_machine_state (fixture->collection, name, state, TIMEOUT_S);
 }
 
 static char *
@@ -279,7 +173,6 @@ test_sorted_and_live (Fixture       *fixture,
   GListModel *model = G_LIST_MODEL (fixture->collection);
   g_autoptr(GString) log = g_string_new (NULL);
   g_autofree char *order = NULL;
-  MachineWait gone = { fixture->collection, "VM 2", 0 };
   g_autoptr(HangarMachine) vm2_machine = NULL;
   GVirDomain *vm2;
 
@@ -312,7 +205,7 @@ test_sorted_and_live (Fixture       *fixture,
   vm2_machine = g_object_ref (hangar_collection_find_by_name (fixture->collection, "VM 2"));
   g_assert_false (hangar_machine_is_gone (vm2_machine));
   g_assert_true (gvir_domain_delete (vm2, 0, NULL));
-  wait_for (machine_gone, &gone, "“VM 2” to leave the collection");
+  hangar_test_wait_machine_gone (fixture->collection, "VM 2", TIMEOUT_S);
   g_assert_cmpstr (log->str, ==, "2-1+0;");
   /* Whatever still holds it hears that it is gone for good. */
   g_assert_true (hangar_machine_is_gone (vm2_machine));
@@ -321,18 +214,6 @@ test_sorted_and_live (Fixture       *fixture,
   g_assert_cmpstr (order, ==, "Alpha|test|VM 10");
 
   g_signal_handlers_disconnect_by_data (model, log);
-}
-
-static void
-reopen (Fixture *fixture)
-{
-  OpenResult open = { 0 };
-
-  hangar_connection_open_async (fixture->connection, NULL, open_done, &open);
-  wait_for (open_finished, &open, "the connection to open again");
-  g_assert_no_error (open.error);
-  fixture->gvir = hangar_connection_get_gvir (fixture->connection);
-  g_assert_nonnull (fixture->gvir);
 }
 
 static void
@@ -394,7 +275,7 @@ test_reconnect_keeps_machines (Fixture       *fixture,
   virDomainFree (gone);
 
   g_string_truncate (log, 0);
-  reopen (fixture);
+  open_connection (fixture);
   g_assert_cmpstr (log->str, ==, "0-0+2;");
   define_domain (fixture, "Newcomer");
 
@@ -415,30 +296,8 @@ test_reconnect_keeps_machines (Fixture       *fixture,
   g_signal_handlers_disconnect_by_data (keeper, &renamed);
   g_object_unref (keeper);
   g_object_unref (test);
-  assert_finalized_eventually (leaver);
+  hangar_test_assert_finalized_eventually (leaver, TIMEOUT_S);
   virConnectClose (other);
-}
-
-/* A domain with metadata as Hangar's builder and other tools write it. */
-static GVirDomain *
-define_domain_with_metadata (Fixture    *fixture,
-                             const char *name,
-                             const char *metadata)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *xml = g_strdup_printf ("<domain type='test'><name>%s</name>"
-                                          "<metadata>%s</metadata>"
-                                          "<memory unit='MiB'>64</memory><vcpu>1</vcpu>"
-                                          "<os><type>hvm</type></os></domain>", name, metadata);
-  GVirConfigDomain *config = gvir_config_domain_new_from_xml (xml, &error);
-  GVirDomain *domain;
-
-  g_assert_no_error (error);
-  domain = gvir_connection_create_domain (fixture->gvir, config, &error);
-  g_object_unref (config);
-  g_assert_no_error (error);
-  g_ptr_array_add (fixture->defined, domain);
-  return domain;
 }
 
 typedef struct
@@ -470,7 +329,7 @@ wait_details (Fixture    *fixture,
   g_autofree char *what = g_strdup_printf ("“%s” to show OS “%s”, used after %" G_GINT64_FORMAT,
                                            name, os_name, min_last_used);
 
-  wait_for (details_read, &wait, what);
+  hangar_test_assert_eventually (details_read, &wait, TIMEOUT_S, what);
 }
 
 static int
@@ -517,24 +376,6 @@ search (Fixture    *fixture,
   return g_string_free (s, FALSE);
 }
 
-static gboolean
-flag_set (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
-static void
-start_done (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (hangar_machine_run_finish (HANGAR_MACHINE (object), result, &error));
-  g_assert_no_error (error);
-  *(gboolean *) user_data = TRUE;
-}
-
 /* OS names from libosinfo's metadata, "last used" from Hangar's or from a
  * start through HangarMachine, the installing mark; then the collection's
  * two orders and the search by name or OS. */
@@ -547,7 +388,7 @@ test_details_sort_search (Fixture       *fixture,
   g_autofree char *xml = NULL;
   HangarMachine *zulu;
   GVirDomain *yankee;
-  gboolean started = FALSE;
+  g_autoptr(GError) error = NULL;
   gint64 before;
 
   define_domain_with_metadata (fixture, "Alpha",
@@ -598,8 +439,7 @@ test_details_sort_search (Fixture       *fixture,
                      "http://fedoraproject.org/../../../etc/passwd");
     g_assert_null (hangar_machine_get_os_name (xray));
     g_assert_true (gvir_domain_delete (hangar_machine_get_domain (xray), 0, NULL));
-    wait_for (machine_gone, &(MachineWait) { fixture->collection, "Xray", 0 },
-              "“Xray” to leave the collection");
+    hangar_test_wait_machine_gone (fixture->collection, "Xray", TIMEOUT_S);
   }
 
   order = sorted_names (fixture, FALSE);
@@ -612,8 +452,11 @@ test_details_sort_search (Fixture       *fixture,
   /* Starting through Hangar records the time, in Hangar's metadata. */
   before = g_get_real_time () / G_USEC_PER_SEC;
   hangar_machine_run_async (zulu, HANGAR_MACHINE_ACTION_START,
-                            HANGAR_MACHINE_ACTION_DEFAULT_TIMEOUT, NULL, start_done, &started);
-  wait_for (flag_set, &started, "“Zulu” to start");
+                            HANGAR_MACHINE_ACTION_DEFAULT_TIMEOUT, NULL, hangar_test_async_done,
+                            NULL);
+  g_assert_true (hangar_machine_run_finish (zulu, hangar_test_await (), &error));
+  g_assert_no_error (error);
+  hangar_test_async_clear ();
   wait_details (fixture, "Zulu", NULL, before);
   g_assert_cmpint (hangar_machine_get_last_used (zulu), <=, g_get_real_time () / G_USEC_PER_SEC);
   order = sorted_names (fixture, TRUE);
@@ -624,7 +467,6 @@ test_details_sort_search (Fixture       *fixture,
   g_assert_nonnull (strstr (xml, "installing"));
   g_clear_pointer (&xml, g_free);
   {
-    g_autoptr(GError) error = NULL;
     GVirConfigDomain *config = gvir_domain_get_config (
       hangar_machine_get_domain (zulu), GVIR_DOMAIN_XML_INACTIVE, &error);
 
@@ -651,68 +493,12 @@ test_details_sort_search (Fixture       *fixture,
   g_assert_cmpstr (found, ==, "Alpha");
 }
 
-static void
-test_open_failure (void)
-{
-  g_autoptr(HangarConnection) connection = hangar_connection_new ("test:///nonexistent/hangar.xml");
-  g_autoptr(HangarCollection) collection = hangar_collection_new (connection);
-  OpenResult open = { 0 };
-  const GError *state_error;
-
-  hangar_connection_open_async (connection, NULL, open_done, &open);
-  wait_for (open_finished, &open, "the connection to fail");
-
-  g_assert_error (open.error, HANGAR_CONNECTION_ERROR, HANGAR_CONNECTION_ERROR_OPEN);
-  g_clear_error (&open.error);
-  g_assert_cmpint (hangar_connection_get_state (connection), ==, HANGAR_CONNECTION_FAILED);
-  state_error = hangar_connection_get_error (connection);
-  g_assert_error (state_error, HANGAR_CONNECTION_ERROR, HANGAR_CONNECTION_ERROR_OPEN);
-  g_assert_nonnull (strstr (state_error->message, "test:///nonexistent/hangar.xml"));
-  g_assert_null (hangar_connection_get_gvir (connection));
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (collection)), ==, 0);
-
-  assert_finalized_eventually (g_steal_pointer (&collection));
-  assert_finalized_eventually (g_steal_pointer (&connection));
-}
-
-static void
-test_resolve_uri (void)
-{
-  g_autofree char *from_settings = NULL;
-  g_autofree char *fallback = NULL;
-  g_autofree char *from_env = NULL;
-  g_autofree char *saved = g_strdup (g_getenv ("HANGAR_URI"));
-
-  g_unsetenv ("HANGAR_URI");
-  from_settings = hangar_connection_resolve_uri ("qemu:///system");
-  fallback = hangar_connection_resolve_uri ("");
-  g_assert_cmpstr (from_settings, ==, "qemu:///system");
-  g_assert_cmpstr (fallback, ==, HANGAR_DEFAULT_URI);
-
-  g_setenv ("HANGAR_URI", "test:///default", TRUE);
-  from_env = hangar_connection_resolve_uri ("qemu:///system");
-  g_assert_cmpstr (from_env, ==, "test:///default");
-
-  if (saved != NULL)
-    g_setenv ("HANGAR_URI", saved, TRUE);
-  else
-    g_unsetenv ("HANGAR_URI");
-}
-
 int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
+  hangar_test_init_libvirt (&argc, &argv);
 
-  g_test_init (&argc, &argv, NULL);
-  hangar_test_keep_pool_threads ();
-
-  if (!hangar_libvirt_init (&error))
-    g_error ("Cannot initialise libvirt: %s", error->message);
-
-  g_test_add_func ("/hangar/connection/resolve-uri", test_resolve_uri);
-  g_test_add_func ("/hangar/connection/open-failure", test_open_failure);
   g_test_add ("/hangar/collection/initial-list", Fixture, NULL,
               fixture_setup, test_initial_list, fixture_teardown);
   g_test_add ("/hangar/collection/sorted-and-live", Fixture, NULL,

@@ -33,7 +33,6 @@
 #include "hangar-test-guest.h"
 #include "hangar-test-utils.h"
 #include "hangar-window.h"
-#include "hangar-test-threads.h"
 
 #define DOMAIN_NAME "hangar-display"
 #define LINE_TIMEOUT_S 30
@@ -237,20 +236,7 @@ type_de (const char *text)
 static GdkPixbuf *
 guest_framebuffer (void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *mime = NULL;
-  g_autoptr(GBytes) bytes = hangar_test_guest_screenshot (f.gvir, hangar_machine_get_domain (f.machine),
-                                                          &mime);
-  g_autoptr(GdkPixbufLoader) loader = gdk_pixbuf_loader_new ();
-  GdkPixbuf *pixbuf;
-
-  g_assert_true (gdk_pixbuf_loader_write_bytes (loader, bytes, &error));
-  g_assert_no_error (error);
-  g_assert_true (gdk_pixbuf_loader_close (loader, &error));
-  g_assert_no_error (error);
-  pixbuf = gdk_pixbuf_loader_get_pixbuf (loader);
-  g_assert_nonnull (pixbuf);
-  return g_object_ref (pixbuf);
+  return hangar_test_guest_screenshot (f.gvir, hangar_machine_get_domain (f.machine));
 }
 
 /* Counts the pixels of @texture's (x, y, width, height) that differ from @pixbuf. */
@@ -771,24 +757,6 @@ clipboard_offers_text (gpointer data)
 }
 
 static void
-text_read (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  char **text = user_data;
-  g_autoptr(GError) error = NULL;
-
-  *text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (object), result, &error);
-  g_assert_no_error (error);
-}
-
-static gboolean
-is_set (gpointer data)
-{
-  return *(char **) data != NULL;
-}
-
-static void
 test_agent (void)
 {
   GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (f.display));
@@ -797,6 +765,7 @@ test_agent (void)
   g_autofree char *pasted = NULL;
   g_autofree char *received = NULL;
   g_autofree char *sent = NULL;
+  g_autoptr(GError) error = NULL;
   int scale, width, height;
 
   /* hangar-guest's agent speaks the SPICE agent protocol on the guest's
@@ -837,8 +806,9 @@ test_agent (void)
   g_free (hangar_test_guest_wait_line (f.guest, "HANGAR_AGENT_OFFERED", 1, LINE_TIMEOUT_S));
   hangar_test_assert_eventually (clipboard_offers_text, clipboard, LINE_TIMEOUT_S,
                                  "the guest's text on the clipboard");
-  gdk_clipboard_read_text_async (clipboard, NULL, text_read, &pasted);
-  hangar_test_assert_eventually (is_set, &pasted, LINE_TIMEOUT_S, "the pasted text");
+  gdk_clipboard_read_text_async (clipboard, NULL, hangar_test_async_done, NULL);
+  pasted = gdk_clipboard_read_text_finish (clipboard, hangar_test_await (), &error);
+  g_assert_no_error (error);
   g_assert_cmpstr (pasted, ==, "HANGAR_CLIP_GUEST");
   sent = hangar_test_guest_wait_line (f.guest, "HANGAR_AGENT_SENT", 1, LINE_TIMEOUT_S);
 
@@ -903,9 +873,7 @@ test_guest_shutdown (void)
   gtk_widget_activate_action (GTK_WIDGET (f.page), "display.back", NULL);
   g_assert_cmpstr (hangar_window_get_visible_page (f.window), !=, NULL);
 
-  gtk_window_destroy (GTK_WINDOW (f.window));
-  hangar_connection_close (hangar_application_get_connection (f.app));
-  g_clear_object (&f.app);
+  hangar_test_stop_app (g_steal_pointer (&f.app), f.window);
   g_clear_pointer (&f.guest, hangar_test_guest_free);
 }
 
@@ -913,9 +881,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  gtk_test_init (&argc, &argv, NULL);
-  hangar_test_keep_pool_threads ();
-  adw_init ();
+  hangar_test_init_gui (&argc, &argv);
 
   g_test_add_func ("/hangar/display/boot", test_boot);
   g_test_add_func ("/hangar/display/pixel-exact", test_pixel_exact);

@@ -17,7 +17,6 @@
 #include "hangar-connection.h"
 #include "hangar-install-tracker.h"
 #include "hangar-test-guest.h"
-#include "hangar-test-threads.h"
 #include "hangar-test-utils.h"
 #include "hangar-vm-config.h"
 
@@ -440,12 +439,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
-
-  g_test_init (&argc, &argv, NULL);
-  hangar_test_keep_pool_threads ();
-  if (!hangar_libvirt_init (&error))
-    g_error ("Cannot initialise libvirt: %s", error->message);
+  hangar_test_init_libvirt (&argc, &argv);
 
   g_test_add_func ("/hangar/install-tracker/finish-xml", test_finish_xml);
   g_test_add_func ("/hangar/install-tracker/decide", test_decide);

@@ -13,7 +13,7 @@
 #include <gdk/gdkkeysyms.h>
 
 #include "hangar-keymap.h"
-#include "hangar-test-threads.h"
+#include "hangar-test-utils.h"
 
 /* How many evdev codes have a scancode. A change is a decision to review,
  * not an accident: update it together with the table. */
@@ -344,8 +344,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
-  hangar_test_keep_pool_threads ();
+  hangar_test_init (&argc, &argv);
 
   g_test_add_func ("/hangar/keymap/documented", test_documented);
   g_test_add_func ("/hangar/keymap/round-trip", test_round_trip);

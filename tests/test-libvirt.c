@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "hangar-libvirt.h"
-#include "hangar-test-threads.h"
+#include "hangar-test-utils.h"
 
 #define TEST_URI "test:///default"
 
@@ -305,12 +305,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
-
-  g_test_init (&argc, &argv, NULL);
-  hangar_test_keep_pool_threads ();
-  if (!hangar_libvirt_init (&error))
-    g_error ("Cannot initialise libvirt: %s", error->message);
+  hangar_test_init_libvirt (&argc, &argv);
 
   g_test_add_func ("/hangar/libvirt/init", test_init);
   g_test_add ("/hangar/libvirt/last-message", Fixture, NULL,

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "hangar-local-media.h"
-#include "hangar-test-threads.h"
+#include "hangar-test-utils.h"
 
 /* Seconds before now. */
 typedef struct

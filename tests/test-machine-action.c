@@ -13,7 +13,6 @@
 #include "hangar-collection.h"
 #include "hangar-connection.h"
 #include "hangar-machine-action.h"
-#include "hangar-test-threads.h"
 #include "hangar-test-utils.h"
 
 #define TEST_URI "test:///default"
@@ -111,35 +110,6 @@ typedef struct
   HangarMachine    *machine;
 } Fixture;
 
-typedef struct
-{
-  gboolean  done;
-  gboolean  ok;
-  GError   *error;
-} Result;
-
-static void
-open_done (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  Result *r = user_data;
-
-  r->ok = hangar_connection_open_finish (HANGAR_CONNECTION (object), result, &r->error);
-  r->done = TRUE;
-}
-
-static void
-run_done (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  Result *r = user_data;
-
-  r->ok = hangar_machine_run_finish (HANGAR_MACHINE (object), result, &r->error);
-  r->done = TRUE;
-}
-
 static void
 refresh_done (GObject      *object,
               GAsyncResult *result,
@@ -152,79 +122,40 @@ refresh_done (GObject      *object,
   g_assert_no_error (error);
 }
 
-static gboolean
-result_done (gpointer data)
-{
-  return ((Result *) data)->done;
-}
-
-static gboolean
-machine_listed (gpointer data)
-{
-  Fixture *fixture = data;
-
-  g_clear_object (&fixture->machine);
-  fixture->machine = hangar_collection_find_by_name (fixture->collection, "policy");
-  if (fixture->machine != NULL)
-    g_object_ref (fixture->machine);
-  return fixture->machine != NULL;
-}
-
-typedef struct
-{
-  HangarMachine      *machine;
-  HangarMachineState  state;
-} StateWait;
-
-static gboolean
-state_reached (gpointer data)
-{
-  StateWait *wait = data;
-
-  return hangar_machine_get_state (wait->machine) == wait->state;
-}
-
 static void
-wait_state (HangarMachine      *machine,
+wait_state (Fixture            *fixture,
             HangarMachineState  state)
 {
-  StateWait wait = { machine, state };
-  if (!hangar_test_wait_until (state_reached, &wait, TIMEOUT_S))
-    g_error ("Timed out waiting for the machine to be %s; it is %s",
-             hangar_machine_state_to_nick (state),
-             hangar_machine_state_to_nick (hangar_machine_get_state (machine)));
+  hangar_test_wait_machine_state (fixture->collection, "policy", state, TIMEOUT_S);
 }
 
 static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
-  Result open = { 0 };
   g_autoptr(GError) error = NULL;
-  GVirConfigDomain *config;
 
   fixture->connection = hangar_connection_new (TEST_URI);
   fixture->collection = hangar_collection_new (fixture->connection);
-  hangar_connection_open_async (fixture->connection, NULL, open_done, &open);
-  hangar_test_assert_eventually (result_done, &open, TIMEOUT_S, "the connection to open");
-  g_assert_no_error (open.error);
+  hangar_connection_open_async (fixture->connection, NULL, hangar_test_async_done, NULL);
+  g_assert_true (hangar_connection_open_finish (fixture->connection, hangar_test_await (),
+                                                &error));
+  g_assert_no_error (error);
+  hangar_test_async_clear ();
 
-  config = gvir_config_domain_new_from_xml ("<domain type='test'><name>policy</name>"
-                                            "<memory unit='MiB'>64</memory><vcpu>1</vcpu>"
-                                            "<os><type>hvm</type></os></domain>", &error);
-  g_assert_no_error (error);
-  fixture->domain = gvir_connection_create_domain (hangar_connection_get_gvir (fixture->connection),
-                                                   config, &error);
-  g_object_unref (config);
-  g_assert_no_error (error);
-  hangar_test_assert_eventually (machine_listed, fixture, TIMEOUT_S, "the machine to be listed");
-  wait_state (fixture->machine, HANGAR_MACHINE_STATE_STOPPED);
+  fixture->domain =
+    hangar_test_define_test_domain (hangar_connection_get_gvir (fixture->connection), "policy",
+                                    NULL);
+  wait_state (fixture, HANGAR_MACHINE_STATE_STOPPED);
+  fixture->machine = g_object_ref (hangar_collection_find_by_name (fixture->collection,
+                                                                   "policy"));
 }
 
 static void
 fixture_teardown (Fixture       *fixture,
                   gconstpointer  data)
 {
+  hangar_test_async_clear ();
   gvir_domain_stop (fixture->domain, 0, NULL);
   gvir_domain_delete (fixture->domain, VIR_DOMAIN_UNDEFINE_MANAGED_SAVE, NULL);
   g_clear_object (&fixture->domain);
@@ -253,7 +184,7 @@ drive_to (Fixture            *fixture,
       virDomainFree (dom);
       /* Removing a saved state sends no event. */
       hangar_machine_refresh_async (fixture->machine, NULL, refresh_done, NULL);
-      wait_state (fixture->machine, HANGAR_MACHINE_STATE_STOPPED);
+      wait_state (fixture, HANGAR_MACHINE_STATE_STOPPED);
     }
   if (state == HANGAR_MACHINE_STATE_STOPPED)
     return;
@@ -265,7 +196,7 @@ drive_to (Fixture            *fixture,
   else if (state == HANGAR_MACHINE_STATE_SAVED)
     gvir_domain_save (fixture->domain, 0, &error);
   g_assert_no_error (error);
-  wait_state (fixture->machine, state);
+  wait_state (fixture, state);
 }
 
 static void
@@ -281,8 +212,8 @@ test_agrees_with_libvirt (Fixture       *fixture,
   for (guint s = 0; s < G_N_ELEMENTS (states); s++)
     for (HangarMachineAction action = 0; action < HANGAR_MACHINE_N_ACTIONS; action++)
       {
-        Result run = { 0 };
-        gboolean can_run;
+        g_autoptr(GError) error = NULL;
+        gboolean can_run, ok;
 
         /* The test driver knows no ACPI power button (Shut Down's flag):
          * test-lifecycle shuts a real guest down instead. */
@@ -296,17 +227,17 @@ test_agrees_with_libvirt (Fixture       *fixture,
                         hangar_machine_state_to_nick (states[s]), can_run ? "yes" : "no");
 
         hangar_machine_run_async (fixture->machine, action, HANGAR_MACHINE_ACTION_DEFAULT_TIMEOUT,
-                                  NULL, run_done, &run);
-        hangar_test_assert_eventually (result_done, &run, TIMEOUT_S, "the action to finish");
+                                  NULL, hangar_test_async_done, NULL);
+        ok = hangar_machine_run_finish (fixture->machine, hangar_test_await (), &error);
         if (can_run)
           {
-            g_assert_no_error (run.error);
-            g_assert_true (run.ok);
+            g_assert_no_error (error);
+            g_assert_true (ok);
             allowed++;
           }
-        else if (!run.ok)
+        else if (!ok)
           {
-            g_assert_error (run.error, HANGAR_MACHINE_ERROR, HANGAR_MACHINE_ERROR_STATE);
+            g_assert_error (error, HANGAR_MACHINE_ERROR, HANGAR_MACHINE_ERROR_STATE);
             refused++;
           }
         else
@@ -319,10 +250,9 @@ test_agrees_with_libvirt (Fixture       *fixture,
                                states[s] == HANGAR_MACHINE_STATE_PAUSED;
 
             hangar_machine_refresh_async (fixture->machine, NULL, refresh_done, NULL);
-            wait_state (fixture->machine, resumes ? HANGAR_MACHINE_STATE_RUNNING : states[s]);
+            wait_state (fixture, resumes ? HANGAR_MACHINE_STATE_RUNNING : states[s]);
             refused++;
           }
-        g_clear_error (&run.error);
       }
 
   /* 4 states x the 6 actions but Shut Down; each of them runs in one state at least. */
@@ -334,9 +264,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
-  hangar_test_keep_pool_threads ();
-  g_assert_true (hangar_libvirt_init (NULL));
+  hangar_test_init_libvirt (&argc, &argv);
 
   g_test_add_func ("/hangar/machine-action/table", test_table);
   g_test_add_func ("/hangar/machine-action/has-screen", test_has_screen);

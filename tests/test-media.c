@@ -26,7 +26,7 @@
 #include "hangar-vm-settings.h"
 #include "hangar-media-private.h"
 #include "hangar-os-db.h"
-#include "hangar-test-threads.h"
+#include "hangar-test-utils.h"
 
 #define TIMEOUT_S 30
 #define MIB (G_GUINT64_CONSTANT (1) << 20)
@@ -225,6 +225,18 @@ identify (const char  *path,
   return media;
 }
 
+/* @path's media, which must be identified somehow, if only as unknown. */
+static HangarMedia *
+identify_ok (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  HangarMedia *media = identify (path, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (media);
+  return media;
+}
+
 static void
 ensure_loaded (void)
 {
@@ -350,9 +362,7 @@ test_identify_os (gconstpointer data)
       return;
     }
 
-  media = identify (path, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (media);
+  media = identify_ok (path);
   g_test_message ("%s identified in %.1f ms", c->volume_id,
                   (g_get_monotonic_time () - start) / 1000.0);
 
@@ -488,14 +498,9 @@ test_identify_guess (gconstpointer data)
   const GuessCase *c = data;
   g_autofree char *name = g_strconcat (c->test, ".iso", NULL);
   g_autofree char *path = make_iso (name, c->volume_id, c->system_id, NULL, NULL, TRUE, 0);
-  g_autoptr(GError) error = NULL;
+  HangarMedia *media = identify_ok (path);
+  const HangarOsProfile *p = hangar_media_get_profile (media);
   g_autofree char *label = NULL;
-  const HangarOsProfile *p;
-  HangarMedia *media;
-
-  media = identify (path, &error);
-  g_assert_no_error (error);
-  p = hangar_media_get_profile (media);
 
   g_assert_false (hangar_media_is_identified (media));
   g_assert_true (hangar_media_is_guessed (media));
@@ -526,14 +531,10 @@ test_identify_unknown (void)
   g_autofree char *arm = make_iso ("unknown-arm.iso", "homebrew-os-arm64", NULL, NULL, NULL,
                                    TRUE, 0);
   g_autoptr(HangarOsProfile) generic = hangar_os_profile_new_generic ();
-  g_autoptr(GError) error = NULL;
+  HangarMedia *media = identify_ok (path);
+  const HangarOsProfile *p = hangar_media_get_profile (media);
   g_autofree char *label = NULL;
-  const HangarOsProfile *p;
-  HangarMedia *media;
 
-  media = identify (path, &error);
-  g_assert_no_error (error);
-  p = hangar_media_get_profile (media);
   g_assert_true (hangar_media_is_unknown (media));
   g_assert_false (hangar_media_is_identified (media));
   g_assert_false (hangar_media_is_guessed (media));
@@ -549,8 +550,7 @@ test_identify_unknown (void)
   g_assert_finalize_object (media);
 
   /* Unknown, but the label says ARM: the mismatch is still reported. */
-  media = identify (arm, &error);
-  g_assert_no_error (error);
+  media = identify_ok (arm);
   g_assert_true (hangar_media_is_unknown (media));
   g_assert_cmpstr (hangar_media_get_profile (media)->arch, ==, "aarch64");
   if (g_str_equal (hangar_host_get_arch (), "x86_64"))
@@ -1005,18 +1005,12 @@ run_detect (const char  *path,
             JsonObject **out,
             char       **err_out)
 {
-  const char *hangarctl = g_getenv ("HANGAR_TEST_HANGARCTL");
-  const char *argv[] = { hangarctl, "detect", path, NULL };
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autofree char *out_text = NULL;
   int status;
 
-  g_assert_nonnull (hangarctl);
-  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                               &out_text, err_out, &status, &error));
-  g_assert_no_error (error);
-
+  status = hangar_test_ctl ((const char *[]) { "detect", path, NULL }, &out_text, err_out);
   if (out != NULL)
     {
       g_assert_true (json_parser_load_from_data (parser, out_text, -1, &error));
@@ -1025,7 +1019,7 @@ run_detect (const char  *path,
       *out = json_object_ref (json_node_get_object (json_parser_get_root (parser)));
     }
 
-  return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
+  return status;
 }
 
 static void
@@ -1127,16 +1121,10 @@ test_detect_bad_input (void)
   g_autofree char *empty = g_build_filename (tmp_dir, "detect-empty.iso", NULL);
   g_autofree char *err = NULL;
   g_autoptr(GError) error = NULL;
-  const char *hangarctl = g_getenv ("HANGAR_TEST_HANGARCTL");
-  const char *no_path[] = { hangarctl, "detect", NULL };
-  int status;
 
   g_assert_cmpint (run_detect (missing, NULL, &err), ==, 1);
-  g_assert_true (g_str_has_prefix (err, "hangarctl detect: "));
+  hangar_test_assert_ctl_error (err, "detect");
   g_assert_nonnull (strstr (err, "detect-missing.iso"));
-  /* One line. */
-  g_assert_nonnull (strchr (err, '\n'));
-  g_assert_cmpstr (strchr (err, '\n') + 1, ==, "");
   g_clear_pointer (&err, g_free);
 
   g_assert_true (g_file_set_contents (empty, "", 0, &error));
@@ -1145,10 +1133,7 @@ test_detect_bad_input (void)
   g_clear_pointer (&err, g_free);
 
   /* No path: a usage error. */
-  g_assert_true (g_spawn_sync (NULL, (char **) no_path, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL,
-                               NULL, NULL, &err, &status, &error));
-  g_assert_true (WIFEXITED (status));
-  g_assert_cmpint (WEXITSTATUS (status), ==, 2);
+  g_assert_cmpint (hangar_test_ctl ((const char *[]) { "detect", NULL }, NULL, NULL), ==, 2);
 }
 
 static void
@@ -1177,8 +1162,7 @@ main (int   argc,
   g_autoptr(GError) error = NULL;
   int status;
 
-  g_test_init (&argc, &argv, NULL);
-  hangar_test_keep_pool_threads ();
+  hangar_test_init (&argc, &argv);
 
   tmp_dir = g_dir_make_tmp ("hangar-test-media-XXXXXX", &error);
   g_assert_no_error (error);

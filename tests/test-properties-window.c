@@ -23,69 +23,11 @@
 #include "hangar-os-db.h"
 #include "hangar-properties-window.h"
 #include "hangar-test-guest.h"
-#include "hangar-test-threads.h"
 #include "hangar-test-utils.h"
 #include "hangar-vm-creator.h"
 #include "hangar-window.h"
 
 #define MACHINE "Debian Desk"
-
-static char *
-virsh (const char *first,
-       ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autofree char *err = NULL;
-  char *out;
-  va_list args;
-  int status;
-
-  g_ptr_array_add (argv, (gpointer) "virsh");
-  g_ptr_array_add (argv, (gpointer) "--quiet");
-  g_ptr_array_add (argv, (gpointer) "--connect");
-  g_ptr_array_add (argv, (gpointer) "qemu:///session");
-  va_start (args, first);
-  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  out = hangar_test_spawn_capture ((const char * const *) argv->pdata, NULL, &status, &err);
-  if (status != 0)
-    g_error ("virsh %s: status %d: %s", first, status, err);
-  return g_strstrip (out);
-}
-
-static gboolean
-flag_set (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
-static void
-db_loaded (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (hangar_os_db_load_finish (HANGAR_OS_DB (object), result, &error));
-  g_assert_no_error (error);
-  *(gboolean *) user_data = TRUE;
-}
-
-static void
-created (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-  GVirDomain *domain = hangar_vm_creator_create_finish (HANGAR_VM_CREATOR (object), result, &error);
-
-  g_assert_no_error (error);
-  g_object_unref (domain);
-  *(gboolean *) user_data = TRUE;
-}
 
 /* A Debian machine as the assistant makes one, running the live ISO. */
 static void
@@ -93,26 +35,21 @@ create_machine (HangarApplication *app)
 {
   HangarOsDb *db = hangar_os_db_get_default ();
   g_autoptr(HangarOsProfile) profile = NULL;
-  g_autoptr(HangarVmSettings) settings = hangar_vm_settings_new ();
+  g_autoptr(HangarVmSettings) settings = hangar_test_vm_settings (MACHINE, 1);
   g_autoptr(HangarVmCreator) creator = NULL;
-  gboolean done = FALSE;
+  g_autoptr(GError) error = NULL;
+  GVirDomain *domain;
 
-  hangar_os_db_load_async (db, NULL, db_loaded, &done);
-  hangar_test_assert_eventually (flag_set, &done, 60, "the OS database");
+  hangar_os_db_load_async (db, NULL, hangar_test_async_done, NULL);
+  g_assert_true (hangar_os_db_load_finish (db, hangar_test_await (), &error));
+  g_assert_no_error (error);
   profile = hangar_os_db_profile_for_id (db, "debian11");
   g_assert_nonnull (profile);
 
-  settings->name = g_strdup (MACHINE);
-  settings->memory_mib = 512;
-  settings->vcpus = 1;
-  settings->disk_gib = 1;
-  settings->firmware = HANGAR_FIRMWARE_BIOS;
-  settings->domain_type = HANGAR_DOMAIN_TYPE_QEMU;
-  settings->iso_path = g_strdup (g_getenv ("HANGAR_TEST_ISO"));
   creator = hangar_vm_creator_new (hangar_application_get_connection (app), profile, settings);
-  done = FALSE;
-  hangar_vm_creator_create_async (creator, TRUE, NULL, created, &done);
-  hangar_test_assert_eventually (flag_set, &done, 60, "the machine to be created and started");
+  domain = hangar_test_create (creator, TRUE, NULL, &error);
+  g_assert_no_error (error);
+  g_object_unref (domain);
 }
 
 typedef struct
@@ -175,7 +112,7 @@ shoot (HangarPropertiesWindow *window,
 static gboolean
 memory_defined (gpointer data)
 {
-  g_autofree char *xml = virsh ("dumpxml", "--inactive", MACHINE, NULL);
+  g_autofree char *xml = hangar_test_virsh_output ("dumpxml", "--inactive", MACHINE, NULL);
 
   return strstr (xml, "<memory unit='KiB'>393216</memory>") != NULL;
 }
@@ -183,33 +120,18 @@ memory_defined (gpointer data)
 static gboolean
 vcpus_defined (gpointer data)
 {
-  g_autofree char *count = virsh ("vcpucount", MACHINE, "--config", "--active", NULL);
+  g_autofree char *count = hangar_test_virsh_output ("vcpucount", MACHINE, "--config", "--active",
+                                                     NULL);
 
   g_test_message ("vcpucount --config --active: %s", count);
 
   return g_str_equal (count, "2");
 }
 
-static char *
-blk_source (const char *target)
-{
-  g_autofree char *list = virsh ("domblklist", MACHINE, NULL);
-  g_auto(GStrv) lines = g_strsplit (list, "\n", -1);
-
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      g_autofree char *line = g_strstrip (g_strdup (lines[i]));
-
-      if (g_str_has_prefix (line, target) && g_ascii_isspace (line[strlen (target)]))
-        return g_strdup (g_strstrip (line + strlen (target)));
-    }
-  g_error ("No %s in:\n%s", target, list);
-}
-
 static gboolean
 cdrom_empty (gpointer data)
 {
-  g_autofree char *source = blk_source ((const char *) data);
+  g_autofree char *source = hangar_test_disk_source (MACHINE, (const char *) data);
 
   return g_str_equal (source, "-");
 }
@@ -217,7 +139,8 @@ cdrom_empty (gpointer data)
 static gboolean
 disk_grown (gpointer data)
 {
-  g_autofree char *info = virsh ("domblkinfo", MACHINE, (const char *) data, NULL);
+  g_autofree char *info = hangar_test_virsh_output ("domblkinfo", MACHINE, (const char *) data,
+                                                    NULL);
   const char *p = strstr (info, "Capacity:");
 
   return p != NULL && g_ascii_strtoull (p + strlen ("Capacity:"), NULL, 10) == 2ULL << 30;
@@ -248,7 +171,7 @@ grow_through_dialog (HangarPropertiesWindow *properties,
 static gboolean
 renamed (gpointer data)
 {
-  g_autofree char *names = virsh ("list", "--all", "--name", NULL);
+  g_autofree char *names = hangar_test_virsh_output ("list", "--all", "--name", NULL);
 
   return strstr (names, (const char *) data) != NULL;
 }
@@ -338,7 +261,7 @@ test_window (void)
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
 
   /* Stopped, the machine may be renamed. */
-  g_free (virsh ("destroy", MACHINE, NULL));
+  hangar_test_virsh ("destroy", MACHINE, NULL);
   hangar_test_assert_eventually (machine_in_state, &stopped, 30, "the machine to stop");
   hangar_test_assert_eventually (properties_loaded, properties, 30, "the properties to reload");
   g_assert_true (gtk_widget_get_sensitive (child (properties, "name_row")));
@@ -374,9 +297,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  gtk_test_init (&argc, &argv, NULL);
-  hangar_test_keep_pool_threads ();
-  adw_init ();
+  hangar_test_init_gui (&argc, &argv);
 
   g_test_add_func ("/hangar/properties/gui/window", test_window);
 

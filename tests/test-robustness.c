@@ -31,7 +31,6 @@
 #include "hangar-machine-action.h"
 #include "hangar-properties-window.h"
 #include "hangar-test-guest.h"
-#include "hangar-test-threads.h"
 #include "hangar-test-utils.h"
 #include "hangar-window.h"
 
@@ -56,22 +55,11 @@ wait_virsh (const char *name,
   hangar_test_wait_virsh_state (name, state, RECONNECT_TIMEOUT_S);
 }
 
-static gboolean
-page_is (gpointer data)
-{
-  gpointer *args = data;
-
-  return g_strcmp0 (hangar_window_get_visible_page (args[0]), args[1]) == 0;
-}
-
 static void
 wait_page (HangarWindow *window,
            const char   *page)
 {
-  gpointer args[] = { window, (gpointer) page };
-  g_autofree char *what = g_strdup_printf ("the window to show its “%s” page", page);
-
-  hangar_test_assert_eventually (page_is, args, RECONNECT_TIMEOUT_S, what);
+  hangar_test_wait_window_page (window, page, RECONNECT_TIMEOUT_S);
 }
 
 static gboolean
@@ -157,19 +145,6 @@ kill_hard (GPid        pid,
   hangar_test_assert_eventually (process_gone, GINT_TO_POINTER (pid), 30, gone);
 }
 
-static char *
-run_tool (const char * const *argv)
-{
-  g_autofree char *err = NULL;
-  char *out;
-  int status;
-
-  out = hangar_test_spawn_capture (argv, NULL, &status, &err);
-  if (status != 0)
-    g_error ("%s failed (%d): %s%s", argv[0], status, out, err);
-  return out;
-}
-
 static gboolean
 page_shows_display (gpointer data)
 {
@@ -184,44 +159,19 @@ machine_paused (gpointer data)
   return machine != NULL && hangar_machine_get_state (machine) == HANGAR_MACHINE_STATE_PAUSED;
 }
 
-typedef struct
-{
-  gboolean  done;
-  GError   *error;
-} OpWait;
-
-static gboolean
-op_done (gpointer data)
-{
-  return ((OpWait *) data)->done;
-}
-
-static void
-on_forced_off (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  OpWait *wait = user_data;
-
-  hangar_machine_run_finish (HANGAR_MACHINE (object), result, &wait->error);
-  wait->done = TRUE;
-}
-
 /* Forces @machine off through Hangar, as its menu does. */
 static void
 force_off (HangarMachine *machine)
 {
-  OpWait op = { FALSE, NULL };
-  g_autofree char *what = g_strdup_printf ("Hangar to force “%s” off",
-                                           hangar_machine_get_name (machine));
+  g_autoptr(GError) error = NULL;
 
   hangar_machine_run_async (machine, HANGAR_MACHINE_ACTION_FORCE_OFF,
-                            HANGAR_MACHINE_ACTION_DEFAULT_TIMEOUT, NULL, on_forced_off, &op);
-  hangar_test_assert_eventually (op_done, &op, 60, what);
-  g_assert_no_error (op.error);
+                            HANGAR_MACHINE_ACTION_DEFAULT_TIMEOUT, NULL, hangar_test_async_done,
+                            NULL);
+  g_assert_true (hangar_machine_run_finish (machine, hangar_test_await (), &error));
+  g_assert_no_error (error);
 }
 
-/* Another Hangar process acting on the same session; what it printed. */
 static gboolean
 properties_loaded (gpointer data)
 {
@@ -231,27 +181,10 @@ properties_loaded (gpointer data)
 static gboolean
 two_vcpus_defined (gpointer data)
 {
-  g_autofree char *xml = hangar_test_virsh_output ("dumpxml", "--inactive", (const char *) data, NULL);
+  g_autofree char *xml = hangar_test_virsh_output ("dumpxml", "--inactive", (const char *) data,
+                                                   NULL);
 
   return strstr (xml, ">2</vcpu>") != NULL;
-}
-
-static char *
-hangarctl (const char *first,
-           ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  const char *arg;
-  va_list args;
-
-  g_ptr_array_add (argv, (gpointer) g_getenv ("HANGAR_TEST_HANGARCTL"));
-  g_assert_nonnull (argv->pdata[0]);
-  va_start (args, first);
-  for (arg = first; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-  return run_tool ((const char * const *) argv->pdata);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -413,8 +346,8 @@ define_with_disk (HangarTestGuest *guest)
   char *at;
 
   g_mkdir_with_parents (g_get_user_data_dir (), 0700);
-  g_free (run_tool (create));
-  g_free (run_tool (write));
+  g_free (hangar_test_run_tool (create));
+  g_free (hangar_test_run_tool (write));
 
   g_assert_true (g_file_get_contents (guest->xml_path, &xml, NULL, &error));
   g_assert_no_error (error);
@@ -439,11 +372,11 @@ check_disk_intact (void)
   g_autofree char *read_back = NULL;
 
   g_assert_true (g_file_test (disk, G_FILE_TEST_IS_REGULAR));
-  checked = run_tool (check);
+  checked = hangar_test_run_tool (check);
   g_test_message ("qemu-img check: %s", checked);
   g_assert_nonnull (strstr (checked, "No errors were found"));
   /* qemu-io says "Pattern verification failed" (and still exits 0) on a mismatch. */
-  read_back = run_tool (read);
+  read_back = hangar_test_run_tool (read);
   g_test_message ("qemu-io: %s", read_back);
   g_assert_null (strstr (read_back, "failed"));
   g_assert_nonnull (strstr (read_back, "read 1048576/1048576 bytes"));
@@ -480,7 +413,8 @@ test_qemu_killed (void)
   wait_virsh (CRASH_NAME, "shut off (crashed)");
   machine = hangar_collection_find_by_name (collection, CRASH_NAME);
   g_assert_cmpint (hangar_machine_get_state (machine), ==, HANGAR_MACHINE_STATE_CRASHED);
-  listed = hangarctl ("list", "--json", NULL);
+  g_assert_cmpint (hangar_test_ctl ((const char *[]) { "list", "--json", NULL }, &listed, NULL),
+                   ==, 0);
   g_test_message ("hangarctl list --json: %s", listed);
   g_assert_nonnull (strstr (listed, "\"state\" : \"crashed\""));
   g_clear_pointer (&listed, g_free);
@@ -526,14 +460,6 @@ test_qemu_killed (void)
 /* others acting on the same machines                                       */
 /* ------------------------------------------------------------------------ */
 
-static gboolean
-card_gone (gpointer data)
-{
-  gpointer *args = data;
-
-  return hangar_window_get_card (args[0], args[1]) == NULL;
-}
-
 static void
 test_outside_changes (void)
 {
@@ -565,11 +491,7 @@ test_outside_changes (void)
   /* Renamed by virsh: the same machine, under its new name, in its new place. */
   hangar_test_virsh ("domrename", "Alpha", "Zulu", NULL);
   wait_card (window, "Zulu", "Stopped");
-  {
-    gpointer args[] = { window, (gpointer) "Alpha" };
-
-    hangar_test_assert_eventually (card_gone, args, 30, "the old name to go");
-  }
+  hangar_test_wait_card_gone (window, "Alpha", 30);
   g_assert_true (hangar_collection_find_by_name (collection, "Zulu") == alpha);
   g_assert_cmpstr (hangar_machine_get_name (alpha), ==, "Zulu");
   {
@@ -582,10 +504,11 @@ test_outside_changes (void)
    * Hangar process), each seen on the card and agreed by virsh. */
   hangar_test_virsh ("start", "Zulu", NULL);
   wait_card (window, "Zulu", "Running");
-  g_free (hangarctl ("pause", "Zulu", NULL));
+  g_assert_cmpint (hangar_test_ctl ((const char *[]) { "pause", "Zulu", NULL }, NULL, NULL), ==, 0);
   wait_card (window, "Zulu", "Paused");
   wait_virsh ("Zulu", "paused (user)");
-  g_free (hangarctl ("force-off", "Zulu", NULL));
+  g_assert_cmpint (hangar_test_ctl ((const char *[]) { "force-off", "Zulu", NULL }, NULL, NULL),
+                   ==, 0);
   wait_card (window, "Zulu", "Stopped");
   wait_virsh ("Zulu", "shut off (destroyed)");
 
@@ -598,11 +521,7 @@ test_outside_changes (void)
   g_object_add_weak_pointer (G_OBJECT (properties), (gpointer *) &properties);
   hangar_test_assert_eventually (properties_loaded, properties, 60, "the properties to load");
   hangar_test_virsh ("undefine", "Mike", NULL);
-  {
-    gpointer args[] = { window, (gpointer) "Mike" };
-
-    hangar_test_assert_eventually (card_gone, args, 30, "Mike's card to go");
-  }
+  hangar_test_wait_card_gone (window, "Mike", 30);
   g_assert_true (hangar_machine_is_gone (mike));
   hangar_test_assert_eventually (hangar_test_pointer_cleared, &properties, 30,
                                  "the properties window of the undefined machine to close");
@@ -621,9 +540,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  gtk_test_init (&argc, &argv, NULL);
-  hangar_test_keep_pool_threads ();
-  adw_init ();
+  hangar_test_init_gui (&argc, &argv);
 
   g_test_add_func ("/hangar/robustness/daemon-killed", test_daemon_killed);
   g_test_add_func ("/hangar/robustness/qemu-killed", test_qemu_killed);

@@ -18,34 +18,12 @@
 #include "hangar-application.h"
 #include "hangar-collection.h"
 #include "hangar-connection.h"
-#include "hangar-machine-card.h"
 #include "hangar-machine.h"
 #include "hangar-test-guest.h"
 #include "hangar-test-utils.h"
 #include "hangar-window.h"
-#include "hangar-test-threads.h"
 
 #define DOMAIN_NAME "hangar-smoke"
-
-typedef struct
-{
-  HangarWindow *window;
-  const char   *name;
-  const char   *state;
-} CardWait;
-
-static gboolean
-card_shows (gpointer data)
-{
-  CardWait *wait = data;
-  GtkWidget *card = hangar_window_get_card (wait->window, wait->name);
-
-  if (wait->state == NULL)
-    return card == NULL;
-  return card != NULL &&
-         g_strcmp0 (hangar_machine_card_get_state_text (HANGAR_MACHINE_CARD (card)),
-                    wait->state) == 0;
-}
 
 /* The guest's frame must show something: count the pixels that differ from
  * the most common colour (the background). */
@@ -87,23 +65,10 @@ guest_foreground (GVirConnection *gvir,
                   GVirDomain     *domain)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *mime = NULL;
-  g_autoptr(GBytes) bytes = hangar_test_guest_screenshot (gvir, domain, &mime);
-  g_autoptr(GdkPixbufLoader) loader = gdk_pixbuf_loader_new ();
+  g_autoptr(GdkPixbuf) pixbuf = hangar_test_guest_screenshot (gvir, domain);
   g_autofree char *path = g_build_filename (hangar_test_artifacts_dir (),
                                             "smoke-guest-frame.png", NULL);
-  GdkPixbuf *pixbuf;
 
-  g_test_message ("gvir_domain_screenshot: %s, %" G_GSIZE_FORMAT " bytes",
-                  mime, g_bytes_get_size (bytes));
-  g_assert_cmpuint (g_bytes_get_size (bytes), >, 0);
-
-  g_assert_true (gdk_pixbuf_loader_write_bytes (loader, bytes, &error));
-  g_assert_no_error (error);
-  g_assert_true (gdk_pixbuf_loader_close (loader, &error));
-  g_assert_no_error (error);
-  pixbuf = gdk_pixbuf_loader_get_pixbuf (loader);
-  g_assert_nonnull (pixbuf);
   g_assert_cmpint (gdk_pixbuf_get_width (pixbuf), >=, 640);
   g_assert_cmpint (gdk_pixbuf_get_height (pixbuf), >=, 400);
 
@@ -142,7 +107,6 @@ test_smoke_boot (void)
   HangarWindow *window;
   GVirConnection *gvir;
   GVirDomain *domain;
-  CardWait wait;
   gint64 started;
 
   app = hangar_test_start_app (&window);
@@ -152,16 +116,14 @@ test_smoke_boot (void)
 
   /* Defined behind the app's back: the card must appear from the event alone. */
   hangar_test_guest_define (guest);
-  wait = (CardWait) { window, DOMAIN_NAME, "Stopped" };
-  hangar_test_assert_eventually (card_shows, &wait, 15, "the new machine's card, stopped");
+  hangar_test_wait_card_state (window, DOMAIN_NAME, "Stopped", 15);
   machine = hangar_collection_find_by_name (hangar_application_get_collection (app), DOMAIN_NAME);
   g_assert_nonnull (machine);
   domain = g_object_ref (hangar_machine_get_domain (machine));
 
   started = g_get_monotonic_time ();
   hangar_test_virsh ("start", DOMAIN_NAME, NULL);
-  wait.state = "Running";
-  hangar_test_assert_eventually (card_shows, &wait, 15, "the card to show Running");
+  hangar_test_wait_card_state (window, DOMAIN_NAME, "Running", 15);
 
   banner = hangar_test_guest_wait_line (guest, HANGAR_TEST_BANNER, 1, HANGAR_TEST_BOOT_TIMEOUT_S);
   g_test_message ("boot-to-banner: %.1f s (start → banner, software emulation): %s",
@@ -174,28 +136,23 @@ test_smoke_boot (void)
 
   /* Force off, then undefine: the window follows both. */
   hangar_test_virsh ("destroy", DOMAIN_NAME, NULL);
-  wait.state = "Stopped";
-  hangar_test_assert_eventually (card_shows, &wait, 15, "the card to show Stopped");
+  hangar_test_wait_card_state (window, DOMAIN_NAME, "Stopped", 15);
   path2 = hangar_test_save_screenshot (GTK_WIDGET (window), "smoke-collection-stopped.png");
 
   hangar_test_virsh ("undefine", DOMAIN_NAME, NULL);
-  wait.state = NULL;
-  hangar_test_assert_eventually (card_shows, &wait, 15, "the card to go away");
+  hangar_test_wait_card_gone (window, DOMAIN_NAME, 15);
   g_assert_null (hangar_collection_find_by_name (hangar_application_get_collection (app),
                                                  DOMAIN_NAME));
   g_object_unref (domain);
 
-  gtk_window_destroy (GTK_WINDOW (window));
-  hangar_connection_close (connection);
+  hangar_test_stop_app (g_steal_pointer (&app), window);
 }
 
 int
 main (int   argc,
       char *argv[])
 {
-  gtk_test_init (&argc, &argv, NULL);
-  hangar_test_keep_pool_threads ();
-  adw_init ();
+  hangar_test_init_gui (&argc, &argv);
 
   g_test_add_func ("/hangar/e2e/smoke-boot", test_smoke_boot);
 

@@ -31,7 +31,6 @@
 #include "hangar-snapshots-dialog.h"
 #include "hangar-storage-volume.h"
 #include "hangar-test-guest.h"
-#include "hangar-test-threads.h"
 #include "hangar-test-utils.h"
 #include "hangar-vm-creator.h"
 #include "hangar-window.h"
@@ -40,41 +39,10 @@
 /* helpers                                                                  */
 /* ------------------------------------------------------------------------ */
 
-/* virsh's output, stripped; NULL when it failed. */
-static char *
-virsh (const char *first,
-       ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autofree char *err = NULL;
-  char *out;
-  va_list args;
-  int status;
-
-  g_ptr_array_add (argv, (gpointer) "virsh");
-  g_ptr_array_add (argv, (gpointer) "--quiet");
-  g_ptr_array_add (argv, (gpointer) "--connect");
-  g_ptr_array_add (argv, (gpointer) "qemu:///session");
-  va_start (args, first);
-  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  out = hangar_test_spawn_capture ((const char * const *) argv->pdata, NULL, &status, &err);
-  if (status != 0)
-    {
-      g_test_message ("virsh %s: status %d: %s", first, status, err);
-      g_free (out);
-      return NULL;
-    }
-  return g_strstrip (out);
-}
-
 static gboolean
 domain_listed (const char *name)
 {
-  g_autofree char *list = virsh ("list", "--all", "--name", NULL);
+  g_autofree char *list = hangar_test_virsh_try ("list", "--all", "--name", NULL);
   g_auto(GStrv) names = g_strsplit (list != NULL ? list : "", "\n", -1);
 
   return g_strv_contains ((const char * const *) names, name);
@@ -90,7 +58,7 @@ domain_gone (gpointer name)
 static char *
 disk_of (const char *name)
 {
-  g_autofree char *out = virsh ("domblklist", name, "--details", NULL);
+  g_autofree char *out = hangar_test_virsh_try ("domblklist", name, "--details", NULL);
   g_auto(GStrv) lines = g_strsplit (out != NULL ? out : "", "\n", -1);
 
   for (guint i = 0; lines[i] != NULL; i++)
@@ -109,104 +77,21 @@ disk_of (const char *name)
   return NULL;
 }
 
-static void
-create_done (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  GVirDomain **domain = user_data;
-  g_autoptr(GError) error = NULL;
-
-  *domain = hangar_vm_creator_create_finish (HANGAR_VM_CREATOR (object), result, &error);
-  g_assert_no_error (error);
-}
-
-static gboolean
-domain_set (gpointer data)
-{
-  return *(GVirDomain **) data != NULL;
-}
-
-/* A machine as the app makes them: a 1 GiB qcow2 disk in the pool, the
- * live ISO in its CD drive, software emulation, never started. */
-static void
-create_machine (const char *name)
-{
-  g_autoptr(HangarVmSettings) settings = hangar_vm_settings_new ();
-  g_autoptr(HangarOsProfile) profile = hangar_os_profile_new_generic ();
-  g_autoptr(HangarConnection) connection = NULL;
-  g_autoptr(HangarVmCreator) creator = NULL;
-  GVirDomain *domain = NULL;
-  const char *iso = g_getenv ("HANGAR_TEST_ISO");
-
-  g_assert_nonnull (iso);
-  settings->name = g_strdup (name);
-  settings->memory_mib = 512;
-  settings->vcpus = 1;
-  settings->disk_gib = 1;
-  settings->firmware = HANGAR_FIRMWARE_BIOS;
-  settings->domain_type = HANGAR_DOMAIN_TYPE_QEMU;
-  settings->iso_path = g_strdup (iso);
-
-  connection = hangar_test_connection_open ("qemu:///session");
-  creator = hangar_vm_creator_new (connection, profile, settings);
-  hangar_vm_creator_create_async (creator, FALSE, NULL, create_done, &domain);
-  hangar_test_assert_eventually (domain_set, &domain, 60, "the machine to be created");
-  g_object_unref (domain);
-  g_clear_object (&creator);
-  hangar_connection_close (connection);
-}
-
 static HangarApplication *
 start_app (HangarWindow **window)
 {
-  /* Machines made here get a serial log the tests can read (the creator's seam). */
-  g_setenv ("HANGAR_TEST_SERIAL_DIR", hangar_test_artifacts_dir (), TRUE);
+  /* Machines made here get a serial log the tests can read. */
+  hangar_test_session_setup ();
   hangar_test_tolerate_unknown_events ();
   return hangar_test_start_app (window);
 }
 
 static void
-stop_app (HangarApplication *app,
-          HangarWindow      *window)
-{
-  gtk_window_destroy (GTK_WINDOW (window));
-  hangar_connection_close (hangar_application_get_connection (app));
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  g_object_unref (app);
-}
-
-typedef struct
-{
-  HangarWindow *window;
-  const char   *name;
-  const char   *state;
-} CardWait;
-
-static gboolean
-card_shows (gpointer data)
-{
-  CardWait *wait = data;
-  GtkWidget *card = hangar_window_get_card (wait->window, wait->name);
-
-  return card != NULL &&
-         (wait->state == NULL ||
-          g_strcmp0 (hangar_machine_card_get_state_text (HANGAR_MACHINE_CARD (card)),
-                     wait->state) == 0);
-}
-
-/* Waits for NAME's card to show STATE. */
-static GtkWidget *
 wait_card (HangarWindow *window,
            const char   *name,
            const char   *state)
 {
-  CardWait wait = { window, name, state };
-  g_autofree char *what = g_strdup_printf ("the “%s” card to show %s", name, state);
-
-  hangar_test_assert_eventually (card_shows, &wait, 30, what);
-  return hangar_window_get_card (window, name);
+  hangar_test_wait_card_state (window, name, state, 30);
 }
 
 /* Activates the action ACTION ("machine.rename"…) of NAME's card, once it
@@ -217,7 +102,8 @@ activate_card_action (HangarWindow *window,
                       const char   *state,
                       const char   *action)
 {
-  g_assert_true (gtk_widget_activate_action (wait_card (window, name, state), action, NULL));
+  wait_card (window, name, state);
+  g_assert_true (gtk_widget_activate_action (hangar_window_get_card (window, name), action, NULL));
 }
 
 typedef struct
@@ -258,36 +144,6 @@ wait_dialog (GType      type,
 
   hangar_test_assert_eventually (dialog_shows, &wait, 30, g_type_name (type));
   return wait.found;
-}
-
-/* Answers a message dialog as its button would, and closes it. */
-static void
-respond (AdwMessageDialog *dialog,
-         const char       *response)
-{
-  g_assert_true (adw_message_dialog_get_response_enabled (dialog, response));
-  g_object_ref (dialog);
-  adw_message_dialog_response (dialog, response);
-  gtk_window_destroy (GTK_WINDOW (dialog));
-  g_object_unref (dialog);
-}
-
-static void
-screenshot_both_styles (GtkWidget  *widget,
-                        const char *basename)
-{
-  AdwStyleManager *style = adw_style_manager_get_default ();
-  g_autofree char *light = g_strdup_printf ("%s.png", basename);
-  g_autofree char *dark = g_strdup_printf ("%s-dark.png", basename);
-  g_autofree char *light_path = NULL;
-  g_autofree char *dark_path = NULL;
-
-  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
-  light_path = hangar_test_save_screenshot (widget, light);
-  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
-  g_assert_true (adw_style_manager_get_dark (style));
-  dark_path = hangar_test_save_screenshot (widget, dark);
-  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -343,9 +199,9 @@ take_snapshot (HangarSnapshotsDialog *dialog,
   if (title != NULL)
     gtk_editable_set_text (GTK_EDITABLE (entry), title);
   else
-    screenshot_both_styles (GTK_WIDGET (question), "snapshots-take");
+    hangar_test_screenshot_both_styles (GTK_WIDGET (question), "snapshots-take");
   taken = g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry)));
-  respond (question, "take");
+  hangar_test_respond (question, "take");
   /* The operation runs off the UI thread: the dialog says it is busy. */
   g_assert_true (hangar_snapshots_dialog_get_busy (dialog));
   wait_idle (dialog);
@@ -385,15 +241,12 @@ test_snapshots (void)
   g_autofree char *listed = NULL;
   g_autofree char *xml = NULL;
   g_autofree char *state = NULL;
-  g_autofree char *volume = hangar_storage_volume_name_for ("snappy");
-  g_autofree char *stem = g_strndup (volume, strlen (volume) - strlen (".qcow2"));
-  g_autofree char *log_name = g_strconcat (stem, "-serial.log", NULL);
-  g_autofree char *log = g_build_filename (hangar_test_artifacts_dir (), log_name, NULL);
+  g_autoptr(HangarTestGuest) console = hangar_test_guest_for_machine ("snappy");
   g_autofree char *raw_xml = NULL;
   g_autofree char *raw_path = NULL;
 
-  g_setenv ("HANGAR_TEST_SERIAL_DIR", hangar_test_artifacts_dir (), TRUE);
-  create_machine ("snappy");
+  hangar_test_session_setup ();
+  hangar_test_create_machine ("snappy", HANGAR_FIRMWARE_BIOS, FALSE);
   app = start_app (&window);
   gtk_window_set_default_size (GTK_WINDOW (window), 900, 640);
 
@@ -403,7 +256,7 @@ test_snapshots (void)
   wait_idle (dialog);
   g_assert_cmpstr (hangar_snapshots_dialog_get_page (dialog), ==, "empty");
   g_assert_null (hangar_snapshots_dialog_get_unsupported_reason (dialog));
-  screenshot_both_styles (GTK_WIDGET (dialog), "snapshots-empty");
+  hangar_test_screenshot_both_styles (GTK_WIDGET (dialog), "snapshots-empty");
 
   /* One of the stopped machine (its disk), with a title of the user's. */
   first = take_snapshot (dialog, "Before the update");
@@ -415,7 +268,7 @@ test_snapshots (void)
 
   /* One of the running guest (disk and memory), with the proposed title. */
   activate_card_action (window, "snappy", "Stopped", "machine.start");
-  hangar_test_assert_eventually (banner_in_log, log, HANGAR_TEST_BOOT_TIMEOUT_S,
+  hangar_test_assert_eventually (banner_in_log, console->serial_log, HANGAR_TEST_BOOT_TIMEOUT_S,
                                  "the guest's banner");
   /* Made from the ISO and not installed yet: the card says what matters. */
   wait_card (window, "snappy", "Installing");
@@ -436,10 +289,10 @@ test_snapshots (void)
   g_assert_cmpint (snapshot->state, ==, HANGAR_MACHINE_STATE_RUNNING);
   second_name = g_strdup (snapshot->name);
   g_assert_false (shown (dialog, first)->current);
-  listed = virsh ("snapshot-list", "snappy", "--name", NULL);
+  listed = hangar_test_virsh_try ("snapshot-list", "snappy", "--name", NULL);
   g_assert_nonnull (strstr (listed, first_name));
   g_assert_nonnull (strstr (listed, second_name));
-  screenshot_both_styles (GTK_WIDGET (dialog), "snapshots-page");
+  hangar_test_screenshot_both_styles (GTK_WIDGET (dialog), "snapshots-page");
 
   /* Back to the first: the question says what is lost; the machine stops,
    * as it was then. */
@@ -447,12 +300,12 @@ test_snapshots (void)
                                              first_name));
   question = wait_dialog (ADW_TYPE_MESSAGE_DIALOG, GTK_WINDOW (dialog));
   g_assert_nonnull (strstr (adw_message_dialog_get_body (question), "unsaved work"));
-  screenshot_both_styles (GTK_WIDGET (question), "snapshots-revert");
-  respond (question, "revert");
+  hangar_test_screenshot_both_styles (GTK_WIDGET (question), "snapshots-revert");
+  hangar_test_respond (question, "revert");
   wait_idle (dialog);
-  current = virsh ("snapshot-current", "snappy", "--name", NULL);
+  current = hangar_test_virsh_try ("snapshot-current", "snappy", "--name", NULL);
   g_assert_cmpstr (current, ==, first_name);
-  state = virsh ("domstate", "snappy", NULL);
+  state = hangar_test_virsh_try ("domstate", "snappy", NULL);
   g_assert_cmpstr (state, ==, "shut off");
   g_assert_true (shown (dialog, first)->current);
   wait_card (window, "snappy", "Stopped");
@@ -465,19 +318,19 @@ test_snapshots (void)
   g_assert_false (adw_message_dialog_get_response_enabled (question, "rename"));
   gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (question)),
                          "Guest booted & ready");
-  respond (question, "rename");
+  hangar_test_respond (question, "rename");
   wait_idle (dialog);
   g_assert_nonnull (shown (dialog, "Guest booted & ready"));
-  xml = virsh ("snapshot-dumpxml", "snappy", second_name, NULL);
+  xml = hangar_test_virsh_try ("snapshot-dumpxml", "snappy", second_name, NULL);
   g_assert_nonnull (strstr (xml, "<description>Guest booted &amp; ready</description>"));
 
   /* Deleted: gone from libvirt, the other one stays current. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "snapshots.delete", "s",
                                              second_name));
-  respond (wait_dialog (ADW_TYPE_MESSAGE_DIALOG, GTK_WINDOW (dialog)), "delete");
+  hangar_test_respond (wait_dialog (ADW_TYPE_MESSAGE_DIALOG, GTK_WINDOW (dialog)), "delete");
   wait_idle (dialog);
   g_clear_pointer (&listed, g_free);
-  listed = virsh ("snapshot-list", "snappy", "--name", NULL);
+  listed = hangar_test_virsh_try ("snapshot-list", "snappy", "--name", NULL);
   g_assert_cmpstr (listed, ==, first_name);
   g_assert_cmpuint (hangar_snapshots_dialog_get_snapshots (dialog)->len, ==, 1);
   g_assert_true (shown (dialog, first)->current);
@@ -512,10 +365,10 @@ test_snapshots (void)
   g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (gtk_widget_get_template_child (
                     GTK_WIDGET (dialog), HANGAR_TYPE_SNAPSHOTS_DIALOG, "take_button"))));
   g_assert_cmpstr (hangar_snapshots_dialog_get_page (dialog), ==, "empty");
-  screenshot_both_styles (GTK_WIDGET (dialog), "snapshots-unsupported");
+  hangar_test_screenshot_both_styles (GTK_WIDGET (dialog), "snapshots-unsupported");
   gtk_window_destroy (GTK_WINDOW (dialog));
 
-  stop_app (app, window);
+  hangar_test_stop_app (app, window);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -547,8 +400,8 @@ delete_machine (HangarWindow *window,
   gtk_check_button_set_active (GTK_CHECK_BUTTON (adw_message_dialog_get_extra_child (question)),
                                keep_disk);
   if (screenshot != NULL)
-    screenshot_both_styles (GTK_WIDGET (question), screenshot);
-  respond (question, "delete");
+    hangar_test_screenshot_both_styles (GTK_WIDGET (question), screenshot);
+  hangar_test_respond (question, "delete");
   /* Hidden at once; deleted for real when the Undo toast goes. */
   g_assert_null (hangar_window_get_card (window, name));
   g_assert_true (domain_listed (name));
@@ -561,15 +414,9 @@ fill_disk (const char *disk,
            const char *size)
 {
   g_autofree char *command = g_strdup_printf ("write -P 0x5a 0 %s", size);
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-  int status;
 
-  out = hangar_test_spawn_capture ((const char *[]) { "qemu-io", "-f", "qcow2", "-c", command,
-                                                      disk, NULL },
-                                   NULL, &status, &err);
-  if (status != 0)
-    g_error ("qemu-io: status %d: %s", status, err);
+  g_free (hangar_test_run_tool ((const char *[]) { "qemu-io", "-f", "qcow2", "-c", command, disk,
+                                                   NULL }));
 }
 
 typedef struct
@@ -671,8 +518,8 @@ test_rename_clone_delete (void)
   g_autofree char *uuid = NULL;
   g_autofree char *renamed = NULL;
 
-  create_machine ("namer");
-  uuid = virsh ("domuuid", "namer", NULL);
+  hangar_test_create_machine ("namer", HANGAR_FIRMWARE_BIOS, FALSE);
+  uuid = hangar_test_virsh_try ("domuuid", "namer", NULL);
   other = hangar_test_guest_new ("other", FALSE);
   hangar_test_guest_define (other);
   disk = disk_of ("namer");
@@ -687,14 +534,14 @@ test_rename_clone_delete (void)
   g_assert_false (hangar_name_dialog_get_can_apply (dialog));
   g_assert_cmpstr (hangar_name_dialog_get_error (dialog), ==,
                    "There is already a machine called “other”.");
-  screenshot_both_styles (GTK_WIDGET (dialog), "rename-dialog-taken");
+  hangar_test_screenshot_both_styles (GTK_WIDGET (dialog), "rename-dialog-taken");
   hangar_name_dialog_set_text (dialog, "  Web   Server ");
   g_assert_null (hangar_name_dialog_get_error (dialog));
-  screenshot_both_styles (GTK_WIDGET (dialog), "rename-dialog");
+  hangar_test_screenshot_both_styles (GTK_WIDGET (dialog), "rename-dialog");
   apply_name (dialog);
   g_assert_true (domain_listed ("Web Server"));
   g_assert_false (domain_listed ("namer"));
-  renamed = virsh ("domname", uuid, NULL);
+  renamed = hangar_test_virsh_try ("domname", uuid, NULL);
   g_assert_cmpstr (renamed, ==, "Web Server");
   wait_card (window, "Web Server", "Stopped");
   g_assert_null (hangar_window_get_card (window, "namer"));
@@ -722,7 +569,7 @@ test_rename_clone_delete (void)
   g_assert_false (g_file_test (disk, G_FILE_TEST_EXISTS));
   g_assert_true (g_file_test (clone_disk, G_FILE_TEST_IS_REGULAR));
 
-  stop_app (app, window);
+  hangar_test_stop_app (app, window);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -764,9 +611,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  gtk_test_init (&argc, &argv, NULL);
-  hangar_test_keep_pool_threads ();
-  adw_init ();
+  hangar_test_init_gui (&argc, &argv);
 
   g_test_add_func ("/hangar/snapshots-ui/snapshots", test_snapshots);
   g_test_add_func ("/hangar/snapshots-ui/rename-clone-delete", test_rename_clone_delete);

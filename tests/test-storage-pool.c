@@ -22,7 +22,6 @@
 #include "hangar-connection.h"
 #include "hangar-storage-pool.h"
 #include "hangar-test-guest.h"
-#include "hangar-test-threads.h"
 #include "hangar-test-utils.h"
 
 #define GIB (G_GUINT64_CONSTANT (1) << 30)
@@ -83,16 +82,6 @@ test_default_path (void)
 /* the test driver                                                          */
 /* ------------------------------------------------------------------------ */
 
-static void
-assert_finalized_eventually (gpointer object)
-{
-  g_object_add_weak_pointer (G_OBJECT (object), &object);
-  g_object_unref (object);
-  /* A GTask's thread lets go of its source a moment after the callback. */
-  hangar_test_assert_eventually (hangar_test_pointer_cleared, &object, 5,
-                                 "an object to be finalized");
-}
-
 typedef struct
 {
   HangarConnection  *connection;
@@ -126,9 +115,9 @@ fixture_teardown (Fixture       *fixture,
       virStoragePoolFree (pool);
     }
   virConnectClose (fixture->conn);
-  assert_finalized_eventually (fixture->pool);
+  hangar_test_assert_finalized_eventually (fixture->pool, 5);
   hangar_connection_close (fixture->connection);
-  assert_finalized_eventually (fixture->connection);
+  hangar_test_assert_finalized_eventually (fixture->connection, 5);
   g_free (fixture->elsewhere);
 }
 
@@ -147,27 +136,6 @@ define_pool_elsewhere (Fixture *fixture)
   virStoragePoolFree (pool);
 }
 
-typedef struct
-{
-  GAsyncResult *result;
-} AsyncWait;
-
-static void
-store_result (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  AsyncWait *wait = user_data;
-
-  wait->result = g_object_ref (result);
-}
-
-static gboolean
-has_result (gpointer data)
-{
-  return ((AsyncWait *) data)->result != NULL;
-}
-
 static void
 test_found (Fixture       *fixture,
             gconstpointer  data)
@@ -179,7 +147,6 @@ test_found (Fixture       *fixture,
   GVirStoragePool *found, *again;
   virStoragePoolPtr raw;
   guint64 capacity = 0, available = G_MAXUINT64;
-  AsyncWait wait = { NULL };
   int autostart = 0;
 
   g_assert_true (hangar_storage_pool_get_connection (fixture->pool) == fixture->connection);
@@ -203,12 +170,11 @@ test_found (Fixture       *fixture,
   virStoragePoolFree (raw);
 
   /* Found, not made again: in a thread too. */
-  hangar_storage_pool_ensure_async (fixture->pool, NULL, store_result, &wait);
-  hangar_test_assert_eventually (has_result, &wait, 10, "the pool");
-  again = hangar_storage_pool_ensure_finish (fixture->pool, wait.result, &error);
+  hangar_storage_pool_ensure_async (fixture->pool, NULL, hangar_test_async_done, NULL);
+  again = hangar_storage_pool_ensure_finish (fixture->pool, hangar_test_await (), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (gvir_storage_pool_get_uuid (again), ==, gvir_storage_pool_get_uuid (found));
-  g_clear_object (&wait.result);
+  hangar_test_async_clear ();
 
   /* The test driver's filesystem: 100 GiB. */
   g_assert_true (hangar_storage_pool_query_space (fixture->pool, &capacity, &available, NULL,
@@ -218,13 +184,12 @@ test_found (Fixture       *fixture,
   g_assert_cmpuint (available, <=, capacity);
 
   capacity = 0;
-  hangar_storage_pool_query_space_async (fixture->pool, NULL, store_result, &wait);
-  hangar_test_assert_eventually (has_result, &wait, 10, "the pool's space");
-  g_assert_true (hangar_storage_pool_query_space_finish (fixture->pool, wait.result, &capacity,
-                                                         &available, &error));
+  hangar_storage_pool_query_space_async (fixture->pool, NULL, hangar_test_async_done, NULL);
+  g_assert_true (hangar_storage_pool_query_space_finish (fixture->pool, hangar_test_await (),
+                                                         &capacity, &available, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (capacity, ==, 100 * GIB);
-  g_clear_object (&wait.result);
+  hangar_test_async_clear ();
 
   g_object_unref (again);
   g_object_unref (found);
@@ -237,7 +202,6 @@ test_not_open (void)
   HangarStoragePool *pool = hangar_storage_pool_new (connection);
   g_autoptr(GError) error = NULL;
   guint64 capacity, available;
-  AsyncWait wait = { NULL };
 
   g_assert_null (hangar_storage_pool_ensure (pool, NULL, &error));
   g_assert_error (error, HANGAR_STORAGE_ERROR, HANGAR_STORAGE_ERROR_POOL);
@@ -247,12 +211,11 @@ test_not_open (void)
   g_assert_error (error, HANGAR_STORAGE_ERROR, HANGAR_STORAGE_ERROR_POOL);
   g_clear_error (&error);
 
-  hangar_storage_pool_ensure_async (pool, NULL, store_result, &wait);
-  hangar_test_assert_eventually (has_result, &wait, 10, "the pool");
-  g_assert_null (hangar_storage_pool_ensure_finish (pool, wait.result, &error));
+  hangar_storage_pool_ensure_async (pool, NULL, hangar_test_async_done, NULL);
+  g_assert_null (hangar_storage_pool_ensure_finish (pool, hangar_test_await (), &error));
   g_assert_error (error, HANGAR_STORAGE_ERROR, HANGAR_STORAGE_ERROR_POOL);
-  g_clear_object (&wait.result);
-  assert_finalized_eventually (pool);
+  hangar_test_async_clear ();
+  hangar_test_assert_finalized_eventually (pool, 5);
 }
 
 static void
@@ -374,7 +337,6 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
   g_autofree char *data_dir = NULL;
   int status;
 
@@ -382,10 +344,7 @@ main (int   argc,
    * keeps the one the harness made. */
   if (g_getenv ("HANGAR_URI") == NULL)
     data_dir = hangar_test_isolate_data_dir ();
-  g_test_init (&argc, &argv, NULL);
-  hangar_test_keep_pool_threads ();
-  if (!hangar_libvirt_init (&error))
-    g_error ("Cannot initialise libvirt: %s", error->message);
+  hangar_test_init_libvirt (&argc, &argv);
 
   g_test_add_func ("/hangar/storage-pool/unit/space-rule", test_space_rule);
   g_test_add_func ("/hangar/storage-pool/unit/default-path", test_default_path);

@@ -24,7 +24,6 @@
 #include "hangar-storage-pool.h"
 #include "hangar-storage-volume.h"
 #include "hangar-test-guest.h"
-#include "hangar-test-threads.h"
 #include "hangar-test-utils.h"
 
 #define GIB (G_GUINT64_CONSTANT (1) << 30)
@@ -106,16 +105,6 @@ typedef struct
 } Fixture;
 
 static void
-assert_finalized_eventually (gpointer object)
-{
-  g_object_add_weak_pointer (G_OBJECT (object), &object);
-  g_object_unref (object);
-  /* A GTask's thread lets go of its source a moment after the callback. */
-  hangar_test_assert_eventually (hangar_test_pointer_cleared, &object, 5,
-                                 "an object to be finalized");
-}
-
-static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
@@ -151,9 +140,9 @@ fixture_teardown (Fixture       *fixture,
   g_assert_cmpint (virStoragePoolUndefine (pool), ==, 0);
   virStoragePoolFree (pool);
   virConnectClose (fixture->conn);
-  assert_finalized_eventually (fixture->pool);
+  hangar_test_assert_finalized_eventually (fixture->pool, 5);
   hangar_connection_close (fixture->connection);
-  assert_finalized_eventually (fixture->connection);
+  hangar_test_assert_finalized_eventually (fixture->connection, 5);
   hangar_test_remove_tree (fixture->dir);
   g_free (fixture->dir);
 }
@@ -478,27 +467,6 @@ test_delete (Fixture       *fixture,
   g_clear_object (&volume);
 }
 
-typedef struct
-{
-  GAsyncResult *result;
-} AsyncWait;
-
-static void
-store_result (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  AsyncWait *wait = user_data;
-
-  wait->result = g_object_ref (result);
-}
-
-static gboolean
-has_result (gpointer data)
-{
-  return ((AsyncWait *) data)->result != NULL;
-}
-
 static void
 test_async (Fixture       *fixture,
             gconstpointer  data)
@@ -506,21 +474,20 @@ test_async (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   GVirStorageVol *volume = NULL;
   g_autofree char *listed = NULL;
-  AsyncWait wait = { NULL };
 
-  hangar_storage_pool_create_volume_async (fixture->pool, "Threaded", GIB, NULL, store_result,
-                                           &wait);
-  hangar_test_assert_eventually (has_result, &wait, 10, "the volume");
-  volume = hangar_storage_pool_create_volume_finish (fixture->pool, wait.result, &error);
+  hangar_storage_pool_create_volume_async (fixture->pool, "Threaded", GIB, NULL,
+                                           hangar_test_async_done, NULL);
+  volume = hangar_storage_pool_create_volume_finish (fixture->pool, hangar_test_await (), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (gvir_storage_vol_get_name (volume), ==, "Threaded.qcow2");
-  g_clear_object (&wait.result);
+  hangar_test_async_clear ();
 
-  hangar_storage_pool_delete_volume_async (fixture->pool, volume, NULL, store_result, &wait);
-  hangar_test_assert_eventually (has_result, &wait, 10, "the volume's deletion");
-  g_assert_true (hangar_storage_pool_delete_volume_finish (fixture->pool, wait.result, &error));
+  hangar_storage_pool_delete_volume_async (fixture->pool, volume, NULL, hangar_test_async_done,
+                                           NULL);
+  g_assert_true (hangar_storage_pool_delete_volume_finish (fixture->pool, hangar_test_await (),
+                                                           &error));
   g_assert_no_error (error);
-  g_clear_object (&wait.result);
+  hangar_test_async_clear ();
 
   listed = volume_list (fixture);
   g_assert_cmpstr (listed, ==, "");
@@ -602,7 +569,6 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
   g_autofree char *data_dir = NULL;
   int status;
 
@@ -610,10 +576,7 @@ main (int   argc,
    * keeps the one the harness made. */
   if (g_getenv ("HANGAR_URI") == NULL)
     data_dir = hangar_test_isolate_data_dir ();
-  g_test_init (&argc, &argv, NULL);
-  hangar_test_keep_pool_threads ();
-  if (!hangar_libvirt_init (&error))
-    g_error ("Cannot initialise libvirt: %s", error->message);
+  hangar_test_init_libvirt (&argc, &argv);
 
   g_test_add_func ("/hangar/storage-volume/unit/names", test_names);
   g_test_add ("/hangar/storage-volume/unit/create", Fixture, NULL,

@@ -19,9 +19,9 @@
 
 #include "hangar-connection.h"
 #include "hangar-libvirt.h"
+#include "hangar-test-utils.h"
 #include "hangar-vm-config.h"
 #include "vm-config-cases.h"
-#include "hangar-test-threads.h"
 
 static GVirConnection *connection;
 static gboolean kvm_available;
@@ -215,11 +215,7 @@ main (int   argc,
   g_autofree char *uri = NULL;
   int status;
 
-  g_test_init (&argc, &argv, NULL);
-  hangar_test_keep_pool_threads ();
-
-  if (!hangar_libvirt_init (&error))
-    g_error ("Cannot initialise libvirt: %s", error->message);
+  hangar_test_init_libvirt (&argc, &argv);
   uri = hangar_connection_resolve_uri (NULL);
   connection = gvir_connection_new (uri);
   if (!gvir_connection_open (connection, NULL, &error))

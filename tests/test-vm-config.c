@@ -20,8 +20,8 @@
 #include <glib/gstdio.h>
 
 #include "hangar-vm-config.h"
+#include "hangar-test-utils.h"
 #include "vm-config-cases.h"
-#include "hangar-test-threads.h"
 
 static gboolean regenerate;
 
@@ -399,8 +399,7 @@ main (int   argc,
   if (g_strcmp0 (g_getenv ("HANGAR_REGENERATE_GOLDEN"), "1") == 0)
     regenerate = TRUE;
 
-  g_test_init (&argc, &argv, NULL);
-  hangar_test_keep_pool_threads ();
+  hangar_test_init (&argc, &argv);
 
   for (guint i = 0; i < vm_config_n_cases; i++)
     {
