@@ -21,6 +21,11 @@
  * spice-client-glib receiving and decoding the same stream into its primary
  * surface. Its "frames" are the bursts of invalidations (a new burst after
  * BURST_GAP_US without one), which is what a display could show at most.
+ * For the latency of the floor it also watches the pixel in the middle of
+ * the surface, and prints, whenever an invalidation turns it white, black or
+ * something else,
+ *
+ *   PROBE <CLOCK_MONOTONIC µs> white|black|other
  *
  * The driver, bench/display-bench, reads BENCH_START to sample the X server's
  * CPU and the X damage counter at the same moments.
@@ -70,7 +75,11 @@ typedef struct
   gboolean          first_frame;
   guint             timer;
 
-  /* Headless counters. */
+  /* Headless counters and the probe. */
+  const guint8     *data;
+  int               format;
+  int               stride;
+  const char       *probe_color;
   guint64           invalidations;
   guint64           bursts;
   gint64            last_invalidation_us;
@@ -239,6 +248,46 @@ on_primary_create (SpiceChannel *channel,
 {
   bench->width = width;
   bench->height = height;
+  bench->data = imgdata;
+  bench->format = format;
+  bench->stride = stride;
+}
+
+static void
+on_primary_destroy (SpiceChannel *channel,
+                    Bench        *bench)
+{
+  bench->data = NULL;
+}
+
+static void
+probe (Bench *bench)
+{
+  int x = bench->width / 2, y = bench->height / 2;
+  const char *color;
+  guint32 pixel;
+  guint r, g, b;
+
+  if (bench->data == NULL || (bench->format != SPICE_SURFACE_FMT_32_xRGB &&
+                              bench->format != SPICE_SURFACE_FMT_32_ARGB))
+    return;
+  memcpy (&pixel, bench->data + (gsize) y * bench->stride + (gsize) x * 4, 4);
+  pixel = GUINT32_FROM_LE (pixel);
+  r = (pixel >> 16) & 0xff;
+  g = (pixel >> 8) & 0xff;
+  b = pixel & 0xff;
+  if (r >= 0xe0 && g >= 0xe0 && b >= 0xe0)
+    color = "white";
+  else if (r <= 0x20 && g <= 0x20 && b <= 0x20)
+    color = "black";
+  else
+    color = "other";
+  if (color != bench->probe_color)
+    {
+      printf ("PROBE %" G_GINT64_FORMAT " %s\n", g_get_monotonic_time (), color);
+      fflush (stdout);
+      bench->probe_color = color;
+    }
 }
 
 /* Headless: spice-client-glib alone. */
@@ -257,6 +306,9 @@ on_invalidate (SpiceChannel *channel,
   if (bench->last_invalidation_us == 0 || now - bench->last_invalidation_us > BURST_GAP_US)
     bench->bursts++;
   bench->last_invalidation_us = now;
+  if (x <= bench->width / 2 && bench->width / 2 < x + w &&
+      y <= bench->height / 2 && bench->height / 2 < y + h)
+    probe (bench);
 }
 
 static void
@@ -315,6 +367,8 @@ on_channel_new (SpiceSession *session,
         {
           g_signal_connect (channel, "display-invalidate", G_CALLBACK (on_invalidate), bench);
           g_signal_connect (channel, "display-mark", G_CALLBACK (on_mark), bench);
+          g_signal_connect (channel, "display-primary-destroy",
+                            G_CALLBACK (on_primary_destroy), bench);
           spice_channel_connect (channel);
         }
     }
