@@ -175,9 +175,8 @@ hangar_display_snapshot (GtkWidget   *widget,
   GskRenderer *renderer = native != NULL ? gtk_native_get_renderer (native) : NULL;
   graphene_rect_t rect;
 
-  hangar_spice_paintable_set_render_hints (self->paintable,
-                                           renderer != NULL && GSK_IS_CAIRO_RENDERER (renderer),
-                                           gtk_widget_get_scale_factor (widget));
+  hangar_spice_paintable_set_renderer (self->paintable, renderer,
+                                       gtk_widget_get_scale_factor (widget));
 
   if (!compute_frame_rect (self, &rect))
     {
@@ -221,6 +220,17 @@ hangar_display_snapshot (GtkWidget   *widget,
                                                         gdk_texture_get_height (self->cursor_texture)));
     }
   gtk_snapshot_restore (snapshot);
+}
+
+static void
+hangar_display_unrealize (GtkWidget *widget)
+{
+  HangarDisplay *self = HANGAR_DISPLAY (widget);
+
+  /* GL textures belong to the window's GL context: let them go with it. */
+  hangar_spice_paintable_set_renderer (self->paintable, NULL, 1);
+
+  GTK_WIDGET_CLASS (hangar_display_parent_class)->unrealize (widget);
 }
 
 static void
@@ -967,6 +977,7 @@ hangar_display_class_init (HangarDisplayClass *klass)
   object_class->set_property = hangar_display_set_property;
 
   widget_class->snapshot = hangar_display_snapshot;
+  widget_class->unrealize = hangar_display_unrealize;
   widget_class->measure = hangar_display_measure;
   widget_class->get_request_mode = hangar_display_get_request_mode;
   widget_class->size_allocate = hangar_display_size_allocate;
