@@ -15,7 +15,9 @@
  * The TSV columns (see HEADER): seconds measured, frames shown (HangarDisplay's
  * own counter: frames in which the widget drew new guest content), the
  * guest's invalidations, the tiles uploaded, this process's CPU seconds
- * (utime + stime), peak RSS (VmHWM) and Pss, both in KiB, and the guest's size.
+ * (utime + stime), peak RSS (VmHWM) and Pss, both in KiB, the guest's size, and
+ * how many repaints waited a frame for the end of a burst of invalidations,
+ * and how long in all (µs).
  *
  * --headless makes the floor instead: no window and no GTK drawing, only
  * spice-client-glib receiving and decoding the same stream into its primary
@@ -51,7 +53,8 @@
 
 #define BURST_GAP_US 8000
 
-#define HEADER "mode\tseconds\tframes\tinvalidations\ttiles\tcpu_s\thwm_kib\tpss_kib\twidth\theight"
+#define HEADER "mode\tseconds\tframes\tinvalidations\ttiles\tcpu_s\thwm_kib\tpss_kib\twidth\theight" \
+               "\trepaints_waited\trepaint_wait_us"
 
 typedef struct
 {
@@ -90,6 +93,8 @@ typedef struct
   guint64           start_frames;
   guint64           start_invalidations;
   guint64           start_tiles;
+  guint64           start_waited;
+  guint64           start_wait_us;
 
   int               status;
 } Bench;
@@ -124,13 +129,15 @@ static void
 get_counts (Bench   *bench,
             guint64 *frames,
             guint64 *invalidations,
-            guint64 *tiles)
+            guint64 *tiles,
+            guint64 *waited,
+            guint64 *wait_us)
 {
   if (bench->headless)
     {
       *frames = bench->bursts;
       *invalidations = bench->invalidations;
-      *tiles = 0;
+      *tiles = *waited = *wait_us = 0;
     }
   else
     {
@@ -140,6 +147,8 @@ get_counts (Bench   *bench,
       *frames = stats.frames;
       *invalidations = stats.invalidations;
       *tiles = stats.tiles_uploaded;
+      *waited = stats.repaints_waited;
+      *wait_us = stats.repaint_wait_us;
     }
 }
 
@@ -155,14 +164,14 @@ static gboolean
 measure_end (gpointer user_data)
 {
   Bench *bench = user_data;
-  guint64 frames, invalidations, tiles;
+  guint64 frames, invalidations, tiles, waited, wait_us;
   double cpu = process_cpu_seconds ();
   double seconds = (g_get_monotonic_time () - bench->start_us) / 1e6;
 
   bench->timer = 0;
-  get_counts (bench, &frames, &invalidations, &tiles);
+  get_counts (bench, &frames, &invalidations, &tiles, &waited, &wait_us);
   printf ("%s\t%.3f\t%" G_GUINT64_FORMAT "\t%" G_GUINT64_FORMAT "\t%" G_GUINT64_FORMAT
-          "\t%.3f\t%ld\t%ld\t%d\t%d\n",
+          "\t%.3f\t%ld\t%ld\t%d\t%d\t%" G_GUINT64_FORMAT "\t%" G_GUINT64_FORMAT "\n",
           bench->headless ? "headless" : "window",
           seconds,
           frames - bench->start_frames,
@@ -171,7 +180,8 @@ measure_end (gpointer user_data)
           cpu - bench->start_cpu,
           proc_kib ("/proc/self/status", "VmHWM"),
           proc_kib ("/proc/self/smaps_rollup", "Pss"),
-          bench->width, bench->height);
+          bench->width, bench->height,
+          waited - bench->start_waited, wait_us - bench->start_wait_us);
   fflush (stdout);
   bench->reported = TRUE;
   if (!bench->stay)
@@ -186,7 +196,8 @@ measure_start (gpointer user_data)
 
   bench->start_us = g_get_monotonic_time ();
   bench->start_cpu = process_cpu_seconds ();
-  get_counts (bench, &bench->start_frames, &bench->start_invalidations, &bench->start_tiles);
+  get_counts (bench, &bench->start_frames, &bench->start_invalidations, &bench->start_tiles,
+              &bench->start_waited, &bench->start_wait_us);
   printf ("BENCH_START\n");
   fflush (stdout);
   bench->timer = g_timeout_add ((guint) (bench->seconds * 1000), measure_end, bench);
