@@ -724,8 +724,7 @@ start_creation (Bench *bench)
     settings->disk_gib = (guint64) bench->disk_gib;
   mark (bench, MARK_SETTINGS);
 
-  bench->creator = hangar_vm_creator_new (hangar_connection_get_gvir (bench->connection),
-                                          profile, settings);
+  bench->creator = hangar_vm_creator_new (bench->connection, profile, settings);
   hangar_vm_creator_set_transient (bench->creator, bench->try_it);
   g_signal_connect (bench->creator, "notify::step", G_CALLBACK (on_creator_step), bench);
   g_signal_connect_swapped (bench->creator, "notify::name", G_CALLBACK (find_machine), bench);
@@ -863,8 +862,7 @@ cleanup_hangar (Bench *bench)
 
   if (bench->disk_path != NULL)
     {
-      g_autoptr(HangarStoragePool) pool =
-        hangar_storage_pool_new (hangar_connection_get_gvir (bench->connection));
+      g_autoptr(HangarStoragePool) pool = hangar_storage_pool_new (bench->connection);
       GVirStoragePool *gpool = hangar_storage_pool_ensure (pool, NULL, &error);
       g_autofree char *volume_name = g_path_get_basename (bench->disk_path);
       GVirStorageVol *volume = NULL;
@@ -922,8 +920,7 @@ run_hangar (Bench *bench)
   bench->timeout_source = g_timeout_add ((guint) (bench->timeout * 1000), on_timeout, bench);
   bench->pending = 2;
   hangar_os_db_identify_async (bench->db, bench->paths[0], NULL, identify_done, bench);
-  hangar_host_probe_async (pool_dir, hangar_connection_get_gvir (bench->connection), NULL,
-                           probe_done, bench);
+  hangar_host_probe_async (pool_dir, bench->connection, NULL, probe_done, bench);
   g_main_loop_run (bench->loop);
   return bench->status;
 }

@@ -559,6 +559,36 @@ connected (gpointer data)
   return hangar_connection_get_state (data) == HANGAR_CONNECTION_CONNECTED;
 }
 
+static gboolean
+open_settled (gpointer data)
+{
+  return hangar_connection_get_state (data) != HANGAR_CONNECTION_CONNECTING;
+}
+
+/**
+ * hangar_test_connection_open:
+ * @uri: a libvirt URI
+ *
+ * Opens a #HangarConnection and waits until it is connected, as the app's
+ * and hangarctl's are before they create or track machines.
+ *
+ * Returns: (transfer full): the open connection; close it with
+ *   hangar_connection_close()
+ */
+HangarConnection *
+hangar_test_connection_open (const char *uri)
+{
+  HangarConnection *connection = hangar_connection_new (uri);
+  const GError *error;
+
+  hangar_connection_open_async (connection, NULL, NULL, NULL);
+  hangar_test_assert_eventually (open_settled, connection, 30, uri);
+  error = hangar_connection_get_error (connection);
+  g_assert_no_error ((GError *) error);
+  g_assert_cmpint (hangar_connection_get_state (connection), ==, HANGAR_CONNECTION_CONNECTED);
+  return connection;
+}
+
 /**
  * hangar_test_start_app:
  * @window: (out): the app's window

@@ -59,6 +59,7 @@ void             hangar_test_stop_app            (HangarApplication *app,
                                                   HangarWindow      *window);
 void             hangar_test_remove_machine      (const char      *name);
 void             hangar_test_tolerate_unknown_events (void);
+HangarConnection *hangar_test_connection_open    (const char      *uri);
 HangarApplication *hangar_test_start_app         (HangarWindow   **window);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HangarTestGuest, hangar_test_guest_free)

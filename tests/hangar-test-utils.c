@@ -403,3 +403,50 @@ hangar_test_pointer_cleared (gpointer weak_pointer)
 {
   return *(gpointer *) weak_pointer == NULL;
 }
+
+/**
+ * hangar_test_remove_tree:
+ * @path: a file or folder
+ *
+ * Removes @path and, for a folder, everything in it; a link is removed,
+ * never followed.
+ */
+void
+hangar_test_remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  if (!g_file_test (path, G_FILE_TEST_IS_SYMLINK) &&
+      (dir = g_dir_open (path, 0, NULL)) != NULL)
+    while ((name = g_dir_read_name (dir)) != NULL)
+      {
+        g_autofree char *child = g_build_filename (path, name, NULL);
+
+        hangar_test_remove_tree (child);
+      }
+  g_remove (path);
+}
+
+/**
+ * hangar_test_isolate_data_dir:
+ *
+ * Points `$XDG_DATA_HOME` at a new empty folder, for a test that writes
+ * there without the harness's private session. Call it before anything
+ * reads the folder (GLib keeps the first answer). GLib 2.74's
+ * %G_TEST_OPTION_ISOLATE_DIRS would do more, but leaks from the second
+ * test of a process on, which fails the sanitized builds.
+ *
+ * Returns: (transfer full): the folder; remove it with
+ *   hangar_test_remove_tree() when the tests are done
+ */
+char *
+hangar_test_isolate_data_dir (void)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = g_dir_make_tmp ("hangar-test-data-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  g_setenv ("XDG_DATA_HOME", dir, TRUE);
+  return dir;
+}

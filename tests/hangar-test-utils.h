@@ -30,6 +30,8 @@ char       *hangar_test_save_screenshot_now (GtkWidget         *widget,
 gpointer    hangar_test_find_toplevel    (GType                type,
                                           GtkWindow           *transient_for);
 gboolean    hangar_test_pointer_cleared  (gpointer             weak_pointer);
+void        hangar_test_remove_tree      (const char          *path);
+char       *hangar_test_isolate_data_dir (void);
 
 #define hangar_test_assert_eventually(predicate, data, timeout_s, what)            \
   G_STMT_START {                                                                    \

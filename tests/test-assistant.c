@@ -23,6 +23,7 @@
 #include "hangar-display-page.h"
 #include "hangar-machine.h"
 #include "hangar-storage-pool.h"
+#include "hangar-storage-volume.h"
 #include "hangar-test-guest.h"
 #include "hangar-test-utils.h"
 #include "hangar-window.h"

@@ -13,6 +13,7 @@
 
 #include "hangar-collection.h"
 #include "hangar-connection.h"
+#include "hangar-libvirt.h"
 #include "hangar-machine.h"
 #include "hangar-machine-action.h"
 #include "hangar-test-threads.h"

@@ -29,9 +29,11 @@
 #include <libvirt/libvirt.h>
 
 #include "hangar-connection.h"
+#include "hangar-libvirt.h"
 #include "hangar-machine.h"
 #include "hangar-machine-action.h"
 #include "hangar-storage-pool.h"
+#include "hangar-storage-volume.h"
 #include "hangar-test-guest.h"
 #include "hangar-test-utils.h"
 #include "hangar-vm-creator.h"
@@ -404,21 +406,18 @@ create_machine (const char     *name,
 {
   g_autoptr(HangarVmSettings) settings = small_settings (name, firmware);
   g_autoptr(HangarOsProfile) profile = hangar_os_profile_new_generic ();
-  GVirConnection *gvir = gvir_connection_new ("qemu:///session");
+  g_autoptr(HangarConnection) connection = NULL;
   g_autoptr(HangarVmCreator) creator = NULL;
-  g_autoptr(GError) error = NULL;
   GVirDomain *domain = NULL;
 
   /* A connection of its own, closed again: see Session. */
-  g_assert_true (gvir_connection_open (gvir, NULL, &error));
-  g_assert_no_error (error);
-  creator = hangar_vm_creator_new (gvir, profile, settings);
+  connection = hangar_test_connection_open ("qemu:///session");
+  creator = hangar_vm_creator_new (connection, profile, settings);
   hangar_vm_creator_create_async (creator, start, NULL, create_done, &domain);
   hangar_test_assert_eventually (domain_set, &domain, 60, "the machine to be created");
   g_object_unref (domain);
   g_clear_object (&creator);
-  gvir_connection_close (gvir);
-  g_object_unref (gvir);
+  hangar_connection_close (connection);
 }
 
 /* The guest's console, as the creator's test seam wires it. */

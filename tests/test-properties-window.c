@@ -109,8 +109,7 @@ create_machine (HangarApplication *app)
   settings->firmware = HANGAR_FIRMWARE_BIOS;
   settings->domain_type = HANGAR_DOMAIN_TYPE_QEMU;
   settings->iso_path = g_strdup (g_getenv ("HANGAR_TEST_ISO"));
-  creator = hangar_vm_creator_new (hangar_connection_get_gvir (hangar_application_get_connection (app)),
-                                   profile, settings);
+  creator = hangar_vm_creator_new (hangar_application_get_connection (app), profile, settings);
   done = FALSE;
   hangar_vm_creator_create_async (creator, TRUE, NULL, created, &done);
   hangar_test_assert_eventually (flag_set, &done, 60, "the machine to be created and started");
@@ -263,7 +262,7 @@ test_window (void)
   CardWait running = { NULL, HANGAR_MACHINE_STATE_RUNNING };
   CardWait stopped = { NULL, HANGAR_MACHINE_STATE_STOPPED };
   HangarPropertiesWindow *properties;
-  GActionGroup *actions;
+  GtkWidget *card;
   g_autofree char *xml = NULL;
   g_autofree char *log = NULL;
   const char *subtitle;
@@ -275,17 +274,17 @@ test_window (void)
   hangar_test_assert_eventually (machine_in_state, &running, 30, "the machine's card to show it running");
 
   /* From the card's menu, as a user opens it. */
-  actions = hangar_machine_card_get_actions (HANGAR_MACHINE_CARD (hangar_window_get_card (window,
-                                                                                       MACHINE)));
-  g_assert_true (g_action_group_get_action_enabled (actions, "properties"));
-  g_action_group_activate_action (actions, "properties", NULL);
+  card = hangar_window_get_card (window, MACHINE);
+  g_assert_true (hangar_machine_card_get_action_enabled (HANGAR_MACHINE_CARD (card),
+                                                         "machine.properties"));
+  g_assert_true (gtk_widget_activate_action (card, "machine.properties", NULL));
   properties = hangar_test_find_toplevel (HANGAR_TYPE_PROPERTIES_WINDOW, NULL);
   g_assert_nonnull (properties);
   g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (properties)) == GTK_WINDOW (window));
   hangar_test_assert_eventually (properties_loaded, properties, 60, "the properties to load");
 
   /* Opening it again presents the same window. */
-  g_action_group_activate_action (actions, "properties", NULL);
+  g_assert_true (gtk_widget_activate_action (card, "machine.properties", NULL));
   g_assert_true (hangar_test_find_toplevel (HANGAR_TYPE_PROPERTIES_WINDOW, NULL) == properties);
 
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (properties, "name_row"))), ==, MACHINE);

@@ -23,6 +23,7 @@
 #include <libvirt/libvirt.h>
 
 #include "hangar-connection.h"
+#include "hangar-libvirt.h"
 #include "hangar-machine-config.h"
 #include "hangar-storage-pool.h"
 #include "hangar-test-guest.h"
@@ -245,9 +246,8 @@ create_machine (const char     *name,
 {
   g_autoptr(HangarVmSettings) settings = hangar_vm_settings_new ();
   g_autoptr(HangarOsProfile) profile = hangar_os_profile_new_generic ();
-  GVirConnection *gvir = gvir_connection_new ("qemu:///session");
+  g_autoptr(HangarConnection) connection = NULL;
   g_autoptr(HangarVmCreator) creator = NULL;
-  g_autoptr(GError) error = NULL;
   GVirDomain *domain = NULL;
 
   settings->name = g_strdup (name);
@@ -258,14 +258,13 @@ create_machine (const char     *name,
   settings->domain_type = HANGAR_DOMAIN_TYPE_QEMU;
   settings->iso_path = g_strdup (iso);
 
-  g_assert_true (gvir_connection_open (gvir, NULL, &error));
-  creator = hangar_vm_creator_new (gvir, profile, settings);
+  connection = hangar_test_connection_open ("qemu:///session");
+  creator = hangar_vm_creator_new (connection, profile, settings);
   hangar_vm_creator_create_async (creator, FALSE, NULL, create_done, &domain);
   hangar_test_assert_eventually (domain_set, &domain, 60, "the machine to be created");
   g_object_unref (domain);
   g_clear_object (&creator);
-  gvir_connection_close (gvir);
-  g_object_unref (gvir);
+  hangar_connection_close (connection);
 }
 
 static void

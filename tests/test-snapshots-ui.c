@@ -29,7 +29,7 @@
 #include "hangar-machine.h"
 #include "hangar-name-dialog.h"
 #include "hangar-snapshots-dialog.h"
-#include "hangar-storage-pool.h"
+#include "hangar-storage-volume.h"
 #include "hangar-test-guest.h"
 #include "hangar-test-threads.h"
 #include "hangar-test-utils.h"
@@ -134,9 +134,8 @@ create_machine (const char *name)
 {
   g_autoptr(HangarVmSettings) settings = hangar_vm_settings_new ();
   g_autoptr(HangarOsProfile) profile = hangar_os_profile_new_generic ();
-  GVirConnection *gvir = gvir_connection_new ("qemu:///session");
+  g_autoptr(HangarConnection) connection = NULL;
   g_autoptr(HangarVmCreator) creator = NULL;
-  g_autoptr(GError) error = NULL;
   GVirDomain *domain = NULL;
   const char *iso = g_getenv ("HANGAR_TEST_ISO");
 
@@ -149,15 +148,13 @@ create_machine (const char *name)
   settings->domain_type = HANGAR_DOMAIN_TYPE_QEMU;
   settings->iso_path = g_strdup (iso);
 
-  g_assert_true (gvir_connection_open (gvir, NULL, &error));
-  g_assert_no_error (error);
-  creator = hangar_vm_creator_new (gvir, profile, settings);
+  connection = hangar_test_connection_open ("qemu:///session");
+  creator = hangar_vm_creator_new (connection, profile, settings);
   hangar_vm_creator_create_async (creator, FALSE, NULL, create_done, &domain);
   hangar_test_assert_eventually (domain_set, &domain, 60, "the machine to be created");
   g_object_unref (domain);
   g_clear_object (&creator);
-  gvir_connection_close (gvir);
-  g_object_unref (gvir);
+  hangar_connection_close (connection);
 }
 
 static HangarApplication *
@@ -199,17 +196,28 @@ card_shows (gpointer data)
                      wait->state) == 0);
 }
 
-static GActionGroup *
-card_actions (HangarWindow *window,
-              const char   *name,
-              const char   *state)
+/* Waits for NAME's card to show STATE. */
+static GtkWidget *
+wait_card (HangarWindow *window,
+           const char   *name,
+           const char   *state)
 {
   CardWait wait = { window, name, state };
   g_autofree char *what = g_strdup_printf ("the “%s” card to show %s", name, state);
 
   hangar_test_assert_eventually (card_shows, &wait, 30, what);
-  return hangar_machine_card_get_actions (HANGAR_MACHINE_CARD (hangar_window_get_card (window,
-                                                                                       name)));
+  return hangar_window_get_card (window, name);
+}
+
+/* Activates the action ACTION ("machine.rename"…) of NAME's card, once it
+ * shows STATE, as its menu does. */
+static void
+activate_card_action (HangarWindow *window,
+                      const char   *name,
+                      const char   *state,
+                      const char   *action)
+{
+  g_assert_true (gtk_widget_activate_action (wait_card (window, name, state), action, NULL));
 }
 
 typedef struct
@@ -390,7 +398,7 @@ test_snapshots (void)
   gtk_window_set_default_size (GTK_WINDOW (window), 900, 640);
 
   /* Empty at first, from the card's menu. */
-  g_action_group_activate_action (card_actions (window, "snappy", "Stopped"), "snapshots", NULL);
+  activate_card_action (window, "snappy", "Stopped", "machine.snapshots");
   dialog = wait_dialog (HANGAR_TYPE_SNAPSHOTS_DIALOG, GTK_WINDOW (window));
   wait_idle (dialog);
   g_assert_cmpstr (hangar_snapshots_dialog_get_page (dialog), ==, "empty");
@@ -406,14 +414,14 @@ test_snapshots (void)
   first_name = g_strdup (snapshot->name);
 
   /* One of the running guest (disk and memory), with the proposed title. */
-  g_action_group_activate_action (card_actions (window, "snappy", "Stopped"), "start", NULL);
+  activate_card_action (window, "snappy", "Stopped", "machine.start");
   hangar_test_assert_eventually (banner_in_log, log, HANGAR_TEST_BOOT_TIMEOUT_S,
                                  "the guest's banner");
   /* Made from the ISO and not installed yet: the card says what matters. */
-  card_actions (window, "snappy", "Installing");
+  wait_card (window, "snappy", "Installing");
 
   /* A running machine cannot be renamed: the dialog says so, offers nothing. */
-  g_action_group_activate_action (card_actions (window, "snappy", "Installing"), "rename", NULL);
+  activate_card_action (window, "snappy", "Installing", "machine.rename");
   name_dialog = wait_dialog (HANGAR_TYPE_NAME_DIALOG, GTK_WINDOW (window));
   hangar_name_dialog_set_text (name_dialog, "Elsewhere");
   g_assert_false (hangar_name_dialog_get_can_apply (name_dialog));
@@ -447,7 +455,7 @@ test_snapshots (void)
   state = virsh ("domstate", "snappy", NULL);
   g_assert_cmpstr (state, ==, "shut off");
   g_assert_true (shown (dialog, first)->current);
-  card_actions (window, "snappy", "Stopped");
+  wait_card (window, "snappy", "Stopped");
 
   /* A new title for the second; its name (the tag in the image) stays. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "snapshots.rename", "s",
@@ -477,7 +485,7 @@ test_snapshots (void)
 
   /* libvirt renames no machine with snapshots: the refusal shows in the
    * dialog, which stays open to fix things. */
-  g_action_group_activate_action (card_actions (window, "snappy", "Stopped"), "rename", NULL);
+  activate_card_action (window, "snappy", "Stopped", "machine.rename");
   name_dialog = wait_dialog (HANGAR_TYPE_NAME_DIALOG, GTK_WINDOW (window));
   hangar_name_dialog_set_text (name_dialog, "Elsewhere");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (name_dialog), "name.apply", NULL));
@@ -497,7 +505,7 @@ test_snapshots (void)
                              hangar_test_artifacts_dir ());
   g_assert_true (g_file_set_contents (raw_path, raw_xml, -1, NULL));
   hangar_test_virsh ("define", raw_path, NULL);
-  g_action_group_activate_action (card_actions (window, "rawdisk", "Stopped"), "snapshots", NULL);
+  activate_card_action (window, "rawdisk", "Stopped", "machine.snapshots");
   dialog = wait_dialog (HANGAR_TYPE_SNAPSHOTS_DIALOG, GTK_WINDOW (window));
   wait_idle (dialog);
   g_assert_nonnull (strstr (hangar_snapshots_dialog_get_unsupported_reason (dialog), "qcow2"));
@@ -534,7 +542,7 @@ delete_machine (HangarWindow *window,
 {
   AdwMessageDialog *question;
 
-  g_action_group_activate_action (card_actions (window, name, "Stopped"), "delete", NULL);
+  activate_card_action (window, name, "Stopped", "machine.delete");
   question = wait_dialog (ADW_TYPE_MESSAGE_DIALOG, GTK_WINDOW (window));
   gtk_check_button_set_active (GTK_CHECK_BUTTON (adw_message_dialog_get_extra_child (question)),
                                keep_disk);
@@ -672,7 +680,7 @@ test_rename_clone_delete (void)
   gtk_window_set_default_size (GTK_WINDOW (window), 900, 640);
 
   /* Rename: a taken name is refused as it is typed, then a free one. */
-  g_action_group_activate_action (card_actions (window, "namer", "Stopped"), "rename", NULL);
+  activate_card_action (window, "namer", "Stopped", "machine.rename");
   dialog = wait_dialog (HANGAR_TYPE_NAME_DIALOG, GTK_WINDOW (window));
   g_assert_false (hangar_name_dialog_get_can_apply (dialog));
   hangar_name_dialog_set_text (dialog, "other");
@@ -688,13 +696,13 @@ test_rename_clone_delete (void)
   g_assert_false (domain_listed ("namer"));
   renamed = virsh ("domname", uuid, NULL);
   g_assert_cmpstr (renamed, ==, "Web Server");
-  card_actions (window, "Web Server", "Stopped");
+  wait_card (window, "Web Server", "Stopped");
   g_assert_null (hangar_window_get_card (window, "namer"));
 
   /* Clone: a full copy of the disk in a file of its own. The disk holds
    * 900 MiB, so that the copy takes a moment: the dialog shows how far it is. */
   fill_disk (disk, "900M");
-  g_action_group_activate_action (card_actions (window, "Web Server", "Stopped"), "clone", NULL);
+  activate_card_action (window, "Web Server", "Stopped", "machine.clone");
   dialog = wait_dialog (HANGAR_TYPE_NAME_DIALOG, GTK_WINDOW (window));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (gtk_widget_get_template_child (
                      GTK_WIDGET (dialog), HANGAR_TYPE_NAME_DIALOG, "name_row"))), ==,
@@ -705,7 +713,7 @@ test_rename_clone_delete (void)
   g_assert_cmpstr (clone_disk, !=, disk);
   g_assert_true (g_file_test (clone_disk, G_FILE_TEST_IS_REGULAR));
   g_assert_true (g_file_test (disk, G_FILE_TEST_IS_REGULAR));
-  card_actions (window, "Web Server 2", "Stopped");
+  wait_card (window, "Web Server 2", "Stopped");
 
   /* Delete the clone, keeping its disk; then the original, with its disk. */
   delete_machine (window, "Web Server 2", TRUE, "delete-confirm");

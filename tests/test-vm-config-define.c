@@ -18,6 +18,7 @@
 #include <libvirt/virterror.h>
 
 #include "hangar-connection.h"
+#include "hangar-libvirt.h"
 #include "hangar-vm-config.h"
 #include "vm-config-cases.h"
 #include "hangar-test-threads.h"

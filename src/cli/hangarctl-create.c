@@ -21,6 +21,7 @@
 #include "hangar-storage-pool.h"
 #include "hangar-vm-creator.h"
 #include "hangarctl-commands.h"
+#include "hangarctl-session.h"
 
 typedef struct
 {
@@ -41,23 +42,6 @@ typedef struct
   GVirDomain     *domain;
   GError         *error;
 } CreateContext;
-
-static char *
-settings_uri (gboolean *force_emulation)
-{
-  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
-  g_autoptr(GSettingsSchema) schema = NULL;
-  g_autoptr(GSettings) settings = NULL;
-
-  *force_emulation = FALSE;
-  /* hangarctl also works where the app's schema is not installed. */
-  if (source == NULL || (schema = g_settings_schema_source_lookup (source, APPLICATION_ID, TRUE)) == NULL)
-    return NULL;
-
-  settings = g_settings_new (APPLICATION_ID);
-  *force_emulation = g_settings_get_boolean (settings, "force-software-emulation");
-  return g_settings_get_string (settings, "connection-uri");
-}
 
 /* The defaults for the identified OS on this host (hangar_vm_settings_new_for()
  * and the default name, as the assistant shows them), overridden by the options. */
@@ -119,17 +103,6 @@ probe_done (GObject      *object,
 }
 
 static void
-open_done (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  CreateContext *ctx = user_data;
-
-  hangar_connection_open_finish (HANGAR_CONNECTION (object), result, &ctx->error);
-  g_main_loop_quit (ctx->loop);
-}
-
-static void
 create_done (GObject      *object,
              GAsyncResult *result,
              gpointer      user_data)
@@ -172,12 +145,12 @@ hangarctl_create (int    argc,
   };
   g_autoptr(GOptionContext) option_context = g_option_context_new (N_("PATH.iso"));
   g_autoptr(GError) error = NULL;
+  g_autoptr(GSettings) app_settings = NULL;
   g_autoptr(HangarConnection) connection = NULL;
   g_autoptr(HangarVmCreator) creator = NULL;
   g_autoptr(HangarVmSettings) settings = NULL;
   g_autofree char *iso_path = NULL;
-  g_autofree char *configured = NULL;
-  g_autofree char *uri = NULL;
+  g_autofree char *pool_dir = NULL;
   CreateContext ctx = { 0 };
   gboolean force_emulation;
   int status = 0;
@@ -215,30 +188,24 @@ hangarctl_create (int    argc,
     }
 
   iso_path = g_canonicalize_filename (argv[1], NULL);
-  if (!hangar_libvirt_init (&error))
+  connection = hangarctl_connect ("create");
+  if (connection == NULL)
     {
       g_free (options.name);
-      return fail (error->message);
+      return 1;
     }
-
-  configured = settings_uri (&force_emulation);
-  uri = hangar_connection_resolve_uri (configured);
-  ctx.loop = g_main_loop_new (NULL, FALSE);
-  connection = hangar_connection_new (uri);
-  hangar_connection_open_async (connection, NULL, open_done, &ctx);
-  g_main_loop_run (ctx.loop);
+  app_settings = hangarctl_settings_new ();
+  force_emulation = app_settings != NULL &&
+                    g_settings_get_boolean (app_settings, "force-software-emulation");
 
   /* What the medium is, and what this host offers (KVM as libvirt sees it). */
-  if (ctx.error == NULL)
-    {
-      g_autofree char *pool_dir = hangar_storage_pool_default_path ();
+  ctx.loop = g_main_loop_new (NULL, FALSE);
+  pool_dir = hangar_storage_pool_default_path ();
+  ctx.pending = 2;
+  hangar_os_db_identify_async (hangar_os_db_get_default (), iso_path, NULL, identify_done, &ctx);
+  hangar_host_probe_async (pool_dir, connection, NULL, probe_done, &ctx);
+  g_main_loop_run (ctx.loop);
 
-      ctx.pending = 2;
-      hangar_os_db_identify_async (hangar_os_db_get_default (), iso_path, NULL, identify_done, &ctx);
-      hangar_host_probe_async (pool_dir, hangar_connection_get_gvir (connection), NULL,
-                               probe_done, &ctx);
-      g_main_loop_run (ctx.loop);
-    }
   if (ctx.error == NULL && !hangar_media_get_arch_ok (ctx.media))
     ctx.error = g_error_new_literal (HANGAR_MEDIA_ERROR, HANGAR_MEDIA_ERROR_NOT_BOOTABLE,
                                      hangar_media_get_arch_message (ctx.media));
@@ -248,7 +215,7 @@ hangarctl_create (int    argc,
       const HangarOsProfile *profile = hangar_media_get_profile (ctx.media);
 
       settings = settings_for (ctx.media, ctx.host, force_emulation, &options, iso_path);
-      creator = hangar_vm_creator_new (hangar_connection_get_gvir (connection), profile, settings);
+      creator = hangar_vm_creator_new (connection, profile, settings);
       hangar_vm_creator_set_transient (creator, options.try_it);
       hangar_vm_creator_create_async (creator, !options.no_start, NULL, create_done, &ctx);
       g_main_loop_run (ctx.loop);

@@ -15,8 +15,10 @@
 
 #include "hangar-vm-settings.h"
 #include "hangar-os-db.h"
+#include "hangar-storage-pool.h"
 #include "hangarctl-commands.h"
 #include "hangarctl-json.h"
+#include "hangarctl-session.h"
 
 typedef struct
 {
@@ -54,19 +56,12 @@ probe_done (GObject      *object,
     g_main_loop_quit (d->loop);
 }
 
-/* hangarctl also works where the app's schema is not installed. */
 static gboolean
 settings_force_emulation (void)
 {
-  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
-  g_autoptr(GSettingsSchema) schema = NULL;
-  g_autoptr(GSettings) settings = NULL;
+  g_autoptr(GSettings) settings = hangarctl_settings_new ();
 
-  if (source == NULL || (schema = g_settings_schema_source_lookup (source, APPLICATION_ID, TRUE)) == NULL)
-    return FALSE;
-
-  settings = g_settings_new (APPLICATION_ID);
-  return g_settings_get_boolean (settings, "force-software-emulation");
+  return settings != NULL && g_settings_get_boolean (settings, "force-software-emulation");
 }
 
 static void
@@ -179,7 +174,7 @@ hangarctl_detect (int    argc,
 
   d.loop = g_main_loop_new (NULL, FALSE);
   d.pending = 2;
-  pool_dir = g_build_filename (g_get_user_data_dir (), "hangar", "images", NULL);
+  pool_dir = hangar_storage_pool_default_path ();
   hangar_os_db_identify_async (hangar_os_db_get_default (), argv[1], NULL, identify_done, &d);
   hangar_host_probe_async (pool_dir, NULL, NULL, probe_done, &d);
   g_main_loop_run (d.loop);

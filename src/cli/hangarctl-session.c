@@ -12,16 +12,22 @@
 
 #include <glib/gi18n.h>
 
+#include "hangar-libvirt.h"
 #include "hangarctl-session.h"
 
 /* How long a machine may take to read its state. */
 #define STATE_TIMEOUT_S 10
 
+/* Prints "hangarctl COMMAND: MESSAGE", or "hangarctl: MESSAGE" without a
+ * command, and returns the exit status of a failure. */
 int
 hangarctl_fail (const char *command,
                 const char *message)
 {
-  g_printerr ("hangarctl %s: %s\n", command, message);
+  if (command != NULL)
+    g_printerr ("hangarctl %s: %s\n", command, message);
+  else
+    g_printerr ("hangarctl: %s\n", message);
   return 1;
 }
 
@@ -57,19 +63,68 @@ hangarctl_parse_options (const char          *command,
   return TRUE;
 }
 
-static char *
-settings_uri (void)
+/* The app's settings, or NULL: hangarctl also works where the app's schema
+ * is not installed. */
+GSettings *
+hangarctl_settings_new (void)
 {
   GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
   g_autoptr(GSettingsSchema) schema = NULL;
-  g_autoptr(GSettings) settings = NULL;
 
-  /* hangarctl also works where the app's schema is not installed. */
-  if (source == NULL || (schema = g_settings_schema_source_lookup (source, APPLICATION_ID, TRUE)) == NULL)
+  if (source == NULL ||
+      (schema = g_settings_schema_source_lookup (source, APPLICATION_ID, TRUE)) == NULL)
     return NULL;
+  return g_settings_new (APPLICATION_ID);
+}
 
-  settings = g_settings_new (APPLICATION_ID);
-  return g_settings_get_string (settings, "connection-uri");
+typedef struct
+{
+  gboolean  done;
+  GError   *error;
+} ConnectWait;
+
+static void
+connect_done (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  ConnectWait *wait = user_data;
+
+  hangar_connection_open_finish (HANGAR_CONNECTION (object), result, &wait->error);
+  wait->done = TRUE;
+}
+
+/* Opens the connection the app opens (HANGAR_URI, then the settings, then
+ * the session) with its machines listed. Prints what went wrong, as
+ * "hangarctl COMMAND: …" or, without a command, "hangarctl: …", and returns
+ * NULL. */
+HangarConnection *
+hangarctl_connect (const char *command)
+{
+  g_autoptr(GSettings) settings = hangarctl_settings_new ();
+  g_autoptr(HangarConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uri = NULL;
+  ConnectWait wait = { FALSE, NULL };
+
+  if (!hangar_libvirt_init (&error))
+    {
+      hangarctl_fail (command, error->message);
+      return NULL;
+    }
+
+  uri = hangar_connection_configured_uri (settings);
+  connection = hangar_connection_new (uri);
+  hangar_connection_open_async (connection, NULL, connect_done, &wait);
+  while (!wait.done)
+    g_main_context_iteration (NULL, TRUE);
+  if (wait.error != NULL)
+    {
+      hangarctl_fail (command, wait.error->message);
+      g_error_free (wait.error);
+      return NULL;
+    }
+  return g_steal_pointer (&connection);
 }
 
 void
@@ -99,37 +154,21 @@ state_known (HangarMachine *machine)
   return hangar_machine_get_state (machine) != HANGAR_MACHINE_STATE_UNKNOWN;
 }
 
-/* Opens the connection (HANGAR_URI, then the settings, then the session)
- * and finds the machine. Prints what went wrong and returns FALSE. */
+/* Opens the connection (hangarctl_connect()) and finds the machine. Prints
+ * what went wrong and returns FALSE. */
 gboolean
 hangarctl_session_open (HangarctlSession *session,
                         const char       *command,
                         const char       *machine_name)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *configured = NULL;
-  g_autofree char *uri = NULL;
   GVirDomain *domain;
   gint64 deadline;
 
   session->command = command;
-  if (!hangar_libvirt_init (&error))
-    {
-      hangarctl_fail (command, error->message);
-      return FALSE;
-    }
-
-  configured = settings_uri ();
-  uri = hangar_connection_resolve_uri (configured);
   session->loop = g_main_loop_new (NULL, FALSE);
-  session->connection = hangar_connection_new (uri);
-  hangar_connection_set_auto_reconnect (session->connection, FALSE);
-  hangar_connection_open_async (session->connection, NULL, hangarctl_session_done, session);
-  if (!hangar_connection_open_finish (session->connection, hangarctl_session_wait (session), &error))
-    {
-      hangarctl_fail (command, error->message);
-      return FALSE;
-    }
+  session->connection = hangarctl_connect (command);
+  if (session->connection == NULL)
+    return FALSE;
 
   domain = gvir_connection_find_domain_by_name (hangar_connection_get_gvir (session->connection),
                                                 machine_name);

@@ -25,6 +25,9 @@ typedef struct
   GAsyncResult     *result;
 } HangarctlSession;
 
+GSettings        *hangarctl_settings_new (void);
+HangarConnection *hangarctl_connect      (const char       *command);
+
 gboolean      hangarctl_session_open    (HangarctlSession  *session,
                                          const char        *command,
                                          const char        *machine_name);

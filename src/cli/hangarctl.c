@@ -20,39 +20,7 @@
 #include "hangar-machine.h"
 #include "hangarctl-commands.h"
 #include "hangarctl-json.h"
-
-typedef struct
-{
-  GMainLoop        *loop;
-  HangarConnection *connection;
-  GError           *error;
-} Context;
-
-static void
-open_done (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  Context *ctx = user_data;
-
-  hangar_connection_open_finish (HANGAR_CONNECTION (object), result, &ctx->error);
-  g_main_loop_quit (ctx->loop);
-}
-
-static char *
-settings_uri (void)
-{
-  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
-  g_autoptr(GSettingsSchema) schema = NULL;
-  g_autoptr(GSettings) settings = NULL;
-
-  /* hangarctl also works where the app's schema is not installed. */
-  if (source == NULL || (schema = g_settings_schema_source_lookup (source, APPLICATION_ID, TRUE)) == NULL)
-    return NULL;
-
-  settings = g_settings_new (APPLICATION_ID);
-  return g_settings_get_string (settings, "connection-uri");
-}
+#include "hangarctl-session.h"
 
 /* An empty string is no value: null in JSON. */
 static const char *
@@ -123,8 +91,7 @@ print_list (HangarCollection *collection,
 }
 
 static gboolean
-wait_for_states (HangarCollection *collection,
-                 GMainContext     *context)
+wait_for_states (HangarCollection *collection)
 {
   GListModel *model = G_LIST_MODEL (collection);
   gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
@@ -142,7 +109,7 @@ wait_for_states (HangarCollection *collection,
         }
       if (!pending)
         return TRUE;
-      g_main_context_iteration (context, TRUE);
+      g_main_context_iteration (NULL, TRUE);
     }
 
   return FALSE;
@@ -159,10 +126,8 @@ cmd_list (int    argc,
   };
   g_autoptr(GOptionContext) options = g_option_context_new (NULL);
   g_autoptr(GError) error = NULL;
+  g_autoptr(HangarConnection) connection = NULL;
   g_autoptr(HangarCollection) collection = NULL;
-  g_autofree char *configured = NULL;
-  g_autofree char *uri = NULL;
-  Context ctx = { 0 };
 
   g_option_context_set_summary (options, _("List the machines"));
   g_option_context_add_main_entries (options, entries, GETTEXT_PACKAGE);
@@ -172,40 +137,17 @@ cmd_list (int    argc,
       return 2;
     }
 
-  if (!hangar_libvirt_init (&error))
-    {
-      g_printerr ("hangarctl: %s\n", error->message);
-      return 1;
-    }
+  connection = hangarctl_connect (NULL);
+  if (connection == NULL)
+    return 1;
+  collection = hangar_collection_new (connection);
 
-  configured = settings_uri ();
-  uri = hangar_connection_resolve_uri (configured);
-  ctx.loop = g_main_loop_new (NULL, FALSE);
-  ctx.connection = hangar_connection_new (uri);
-  collection = hangar_collection_new (ctx.connection);
-
-  hangar_connection_open_async (ctx.connection, NULL, open_done, &ctx);
-  g_main_loop_run (ctx.loop);
-
-  if (ctx.error != NULL)
-    {
-      g_printerr ("hangarctl: %s\n", ctx.error->message);
-      g_clear_error (&ctx.error);
-      g_clear_object (&collection);
-      g_clear_object (&ctx.connection);
-      g_main_loop_unref (ctx.loop);
-      return 1;
-    }
-
-  if (!wait_for_states (collection, g_main_loop_get_context (ctx.loop)))
+  if (!wait_for_states (collection))
     g_printerr ("hangarctl: %s\n", _("Timed out reading the machines’ states"));
 
   print_list (collection, json);
 
-  hangar_connection_close (ctx.connection);
-  g_clear_object (&collection);
-  g_clear_object (&ctx.connection);
-  g_main_loop_unref (ctx.loop);
+  hangar_connection_close (connection);
   return 0;
 }
 

@@ -355,18 +355,17 @@ hangar_collection_unwatch (HangarCollection *self)
 static void
 hangar_collection_watch (HangarCollection *self)
 {
-  virConnectPtr conn = NULL;
+  /* A reference of our own, until hangar_collection_unwatch(). */
+  virConnectPtr conn = hangar_libvirt_dup_connect (self->gvir);
 
-  g_object_get (self->gvir, "handle", &conn, NULL);
   if (conn == NULL)
     return;
-  /* The boxed getter took a reference: ours until hangar_collection_unwatch(). */
   self->event_conn = conn;
   self->event_callback =
     virConnectDomainEventRegisterAny (conn, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
                                       VIR_DOMAIN_EVENT_CALLBACK (on_lifecycle_event), self, NULL);
   if (self->event_callback < 0)
-    g_debug ("No rename events on this connection: %s", hangar_machine_libvirt_message ());
+    g_debug ("No rename events on this connection: %s", hangar_libvirt_last_message ());
 }
 
 /* @domain's machine from the lost connection, following @domain now; or a

@@ -1,7 +1,8 @@
 /* hangar-connection.c
  *
  * Opens the libvirt URI off the UI thread, keeps the domain list current and
- * notices when the daemon goes away, reconnecting with a backoff.
+ * notices when the daemon goes away, reconnecting with a backoff; and the
+ * rule that says which URI every Hangar tool opens.
  *
  * Copyright 2026 The Hangar authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -17,6 +18,7 @@
 #include <libvirt/libvirt.h>
 
 #include "hangar-connection.h"
+#include "hangar-libvirt.h"
 
 #define RECONNECT_DELAY_MIN_S 1
 #define RECONNECT_DELAY_MAX_S 30
@@ -28,6 +30,9 @@ struct _HangarConnection
   char                  *uri;
   HangarConnectionState  state;
   GError                *error;
+  /* Set and cleared on the main thread; gvir_lock lets worker threads take
+   * the handle (hangar_connection_dup_handle()). */
+  GMutex                 gvir_lock;
   GVirConnection        *gvir;
 
   /* A reference of our own on the raw connection, for the close callback. */
@@ -61,67 +66,59 @@ static GParamSpec *properties[N_PROPS];
 
 static void hangar_connection_schedule_reconnect (HangarConnection *self);
 
-/* libvirt-gobject 4.0 meets lifecycle events it does not know (a domain
- * renamed, or defined from a snapshot) with g_warn_if_reached(): a warning
- * on the terminal at every rename or revert, that nobody can act on. Only
- * that one goes; a fatal one still aborts. */
-static GLogWriterOutput
-quiet_unknown_events (GLogLevelFlags   level,
-                      const GLogField *fields,
-                      gsize            n_fields,
-                      gpointer         user_data)
-{
-  /* Debian's libvirt-gobject logs without a domain: the message says it. */
-  for (gsize i = 0; i < n_fields; i++)
-    if (fields[i].length < 0 && g_str_equal (fields[i].key, "MESSAGE") &&
-        strstr (fields[i].value, "libvirt-gobject-connection.c") != NULL &&
-        strstr (fields[i].value, "domain_event_cb: code should not be reached") != NULL &&
-        !(level & G_LOG_FLAG_FATAL))
-      return G_LOG_WRITER_HANDLED;
-  return g_log_writer_default (level, fields, n_fields, user_data);
-}
-
 /**
- * hangar_libvirt_init:
- * @error: return location for an error
+ * hangar_connection_uri_overridden:
  *
- * Initialises libvirt-gobject and hooks libvirt's event loop into GLib's
- * default main context, so that domain events arrive on the UI thread; and
- * keeps libvirt-gobject's warning about events it does not know off the
- * terminal. Safe to call more than once.
+ * Returns: whether the `HANGAR_URI` environment variable chooses the URI,
+ *   whatever the settings say
  */
 gboolean
-hangar_libvirt_init (GError **error)
+hangar_connection_uri_overridden (void)
 {
-  static gsize quieted = 0;
+  const char *env = g_getenv (HANGAR_URI_ENV);
 
-  if (g_once_init_enter (&quieted))
-    {
-      g_log_set_writer_func (quiet_unknown_events, NULL, NULL);
-      g_once_init_leave (&quieted, 1);
-    }
-  return gvir_init_object_check (NULL, NULL, error);
+  return env != NULL && *env != '\0';
 }
 
 /**
  * hangar_connection_resolve_uri:
  * @configured: (nullable): the URI from settings
  *
- * The `HANGAR_URI` environment variable wins over the settings, so that tests
- * and scripts can point every Hangar tool at an isolated daemon.
+ * The rule every Hangar tool follows: the `HANGAR_URI` environment variable
+ * wins over the settings, so that tests and scripts can point every Hangar
+ * tool at an isolated daemon; without either, qemu:///session.
  *
  * Returns: (transfer full): the URI to open
  */
 char *
 hangar_connection_resolve_uri (const char *configured)
 {
-  const char *env = g_getenv ("HANGAR_URI");
-
-  if (env != NULL && *env != '\0')
-    return g_strdup (env);
+  if (hangar_connection_uri_overridden ())
+    return g_strdup (g_getenv (HANGAR_URI_ENV));
   if (configured != NULL && *configured != '\0')
     return g_strdup (configured);
   return g_strdup (HANGAR_DEFAULT_URI);
+}
+
+/**
+ * hangar_connection_configured_uri:
+ * @settings: (nullable): the application's settings; %NULL where their
+ *   schema is not installed (hangarctl can run without it)
+ *
+ * hangar_connection_resolve_uri() applied to the `connection-uri` setting.
+ *
+ * Returns: (transfer full): the URI the app and hangarctl open
+ */
+char *
+hangar_connection_configured_uri (GSettings *settings)
+{
+  g_autofree char *configured = NULL;
+
+  g_return_val_if_fail (settings == NULL || G_IS_SETTINGS (settings), NULL);
+
+  if (settings != NULL)
+    configured = g_settings_get_string (settings, HANGAR_CONNECTION_URI_KEY);
+  return hangar_connection_resolve_uri (configured);
 }
 
 static void
@@ -145,7 +142,11 @@ hangar_connection_release (HangarConnection *self)
 
   if (self->gvir != NULL)
     {
-      GVirConnection *gvir = g_steal_pointer (&self->gvir);
+      GVirConnection *gvir;
+
+      g_mutex_lock (&self->gvir_lock);
+      gvir = g_steal_pointer (&self->gvir);
+      g_mutex_unlock (&self->gvir_lock);
 
       /* Listeners see the connection go before it is closed under them. */
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GVIR]);
@@ -238,13 +239,12 @@ hangar_connection_drop_close_handle (HangarConnection *self)
 static void
 hangar_connection_watch_close (HangarConnection *self)
 {
-  virConnectPtr handle = NULL;
+  /* A reference of our own on the handle, until drop_close_handle(). */
+  virConnectPtr handle = hangar_libvirt_dup_connect (self->gvir);
 
-  g_object_get (self->gvir, "handle", &handle, NULL);
   if (handle == NULL)
     return;
 
-  /* The boxed getter took a reference on the handle; it is ours until drop_close_handle(). */
   if (virConnectRegisterCloseCallback (handle, on_libvirt_connection_closed, self, NULL) < 0)
     {
       g_warning ("Cannot watch %s for a closed connection", self->uri);
@@ -262,10 +262,9 @@ hangar_connection_watch_close (HangarConnection *self)
 static gboolean
 session_has_domains (GVirConnection *gvir)
 {
-  virConnectPtr handle = NULL;
+  virConnectPtr handle = hangar_libvirt_dup_connect (gvir);
   int active, defined;
 
-  g_object_get (gvir, "handle", &handle, NULL);  /* a reference of our own */
   if (handle == NULL)
     return TRUE;
   active = virConnectNumOfDomains (handle);
@@ -343,7 +342,9 @@ open_done (GObject      *object,
 
   hangar_connection_release (self);
   g_clear_error (&self->error);
+  g_mutex_lock (&self->gvir_lock);
   self->gvir = g_object_ref (gvir);
+  g_mutex_unlock (&self->gvir_lock);
   self->reconnect_delay = 0;
   hangar_connection_watch_close (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GVIR]);
@@ -496,6 +497,9 @@ hangar_connection_get_error (HangarConnection *self)
  * hangar_connection_get_gvir:
  * @self: a #HangarConnection
  *
+ * For the main thread, which sets it: workers take
+ * hangar_connection_dup_handle().
+ *
  * Returns: (transfer none) (nullable): the open libvirt-gobject connection
  */
 GVirConnection *
@@ -504,6 +508,28 @@ hangar_connection_get_gvir (HangarConnection *self)
   g_return_val_if_fail (HANGAR_IS_CONNECTION (self), NULL);
 
   return self->gvir;
+}
+
+/**
+ * hangar_connection_dup_handle:
+ * @self: a #HangarConnection
+ *
+ * The raw libvirt connection, for blocking calls in a worker thread:
+ * callable from any thread. The reference stays valid when the main thread
+ * closes or reopens the connection meanwhile.
+ *
+ * Returns: (transfer full) (nullable): a reference of the caller's own
+ *   (release it with virConnectClose()), or %NULL when not open
+ */
+virConnectPtr
+hangar_connection_dup_handle (HangarConnection *self)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+
+  g_return_val_if_fail (HANGAR_IS_CONNECTION (self), NULL);
+
+  locker = g_mutex_locker_new (&self->gvir_lock);
+  return hangar_libvirt_dup_connect (self->gvir);
 }
 
 /**
@@ -546,6 +572,7 @@ hangar_connection_finalize (GObject *object)
 
   g_clear_pointer (&self->uri, g_free);
   g_clear_error (&self->error);
+  g_mutex_clear (&self->gvir_lock);
 
   G_OBJECT_CLASS (hangar_connection_parent_class)->finalize (object);
 }
@@ -620,4 +647,5 @@ static void
 hangar_connection_init (HangarConnection *self)
 {
   self->auto_reconnect = FALSE;
+  g_mutex_init (&self->gvir_lock);
 }

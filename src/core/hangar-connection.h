@@ -9,11 +9,16 @@
 #include <gio/gio.h>
 #include <libvirt-gobject/libvirt-gobject.h>
 
+#include "hangar-libvirt.h"
 #include "hangar-types.h"
 
 G_BEGIN_DECLS
 
 #define HANGAR_DEFAULT_URI "qemu:///session"
+/* Chooses the URI over the settings (hangar_connection_resolve_uri()). */
+#define HANGAR_URI_ENV "HANGAR_URI"
+/* The settings key holding the user's URI. */
+#define HANGAR_CONNECTION_URI_KEY "connection-uri"
 
 /**
  * HangarConnectionState:
@@ -52,14 +57,16 @@ G_DECLARE_FINAL_TYPE (HangarConnection, hangar_connection, HANGAR, CONNECTION, G
 GQuark                 hangar_connection_error_quark      (void);
 GType                  hangar_connection_state_get_type   (void);
 
-gboolean               hangar_libvirt_init                (GError             **error);
+gboolean               hangar_connection_uri_overridden   (void);
 char                  *hangar_connection_resolve_uri      (const char          *configured);
+char                  *hangar_connection_configured_uri   (GSettings           *settings);
 
 HangarConnection      *hangar_connection_new              (const char          *uri);
 const char            *hangar_connection_get_uri          (HangarConnection    *self);
 HangarConnectionState  hangar_connection_get_state        (HangarConnection    *self);
 const GError          *hangar_connection_get_error        (HangarConnection    *self);
 GVirConnection        *hangar_connection_get_gvir         (HangarConnection    *self);
+virConnectPtr          hangar_connection_dup_handle       (HangarConnection    *self);
 void                   hangar_connection_set_auto_reconnect (HangarConnection  *self,
                                                              gboolean           auto_reconnect);
 

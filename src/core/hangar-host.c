@@ -21,6 +21,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
+#include "hangar-connection.h"
 #include "hangar-host.h"
 
 #define MIB (G_GUINT64_CONSTANT (1) << 20)
@@ -236,27 +237,30 @@ probe_thread (GTask        *task,
  * hangar_host_probe_async:
  * @pool_dir: (nullable): the storage pool's directory (need not exist yet);
  *   %NULL leaves the free space unknown
- * @connection: (nullable): an open libvirt connection whose domain
- *   capabilities must offer KVM; %NULL checks `/dev/kvm` only (hangarctl detect)
+ * @connection: (nullable): the connection whose domain capabilities must
+ *   offer KVM when it is open; %NULL, or a connection not open, checks
+ *   `/dev/kvm` only (hangarctl detect)
  *
  * Probes the host in a worker thread.
  */
 void
 hangar_host_probe_async (const char          *pool_dir,
-                         GVirConnection      *connection,
+                         HangarConnection    *connection,
                          GCancellable        *cancellable,
                          GAsyncReadyCallback  callback,
                          gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
+  GVirConnection *gvir;
   ProbeData *data;
 
-  g_return_if_fail (connection == NULL || GVIR_IS_CONNECTION (connection));
+  g_return_if_fail (connection == NULL || HANGAR_IS_CONNECTION (connection));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
   data = g_new0 (ProbeData, 1);
   data->pool_dir = g_strdup (pool_dir);
-  data->connection = connection != NULL ? g_object_ref (connection) : NULL;
+  gvir = connection != NULL ? hangar_connection_get_gvir (connection) : NULL;
+  data->connection = gvir != NULL ? g_object_ref (gvir) : NULL;
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, hangar_host_probe_async);

@@ -11,9 +11,9 @@
 #pragma once
 
 #include <gio/gio.h>
-#include <libvirt-gobject/libvirt-gobject.h>
 
 #include "hangar-os-profile.h"
+#include "hangar-types.h"
 
 G_BEGIN_DECLS
 
@@ -62,7 +62,7 @@ gboolean          hangar_host_arch_can_run   (const char           *host_arch,
                                               const char           *guest_arch);
 
 void              hangar_host_probe_async    (const char           *pool_dir,
-                                              GVirConnection       *connection,
+                                              HangarConnection     *connection,
                                               GCancellable         *cancellable,
                                               GAsyncReadyCallback   callback,
                                               gpointer              user_data);

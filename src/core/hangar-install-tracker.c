@@ -23,30 +23,32 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
+#include "hangar-connection.h"
 #include "hangar-install-tracker.h"
+#include "hangar-libvirt.h"
 #include "hangar-vm-config.h"
 
 /* What the tracker knows of one run of a machine, from its start to its stop. */
 typedef struct
 {
-  guint    serial;
-  gboolean installing_known;   /* read from the running definition */
-  gboolean installing;
-  gboolean guest_initiated;    /* the guest powered off or reset itself */
-  gboolean reboot;             /* ... and it was a reset */
+  guint            serial;
+  HangarInstallRun seen;
 } Run;
 
 struct _HangarInstallTracker
 {
-  GObject         parent_instance;
+  GObject           parent_instance;
 
-  GVirConnection *connection;
-  virConnectPtr   handle;
-  int             lifecycle_id;
-  int             monitor_id;
-  GHashTable     *runs;         /* UUID -> Run */
-  guint           next_serial;
-  GCancellable   *cancellable;
+  HangarConnection *connection;
+
+  /* The libvirt connection watched: the one @connection has open. */
+  GVirConnection   *gvir;
+  virConnectPtr     handle;
+  int               lifecycle_id;
+  int               monitor_id;
+  GHashTable       *runs;         /* UUID -> Run */
+  guint             next_serial;
+  GCancellable     *cancellable;  /* the jobs for @gvir's machines */
 };
 
 G_DEFINE_FINAL_TYPE (HangarInstallTracker, hangar_install_tracker, G_TYPE_OBJECT)
@@ -258,10 +260,89 @@ hangar_install_finish_config_xml (const char  *domain_xml,
   return result;
 }
 
-HangarInstallTracker *
-hangar_install_tracker_new (GVirConnection *connection)
+/**
+ * hangar_install_run_note_shutdown:
+ * @run: what was seen of a run so far
+ * @detail: the detail of libvirt's %VIR_DOMAIN_EVENT_SHUTDOWN event
+ *
+ * libvirt says when the guest itself began to shut down.
+ */
+void
+hangar_install_run_note_shutdown (HangarInstallRun *run,
+                                  int               detail)
 {
-  g_return_val_if_fail (GVIR_IS_CONNECTION (connection), NULL);
+  g_return_if_fail (run != NULL);
+
+  if (detail == VIR_DOMAIN_EVENT_SHUTDOWN_GUEST)
+    run->guest_initiated = TRUE;
+}
+
+/**
+ * hangar_install_run_note_qemu_shutdown:
+ * @run: what was seen of a run so far
+ * @details: (nullable): the JSON details of QEMU's SHUTDOWN event
+ *
+ * QEMU's SHUTDOWN event tells a guest's power-off ("guest-shutdown") from
+ * its reset ("guest-reset"); libvirt's lifecycle events do not. Only the
+ * first one of a run counts: QEMU sends another as it exits.
+ */
+void
+hangar_install_run_note_qemu_shutdown (HangarInstallRun *run,
+                                       const char       *details)
+{
+  g_return_if_fail (run != NULL);
+
+  if (details == NULL || strstr (details, "\"guest\":true") == NULL || run->guest_initiated)
+    return;
+
+  run->guest_initiated = TRUE;
+  run->reboot = strstr (details, "\"guest-reset\"") != NULL;
+}
+
+/**
+ * hangar_install_decide:
+ * @run: (nullable): what was seen of the run that stopped; %NULL when nothing
+ * @stopped_detail: the detail of libvirt's %VIR_DOMAIN_EVENT_STOPPED event
+ *
+ * Whether a machine that stopped has ended its installation. Only a guest
+ * that ended its own run did: not a user's "Force Off", a crash or a save.
+ * libvirt reports a reset under <on_reboot>destroy</on_reboot> as a
+ * shutdown; older versions as a destruction, hence the guest's own word
+ * from QEMU. A run whose definition was not read yet may be an
+ * installation: the definition decides then (hangar_install_finish_config_xml()).
+ *
+ * Returns: what the tracker does
+ */
+HangarInstallAction
+hangar_install_decide (const HangarInstallRun *run,
+                       int                     stopped_detail)
+{
+  static const HangarInstallRun unseen = { FALSE, FALSE, FALSE, FALSE };
+
+  if (run == NULL)
+    run = &unseen;
+
+  if (run->installing_known && !run->installing)
+    return HANGAR_INSTALL_ACTION_NONE;
+  if (!(stopped_detail == VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN ||
+        (stopped_detail == VIR_DOMAIN_EVENT_STOPPED_DESTROYED && run->guest_initiated)))
+    return HANGAR_INSTALL_ACTION_NONE;
+
+  /* A guest that reset itself wants to come back, from its disk now. */
+  return run->reboot ? HANGAR_INSTALL_ACTION_FINISH_AND_RESTART : HANGAR_INSTALL_ACTION_FINISH;
+}
+
+/**
+ * hangar_install_tracker_new:
+ * @connection: the connection whose machines to watch; the tracker follows
+ *   it through its reconnections
+ *
+ * Returns: (transfer full): a tracker
+ */
+HangarInstallTracker *
+hangar_install_tracker_new (HangarConnection *connection)
+{
+  g_return_val_if_fail (HANGAR_IS_CONNECTION (connection), NULL);
 
   return g_object_new (HANGAR_TYPE_INSTALL_TRACKER, "connection", connection, NULL);
 }
@@ -271,7 +352,7 @@ hangar_install_tracker_new (GVirConnection *connection)
  *
  * Returns: (transfer none): the connection whose machines are tracked
  */
-GVirConnection *
+HangarConnection *
 hangar_install_tracker_get_connection (HangarInstallTracker *self)
 {
   g_return_val_if_fail (HANGAR_IS_INSTALL_TRACKER (self), NULL);
@@ -388,8 +469,8 @@ read_run_done (GObject      *object,
   run = g_hash_table_lookup (self->runs, job->uuid);
   if (run != NULL && run->serial == job->serial)
     {
-      run->installing_known = TRUE;
-      run->installing = job->installing;
+      run->seen.installing_known = TRUE;
+      run->seen.installing = job->installing;
     }
 }
 
@@ -417,7 +498,7 @@ finish_thread (GTask        *task,
   if (xml == NULL)
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED, "%s",
-                               virGetLastErrorMessage ());
+                               hangar_libvirt_last_message ());
       return;
     }
   finished = hangar_install_finish_config_xml (xml, &error);
@@ -436,22 +517,26 @@ finish_thread (GTask        *task,
   if (defined == NULL)
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED, "%s",
-                               virGetLastErrorMessage ());
+                               hangar_libvirt_last_message ());
       return;
     }
   job->finished = TRUE;
   job->name = g_strdup (virDomainGetName (defined));
   g_debug ("Installation of %s over: medium ejected", job->name);
 
-  /* A guest that reset itself wants to come back, from its disk now. The
-   * user may have started it already. */
+  /* The user may have started it already. */
   if (job->reboot)
     {
       if (virDomainCreate (defined) == 0)
         job->restarted = TRUE;
-      else if (virDomainIsActive (defined) != 1)
-        g_warning ("Cannot restart %s after its installation: %s", job->name,
-                   virGetLastErrorMessage ());
+      else
+        {
+          /* Taken first: the next libvirt call resets it. */
+          g_autofree char *why = g_strdup (hangar_libvirt_last_message ());
+
+          if (virDomainIsActive (defined) != 1)
+            g_warning ("Cannot restart %s after its installation: %s", job->name, why);
+        }
     }
   virDomainFree (defined);
   g_task_return_boolean (task, TRUE);
@@ -485,23 +570,14 @@ on_stopped (HangarInstallTracker *self,
   g_autoptr(GTask) task = NULL;
   DomainJob *job;
   Run *run = lookup_run (self, dom, FALSE);
-  gboolean guest_initiated = run != NULL && run->guest_initiated;
-  gboolean reboot = run != NULL && run->reboot;
-  gboolean installing = run == NULL || !run->installing_known || run->installing;
+  HangarInstallAction action = hangar_install_decide (run != NULL ? &run->seen : NULL, detail);
 
   forget_run (self, dom);
-
-  /* Only a guest that ended its own run ended an installation: not a user's
-   * "Force Off", a crash or a save. libvirt reports a reset under
-   * <on_reboot>destroy</on_reboot> as a shutdown; older versions as a
-   * destruction, hence the guest's own word from QEMU. */
-  if (!installing ||
-      !(detail == VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN ||
-        (detail == VIR_DOMAIN_EVENT_STOPPED_DESTROYED && guest_initiated)))
+  if (action == HANGAR_INSTALL_ACTION_NONE)
     return;
 
   job = domain_job_new (self, dom);
-  job->reboot = reboot;
+  job->reboot = action == HANGAR_INSTALL_ACTION_FINISH_AND_RESTART;
   task = g_task_new (NULL, self->cancellable, finish_done, NULL);
   g_task_set_source_tag (task, on_stopped);
   g_task_set_task_data (task, job, (GDestroyNotify) domain_job_free);
@@ -546,8 +622,8 @@ on_lifecycle (virConnectPtr  conn,
         on_started (self, dom);
       break;
     case VIR_DOMAIN_EVENT_SHUTDOWN:
-      if (detail == VIR_DOMAIN_EVENT_SHUTDOWN_GUEST && (run = lookup_run (self, dom, TRUE)) != NULL)
-        run->guest_initiated = TRUE;
+      if ((run = lookup_run (self, dom, TRUE)) != NULL)
+        hangar_install_run_note_shutdown (&run->seen, detail);
       break;
     case VIR_DOMAIN_EVENT_STOPPED:
       on_stopped (self, dom, detail);
@@ -564,9 +640,6 @@ on_lifecycle (virConnectPtr  conn,
   return 0;
 }
 
-/* QEMU's SHUTDOWN event tells a guest's power-off ("guest-shutdown") from its
- * reset ("guest-reset"); libvirt's lifecycle events do not. Only the first
- * one of a run counts: QEMU sends another as it exits. */
 static void
 on_qemu_shutdown (virConnectPtr  conn,
                   virDomainPtr   dom,
@@ -577,24 +650,49 @@ on_qemu_shutdown (virConnectPtr  conn,
                   void          *opaque)
 {
   HangarInstallTracker *self = opaque;
-  Run *run;
+  Run *run = lookup_run (self, dom, TRUE);
 
-  if (details == NULL || strstr (details, "\"guest\":true") == NULL ||
-      (run = lookup_run (self, dom, TRUE)) == NULL || run->guest_initiated)
-    return;
-
-  run->guest_initiated = TRUE;
-  run->reboot = strstr (details, "\"guest-reset\"") != NULL;
+  if (run != NULL)
+    hangar_install_run_note_qemu_shutdown (&run->seen, details);
 }
 
+/* Stops watching the libvirt connection: its events, its runs, and the
+ * jobs for its machines go. */
 static void
-hangar_install_tracker_constructed (GObject *object)
+hangar_install_tracker_unwatch (HangarInstallTracker *self)
 {
-  HangarInstallTracker *self = HANGAR_INSTALL_TRACKER (object);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_hash_table_remove_all (self->runs);
+  if (self->handle != NULL)
+    {
+      if (self->lifecycle_id >= 0)
+        virConnectDomainEventDeregisterAny (self->handle, self->lifecycle_id);
+      if (self->monitor_id >= 0)
+        virConnectDomainQemuMonitorEventDeregister (self->handle, self->monitor_id);
+      virConnectClose (self->handle);
+      self->handle = NULL;
+    }
+  self->lifecycle_id = self->monitor_id = -1;
+  g_clear_object (&self->gvir);
+}
 
-  G_OBJECT_CLASS (hangar_install_tracker_parent_class)->constructed (object);
+/* libvirt's events belong to one libvirt connection: after a reconnection
+ * the tracker watches the new one. */
+static void
+hangar_install_tracker_follow (HangarInstallTracker *self)
+{
+  GVirConnection *gvir = hangar_connection_get_gvir (self->connection);
 
-  g_object_get (self->connection, "handle", &self->handle, NULL);
+  if (gvir == self->gvir)
+    return;
+  hangar_install_tracker_unwatch (self);
+  if (gvir == NULL)
+    return;
+
+  self->gvir = g_object_ref (gvir);
+  self->cancellable = g_cancellable_new ();
+  self->handle = hangar_libvirt_dup_connect (gvir);
   if (self->handle == NULL)
     {
       g_warning ("The install tracker needs an open connection");
@@ -606,7 +704,7 @@ hangar_install_tracker_constructed (GObject *object)
                                       VIR_DOMAIN_EVENT_CALLBACK (on_lifecycle), self, NULL);
   if (self->lifecycle_id < 0)
     g_warning ("Cannot watch the machines for finished installations: %s",
-               virGetLastErrorMessage ());
+               hangar_libvirt_last_message ());
 
   /* Not every driver speaks QEMU's protocol: without it, a reset is taken
    * for a power-off and the machine is left off. */
@@ -614,7 +712,19 @@ hangar_install_tracker_constructed (GObject *object)
     virConnectDomainQemuMonitorEventRegister (self->handle, NULL, "SHUTDOWN", on_qemu_shutdown,
                                               self, NULL, 0);
   if (self->monitor_id < 0)
-    g_debug ("No QEMU events on this connection: %s", virGetLastErrorMessage ());
+    g_debug ("No QEMU events on this connection: %s", hangar_libvirt_last_message ());
+}
+
+static void
+hangar_install_tracker_constructed (GObject *object)
+{
+  HangarInstallTracker *self = HANGAR_INSTALL_TRACKER (object);
+
+  G_OBJECT_CLASS (hangar_install_tracker_parent_class)->constructed (object);
+
+  g_signal_connect_object (self->connection, "notify::gvir",
+                           G_CALLBACK (hangar_install_tracker_follow), self, G_CONNECT_SWAPPED);
+  hangar_install_tracker_follow (self);
 }
 
 static void
@@ -622,17 +732,9 @@ hangar_install_tracker_dispose (GObject *object)
 {
   HangarInstallTracker *self = HANGAR_INSTALL_TRACKER (object);
 
-  g_cancellable_cancel (self->cancellable);
-  if (self->handle != NULL)
-    {
-      if (self->lifecycle_id >= 0)
-        virConnectDomainEventDeregisterAny (self->handle, self->lifecycle_id);
-      if (self->monitor_id >= 0)
-        virConnectDomainQemuMonitorEventDeregister (self->handle, self->monitor_id);
-      self->lifecycle_id = self->monitor_id = -1;
-      virConnectClose (self->handle);
-      self->handle = NULL;
-    }
+  if (self->connection != NULL)
+    g_signal_handlers_disconnect_by_data (self->connection, self);
+  hangar_install_tracker_unwatch (self);
   g_clear_object (&self->connection);
 
   G_OBJECT_CLASS (hangar_install_tracker_parent_class)->dispose (object);
@@ -644,7 +746,6 @@ hangar_install_tracker_finalize (GObject *object)
   HangarInstallTracker *self = HANGAR_INSTALL_TRACKER (object);
 
   g_clear_pointer (&self->runs, g_hash_table_unref);
-  g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (hangar_install_tracker_parent_class)->finalize (object);
 }
@@ -697,7 +798,7 @@ hangar_install_tracker_class_init (HangarInstallTrackerClass *klass)
   object_class->set_property = hangar_install_tracker_set_property;
 
   properties[PROP_CONNECTION] =
-    g_param_spec_object ("connection", NULL, NULL, GVIR_TYPE_CONNECTION,
+    g_param_spec_object ("connection", NULL, NULL, HANGAR_TYPE_CONNECTION,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -721,5 +822,4 @@ hangar_install_tracker_init (HangarInstallTracker *self)
 {
   self->lifecycle_id = self->monitor_id = -1;
   self->runs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  self->cancellable = g_cancellable_new ();
 }

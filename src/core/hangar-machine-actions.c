@@ -21,14 +21,6 @@
 
 G_DEFINE_QUARK (hangar-machine-error-quark, hangar_machine_error)
 
-const char *
-hangar_machine_libvirt_message (void)
-{
-  const char *message = virGetLastErrorMessage ();
-
-  return message != NULL ? message : _("unknown error");
-}
-
 static void
 op_free (HangarMachineOp *op)
 {
@@ -53,8 +45,7 @@ hangar_machine_op_new (HangarMachine       *self,
 
   op->func = func;
   op->name = g_strdup (hangar_machine_get_name (self));
-  /* The boxed getter gives us a reference of our own. */
-  g_object_get (hangar_machine_get_domain (self), "handle", &op->dom, NULL);
+  op->dom = hangar_libvirt_dup_domain (hangar_machine_get_domain (self));
   return op;
 }
 
@@ -141,7 +132,7 @@ hangar_machine_op_get_state (HangarMachineOp  *op,
     {
       g_set_error (error, HANGAR_MACHINE_ERROR, HANGAR_MACHINE_ERROR_FAILED,
                    _("Cannot read the state of “%s”: %s"), op->name,
-                   hangar_machine_libvirt_message ());
+                   hangar_libvirt_last_message ());
       return -1;
     }
   return state;
@@ -160,6 +151,21 @@ fail_not_running (HangarMachineOp  *op,
   g_set_error (error, HANGAR_MACHINE_ERROR, HANGAR_MACHINE_ERROR_STATE,
                _("“%s” is not running."), op->name);
   return FALSE;
+}
+
+/* Reads libvirt's state into @state; fails unless the machine has a running
+ * (or paused, or suspended) QEMU. */
+static gboolean
+get_active_state (HangarMachineOp  *op,
+                  int              *state,
+                  GError          **error)
+{
+  *state = hangar_machine_op_get_state (op, error);
+  if (*state < 0)
+    return FALSE;
+  if (!is_active_state (*state))
+    return fail_not_running (op, error);
+  return TRUE;
 }
 
 gboolean
@@ -193,12 +199,10 @@ hangar_machine_do_shutdown (HangarMachineOp  *op,
                             GError          **error)
 {
   gint64 deadline;
-  int state = hangar_machine_op_get_state (op, error);
+  int state;
 
-  if (state < 0)
+  if (!get_active_state (op, &state, error))
     return FALSE;
-  if (!is_active_state (state))
-    return fail_not_running (op, error);
 
   /* A paused processor cannot see the power button. */
   if (state == VIR_DOMAIN_PAUSED && virDomainResume (op->dom) < 0)
@@ -249,12 +253,10 @@ hangar_machine_do_force_off (HangarMachineOp  *op,
                              GCancellable     *cancellable,
                              GError          **error)
 {
-  int state = hangar_machine_op_get_state (op, error);
+  int state;
 
-  if (state < 0)
+  if (!get_active_state (op, &state, error))
     return FALSE;
-  if (!is_active_state (state))
-    return fail_not_running (op, error);
   if (virDomainDestroy (op->dom) < 0)
     return FAIL_LIBVIRT (op, _("Cannot force “%s” off: %s"), error);
   return TRUE;
@@ -351,12 +353,10 @@ hangar_machine_do_save (HangarMachineOp  *op,
                         GCancellable     *cancellable,
                         GError          **error)
 {
-  int state = hangar_machine_op_get_state (op, error);
+  int state;
 
-  if (state < 0)
+  if (!get_active_state (op, &state, error))
     return FALSE;
-  if (!is_active_state (state))
-    return fail_not_running (op, error);
   if (virDomainIsPersistent (op->dom) != 1)
     {
       g_set_error (error, HANGAR_MACHINE_ERROR, HANGAR_MACHINE_ERROR_NOT_SUPPORTED,

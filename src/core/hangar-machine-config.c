@@ -266,7 +266,7 @@ read_disk (HangarMachineOp         *op,
           virStorageVolInfo vol_info;
 
           g_debug ("No block info for %s of %s: %s", disk->target, op->name,
-                   hangar_machine_libvirt_message ());
+                   hangar_libvirt_last_message ());
           if (vol != NULL && virStorageVolGetInfo (vol, &vol_info) == 0)
             {
               disk->capacity = vol_info.capacity;
@@ -560,7 +560,7 @@ do_set_memory (HangarMachineOp  *op,
             live = TRUE;
           else
             g_debug ("Cannot change the memory of %s live: %s", op->name,
-                     hangar_machine_libvirt_message ());
+                     hangar_libvirt_last_message ());
         }
     }
 
@@ -654,7 +654,7 @@ do_set_vcpus (HangarMachineOp  *op,
             live = TRUE;
           else
             g_debug ("Cannot change the processors of %s live: %s", op->name,
-                     hangar_machine_libvirt_message ());
+                     hangar_libvirt_last_message ());
         }
     }
 

@@ -362,7 +362,7 @@ hangar_machine_stamp_last_started (virDomainPtr   dom,
   if (ret < 0)
     {
       /* Taken first: every libvirt call resets the thread's last error. */
-      g_autofree char *message = g_strdup (hangar_machine_libvirt_message ());
+      g_autofree char *message = g_strdup (hangar_libvirt_last_message ());
 
       g_debug ("Cannot record when %s started: %s", virDomainGetName (dom), message);
       virResetLastError ();

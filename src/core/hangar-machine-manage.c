@@ -21,6 +21,7 @@
 #include "hangar-machine-name.h"
 #include "hangar-machine-private.h"
 #include "hangar-storage-pool.h"
+#include "hangar-storage-volume.h"
 #include "hangar-vm-config.h"
 
 /* Everything libvirt keeps beside a definition goes with it. */
@@ -294,7 +295,7 @@ do_delete (HangarMachineOp  *op,
       if (virStorageVolDelete (vol, 0) < 0)
         {
           /* Taken first: every libvirt call resets the thread's last error. */
-          g_autofree char *message = g_strdup (hangar_machine_libvirt_message ());
+          g_autofree char *message = g_strdup (hangar_libvirt_last_message ());
           char *path = virStorageVolGetPath (vol);
 
           g_string_append_printf (left, "%s%s (%s)", left->len > 0 ? ", " : "",
@@ -398,18 +399,6 @@ check_shut_off (HangarMachineOp  *op,
 }
 
 static gboolean
-name_taken (virConnectPtr  conn,
-            const char    *name)
-{
-  virDomainPtr other = virDomainLookupByName (conn, name);
-
-  if (other == NULL)
-    return FALSE;
-  virDomainFree (other);
-  return TRUE;
-}
-
-static gboolean
 do_rename (HangarMachineOp  *op,
            GCancellable     *cancellable,
            GError          **error)
@@ -429,7 +418,7 @@ do_rename (HangarMachineOp  *op,
     return hangar_machine_fail (error, HANGAR_MACHINE_ERROR_NOT_SUPPORTED,
                                 _("“%s” has snapshots, and libvirt cannot rename a machine "
                                   "with snapshots. Delete them to rename it."), op->name);
-  if (name_taken (virDomainGetConnect (op->dom), name))
+  if (hangar_libvirt_domain_name_taken (virDomainGetConnect (op->dom), name))
     return hangar_machine_fail (error, HANGAR_MACHINE_ERROR_NAME,
                                 _("There is already a machine called “%s”."), name);
 
@@ -548,27 +537,19 @@ static char *
 reserve_clone_name (HangarMachineOp  *op,
                     GError          **error)
 {
-  g_autoptr(GHashTable) taken = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) taken = NULL;
   g_autofree char *base = hangar_machine_name_normalize (op->arg1 != NULL ? op->arg1 : op->name);
-  virDomainPtr *domains = NULL;
   char *name;
-  int n;
 
   if (!check_new_name (base, error))
     return NULL;
 
-  n = virConnectListAllDomains (virDomainGetConnect (op->dom), &domains, 0);
-  if (n < 0)
+  taken = hangar_libvirt_list_domain_names (virDomainGetConnect (op->dom));
+  if (taken == NULL)
     {
       FAIL_LIBVIRT (op, _("Cannot list the machines to name the clone of “%s”: %s"), error);
       return NULL;
     }
-  for (int i = 0; i < n; i++)
-    {
-      g_hash_table_add (taken, g_strdup (virDomainGetName (domains[i])));
-      virDomainFree (domains[i]);
-    }
-  free (domains);
 
   /* "Name" gives "Name 2", as a new machine's would. */
   name = hangar_machine_name_reserve (base, taken);
@@ -722,38 +703,40 @@ clone_ready (GObject      *object,
   clone_watch_unref (watch);
 }
 
-static gboolean
-do_clone (HangarMachineOp  *op,
-          GCancellable     *cancellable,
-          GError          **error)
+/* Clone, step 1: the original's definition, with what libvirt keeps
+ * secret in it. */
+static xmlDocPtr
+clone_read_definition (HangarMachineOp  *op,
+                       GError          **error)
 {
-  virConnectPtr conn = virDomainGetConnect (op->dom);
-  CloneWatch *watch = op->data;
-  g_autoptr(GPtrArray) copies = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GPtrArray) disks = NULL;
-  g_autofree char *name = NULL;
-  g_autofree char *new_stem = NULL;
-  xmlDocPtr doc = NULL;
-  xmlNodePtr root, os, devices;
-  xmlChar *out = NULL;
-  virDomainPtr clone = NULL;
-  gboolean ok = FALSE;
+  xmlDocPtr doc;
   char *xml;
-
-  if (!check_shut_off (op, TRUE, error))
-    return FALSE;
 
   xml = virDomainGetXMLDesc (op->dom, VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE);
   if (xml == NULL)
-    return FAIL_LIBVIRT (op, _("Cannot read the definition of “%s”: %s"), error);
+    {
+      FAIL_LIBVIRT (op, _("Cannot read the definition of “%s”: %s"), error);
+      return NULL;
+    }
   doc = parse_xml (xml, op->name, error);
   free (xml);
-  if (doc == NULL)
-    return FALSE;
-  root = xmlDocGetRootElement (doc);
+  return doc;
+}
 
-  /* Every hard disk must be Hangar's to copy: two machines writing one
-   * image of the user's would ruin it. */
+/* Clone, step 2: every hard disk must be Hangar's to copy, since two
+ * machines writing one image of the user's would ruin it. Each writable
+ * disk's file is looked up, and what it holds counted for the progress.
+ *
+ * Returns: the writable and read-only hard disks, or NULL */
+static GPtrArray *
+clone_check_disks (HangarMachineOp  *op,
+                   virConnectPtr     conn,
+                   xmlDocPtr         doc,
+                   CloneWatch       *watch,
+                   GError          **error)
+{
+  g_autoptr(GPtrArray) disks = NULL;
+
   refresh_pool (conn);
   disks = collect_disks (doc);
   for (guint i = 0; i < disks->len; i++)
@@ -784,17 +767,24 @@ do_clone (HangarMachineOp  *op,
                                _("“%s” uses the disk %s, which is not in Hangar’s storage: "
                                  "Hangar clones only its own disks."), op->name,
                                disk->path != NULL ? disk->path : disk->volume);
-          xmlFreeDoc (doc);
-          return FALSE;
+          return NULL;
         }
     }
+  return g_steal_pointer (&disks);
+}
 
-  if ((name = reserve_clone_name (op, error)) == NULL)
-    {
-      xmlFreeDoc (doc);
-      return FALSE;
-    }
-
+/* Clone, step 4 (after the name): a full copy of each writable disk,
+ * named after @name, and the definition's disks pointed at the copies,
+ * which are added to @copies as they are made. */
+static gboolean
+clone_copy_disks (virConnectPtr     conn,
+                  GPtrArray        *disks,
+                  const char       *name,
+                  CloneWatch       *watch,
+                  GPtrArray        *copies,
+                  GCancellable     *cancellable,
+                  GError          **error)
+{
   for (guint i = 0; i < disks->len; i++)
     {
       Disk *disk = g_ptr_array_index (disks, i);
@@ -804,65 +794,114 @@ do_clone (HangarMachineOp  *op,
       if (disk->readonly)
         continue;
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        goto out;
-      copy = hangar_storage_clone_volume (conn, disk->path, name, clone_copy_started, watch,
+        return FALSE;
+      copy = hangar_storage_volume_clone (conn, disk->path, name, clone_copy_started, watch,
                                           cancellable, error);
       if (copy == NULL)
-        goto out;
+        return FALSE;
       g_ptr_array_add (copies, copy);
       if ((path = hangar_storage_volume_dup_path (copy, error)) == NULL)
-        goto out;
+        return FALSE;
       if (disk->volume != NULL)
         xmlSetProp (disk->source, BAD_CAST "volume", BAD_CAST gvir_storage_vol_get_name (copy));
       else
         xmlSetProp (disk->source, BAD_CAST "file", BAD_CAST path);
     }
+  return TRUE;
+}
 
-  /* libvirt makes a new UUID, new MAC addresses and fresh UEFI variables
-   * (from the firmware's template) for what is left out. */
+/* Clone, step 5: the new machine's identity. libvirt makes a new UUID, new
+ * MAC addresses and fresh UEFI variables (from the firmware's template)
+ * for what is left out. */
+static void
+clone_rewrite_identity (xmlDocPtr   doc,
+                        const char *name)
+{
+  xmlNodePtr root = xmlDocGetRootElement (doc);
+  xmlNodePtr devices = first_child (root, "devices");
+  g_autofree char *new_stem = volume_stem (name);
+
   xmlNodeSetContent (first_child (root, "name"), NULL);
   xmlNodeAddContent (first_child (root, "name"), BAD_CAST name);
   drop_children (root, "uuid");
-  os = first_child (root, "os");
-  drop_children (os, "nvram");
-  devices = first_child (root, "devices");
+  drop_children (first_child (root, "os"), "nvram");
   for (xmlNodePtr dev = devices != NULL ? devices->children : NULL; dev != NULL; dev = dev->next)
     if (is_element (dev, "interface"))
       drop_children (dev, "mac");
-  new_stem = volume_stem (name);
   rename_files_of (devices, new_stem);
+}
+
+/* Clone, step 6: the new machine defined. */
+static gboolean
+clone_define (HangarMachineOp  *op,
+              virConnectPtr     conn,
+              xmlDocPtr         doc,
+              GCancellable     *cancellable,
+              GError          **error)
+{
+  xmlChar *out = NULL;
+  virDomainPtr clone;
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    goto out;
+    return FALSE;
   xmlDocDumpMemory (doc, &out, NULL);
   clone = virDomainDefineXML (conn, (const char *) out);
+  xmlFree (out);
   if (clone == NULL)
-    {
-      FAIL_LIBVIRT (op, _("Cannot define the clone of “%s”: %s"), error);
-      goto out;
-    }
+    return FAIL_LIBVIRT (op, _("Cannot define the clone of “%s”: %s"), error);
   virDomainFree (clone);
-  op->result = g_steal_pointer (&name);
-  ok = TRUE;
+  return TRUE;
+}
 
-out:
-  /* Undo: the copies go when the clone could not be made. */
-  for (guint i = 0; !ok && i < copies->len; i++)
+/* Clone, undone: the copies go when the clone could not be made. */
+static void
+clone_delete_copies (GPtrArray *copies)
+{
+  for (guint i = 0; i < copies->len; i++)
     {
-      virStorageVolPtr vol = NULL;
+      virStorageVolPtr vol = hangar_libvirt_dup_volume (g_ptr_array_index (copies, i));
 
-      g_object_get (g_ptr_array_index (copies, i), "handle", &vol, NULL);
       if (vol == NULL || virStorageVolDelete (vol, 0) < 0)
         g_warning ("Cannot delete a copied disk after a failed clone: %s",
-                   hangar_machine_libvirt_message ());
+                   hangar_libvirt_last_message ());
       if (vol != NULL)
         virStorageVolFree (vol);
     }
+}
+
+static gboolean
+do_clone (HangarMachineOp  *op,
+          GCancellable     *cancellable,
+          GError          **error)
+{
+  virConnectPtr conn = virDomainGetConnect (op->dom);
+  CloneWatch *watch = op->data;
+  g_autoptr(GPtrArray) copies = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) disks = NULL;
+  g_autofree char *name = NULL;
+  xmlDocPtr doc;
+  gboolean ok;
+
+  if (!check_shut_off (op, TRUE, error) || (doc = clone_read_definition (op, error)) == NULL)
+    return FALSE;
+
+  /* Step 3 reserves the name: no other clone or new machine takes it
+   * until libvirt knows it. */
+  ok = (disks = clone_check_disks (op, conn, doc, watch, error)) != NULL &&
+       (name = reserve_clone_name (op, error)) != NULL &&
+       clone_copy_disks (conn, disks, name, watch, copies, cancellable, error);
+  if (ok)
+    {
+      clone_rewrite_identity (doc, name);
+      ok = clone_define (op, conn, doc, cancellable, error);
+    }
+
+  if (!ok)
+    clone_delete_copies (copies);
   if (name != NULL)
     hangar_machine_name_release (name);
-  else if (op->result != NULL)
-    hangar_machine_name_release (op->result);
-  xmlFree (out);
+  if (ok)
+    op->result = g_steal_pointer (&name);
   xmlFreeDoc (doc);
   return ok;
 }

@@ -1,7 +1,7 @@
 /* hangar-machine-private.h
  *
  * What the files of HangarMachine share: one way to run an operation on the
- * domain in a GTask thread, and libvirt's error text.
+ * domain in a GTask thread.
  *
  * Copyright 2026 The Hangar authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -9,9 +9,7 @@
 
 #pragma once
 
-#include <libvirt/libvirt.h>
-#include <libvirt/virterror.h>
-
+#include "hangar-libvirt.h"
 #include "hangar-machine.h"
 
 G_BEGIN_DECLS
@@ -40,7 +38,6 @@ struct _HangarMachineOp
   GDestroyNotify       data_free;
 };
 
-const char      *hangar_machine_libvirt_message (void);
 gboolean         hangar_machine_fail            (GError              **error,
                                                  HangarMachineError    code,
                                                  const char           *format,
@@ -50,7 +47,7 @@ gboolean         hangar_machine_fail            (GError              **error,
  * and libvirt's message. */
 #define FAIL_LIBVIRT(op, format, error)                                            \
   hangar_machine_fail ((error), HANGAR_MACHINE_ERROR_FAILED, (format), (op)->name, \
-                       hangar_machine_libvirt_message ())
+                       hangar_libvirt_last_message ())
 
 void             hangar_machine_queue_refresh   (HangarMachine        *self);
 void             hangar_machine_name_changed    (HangarMachine        *self);

@@ -100,15 +100,13 @@ lookup_snapshot (HangarMachineOp  *op,
 
   if (snap == NULL)
     {
-      virErrorPtr last = virGetLastError ();
-
-      if (last != NULL && last->code == VIR_ERR_NO_DOMAIN_SNAPSHOT)
+      if (virGetLastErrorCode () == VIR_ERR_NO_DOMAIN_SNAPSHOT)
         hangar_machine_fail (error, HANGAR_MACHINE_ERROR_NOT_FOUND,
                              _("“%s” has no snapshot called “%s”."), op->name, name);
       else
         hangar_machine_fail (error, HANGAR_MACHINE_ERROR_FAILED,
                              _("Cannot find the snapshot “%s” of “%s”: %s"), name, op->name,
-                             hangar_machine_libvirt_message ());
+                             hangar_libvirt_last_message ());
     }
   return snap;
 }
@@ -299,7 +297,7 @@ do_take_snapshot (HangarMachineOp  *op,
   if (snap == NULL)
     return hangar_machine_fail (error, HANGAR_MACHINE_ERROR_FAILED,
                                 _("Cannot take a snapshot of “%s”: %s"), op->name,
-                                hangar_machine_libvirt_message ());
+                                hangar_libvirt_last_message ());
   virDomainSnapshotFree (snap);
   op->result = g_steal_pointer (&name);
   return TRUE;
@@ -496,7 +494,7 @@ do_revert_snapshot (HangarMachineOp  *op,
   if (!ok)
     hangar_machine_fail (error, HANGAR_MACHINE_ERROR_FAILED,
                          _("Cannot bring “%s” back to the snapshot “%s”: %s"), op->name, op->arg1,
-                         hangar_machine_libvirt_message ());
+                         hangar_libvirt_last_message ());
   virDomainSnapshotFree (snap);
   return ok;
 }
@@ -583,7 +581,7 @@ do_rename_snapshot (HangarMachineOp  *op,
   if (redefined == NULL)
     return hangar_machine_fail (error, HANGAR_MACHINE_ERROR_FAILED,
                                 _("Cannot rename the snapshot “%s” of “%s”: %s"), op->arg1,
-                                op->name, hangar_machine_libvirt_message ());
+                                op->name, hangar_libvirt_last_message ());
   virDomainSnapshotFree (redefined);
   return TRUE;
 }
@@ -644,7 +642,7 @@ do_delete_snapshot (HangarMachineOp  *op,
   if (!ok)
     hangar_machine_fail (error, HANGAR_MACHINE_ERROR_FAILED,
                          _("Cannot delete the snapshot “%s” of “%s”: %s"), op->arg1, op->name,
-                         hangar_machine_libvirt_message ());
+                         hangar_libvirt_last_message ());
   virDomainSnapshotFree (snap);
   return ok;
 }

@@ -208,11 +208,11 @@ refresh_thread (GTask        *task,
 
   /* One call gives the state and why: a QEMU that died (killed, out of
    * memory, a bug) leaves the domain shut off for the reason "crashed". */
-  g_object_get (self->domain, "handle", &dom, NULL);
+  dom = hangar_libvirt_dup_domain (self->domain);
   if (dom == NULL || virDomainGetState (dom, &state, &reason, 0) < 0)
     {
       hangar_machine_fail (&error, HANGAR_MACHINE_ERROR_FAILED, "%s",
-                           hangar_machine_libvirt_message ());
+                           hangar_libvirt_last_message ());
       if (dom != NULL)
         virDomainFree (dom);
       g_task_return_error (task, g_steal_pointer (&error));
@@ -381,7 +381,7 @@ hangar_machine_do_start (HangarMachineOp  *op,
   if (virDomainCreate (op->dom) < 0)
     {
       /* Taken first: every libvirt call resets the thread's last error. */
-      g_autofree char *message = g_strdup (hangar_machine_libvirt_message ());
+      g_autofree char *message = g_strdup (hangar_libvirt_last_message ());
 
       if (stamped)
         hangar_machine_restore_last_started (op->dom, previous);

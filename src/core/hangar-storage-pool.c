@@ -1,8 +1,8 @@
 /* hangar-storage-pool.c
  *
- * The directory pool that holds Hangar's disks: found or made on demand in the
- * user's data directory, and qcow2 volumes with safe, unique file names made
- * in it only when the disk can be honoured.
+ * The directory pool that holds Hangar's disks, found or made on demand in the
+ * user's data directory, and its free space: the rule a new disk must meet.
+ * Its volumes are in hangar-storage-volume.c.
  *
  * Copyright 2026 The Hangar authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -12,14 +12,13 @@
 
 #include "config.h"
 
-#include <string.h>
+#include <errno.h>
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
-#include <libvirt/libvirt.h>
-#include <libvirt/virterror.h>
 
-#include "hangar-storage-pool.h"
+#include "hangar-libvirt.h"
+#include "hangar-storage-pool-private.h"
 
 #define GIB (G_GUINT64_CONSTANT (1) << 30)
 
@@ -31,18 +30,13 @@
 /* Room the host keeps for itself on top of that. */
 #define HOST_MARGIN GIB
 
-/* File names stay short and readable; the machine's name is the real label. */
-#define VOLUME_STEM_MAX 64
-#define VOLUME_SUFFIX ".qcow2"
-#define MAX_NAME_ATTEMPTS 1000
-
 struct _HangarStoragePool
 {
-  GObject         parent_instance;
+  GObject           parent_instance;
 
-  GVirConnection *connection;
-  GMutex          lock;
-  char           *path;   /* the pool's directory: ours by default, libvirt's once read */
+  HangarConnection *connection;
+  GMutex            lock;
+  char             *path;   /* the pool's directory: ours by default, libvirt's once read */
 };
 
 G_DEFINE_FINAL_TYPE (HangarStoragePool, hangar_storage_pool, G_TYPE_OBJECT)
@@ -66,56 +60,6 @@ char *
 hangar_storage_pool_default_path (void)
 {
   return g_build_filename (g_get_user_data_dir (), "hangar", "images", NULL);
-}
-
-static gboolean
-is_safe_file_char (char c)
-{
-  return g_ascii_isalnum (c) || c == '-' || c == '_' || c == '.';
-}
-
-/**
- * hangar_storage_volume_name_for:
- * @machine_name: a machine's name, any text a user typed
- *
- * A file name for the machine's disk that cannot leave the pool's directory
- * or surprise a shell: letters are transliterated to ASCII, every other
- * character becomes a dash, runs of dashes collapse, no leading dot or dash,
- * at most 64 characters before the `.qcow2` suffix. `../../x` gives
- * `x.qcow2`; a name with nothing usable gives `machine.qcow2`. Two machines
- * may map to the same name: hangar_storage_pool_create_volume() numbers them.
- *
- * Returns: (transfer full): the file name, with its suffix
- */
-char *
-hangar_storage_volume_name_for (const char *machine_name)
-{
-  g_autofree char *valid = NULL;
-  g_autofree char *ascii = NULL;
-  g_autoptr(GString) stem = g_string_new (NULL);
-
-  valid = g_utf8_make_valid (machine_name != NULL ? machine_name : "", -1);
-  ascii = g_str_to_ascii (valid, "C");
-
-  for (const char *p = ascii; *p != '\0' && stem->len < VOLUME_STEM_MAX; p++)
-    {
-      char c = is_safe_file_char (*p) ? *p : '-';
-
-      /* Dots only inside a name: no ".", "..", hidden files or "x..y". */
-      if ((c == '-' || c == '.') &&
-          (stem->len == 0 || stem->str[stem->len - 1] == '-' || stem->str[stem->len - 1] == '.'))
-        continue;
-      g_string_append_c (stem, c);
-    }
-
-  while (stem->len > 0 && (stem->str[stem->len - 1] == '-' || stem->str[stem->len - 1] == '.'))
-    g_string_truncate (stem, stem->len - 1);
-
-  if (stem->len == 0)
-    g_string_assign (stem, "machine");
-
-  g_string_append (stem, VOLUME_SUFFIX);
-  return g_string_free (g_steal_pointer (&stem), FALSE);
 }
 
 /**
@@ -182,10 +126,17 @@ hangar_storage_check_space (guint64   capacity,
   return TRUE;
 }
 
+/**
+ * hangar_storage_pool_new:
+ * @connection: the connection the pool lives on; its blocking calls use
+ *   whatever libvirt connection it has open at the time
+ *
+ * Returns: (transfer full): Hangar's pool on @connection
+ */
 HangarStoragePool *
-hangar_storage_pool_new (GVirConnection *connection)
+hangar_storage_pool_new (HangarConnection *connection)
 {
-  g_return_val_if_fail (GVIR_IS_CONNECTION (connection), NULL);
+  g_return_val_if_fail (HANGAR_IS_CONNECTION (connection), NULL);
 
   return g_object_new (HANGAR_TYPE_STORAGE_POOL, "connection", connection, NULL);
 }
@@ -195,7 +146,7 @@ hangar_storage_pool_new (GVirConnection *connection)
  *
  * Returns: (transfer none): the connection the pool lives on
  */
-GVirConnection *
+HangarConnection *
 hangar_storage_pool_get_connection (HangarStoragePool *self)
 {
   g_return_val_if_fail (HANGAR_IS_STORAGE_POOL (self), NULL);
@@ -223,22 +174,12 @@ hangar_storage_pool_dup_path (HangarStoragePool *self)
   return g_strdup (self->path);
 }
 
-static const char *
-libvirt_message (void)
-{
-  const char *message = virGetLastErrorMessage ();
-
-  return message != NULL ? message : _("unknown error");
-}
-
 static virConnectPtr
 dup_handle (HangarStoragePool  *self,
             GError            **error)
 {
-  virConnectPtr conn = NULL;
+  virConnectPtr conn = hangar_connection_dup_handle (self->connection);
 
-  /* The boxed getter gives us a reference of our own. */
-  g_object_get (self->connection, "handle", &conn, NULL);
   if (conn == NULL)
     g_set_error_literal (error, HANGAR_STORAGE_ERROR, HANGAR_STORAGE_ERROR_POOL,
                          _("The connection to libvirt is not open."));
@@ -308,16 +249,18 @@ define_pool (HangarStoragePool  *self,
   pool = virStoragePoolLookupByName (conn, HANGAR_STORAGE_POOL_NAME);
   if (pool == NULL)
     g_set_error (error, HANGAR_STORAGE_ERROR, HANGAR_STORAGE_ERROR_POOL,
-                 _("Cannot set up the storage for disks in %s: %s"), path, libvirt_message ());
+                 _("Cannot set up the storage for disks in %s: %s"), path,
+                 hangar_libvirt_last_message ());
   return pool;
 }
 
-/* Finds or makes the pool and starts it; the caller frees both handles. */
-static virStoragePoolPtr
-ensure_raw (HangarStoragePool  *self,
-            virConnectPtr      *conn_out,
-            GCancellable       *cancellable,
-            GError            **error)
+/* Finds or makes the pool and starts it; the caller frees both handles.
+ * Blocking. */
+virStoragePoolPtr
+hangar_storage_pool_ensure_raw (HangarStoragePool  *self,
+                                virConnectPtr      *conn_out,
+                                GCancellable       *cancellable,
+                                GError            **error)
 {
   virConnectPtr conn;
   virStoragePoolPtr pool;
@@ -333,7 +276,7 @@ ensure_raw (HangarStoragePool  *self,
   if (pool == NULL && virGetLastErrorCode () != VIR_ERR_NO_STORAGE_POOL)
     {
       g_set_error (error, HANGAR_STORAGE_ERROR, HANGAR_STORAGE_ERROR_POOL,
-                   _("Cannot find the storage for disks: %s"), libvirt_message ());
+                   _("Cannot find the storage for disks: %s"), hangar_libvirt_last_message ());
       virConnectClose (conn);
       return NULL;
     }
@@ -352,7 +295,7 @@ ensure_raw (HangarStoragePool  *self,
       virStoragePoolIsActive (pool) != 1)
     {
       g_set_error (error, HANGAR_STORAGE_ERROR, HANGAR_STORAGE_ERROR_POOL,
-                   _("Cannot start the storage for disks: %s"), libvirt_message ());
+                   _("Cannot start the storage for disks: %s"), hangar_libvirt_last_message ());
       /* A pool that never worked is not left behind to fail the same way. */
       if (defined_here)
         virStoragePoolUndefine (pool);
@@ -366,7 +309,7 @@ ensure_raw (HangarStoragePool  *self,
       virStoragePoolGetAutostart (pool, &autostart) == 0 && !autostart &&
       virStoragePoolSetAutostart (pool, 1) < 0)
     g_warning ("Cannot mark the storage pool %s to start automatically: %s",
-               HANGAR_STORAGE_POOL_NAME, libvirt_message ());
+               HANGAR_STORAGE_POOL_NAME, hangar_libvirt_last_message ());
 
   read_pool_path (self, pool);
   *conn_out = conn;
@@ -403,7 +346,7 @@ hangar_storage_pool_ensure (HangarStoragePool  *self,
 
   g_return_val_if_fail (HANGAR_IS_STORAGE_POOL (self), NULL);
 
-  if ((pool = ensure_raw (self, &conn, cancellable, error)) == NULL)
+  if ((pool = hangar_storage_pool_ensure_raw (self, &conn, cancellable, error)) == NULL)
     return NULL;
 
   result = wrap_pool (pool);
@@ -412,11 +355,12 @@ hangar_storage_pool_ensure (HangarStoragePool  *self,
   return result;
 }
 
-static gboolean
-read_space (virStoragePoolPtr   pool,
-            guint64            *capacity,
-            guint64            *available,
-            GError            **error)
+/* The pool's filesystem: its size and free bytes, counted anew. Blocking. */
+gboolean
+hangar_storage_pool_read_space (virStoragePoolPtr   pool,
+                                guint64            *capacity,
+                                guint64            *available,
+                                GError            **error)
 {
   virStoragePoolInfo info;
 
@@ -424,7 +368,8 @@ read_space (virStoragePoolPtr   pool,
   if (virStoragePoolRefresh (pool, 0) < 0 || virStoragePoolGetInfo (pool, &info) < 0)
     {
       g_set_error (error, HANGAR_STORAGE_ERROR, HANGAR_STORAGE_ERROR_POOL,
-                   _("Cannot read how much space is free for disks: %s"), libvirt_message ());
+                   _("Cannot read how much space is free for disks: %s"),
+                   hangar_libvirt_last_message ());
       return FALSE;
     }
 
@@ -457,323 +402,13 @@ hangar_storage_pool_query_space (HangarStoragePool  *self,
   g_return_val_if_fail (HANGAR_IS_STORAGE_POOL (self), FALSE);
   g_return_val_if_fail (capacity != NULL && available != NULL, FALSE);
 
-  if ((pool = ensure_raw (self, &conn, cancellable, error)) == NULL)
+  if ((pool = hangar_storage_pool_ensure_raw (self, &conn, cancellable, error)) == NULL)
     return FALSE;
 
-  ok = read_space (pool, capacity, available, error);
+  ok = hangar_storage_pool_read_space (pool, capacity, available, error);
   virStoragePoolFree (pool);
   virConnectClose (conn);
   return ok;
-}
-
-static gboolean
-volume_name_taken (virStoragePoolPtr  pool,
-                   const char        *dir,
-                   const char        *name)
-{
-  virStorageVolPtr vol = virStorageVolLookupByName (pool, name);
-  g_autofree char *path = NULL;
-
-  if (vol != NULL)
-    {
-      virStorageVolFree (vol);
-      return TRUE;
-    }
-
-  /* A file libvirt has not counted yet is taken too. */
-  path = g_build_filename (dir, name, NULL);
-  return g_file_test (path, G_FILE_TEST_EXISTS | G_FILE_TEST_IS_SYMLINK);
-}
-
-static char *
-unique_volume_name (virStoragePoolPtr  pool,
-                    const char        *dir,
-                    const char        *machine_name)
-{
-  g_autofree char *first = hangar_storage_volume_name_for (machine_name);
-  g_autofree char *stem = g_strndup (first, strlen (first) - strlen (VOLUME_SUFFIX));
-
-  if (!volume_name_taken (pool, dir, first))
-    return g_steal_pointer (&first);
-
-  for (guint i = 2; i <= MAX_NAME_ATTEMPTS; i++)
-    {
-      g_autofree char *candidate = g_strdup_printf ("%s-%u%s", stem, i, VOLUME_SUFFIX);
-
-      if (!volume_name_taken (pool, dir, candidate))
-        return g_steal_pointer (&candidate);
-    }
-
-  return NULL;
-}
-
-/**
- * hangar_storage_pool_create_volume:
- * @self: a #HangarStoragePool
- * @machine_name: the machine the disk is for; its file name derives from it
- *   (hangar_storage_volume_name_for()), numbered when taken
- * @capacity: the disk's size in bytes
- * @cancellable: (nullable): a #GCancellable; cancelled while the volume was
- *   being made, the volume is deleted again
- * @error: return location for an error
- *
- * Ensures the pool, checks the free space (hangar_storage_check_space()), and
- * creates a sparse qcow2 volume readable by the user only. Blocking.
- *
- * Returns: (transfer full): the new volume
- */
-GVirStorageVol *
-hangar_storage_pool_create_volume (HangarStoragePool  *self,
-                                   const char         *machine_name,
-                                   guint64             capacity,
-                                   GCancellable       *cancellable,
-                                   GError            **error)
-{
-  virConnectPtr conn = NULL;
-  virStoragePoolPtr pool = NULL;
-  virStorageVolPtr vol = NULL;
-  g_autofree char *name = NULL;
-  g_autofree char *xml = NULL;
-  g_autofree char *dir = NULL;
-  GVirStorageVol *result = NULL;
-  guint64 pool_capacity, pool_available;
-
-  g_return_val_if_fail (HANGAR_IS_STORAGE_POOL (self), NULL);
-  g_return_val_if_fail (machine_name != NULL, NULL);
-
-  if (capacity == 0)
-    {
-      g_set_error_literal (error, HANGAR_STORAGE_ERROR, HANGAR_STORAGE_ERROR_INVALID,
-                           _("A disk needs a size."));
-      return NULL;
-    }
-
-  if ((pool = ensure_raw (self, &conn, cancellable, error)) == NULL)
-    return NULL;
-
-  if (!read_space (pool, &pool_capacity, &pool_available, error) ||
-      !hangar_storage_check_space (capacity, pool_capacity, pool_available, error) ||
-      g_cancellable_set_error_if_cancelled (cancellable, error))
-    goto out;
-
-  dir = hangar_storage_pool_dup_path (self);
-  name = unique_volume_name (pool, dir, machine_name);
-  if (name == NULL)
-    {
-      g_set_error (error, HANGAR_STORAGE_ERROR, HANGAR_STORAGE_ERROR_VOLUME,
-                   _("Cannot find a free file name for the disk of “%s”."), machine_name);
-      goto out;
-    }
-
-  xml = g_markup_printf_escaped ("<volume type='file'>"
-                                 "<name>%s</name>"
-                                 "<capacity unit='bytes'>%" G_GUINT64_FORMAT "</capacity>"
-                                 "<allocation unit='bytes'>0</allocation>"
-                                 "<target><format type='qcow2'/>"
-                                 "<permissions><mode>0600</mode></permissions>"
-                                 "</target></volume>",
-                                 name, capacity);
-  vol = virStorageVolCreateXML (pool, xml, 0);
-  if (vol == NULL)
-    {
-      g_set_error (error, HANGAR_STORAGE_ERROR, HANGAR_STORAGE_ERROR_VOLUME,
-                   _("Cannot create the disk %s: %s"), name, libvirt_message ());
-      goto out;
-    }
-
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    {
-      if (virStorageVolDelete (vol, 0) < 0)
-        g_warning ("Cannot delete the disk %s after a cancellation: %s", name, libvirt_message ());
-      goto out;
-    }
-
-  g_debug ("Created the disk %s/%s, %" G_GUINT64_FORMAT " bytes", dir, name, capacity);
-  /* No "pool": libvirt-gobject keeps a bare pointer to it. */
-  result = g_object_new (GVIR_TYPE_STORAGE_VOL, "handle", vol, NULL);
-
-out:
-  if (vol != NULL)
-    virStorageVolFree (vol);
-  virStoragePoolFree (pool);
-  virConnectClose (conn);
-  return result;
-}
-
-/**
- * hangar_storage_clone_volume:
- * @conn: an open libvirt connection
- * @source_path: the file of a volume of Hangar's pool
- * @machine_name: the machine the copy is for; its file name derives from it,
- *   numbered when taken (as in hangar_storage_pool_create_volume())
- * @started: (nullable) (scope call): told the copy's file just before the
- *   copy begins, so that its progress can be watched
- * @started_data: data for @started
- * @cancellable: (nullable): a #GCancellable; checked before the copy starts
- * @error: return location for an error
- *
- * Makes a full, independent qcow2 copy of a volume of Hangar's pool, in the
- * pool (libvirt's virStorageVolCreateXMLFrom(): a backing chain is
- * flattened), readable by the user only. The copy needs the source's
- * allocation free, plus the margin of hangar_storage_required_free_bytes().
- * Blocking. It takes a bare connection because machines do not hold a
- * #GVirConnection, and a second one on the same handle would deregister
- * the first one's events when it goes.
- *
- * Returns: (transfer full): the new volume
- */
-GVirStorageVol *
-hangar_storage_clone_volume (virConnectPtr             conn,
-                             const char               *source_path,
-                             const char               *machine_name,
-                             HangarStorageCopyStarted  started,
-                             gpointer                  started_data,
-                             GCancellable             *cancellable,
-                             GError                  **error)
-{
-  virStoragePoolPtr pool = NULL;
-  virStorageVolPtr source = NULL;
-  virStorageVolPtr vol = NULL;
-  virStorageVolInfo info;
-  g_autofree char *name = NULL;
-  g_autofree char *xml = NULL;
-  g_autofree char *dir = NULL;
-  GVirStorageVol *result = NULL;
-  guint64 pool_capacity, pool_available;
-
-  g_return_val_if_fail (conn != NULL, NULL);
-  g_return_val_if_fail (source_path != NULL, NULL);
-  g_return_val_if_fail (machine_name != NULL, NULL);
-
-  source = virStorageVolLookupByPath (conn, source_path);
-  if (source != NULL)
-    pool = virStoragePoolLookupByVolume (source);
-  if (pool == NULL || g_strcmp0 (virStoragePoolGetName (pool), HANGAR_STORAGE_POOL_NAME) != 0)
-    {
-      g_set_error (error, HANGAR_STORAGE_ERROR, HANGAR_STORAGE_ERROR_VOLUME,
-                   _("The disk %s is not in Hangar’s storage."), source_path);
-      goto out;
-    }
-  if (virStorageVolGetInfo (source, &info) < 0)
-    {
-      g_set_error (error, HANGAR_STORAGE_ERROR, HANGAR_STORAGE_ERROR_VOLUME,
-                   _("Cannot read the disk %s: %s"), source_path, libvirt_message ());
-      goto out;
-    }
-
-  /* What the copy takes now is what the source holds, not its capacity. */
-  if (!read_space (pool, &pool_capacity, &pool_available, error) ||
-      !hangar_storage_check_space (MAX (info.allocation, 1), pool_capacity, pool_available, error) ||
-      g_cancellable_set_error_if_cancelled (cancellable, error))
-    goto out;
-
-  /* A directory pool: its volumes are the files of its directory. */
-  dir = g_path_get_dirname (source_path);
-  name = unique_volume_name (pool, dir, machine_name);
-  if (name == NULL)
-    {
-      g_set_error (error, HANGAR_STORAGE_ERROR, HANGAR_STORAGE_ERROR_VOLUME,
-                   _("Cannot find a free file name for the disk of “%s”."), machine_name);
-      goto out;
-    }
-
-  xml = g_markup_printf_escaped ("<volume type='file'>"
-                                 "<name>%s</name>"
-                                 "<capacity unit='bytes'>%llu</capacity>"
-                                 "<target><format type='qcow2'/>"
-                                 "<permissions><mode>0600</mode></permissions>"
-                                 "</target></volume>",
-                                 name, info.capacity);
-  if (started != NULL)
-    {
-      g_autofree char *target = g_build_filename (dir, name, NULL);
-
-      started (target, info.allocation, started_data);
-    }
-  vol = virStorageVolCreateXMLFrom (pool, xml, source, 0);
-  if (vol == NULL)
-    {
-      g_set_error (error, HANGAR_STORAGE_ERROR, HANGAR_STORAGE_ERROR_VOLUME,
-                   _("Cannot copy the disk %s: %s"), source_path, libvirt_message ());
-      goto out;
-    }
-
-  g_debug ("Copied the disk %s to %s/%s", source_path, dir, name);
-  result = g_object_new (GVIR_TYPE_STORAGE_VOL, "handle", vol, NULL);
-
-out:
-  if (vol != NULL)
-    virStorageVolFree (vol);
-  if (source != NULL)
-    virStorageVolFree (source);
-  if (pool != NULL)
-    virStoragePoolFree (pool);
-  return result;
-}
-
-/**
- * hangar_storage_pool_delete_volume:
- * @self: a #HangarStoragePool
- * @volume: a volume of the pool
- * @error: return location for an error
- *
- * Deletes the volume and its file. Blocking.
- */
-gboolean
-hangar_storage_pool_delete_volume (HangarStoragePool  *self,
-                                   GVirStorageVol     *volume,
-                                   GError            **error)
-{
-  virStorageVolPtr vol = NULL;
-  int ret;
-
-  g_return_val_if_fail (HANGAR_IS_STORAGE_POOL (self), FALSE);
-  g_return_val_if_fail (GVIR_IS_STORAGE_VOL (volume), FALSE);
-
-  /* Through the handle: libvirt-gobject's own delete goes through the
-   * volume's pool object, which it does not keep alive. */
-  g_object_get (volume, "handle", &vol, NULL);
-  ret = vol != NULL ? virStorageVolDelete (vol, 0) : -1;
-  if (ret < 0)
-    g_set_error (error, HANGAR_STORAGE_ERROR, HANGAR_STORAGE_ERROR_VOLUME,
-                 _("Cannot delete the disk %s: %s"), gvir_storage_vol_get_name (volume),
-                 vol != NULL ? libvirt_message () : _("unknown volume"));
-  if (vol != NULL)
-    virStorageVolFree (vol);
-  return ret == 0;
-}
-
-/**
- * hangar_storage_volume_dup_path:
- * @volume: a volume
- * @error: return location for an error
- *
- * The volume's file. Blocking. (gvir_storage_vol_get_path() leaks the
- * string libvirt returns.)
- *
- * Returns: (transfer full): a path
- */
-char *
-hangar_storage_volume_dup_path (GVirStorageVol  *volume,
-                                GError         **error)
-{
-  virStorageVolPtr vol = NULL;
-  char *raw = NULL;
-  char *path = NULL;
-
-  g_return_val_if_fail (GVIR_IS_STORAGE_VOL (volume), NULL);
-
-  g_object_get (volume, "handle", &vol, NULL);
-  if (vol != NULL && (raw = virStorageVolGetPath (vol)) != NULL)
-    path = g_strdup (raw);
-  else
-    g_set_error (error, HANGAR_STORAGE_ERROR, HANGAR_STORAGE_ERROR_VOLUME,
-                 _("Cannot find the file of the disk %s: %s"), gvir_storage_vol_get_name (volume),
-                 vol != NULL ? libvirt_message () : _("unknown volume"));
-  free (raw);
-  if (vol != NULL)
-    virStorageVolFree (vol);
-  return path;
 }
 
 static void
@@ -882,121 +517,6 @@ hangar_storage_pool_query_space_finish (HangarStoragePool  *self,
   return TRUE;
 }
 
-typedef struct
-{
-  char    *machine_name;
-  guint64  capacity;
-} VolumeRequest;
-
-static void
-volume_request_free (VolumeRequest *request)
-{
-  g_free (request->machine_name);
-  g_free (request);
-}
-
-static void
-create_volume_thread (GTask        *task,
-                      gpointer      source_object,
-                      gpointer      task_data,
-                      GCancellable *cancellable)
-{
-  VolumeRequest *request = task_data;
-  GError *error = NULL;
-  GVirStorageVol *volume;
-
-  volume = hangar_storage_pool_create_volume (source_object, request->machine_name,
-                                              request->capacity, cancellable, &error);
-  if (volume == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, volume, g_object_unref);
-}
-
-void
-hangar_storage_pool_create_volume_async (HangarStoragePool   *self,
-                                         const char          *machine_name,
-                                         guint64              capacity,
-                                         GCancellable        *cancellable,
-                                         GAsyncReadyCallback  callback,
-                                         gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-  VolumeRequest *request;
-
-  g_return_if_fail (HANGAR_IS_STORAGE_POOL (self));
-  g_return_if_fail (machine_name != NULL);
-
-  request = g_new0 (VolumeRequest, 1);
-  request->machine_name = g_strdup (machine_name);
-  request->capacity = capacity;
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, hangar_storage_pool_create_volume_async);
-  g_task_set_task_data (task, request, (GDestroyNotify) volume_request_free);
-  /* A volume made just as the caller gave up is deleted by the thread, and a
-   * finished one is the caller's to delete: never report success as cancelled. */
-  g_task_set_check_cancellable (task, FALSE);
-  g_task_run_in_thread (task, create_volume_thread);
-}
-
-/**
- * hangar_storage_pool_create_volume_finish:
- *
- * Returns: (transfer full): the new volume
- */
-GVirStorageVol *
-hangar_storage_pool_create_volume_finish (HangarStoragePool  *self,
-                                          GAsyncResult       *result,
-                                          GError            **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-static void
-delete_volume_thread (GTask        *task,
-                      gpointer      source_object,
-                      gpointer      task_data,
-                      GCancellable *cancellable)
-{
-  GError *error = NULL;
-
-  if (!hangar_storage_pool_delete_volume (source_object, task_data, &error))
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
-void
-hangar_storage_pool_delete_volume_async (HangarStoragePool   *self,
-                                         GVirStorageVol      *volume,
-                                         GCancellable        *cancellable,
-                                         GAsyncReadyCallback  callback,
-                                         gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-
-  g_return_if_fail (HANGAR_IS_STORAGE_POOL (self));
-  g_return_if_fail (GVIR_IS_STORAGE_VOL (volume));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, hangar_storage_pool_delete_volume_async);
-  g_task_set_task_data (task, g_object_ref (volume), g_object_unref);
-  g_task_run_in_thread (task, delete_volume_thread);
-}
-
-gboolean
-hangar_storage_pool_delete_volume_finish (HangarStoragePool  *self,
-                                          GAsyncResult       *result,
-                                          GError            **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
 static void
 hangar_storage_pool_finalize (GObject *object)
 {
@@ -1055,7 +575,7 @@ hangar_storage_pool_class_init (HangarStoragePoolClass *klass)
   object_class->set_property = hangar_storage_pool_set_property;
 
   properties[PROP_CONNECTION] =
-    g_param_spec_object ("connection", NULL, NULL, GVIR_TYPE_CONNECTION,
+    g_param_spec_object ("connection", NULL, NULL, HANGAR_TYPE_CONNECTION,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);

@@ -9,6 +9,7 @@
 #include <gio/gio.h>
 #include <libvirt-gobject/libvirt-gobject.h>
 
+#include "hangar-connection.h"
 #include "hangar-types.h"
 
 G_BEGIN_DECLS
@@ -40,18 +41,14 @@ G_DECLARE_FINAL_TYPE (HangarStoragePool, hangar_storage_pool, HANGAR, STORAGE_PO
 GQuark              hangar_storage_error_quark          (void);
 
 char               *hangar_storage_pool_default_path    (void);
-char               *hangar_storage_volume_name_for      (const char          *machine_name);
 guint64             hangar_storage_required_free_bytes  (guint64              capacity);
 gboolean            hangar_storage_check_space          (guint64              capacity,
                                                          guint64              pool_capacity,
                                                          guint64              pool_available,
                                                          GError             **error);
 
-char               *hangar_storage_volume_dup_path      (GVirStorageVol      *volume,
-                                                         GError             **error);
-
-HangarStoragePool  *hangar_storage_pool_new             (GVirConnection      *connection);
-GVirConnection     *hangar_storage_pool_get_connection  (HangarStoragePool   *self);
+HangarStoragePool  *hangar_storage_pool_new             (HangarConnection    *connection);
+HangarConnection   *hangar_storage_pool_get_connection  (HangarStoragePool   *self);
 char               *hangar_storage_pool_dup_path        (HangarStoragePool   *self);
 
 /* Blocking: for worker threads. */
@@ -62,33 +59,6 @@ gboolean            hangar_storage_pool_query_space     (HangarStoragePool   *se
                                                          guint64             *capacity,
                                                          guint64             *available,
                                                          GCancellable        *cancellable,
-                                                         GError             **error);
-GVirStorageVol     *hangar_storage_pool_create_volume   (HangarStoragePool   *self,
-                                                         const char          *machine_name,
-                                                         guint64              capacity,
-                                                         GCancellable        *cancellable,
-                                                         GError             **error);
-/**
- * HangarStorageCopyStarted:
- * @target_path: the file the copy is written to
- * @source_bytes: what the source volume holds (its allocation)
- * @user_data: the data given with the function
- *
- * Told, in the copying thread, that a volume copy is about to begin.
- */
-typedef void (*HangarStorageCopyStarted) (const char *target_path,
-                                          guint64     source_bytes,
-                                          gpointer    user_data);
-
-GVirStorageVol     *hangar_storage_clone_volume         (virConnectPtr             conn,
-                                                         const char               *source_path,
-                                                         const char               *machine_name,
-                                                         HangarStorageCopyStarted  started,
-                                                         gpointer                  started_data,
-                                                         GCancellable             *cancellable,
-                                                         GError                  **error);
-gboolean            hangar_storage_pool_delete_volume   (HangarStoragePool   *self,
-                                                         GVirStorageVol      *volume,
                                                          GError             **error);
 
 /* The same, run in a GTask thread. */
@@ -108,22 +78,5 @@ gboolean            hangar_storage_pool_query_space_finish (HangarStoragePool   
                                                             guint64             *capacity,
                                                             guint64             *available,
                                                             GError             **error);
-void                hangar_storage_pool_create_volume_async  (HangarStoragePool   *self,
-                                                              const char          *machine_name,
-                                                              guint64              capacity,
-                                                              GCancellable        *cancellable,
-                                                              GAsyncReadyCallback  callback,
-                                                              gpointer             user_data);
-GVirStorageVol     *hangar_storage_pool_create_volume_finish (HangarStoragePool   *self,
-                                                              GAsyncResult        *result,
-                                                              GError             **error);
-void                hangar_storage_pool_delete_volume_async  (HangarStoragePool   *self,
-                                                              GVirStorageVol      *volume,
-                                                              GCancellable        *cancellable,
-                                                              GAsyncReadyCallback  callback,
-                                                              gpointer             user_data);
-gboolean            hangar_storage_pool_delete_volume_finish (HangarStoragePool   *self,
-                                                              GAsyncResult        *result,
-                                                              GError             **error);
 
 G_END_DECLS

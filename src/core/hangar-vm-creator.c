@@ -17,11 +17,11 @@
 #include <string.h>
 
 #include <glib/gi18n.h>
-#include <libvirt/libvirt.h>
-#include <libvirt/virterror.h>
-
+#include "hangar-connection.h"
+#include "hangar-libvirt.h"
 #include "hangar-machine-name.h"
 #include "hangar-storage-pool.h"
+#include "hangar-storage-volume.h"
 #include "hangar-vm-config.h"
 #include "hangar-vm-creator.h"
 
@@ -37,7 +37,7 @@ struct _HangarVmCreator
 {
   GObject              parent_instance;
 
-  GVirConnection      *connection;
+  HangarConnection    *connection;
   HangarStoragePool   *pool;
   HangarOsProfile     *profile;
   HangarVmSettings    *settings;
@@ -130,7 +130,8 @@ step_fraction (HangarVmCreatorStep step)
 
 /**
  * hangar_vm_creator_new:
- * @connection: an open connection
+ * @connection: the connection to make the machine on; it must be open when
+ *   a creation or a keep begins
  * @profile: the OS to make a machine for (hangar_os_profile_new_generic() when unknown)
  * @settings: the user's choices; the name is a wish (it is normalized and
  *   numbered when taken), the disk path is decided here
@@ -138,13 +139,13 @@ step_fraction (HangarVmCreatorStep step)
  * Returns: (transfer full): a creator for one machine
  */
 HangarVmCreator *
-hangar_vm_creator_new (GVirConnection         *connection,
+hangar_vm_creator_new (HangarConnection       *connection,
                        const HangarOsProfile  *profile,
                        const HangarVmSettings *settings)
 {
   HangarVmCreator *self;
 
-  g_return_val_if_fail (GVIR_IS_CONNECTION (connection), NULL);
+  g_return_val_if_fail (HANGAR_IS_CONNECTION (connection), NULL);
   g_return_val_if_fail (profile != NULL, NULL);
   g_return_val_if_fail (settings != NULL, NULL);
 
@@ -405,21 +406,12 @@ step_done (Job                  *job,
   return !g_cancellable_set_error_if_cancelled (cancellable, error);
 }
 
-static const char *
-libvirt_message (void)
-{
-  const char *message = virGetLastErrorMessage ();
-
-  return message != NULL ? message : _("unknown error");
-}
-
 static virConnectPtr
 dup_handle (HangarVmCreator  *self,
             GError          **error)
 {
-  virConnectPtr conn = NULL;
+  virConnectPtr conn = hangar_connection_dup_handle (self->connection);
 
-  g_object_get (self->connection, "handle", &conn, NULL);
   if (conn == NULL)
     g_set_error_literal (error, HANGAR_VM_CREATOR_ERROR, HANGAR_VM_CREATOR_ERROR_DEFINE,
                          _("The connection to libvirt is not open."));
@@ -432,11 +424,9 @@ choose_name (Job            *job,
              GError        **error)
 {
   const HangarOsProfile *profile = job->self->profile;
-  g_autoptr(GHashTable) taken = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) taken = NULL;
   g_autofree char *base = hangar_machine_name_normalize (job->settings->name);
-  virDomainPtr *domains = NULL;
   char *name;
-  int n;
 
   if (*base == '\0')
     {
@@ -447,19 +437,14 @@ choose_name (Job            *job,
     }
 
   /* Every domain, defined or running only (transient), holds its name. */
-  n = virConnectListAllDomains (conn, &domains, 0);
-  if (n < 0)
+  taken = hangar_libvirt_list_domain_names (conn);
+  if (taken == NULL)
     {
       g_set_error (error, HANGAR_VM_CREATOR_ERROR, HANGAR_VM_CREATOR_ERROR_NAME,
-                   _("Cannot list the machines to choose a free name: %s"), libvirt_message ());
+                   _("Cannot list the machines to choose a free name: %s"),
+                   hangar_libvirt_last_message ());
       return NULL;
     }
-  for (int i = 0; i < n; i++)
-    {
-      g_hash_table_add (taken, g_strdup (virDomainGetName (domains[i])));
-      virDomainFree (domains[i]);
-    }
-  free (domains);
 
   name = hangar_machine_name_reserve (base, taken);
   if (name == NULL)
@@ -547,16 +532,22 @@ rollback (Job     *job,
 
   report (job, HANGAR_VM_CREATOR_STEP_ROLLBACK, NULL);
 
-  if (job->started && job->domain != NULL &&
-      virDomainDestroy (job->domain) < 0 && virDomainIsActive (job->domain) == 1)
-    g_string_append_printf (left, _("The machine is still running: %s"), libvirt_message ());
+  if (job->started && job->domain != NULL && virDomainDestroy (job->domain) < 0)
+    {
+      /* Taken first: the next libvirt call resets it. */
+      g_autofree char *why = g_strdup (hangar_libvirt_last_message ());
+
+      if (virDomainIsActive (job->domain) == 1)
+        g_string_append_printf (left, _("The machine is still running: %s"), why);
+    }
 
   if (job->defined && job->domain != NULL &&
       virDomainUndefineFlags (job->domain, UNDEFINE_FLAGS) < 0)
     {
       if (left->len > 0)
         g_string_append (left, " ");
-      g_string_append_printf (left, _("The machine is still defined: %s"), libvirt_message ());
+      g_string_append_printf (left, _("The machine is still defined: %s"),
+                              hangar_libvirt_last_message ());
     }
 
   if (job->volume != NULL &&
@@ -652,7 +643,7 @@ create_steps (Job           *job,
       if (job->domain == NULL)
         {
           g_set_error (error, HANGAR_VM_CREATOR_ERROR, HANGAR_VM_CREATOR_ERROR_START,
-                       _("Cannot start “%s”: %s"), name, libvirt_message ());
+                       _("Cannot start “%s”: %s"), name, hangar_libvirt_last_message ());
           return FALSE;
         }
       job->started = TRUE;
@@ -664,7 +655,7 @@ create_steps (Job           *job,
   if (job->domain == NULL)
     {
       g_set_error (error, HANGAR_VM_CREATOR_ERROR, HANGAR_VM_CREATOR_ERROR_DEFINE,
-                   _("Cannot create the machine “%s”: %s"), name, libvirt_message ());
+                   _("Cannot create the machine “%s”: %s"), name, hangar_libvirt_last_message ());
       return FALSE;
     }
   job->defined = TRUE;
@@ -678,7 +669,7 @@ create_steps (Job           *job,
   if (virDomainCreate (job->domain) < 0)
     {
       g_set_error (error, HANGAR_VM_CREATOR_ERROR, HANGAR_VM_CREATOR_ERROR_START,
-                   _("Cannot start “%s”: %s"), name, libvirt_message ());
+                   _("Cannot start “%s”: %s"), name, hangar_libvirt_last_message ());
       return FALSE;
     }
   job->started = TRUE;
@@ -722,11 +713,12 @@ static GVirDomain *
 wrap_domain (HangarVmCreator *self,
              virDomainPtr     handle)
 {
+  GVirConnection *gvir = hangar_connection_get_gvir (self->connection);
   char uuid[VIR_UUID_STRING_BUFLEN];
   GVirDomain *domain = NULL;
 
-  if (virDomainGetUUIDString (handle, uuid) == 0)
-    domain = gvir_connection_get_domain (self->connection, uuid);
+  if (gvir != NULL && virDomainGetUUIDString (handle, uuid) == 0)
+    domain = gvir_connection_get_domain (gvir, uuid);
   if (domain == NULL)
     domain = g_object_new (GVIR_TYPE_DOMAIN, "handle", handle, NULL);
   return domain;
@@ -892,7 +884,7 @@ keep_steps (Job           *job,
   if (job->domain == NULL)
     {
       g_set_error (error, HANGAR_VM_CREATOR_ERROR, HANGAR_VM_CREATOR_ERROR_DEFINE,
-                   _("Cannot keep “%s”: %s"), job->settings->name, libvirt_message ());
+                   _("Cannot keep “%s”: %s"), job->settings->name, hangar_libvirt_last_message ());
       return FALSE;
     }
   job->defined = TRUE;
@@ -1113,7 +1105,7 @@ hangar_vm_creator_class_init (HangarVmCreatorClass *klass)
   object_class->set_property = hangar_vm_creator_set_property;
 
   properties[PROP_CONNECTION] =
-    g_param_spec_object ("connection", NULL, NULL, GVIR_TYPE_CONNECTION,
+    g_param_spec_object ("connection", NULL, NULL, HANGAR_TYPE_CONNECTION,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_TRANSIENT] =
     g_param_spec_boolean ("transient", NULL, NULL, FALSE,

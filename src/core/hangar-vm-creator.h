@@ -79,7 +79,7 @@ const char          *hangar_vm_creator_step_to_nick    (HangarVmCreatorStep     
 gboolean             hangar_vm_creator_step_from_nick  (const char              *nick,
                                                         HangarVmCreatorStep     *step);
 
-HangarVmCreator     *hangar_vm_creator_new             (GVirConnection          *connection,
+HangarVmCreator     *hangar_vm_creator_new             (HangarConnection        *connection,
                                                         const HangarOsProfile   *profile,
                                                         const HangarVmSettings  *settings);
 const HangarOsProfile  *hangar_vm_creator_get_profile  (HangarVmCreator         *self);

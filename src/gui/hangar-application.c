@@ -622,8 +622,23 @@ open_machine_action (GSimpleAction *action,
   try_pending_open (self);
 }
 
+/* app.open-in-new-window('UUID'): a machine's display in a window of its own. */
+static void
+open_in_new_window_action (GSimpleAction *action,
+                           GVariant      *parameter,
+                           gpointer       user_data)
+{
+  HangarApplication *self = user_data;
+  HangarMachine *machine = hangar_collection_find_by_uuid (self->collection,
+                                                           g_variant_get_string (parameter, NULL));
+
+  if (machine != NULL)
+    hangar_application_open_in_new_window (self, machine);
+}
+
 static const GActionEntry app_actions[] = {
   { "open-machine", open_machine_action, "s" },
+  { "open-in-new-window", open_in_new_window_action, "s" },
   { "new-window", new_window_action },
   { "quit", quit_action },
   { "preferences", preferences_action },
@@ -647,32 +662,11 @@ on_install_finished (HangarApplication *self,
   hangar_window_add_toast (get_window (self), message);
 }
 
-/* One tracker per open connection: libvirt's events belong to a connection. */
-static void
-update_install_tracker (HangarApplication *self)
-{
-  GVirConnection *gvir = NULL;
-
-  if (hangar_connection_get_state (self->connection) == HANGAR_CONNECTION_CONNECTED)
-    gvir = hangar_connection_get_gvir (self->connection);
-
-  if (self->install_tracker != NULL &&
-      hangar_install_tracker_get_connection (self->install_tracker) == gvir)
-    return;
-  g_clear_object (&self->install_tracker);
-  if (gvir == NULL)
-    return;
-  self->install_tracker = hangar_install_tracker_new (gvir);
-  g_signal_connect_object (self->install_tracker, "install-finished",
-                           G_CALLBACK (on_install_finished), self, G_CONNECT_SWAPPED);
-}
-
 static void
 hangar_application_startup (GApplication *app)
 {
   HangarApplication *self = HANGAR_APPLICATION (app);
   g_autoptr(GError) error = NULL;
-  g_autofree char *configured = NULL;
   g_autofree char *uri = NULL;
 
   G_APPLICATION_CLASS (hangar_application_parent_class)->startup (app);
@@ -699,14 +693,14 @@ hangar_application_startup (GApplication *app)
   if (!hangar_libvirt_init (&error))
     g_critical ("Cannot initialise libvirt: %s", error->message);
 
-  configured = g_settings_get_string (self->settings, "connection-uri");
-  uri = hangar_connection_resolve_uri (configured);
+  uri = hangar_connection_configured_uri (self->settings);
   self->connection = hangar_connection_new (uri);
   hangar_connection_set_auto_reconnect (self->connection, TRUE);
   self->collection = hangar_collection_new (self->connection);
+  self->install_tracker = hangar_install_tracker_new (self->connection);
+  g_signal_connect_object (self->install_tracker, "install-finished",
+                           G_CALLBACK (on_install_finished), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->connection, "notify::state", G_CALLBACK (try_pending_open),
-                           self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->connection, "notify::state", G_CALLBACK (update_install_tracker),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->collection, "items-changed", G_CALLBACK (try_pending_open),
                            self, G_CONNECT_SWAPPED);

@@ -85,7 +85,7 @@ hangar_preferences_window_new (HangarApplication *application)
 
   connection = hangar_application_get_connection (application);
   uri = connection != NULL ? hangar_connection_get_uri (connection) : HANGAR_DEFAULT_URI;
-  if (g_getenv ("HANGAR_URI") != NULL && *g_getenv ("HANGAR_URI") != '\0')
+  if (hangar_connection_uri_overridden ())
     /* Translators: %s is a libvirt URI such as qemu:///session */
     subtitle = g_strdup_printf (_("%s (set by the HANGAR_URI environment variable)"), uri);
   else

@@ -2,7 +2,9 @@
  *
  * What the window does to the machines of its collection: a new one through
  * the assistant; deletion, hidden at once behind an Undo toast and done when
- * the toast goes; and the toasts that report on them.
+ * the toast goes; the dialogs a page asks for by a machine's UUID (rename,
+ * clone, snapshots, properties); and the toasts that report on them,
+ * Force Off for a shutdown that timed out among them.
  *
  * Copyright 2026 The Hangar authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -16,8 +18,24 @@
 
 #include "hangar-application.h"
 #include "hangar-assistant.h"
+#include "hangar-collection.h"
 #include "hangar-machine.h"
+#include "hangar-name-dialog.h"
+#include "hangar-properties-window.h"
+#include "hangar-snapshots-dialog.h"
+#include "hangar-vm-creator.h"
 #include "hangar-window-private.h"
+
+/* The assistant made a machine: it opens once the collection lists it, and a
+ * machine being tried stays keepable while it runs. */
+static void
+on_machine_created (HangarWindow    *self,
+                    HangarVmCreator *creator)
+{
+  if (hangar_vm_creator_get_transient (creator))
+    hangar_application_adopt_try_it (self->application, creator);
+  hangar_application_open_new_machine (self->application, hangar_vm_creator_get_name (creator));
+}
 
 /**
  * hangar_window_new_machine:
@@ -31,12 +49,14 @@ HangarAssistant *
 hangar_window_new_machine (HangarWindow *self,
                            GFile        *file)
 {
-  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
   HangarAssistant *assistant;
 
   g_return_val_if_fail (HANGAR_IS_WINDOW (self), NULL);
 
-  assistant = hangar_assistant_new (HANGAR_APPLICATION (app), GTK_WINDOW (self));
+  assistant = hangar_assistant_new (GTK_WINDOW (self), self->connection, self->settings);
+  gtk_window_set_application (GTK_WINDOW (assistant), GTK_APPLICATION (self->application));
+  g_signal_connect_object (assistant, "created", G_CALLBACK (on_machine_created), self,
+                           G_CONNECT_SWAPPED);
   if (file != NULL)
     hangar_assistant_open_file (assistant, file);
   gtk_window_present (GTK_WINDOW (assistant));
@@ -353,21 +373,137 @@ hangar_window_add_toast (HangarWindow *self,
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
 }
 
-/**
- * hangar_window_show_toast:
- * @self: a #HangarWindow
- * @toast: (transfer full): a toast
+/* What pages ask of the window ****************************************
  *
- * Shows @toast over the window.
- */
-void
-hangar_window_show_toast (HangarWindow *self,
-                          AdwToast     *toast)
-{
-  g_return_if_fail (HANGAR_IS_WINDOW (self));
-  g_return_if_fail (ADW_IS_TOAST (toast));
+ * A page (a card, the display) names the machine by its UUID; one that left
+ * the collection meanwhile is left alone. */
 
+static HangarMachine *
+lookup_machine (HangarWindow *self,
+                GVariant     *uuid)
+{
+  return hangar_collection_find_by_uuid (self->collection, g_variant_get_string (uuid, NULL));
+}
+
+/* win.delete-machine('UUID'): asks whether to keep the disk, then hides
+ * the machine and offers to undo before deleting it. */
+static void
+delete_machine_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  HangarWindow *self = HANGAR_WINDOW (widget);
+  HangarMachine *machine = lookup_machine (self, parameter);
+
+  if (machine != NULL)
+    hangar_window_confirm_delete_machine (self, machine);
+}
+
+static void
+on_clone_done (HangarWindow *self,
+               const char   *name)
+{
+  /* Translators: %s is the new machine's name */
+  g_autofree char *message = g_strdup_printf (_("“%s” is ready"), name);
+
+  hangar_window_add_toast (self, message);
+}
+
+/* win.rename('UUID') and win.clone('UUID'): the name is checked against
+ * the window's collection as it is typed. */
+static void
+name_dialog_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  HangarWindow *self = HANGAR_WINDOW (widget);
+  HangarMachine *machine = lookup_machine (self, parameter);
+  gboolean clone = g_str_equal (action_name, "win.clone");
+  HangarNameDialog *dialog;
+
+  if (machine == NULL)
+    return;
+  dialog = hangar_name_dialog_new (GTK_WINDOW (self), self->collection, machine,
+                                   clone ? HANGAR_NAME_DIALOG_CLONE : HANGAR_NAME_DIALOG_RENAME);
+  if (clone)
+    g_signal_connect_object (dialog, "done", G_CALLBACK (on_clone_done), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* win.snapshots('UUID') */
+static void
+snapshots_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  HangarWindow *self = HANGAR_WINDOW (widget);
+  HangarMachine *machine = lookup_machine (self, parameter);
+
+  if (machine != NULL)
+    gtk_window_present (GTK_WINDOW (hangar_snapshots_dialog_new (GTK_WINDOW (self), machine)));
+}
+
+/* win.properties('UUID'): its window, beside this one or already open. */
+static void
+properties_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  HangarWindow *self = HANGAR_WINDOW (widget);
+  HangarMachine *machine = lookup_machine (self, parameter);
+
+  if (machine != NULL)
+    hangar_properties_window_show (machine, widget);
+}
+
+/* win.force-off('UUID'): the button of the toast below. */
+static void
+force_off_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  HangarWindow *self = HANGAR_WINDOW (widget);
+  HangarMachine *machine = lookup_machine (self, parameter);
+  g_autoptr(GPtrArray) machines = g_ptr_array_new ();
+
+  if (machine == NULL)
+    return;
+  g_ptr_array_add (machines, machine);
+  hangar_window_run_on_machines (self, "force-off", machines);
+}
+
+/* win.offer-force-off('UUID'): a machine did not shut down in time. The
+ * toast stays until it is answered. */
+static void
+offer_force_off_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  HangarWindow *self = HANGAR_WINDOW (widget);
+  HangarMachine *machine = lookup_machine (self, parameter);
+  g_autofree char *message = NULL;
+  AdwToast *toast;
+
+  if (machine == NULL)
+    return;
+  /* Translators: %s is a machine's name */
+  message = g_strdup_printf (_("“%s” did not shut down"), hangar_machine_get_name (machine));
+  toast = adw_toast_new (message);
+  adw_toast_set_button_label (toast, _("_Force Off"));
+  adw_toast_set_timeout (toast, 0);
+  adw_toast_set_action_name (toast, "win.force-off");
+  adw_toast_set_action_target_value (toast,
+                                     g_variant_new_string (hangar_machine_get_uuid (machine)));
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+/* win.show-toast('message') */
+static void
+show_toast_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  hangar_window_add_toast (HANGAR_WINDOW (widget), g_variant_get_string (parameter, NULL));
 }
 
 void
@@ -375,4 +511,14 @@ hangar_window_class_init_actions (GtkWidgetClass *widget_class)
 {
   gtk_widget_class_install_action (widget_class, "win.new-machine", NULL, new_machine_action);
   gtk_widget_class_install_action (widget_class, "win.undo-delete", "s", undo_delete_action);
+  gtk_widget_class_install_action (widget_class, "win.delete-machine", "s",
+                                   delete_machine_action);
+  gtk_widget_class_install_action (widget_class, "win.rename", "s", name_dialog_action);
+  gtk_widget_class_install_action (widget_class, "win.clone", "s", name_dialog_action);
+  gtk_widget_class_install_action (widget_class, "win.snapshots", "s", snapshots_action);
+  gtk_widget_class_install_action (widget_class, "win.properties", "s", properties_action);
+  gtk_widget_class_install_action (widget_class, "win.show-toast", "s", show_toast_action);
+  gtk_widget_class_install_action (widget_class, "win.offer-force-off", "s",
+                                   offer_force_off_action);
+  gtk_widget_class_install_action (widget_class, "win.force-off", "s", force_off_action);
 }

@@ -1,8 +1,7 @@
 /* hangar-window-display.c
  *
  * A machine’s display in the window: opening it over the collection,
- * closing back to it, and what acts on the machine it shows (keeping a
- * “try it” machine, its snapshots).
+ * closing back to it, and keeping the “try it” machine it shows.
  *
  * Copyright 2026 The Hangar authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -17,7 +16,6 @@
 #include "hangar-application.h"
 #include "hangar-display-page.h"
 #include "hangar-machine.h"
-#include "hangar-snapshots-dialog.h"
 #include "hangar-vm-creator.h"
 #include "hangar-window-private.h"
 
@@ -197,22 +195,8 @@ keep_machine_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-/* The snapshots of the machine whose display shows. */
-static void
-snapshots_action (GtkWidget  *widget,
-                  const char *action_name,
-                  GVariant   *parameter)
-{
-  HangarWindow *self = HANGAR_WINDOW (widget);
-  HangarMachine *machine = hangar_display_page_get_machine (self->display_page);
-
-  if (machine != NULL)
-    gtk_window_present (GTK_WINDOW (hangar_snapshots_dialog_new (GTK_WINDOW (self), machine)));
-}
-
 void
 hangar_window_class_init_display (GtkWidgetClass *widget_class)
 {
   gtk_widget_class_install_action (widget_class, "win.keep-machine", NULL, keep_machine_action);
-  gtk_widget_class_install_action (widget_class, "win.snapshots", NULL, snapshots_action);
 }

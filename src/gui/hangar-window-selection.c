@@ -317,8 +317,8 @@ op_done (GObject      *object,
 /**
  * hangar_window_run_on_machines:
  * @self: a #HangarWindow
- * @verb: "start", "shutdown", "pause" (which resumes paused machines when
- *   none of @machines runs) or "save"
+ * @verb: "start", "shutdown", "force-off", "pause" (which resumes paused
+ *   machines when none of @machines runs) or "save"
  * @machines: (element-type HangarMachine): the machines
  *
  * Runs the operation, in parallel, on each of @machines whose state allows

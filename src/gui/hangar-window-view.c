@@ -191,16 +191,35 @@ hangar_window_set_search_text (HangarWindow *self,
   on_search_changed (self);
 }
 
+/* A card's check box ticked or unticked (by the user, through
+ * accessibility): the selection follows. */
+static void
+on_card_selected (HangarMachineCard *card,
+                  GParamSpec        *pspec,
+                  HangarWindow      *self)
+{
+  HangarMachine *machine = hangar_machine_card_get_machine (card);
+
+  if (machine != NULL)
+    hangar_window_set_machine_selected (self, machine, hangar_machine_card_get_selected (card));
+}
+
+static HangarMachineCard *
+new_card (HangarWindow *self)
+{
+  HangarMachineCard *card = hangar_machine_card_new ();
+
+  hangar_machine_card_set_thumbnailer (card, self->thumbnailer);
+  g_signal_connect_object (card, "notify::selected", G_CALLBACK (on_card_selected), self, 0);
+  return card;
+}
+
 static void
 setup_card (GtkSignalListItemFactory *factory,
             GtkListItem              *item,
             gpointer                  user_data)
 {
-  HangarWindow *self = user_data;
-  HangarMachineCard *card = hangar_machine_card_new ();
-
-  hangar_machine_card_set_thumbnailer (card, self->thumbnailer);
-  gtk_list_item_set_child (item, GTK_WIDGET (card));
+  gtk_list_item_set_child (item, GTK_WIDGET (new_card (user_data)));
 }
 
 static void
@@ -208,11 +227,9 @@ setup_row (GtkSignalListItemFactory *factory,
            GtkListItem              *item,
            gpointer                  user_data)
 {
-  HangarWindow *self = user_data;
-  HangarMachineCard *card = hangar_machine_card_new ();
+  HangarMachineCard *card = new_card (user_data);
 
   hangar_machine_card_set_compact (card, TRUE);
-  hangar_machine_card_set_thumbnailer (card, self->thumbnailer);
   gtk_list_item_set_child (item, GTK_WIDGET (card));
 }
 

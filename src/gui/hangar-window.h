@@ -25,8 +25,6 @@ void          hangar_window_open_machine      (HangarWindow      *self,
 HangarDisplayPage *hangar_window_get_display_page (HangarWindow  *self);
 void          hangar_window_add_toast         (HangarWindow      *self,
                                                const char        *message);
-void          hangar_window_show_toast        (HangarWindow      *self,
-                                               AdwToast          *toast);
 HangarAssistant *hangar_window_new_machine    (HangarWindow      *self,
                                                GFile             *file);
 GListModel   *hangar_window_get_machines      (HangarWindow      *self);

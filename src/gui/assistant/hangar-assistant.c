@@ -17,11 +17,12 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
-#include "hangar-application.h"
 #include "hangar-assistant.h"
 #include "hangar-connection.h"
 #include "hangar-host.h"
+#include "hangar-local-media.h"
 #include "hangar-media.h"
+#include "hangar-os-chooser.h"
 #include "hangar-os-db.h"
 #include "hangar-vm-settings.h"
 #include "hangar-storage-pool.h"
@@ -34,7 +35,8 @@ struct _HangarAssistant
 {
   AdwWindow           parent_instance;
 
-  HangarApplication  *application;
+  HangarConnection   *connection;
+  GSettings          *settings;
   GCancellable       *cancellable;       /* the window's: cancelled on close */
   GCancellable       *create_cancellable;
   HangarOsDb         *db;
@@ -43,7 +45,6 @@ struct _HangarAssistant
   HangarHostInfo     *host;
   GFile              *file;
   HangarVmCreator    *creator;
-  GPtrArray          *oses;
   gboolean            name_edited;
   gboolean            filling;
   gboolean            trying;
@@ -74,14 +75,29 @@ struct _HangarAssistant
   AdwComboRow        *firmware_row;
   GtkSwitch          *tpm_switch;
   AdwActionRow       *acceleration_row;
-  GtkSearchEntry     *os_search;
-  GtkListView        *os_list;
+  HangarOsChooser    *os_chooser;
   AdwStatusPage      *progress_page;
   GtkProgressBar     *progress_bar;
   AdwStatusPage      *error_page;
 };
 
 G_DEFINE_FINAL_TYPE (HangarAssistant, hangar_assistant, ADW_TYPE_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_CONNECTION,
+  PROP_SETTINGS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum {
+  CREATED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 static void update_actions (HangarAssistant *self);
 
@@ -107,7 +123,7 @@ show_page (HangarAssistant *self,
                           g_str_equal (page, "pick-os"));
   gtk_widget_set_visible (self->cancel_button, !g_str_equal (page, "pick-os"));
   if (g_str_equal (page, "pick-os"))
-    gtk_widget_grab_focus (GTK_WIDGET (self->os_search));
+    gtk_widget_grab_focus (GTK_WIDGET (self->os_chooser));
   else if (review)
     gtk_widget_grab_focus (self->create_button);
   update_actions (self);
@@ -163,8 +179,7 @@ static void
 fill_settings (HangarAssistant *self)
 {
   g_autoptr(HangarVmSettings) defaults = NULL;
-  GSettings *settings = hangar_application_get_settings (self->application);
-  gboolean force = g_settings_get_boolean (settings, "force-software-emulation");
+  gboolean force = g_settings_get_boolean (self->settings, "force-software-emulation");
 
   defaults = hangar_vm_settings_new_for (self->profile, self->host, force);
 
@@ -330,7 +345,6 @@ void
 hangar_assistant_open_file (HangarAssistant *self,
                             GFile           *file)
 {
-  HangarConnection *connection;
   g_autofree char *path = NULL;
   g_autofree char *pool_dir = NULL;
 
@@ -352,14 +366,12 @@ hangar_assistant_open_file (HangarAssistant *self,
   self->name_edited = FALSE;
 
   show_page (self, "identifying");
-  connection = hangar_application_get_connection (self->application);
   pool_dir = hangar_storage_pool_default_path ();
   self->pending = 2;
   hangar_os_db_identify_async (self->db, path, self->cancellable, identify_done,
                                g_object_ref (self));
-  hangar_host_probe_async (pool_dir,
-                           connection != NULL ? hangar_connection_get_gvir (connection) : NULL,
-                           self->cancellable, probe_done, g_object_ref (self));
+  hangar_host_probe_async (pool_dir, self->connection, self->cancellable, probe_done,
+                           g_object_ref (self));
 }
 
 /* The source page ********************************************************/
@@ -374,54 +386,26 @@ on_recent_row_activated (HangarAssistant *self,
     hangar_assistant_open_file (self, file);
 }
 
-static int
-compare_mtime (gconstpointer a,
-               gconstpointer b)
-{
-  GFileInfo *ia = *(GFileInfo **) a;
-  GFileInfo *ib = *(GFileInfo **) b;
-  g_autoptr(GDateTime) ta = g_file_info_get_modification_date_time (ia);
-  g_autoptr(GDateTime) tb = g_file_info_get_modification_date_time (ib);
-
-  if (ta == NULL || tb == NULL)
-    return (ta == NULL) - (tb == NULL);
-  return -g_date_time_compare (ta, tb);
-}
-
 static void
-downloads_listed (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
+downloads_found (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
 {
   g_autoptr(HangarAssistant) self = user_data;
-  GFileEnumerator *enumerator = G_FILE_ENUMERATOR (object);
-  g_autoptr(GList) infos = NULL;
-  g_autoptr(GPtrArray) isos = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) images = NULL;
 
-  infos = g_file_enumerator_next_files_finish (enumerator, result, &error);
-  for (GList *l = infos; l != NULL; l = l->next)
+  /* No Downloads folder, or unreadable: the group stays hidden. */
+  images = hangar_local_media_find_finish (result, NULL);
+  if (images == NULL)
+    return;
+
+  for (guint i = 0; i < images->len; i++)
     {
-      GFileInfo *info = l->data;
-      g_autofree char *name = g_ascii_strdown (g_file_info_get_name (info), -1);
-
-      if (g_file_info_get_file_type (info) == G_FILE_TYPE_REGULAR &&
-          g_str_has_suffix (name, ".iso"))
-        g_ptr_array_add (isos, g_object_ref (info));
-    }
-  g_list_free_full (g_steal_pointer (&infos), g_object_unref);
-
-  g_ptr_array_sort (isos, compare_mtime);
-  for (guint i = 0; i < isos->len && i < MAX_RECENT; i++)
-    {
-      GFileInfo *info = isos->pdata[i];
+      HangarLocalImage *image = g_ptr_array_index (images, i);
       GtkWidget *row = adw_action_row_new ();
-      g_autofree char *size = g_format_size (g_file_info_get_size (info));
-      g_autoptr(GFile) file = g_file_get_child (g_file_enumerator_get_container (enumerator),
-                                                g_file_info_get_name (info));
+      g_autofree char *size = g_format_size (image->size);
 
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
-                                     g_file_info_get_display_name (info));
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), image->display_name);
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), size);
       adw_action_row_add_prefix (ADW_ACTION_ROW (row),
@@ -429,47 +413,21 @@ downloads_listed (GObject      *object,
       adw_action_row_add_suffix (ADW_ACTION_ROW (row),
                                  gtk_image_new_from_icon_name ("go-next-symbolic"));
       gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-      g_object_set_data_full (G_OBJECT (row), "hangar-file", g_steal_pointer (&file),
+      g_object_set_data_full (G_OBJECT (row), "hangar-file", g_object_ref (image->file),
                               g_object_unref);
       gtk_list_box_append (self->recent_list, row);
     }
-  gtk_widget_set_visible (GTK_WIDGET (self->recent_group), isos->len > 0);
-  g_file_enumerator_close_async (enumerator, G_PRIORITY_LOW, NULL, NULL, NULL);
-}
-
-static void
-downloads_opened (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(HangarAssistant) self = user_data;
-  g_autoptr(GFileEnumerator) enumerator = NULL;
-
-  /* No Downloads folder, or unreadable: the group stays hidden. */
-  enumerator = g_file_enumerate_children_finish (G_FILE (object), result, NULL);
-  if (enumerator == NULL)
-    return;
-  g_file_enumerator_next_files_async (enumerator, 500, G_PRIORITY_LOW, self->cancellable,
-                                      downloads_listed, g_object_ref (self));
+  gtk_widget_set_visible (GTK_WIDGET (self->recent_group), images->len > 0);
 }
 
 static void
 find_downloads (HangarAssistant *self)
 {
-  const char *dir = g_get_user_special_dir (G_USER_DIRECTORY_DOWNLOAD);
-  g_autoptr(GFile) downloads = NULL;
+  g_autoptr(GFile) downloads = hangar_local_media_get_default_folder ();
 
-  if (dir == NULL)
-    return;
-  downloads = g_file_new_for_path (dir);
-  g_file_enumerate_children_async (downloads,
-                                   G_FILE_ATTRIBUTE_STANDARD_NAME ","
-                                   G_FILE_ATTRIBUTE_STANDARD_DISPLAY_NAME ","
-                                   G_FILE_ATTRIBUTE_STANDARD_TYPE ","
-                                   G_FILE_ATTRIBUTE_STANDARD_SIZE ","
-                                   G_FILE_ATTRIBUTE_TIME_MODIFIED,
-                                   G_FILE_QUERY_INFO_NONE, G_PRIORITY_LOW, self->cancellable,
-                                   downloads_opened, g_object_ref (self));
+  if (downloads != NULL)
+    hangar_local_media_find_async (downloads, MAX_RECENT, self->cancellable, downloads_found,
+                                   g_object_ref (self));
 }
 
 static void
@@ -538,119 +496,13 @@ on_drop (GtkDropTarget   *target,
 /* Picking the OS by hand *************************************************/
 
 static void
-fill_os_list (HangarAssistant *self)
+on_os_picked (HangarAssistant       *self,
+              const HangarOsProfile *profile)
 {
-  GtkStringList *names;
-  GtkStringFilter *filter;
-  GtkFilterListModel *filtered;
-  GtkExpression *expression;
-
-  if (self->oses == NULL || gtk_list_view_get_model (self->os_list) != NULL)
-    return;
-
-  names = gtk_string_list_new (NULL);
-  for (guint i = 0; i < self->oses->len; i++)
-    {
-      const HangarOsProfile *p = self->oses->pdata[i];
-
-      gtk_string_list_append (names, p->name);
-    }
-  expression = gtk_property_expression_new (GTK_TYPE_STRING_OBJECT, NULL, "string");
-  filter = gtk_string_filter_new (expression);
-  gtk_string_filter_set_match_mode (filter, GTK_STRING_FILTER_MATCH_MODE_SUBSTRING);
-  gtk_string_filter_set_ignore_case (filter, TRUE);
-  filtered = gtk_filter_list_model_new (G_LIST_MODEL (names), GTK_FILTER (filter));
-  gtk_list_view_set_model (self->os_list,
-                           GTK_SELECTION_MODEL (gtk_single_selection_new (G_LIST_MODEL (filtered))));
-}
-
-static GtkStringFilter *
-os_filter (HangarAssistant *self)
-{
-  GtkSelectionModel *selection = gtk_list_view_get_model (self->os_list);
-  GListModel *filtered;
-
-  if (selection == NULL)
-    return NULL;
-  filtered = gtk_single_selection_get_model (GTK_SINGLE_SELECTION (selection));
-  return GTK_STRING_FILTER (gtk_filter_list_model_get_filter (GTK_FILTER_LIST_MODEL (filtered)));
-}
-
-static void
-on_os_search_changed (HangarAssistant *self)
-{
-  GtkStringFilter *filter = os_filter (self);
-
-  if (filter != NULL)
-    gtk_string_filter_set_search (filter, gtk_editable_get_text (GTK_EDITABLE (self->os_search)));
-}
-
-static void
-pick_os_at (HangarAssistant *self,
-            guint            position)
-{
-  GtkSelectionModel *selection = gtk_list_view_get_model (self->os_list);
-  g_autoptr(GtkStringObject) item = NULL;
-  const char *name;
-
-  if (selection == NULL)
-    return;
-  item = g_list_model_get_item (G_LIST_MODEL (selection), position);
-  if (item == NULL)
-    return;
-  name = gtk_string_object_get_string (item);
-  for (guint i = 0; i < self->oses->len; i++)
-    {
-      const HangarOsProfile *p = self->oses->pdata[i];
-
-      if (g_strcmp0 (p->name, name) == 0)
-        {
-          g_clear_pointer (&self->profile, hangar_os_profile_free);
-          self->profile = hangar_os_profile_copy (p);
-          break;
-        }
-    }
+  g_clear_pointer (&self->profile, hangar_os_profile_free);
+  self->profile = hangar_os_profile_copy (profile);
   show_page (self, "review");
   fill_review (self);
-}
-
-static void
-on_os_list_activate (HangarAssistant *self,
-                     guint            position)
-{
-  pick_os_at (self, position);
-}
-
-static void
-on_os_search_activate (HangarAssistant *self)
-{
-  GtkSelectionModel *selection = gtk_list_view_get_model (self->os_list);
-
-  if (selection != NULL && g_list_model_get_n_items (G_LIST_MODEL (selection)) > 0)
-    pick_os_at (self, 0);
-}
-
-static void
-setup_os_item (GtkSignalListItemFactory *factory,
-               GtkListItem              *item,
-               gpointer                  user_data)
-{
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_list_item_set_child (item, label);
-}
-
-static void
-bind_os_item (GtkSignalListItemFactory *factory,
-              GtkListItem              *item,
-              gpointer                  user_data)
-{
-  GtkStringObject *string = gtk_list_item_get_item (item);
-
-  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)),
-                      gtk_string_object_get_string (string));
 }
 
 static void
@@ -660,8 +512,7 @@ pick_os_action (GtkWidget  *widget,
 {
   HangarAssistant *self = HANGAR_ASSISTANT (widget);
 
-  fill_os_list (self);
-  gtk_editable_set_text (GTK_EDITABLE (self->os_search), "");
+  hangar_os_chooser_reset (self->os_chooser);
   show_page (self, "pick-os");
 }
 
@@ -724,9 +575,7 @@ create_done (GObject      *object,
       return;
     }
 
-  if (hangar_vm_creator_get_transient (creator))
-    hangar_application_adopt_try_it (self->application, creator);
-  hangar_application_open_new_machine (self->application, hangar_vm_creator_get_name (creator));
+  g_signal_emit (self, signals[CREATED], 0, creator);
   gtk_window_destroy (GTK_WINDOW (self));
 }
 
@@ -734,13 +583,12 @@ static void
 start_creation (HangarAssistant *self,
                 gboolean         try_it)
 {
-  HangarConnection *connection = hangar_application_get_connection (self->application);
-  GSettings *settings = hangar_application_get_settings (self->application);
+  HangarConnection *connection = self->connection;
   g_autoptr(HangarVmSettings) s = NULL;
   g_autofree char *title = NULL;
   g_autofree char *path = NULL;
 
-  if (connection == NULL || hangar_connection_get_state (connection) != HANGAR_CONNECTION_CONNECTED)
+  if (hangar_connection_get_state (connection) != HANGAR_CONNECTION_CONNECTED)
     {
       show_error (self, _("Could Not Create the Machine"),
                   _("Hangar is not connected to the virtualization service. Check the main window."));
@@ -748,7 +596,8 @@ start_creation (HangarAssistant *self,
     }
 
   s = hangar_vm_settings_new_for (self->profile, self->host,
-                                  g_settings_get_boolean (settings, "force-software-emulation"));
+                                  g_settings_get_boolean (self->settings,
+                                                          "force-software-emulation"));
   g_free (s->name);
   s->name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->name_row))));
   s->memory_mib = (guint64) gtk_adjustment_get_value (self->memory_adjustment);
@@ -761,7 +610,7 @@ start_creation (HangarAssistant *self,
   s->iso_path = g_steal_pointer (&path);
 
   self->trying = try_it;
-  self->creator = hangar_vm_creator_new (hangar_connection_get_gvir (connection), self->profile, s);
+  self->creator = hangar_vm_creator_new (connection, self->profile, s);
   hangar_vm_creator_set_transient (self->creator, try_it);
   g_signal_connect_object (self->creator, "notify::step", G_CALLBACK (on_creator_progress), self,
                            G_CONNECT_SWAPPED);
@@ -911,7 +760,8 @@ oses_listed (GObject      *object,
 {
   g_autoptr(HangarAssistant) self = user_data;
   g_autoptr(GError) error = NULL;
-  GPtrArray *oses = hangar_os_db_list_oses_finish (HANGAR_OS_DB (object), result, &error);
+  g_autoptr(GPtrArray) oses = hangar_os_db_list_oses_finish (HANGAR_OS_DB (object), result,
+                                                             &error);
 
   /* A database that fails to load is reported by identification. */
   if (oses == NULL)
@@ -920,9 +770,7 @@ oses_listed (GObject      *object,
         g_message ("%s", error->message);
       return;
     }
-  g_clear_pointer (&self->oses, g_ptr_array_unref);
-  self->oses = oses;
-  fill_os_list (self);
+  hangar_os_chooser_set_oses (self->os_chooser, oses);
 }
 
 static void
@@ -948,10 +796,53 @@ hangar_assistant_finalize (GObject *object)
   g_clear_object (&self->file);
   g_clear_pointer (&self->profile, hangar_os_profile_free);
   g_clear_pointer (&self->host, hangar_host_info_free);
-  g_clear_pointer (&self->oses, g_ptr_array_unref);
   g_clear_error (&self->pending_error);
+  g_clear_object (&self->connection);
+  g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (hangar_assistant_parent_class)->finalize (object);
+}
+
+static void
+hangar_assistant_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  HangarAssistant *self = HANGAR_ASSISTANT (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONNECTION:
+      g_value_set_object (value, self->connection);
+      break;
+    case PROP_SETTINGS:
+      g_value_set_object (value, self->settings);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+hangar_assistant_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  HangarAssistant *self = HANGAR_ASSISTANT (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONNECTION:
+      self->connection = g_value_dup_object (value);
+      break;
+    case PROP_SETTINGS:
+      self->settings = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -963,7 +854,39 @@ hangar_assistant_class_init (HangarAssistantClass *klass)
 
   object_class->dispose = hangar_assistant_dispose;
   object_class->finalize = hangar_assistant_finalize;
+  object_class->get_property = hangar_assistant_get_property;
+  object_class->set_property = hangar_assistant_set_property;
   window_class->close_request = hangar_assistant_close_request;
+
+  /**
+   * HangarAssistant:connection:
+   *
+   * The connection the new machine is made on.
+   */
+  properties[PROP_CONNECTION] =
+    g_param_spec_object ("connection", NULL, NULL, HANGAR_TYPE_CONNECTION,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /**
+   * HangarAssistant:settings:
+   *
+   * The application's settings (`force-software-emulation`).
+   */
+  properties[PROP_SETTINGS] =
+    g_param_spec_object ("settings", NULL, NULL, G_TYPE_SETTINGS,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * HangarAssistant::created:
+   * @self: the assistant
+   * @creator: the creator of the new machine, done
+   *
+   * A machine was created (and started); the assistant closes next. A
+   * transient one ("Try it") can still be kept through @creator.
+   */
+  signals[CREATED] =
+    g_signal_new ("created", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, HANGAR_TYPE_VM_CREATOR);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PATH "/assistant/hangar-assistant.ui");
@@ -990,16 +913,13 @@ hangar_assistant_class_init (HangarAssistantClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HangarAssistant, firmware_row);
   gtk_widget_class_bind_template_child (widget_class, HangarAssistant, tpm_switch);
   gtk_widget_class_bind_template_child (widget_class, HangarAssistant, acceleration_row);
-  gtk_widget_class_bind_template_child (widget_class, HangarAssistant, os_search);
-  gtk_widget_class_bind_template_child (widget_class, HangarAssistant, os_list);
+  gtk_widget_class_bind_template_child (widget_class, HangarAssistant, os_chooser);
   gtk_widget_class_bind_template_child (widget_class, HangarAssistant, progress_page);
   gtk_widget_class_bind_template_child (widget_class, HangarAssistant, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, HangarAssistant, error_page);
   gtk_widget_class_bind_template_callback (widget_class, on_recent_row_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_name_changed);
-  gtk_widget_class_bind_template_callback (widget_class, on_os_search_changed);
-  gtk_widget_class_bind_template_callback (widget_class, on_os_search_activate);
-  gtk_widget_class_bind_template_callback (widget_class, on_os_list_activate);
+  gtk_widget_class_bind_template_callback (widget_class, on_os_picked);
 
   gtk_widget_class_install_action (widget_class, "assistant.choose-file", NULL, choose_file_action);
   gtk_widget_class_install_action (widget_class, "assistant.create", NULL, create_action);
@@ -1018,18 +938,12 @@ static void
 hangar_assistant_init (HangarAssistant *self)
 {
   GtkDropTarget *drop;
-  GtkListItemFactory *factory;
 
+  g_type_ensure (HANGAR_TYPE_OS_CHOOSER);
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
   self->db = hangar_os_db_get_default ();
-
-  factory = gtk_signal_list_item_factory_new ();
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_os_item), NULL);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_os_item), NULL);
-  gtk_list_view_set_factory (self->os_list, factory);
-  g_object_unref (factory);
 
   drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
   g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
@@ -1042,18 +956,27 @@ hangar_assistant_init (HangarAssistant *self)
   show_page (self, "source");
 }
 
+/**
+ * hangar_assistant_new:
+ * @parent: (nullable): the window it opens over
+ * @connection: the connection to make the machine on
+ * @settings: the application's settings
+ *
+ * Returns: (transfer none): a new assistant, to present; it says through
+ *   #HangarAssistant::created when the machine is made
+ */
 HangarAssistant *
-hangar_assistant_new (HangarApplication *application,
-                      GtkWindow         *parent)
+hangar_assistant_new (GtkWindow        *parent,
+                      HangarConnection *connection,
+                      GSettings        *settings)
 {
-  HangarAssistant *self;
+  g_return_val_if_fail (!parent || GTK_IS_WINDOW (parent), NULL);
+  g_return_val_if_fail (HANGAR_IS_CONNECTION (connection), NULL);
+  g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
 
-  g_return_val_if_fail (HANGAR_IS_APPLICATION (application), NULL);
-
-  self = g_object_new (HANGAR_TYPE_ASSISTANT,
-                       "application", application,
+  return g_object_new (HANGAR_TYPE_ASSISTANT,
                        "transient-for", parent,
+                       "connection", connection,
+                       "settings", settings,
                        NULL);
-  self->application = application;
-  return self;
 }

@@ -16,8 +16,9 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (HangarAssistant, hangar_assistant, HANGAR, ASSISTANT, AdwWindow)
 
-HangarAssistant *hangar_assistant_new        (HangarApplication *application,
-                                              GtkWindow         *parent);
+HangarAssistant *hangar_assistant_new        (GtkWindow         *parent,
+                                              HangarConnection  *connection,
+                                              GSettings         *settings);
 void             hangar_assistant_open_file  (HangarAssistant   *self,
                                               GFile             *file);
 const char      *hangar_assistant_get_page   (HangarAssistant   *self);

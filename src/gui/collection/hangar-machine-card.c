@@ -2,7 +2,7 @@
  *
  * One machine in the collection grid: a thumbnail area, its name, a badge
  * that follows its state, and a menu of what can be done with it now (the
- * "machine" action group).
+ * machine.* actions its class installs).
  *
  * Copyright 2026 The Hangar authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -14,16 +14,10 @@
 
 #include <glib/gi18n.h>
 
-#include "hangar-application.h"
 #include "hangar-machine-card.h"
 #include "hangar-machine.h"
 #include "hangar-machine-action.h"
-#include "hangar-name-dialog.h"
-#include "hangar-snapshots-dialog.h"
-#include "hangar-properties-window.h"
-#include "hangar-window.h"
 #include "hangar-thumbnailer.h"
-#include "hangar-window-private.h"
 
 struct _HangarMachineCard
 {
@@ -31,7 +25,8 @@ struct _HangarMachineCard
 
   HangarMachine *machine;
   char          *state_class;
-  GSimpleActionGroup *actions;
+  /* Which of card_actions are enabled, bit by row. */
+  guint          enabled;
   /* Operations in flight on the machine shown: its actions wait for them. */
   guint          busy;
   HangarThumbnailer *thumbnailer;
@@ -57,21 +52,48 @@ G_DEFINE_FINAL_TYPE (HangarMachineCard, hangar_machine_card, GTK_TYPE_WIDGET)
 enum {
   PROP_0,
   PROP_MACHINE,
+  PROP_SELECTED,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
 
-static void
-set_enabled (HangarMachineCard *self,
-             const char        *name,
-             gboolean           enabled)
+/* The card's machine.* actions: those of core's table that its menu offers
+ * (Restart is not one). The ones that ask for more are the window's to
+ * answer (the dialogs, deleting with an undo), for the machine's UUID. */
+typedef struct
 {
-  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self->actions), name);
+  const char          *name;
+  HangarMachineAction  action;
+  const char          *asked;    /* NULL: it runs here, through core */
+} CardAction;
 
-  /* Not every machine action is on the card's menu (Restart is not). */
-  if (action != NULL)
-    g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled);
+static const CardAction card_actions[] = {
+  { "machine.start", HANGAR_MACHINE_ACTION_START, NULL },
+  { "machine.shutdown", HANGAR_MACHINE_ACTION_SHUTDOWN, NULL },
+  { "machine.force-off", HANGAR_MACHINE_ACTION_FORCE_OFF, NULL },
+  { "machine.pause", HANGAR_MACHINE_ACTION_PAUSE, NULL },
+  { "machine.resume", HANGAR_MACHINE_ACTION_RESUME, NULL },
+  { "machine.save", HANGAR_MACHINE_ACTION_SAVE, NULL },
+  { "machine.delete", HANGAR_MACHINE_ACTION_DELETE, "win.delete-machine" },
+  { "machine.rename", HANGAR_MACHINE_ACTION_RENAME, "win.rename" },
+  { "machine.clone", HANGAR_MACHINE_ACTION_CLONE, "win.clone" },
+  { "machine.snapshots", HANGAR_MACHINE_ACTION_SNAPSHOTS, "win.snapshots" },
+  { "machine.properties", HANGAR_MACHINE_ACTION_PROPERTIES, "win.properties" },
+};
+
+static const CardAction *
+find_card_action (const char *name,
+                  guint      *position)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (card_actions); i++)
+    if (g_str_equal (card_actions[i].name, name))
+      {
+        if (position != NULL)
+          *position = i;
+        return &card_actions[i];
+      }
+  return NULL;
 }
 
 /* The card's actions follow core's table of what the machine's state
@@ -81,9 +103,15 @@ hangar_machine_card_update_actions (HangarMachineCard *self)
 {
   gboolean idle = self->machine != NULL && self->busy == 0;
 
-  for (HangarMachineAction i = 0; i < HANGAR_MACHINE_N_ACTIONS; i++)
-    set_enabled (self, hangar_machine_action_to_nick (i),
-                 idle && hangar_machine_can_offer (self->machine, i));
+  self->enabled = 0;
+  for (guint i = 0; i < G_N_ELEMENTS (card_actions); i++)
+    {
+      gboolean enabled = idle && hangar_machine_can_offer (self->machine, card_actions[i].action);
+
+      if (enabled)
+        self->enabled |= 1u << i;
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), card_actions[i].name, enabled);
+    }
 }
 
 static void
@@ -124,6 +152,29 @@ hangar_machine_card_update_thumbnail (HangarMachineCard *self)
 
   if (live && self->thumbnailer != NULL && gtk_widget_get_mapped (GTK_WIDGET (self)))
     hangar_thumbnailer_queue_update (self->thumbnailer);
+}
+
+/* While mapped, the thumbnailer keeps the screen of the machine shown
+ * current. */
+static void
+hangar_machine_card_update_watch (HangarMachineCard *self)
+{
+  if (self->thumbnailer == NULL)
+    return;
+  if (self->machine != NULL && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    hangar_thumbnailer_watch (self->thumbnailer, GTK_WIDGET (self), self->machine);
+  else
+    hangar_thumbnailer_unwatch (self->thumbnailer, GTK_WIDGET (self));
+}
+
+static void
+on_texture_changed (HangarMachineCard *self,
+                    HangarMachine     *machine)
+{
+  if (machine != self->machine)
+    return;
+  g_set_object (&self->texture, hangar_thumbnailer_lookup (self->thumbnailer, machine));
+  hangar_machine_card_update_thumbnail (self);
 }
 
 static void
@@ -181,200 +232,74 @@ hangar_machine_card_update_state (HangarMachineCard *self)
   hangar_machine_card_update_actions (self);
 }
 
-typedef struct
-{
-  HangarMachineCard   *card;
-  HangarMachineAction  action;
-  /* Whether it counts in card->busy */
-  gboolean             counted;
-} OperationData;
-
-static void
-operation_data_free (OperationData *data)
-{
-  g_clear_object (&data->card);
-  g_free (data);
-}
-
-static void operation_done (GObject      *object,
-                            GAsyncResult *result,
-                            gpointer      user_data);
-
-/* The Force Off button of the toast that says a shutdown timed out. */
-static void
-on_force_off_clicked (AdwToast *toast)
-{
-  HangarMachine *machine = g_object_get_data (G_OBJECT (toast), "machine");
-  OperationData *data = g_new0 (OperationData, 1);
-
-  data->card = g_object_ref (g_object_get_data (G_OBJECT (toast), "card"));
-  data->action = HANGAR_MACHINE_ACTION_FORCE_OFF;
-  hangar_machine_run_async (machine, data->action, HANGAR_MACHINE_ACTION_DEFAULT_TIMEOUT, NULL,
-                            operation_done, data);
-}
-
 static void
 operation_done (GObject      *object,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
   HangarMachine *machine = HANGAR_MACHINE (object);
-  OperationData *data = user_data;
-  HangarMachineCard *self = data->card;
+  g_autoptr(HangarMachineCard) self = user_data;
   g_autoptr(GError) error = NULL;
   gboolean ok = hangar_machine_run_finish (machine, result, &error);
 
   /* The card may show another machine by now: only its own count changes. */
-  if (data->counted && self->machine == machine && self->busy > 0)
+  if (self->machine == machine && self->busy > 0)
     {
       self->busy--;
       hangar_machine_card_update_actions (self);
     }
 
-  if (!ok)
+  /* The window says it; a card no longer in a window has nowhere to. */
+  if (g_error_matches (error, HANGAR_MACHINE_ERROR, HANGAR_MACHINE_ERROR_SHUTDOWN_TIMEOUT))
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.offer-force-off", "s",
+                                hangar_machine_get_uuid (machine));
+  else if (!ok)
     {
-      GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-      g_autofree char *message = NULL;
-      AdwToast *toast;
+      /* Translators: %s is a machine's name, then why an action on it failed */
+      g_autofree char *message = g_strdup_printf (_("“%s”: %s"), hangar_machine_get_name (machine),
+                                                  error->message);
 
-      if (g_error_matches (error, HANGAR_MACHINE_ERROR, HANGAR_MACHINE_ERROR_SHUTDOWN_TIMEOUT))
-        {
-          /* Translators: %s is a machine's name */
-          message = g_strdup_printf (_("“%s” did not shut down"), hangar_machine_get_name (machine));
-          toast = adw_toast_new (message);
-          adw_toast_set_button_label (toast, _("_Force Off"));
-          adw_toast_set_timeout (toast, 0);
-          g_object_set_data_full (G_OBJECT (toast), "card", g_object_ref (self), g_object_unref);
-          g_object_set_data_full (G_OBJECT (toast), "machine", g_object_ref (machine),
-                                  g_object_unref);
-          g_signal_connect (toast, "button-clicked", G_CALLBACK (on_force_off_clicked), NULL);
-        }
-      else
-        {
-          /* Translators: %s is a machine's name, then why an action on it failed */
-          message = g_strdup_printf (_("“%s”: %s"), hangar_machine_get_name (machine), error->message);
-          toast = adw_toast_new (message);
-        }
-      /* A card no longer in a window has nowhere to say it. */
-      if (HANGAR_IS_WINDOW (root))
-        hangar_window_show_toast (HANGAR_WINDOW (root), toast);
-      else
-        g_object_unref (toast);
+      gtk_widget_activate_action (GTK_WIDGET (self), "win.show-toast", "s", message);
+    }
+}
+
+static void
+card_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  HangarMachineCard *self = HANGAR_MACHINE_CARD (widget);
+  const CardAction *row = find_card_action (action_name, NULL);
+
+  g_return_if_fail (row != NULL);
+
+  if (self->machine == NULL)
+    return;
+
+  if (row->asked != NULL)
+    {
+      gtk_widget_activate_action (widget, row->asked, "s", hangar_machine_get_uuid (self->machine));
+      return;
     }
 
-  operation_data_free (data);
-}
-
-static void
-machine_action (GSimpleAction *action,
-                GVariant      *parameter,
-                gpointer       user_data)
-{
-  HangarMachineCard *self = user_data;
-  HangarMachineAction what;
-  OperationData *data;
-
-  if (self->machine == NULL ||
-      !hangar_machine_action_from_nick (g_action_get_name (G_ACTION (action)), &what))
-    return;
-
-  data = g_new0 (OperationData, 1);
-  data->card = g_object_ref (self);
-  data->action = what;
-  data->counted = TRUE;
   self->busy++;
   hangar_machine_card_update_actions (self);
-
-  hangar_machine_run_async (self->machine, what, HANGAR_MACHINE_ACTION_DEFAULT_TIMEOUT, NULL,
-                            operation_done, data);
-}
-
-/* The window asks whether to keep the disk, then hides the machine and
- * offers to undo before deleting it. */
-static void
-delete_action (GSimpleAction *action,
-               GVariant      *parameter,
-               gpointer       user_data)
-{
-  HangarMachineCard *self = user_data;
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-
-  if (self->machine != NULL && HANGAR_IS_WINDOW (root))
-    hangar_window_confirm_delete_machine (HANGAR_WINDOW (root), self->machine);
-}
-
-static void
-name_dialog_action (GSimpleAction *action,
-                    GVariant      *parameter,
-                    gpointer       user_data)
-{
-  HangarMachineCard *self = user_data;
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GtkApplication *app = GTK_IS_WINDOW (root) ? gtk_window_get_application (GTK_WINDOW (root)) : NULL;
-  HangarCollection *collection = HANGAR_IS_APPLICATION (app)
-    ? hangar_application_get_collection (HANGAR_APPLICATION (app)) : NULL;
-  gboolean clone = g_str_equal (g_action_get_name (G_ACTION (action)), "clone");
-  HangarNameDialog *dialog;
-
-  if (self->machine == NULL || !GTK_IS_WINDOW (root))
-    return;
-  dialog = hangar_name_dialog_new (GTK_WINDOW (root), collection, self->machine,
-                                   clone ? HANGAR_NAME_DIALOG_CLONE : HANGAR_NAME_DIALOG_RENAME);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
-snapshots_action (GSimpleAction *action,
-                  GVariant      *parameter,
-                  gpointer       user_data)
-{
-  HangarMachineCard *self = user_data;
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-
-  if (self->machine != NULL && GTK_IS_WINDOW (root))
-    gtk_window_present (GTK_WINDOW (hangar_snapshots_dialog_new (GTK_WINDOW (root),
-                                                                 self->machine)));
-}
-
-static void
-properties_action (GSimpleAction *action,
-                   GVariant      *parameter,
-                   gpointer       user_data)
-{
-  HangarMachineCard *self = user_data;
-
-  if (self->machine != NULL)
-    hangar_properties_window_show (self->machine, GTK_WIDGET (self));
+  hangar_machine_run_async (self->machine, row->action, HANGAR_MACHINE_ACTION_DEFAULT_TIMEOUT,
+                            NULL, operation_done, g_object_ref (self));
 }
 
 /* Its display in a window of its own, beside the one with the collection. */
 static void
-open_in_new_window_action (GSimpleAction *action,
-                           GVariant      *parameter,
-                           gpointer       user_data)
+open_in_new_window_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
 {
-  HangarMachineCard *self = user_data;
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GtkApplication *app = GTK_IS_WINDOW (root) ? gtk_window_get_application (GTK_WINDOW (root)) : NULL;
+  HangarMachineCard *self = HANGAR_MACHINE_CARD (widget);
 
-  if (self->machine != NULL && HANGAR_IS_APPLICATION (app))
-    hangar_application_open_in_new_window (HANGAR_APPLICATION (app), self->machine);
+  if (self->machine != NULL)
+    gtk_widget_activate_action (widget, "app.open-in-new-window", "s",
+                                hangar_machine_get_uuid (self->machine));
 }
-
-static const GActionEntry machine_entries[] = {
-  { "open-in-new-window", open_in_new_window_action },
-  { "start", machine_action },
-  { "shutdown", machine_action },
-  { "force-off", machine_action },
-  { "pause", machine_action },
-  { "resume", machine_action },
-  { "save", machine_action },
-  { "delete", delete_action },
-  { "rename", name_dialog_action },
-  { "clone", name_dialog_action },
-  { "snapshots", snapshots_action },
-  { "properties", properties_action },
-};
 
 /**
  * hangar_machine_card_popup_menu:
@@ -451,19 +376,29 @@ hangar_machine_card_set_compact (HangarMachineCard *self,
 }
 
 /**
- * hangar_machine_card_get_actions:
+ * hangar_machine_card_get_action_enabled:
  * @self: a #HangarMachineCard
+ * @action_name: one of the card's actions, "machine.start" for instance
  *
- * Returns: (transfer none): the "machine" actions of the card: start,
- *   shutdown, force-off, pause, resume, save and delete, enabled as the
- *   machine's state allows
+ * Returns: whether the card (its menu) offers @action_name now: start,
+ *   shutdown, force-off, pause, resume, save, delete, rename, clone,
+ *   snapshots and properties as core's table allows for the machine's
+ *   state, none while an operation runs; open-in-new-window always
  */
-GActionGroup *
-hangar_machine_card_get_actions (HangarMachineCard *self)
+gboolean
+hangar_machine_card_get_action_enabled (HangarMachineCard *self,
+                                        const char        *action_name)
 {
-  g_return_val_if_fail (HANGAR_IS_MACHINE_CARD (self), NULL);
+  guint i;
 
-  return G_ACTION_GROUP (self->actions);
+  g_return_val_if_fail (HANGAR_IS_MACHINE_CARD (self), FALSE);
+  g_return_val_if_fail (action_name != NULL, FALSE);
+
+  if (g_str_equal (action_name, "machine.open-in-new-window"))
+    return TRUE;
+  if (find_card_action (action_name, &i) == NULL)
+    return FALSE;
+  return (self->enabled & (1u << i)) != 0;
 }
 
 /**
@@ -480,29 +415,18 @@ hangar_machine_card_set_thumbnailer (HangarMachineCard *self,
   g_return_if_fail (HANGAR_IS_MACHINE_CARD (self));
   g_return_if_fail (!thumbnailer || HANGAR_IS_THUMBNAILER (thumbnailer));
 
+  if (self->thumbnailer == thumbnailer)
+    return;
   if (self->thumbnailer != NULL)
-    hangar_thumbnailer_unwatch (self->thumbnailer, self);
+    {
+      g_signal_handlers_disconnect_by_func (self->thumbnailer, on_texture_changed, self);
+      hangar_thumbnailer_unwatch (self->thumbnailer, GTK_WIDGET (self));
+    }
   g_set_object (&self->thumbnailer, thumbnailer);
-  if (self->thumbnailer != NULL && gtk_widget_get_mapped (GTK_WIDGET (self)))
-    hangar_thumbnailer_watch (self->thumbnailer, self);
-  hangar_machine_card_update_thumbnail (self);
-}
-
-/**
- * hangar_machine_card_set_thumbnail:
- * @self: a #HangarMachineCard
- * @texture: (nullable): a new picture of the machine's screen
- *
- * Shows @texture while the machine runs or is paused.
- */
-void
-hangar_machine_card_set_thumbnail (HangarMachineCard *self,
-                                   GdkTexture        *texture)
-{
-  g_return_if_fail (HANGAR_IS_MACHINE_CARD (self));
-  g_return_if_fail (!texture || GDK_IS_TEXTURE (texture));
-
-  g_set_object (&self->texture, texture);
+  if (self->thumbnailer != NULL)
+    g_signal_connect_swapped (self->thumbnailer, "texture-changed",
+                              G_CALLBACK (on_texture_changed), self);
+  hangar_machine_card_update_watch (self);
   hangar_machine_card_update_thumbnail (self);
 }
 
@@ -563,18 +487,16 @@ hangar_machine_card_get_selected (HangarMachineCard *self)
   return self->selection_mode && gtk_check_button_get_active (self->check);
 }
 
+/* The check box is ticked only in selection mode: each toggle changes
+ * hangar_machine_card_get_selected(). */
 static void
 on_check_toggled (HangarMachineCard *self)
 {
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  gboolean active = gtk_check_button_get_active (self->check);
-
-  if (active)
+  if (gtk_check_button_get_active (self->check))
     gtk_widget_add_css_class (GTK_WIDGET (self), "selected");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self), "selected");
-  if (self->selection_mode && self->machine != NULL && HANGAR_IS_WINDOW (root))
-    hangar_window_set_machine_selected (HANGAR_WINDOW (root), self->machine, active);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED]);
 }
 
 static void
@@ -583,8 +505,7 @@ hangar_machine_card_map (GtkWidget *widget)
   HangarMachineCard *self = HANGAR_MACHINE_CARD (widget);
 
   GTK_WIDGET_CLASS (hangar_machine_card_parent_class)->map (widget);
-  if (self->thumbnailer != NULL)
-    hangar_thumbnailer_watch (self->thumbnailer, self);
+  hangar_machine_card_update_watch (self);
 }
 
 static void
@@ -593,7 +514,7 @@ hangar_machine_card_unmap (GtkWidget *widget)
   HangarMachineCard *self = HANGAR_MACHINE_CARD (widget);
 
   if (self->thumbnailer != NULL)
-    hangar_thumbnailer_unwatch (self->thumbnailer, self);
+    hangar_thumbnailer_unwatch (self->thumbnailer, widget);
   GTK_WIDGET_CLASS (hangar_machine_card_parent_class)->unmap (widget);
 }
 
@@ -663,6 +584,7 @@ hangar_machine_card_set_machine (HangarMachineCard *self,
                                 G_CALLBACK (hangar_machine_card_update_os), self);
     }
 
+  hangar_machine_card_update_watch (self);
   hangar_machine_card_update_name (self);
   hangar_machine_card_update_os (self);
   hangar_machine_card_update_state (self);
@@ -675,9 +597,7 @@ hangar_machine_card_dispose (GObject *object)
   HangarMachineCard *self = HANGAR_MACHINE_CARD (object);
 
   hangar_machine_card_set_machine (self, NULL);
-  if (self->thumbnailer != NULL)
-    hangar_thumbnailer_unwatch (self->thumbnailer, self);
-  g_clear_object (&self->thumbnailer);
+  hangar_machine_card_set_thumbnailer (self, NULL);
   g_clear_object (&self->texture);
   gtk_widget_dispose_template (GTK_WIDGET (self), HANGAR_TYPE_MACHINE_CARD);
 
@@ -690,7 +610,6 @@ hangar_machine_card_finalize (GObject *object)
   HangarMachineCard *self = HANGAR_MACHINE_CARD (object);
 
   g_clear_pointer (&self->state_class, g_free);
-  g_clear_object (&self->actions);
 
   G_OBJECT_CLASS (hangar_machine_card_parent_class)->finalize (object);
 }
@@ -707,6 +626,9 @@ hangar_machine_card_get_property (GObject    *object,
     {
     case PROP_MACHINE:
       g_value_set_object (value, self->machine);
+      break;
+    case PROP_SELECTED:
+      g_value_set_boolean (value, hangar_machine_card_get_selected (self));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -747,6 +669,15 @@ hangar_machine_card_class_init (HangarMachineCardClass *klass)
   properties[PROP_MACHINE] =
     g_param_spec_object ("machine", NULL, NULL, HANGAR_TYPE_MACHINE,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * HangarMachineCard:selected:
+   *
+   * Whether the card's check box is ticked (in selection mode); see
+   * hangar_machine_card_get_selected().
+   */
+  properties[PROP_SELECTED] =
+    g_param_spec_boolean ("selected", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -764,6 +695,11 @@ hangar_machine_card_class_init (HangarMachineCardClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HangarMachineCard, os_label);
   gtk_widget_class_bind_template_child (widget_class, HangarMachineCard, labels_box);
   gtk_widget_class_set_css_name (widget_class, "machinecard");
+
+  gtk_widget_class_install_action (widget_class, "machine.open-in-new-window", NULL,
+                                   open_in_new_window_action);
+  for (guint i = 0; i < G_N_ELEMENTS (card_actions); i++)
+    gtk_widget_class_install_action (widget_class, card_actions[i].name, NULL, card_action);
 }
 
 /* A menu button's popover is made when it first opens: a GtkPopoverMenu with
@@ -791,10 +727,6 @@ hangar_machine_card_init (HangarMachineCard *self)
   gtk_menu_button_set_create_popup_func (GTK_MENU_BUTTON (self->row_menu_button), create_menu,
                                          self, NULL);
 
-  self->actions = g_simple_action_group_new ();
-  g_action_map_add_action_entries (G_ACTION_MAP (self->actions), machine_entries,
-                                   G_N_ELEMENTS (machine_entries), self);
-  gtk_widget_insert_action_group (GTK_WIDGET (self), "machine", G_ACTION_GROUP (self->actions));
   hangar_machine_card_update_actions (self);
 
   /* The menu is also a context menu. */

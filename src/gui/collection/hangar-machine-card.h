@@ -21,14 +21,13 @@ HangarMachine     *hangar_machine_card_get_machine    (HangarMachineCard *self);
 void               hangar_machine_card_set_machine    (HangarMachineCard *self,
                                                        HangarMachine     *machine);
 const char        *hangar_machine_card_get_state_text (HangarMachineCard *self);
-GActionGroup      *hangar_machine_card_get_actions    (HangarMachineCard *self);
+gboolean           hangar_machine_card_get_action_enabled (HangarMachineCard *self,
+                                                           const char        *action_name);
 void               hangar_machine_card_set_compact    (HangarMachineCard *self,
                                                        gboolean           compact);
 void               hangar_machine_card_popup_menu     (HangarMachineCard *self);
 void               hangar_machine_card_set_thumbnailer (HangarMachineCard *self,
                                                         HangarThumbnailer *thumbnailer);
-void               hangar_machine_card_set_thumbnail  (HangarMachineCard *self,
-                                                       GdkTexture        *texture);
 GdkTexture        *hangar_machine_card_get_thumbnail  (HangarMachineCard *self);
 void               hangar_machine_card_set_selection_mode (HangarMachineCard *self,
                                                            gboolean           selection_mode,

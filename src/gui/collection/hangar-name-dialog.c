@@ -20,7 +20,6 @@
 #include "hangar-machine.h"
 #include "hangar-name-dialog.h"
 #include "hangar-vm-config.h"
-#include "hangar-window.h"
 
 struct _HangarNameDialog
 {
@@ -131,16 +130,6 @@ static void
 finish (HangarNameDialog *self,
         const char       *name)
 {
-  GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
-
-  if (self->mode == HANGAR_NAME_DIALOG_CLONE && HANGAR_IS_WINDOW (parent))
-    {
-      g_autofree char *message = NULL;
-
-      /* Translators: %s is the new machine's name */
-      message = g_strdup_printf (_("“%s” is ready"), name);
-      hangar_window_add_toast (HANGAR_WINDOW (parent), message);
-    }
   g_signal_emit (self, signals[DONE], 0, name);
   gtk_window_destroy (GTK_WINDOW (self));
 }
@@ -265,8 +254,7 @@ update_state (HangarNameDialog *self)
 
 /**
  * hangar_name_dialog_new:
- * @parent: (nullable): the window it belongs to; a #HangarWindow also says
- *   in a toast when a clone is ready
+ * @parent: (nullable): the window it belongs to
  * @collection: (nullable): the machines whose names are taken
  * @machine: the machine to rename or clone
  * @mode: which of the two

@@ -1,8 +1,10 @@
 /* hangar-thumbnailer.c
  *
  * Live thumbnails for the collection: every few seconds, a screenshot of each
- * running machine whose card is on screen, decoded and scaled in a worker
- * thread, kept per machine so that a recycled card paints at once.
+ * running machine that a widget on screen shows, decoded and scaled in a
+ * worker thread, kept per machine so that a recycled card paints at once.
+ * It knows machines and widgets, not what the widgets are: they ask for a
+ * machine's texture and hear when it changes.
  *
  * Copyright 2026 The Hangar authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -12,7 +14,6 @@
 
 #include "config.h"
 
-#include "hangar-machine-card.h"
 #include "hangar-machine.h"
 #include "hangar-thumbnailer.h"
 
@@ -31,13 +32,20 @@ typedef struct
   gboolean    in_flight;
 } Entry;
 
+/* A mapped widget and the machine it shows. */
+typedef struct
+{
+  GtkWidget     *widget;    /* not referenced: it unwatches on unmap */
+  HangarMachine *machine;
+} Viewer;
+
 struct _HangarThumbnailer
 {
   GObject       parent_instance;
 
   GtkWindow    *window;     /* weak */
   GHashTable   *entries;    /* machine UUID → Entry */
-  GPtrArray    *cards;      /* the mapped cards; not referenced: they unwatch on unmap */
+  GArray       *viewers;    /* Viewer */
   guint         in_flight;
   guint         n_taken;
   guint         timeout_id;
@@ -46,6 +54,13 @@ struct _HangarThumbnailer
 };
 
 G_DEFINE_FINAL_TYPE (HangarThumbnailer, hangar_thumbnailer, G_TYPE_OBJECT)
+
+enum {
+  TEXTURE_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 static void hangar_thumbnailer_tick (HangarThumbnailer *self);
 
@@ -71,7 +86,7 @@ get_entry (HangarThumbnailer *self,
   return entry;
 }
 
-/* A minimized window shows nothing; an unmapped one has no mapped cards. */
+/* A minimized window shows nothing; an unmapped one has no mapped widgets. */
 static gboolean
 window_shows (HangarThumbnailer *self)
 {
@@ -86,16 +101,16 @@ window_shows (HangarThumbnailer *self)
 
 /* GtkGridView maps a few cards beyond the scrolled area: those wait. */
 static gboolean
-in_viewport (GtkWidget *card)
+in_viewport (GtkWidget *widget)
 {
-  GtkWidget *scrolled = gtk_widget_get_ancestor (card, GTK_TYPE_SCROLLED_WINDOW);
+  GtkWidget *scrolled = gtk_widget_get_ancestor (widget, GTK_TYPE_SCROLLED_WINDOW);
   graphene_rect_t bounds;
 
-  if (!gtk_widget_get_mapped (card))
+  if (!gtk_widget_get_mapped (widget))
     return FALSE;
   if (scrolled == NULL)
     return TRUE;
-  if (!gtk_widget_compute_bounds (card, scrolled, &bounds))
+  if (!gtk_widget_compute_bounds (widget, scrolled, &bounds))
     return FALSE;
   return bounds.origin.y + bounds.size.height > 0 &&
          bounds.origin.y < gtk_widget_get_height (scrolled) &&
@@ -137,13 +152,7 @@ request_finished (Request    *request,
     {
       g_set_object (&entry->texture, texture);
       self->n_taken++;
-      for (guint i = 0; i < self->cards->len; i++)
-        {
-          HangarMachineCard *card = g_ptr_array_index (self->cards, i);
-
-          if (hangar_machine_card_get_machine (card) == request->machine)
-            hangar_machine_card_set_thumbnail (card, texture);
-        }
+      g_signal_emit (self, signals[TEXTURE_CHANGED], 0, request->machine);
     }
   /* A slot is free: machines that waited for one go now. */
   if (!g_cancellable_is_cancelled (self->cancellable))
@@ -223,7 +232,7 @@ screenshot_done (GObject      *object,
   bytes = hangar_machine_screenshot_finish (HANGAR_MACHINE (object), result, NULL, &error);
   if (bytes == NULL)
     {
-      /* Stopped or paused meanwhile: the card shows its state instead. */
+      /* Stopped or paused meanwhile: its widget shows its state instead. */
       g_debug ("No screenshot of %s: %s", hangar_machine_get_name (request->machine),
                error->message);
       request_finished (request, NULL);
@@ -260,13 +269,13 @@ hangar_thumbnailer_tick (HangarThumbnailer *self)
   if (!window_shows (self))
     return;
 
-  for (guint i = 0; i < self->cards->len && self->in_flight < MAX_IN_FLIGHT; i++)
+  for (guint i = 0; i < self->viewers->len && self->in_flight < MAX_IN_FLIGHT; i++)
     {
-      HangarMachineCard *card = g_ptr_array_index (self->cards, i);
-      HangarMachine *machine = hangar_machine_card_get_machine (card);
+      Viewer *viewer = &g_array_index (self->viewers, Viewer, i);
+      HangarMachine *machine = viewer->machine;
       Entry *entry;
 
-      if (!shows_thumbnail (machine) || !in_viewport (GTK_WIDGET (card)))
+      if (!shows_thumbnail (machine) || !in_viewport (viewer->widget))
         continue;
       entry = get_entry (self, machine);
       /* One request per machine; a little slack so that a tick that comes
@@ -311,23 +320,52 @@ hangar_thumbnailer_queue_update (HangarThumbnailer *self)
     self->idle_id = g_idle_add_full (G_PRIORITY_LOW, on_idle, self, NULL);
 }
 
+static int
+find_viewer (HangarThumbnailer *self,
+             GtkWidget         *widget)
+{
+  for (guint i = 0; i < self->viewers->len; i++)
+    if (g_array_index (self->viewers, Viewer, i).widget == widget)
+      return (int) i;
+  return -1;
+}
+
+static void
+viewer_clear (Viewer *viewer)
+{
+  g_clear_object (&viewer->machine);
+}
+
 /**
  * hangar_thumbnailer_watch:
  * @self: a #HangarThumbnailer
- * @card: a card that was mapped
+ * @widget: a mapped widget
+ * @machine: the machine @widget shows
  *
- * Keeps @card's thumbnail current while it stays mapped.
+ * While @machine runs and @widget is in view, keeps @machine's texture
+ * current (#HangarThumbnailer::texture-changed says when it is new). A
+ * widget that shows another machine now calls this again.
  */
 void
 hangar_thumbnailer_watch (HangarThumbnailer *self,
-                          HangarMachineCard *card)
+                          GtkWidget         *widget,
+                          HangarMachine     *machine)
 {
-  g_return_if_fail (HANGAR_IS_THUMBNAILER (self));
-  g_return_if_fail (HANGAR_IS_MACHINE_CARD (card));
+  int i;
 
-  if (g_ptr_array_find (self->cards, card, NULL))
-    return;
-  g_ptr_array_add (self->cards, card);
+  g_return_if_fail (HANGAR_IS_THUMBNAILER (self));
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+  g_return_if_fail (HANGAR_IS_MACHINE (machine));
+
+  i = find_viewer (self, widget);
+  if (i >= 0)
+    g_set_object (&g_array_index (self->viewers, Viewer, i).machine, machine);
+  else
+    {
+      Viewer viewer = { widget, g_object_ref (machine) };
+
+      g_array_append_val (self->viewers, viewer);
+    }
   if (self->timeout_id == 0)
     self->timeout_id = g_timeout_add (INTERVAL_MS, on_timeout, self);
   hangar_thumbnailer_queue_update (self);
@@ -336,19 +374,23 @@ hangar_thumbnailer_watch (HangarThumbnailer *self,
 /**
  * hangar_thumbnailer_unwatch:
  * @self: a #HangarThumbnailer
- * @card: a card being unmapped
+ * @widget: a widget being unmapped, or showing no machine now
  *
- * Forgets @card; with no card mapped (the window hidden, or showing a
+ * Forgets @widget; with no widget watched (the window hidden, or showing a
  * machine's display), nothing runs.
  */
 void
 hangar_thumbnailer_unwatch (HangarThumbnailer *self,
-                            HangarMachineCard *card)
+                            GtkWidget         *widget)
 {
+  int i;
+
   g_return_if_fail (HANGAR_IS_THUMBNAILER (self));
 
-  g_ptr_array_remove_fast (self->cards, card);
-  if (self->cards->len == 0)
+  i = find_viewer (self, widget);
+  if (i >= 0)
+    g_array_remove_index_fast (self->viewers, (guint) i);
+  if (self->viewers->len == 0)
     g_clear_handle_id (&self->timeout_id, g_source_remove);
 }
 
@@ -436,7 +478,7 @@ hangar_thumbnailer_dispose (GObject *object)
       g_object_remove_weak_pointer (G_OBJECT (self->window), (gpointer *) &self->window);
       self->window = NULL;
     }
-  g_ptr_array_set_size (self->cards, 0);
+  g_array_set_size (self->viewers, 0);
 
   G_OBJECT_CLASS (hangar_thumbnailer_parent_class)->dispose (object);
 }
@@ -447,7 +489,7 @@ hangar_thumbnailer_finalize (GObject *object)
   HangarThumbnailer *self = HANGAR_THUMBNAILER (object);
 
   g_clear_pointer (&self->entries, g_hash_table_unref);
-  g_clear_pointer (&self->cards, g_ptr_array_unref);
+  g_clear_pointer (&self->viewers, g_array_unref);
   g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (hangar_thumbnailer_parent_class)->finalize (object);
@@ -460,6 +502,18 @@ hangar_thumbnailer_class_init (HangarThumbnailerClass *klass)
 
   object_class->dispose = hangar_thumbnailer_dispose;
   object_class->finalize = hangar_thumbnailer_finalize;
+
+  /**
+   * HangarThumbnailer::texture-changed:
+   * @self: the thumbnailer
+   * @machine: the machine with a new texture
+   *
+   * A new picture of @machine's screen was taken: hangar_thumbnailer_lookup()
+   * gives it.
+   */
+  signals[TEXTURE_CHANGED] =
+    g_signal_new ("texture-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, HANGAR_TYPE_MACHINE);
 }
 
 static void
@@ -467,6 +521,7 @@ hangar_thumbnailer_init (HangarThumbnailer *self)
 {
   self->entries = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                          (GDestroyNotify) entry_free);
-  self->cards = g_ptr_array_new ();
+  self->viewers = g_array_new (FALSE, FALSE, sizeof (Viewer));
+  g_array_set_clear_func (self->viewers, (GDestroyNotify) viewer_clear);
   self->cancellable = g_cancellable_new ();
 }

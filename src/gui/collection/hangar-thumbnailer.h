@@ -18,9 +18,10 @@ G_DECLARE_FINAL_TYPE (HangarThumbnailer, hangar_thumbnailer, HANGAR, THUMBNAILER
 
 HangarThumbnailer *hangar_thumbnailer_new          (GtkWindow         *window);
 void               hangar_thumbnailer_watch        (HangarThumbnailer *self,
-                                                    HangarMachineCard *card);
+                                                    GtkWidget         *widget,
+                                                    HangarMachine     *machine);
 void               hangar_thumbnailer_unwatch      (HangarThumbnailer *self,
-                                                    HangarMachineCard *card);
+                                                    GtkWidget         *widget);
 void               hangar_thumbnailer_queue_update (HangarThumbnailer *self);
 GdkTexture        *hangar_thumbnailer_lookup       (HangarThumbnailer *self,
                                                     HangarMachine     *machine);

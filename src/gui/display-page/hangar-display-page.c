@@ -17,12 +17,12 @@
 
 #include <glib/gi18n.h>
 #include <linux/input-event-codes.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "hangar-display-page.h"
 #include "hangar-machine.h"
 #include "hangar-machine-action.h"
-#include "hangar-properties-window.h"
 
 #define RECONNECT_DELAY_MS 1000
 #define MAX_RECONNECTS 10
@@ -75,6 +75,17 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
+
+/* The display's own settings, as the page's properties: the view.scaling and
+ * view.resize-guest actions of its menu are bound to them. */
+enum {
+  PROP_0,
+  PROP_SCALING,
+  PROP_RESIZE_GUEST,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 static void connect_session (HangarDisplayPage *self);
 static void update_title (HangarDisplayPage *self);
@@ -443,15 +454,20 @@ back_action (GtkWidget  *widget,
   g_signal_emit (self, signals[SIGNAL_CLOSED], 0);
 }
 
+/* display.properties and display.snapshots: the window opens them for the
+ * machine shown (win.properties, win.snapshots with its UUID). */
 static void
-properties_action (GtkWidget  *widget,
+ask_window_action (GtkWidget  *widget,
                    const char *action_name,
                    GVariant   *parameter)
 {
   HangarDisplayPage *self = HANGAR_DISPLAY_PAGE (widget);
+  g_autofree char *asked = NULL;
 
-  if (self->machine != NULL)
-    hangar_properties_window_show (self->machine, widget);
+  if (self->machine == NULL)
+    return;
+  asked = g_strconcat ("win.", action_name + strlen ("display."), NULL);
+  gtk_widget_activate_action (widget, asked, "s", hangar_machine_get_uuid (self->machine));
 }
 
 static void
@@ -563,6 +579,13 @@ scaling_changed (HangarDisplayPage *self)
   gtk_scrolled_window_set_policy (self->scroller,
                                   one_to_one ? GTK_POLICY_AUTOMATIC : GTK_POLICY_NEVER,
                                   one_to_one ? GTK_POLICY_AUTOMATIC : GTK_POLICY_NEVER);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SCALING]);
+}
+
+static void
+resize_guest_changed (HangarDisplayPage *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RESIZE_GUEST]);
 }
 
 /* Fullscreen *************************************************************/
@@ -700,8 +723,8 @@ hangar_display_page_new (GSettings *settings)
 /**
  * hangar_display_page_set_can_keep:
  *
- * Shows the Keep button, for a machine the user is trying (see
- * hangar_application_get_try_it()).
+ * Shows the Keep button (win.keep-machine), for a machine the user is
+ * trying.
  */
 void
 hangar_display_page_set_can_keep (HangarDisplayPage *self,
@@ -832,14 +855,89 @@ hangar_display_page_dispose (GObject *object)
 }
 
 static void
+hangar_display_page_get_property (GObject    *object,
+                                  guint       prop_id,
+                                  GValue     *value,
+                                  GParamSpec *pspec)
+{
+  HangarDisplayPage *self = HANGAR_DISPLAY_PAGE (object);
+  g_autoptr(GEnumClass) scalings = g_type_class_ref (HANGAR_TYPE_DISPLAY_SCALING);
+
+  /* The display goes with the template, in dispose. */
+  if (self->display == NULL)
+    return;
+
+  switch (prop_id)
+    {
+    case PROP_SCALING:
+      g_value_set_string (value, g_enum_get_value (scalings, hangar_display_get_scaling (
+                                                     self->display))->value_nick);
+      break;
+    case PROP_RESIZE_GUEST:
+      g_value_set_boolean (value, hangar_display_get_resize_guest (self->display));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+hangar_display_page_set_property (GObject      *object,
+                                  guint         prop_id,
+                                  const GValue *value,
+                                  GParamSpec   *pspec)
+{
+  HangarDisplayPage *self = HANGAR_DISPLAY_PAGE (object);
+  g_autoptr(GEnumClass) scalings = g_type_class_ref (HANGAR_TYPE_DISPLAY_SCALING);
+  GEnumValue *scaling;
+
+  if (self->display == NULL)
+    return;
+
+  switch (prop_id)
+    {
+    case PROP_SCALING:
+      scaling = g_enum_get_value_by_nick (scalings, g_value_get_string (value));
+      if (scaling != NULL)
+        hangar_display_set_scaling (self->display, scaling->value);
+      break;
+    case PROP_RESIZE_GUEST:
+      hangar_display_set_resize_guest (self->display, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 hangar_display_page_class_init (HangarDisplayPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = hangar_display_page_dispose;
+  object_class->get_property = hangar_display_page_get_property;
+  object_class->set_property = hangar_display_page_set_property;
   widget_class->root = hangar_display_page_root;
   widget_class->unroot = hangar_display_page_unroot;
+
+  /**
+   * HangarDisplayPage:scaling:
+   *
+   * How the display scales the guest: a nick of #HangarDisplayScaling.
+   */
+  properties[PROP_SCALING] =
+    g_param_spec_string ("scaling", NULL, NULL, "fit",
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * HangarDisplayPage:resize-guest:
+   *
+   * Whether the guest's screen follows the display's size.
+   */
+  properties[PROP_RESIZE_GUEST] =
+    g_param_spec_boolean ("resize-guest", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[SIGNAL_CLOSED] =
     g_signal_new ("closed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
@@ -865,10 +963,13 @@ hangar_display_page_class_init (HangarDisplayPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HangarDisplayPage, keep_button);
   gtk_widget_class_install_action (widget_class, "display.back", NULL, back_action);
   gtk_widget_class_install_action (widget_class, "display.fullscreen", NULL, fullscreen_action);
-  gtk_widget_class_install_action (widget_class, "display.properties", NULL, properties_action);
+  gtk_widget_class_install_action (widget_class, "display.properties", NULL, ask_window_action);
+  gtk_widget_class_install_action (widget_class, "display.snapshots", NULL, ask_window_action);
   gtk_widget_class_install_action (widget_class, "display.send-keys", "s", send_keys_action);
   gtk_widget_class_install_action (widget_class, "display.start", NULL, start_action);
   gtk_widget_class_install_action (widget_class, "display.reconnect", NULL, reconnect_action);
+  gtk_widget_class_install_property_action (widget_class, "view.scaling", "scaling");
+  gtk_widget_class_install_property_action (widget_class, "view.resize-guest", "resize-guest");
 
   /* Only reach the page while the keyboard is not grabbed by the guest. */
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F11, 0, "display.fullscreen", NULL);
@@ -881,9 +982,6 @@ hangar_display_page_class_init (HangarDisplayPageClass *klass)
 static void
 hangar_display_page_init (HangarDisplayPage *self)
 {
-  g_autoptr(GSimpleActionGroup) view_actions = NULL;
-  g_autoptr(GPropertyAction) scaling = NULL;
-  g_autoptr(GPropertyAction) resize_guest = NULL;
   GtkEventController *motion;
 
   g_type_ensure (HANGAR_TYPE_DISPLAY);
@@ -898,14 +996,8 @@ hangar_display_page_init (HangarDisplayPage *self)
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->display, "notify::scaling", G_CALLBACK (scaling_changed), self,
                            G_CONNECT_SWAPPED);
-
-  /* The display's own properties, as stateful actions for the menu. */
-  view_actions = g_simple_action_group_new ();
-  scaling = g_property_action_new ("scaling", self->display, "scaling");
-  resize_guest = g_property_action_new ("resize-guest", self->display, "resize-guest");
-  g_action_map_add_action (G_ACTION_MAP (view_actions), G_ACTION (scaling));
-  g_action_map_add_action (G_ACTION_MAP (view_actions), G_ACTION (resize_guest));
-  gtk_widget_insert_action_group (GTK_WIDGET (self), "view", G_ACTION_GROUP (view_actions));
+  g_signal_connect_object (self->display, "notify::resize-guest",
+                           G_CALLBACK (resize_guest_changed), self, G_CONNECT_SWAPPED);
 
   motion = gtk_event_controller_motion_new ();
   gtk_event_controller_set_propagation_phase (motion, GTK_PHASE_CAPTURE);
