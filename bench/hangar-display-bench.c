@@ -15,12 +15,19 @@
  * The TSV columns (see HEADER): seconds measured, frames shown (HangarDisplay's
  * own counter: frames in which the widget drew new guest content), the
  * guest's invalidations, the tiles uploaded, this process's CPU seconds
- * (utime + stime), peak RSS (VmHWM) and Pss, both in KiB, and the guest's size.
+ * (utime + stime), peak RSS (VmHWM) and Pss, both in KiB, the guest's size, and
+ * how many repaints waited a frame for the end of a burst of invalidations,
+ * and how long in all (µs).
  *
  * --headless makes the floor instead: no window and no GTK drawing, only
  * spice-client-glib receiving and decoding the same stream into its primary
  * surface. Its "frames" are the bursts of invalidations (a new burst after
  * BURST_GAP_US without one), which is what a display could show at most.
+ * For the latency of the floor it also watches the pixel in the middle of
+ * the surface, and prints, whenever an invalidation turns it white, black or
+ * something else,
+ *
+ *   PROBE <CLOCK_MONOTONIC µs> white|black|other
  *
  * The driver, bench/display-bench, reads BENCH_START to sample the X server's
  * CPU and the X damage counter at the same moments.
@@ -46,7 +53,8 @@
 
 #define BURST_GAP_US 8000
 
-#define HEADER "mode\tseconds\tframes\tinvalidations\ttiles\tcpu_s\thwm_kib\tpss_kib\twidth\theight"
+#define HEADER "mode\tseconds\tframes\tinvalidations\ttiles\tcpu_s\thwm_kib\tpss_kib\twidth\theight" \
+               "\trepaints_waited\trepaint_wait_us"
 
 typedef struct
 {
@@ -70,7 +78,11 @@ typedef struct
   gboolean          first_frame;
   guint             timer;
 
-  /* Headless counters. */
+  /* Headless counters and the probe. */
+  const guint8     *data;
+  int               format;
+  int               stride;
+  const char       *probe_color;
   guint64           invalidations;
   guint64           bursts;
   gint64            last_invalidation_us;
@@ -81,6 +93,8 @@ typedef struct
   guint64           start_frames;
   guint64           start_invalidations;
   guint64           start_tiles;
+  guint64           start_waited;
+  guint64           start_wait_us;
 
   int               status;
 } Bench;
@@ -115,13 +129,15 @@ static void
 get_counts (Bench   *bench,
             guint64 *frames,
             guint64 *invalidations,
-            guint64 *tiles)
+            guint64 *tiles,
+            guint64 *waited,
+            guint64 *wait_us)
 {
   if (bench->headless)
     {
       *frames = bench->bursts;
       *invalidations = bench->invalidations;
-      *tiles = 0;
+      *tiles = *waited = *wait_us = 0;
     }
   else
     {
@@ -131,6 +147,8 @@ get_counts (Bench   *bench,
       *frames = stats.frames;
       *invalidations = stats.invalidations;
       *tiles = stats.tiles_uploaded;
+      *waited = stats.repaints_waited;
+      *wait_us = stats.repaint_wait_us;
     }
 }
 
@@ -146,14 +164,14 @@ static gboolean
 measure_end (gpointer user_data)
 {
   Bench *bench = user_data;
-  guint64 frames, invalidations, tiles;
+  guint64 frames, invalidations, tiles, waited, wait_us;
   double cpu = process_cpu_seconds ();
   double seconds = (g_get_monotonic_time () - bench->start_us) / 1e6;
 
   bench->timer = 0;
-  get_counts (bench, &frames, &invalidations, &tiles);
+  get_counts (bench, &frames, &invalidations, &tiles, &waited, &wait_us);
   printf ("%s\t%.3f\t%" G_GUINT64_FORMAT "\t%" G_GUINT64_FORMAT "\t%" G_GUINT64_FORMAT
-          "\t%.3f\t%ld\t%ld\t%d\t%d\n",
+          "\t%.3f\t%ld\t%ld\t%d\t%d\t%" G_GUINT64_FORMAT "\t%" G_GUINT64_FORMAT "\n",
           bench->headless ? "headless" : "window",
           seconds,
           frames - bench->start_frames,
@@ -162,7 +180,8 @@ measure_end (gpointer user_data)
           cpu - bench->start_cpu,
           proc_kib ("/proc/self/status", "VmHWM"),
           proc_kib ("/proc/self/smaps_rollup", "Pss"),
-          bench->width, bench->height);
+          bench->width, bench->height,
+          waited - bench->start_waited, wait_us - bench->start_wait_us);
   fflush (stdout);
   bench->reported = TRUE;
   if (!bench->stay)
@@ -177,7 +196,8 @@ measure_start (gpointer user_data)
 
   bench->start_us = g_get_monotonic_time ();
   bench->start_cpu = process_cpu_seconds ();
-  get_counts (bench, &bench->start_frames, &bench->start_invalidations, &bench->start_tiles);
+  get_counts (bench, &bench->start_frames, &bench->start_invalidations, &bench->start_tiles,
+              &bench->start_waited, &bench->start_wait_us);
   printf ("BENCH_START\n");
   fflush (stdout);
   bench->timer = g_timeout_add ((guint) (bench->seconds * 1000), measure_end, bench);
@@ -239,6 +259,46 @@ on_primary_create (SpiceChannel *channel,
 {
   bench->width = width;
   bench->height = height;
+  bench->data = imgdata;
+  bench->format = format;
+  bench->stride = stride;
+}
+
+static void
+on_primary_destroy (SpiceChannel *channel,
+                    Bench        *bench)
+{
+  bench->data = NULL;
+}
+
+static void
+probe (Bench *bench)
+{
+  int x = bench->width / 2, y = bench->height / 2;
+  const char *color;
+  guint32 pixel;
+  guint r, g, b;
+
+  if (bench->data == NULL || (bench->format != SPICE_SURFACE_FMT_32_xRGB &&
+                              bench->format != SPICE_SURFACE_FMT_32_ARGB))
+    return;
+  memcpy (&pixel, bench->data + (gsize) y * bench->stride + (gsize) x * 4, 4);
+  pixel = GUINT32_FROM_LE (pixel);
+  r = (pixel >> 16) & 0xff;
+  g = (pixel >> 8) & 0xff;
+  b = pixel & 0xff;
+  if (r >= 0xe0 && g >= 0xe0 && b >= 0xe0)
+    color = "white";
+  else if (r <= 0x20 && g <= 0x20 && b <= 0x20)
+    color = "black";
+  else
+    color = "other";
+  if (color != bench->probe_color)
+    {
+      printf ("PROBE %" G_GINT64_FORMAT " %s\n", g_get_monotonic_time (), color);
+      fflush (stdout);
+      bench->probe_color = color;
+    }
 }
 
 /* Headless: spice-client-glib alone. */
@@ -257,6 +317,9 @@ on_invalidate (SpiceChannel *channel,
   if (bench->last_invalidation_us == 0 || now - bench->last_invalidation_us > BURST_GAP_US)
     bench->bursts++;
   bench->last_invalidation_us = now;
+  if (x <= bench->width / 2 && bench->width / 2 < x + w &&
+      y <= bench->height / 2 && bench->height / 2 < y + h)
+    probe (bench);
 }
 
 static void
@@ -315,6 +378,8 @@ on_channel_new (SpiceSession *session,
         {
           g_signal_connect (channel, "display-invalidate", G_CALLBACK (on_invalidate), bench);
           g_signal_connect (channel, "display-mark", G_CALLBACK (on_mark), bench);
+          g_signal_connect (channel, "display-primary-destroy",
+                            G_CALLBACK (on_primary_destroy), bench);
           spice_channel_connect (channel);
         }
     }

@@ -389,8 +389,11 @@ test_pixel_exact (void)
 
   hangar_display_get_stats (f.display, &stats);
   g_test_message ("invalidations %" G_GUINT64_FORMAT ", frames drawn %" G_GUINT64_FORMAT
-                  ", tiles uploaded %" G_GUINT64_FORMAT,
-                  stats.invalidations, stats.frames, stats.tiles_uploaded);
+                  ", tiles uploaded %" G_GUINT64_FORMAT ", repaints that waited for the end of "
+                  "a burst %" G_GUINT64_FORMAT ", %.1f ms each",
+                  stats.invalidations, stats.frames, stats.tiles_uploaded, stats.repaints_waited,
+                  stats.repaints_waited > 0
+                  ? stats.repaint_wait_us / 1000.0 / stats.repaints_waited : 0.0);
   /* Coalescing: many invalidations, far fewer frames. */
   g_assert_cmpuint (stats.frames, <, stats.invalidations);
 }

@@ -24,6 +24,12 @@ struct _HangarDisplay
   SpiceInputsChannel   *inputs;
 
   HangarSpicePaintable *paintable;
+  /* One repaint per burst of invalidations (see on_paintable_invalidate_contents). */
+  guint                 repaint_tick;
+  gint64                last_invalidation_us;
+  gint64                repaint_waited_since;
+  guint64               repaints_waited;
+  guint64               repaint_wait_us;
   HangarDisplayState    state;
   char                 *message;
   gboolean              marked;

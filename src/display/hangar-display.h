@@ -45,6 +45,9 @@ typedef enum
  * @frames: frames in which the widget drew new guest content
  * @tiles_uploaded: textures rebuilt for those frames
  * @keys_sent: scancodes sent to the guest
+ * @repaints_waited: repaints that waited a frame for the guest's burst of
+ *   changes to end
+ * @repaint_wait_us: the time they waited, in all
  */
 typedef struct
 {
@@ -52,6 +55,8 @@ typedef struct
   guint64 frames;
   guint64 tiles_uploaded;
   guint64 keys_sent;
+  guint64 repaints_waited;
+  guint64 repaint_wait_us;
 } HangarDisplayStats;
 
 #define HANGAR_TYPE_DISPLAY (hangar_display_get_type ())

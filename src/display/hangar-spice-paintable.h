@@ -34,9 +34,9 @@ void                  hangar_spice_paintable_set_area        (HangarSpicePaintab
                                                               int                   width,
                                                               int                   height);
 void                  hangar_spice_paintable_clear           (HangarSpicePaintable *self);
-void                  hangar_spice_paintable_set_render_hints (HangarSpicePaintable *self,
-                                                               gboolean              cairo_tiles,
-                                                               int                   scale_factor);
+void                  hangar_spice_paintable_set_renderer    (HangarSpicePaintable *self,
+                                                              GskRenderer          *renderer,
+                                                              int                   scale_factor);
 gboolean              hangar_spice_paintable_has_frame       (HangarSpicePaintable *self);
 GdkTexture           *hangar_spice_paintable_get_frame       (HangarSpicePaintable *self);
 void                  hangar_spice_paintable_get_stats       (HangarSpicePaintable *self,
