@@ -299,7 +299,12 @@ op_done (GObject      *object,
   g_autoptr(HangarWindow) self = g_weak_ref_get (&data->window);
   g_autoptr(GError) error = NULL;
 
-  if (!hangar_machine_run_finish (machine, result, &error) && self != NULL)
+  if (!hangar_machine_run_finish (machine, result, &error) && self != NULL &&
+      g_error_matches (error, HANGAR_MACHINE_ERROR, HANGAR_MACHINE_ERROR_SHUTDOWN_TIMEOUT))
+    /* As from a card: the window offers Force Off. */
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.offer-force-off", "s",
+                                hangar_machine_get_uuid (machine));
+  else if (error != NULL && self != NULL)
     {
       /* Translators: %s is a machine's name, then why an action on it failed */
       g_autofree char *message = g_strdup_printf (_("“%s”: %s"), hangar_machine_get_name (machine),
