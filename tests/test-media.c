@@ -968,36 +968,6 @@ test_family_guess (void)
 
 /* The host ------------------------------------------------------------------ */
 
-static void
-test_host_probe (void)
-{
-  g_autofree char *pool = g_build_filename (tmp_dir, "not", "created", "yet", NULL);
-  g_autoptr(HangarHostInfo) info = NULL;
-  g_autoptr(GError) error = NULL;
-  Wait wait = { 0 };
-
-  /* The test environment forces emulation, as guests here must not use KVM. */
-  g_assert_cmpstr (g_getenv (HANGAR_FORCE_EMULATION_ENV), ==, "1");
-
-  hangar_host_probe_async (pool, NULL, NULL, store_result, &wait);
-  wait_done (&wait, "the host probe");
-  info = hangar_host_probe_finish (wait.result, &error);
-  g_object_unref (wait.result);
-  g_assert_no_error (error);
-
-  g_test_message ("host: %" G_GUINT64_FORMAT " MiB, %u CPUs, %" G_GUINT64_FORMAT " bytes free, "
-                  "arch %s, KVM %d (%s)", info->ram_mib, info->cpus, info->free_bytes, info->arch,
-                  info->kvm_usable, info->kvm_reason);
-  g_assert_cmpuint (info->ram_mib, >, 0);
-  g_assert_cmpuint (info->cpus, ==, g_get_num_processors ());
-  /* The nearest existing ancestor's file system answered. */
-  g_assert_cmpuint (info->free_bytes, !=, G_MAXUINT64);
-  g_assert_cmpuint (info->free_bytes, >, 0);
-  g_assert_cmpstr (info->arch, ==, hangar_host_get_arch ());
-  g_assert_false (info->kvm_usable);
-  g_assert_nonnull (strstr (info->kvm_reason, HANGAR_FORCE_EMULATION_ENV));
-}
-
 /* hangarctl detect ------------------------------------------------------------- */
 
 static int
@@ -1193,7 +1163,6 @@ main (int   argc,
   g_test_add_func ("/hangar/media/db-list-oses", test_db_list_oses);
   g_test_add_func ("/hangar/media/db-profile-for-id", test_db_profile_for_id);
   g_test_add_func ("/hangar/media/family-guess", test_family_guess);
-  g_test_add_func ("/hangar/media/host-probe", test_host_probe);
   g_test_add_func ("/hangar/media/detect-exact", test_detect_exact);
   g_test_add_func ("/hangar/media/detect-windows-11", test_detect_windows_11);
   g_test_add_func ("/hangar/media/detect-guess", test_detect_guess);
