@@ -512,7 +512,7 @@ test_e2e_shutdown_ignored (void)
 }
 
 /* The snapshot taken while running brings back a guest with acpid: it obeys
- * the power button. */
+ * the power button, also when it was paused. */
 static void
 test_e2e_shutdown (void)
 {
@@ -523,6 +523,11 @@ test_e2e_shutdown (void)
   g_assert_no_error (error);
   assert_domstate (LIFE, "running (from snapshot)");
 
+  /* Paused, it is resumed first: its processors must see the button. */
+  g_assert_true (run_action (life, HANGAR_MACHINE_ACTION_PAUSE, &error));
+  g_assert_no_error (error);
+  assert_machine_state (life, HANGAR_MACHINE_STATE_PAUSED);
+  g_assert_true (hangar_machine_can_run (life, HANGAR_MACHINE_ACTION_SHUTDOWN));
   g_assert_cmpint (hangar_test_ctl ((const char *[]) { "shutdown", LIFE, "--timeout", "60", NULL },
                                     NULL, NULL), ==, 0);
   assert_domstate (LIFE, "shut off (shutdown)");

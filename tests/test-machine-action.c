@@ -36,7 +36,7 @@ static const struct
   gboolean             changes_state;
 } rows[] = {
   { HANGAR_MACHINE_ACTION_START, "start", "TVC", "TVC", "TVC", "TVC", 0, TRUE },
-  { HANGAR_MACHINE_ACTION_SHUTDOWN, "shutdown", "R", "R", "R", "R", 60, TRUE },
+  { HANGAR_MACHINE_ACTION_SHUTDOWN, "shutdown", "RP", "RP", "RP", "RP", 60, TRUE },
   { HANGAR_MACHINE_ACTION_FORCE_OFF, "force-off", "RPHS", "RPHS", "RPHS", "RPHS", 0, TRUE },
   { HANGAR_MACHINE_ACTION_PAUSE, "pause", "R", "R", "R", "R", 0, TRUE },
   { HANGAR_MACHINE_ACTION_RESUME, "resume", "P", "P", "P", "P", 0, TRUE },

@@ -297,7 +297,7 @@ test_machine_actions (void)
   busy = enabled_actions (card);
   g_assert_cmpstr (busy, ==, "");
   wait_card (window, "test", "Paused");
-  assert_enabled (card, "force-off,resume,save,delete");
+  assert_enabled (card, "shutdown,force-off,resume,save,delete");
   hangar_test_screenshot_both_styles (GTK_WIDGET (window), "window-paused");
 
   /* The card's menu (as a right click opens it) offers what the state

@@ -46,7 +46,9 @@ static const ActionRow action_table[HANGAR_MACHINE_N_ACTIONS] = {
     "start", STATE (STOPPED) | STATE (SAVED) | STATE (CRASHED), FALSE, FALSE, 0,
     hangar_machine_do_start },
   [HANGAR_MACHINE_ACTION_SHUTDOWN] = {
-    "shutdown", STATE (RUNNING), FALSE, FALSE, SHUTDOWN_TIMEOUT_S, hangar_machine_do_shutdown },
+    /* A paused machine is resumed first: its processors must see the button. */
+    "shutdown", STATE (RUNNING) | STATE (PAUSED), FALSE, FALSE, SHUTDOWN_TIMEOUT_S,
+    hangar_machine_do_shutdown },
   [HANGAR_MACHINE_ACTION_FORCE_OFF] = {
     "force-off", STATE (RUNNING) | STATE (PAUSED) | STATE (SHUTTING_DOWN) | STATE (SUSPENDED),
     FALSE, FALSE, 0, hangar_machine_do_force_off },

@@ -55,7 +55,8 @@ static void
 hangar_window_update_selection (HangarWindow *self)
 {
   guint n = g_hash_table_size (self->selected);
-  gboolean start = FALSE, running = FALSE, paused = FALSE, save = FALSE, delete = FALSE;
+  gboolean start = FALSE, shutdown = FALSE, running = FALSE, paused = FALSE, save = FALSE;
+  gboolean delete = FALSE;
   GHashTableIter iter;
   gpointer machine;
   g_autofree char *title = NULL;
@@ -64,6 +65,7 @@ hangar_window_update_selection (HangarWindow *self)
   while (g_hash_table_iter_next (&iter, &machine, NULL))
     {
       start |= hangar_machine_can_run (machine, HANGAR_MACHINE_ACTION_START);
+      shutdown |= hangar_machine_can_run (machine, HANGAR_MACHINE_ACTION_SHUTDOWN);
       running |= hangar_machine_can_run (machine, HANGAR_MACHINE_ACTION_PAUSE);
       paused |= hangar_machine_can_run (machine, HANGAR_MACHINE_ACTION_RESUME);
       save |= hangar_machine_can_run (machine, HANGAR_MACHINE_ACTION_SAVE);
@@ -71,7 +73,7 @@ hangar_window_update_selection (HangarWindow *self)
     }
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.selection-start", start);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.selection-shutdown", running);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.selection-shutdown", shutdown);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.selection-pause", running || paused);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.selection-save", save);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.selection-delete", delete);
