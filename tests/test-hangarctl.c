@@ -11,6 +11,9 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/stat.h>
+
+#include <glib/gstdio.h>
 
 #include <json-glib/json-glib.h>
 
@@ -190,6 +193,126 @@ test_failure (void)
   g_assert_cmpstr (out, ==, "");
 }
 
+/* After "--" a name or file that begins with a dash is one, for every
+ * command: the test driver has no machine "-rf", so each fails (1) naming it
+ * instead of taking it for an option (2). */
+static const struct
+{
+  const char *args[7];
+  const char *says;    /* in the message */
+} end_of_options_cases[] = {
+  { { "start", "--", "-rf", NULL }, "“-rf”" },
+  { { "force-off", "--", "-rf", NULL }, "“-rf”" },
+  { { "pause", "--", "-rf", NULL }, "“-rf”" },
+  { { "resume", "--", "-rf", NULL }, "“-rf”" },
+  { { "reboot", "--", "-rf", NULL }, "“-rf”" },
+  { { "save", "--", "-rf", NULL }, "“-rf”" },
+  { { "shutdown", "--timeout", "1", "--", "-rf", NULL }, "“-rf”" },
+  { { "delete", "--keep-disk", "--", "-rf", NULL }, "“-rf”" },
+  { { "rename", "--", "-rf", "-x", NULL }, "“-rf”" },
+  { { "clone", "--", "-rf", NULL }, "“-rf”" },
+  { { "screenshot", "--", "-rf", "-x.png", NULL }, "“-rf”" },
+  { { "snapshot", "list", "--", "-rf", NULL }, "“-rf”" },
+  { { "snapshot", "take", "--title", "t", "--", "-rf", NULL }, "“-rf”" },
+  { { "info", "--", "-rf", NULL }, "“-rf”" },
+  { { "set", "--memory", "512", "--", "-rf", NULL }, "“-rf”" },
+  { { "cd", "--", "-rf", "eject", NULL }, "“-rf”" },
+  { { "disk-grow", "--", "-rf", "+1G", NULL }, "“-rf”" },
+  { { "xml", "--", "-rf", NULL }, "“-rf”" },
+  { { "log", "--", "-rf", NULL }, "“-rf”" },
+  /* A file whose name begins with a dash. */
+  { { "detect", "--", "-no-such.iso", NULL }, "-no-such.iso" },
+  { { "create", "--no-start", "--", "-no-such.iso", NULL }, "-no-such.iso" },
+};
+
+static void
+test_end_of_options (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (end_of_options_cases); i++)
+    {
+      const char * const *args = end_of_options_cases[i].args;
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+
+      g_test_message ("hangarctl %s … %s", args[0], end_of_options_cases[i].says);
+      g_assert_cmpint (hangar_test_ctl (args, &out, &err), ==, 1);
+      hangar_test_assert_ctl_error (err, args[0]);
+      g_assert_nonnull (strstr (err, end_of_options_cases[i].says));
+      g_assert_cmpstr (out, ==, "");
+    }
+}
+
+/* "--" itself is no name; one after the end of the options is. */
+static void
+test_end_of_options_count (void)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (hangar_test_ctl ((const char *[]) { "start", "--", NULL }, &out, &err), ==, 2);
+  hangar_test_assert_ctl_error (err, "start");
+  g_assert_nonnull (strstr (err, "name"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (hangar_test_ctl ((const char *[]) { "info", "--", "--", NULL }, &out, &err),
+                   ==, 1);
+  g_assert_nonnull (strstr (err, "“--”"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* Without "--" a dash-name is still an option nobody has. */
+  g_assert_cmpint (hangar_test_ctl ((const char *[]) { "info", "-rf", NULL }, &out, &err), ==, 2);
+  hangar_test_assert_ctl_error (err, "info");
+}
+
+/* `cd NAME insert` takes only what could create a machine: each of these is
+ * refused for what it is (status 1), a FIFO without blocking on it. */
+static void
+test_cd_not_a_medium (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("hangarctl-cd-XXXXXX", NULL);
+  g_autofree char *fifo = g_build_filename (dir, "pipe.iso", NULL);
+  g_autofree char *empty = g_build_filename (dir, "empty.iso", NULL);
+  g_autofree char *text = g_build_filename (dir, "text.iso", NULL);
+  g_autofree char *missing = g_build_filename (dir, "missing.iso", NULL);
+  const struct
+  {
+    const char *path;
+    const char *says;
+  } cases[] = {
+    { dir, "is a folder" },
+    { fifo, "is not an ISO disc image" },
+    { "/dev/null", "is not an ISO disc image" },
+    { empty, "is empty" },
+    { text, "is not an ISO disc image" },
+    { missing, "does not exist" },
+  };
+
+  g_assert_nonnull (dir);
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  g_assert_true (g_file_set_contents (empty, "", 0, NULL));
+  g_assert_true (g_file_set_contents (text, "not a disc\n", -1, NULL));
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+
+      g_test_message ("cd test insert %s", cases[i].path);
+      g_assert_cmpint (hangar_test_ctl ((const char *[]) { "cd", "test", "insert", cases[i].path,
+                                                           NULL }, &out, &err), ==, 1);
+      hangar_test_assert_ctl_error (err, "cd");
+      g_assert_nonnull (strstr (err, cases[i].says));
+      g_assert_cmpstr (out, ==, "");
+    }
+
+  for (guint i = 1; i < G_N_ELEMENTS (cases) - 1; i++)
+    if (g_str_has_prefix (cases[i].path, dir))
+      g_assert_cmpint (g_unlink (cases[i].path), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
 static void
 test_list (void)
 {
@@ -257,6 +380,9 @@ main (int   argc,
   g_test_add_func ("/hangar/hangarctl/command-help", test_command_help);
   g_test_add_func ("/hangar/hangarctl/usage-errors", test_usage_errors);
   g_test_add_func ("/hangar/hangarctl/failure", test_failure);
+  g_test_add_func ("/hangar/hangarctl/end-of-options", test_end_of_options);
+  g_test_add_func ("/hangar/hangarctl/end-of-options-count", test_end_of_options_count);
+  g_test_add_func ("/hangar/hangarctl/cd-not-a-medium", test_cd_not_a_medium);
   g_test_add_func ("/hangar/hangarctl/list", test_list);
   g_test_add_func ("/hangar/hangarctl/list-json", test_list_json);
 

@@ -255,8 +255,9 @@ hangarctl_cd (int    argc,
   int status = 0;
 
   if (!hangarctl_parse_options ("cd", N_("NAME insert PATH.iso | NAME eject"),
-                                _("Change the medium in a machine’s CD/DVD drive"), NULL,
-                                &argc, &argv))
+                                _("Change the medium in a machine’s CD/DVD drive: an ISO "
+                                  "disc image, as create takes"),
+                                NULL, &argc, &argv))
     return 2;
   if (argc == 4 && g_str_equal (argv[2], "insert"))
     path = argv[3];

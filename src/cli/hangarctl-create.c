@@ -143,7 +143,6 @@ hangarctl_create (int    argc,
     { "no-start", 0, 0, G_OPTION_ARG_NONE, &options.no_start, N_("Define the machine only"), NULL },
     { NULL }
   };
-  g_autoptr(GOptionContext) option_context = g_option_context_new (N_("PATH.iso"));
   g_autoptr(GError) error = NULL;
   g_autoptr(GSettings) app_settings = NULL;
   g_autoptr(HangarConnection) connection = NULL;
@@ -155,14 +154,11 @@ hangarctl_create (int    argc,
   gboolean force_emulation;
   int status = 0;
 
-  g_option_context_set_summary (option_context,
+  if (!hangarctl_parse_options ("create", N_("PATH.iso"),
                                 _("Create a machine from an installation or live medium, start "
-                                  "it, and print its name"));
-  g_option_context_set_translation_domain (option_context, GETTEXT_PACKAGE);
-  g_option_context_add_main_entries (option_context, entries, GETTEXT_PACKAGE);
-  if (!g_option_context_parse (option_context, &argc, &argv, &error))
+                                  "it, and print its name"),
+                                entries, &argc, &argv))
     {
-      g_printerr ("hangarctl create: %s\n", error->message);
       g_free (options.name);
       return 2;
     }

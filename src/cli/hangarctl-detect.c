@@ -151,21 +151,17 @@ int
 hangarctl_detect (int    argc,
                   char **argv)
 {
-  g_autoptr(GOptionContext) options = g_option_context_new (_("PATH.iso"));
-  g_autoptr(GError) error = NULL;
   g_autoptr(HangarVmSettings) settings = NULL;
   g_autofree char *pool_dir = NULL;
   g_autofree char *json = NULL;
   gboolean forced;
   Detect d = { 0 };
 
-  g_option_context_set_summary (options, _("Identify an ISO image and print the operating "
-                                           "system and a new machine’s defaults as JSON"));
-  if (!g_option_context_parse (options, &argc, &argv, &error))
-    {
-      g_printerr ("hangarctl detect: %s\n", error->message);
-      return 2;
-    }
+  if (!hangarctl_parse_options ("detect", N_("PATH.iso"),
+                                _("Identify an ISO image and print the operating system and a "
+                                  "new machine’s defaults as JSON"),
+                                NULL, &argc, &argv))
+    return 2;
   if (argc != 2)
     {
       g_printerr ("hangarctl detect: %s\n", _("Give exactly one image file"));

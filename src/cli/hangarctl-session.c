@@ -39,7 +39,26 @@ hangarctl_usage_error (const char *command,
   return 2;
 }
 
-/* Parses the options; on an error prints it and returns FALSE (exit 2). */
+/* GOption stops at "--" but leaves it in argv when an argument after it
+ * begins with a dash, where it would count as a machine's name or a file.
+ * The first "--" left is always that end of the options: a "--" given as a
+ * value comes after it. */
+static void
+strip_end_of_options (int    *argc,
+                      char ***argv)
+{
+  for (int i = 1; i < *argc; i++)
+    if (g_str_equal ((*argv)[i], "--"))
+      {
+        memmove (&(*argv)[i], &(*argv)[i + 1], (*argc - i) * sizeof (char *));
+        (*argc)--;
+        return;
+      }
+}
+
+/* Parses the options; on an error prints it and returns FALSE (exit 2).
+ * After "--" every argument is a name or a file, even one that begins with a
+ * dash: `hangarctl start -- -rf`. */
 gboolean
 hangarctl_parse_options (const char          *command,
                          const char          *parameters,
@@ -52,6 +71,8 @@ hangarctl_parse_options (const char          *command,
   g_autoptr(GError) error = NULL;
 
   g_option_context_set_summary (context, summary);
+  g_option_context_set_description (context, _("Put -- before a name or file that begins with a "
+                                               "dash: everything after it is one."));
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   if (entries != NULL)
     g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
@@ -60,6 +81,7 @@ hangarctl_parse_options (const char          *command,
       hangarctl_usage_error (command, error->message);
       return FALSE;
     }
+  strip_end_of_options (argc, argv);
   return TRUE;
 }
 

@@ -124,18 +124,11 @@ cmd_list (int    argc,
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print a JSON array"), NULL },
     { NULL }
   };
-  g_autoptr(GOptionContext) options = g_option_context_new (NULL);
-  g_autoptr(GError) error = NULL;
   g_autoptr(HangarConnection) connection = NULL;
   g_autoptr(HangarCollection) collection = NULL;
 
-  g_option_context_set_summary (options, _("List the machines"));
-  g_option_context_add_main_entries (options, entries, GETTEXT_PACKAGE);
-  if (!g_option_context_parse (options, &argc, &argv, &error))
-    {
-      g_printerr ("hangarctl list: %s\n", error->message);
-      return 2;
-    }
+  if (!hangarctl_parse_options ("list", NULL, _("List the machines"), entries, &argc, &argv))
+    return 2;
 
   connection = hangarctl_connect (NULL);
   if (connection == NULL)
@@ -187,7 +180,8 @@ usage (FILE *out)
              "                   Print its libvirt XML, the end of its QEMU log"),
            _("The connection is HANGAR_URI if set, else the app’s setting, else qemu:///session. "
              "Errors go to stderr; the exit status is 1 when an operation failed, 2 for a "
-             "wrong command line."));
+             "wrong command line. Put -- before a name or file that begins with a dash: "
+             "hangarctl start -- -rf."));
 }
 
 int

@@ -17,6 +17,8 @@
 #include <glib/gi18n.h>
 
 #include "hangar-machine-config-private.h"
+#include "hangar-media.h"
+#include "hangar-media-private.h"
 
 /* ------------------------------------------------------------------------ */
 /* disk size                                                                */
@@ -223,6 +225,25 @@ add_cdrom_drive (HangarMachineOp  *op,
   return TRUE;
 }
 
+/* The checks a medium passes to create a machine, so that a folder, a pipe,
+ * /dev/null or an empty file is refused for what it is, never opened where
+ * opening would block. */
+static gboolean
+check_medium (const char  *path,
+              GError     **error)
+{
+  g_autoptr(GError) media_error = NULL;
+
+  if (hangar_media_check_file (path, &media_error))
+    return TRUE;
+  g_set_error_literal (error, HANGAR_MACHINE_ERROR,
+                       g_error_matches (media_error, HANGAR_MEDIA_ERROR,
+                                        HANGAR_MEDIA_ERROR_NOT_FOUND)
+                       ? HANGAR_MACHINE_ERROR_NOT_FOUND : HANGAR_MACHINE_ERROR_FAILED,
+                       media_error->message);
+  return FALSE;
+}
+
 static gboolean
 do_set_cdrom (HangarMachineOp  *op,
               GCancellable     *cancellable,
@@ -237,12 +258,8 @@ do_set_cdrom (HangarMachineOp  *op,
   if (state < 0)
     return FALSE;
   active = hangar_machine_is_active_state (state);
-  if (path != NULL && !g_file_test (path, G_FILE_TEST_IS_REGULAR))
-    return hangar_machine_fail (error, HANGAR_MACHINE_ERROR_NOT_FOUND,
-                                _("There is no file “%s”."), path);
-  if (path != NULL && access (path, R_OK) != 0)
-    return hangar_machine_fail (error, HANGAR_MACHINE_ERROR_FAILED,
-                                _("“%s” cannot be read."), path);
+  if (path != NULL && !check_medium (path, error))
+    return FALSE;
 
   /* The running machine first: if the guest keeps its tray locked, the
    * definition is left alone too. */
