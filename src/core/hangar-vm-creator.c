@@ -49,6 +49,7 @@ struct _HangarVmCreator
   HangarVmCreatorStep  fail_step;
   char                *name;
   GVirDomain          *domain;
+  char                *existing_disk;
 };
 
 G_DEFINE_FINAL_TYPE (HangarVmCreator, hangar_vm_creator, G_TYPE_OBJECT)
@@ -253,6 +254,25 @@ hangar_vm_creator_get_domain (HangarVmCreator *self)
 }
 
 /**
+ * hangar_vm_creator_set_existing_disk:
+ * @path: (nullable): the full path of a qcow2 disk, or %NULL to make one
+ *
+ * The machine takes @path as its disk instead of a new volume: an imported
+ * disk. The creator never deletes it, not even in a rollback; the settings'
+ * disk size only says how large it is.
+ */
+void
+hangar_vm_creator_set_existing_disk (HangarVmCreator *self,
+                                     const char      *path)
+{
+  g_return_if_fail (HANGAR_IS_VM_CREATOR (self));
+  g_return_if_fail (path == NULL || g_path_is_absolute (path));
+
+  g_free (self->existing_disk);
+  self->existing_disk = g_strdup (path);
+}
+
+/**
  * hangar_vm_creator_set_fail_step:
  * @step: the step to fail, or %HANGAR_VM_CREATOR_STEP_NONE
  *
@@ -313,6 +333,7 @@ typedef struct
   gboolean             transient;
   HangarVmCreatorStep  fail_step;
   HangarVmSettings    *settings;
+  char                *existing_disk;  /* a disk the machine takes as it is */
   guint64              keep_disk_gib;  /* keep: the disk to add */
   char                *keep_uuid;      /* keep: the running domain */
 
@@ -344,6 +365,7 @@ job_free (Job *job)
   g_clear_pointer (&job->settings, hangar_vm_settings_free);
   g_clear_pointer (&job->context, g_main_context_unref);
   g_free (job->keep_uuid);
+  g_free (job->existing_disk);
   g_free (job);
 }
 
@@ -627,8 +649,14 @@ create_steps (Job           *job,
     return FALSE;
 
   g_clear_pointer (&job->settings->disk_path, g_free);
-  if (job->settings->disk_gib > 0 &&
-      !create_volume (job, name, job->settings->disk_gib, cancellable, error))
+  if (job->existing_disk != NULL)
+    {
+      /* Not the creator's: a rollback leaves it to its owner. */
+      job->settings->disk_path = g_strdup (job->existing_disk);
+      job->settings->disk_gib = MAX (job->settings->disk_gib, 1);
+    }
+  else if (job->settings->disk_gib > 0 &&
+           !create_volume (job, name, job->settings->disk_gib, cancellable, error))
     return FALSE;
 
   report (job, HANGAR_VM_CREATOR_STEP_CONFIG, NULL);
@@ -774,6 +802,7 @@ job_new (HangarVmCreator *self)
   job->transient = self->transient;
   job->fail_step = fail_step_for (self);
   job->settings = hangar_vm_settings_copy (self->settings);
+  job->existing_disk = g_strdup (self->existing_disk);
   return job;
 }
 
@@ -1039,6 +1068,7 @@ hangar_vm_creator_finalize (GObject *object)
   g_clear_pointer (&self->profile, hangar_os_profile_free);
   g_clear_pointer (&self->settings, hangar_vm_settings_free);
   g_clear_pointer (&self->name, g_free);
+  g_clear_pointer (&self->existing_disk, g_free);
 
   G_OBJECT_CLASS (hangar_vm_creator_parent_class)->finalize (object);
 }

@@ -92,6 +92,8 @@ double               hangar_vm_creator_get_fraction    (HangarVmCreator         
 const char          *hangar_vm_creator_get_name        (HangarVmCreator         *self);
 GVirDomain          *hangar_vm_creator_get_domain      (HangarVmCreator         *self);
 
+void                 hangar_vm_creator_set_existing_disk (HangarVmCreator    *self,
+                                                          const char         *path);
 void                 hangar_vm_creator_set_fail_step   (HangarVmCreator         *self,
                                                         HangarVmCreatorStep      step);
 
