@@ -360,6 +360,7 @@ test_ctl_refused (void)
 {
   g_autofree char *garbage = work_file ("noise.img");
   g_autofree char *raw = make_raw_disk ("link.raw", 8 * MIB, FALSE, 0);
+  g_autofree char *vdi = work_file ("link.vdi");
   g_autofree char *err = NULL;
   g_autofree char *err2 = NULL;
 
@@ -371,8 +372,9 @@ test_ctl_refused (void)
   g_assert_cmpint (strchr (err, '\n') - err, ==, strlen (err) - 1);
   hangar_test_assert_session_empty ();
 
-  /* Only qcow2 is used in place. */
-  g_assert_cmpint (hangar_test_ctl ((const char *[]) { "import", "--link", raw, NULL }, NULL,
+  /* Only qcow2 and raw are used in place. */
+  qemu_img ("convert", "-f", "raw", "-O", "vdi", raw, vdi, NULL);
+  g_assert_cmpint (hangar_test_ctl ((const char *[]) { "import", "--link", vdi, NULL }, NULL,
                                     &err2), ==, 1);
   g_assert_nonnull (strstr (err2, "Import a copy"));
   hangar_test_assert_session_empty ();
@@ -393,11 +395,24 @@ test_link_and_start (void)
 {
   g_autofree char *raw = make_raw_disk ("start.raw", 8 * MIB, FALSE, 0);
   g_autofree char *qcow2 = work_file ("in-place.qcow2");
+  g_autofree char *sum = checksum_of (raw);
   g_autofree char *out = NULL;
+  g_autofree char *out2 = NULL;
   g_autofree char *xml = NULL;
+  g_autofree char *xml2 = NULL;
 
   hangar_test_session_setup ();
   qemu_img ("convert", "-f", "raw", "-O", "qcow2", raw, qcow2, NULL);
+
+  /* A raw image in place keeps its format. */
+  g_assert_cmpint (hangar_test_ctl ((const char *[]) { "import", "--link", "--no-start", raw,
+                                                       NULL }, &out2, NULL), ==, 0);
+  g_assert_cmpstr (out2, ==, "start\n");
+  xml2 = hangar_test_domain_xml ("start", TRUE);
+  g_assert_nonnull (strstr (xml2, raw));
+  g_assert_nonnull (strstr (xml2, "type='raw'"));
+  g_assert_null (strstr (xml2, "type='qcow2'"));
+  g_assert_cmpstr (sum, ==, (char *) (checksum_of (raw)));
 
   /* Used where it is, started under TCG. */
   g_assert_cmpint (hangar_test_ctl ((const char *[]) { "import", "--link", qcow2, NULL },

@@ -96,7 +96,7 @@ hangarctl_import (int    argc,
     { "copy", 0, 0, G_OPTION_ARG_NONE, &copy,
       N_("Copy the image into Hangar’s storage as qcow2 (the default)"), NULL },
     { "link", 0, 0, G_OPTION_ARG_NONE, &link,
-      N_("Use a qcow2 image where it is; the machine then changes it"), NULL },
+      N_("Use a qcow2 or raw image where it is; the machine then changes it"), NULL },
     { "no-start", 0, 0, G_OPTION_ARG_NONE, &no_start, N_("Define the machine only"), NULL },
     { NULL }
   };

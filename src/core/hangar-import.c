@@ -631,10 +631,11 @@ disk_steps (Import        *import,
 
   if (import->flags & HANGAR_IMPORT_LINK)
     {
-      if (!g_str_equal (import->info->format, "qcow2"))
+      if (!g_str_equal (import->info->format, "qcow2") &&
+          !g_str_equal (import->info->format, "raw"))
         {
           g_set_error (error, HANGAR_IMPORT_ERROR, HANGAR_IMPORT_ERROR_LINK,
-                       _("Only a qcow2 image can be used where it is; this one is %s. "
+                       _("Only a qcow2 or raw image can be used where it is; this one is %s. "
                          "Import a copy instead."), import->info->format);
           return FALSE;
         }
@@ -725,7 +726,9 @@ disk_done (GObject      *object,
   import->settings->disk_gib = MAX ((import->info->virtual_size + GIB - 1) / GIB, 1);
   g_clear_pointer (&import->settings->iso_path, g_free);
   import->creator = hangar_vm_creator_new (import->connection, import->profile, import->settings);
-  hangar_vm_creator_set_existing_disk (import->creator, import->disk);
+  hangar_vm_creator_set_existing_disk (import->creator, import->disk,
+                                       !import->copied &&
+                                       g_str_equal (import->info->format, "raw"));
   hangar_vm_creator_create_async (import->creator, (import->flags & HANGAR_IMPORT_START) != 0,
                                   g_task_get_cancellable (task), create_done,
                                   g_object_ref (task));
@@ -746,8 +749,8 @@ disk_done (GObject      *object,
  * @user_data: data for @callback
  *
  * Reads the image (hangar_import_probe()), copies it into Hangar's storage
- * pool as qcow2 (or, with %HANGAR_IMPORT_LINK, uses a qcow2 image where it
- * is), and defines a machine with the firmware the disk needs through
+ * pool as qcow2 (or, with %HANGAR_IMPORT_LINK, uses a qcow2 or raw image
+ * where it is), and defines a machine with the firmware the disk needs through
  * #HangarVmCreator. On failure or cancellation the copy is deleted.
  */
 void

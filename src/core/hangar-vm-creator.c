@@ -50,6 +50,7 @@ struct _HangarVmCreator
   char                *name;
   GVirDomain          *domain;
   char                *existing_disk;
+  gboolean             existing_raw;
 };
 
 G_DEFINE_FINAL_TYPE (HangarVmCreator, hangar_vm_creator, G_TYPE_OBJECT)
@@ -255,7 +256,8 @@ hangar_vm_creator_get_domain (HangarVmCreator *self)
 
 /**
  * hangar_vm_creator_set_existing_disk:
- * @path: (nullable): the full path of a qcow2 disk, or %NULL to make one
+ * @path: (nullable): the full path of a disk, or %NULL to make one
+ * @raw: whether @path is a raw image rather than qcow2
  *
  * The machine takes @path as its disk instead of a new volume: an imported
  * disk. The creator never deletes it, not even in a rollback; the settings'
@@ -263,13 +265,15 @@ hangar_vm_creator_get_domain (HangarVmCreator *self)
  */
 void
 hangar_vm_creator_set_existing_disk (HangarVmCreator *self,
-                                     const char      *path)
+                                     const char      *path,
+                                     gboolean         raw)
 {
   g_return_if_fail (HANGAR_IS_VM_CREATOR (self));
   g_return_if_fail (path == NULL || g_path_is_absolute (path));
 
   g_free (self->existing_disk);
   self->existing_disk = g_strdup (path);
+  self->existing_raw = path != NULL && raw;
 }
 
 /**
@@ -334,6 +338,7 @@ typedef struct
   HangarVmCreatorStep  fail_step;
   HangarVmSettings    *settings;
   char                *existing_disk;  /* a disk the machine takes as it is */
+  gboolean             existing_raw;   /* … in raw format, not qcow2 */
   guint64              keep_disk_gib;  /* keep: the disk to add */
   char                *keep_uuid;      /* keep: the running domain */
 
@@ -522,6 +527,34 @@ add_test_serial (GVirConfigDomain  *config,
   return TRUE;
 }
 
+/* The builder's disks are qcow2; an existing raw disk says what it is. The
+ * devices share the domain's XML nodes: nothing else is rewritten. */
+static void
+set_disk_raw (GVirConfigDomain *config)
+{
+  GList *devices = gvir_config_domain_get_devices (config);
+
+  for (GList *l = devices; l != NULL; l = l->next)
+    {
+      GVirConfigDomainDisk *disk;
+      GVirConfigDomainDiskDriver *driver;
+
+      if (!GVIR_CONFIG_IS_DOMAIN_DISK (l->data))
+        continue;
+      disk = l->data;
+      if (gvir_config_domain_disk_get_guest_device_type (disk) !=
+          GVIR_CONFIG_DOMAIN_DISK_GUEST_DEVICE_DISK)
+        continue;
+      driver = gvir_config_domain_disk_get_driver (disk);
+      if (driver != NULL)
+        {
+          gvir_config_domain_disk_driver_set_format (driver, GVIR_CONFIG_DOMAIN_DISK_FORMAT_RAW);
+          g_object_unref (driver);
+        }
+    }
+  g_list_free_full (devices, g_object_unref);
+}
+
 /* The configuration as XML: the builder's, with the UUID of a running
  * domain to adopt, and the test serial port. */
 static char *
@@ -537,6 +570,8 @@ build_config (Job         *job,
     return NULL;
   if (uuid != NULL)
     gvir_config_domain_set_uuid (config, uuid);
+  if (job->existing_raw)
+    set_disk_raw (config);
   if (add_test_serial (config, job->settings->name, error))
     xml = gvir_config_object_to_xml (GVIR_CONFIG_OBJECT (config));
   g_object_unref (config);
@@ -803,6 +838,7 @@ job_new (HangarVmCreator *self)
   job->fail_step = fail_step_for (self);
   job->settings = hangar_vm_settings_copy (self->settings);
   job->existing_disk = g_strdup (self->existing_disk);
+  job->existing_raw = self->existing_raw;
   return job;
 }
 
