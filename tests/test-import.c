@@ -130,6 +130,15 @@ checksum_of (const char *path)
   return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, length);
 }
 
+static void
+assert_unchanged (const char *path,
+                  const char *checksum)
+{
+  g_autofree char *now = checksum_of (path);
+
+  g_assert_cmpstr (now, ==, checksum);
+}
+
 static HangarImportInfo *
 probe (const char  *path,
        GError     **error)
@@ -184,7 +193,7 @@ test_probe_formats (void)
     }
 
   /* Read, never changed. */
-  g_assert_cmpstr (sum, ==, (char *) (checksum_of (raw)));
+  assert_unchanged (raw, sum);
 }
 
 static void
@@ -344,7 +353,7 @@ test_ctl_import (void)
   info = hangar_test_run_tool ((const char *[]) { "qemu-img", "info", "--output=json", disk,
                                                   NULL });
   g_assert_nonnull (strstr (info, "\"format\": \"qcow2\""));
-  g_assert_cmpstr (sum, ==, (char *) (checksum_of (vmdk)));
+  assert_unchanged (vmdk, sum);
 
   /* The same name again: numbered, a second copy. */
   g_assert_cmpint (hangar_test_ctl ((const char *[]) { "import", "--name", "imported",
@@ -412,7 +421,7 @@ test_link_and_start (void)
   g_assert_nonnull (strstr (xml2, raw));
   g_assert_nonnull (strstr (xml2, "type='raw'"));
   g_assert_null (strstr (xml2, "type='qcow2'"));
-  g_assert_cmpstr (sum, ==, (char *) (checksum_of (raw)));
+  assert_unchanged (raw, sum);
 
   /* Used where it is, started under TCG. */
   g_assert_cmpint (hangar_test_ctl ((const char *[]) { "import", "--link", qcow2, NULL },
@@ -458,7 +467,7 @@ test_cancel (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   hangar_test_async_clear ();
   hangar_test_assert_session_empty ();
-  g_assert_cmpstr (sum, ==, (char *) (checksum_of (raw)));
+  assert_unchanged (raw, sum);
   g_unlink (raw);
 }
 
