@@ -370,6 +370,9 @@ test_ctl_refused (void)
   g_autofree char *garbage = work_file ("noise.img");
   g_autofree char *raw = make_raw_disk ("link.raw", 8 * MIB, FALSE, 0);
   g_autofree char *vdi = work_file ("link.vdi");
+  g_auto(GStrv) envp = g_environ_setenv (g_get_environ (), "HANGAR_TEST_FAIL_STEP", "define",
+                                         TRUE);
+  g_autofree char *err3 = NULL;
   g_autofree char *err = NULL;
   g_autofree char *err2 = NULL;
 
@@ -386,6 +389,13 @@ test_ctl_refused (void)
   g_assert_cmpint (hangar_test_ctl ((const char *[]) { "import", "--link", vdi, NULL }, NULL,
                                     &err2), ==, 1);
   g_assert_nonnull (strstr (err2, "Import a copy"));
+  hangar_test_assert_session_empty ();
+
+  /* The definition failing after the copy: the copy goes too. */
+  g_assert_cmpint (hangar_test_ctl_with_env ((const char * const *) envp,
+                                             (const char *[]) { "import", raw, NULL }, NULL,
+                                             &err3), ==, 1);
+  g_assert_nonnull (strstr (err3, "Failure injected after the define step"));
   hangar_test_assert_session_empty ();
 
   /* Usage. */

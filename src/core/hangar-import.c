@@ -683,6 +683,38 @@ disk_thread (GTask        *task,
   g_task_return_boolean (task, TRUE);
 }
 
+/* After the creator failed: the copy, which libvirt already lists, goes
+ * from the disk and from the pool's list. */
+static void
+forget_copy_thread (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  Import *import = task_data;
+  GVirStoragePool *pool;
+
+  delete_copy (import);
+  pool = hangar_storage_pool_ensure (import->pool, NULL, NULL);
+  if (pool != NULL)
+    {
+      gvir_storage_pool_refresh (pool, NULL, NULL);
+      g_object_unref (pool);
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+forget_copy_done (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = g_object_steal_data (G_OBJECT (task), "hangar-import-error");
+
+  g_task_return_error (task, error);
+}
+
 static void
 create_done (GObject      *object,
              GAsyncResult *result,
@@ -696,8 +728,18 @@ create_done (GObject      *object,
   domain = hangar_vm_creator_create_finish (HANGAR_VM_CREATOR (object), result, &error);
   if (domain == NULL)
     {
-      delete_copy (import);
-      g_task_return_error (task, error);
+      g_autoptr(GTask) forget = NULL;
+
+      if (!import->copied)
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+      g_object_set_data (G_OBJECT (task), "hangar-import-error", error);
+      forget = g_task_new (NULL, NULL, forget_copy_done, g_object_ref (task));
+      g_task_set_source_tag (forget, hangar_import_disk_async);
+      g_task_set_task_data (forget, import, NULL);
+      g_task_run_in_thread (forget, forget_copy_thread);
       return;
     }
 
