@@ -39,7 +39,9 @@
 G_DEFINE_QUARK (hangar-import-error-quark, hangar_import_error)
 
 /* qemu-img's names of the formats Hangar takes. */
-static const char * const supported_formats[] = { "qcow2", "raw", "vmdk", "vdi", "vpc", "vhdx", NULL };
+static const char * const supported_formats[] = {
+  "qcow2", "raw", "vmdk", "vdi", "vpc", "vhdx", NULL
+};
 
 /* The EFI System Partition's type GUID, C12A7328-F81F-11D2-BA4B-00A0C93EC93B, as stored. */
 static const guint8 esp_guid[16] = {
