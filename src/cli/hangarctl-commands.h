@@ -17,6 +17,8 @@ int hangarctl_create (int    argc,
                       char **argv);
 int hangarctl_detect (int    argc,
                       char **argv);
+int hangarctl_import (int    argc,
+                      char **argv);
 
 /* On one machine (hangarctl-machine.c, hangarctl-snapshot.c). */
 int hangarctl_machine_simple (int    argc,

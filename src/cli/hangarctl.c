@@ -147,11 +147,13 @@ cmd_list (int    argc,
 static void
 usage (FILE *out)
 {
-  fprintf (out, "%s\n\n  %s\n  %s\n  %s\n%s\n%s\n\n%s\n",
+  fprintf (out, "%s\n\n  %s\n  %s\n  %s\n  %s\n%s\n%s\n\n%s\n",
            _("Usage: hangarctl COMMAND [OPTIONS…]"),
            _("list [--json]    List the machines and their states"),
            _("create PATH.iso [--name N] [--memory MIB] [--cpus C] [--disk GIB] [--try] [--no-start]\n"
              "                   Create a machine from a medium, start it, print its name"),
+           _("import FILE [--name N] [--copy|--link] [--no-start]\n"
+             "                   Make a machine from a disk image, start it, print its name"),
            _("detect PATH.iso  Identify an image; print its OS and a new machine’s defaults as JSON"),
            _("  start NAME       Start a machine (a saved one resumes)\n"
              "  shutdown NAME [--timeout S]\n"
@@ -203,6 +205,8 @@ main (int   argc,
     return cmd_list (argc - 1, argv + 1);
   if (g_str_equal (argv[1], "create"))
     return hangarctl_create (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "import"))
+    return hangarctl_import (argc - 1, argv + 1);
   if (g_str_equal (argv[1], "detect"))
     return hangarctl_detect (argc - 1, argv + 1);
   if (g_str_equal (argv[1], "start") || g_str_equal (argv[1], "force-off") ||

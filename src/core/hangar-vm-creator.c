@@ -49,6 +49,8 @@ struct _HangarVmCreator
   HangarVmCreatorStep  fail_step;
   char                *name;
   GVirDomain          *domain;
+  char                *existing_disk;
+  gboolean             existing_raw;
 };
 
 G_DEFINE_FINAL_TYPE (HangarVmCreator, hangar_vm_creator, G_TYPE_OBJECT)
@@ -253,6 +255,28 @@ hangar_vm_creator_get_domain (HangarVmCreator *self)
 }
 
 /**
+ * hangar_vm_creator_set_existing_disk:
+ * @path: (nullable): the full path of a disk, or %NULL to make one
+ * @raw: whether @path is a raw image rather than qcow2
+ *
+ * The machine takes @path as its disk instead of a new volume: an imported
+ * disk. The creator never deletes it, not even in a rollback; the settings'
+ * disk size only says how large it is.
+ */
+void
+hangar_vm_creator_set_existing_disk (HangarVmCreator *self,
+                                     const char      *path,
+                                     gboolean         raw)
+{
+  g_return_if_fail (HANGAR_IS_VM_CREATOR (self));
+  g_return_if_fail (path == NULL || g_path_is_absolute (path));
+
+  g_free (self->existing_disk);
+  self->existing_disk = g_strdup (path);
+  self->existing_raw = path != NULL && raw;
+}
+
+/**
  * hangar_vm_creator_set_fail_step:
  * @step: the step to fail, or %HANGAR_VM_CREATOR_STEP_NONE
  *
@@ -313,6 +337,8 @@ typedef struct
   gboolean             transient;
   HangarVmCreatorStep  fail_step;
   HangarVmSettings    *settings;
+  char                *existing_disk;  /* a disk the machine takes as it is */
+  gboolean             existing_raw;   /* … in raw format, not qcow2 */
   guint64              keep_disk_gib;  /* keep: the disk to add */
   char                *keep_uuid;      /* keep: the running domain */
 
@@ -344,6 +370,7 @@ job_free (Job *job)
   g_clear_pointer (&job->settings, hangar_vm_settings_free);
   g_clear_pointer (&job->context, g_main_context_unref);
   g_free (job->keep_uuid);
+  g_free (job->existing_disk);
   g_free (job);
 }
 
@@ -500,6 +527,34 @@ add_test_serial (GVirConfigDomain  *config,
   return TRUE;
 }
 
+/* The builder's disks are qcow2; an existing raw disk says what it is. The
+ * devices share the domain's XML nodes: nothing else is rewritten. */
+static void
+set_disk_raw (GVirConfigDomain *config)
+{
+  GList *devices = gvir_config_domain_get_devices (config);
+
+  for (GList *l = devices; l != NULL; l = l->next)
+    {
+      GVirConfigDomainDisk *disk;
+      GVirConfigDomainDiskDriver *driver;
+
+      if (!GVIR_CONFIG_IS_DOMAIN_DISK (l->data))
+        continue;
+      disk = l->data;
+      if (gvir_config_domain_disk_get_guest_device_type (disk) !=
+          GVIR_CONFIG_DOMAIN_DISK_GUEST_DEVICE_DISK)
+        continue;
+      driver = gvir_config_domain_disk_get_driver (disk);
+      if (driver != NULL)
+        {
+          gvir_config_domain_disk_driver_set_format (driver, GVIR_CONFIG_DOMAIN_DISK_FORMAT_RAW);
+          g_object_unref (driver);
+        }
+    }
+  g_list_free_full (devices, g_object_unref);
+}
+
 /* The configuration as XML: the builder's, with the UUID of a running
  * domain to adopt, and the test serial port. */
 static char *
@@ -515,6 +570,8 @@ build_config (Job         *job,
     return NULL;
   if (uuid != NULL)
     gvir_config_domain_set_uuid (config, uuid);
+  if (job->existing_raw)
+    set_disk_raw (config);
   if (add_test_serial (config, job->settings->name, error))
     xml = gvir_config_object_to_xml (GVIR_CONFIG_OBJECT (config));
   g_object_unref (config);
@@ -627,8 +684,14 @@ create_steps (Job           *job,
     return FALSE;
 
   g_clear_pointer (&job->settings->disk_path, g_free);
-  if (job->settings->disk_gib > 0 &&
-      !create_volume (job, name, job->settings->disk_gib, cancellable, error))
+  if (job->existing_disk != NULL)
+    {
+      /* Not the creator's: a rollback leaves it to its owner. */
+      job->settings->disk_path = g_strdup (job->existing_disk);
+      job->settings->disk_gib = MAX (job->settings->disk_gib, 1);
+    }
+  else if (job->settings->disk_gib > 0 &&
+           !create_volume (job, name, job->settings->disk_gib, cancellable, error))
     return FALSE;
 
   report (job, HANGAR_VM_CREATOR_STEP_CONFIG, NULL);
@@ -774,6 +837,8 @@ job_new (HangarVmCreator *self)
   job->transient = self->transient;
   job->fail_step = fail_step_for (self);
   job->settings = hangar_vm_settings_copy (self->settings);
+  job->existing_disk = g_strdup (self->existing_disk);
+  job->existing_raw = self->existing_raw;
   return job;
 }
 
@@ -1039,6 +1104,7 @@ hangar_vm_creator_finalize (GObject *object)
   g_clear_pointer (&self->profile, hangar_os_profile_free);
   g_clear_pointer (&self->settings, hangar_vm_settings_free);
   g_clear_pointer (&self->name, g_free);
+  g_clear_pointer (&self->existing_disk, g_free);
 
   G_OBJECT_CLASS (hangar_vm_creator_parent_class)->finalize (object);
 }

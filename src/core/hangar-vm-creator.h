@@ -92,6 +92,9 @@ double               hangar_vm_creator_get_fraction    (HangarVmCreator         
 const char          *hangar_vm_creator_get_name        (HangarVmCreator         *self);
 GVirDomain          *hangar_vm_creator_get_domain      (HangarVmCreator         *self);
 
+void                 hangar_vm_creator_set_existing_disk (HangarVmCreator    *self,
+                                                          const char         *path,
+                                                          gboolean            raw);
 void                 hangar_vm_creator_set_fail_step   (HangarVmCreator         *self,
                                                         HangarVmCreatorStep      step);
 
