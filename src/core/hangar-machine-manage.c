@@ -20,7 +20,7 @@
 
 #include "hangar-machine-name.h"
 #include "hangar-machine-private.h"
-#include "hangar-storage-pool.h"
+#include "hangar-storage-pool-private.h"
 #include "hangar-storage-volume.h"
 #include "hangar-vm-config.h"
 
@@ -162,12 +162,7 @@ hangar_volume_for (virConnectPtr  conn,
 
   if (disk->path == NULL || (vol = virStorageVolLookupByPath (conn, disk->path)) == NULL)
     return NULL;
-  pool = virStoragePoolLookupByVolume (vol);
-  if (pool == NULL || g_strcmp0 (virStoragePoolGetName (pool), HANGAR_STORAGE_POOL_NAME) != 0)
-    g_clear_pointer (&vol, virStorageVolFree);
-  if (pool != NULL)
-    virStoragePoolFree (pool);
-  return vol;
+  return hangar_storage_pool_keep_own (vol);
 }
 
 /* So that a file created since the pool was last read is known as a volume. */
