@@ -20,6 +20,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
+#include "hangar-machine-config-private.h"
 #include "hangar-machine-private.h"
 
 #define SNAPSHOT_NAME_MAX_BYTES 100
@@ -51,21 +52,11 @@ hangar_snapshot_free (HangarSnapshot *snapshot)
   g_free (snapshot);
 }
 
-static xmlNodePtr
-first_child (xmlNodePtr  parent,
-             const char *name)
-{
-  for (xmlNodePtr child = parent != NULL ? parent->children : NULL; child != NULL; child = child->next)
-    if (child->type == XML_ELEMENT_NODE && xmlStrcmp (child->name, BAD_CAST name) == 0)
-      return child;
-  return NULL;
-}
-
 static char *
 child_text (xmlNodePtr  parent,
             const char *name)
 {
-  xmlNodePtr node = first_child (parent, name);
+  xmlNodePtr node = hangar_xml_first_child (parent, name);
   xmlChar *raw;
   char *text;
 
@@ -133,7 +124,7 @@ read_snapshot (virDomainSnapshotPtr snap)
       g_autofree char *created = child_text (root, "creationTime");
 
       snapshot->title = child_text (root, "description");
-      snapshot->parent = child_text (first_child (root, "parent"), "name");
+      snapshot->parent = child_text (hangar_xml_first_child (root, "parent"), "name");
       snapshot->state = state_from_snapshot (state);
       snapshot->creation_time = created != NULL ? g_ascii_strtoll (created, NULL, 10) : 0;
     }
@@ -178,17 +169,18 @@ check_snapshots_possible (HangarMachineOp  *op,
                                   _("Cannot read the definition of “%s”."), op->name);
     }
 
-  os = first_child (root, "os");
-  loader = first_child (os, "loader");
+  os = hangar_xml_first_child (root, "os");
+  loader = hangar_xml_first_child (os, "loader");
   loader_type = loader != NULL ? xmlGetProp (loader, BAD_CAST "type") : NULL;
   firmware = os != NULL ? xmlGetProp (os, BAD_CAST "firmware") : NULL;
-  if (first_child (os, "nvram") != NULL || xmlStrcmp (loader_type, BAD_CAST "pflash") == 0 ||
+  if (hangar_xml_first_child (os, "nvram") != NULL ||
+      xmlStrcmp (loader_type, BAD_CAST "pflash") == 0 ||
       xmlStrcmp (firmware, BAD_CAST "efi") == 0)
     ok = hangar_machine_fail (error, HANGAR_MACHINE_ERROR_NOT_SUPPORTED,
                               _("“%s” starts with UEFI firmware, and libvirt cannot take "
                                 "snapshots of UEFI machines yet."), op->name);
 
-  devices = first_child (root, "devices");
+  devices = hangar_xml_first_child (root, "devices");
   for (xmlNodePtr disk = devices != NULL ? devices->children : NULL; ok && disk != NULL;
        disk = disk->next)
     {
@@ -198,11 +190,11 @@ check_snapshots_possible (HangarMachineOp  *op,
       if (disk->type != XML_ELEMENT_NODE || xmlStrcmp (disk->name, BAD_CAST "disk") != 0)
         continue;
       device = xmlGetProp (disk, BAD_CAST "device");
-      driver = first_child (disk, "driver");
+      driver = hangar_xml_first_child (disk, "driver");
       if (driver != NULL)
         format = xmlGetProp (driver, BAD_CAST "type");
       if ((device == NULL || xmlStrcmp (device, BAD_CAST "disk") == 0) &&
-          first_child (disk, "readonly") == NULL &&
+          hangar_xml_first_child (disk, "readonly") == NULL &&
           (format == NULL || xmlStrcmp (format, BAD_CAST "qcow2") != 0))
         ok = hangar_machine_fail (error, HANGAR_MACHINE_ERROR_NOT_SUPPORTED,
                                   _("“%s” has a disk that is not in the qcow2 format, and only "
@@ -569,7 +561,7 @@ do_rename_snapshot (HangarMachineOp  *op,
     }
 
   /* The title is the description: libvirt redefines that in place. */
-  if ((description = first_child (root, "description")) == NULL)
+  if ((description = hangar_xml_first_child (root, "description")) == NULL)
     description = xmlNewChild (root, NULL, BAD_CAST "description", NULL);
   xmlNodeSetContent (description, NULL);
   xmlNodeAddContent (description, BAD_CAST op->arg2);
