@@ -472,23 +472,66 @@ hangar_machine_list_snapshots_finish (HangarMachine  *self,
 /* revert, rename, delete                                                   */
 /* ------------------------------------------------------------------------ */
 
+typedef enum
+{
+  SNAPSHOT_REVERT,
+  SNAPSHOT_DELETE,
+} SnapshotChange;
+
+/* Reverting and deleting both act on the snapshot op->arg1 names; libvirt's message must be read
+ * before the snapshot is freed, which clears it. */
 static gboolean
-do_revert_snapshot (HangarMachineOp  *op,
-                    GCancellable     *cancellable,
-                    GError          **error)
+change_snapshot (HangarMachineOp  *op,
+                 SnapshotChange    change,
+                 GError          **error)
 {
   virDomainSnapshotPtr snap = lookup_snapshot (op, op->arg1, error);
   gboolean ok;
 
   if (snap == NULL)
     return FALSE;
-  ok = virDomainRevertToSnapshot (snap, 0) == 0;
-  if (!ok)
-    hangar_machine_fail (error, HANGAR_MACHINE_ERROR_FAILED,
-                         _("Cannot bring “%s” back to the snapshot “%s”: %s"), op->name, op->arg1,
-                         hangar_libvirt_last_message ());
+  if (change == SNAPSHOT_REVERT)
+    {
+      ok = virDomainRevertToSnapshot (snap, 0) == 0;
+      if (!ok)
+        hangar_machine_fail (error, HANGAR_MACHINE_ERROR_FAILED,
+                             _("Cannot bring “%s” back to the snapshot “%s”: %s"), op->name,
+                             op->arg1, hangar_libvirt_last_message ());
+    }
+  else
+    {
+      ok = virDomainSnapshotDelete (snap, 0) == 0;
+      if (!ok)
+        hangar_machine_fail (error, HANGAR_MACHINE_ERROR_FAILED,
+                             _("Cannot delete the snapshot “%s” of “%s”: %s"), op->arg1, op->name,
+                             hangar_libvirt_last_message ());
+    }
   virDomainSnapshotFree (snap);
   return ok;
+}
+
+/* Starts an operation on the snapshot called @name, which do_…_snapshot finds in op->arg1. */
+static void
+run_on_snapshot (HangarMachine       *self,
+                 const char          *name,
+                 HangarMachineOpFunc  func,
+                 gpointer             source_tag,
+                 GCancellable        *cancellable,
+                 GAsyncReadyCallback  callback,
+                 gpointer             user_data)
+{
+  HangarMachineOp *op = hangar_machine_op_new (self, func);
+
+  op->arg1 = g_strdup (name);
+  hangar_machine_op_run (self, op, source_tag, cancellable, callback, user_data);
+}
+
+static gboolean
+do_revert_snapshot (HangarMachineOp  *op,
+                    GCancellable     *cancellable,
+                    GError          **error)
+{
+  return change_snapshot (op, SNAPSHOT_REVERT, error);
 }
 
 /**
@@ -510,15 +553,11 @@ hangar_machine_revert_snapshot_async (HangarMachine       *self,
                                       GAsyncReadyCallback  callback,
                                       gpointer             user_data)
 {
-  HangarMachineOp *op;
-
   g_return_if_fail (HANGAR_IS_MACHINE (self));
   g_return_if_fail (name != NULL);
 
-  op = hangar_machine_op_new (self, do_revert_snapshot);
-  op->arg1 = g_strdup (name);
-  hangar_machine_op_run (self, op, hangar_machine_revert_snapshot_async, cancellable, callback,
-                         user_data);
+  run_on_snapshot (self, name, do_revert_snapshot, hangar_machine_revert_snapshot_async,
+                   cancellable, callback, user_data);
 }
 
 gboolean
@@ -625,18 +664,7 @@ do_delete_snapshot (HangarMachineOp  *op,
                     GCancellable     *cancellable,
                     GError          **error)
 {
-  virDomainSnapshotPtr snap = lookup_snapshot (op, op->arg1, error);
-  gboolean ok;
-
-  if (snap == NULL)
-    return FALSE;
-  ok = virDomainSnapshotDelete (snap, 0) == 0;
-  if (!ok)
-    hangar_machine_fail (error, HANGAR_MACHINE_ERROR_FAILED,
-                         _("Cannot delete the snapshot “%s” of “%s”: %s"), op->arg1, op->name,
-                         hangar_libvirt_last_message ());
-  virDomainSnapshotFree (snap);
-  return ok;
+  return change_snapshot (op, SNAPSHOT_DELETE, error);
 }
 
 /**
@@ -657,15 +685,11 @@ hangar_machine_delete_snapshot_async (HangarMachine       *self,
                                       GAsyncReadyCallback  callback,
                                       gpointer             user_data)
 {
-  HangarMachineOp *op;
-
   g_return_if_fail (HANGAR_IS_MACHINE (self));
   g_return_if_fail (name != NULL);
 
-  op = hangar_machine_op_new (self, do_delete_snapshot);
-  op->arg1 = g_strdup (name);
-  hangar_machine_op_run (self, op, hangar_machine_delete_snapshot_async, cancellable, callback,
-                         user_data);
+  run_on_snapshot (self, name, do_delete_snapshot, hangar_machine_delete_snapshot_async,
+                   cancellable, callback, user_data);
 }
 
 gboolean
