@@ -18,9 +18,10 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
+#include "hangar-machine-config-private.h"
 #include "hangar-machine-name.h"
 #include "hangar-machine-private.h"
-#include "hangar-storage-pool.h"
+#include "hangar-storage-pool-private.h"
 #include "hangar-storage-volume.h"
 #include "hangar-vm-config.h"
 
@@ -59,27 +60,6 @@ is_element (xmlNodePtr  node,
   return node->type == XML_ELEMENT_NODE && xmlStrcmp (node->name, BAD_CAST name) == 0;
 }
 
-static xmlNodePtr
-first_child (xmlNodePtr  parent,
-             const char *name)
-{
-  for (xmlNodePtr child = parent != NULL ? parent->children : NULL; child != NULL; child = child->next)
-    if (is_element (child, name))
-      return child;
-  return NULL;
-}
-
-static char *
-get_prop (xmlNodePtr  node,
-          const char *name)
-{
-  xmlChar *raw = xmlGetProp (node, BAD_CAST name);
-  char *value = raw != NULL ? g_strdup ((const char *) raw) : NULL;
-
-  xmlFree (raw);
-  return value;
-}
-
 static xmlDocPtr
 parse_xml (const char  *xml,
            const char  *machine,
@@ -104,7 +84,7 @@ static GPtrArray *
 collect_disks (xmlDocPtr doc)
 {
   GPtrArray *disks = g_ptr_array_new_with_free_func ((GDestroyNotify) disk_free);
-  xmlNodePtr devices = first_child (xmlDocGetRootElement (doc), "devices");
+  xmlNodePtr devices = hangar_xml_first_child (xmlDocGetRootElement (doc), "devices");
 
   for (xmlNodePtr node = devices != NULL ? devices->children : NULL; node != NULL; node = node->next)
     {
@@ -115,25 +95,25 @@ collect_disks (xmlDocPtr doc)
 
       if (!is_element (node, "disk"))
         continue;
-      device = get_prop (node, "device");
+      device = hangar_xml_get_prop (node, "device");
       if (device != NULL && g_strcmp0 (device, "disk") != 0)
         continue;
-      if ((source = first_child (node, "source")) == NULL)
+      if ((source = hangar_xml_first_child (node, "source")) == NULL)
         continue;
 
-      type = get_prop (node, "type");
+      type = hangar_xml_get_prop (node, "type");
       disk = g_new0 (Disk, 1);
       disk->source = source;
-      disk->readonly = first_child (node, "readonly") != NULL;
+      disk->readonly = hangar_xml_first_child (node, "readonly") != NULL;
       if (g_strcmp0 (type, "volume") == 0)
         {
-          disk->pool = get_prop (source, "pool");
-          disk->volume = get_prop (source, "volume");
+          disk->pool = hangar_xml_get_prop (source, "pool");
+          disk->volume = hangar_xml_get_prop (source, "volume");
         }
       else if (g_strcmp0 (type, "block") == 0)
-        disk->path = get_prop (source, "dev");
+        disk->path = hangar_xml_get_prop (source, "dev");
       else
-        disk->path = get_prop (source, "file");
+        disk->path = hangar_xml_get_prop (source, "file");
       g_ptr_array_add (disks, disk);
     }
   return disks;
@@ -162,12 +142,7 @@ hangar_volume_for (virConnectPtr  conn,
 
   if (disk->path == NULL || (vol = virStorageVolLookupByPath (conn, disk->path)) == NULL)
     return NULL;
-  pool = virStoragePoolLookupByVolume (vol);
-  if (pool == NULL || g_strcmp0 (virStoragePoolGetName (pool), HANGAR_STORAGE_POOL_NAME) != 0)
-    g_clear_pointer (&vol, virStorageVolFree);
-  if (pool != NULL)
-    virStoragePoolFree (pool);
-  return vol;
+  return hangar_storage_pool_keep_own (vol);
 }
 
 /* So that a file created since the pool was last read is known as a volume. */
@@ -520,7 +495,7 @@ rename_files_of (xmlNodePtr  devices,
           g_autofree char *path = NULL;
           const char *what;
 
-          if (attr == NULL || (value = get_prop (child, attr)) == NULL)
+          if (attr == NULL || (value = hangar_xml_get_prop (child, attr)) == NULL)
             continue;
           base = g_path_get_basename (value);
           if ((what = strrchr (base, '-')) == NULL || what == base)
@@ -818,13 +793,13 @@ clone_rewrite_identity (xmlDocPtr   doc,
                         const char *name)
 {
   xmlNodePtr root = xmlDocGetRootElement (doc);
-  xmlNodePtr devices = first_child (root, "devices");
+  xmlNodePtr devices = hangar_xml_first_child (root, "devices");
   g_autofree char *new_stem = volume_stem (name);
 
-  xmlNodeSetContent (first_child (root, "name"), NULL);
-  xmlNodeAddContent (first_child (root, "name"), BAD_CAST name);
+  xmlNodeSetContent (hangar_xml_first_child (root, "name"), NULL);
+  xmlNodeAddContent (hangar_xml_first_child (root, "name"), BAD_CAST name);
   drop_children (root, "uuid");
-  drop_children (first_child (root, "os"), "nvram");
+  drop_children (hangar_xml_first_child (root, "os"), "nvram");
   for (xmlNodePtr dev = devices != NULL ? devices->children : NULL; dev != NULL; dev = dev->next)
     if (is_element (dev, "interface"))
       drop_children (dev, "mac");

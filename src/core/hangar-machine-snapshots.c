@@ -20,6 +20,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
+#include "hangar-machine-config-private.h"
 #include "hangar-machine-private.h"
 
 #define SNAPSHOT_NAME_MAX_BYTES 100
@@ -51,21 +52,11 @@ hangar_snapshot_free (HangarSnapshot *snapshot)
   g_free (snapshot);
 }
 
-static xmlNodePtr
-first_child (xmlNodePtr  parent,
-             const char *name)
-{
-  for (xmlNodePtr child = parent != NULL ? parent->children : NULL; child != NULL; child = child->next)
-    if (child->type == XML_ELEMENT_NODE && xmlStrcmp (child->name, BAD_CAST name) == 0)
-      return child;
-  return NULL;
-}
-
 static char *
 child_text (xmlNodePtr  parent,
             const char *name)
 {
-  xmlNodePtr node = first_child (parent, name);
+  xmlNodePtr node = hangar_xml_first_child (parent, name);
   xmlChar *raw;
   char *text;
 
@@ -133,7 +124,7 @@ read_snapshot (virDomainSnapshotPtr snap)
       g_autofree char *created = child_text (root, "creationTime");
 
       snapshot->title = child_text (root, "description");
-      snapshot->parent = child_text (first_child (root, "parent"), "name");
+      snapshot->parent = child_text (hangar_xml_first_child (root, "parent"), "name");
       snapshot->state = state_from_snapshot (state);
       snapshot->creation_time = created != NULL ? g_ascii_strtoll (created, NULL, 10) : 0;
     }
@@ -178,17 +169,18 @@ check_snapshots_possible (HangarMachineOp  *op,
                                   _("Cannot read the definition of “%s”."), op->name);
     }
 
-  os = first_child (root, "os");
-  loader = first_child (os, "loader");
+  os = hangar_xml_first_child (root, "os");
+  loader = hangar_xml_first_child (os, "loader");
   loader_type = loader != NULL ? xmlGetProp (loader, BAD_CAST "type") : NULL;
   firmware = os != NULL ? xmlGetProp (os, BAD_CAST "firmware") : NULL;
-  if (first_child (os, "nvram") != NULL || xmlStrcmp (loader_type, BAD_CAST "pflash") == 0 ||
+  if (hangar_xml_first_child (os, "nvram") != NULL ||
+      xmlStrcmp (loader_type, BAD_CAST "pflash") == 0 ||
       xmlStrcmp (firmware, BAD_CAST "efi") == 0)
     ok = hangar_machine_fail (error, HANGAR_MACHINE_ERROR_NOT_SUPPORTED,
                               _("“%s” starts with UEFI firmware, and libvirt cannot take "
                                 "snapshots of UEFI machines yet."), op->name);
 
-  devices = first_child (root, "devices");
+  devices = hangar_xml_first_child (root, "devices");
   for (xmlNodePtr disk = devices != NULL ? devices->children : NULL; ok && disk != NULL;
        disk = disk->next)
     {
@@ -198,11 +190,11 @@ check_snapshots_possible (HangarMachineOp  *op,
       if (disk->type != XML_ELEMENT_NODE || xmlStrcmp (disk->name, BAD_CAST "disk") != 0)
         continue;
       device = xmlGetProp (disk, BAD_CAST "device");
-      driver = first_child (disk, "driver");
+      driver = hangar_xml_first_child (disk, "driver");
       if (driver != NULL)
         format = xmlGetProp (driver, BAD_CAST "type");
       if ((device == NULL || xmlStrcmp (device, BAD_CAST "disk") == 0) &&
-          first_child (disk, "readonly") == NULL &&
+          hangar_xml_first_child (disk, "readonly") == NULL &&
           (format == NULL || xmlStrcmp (format, BAD_CAST "qcow2") != 0))
         ok = hangar_machine_fail (error, HANGAR_MACHINE_ERROR_NOT_SUPPORTED,
                                   _("“%s” has a disk that is not in the qcow2 format, and only "
@@ -480,23 +472,66 @@ hangar_machine_list_snapshots_finish (HangarMachine  *self,
 /* revert, rename, delete                                                   */
 /* ------------------------------------------------------------------------ */
 
+typedef enum
+{
+  SNAPSHOT_REVERT,
+  SNAPSHOT_DELETE,
+} SnapshotChange;
+
+/* Reverting and deleting both act on the snapshot op->arg1 names; libvirt's message must be read
+ * before the snapshot is freed, which clears it. */
 static gboolean
-do_revert_snapshot (HangarMachineOp  *op,
-                    GCancellable     *cancellable,
-                    GError          **error)
+change_snapshot (HangarMachineOp  *op,
+                 SnapshotChange    change,
+                 GError          **error)
 {
   virDomainSnapshotPtr snap = lookup_snapshot (op, op->arg1, error);
   gboolean ok;
 
   if (snap == NULL)
     return FALSE;
-  ok = virDomainRevertToSnapshot (snap, 0) == 0;
-  if (!ok)
-    hangar_machine_fail (error, HANGAR_MACHINE_ERROR_FAILED,
-                         _("Cannot bring “%s” back to the snapshot “%s”: %s"), op->name, op->arg1,
-                         hangar_libvirt_last_message ());
+  if (change == SNAPSHOT_REVERT)
+    {
+      ok = virDomainRevertToSnapshot (snap, 0) == 0;
+      if (!ok)
+        hangar_machine_fail (error, HANGAR_MACHINE_ERROR_FAILED,
+                             _("Cannot bring “%s” back to the snapshot “%s”: %s"), op->name,
+                             op->arg1, hangar_libvirt_last_message ());
+    }
+  else
+    {
+      ok = virDomainSnapshotDelete (snap, 0) == 0;
+      if (!ok)
+        hangar_machine_fail (error, HANGAR_MACHINE_ERROR_FAILED,
+                             _("Cannot delete the snapshot “%s” of “%s”: %s"), op->arg1, op->name,
+                             hangar_libvirt_last_message ());
+    }
   virDomainSnapshotFree (snap);
   return ok;
+}
+
+/* Starts an operation on the snapshot called @name, which do_…_snapshot finds in op->arg1. */
+static void
+run_on_snapshot (HangarMachine       *self,
+                 const char          *name,
+                 HangarMachineOpFunc  func,
+                 gpointer             source_tag,
+                 GCancellable        *cancellable,
+                 GAsyncReadyCallback  callback,
+                 gpointer             user_data)
+{
+  HangarMachineOp *op = hangar_machine_op_new (self, func);
+
+  op->arg1 = g_strdup (name);
+  hangar_machine_op_run (self, op, source_tag, cancellable, callback, user_data);
+}
+
+static gboolean
+do_revert_snapshot (HangarMachineOp  *op,
+                    GCancellable     *cancellable,
+                    GError          **error)
+{
+  return change_snapshot (op, SNAPSHOT_REVERT, error);
 }
 
 /**
@@ -518,15 +553,11 @@ hangar_machine_revert_snapshot_async (HangarMachine       *self,
                                       GAsyncReadyCallback  callback,
                                       gpointer             user_data)
 {
-  HangarMachineOp *op;
-
   g_return_if_fail (HANGAR_IS_MACHINE (self));
   g_return_if_fail (name != NULL);
 
-  op = hangar_machine_op_new (self, do_revert_snapshot);
-  op->arg1 = g_strdup (name);
-  hangar_machine_op_run (self, op, hangar_machine_revert_snapshot_async, cancellable, callback,
-                         user_data);
+  run_on_snapshot (self, name, do_revert_snapshot, hangar_machine_revert_snapshot_async,
+                   cancellable, callback, user_data);
 }
 
 gboolean
@@ -569,7 +600,7 @@ do_rename_snapshot (HangarMachineOp  *op,
     }
 
   /* The title is the description: libvirt redefines that in place. */
-  if ((description = first_child (root, "description")) == NULL)
+  if ((description = hangar_xml_first_child (root, "description")) == NULL)
     description = xmlNewChild (root, NULL, BAD_CAST "description", NULL);
   xmlNodeSetContent (description, NULL);
   xmlNodeAddContent (description, BAD_CAST op->arg2);
@@ -633,18 +664,7 @@ do_delete_snapshot (HangarMachineOp  *op,
                     GCancellable     *cancellable,
                     GError          **error)
 {
-  virDomainSnapshotPtr snap = lookup_snapshot (op, op->arg1, error);
-  gboolean ok;
-
-  if (snap == NULL)
-    return FALSE;
-  ok = virDomainSnapshotDelete (snap, 0) == 0;
-  if (!ok)
-    hangar_machine_fail (error, HANGAR_MACHINE_ERROR_FAILED,
-                         _("Cannot delete the snapshot “%s” of “%s”: %s"), op->arg1, op->name,
-                         hangar_libvirt_last_message ());
-  virDomainSnapshotFree (snap);
-  return ok;
+  return change_snapshot (op, SNAPSHOT_DELETE, error);
 }
 
 /**
@@ -665,15 +685,11 @@ hangar_machine_delete_snapshot_async (HangarMachine       *self,
                                       GAsyncReadyCallback  callback,
                                       gpointer             user_data)
 {
-  HangarMachineOp *op;
-
   g_return_if_fail (HANGAR_IS_MACHINE (self));
   g_return_if_fail (name != NULL);
 
-  op = hangar_machine_op_new (self, do_delete_snapshot);
-  op->arg1 = g_strdup (name);
-  hangar_machine_op_run (self, op, hangar_machine_delete_snapshot_async, cancellable, callback,
-                         user_data);
+  run_on_snapshot (self, name, do_delete_snapshot, hangar_machine_delete_snapshot_async,
+                   cancellable, callback, user_data);
 }
 
 gboolean

@@ -18,7 +18,7 @@
 #include <libxml/parser.h>
 
 #include "hangar-machine-config-private.h"
-#include "hangar-storage-pool.h"
+#include "hangar-storage-pool-private.h"
 
 /* ------------------------------------------------------------------------ */
 /* XML and volumes                                                          */
@@ -186,12 +186,7 @@ hangar_machine_pool_volume_at (virConnectPtr  conn,
         return NULL;
     }
 
-  pool = virStoragePoolLookupByVolume (vol);
-  if (pool == NULL || g_strcmp0 (virStoragePoolGetName (pool), HANGAR_STORAGE_POOL_NAME) != 0)
-    g_clear_pointer (&vol, virStorageVolFree);
-  if (pool != NULL)
-    virStoragePoolFree (pool);
-  return vol;
+  return hangar_storage_pool_keep_own (vol);
 }
 
 gboolean

@@ -22,5 +22,6 @@ gboolean          hangar_storage_pool_read_space  (virStoragePoolPtr    pool,
                                                    guint64             *capacity,
                                                    guint64             *available,
                                                    GError             **error);
+virStorageVolPtr  hangar_storage_pool_keep_own    (virStorageVolPtr     vol);
 
 G_END_DECLS

@@ -174,6 +174,27 @@ hangar_storage_pool_dup_path (HangarStoragePool *self)
   return g_strdup (self->path);
 }
 
+/**
+ * hangar_storage_pool_keep_own:
+ * @vol: (transfer full) (nullable): a volume
+ *
+ * A volume found by its path may lie in any pool; only one in Hangar's own is Hangar's to delete
+ * or copy.
+ *
+ * Returns: (transfer full) (nullable): @vol when it is in Hangar's pool; else %NULL, @vol freed
+ */
+virStorageVolPtr
+hangar_storage_pool_keep_own (virStorageVolPtr vol)
+{
+  virStoragePoolPtr pool = vol != NULL ? virStoragePoolLookupByVolume (vol) : NULL;
+
+  if (pool == NULL || g_strcmp0 (virStoragePoolGetName (pool), HANGAR_STORAGE_POOL_NAME) != 0)
+    g_clear_pointer (&vol, virStorageVolFree);
+  if (pool != NULL)
+    virStoragePoolFree (pool);
+  return vol;
+}
+
 static virConnectPtr
 dup_handle (HangarStoragePool  *self,
             GError            **error)

@@ -115,6 +115,30 @@ unique_volume_name (virStoragePoolPtr  pool,
   return NULL;
 }
 
+/* Both a new disk and a copy must fit in the pool and need a file name nobody holds. */
+static char *
+claim_volume_name (virStoragePoolPtr   pool,
+                   const char         *dir,
+                   const char         *machine_name,
+                   guint64             needed,
+                   GCancellable       *cancellable,
+                   GError            **error)
+{
+  guint64 pool_capacity, pool_available;
+  char *name;
+
+  if (!hangar_storage_pool_read_space (pool, &pool_capacity, &pool_available, error) ||
+      !hangar_storage_check_space (needed, pool_capacity, pool_available, error) ||
+      g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+
+  name = unique_volume_name (pool, dir, machine_name);
+  if (name == NULL)
+    g_set_error (error, HANGAR_STORAGE_ERROR, HANGAR_STORAGE_ERROR_VOLUME,
+                 _("Cannot find a free file name for the disk of “%s”."), machine_name);
+  return name;
+}
+
 /**
  * hangar_storage_pool_create_volume:
  * @self: a #HangarStoragePool
@@ -144,7 +168,6 @@ hangar_storage_pool_create_volume (HangarStoragePool  *self,
   g_autofree char *xml = NULL;
   g_autofree char *dir = NULL;
   GVirStorageVol *result = NULL;
-  guint64 pool_capacity, pool_available;
 
   g_return_val_if_fail (HANGAR_IS_STORAGE_POOL (self), NULL);
   g_return_val_if_fail (machine_name != NULL, NULL);
@@ -159,19 +182,9 @@ hangar_storage_pool_create_volume (HangarStoragePool  *self,
   if ((pool = hangar_storage_pool_ensure_raw (self, &conn, cancellable, error)) == NULL)
     return NULL;
 
-  if (!hangar_storage_pool_read_space (pool, &pool_capacity, &pool_available, error) ||
-      !hangar_storage_check_space (capacity, pool_capacity, pool_available, error) ||
-      g_cancellable_set_error_if_cancelled (cancellable, error))
-    goto out;
-
   dir = hangar_storage_pool_dup_path (self);
-  name = unique_volume_name (pool, dir, machine_name);
-  if (name == NULL)
-    {
-      g_set_error (error, HANGAR_STORAGE_ERROR, HANGAR_STORAGE_ERROR_VOLUME,
-                   _("Cannot find a free file name for the disk of “%s”."), machine_name);
-      goto out;
-    }
+  if ((name = claim_volume_name (pool, dir, machine_name, capacity, cancellable, error)) == NULL)
+    goto out;
 
   xml = g_markup_printf_escaped ("<volume type='file'>"
                                  "<name>%s</name>"
@@ -248,7 +261,6 @@ hangar_storage_volume_clone (virConnectPtr             conn,
   g_autofree char *xml = NULL;
   g_autofree char *dir = NULL;
   GVirStorageVol *result = NULL;
-  guint64 pool_capacity, pool_available;
 
   g_return_val_if_fail (conn != NULL, NULL);
   g_return_val_if_fail (source_path != NULL, NULL);
@@ -270,22 +282,12 @@ hangar_storage_volume_clone (virConnectPtr             conn,
       goto out;
     }
 
-  /* What the copy takes now is what the source holds, not its capacity. */
-  if (!hangar_storage_pool_read_space (pool, &pool_capacity, &pool_available, error) ||
-      !hangar_storage_check_space (MAX (info.allocation, 1), pool_capacity, pool_available,
-                                   error) ||
-      g_cancellable_set_error_if_cancelled (cancellable, error))
-    goto out;
-
-  /* A directory pool: its volumes are the files of its directory. */
+  /* A directory pool: its volumes are the files of its directory. What the copy takes now is
+   * what the source holds, not its capacity. */
   dir = g_path_get_dirname (source_path);
-  name = unique_volume_name (pool, dir, machine_name);
+  name = claim_volume_name (pool, dir, machine_name, MAX (info.allocation, 1), cancellable, error);
   if (name == NULL)
-    {
-      g_set_error (error, HANGAR_STORAGE_ERROR, HANGAR_STORAGE_ERROR_VOLUME,
-                   _("Cannot find a free file name for the disk of “%s”."), machine_name);
-      goto out;
-    }
+    goto out;
 
   xml = g_markup_printf_escaped ("<volume type='file'>"
                                  "<name>%s</name>"

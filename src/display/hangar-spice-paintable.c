@@ -249,6 +249,30 @@ format_supported (int format)
     }
 }
 
+/* 5-6-5 and 5-5-5 pixels differ only in the green's width. Each channel widens to 8 bits by
+ * repeating its top bits, so that full intensity stays 0xff. */
+static void
+convert_row_16 (const guint8 *src,
+                guint32      *dst,
+                int           count,
+                guint         green_bits)
+{
+  const guint16 *in = (const guint16 *) (gconstpointer) src;
+
+  for (int i = 0; i < count; i++)
+    {
+      guint32 p = GUINT16_FROM_LE (in[i]);
+      guint32 r = (p >> (5 + green_bits)) & 0x1f;
+      guint32 g = (p >> 5) & ((1u << green_bits) - 1);
+      guint32 b = p & 0x1f;
+
+      r = (r << 3) | (r >> 2);
+      g = (g << (8 - green_bits)) | (g >> (2 * green_bits - 8));
+      b = (b << 3) | (b >> 2);
+      dst[i] = 0xff000000u | (r << 16) | (g << 8) | b;
+    }
+}
+
 /* Copies one row of @count pixels into opaque B,G,R,A (GDK_MEMORY_DEFAULT on
  * little-endian hosts, so GTK uploads it as it is). */
 static void
@@ -269,33 +293,11 @@ convert_row (int           format,
       break;
 
     case SPICE_SURFACE_FMT_16_565:
-      {
-        const guint16 *in = (const guint16 *) (gconstpointer) src;
-        for (int i = 0; i < count; i++)
-          {
-            guint32 p = GUINT16_FROM_LE (in[i]);
-            guint32 r = (p >> 11) & 0x1f, g = (p >> 5) & 0x3f, b = p & 0x1f;
-            r = (r << 3) | (r >> 2);
-            g = (g << 2) | (g >> 4);
-            b = (b << 3) | (b >> 2);
-            dst[i] = 0xff000000u | (r << 16) | (g << 8) | b;
-          }
-      }
+      convert_row_16 (src, dst, count, 6);
       break;
 
     case SPICE_SURFACE_FMT_16_555:
-      {
-        const guint16 *in = (const guint16 *) (gconstpointer) src;
-        for (int i = 0; i < count; i++)
-          {
-            guint32 p = GUINT16_FROM_LE (in[i]);
-            guint32 r = (p >> 10) & 0x1f, g = (p >> 5) & 0x1f, b = p & 0x1f;
-            r = (r << 3) | (r >> 2);
-            g = (g << 3) | (g >> 2);
-            b = (b << 3) | (b >> 2);
-            dst[i] = 0xff000000u | (r << 16) | (g << 8) | b;
-          }
-      }
+      convert_row_16 (src, dst, count, 5);
       break;
 
     default:
@@ -818,6 +820,21 @@ hangar_spice_paintable_release_primary (HangarSpicePaintable *self)
   self->dirty = cairo_region_create ();
 }
 
+/* An update, like the area shown, only counts where it meets the surface. */
+static gboolean
+clip_to_surface (HangarSpicePaintable  *self,
+                 int                    x,
+                 int                    y,
+                 int                    width,
+                 int                    height,
+                 cairo_rectangle_int_t *clipped)
+{
+  cairo_rectangle_int_t r = { x, y, width, height };
+  cairo_rectangle_int_t surface = { 0, 0, self->width, self->height };
+
+  return gdk_rectangle_intersect (&r, &surface, clipped);
+}
+
 void
 hangar_spice_paintable_invalidate (HangarSpicePaintable *self,
                                    int                   x,
@@ -825,13 +842,12 @@ hangar_spice_paintable_invalidate (HangarSpicePaintable *self,
                                    int                   width,
                                    int                   height)
 {
-  cairo_rectangle_int_t r = { x, y, width, height };
-  cairo_rectangle_int_t surface = { 0, 0, self->width, self->height };
+  cairo_rectangle_int_t r;
 
   g_return_if_fail (HANGAR_IS_SPICE_PAINTABLE (self));
 
   self->invalidations++;
-  if (self->data == NULL || !gdk_rectangle_intersect (&r, &surface, &r))
+  if (self->data == NULL || !clip_to_surface (self, x, y, width, height, &r))
     return;
 
   cairo_region_union_rectangle (self->dirty, &r);
@@ -851,17 +867,15 @@ hangar_spice_paintable_set_area (HangarSpicePaintable *self,
                                  int                   width,
                                  int                   height)
 {
-  cairo_rectangle_int_t r = { x, y, width, height };
-  cairo_rectangle_int_t surface = { 0, 0, self->width, self->height };
+  cairo_rectangle_int_t area;
 
   g_return_if_fail (HANGAR_IS_SPICE_PAINTABLE (self));
 
-  if (!gdk_rectangle_intersect (&r, &surface, &r))
-    return;
-  if (gdk_rectangle_equal (&r, &self->area))
+  if (!clip_to_surface (self, x, y, width, height, &area) ||
+      gdk_rectangle_equal (&area, &self->area))
     return;
 
-  self->area = r;
+  self->area = area;
   gdk_paintable_invalidate_size (GDK_PAINTABLE (self));
   gdk_paintable_invalidate_contents (GDK_PAINTABLE (self));
 }

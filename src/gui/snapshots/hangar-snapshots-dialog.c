@@ -450,15 +450,6 @@ op_begin (HangarSnapshotsDialog *self,
   return data;
 }
 
-/* A question with an entry for a title, as the take and rename actions ask it. */
-static AdwMessageDialog *
-title_dialog_new (HangarSnapshotsDialog *self,
-                  const char            *heading,
-                  const char            *body,
-                  const char            *text,
-                  const char            *response,
-                  const char            *response_label);
-
 static void
 on_title_changed (GtkEditable      *entry,
                   AdwMessageDialog *dialog)
@@ -473,6 +464,7 @@ on_title_changed (GtkEditable      *entry,
     gtk_widget_add_css_class (GTK_WIDGET (entry), "error");
 }
 
+/* A question with an entry for a title, as the take and rename actions ask it. */
 static AdwMessageDialog *
 title_dialog_new (HangarSnapshotsDialog *self,
                   const char            *heading,
@@ -503,11 +495,15 @@ title_dialog_new (HangarSnapshotsDialog *self,
   return dialog;
 }
 
+/* The title typed, when the dialog was answered with its own response rather than closed. */
 static char *
-dialog_title_text (AdwMessageDialog *dialog)
+accepted_title (AdwMessageDialog *dialog,
+                const char       *response)
 {
   GtkWidget *entry = adw_message_dialog_get_extra_child (dialog);
 
+  if (!g_str_equal (response, g_object_get_data (G_OBJECT (dialog), "response")))
+    return NULL;
   return g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry))));
 }
 
@@ -516,11 +512,10 @@ take_response (AdwMessageDialog      *dialog,
                const char            *response,
                HangarSnapshotsDialog *self)
 {
-  g_autofree char *title = NULL;
+  g_autofree char *title = accepted_title (dialog, response);
 
-  if (!g_str_equal (response, "take"))
+  if (title == NULL)
     return;
-  title = dialog_title_text (dialog);
   hangar_machine_take_snapshot_async (self->machine, NULL, title, self->cancellable, op_done,
                                       op_begin (self, OP_TAKE, title));
 }
@@ -551,6 +546,30 @@ take_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* Reverting and deleting lose something for good: the safe answer is the default. The dialog keeps
+ * the snapshot's name for @on_response. */
+static void
+present_confirmation (HangarSnapshotsDialog *self,
+                      const char            *name,
+                      const char            *heading,
+                      const char            *body,
+                      const char            *response,
+                      const char            *response_label,
+                      GCallback              on_response)
+{
+  AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
+                                                                         heading, body));
+
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), response, response_label,
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, response, ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "snapshot-name", g_strdup (name), g_free);
+  g_signal_connect_object (dialog, "response", on_response, self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 revert_response (AdwMessageDialog      *dialog,
                  const char            *response,
@@ -575,8 +594,8 @@ revert_action (GtkWidget  *widget,
   const HangarSnapshot *snapshot = find_snapshot (self, name);
   const char *machine_name = hangar_machine_get_name (self->machine);
   HangarMachineState state = hangar_machine_get_state (self->machine);
+  g_autofree char *heading = NULL;
   g_autofree char *body = NULL;
-  GtkWidget *dialog;
 
   if (snapshot == NULL)
     return;
@@ -590,19 +609,10 @@ revert_action (GtkWidget  *widget,
     body = g_strdup_printf (_("“%s” goes back to how it was when the snapshot was taken. "
                               "Everything since is lost."), machine_name);
 
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), NULL, body);
   /* Translators: %s is a snapshot's title */
-  adw_message_dialog_format_heading (ADW_MESSAGE_DIALOG (dialog), _("Revert to “%s”?"),
-                                     snapshot->title);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
-                                    "revert", _("_Revert"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "revert",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_object_set_data_full (G_OBJECT (dialog), "snapshot-name", g_strdup (name), g_free);
-  g_signal_connect_object (dialog, "response", G_CALLBACK (revert_response), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+  heading = g_strdup_printf (_("Revert to “%s”?"), snapshot->title);
+  present_confirmation (self, name, heading, body, "revert", _("_Revert"),
+                        G_CALLBACK (revert_response));
 }
 
 static void
@@ -611,11 +621,10 @@ rename_response (AdwMessageDialog      *dialog,
                  HangarSnapshotsDialog *self)
 {
   const char *name = g_object_get_data (G_OBJECT (dialog), "snapshot-name");
-  g_autofree char *title = NULL;
+  g_autofree char *title = accepted_title (dialog, response);
 
-  if (!g_str_equal (response, "rename"))
+  if (title == NULL)
     return;
-  title = dialog_title_text (dialog);
   hangar_machine_rename_snapshot_async (self->machine, name, title, self->cancellable, op_done,
                                         op_begin (self, OP_RENAME, title));
 }
@@ -661,28 +670,19 @@ delete_action (GtkWidget  *widget,
   HangarSnapshotsDialog *self = HANGAR_SNAPSHOTS_DIALOG (widget);
   const char *name = g_variant_get_string (parameter, NULL);
   const HangarSnapshot *snapshot = find_snapshot (self, name);
-  GtkWidget *dialog;
+  g_autofree char *heading = NULL;
+  g_autofree char *body = NULL;
 
   if (snapshot == NULL)
     return;
 
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), NULL, NULL);
   /* Translators: %s is a snapshot's title */
-  adw_message_dialog_format_heading (ADW_MESSAGE_DIALOG (dialog), _("Delete “%s”?"),
-                                     snapshot->title);
+  heading = g_strdup_printf (_("Delete “%s”?"), snapshot->title);
   /* Translators: %s is a machine's name */
-  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
-                                  _("The snapshot is deleted for good. “%s” stays as it is now."),
-                                  hangar_machine_get_name (self->machine));
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
-                                    "delete", _("_Delete"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_object_set_data_full (G_OBJECT (dialog), "snapshot-name", g_strdup (name), g_free);
-  g_signal_connect_object (dialog, "response", G_CALLBACK (delete_response), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+  body = g_strdup_printf (_("The snapshot is deleted for good. “%s” stays as it is now."),
+                          hangar_machine_get_name (self->machine));
+  present_confirmation (self, name, heading, body, "delete", _("_Delete"),
+                        G_CALLBACK (delete_response));
 }
 
 /* ------------------------------------------------------------------------ */
