@@ -739,6 +739,32 @@ create_steps (Job           *job,
   return step_done (job, HANGAR_VM_CREATOR_STEP_START, cancellable, error);
 }
 
+typedef gboolean (*JobSteps) (Job           *job,
+                              virConnectPtr  conn,
+                              GCancellable  *cancellable,
+                              GError       **error);
+
+/* Runs @steps on a connection of the job's own; on failure undoes all they did. */
+static gboolean
+run_steps (Job           *job,
+           JobSteps       steps,
+           GCancellable  *cancellable,
+           GError       **error)
+{
+  virConnectPtr conn;
+  gboolean ok;
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
+      (conn = dup_handle (job->self, error)) == NULL)
+    return FALSE;
+
+  ok = steps (job, conn, cancellable, error);
+  if (!ok)
+    rollback (job, error);
+  virConnectClose (conn);
+  return ok;
+}
+
 static void
 create_thread (GTask        *task,
                gpointer      source_object,
@@ -747,24 +773,13 @@ create_thread (GTask        *task,
 {
   Job *job = task_data;
   g_autoptr(GError) error = NULL;
-  virConnectPtr conn;
 
-  if (g_cancellable_set_error_if_cancelled (cancellable, &error) ||
-      (conn = dup_handle (job->self, &error)) == NULL)
+  if (!run_steps (job, create_steps, cancellable, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
-  if (!create_steps (job, conn, cancellable, &error))
-    {
-      rollback (job, &error);
-      virConnectClose (conn);
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  virConnectClose (conn);
   /* libvirt knows the name now. */
   release_name (job);
   g_task_return_boolean (task, TRUE);
@@ -964,27 +979,13 @@ keep_thread (GTask        *task,
 {
   Job *job = task_data;
   g_autoptr(GError) error = NULL;
-  virConnectPtr conn;
-
-  if (g_cancellable_set_error_if_cancelled (cancellable, &error) ||
-      (conn = dup_handle (job->self, &error)) == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
 
   /* Undefining a running domain makes it transient again: the rollback
    * leaves the guest as it was, running. */
-  if (!keep_steps (job, conn, cancellable, &error))
-    {
-      rollback (job, &error);
-      virConnectClose (conn);
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  virConnectClose (conn);
-  g_task_return_boolean (task, TRUE);
+  if (!run_steps (job, keep_steps, cancellable, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
 }
 
 static void
