@@ -42,9 +42,6 @@ static void
 print_json (const HangarMachineConfig *config)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *text = NULL;
 
   json_builder_begin_object (builder);
   hangarctl_json_add_string (builder, "name", config->name);
@@ -88,11 +85,7 @@ print_json (const HangarMachineConfig *config)
   json_builder_end_array (builder);
   json_builder_end_object (builder);
 
-  root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  json_generator_set_pretty (generator, TRUE);
-  text = json_generator_to_data (generator, NULL);
-  g_print ("%s\n", text);
+  hangarctl_json_print (builder);
 }
 
 static void

@@ -40,3 +40,17 @@ hangarctl_json_add_bool (JsonBuilder *builder,
   json_builder_set_member_name (builder, name);
   json_builder_add_boolean_value (builder, value);
 }
+
+/* Prints what @builder holds, pretty, and a newline. */
+void
+hangarctl_json_print (JsonBuilder *builder)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+  g_autofree char *text = NULL;
+
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, TRUE);
+  text = json_generator_to_data (generator, NULL);
+  g_print ("%s\n", text);
+}

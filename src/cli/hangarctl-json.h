@@ -22,4 +22,6 @@ void hangarctl_json_add_bool   (JsonBuilder *builder,
                                 const char  *name,
                                 gboolean     value);
 
+void hangarctl_json_print      (JsonBuilder *builder);
+
 G_END_DECLS

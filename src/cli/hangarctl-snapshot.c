@@ -13,6 +13,7 @@
 #include <json-glib/json-glib.h>
 
 #include "hangarctl-commands.h"
+#include "hangarctl-json.h"
 #include "hangarctl-session.h"
 
 #define COMMAND "snapshot"
@@ -32,9 +33,6 @@ print_snapshots (GPtrArray *snapshots,
   if (json)
     {
       g_autoptr(JsonBuilder) builder = json_builder_new ();
-      g_autoptr(JsonGenerator) generator = json_generator_new ();
-      g_autoptr(JsonNode) root = NULL;
-      g_autofree char *text = NULL;
 
       json_builder_begin_array (builder);
       for (guint i = 0; i < snapshots->len; i++)
@@ -61,11 +59,7 @@ print_snapshots (GPtrArray *snapshots,
         }
       json_builder_end_array (builder);
 
-      root = json_builder_get_root (builder);
-      json_generator_set_root (generator, root);
-      json_generator_set_pretty (generator, TRUE);
-      text = json_generator_to_data (generator, NULL);
-      g_print ("%s\n", text);
+      hangarctl_json_print (builder);
       return;
     }
 
