@@ -1187,3 +1187,47 @@ hangar_test_isolate_data_dir (void)
   g_setenv ("XDG_DATA_HOME", dir, TRUE);
   return dir;
 }
+
+/**
+ * hangar_test_init_libvirt_isolated:
+ *
+ * hangar_test_init_libvirt() for a test that runs on the in-process test
+ * driver and in the isolated session both: on the test driver (no
+ * `HANGAR_URI`), the paths it makes get a data folder of their own
+ * (hangar_test_isolate_data_dir()); a session keeps the one the harness
+ * made.
+ *
+ * Returns: (transfer full) (nullable): the folder made, for
+ *   hangar_test_remove_tree() when the tests are done
+ */
+char *
+hangar_test_init_libvirt_isolated (int    *argc,
+                                   char ***argv)
+{
+  char *data_dir = NULL;
+
+  if (g_getenv ("HANGAR_URI") == NULL)
+    data_dir = hangar_test_isolate_data_dir ();
+  hangar_test_init_libvirt (argc, argv);
+  return data_dir;
+}
+
+/**
+ * hangar_test_run_isolated:
+ * @data_dir: (transfer full) (nullable): what
+ *   hangar_test_init_libvirt_isolated() returned
+ *
+ * Runs the tests (g_test_run()), then removes @data_dir.
+ *
+ * Returns: the status for main() to return
+ */
+int
+hangar_test_run_isolated (char *data_dir)
+{
+  int status = g_test_run ();
+
+  if (data_dir != NULL)
+    hangar_test_remove_tree (data_dir);
+  g_free (data_dir);
+  return status;
+}
