@@ -24,6 +24,9 @@ void          hangar_test_init              (int                  *argc,
                                              char               ***argv);
 void          hangar_test_init_libvirt      (int                  *argc,
                                              char               ***argv);
+char         *hangar_test_init_libvirt_isolated (int              *argc,
+                                             char               ***argv);
+int           hangar_test_run_isolated      (char                 *data_dir);
 void          hangar_test_keep_pool_threads (void);
 const char   *hangar_test_artifacts_dir     (void);
 

@@ -1106,25 +1106,6 @@ test_detect_bad_input (void)
   g_assert_cmpint (hangar_test_ctl ((const char *[]) { "detect", NULL }, NULL, NULL), ==, 2);
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    while ((name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *child = g_build_filename (path, name, NULL);
-
-        if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-          remove_tree (child);
-        else
-          g_remove (child);
-      }
-  g_rmdir (path);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -1171,7 +1152,7 @@ main (int   argc,
 
   status = g_test_run ();
 
-  remove_tree (tmp_dir);
+  hangar_test_remove_tree (tmp_dir);
   g_free (tmp_dir);
   return status;
 }

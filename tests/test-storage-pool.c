@@ -337,14 +337,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *data_dir = NULL;
-  int status;
-
-  /* The test driver's paths get a data folder of their own; a real session
-   * keeps the one the harness made. */
-  if (g_getenv ("HANGAR_URI") == NULL)
-    data_dir = hangar_test_isolate_data_dir ();
-  hangar_test_init_libvirt (&argc, &argv);
+  char *data_dir = hangar_test_init_libvirt_isolated (&argc, &argv);
 
   g_test_add_func ("/hangar/storage-pool/unit/space-rule", test_space_rule);
   g_test_add_func ("/hangar/storage-pool/unit/default-path", test_default_path);
@@ -358,8 +351,5 @@ main (int   argc,
 
   g_test_add_func ("/hangar/storage-pool/libvirt/ensure", test_session);
 
-  status = g_test_run ();
-  if (data_dir != NULL)
-    hangar_test_remove_tree (data_dir);
-  return status;
+  return hangar_test_run_isolated (data_dir);
 }
