@@ -156,7 +156,8 @@ hangar_application_activate (GApplication *app)
   gtk_window_present (window);
 }
 
-/* `hangar PATH.iso`: the assistant, prefilled, in the primary instance. */
+/* `hangar FILE`: the assistant, prefilled (an ISO to install, a disk image
+ * to import), in the primary instance. */
 static void
 hangar_application_open (GApplication  *app,
                          GFile        **files,
