@@ -23,6 +23,7 @@
 #include "hangar-machine-action.h"
 #include "hangar-preferences-window.h"
 #include "hangar-quit-saver.h"
+#include "hangar-search-provider.h"
 #include "hangar-window.h"
 
 struct _HangarApplication
@@ -51,6 +52,9 @@ struct _HangarApplication
   /* Machines deleted in some window and waiting for their undo time (or for
    * libvirt to drop them): every window hides them. */
   GHashTable       *deleting;
+
+  /* GNOME Shell's searches, on the app's D-Bus object. */
+  HangarSearchProvider *search_provider;
 };
 
 enum {
@@ -728,6 +732,7 @@ hangar_application_finalize (GObject *object)
 {
   HangarApplication *self = HANGAR_APPLICATION (object);
 
+  g_clear_object (&self->search_provider);
   g_clear_object (&self->install_tracker);
   g_clear_pointer (&self->try_its, g_hash_table_unref);
   g_clear_pointer (&self->deleting, g_hash_table_unref);
@@ -777,6 +782,37 @@ hangar_application_handle_local_options (GApplication *app,
   return -1;
 }
 
+static gboolean
+hangar_application_dbus_register (GApplication     *app,
+                                  GDBusConnection  *connection,
+                                  const char       *object_path,
+                                  GError          **error)
+{
+  HangarApplication *self = HANGAR_APPLICATION (app);
+
+  if (!G_APPLICATION_CLASS (hangar_application_parent_class)->dbus_register (app, connection,
+                                                                           object_path, error))
+    return FALSE;
+
+  if (self->search_provider == NULL)
+    self->search_provider = hangar_search_provider_new (self);
+  return hangar_search_provider_export (self->search_provider, connection, object_path, error);
+}
+
+static void
+hangar_application_dbus_unregister (GApplication    *app,
+                                    GDBusConnection *connection,
+                                    const char      *object_path)
+{
+  HangarApplication *self = HANGAR_APPLICATION (app);
+
+  if (self->search_provider != NULL)
+    hangar_search_provider_unexport (self->search_provider);
+
+  G_APPLICATION_CLASS (hangar_application_parent_class)->dbus_unregister (app, connection,
+                                                                        object_path);
+}
+
 static void
 hangar_application_class_init (HangarApplicationClass *klass)
 {
@@ -791,6 +827,8 @@ hangar_application_class_init (HangarApplicationClass *klass)
   app_class->startup = hangar_application_startup;
   app_class->shutdown = hangar_application_shutdown;
   app_class->handle_local_options = hangar_application_handle_local_options;
+  app_class->dbus_register = hangar_application_dbus_register;
+  app_class->dbus_unregister = hangar_application_dbus_unregister;
   gtk_app_class->window_removed = hangar_application_window_removed;
 
   /**
