@@ -136,7 +136,7 @@ hangarctl_import (int    argc,
     { "cpus", 0, 0, G_OPTION_ARG_INT, &cpus,
       N_("Virtual processors, instead of the appliance’s or the default"), N_("N") },
     { "os", 0, 0, G_OPTION_ARG_STRING, &os_id,
-      N_("The guest’s operating system as an osinfo id (e.g. debian12), when it is not "
+      N_("The guest’s operating system as an osinfo id (e.g. debian11), when it is not "
          "recognised"), N_("OSINFO_ID") },
     { "dry-run", 0, 0, G_OPTION_ARG_NONE, &dry_run,
       N_("Only print what would be made and what cannot be kept"), NULL },
