@@ -387,6 +387,65 @@ test_archive (void)
   assert_open_refused (liar_path, HANGAR_APPLIANCE_ERROR_TOO_LARGE);
 }
 
+/* An .ovf with its files beside it, and an archive whose description
+ * comes after another member. */
+static void
+test_folder_and_order (void)
+{
+  g_autofree char *ovf = vbox_description ("disk2.vmdk", "disk1.vmdk");
+  g_autofree char *ovf_sum = g_compute_checksum_for_string (G_CHECKSUM_SHA256, ovf, -1);
+  g_autofree char *d1_sum = g_compute_checksum_for_string (G_CHECKSUM_SHA256, "one", -1);
+  g_autofree char *d2_sum = g_compute_checksum_for_string (G_CHECKSUM_SHA256, "two", -1);
+  g_autofree char *mf = g_strdup_printf ("SHA256(a.ovf)= %s\nSHA256(disk1.vmdk)= %s\n"
+                                         "SHA256(disk2.vmdk)= %s\n", ovf_sum, d1_sum, d2_sum);
+  g_autofree char *dir = work_file ("folder");
+  g_autofree char *ovf_path = g_build_filename (dir, "a.ovf", NULL);
+  g_autofree char *mf_path = g_build_filename (dir, "a.mf", NULL);
+  g_autofree char *d1 = g_build_filename (dir, "disk1.vmdk", NULL);
+  g_autofree char *d2 = g_build_filename (dir, "disk2.vmdk", NULL);
+  g_autoptr(GString) late = g_string_new (NULL);
+  g_autofree char *late_path = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HangarAppliance) appliance = NULL;
+  g_autoptr(HangarImportReview) review = NULL;
+  HangarApplianceDisk *disk;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (ovf_path, ovf, -1, NULL));
+  g_assert_true (g_file_set_contents (mf_path, mf, -1, NULL));
+  g_assert_true (g_file_set_contents (d1, "one", -1, NULL));
+  g_assert_true (g_file_set_contents (d2, "two", -1, NULL));
+  g_assert_true (hangar_appliance_sniff (ovf_path));
+
+  appliance = hangar_appliance_open (ovf_path, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (appliance->ova);
+  disk = g_ptr_array_index (appliance->disks, 1);
+  g_assert_cmpstr (disk->path, ==, d2);
+  g_assert_cmpuint (disk->offset, ==, 0);
+  g_assert_cmpuint (disk->size, ==, 3);
+  g_clear_pointer (&appliance, hangar_appliance_free);
+
+  /* Changed beside its manifest: refused; gone: missing. */
+  g_assert_true (g_file_set_contents (d2, "TWO", -1, NULL));
+  assert_open_refused (ovf_path, HANGAR_APPLIANCE_ERROR_MANIFEST);
+  g_assert_cmpint (g_unlink (d2), ==, 0);
+  assert_open_refused (ovf_path, HANGAR_APPLIANCE_ERROR_MISSING);
+
+  /* The manifest first: not sniffed, still an appliance by its name. */
+  tar_add (late, "a.mf", mf, strlen (mf), strlen (mf));
+  tar_add (late, "a.ovf", ovf, strlen (ovf), strlen (ovf));
+  tar_add (late, "disk1.vmdk", "one", 3, 3);
+  tar_add (late, "disk2.vmdk", "two", 3, 3);
+  late_path = write_tar ("late.ova", late);
+  g_assert_false (hangar_appliance_sniff (late_path));
+  review = hangar_import_review (late_path, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (review->appliance);
+  g_assert_null (review->disk);
+  g_assert_cmpuint (review->appliance->disks->len, ==, 2);
+}
+
 static void
 test_manifest (void)
 {
@@ -653,6 +712,7 @@ main (int   argc,
   g_test_add_func ("/hangar/appliance/unit/parse-vmware", test_parse_vmware);
   g_test_add_func ("/hangar/appliance/unit/parse-hostile", test_parse_hostile);
   g_test_add_func ("/hangar/appliance/unit/archive", test_archive);
+  g_test_add_func ("/hangar/appliance/unit/folder-and-order", test_folder_and_order);
   g_test_add_func ("/hangar/appliance/unit/manifest", test_manifest);
   g_test_add_func ("/hangar/appliance/libvirt/ctl", test_ctl_appliance);
   g_test_add_func ("/hangar/appliance/libvirt/cancel", test_cancel);
