@@ -158,8 +158,14 @@ hangar_appliance_new_empty (void)
   return appliance;
 }
 
-gboolean
-hangar_appliance_set_error (GError     **error,
+static gboolean
+set_error (GError     **error,
+           int          code,
+           const char  *format,
+           ...) G_GNUC_PRINTF (3, 4);
+
+static gboolean
+set_error (GError     **error,
            int          code,
            const char  *format,
            ...)
@@ -167,11 +173,10 @@ hangar_appliance_set_error (GError     **error,
   va_list args;
 
   va_start (args, format);
-  g_set_error_literal (error, HANGAR_APPLIANCE_ERROR, code, "");
-  if (error != NULL && *error != NULL)
+  if (error != NULL)
     {
-      g_free ((*error)->message);
-      (*error)->message = g_strdup_vprintf (format, args);
+      g_assert (*error == NULL);
+      *error = g_error_new_valist (HANGAR_APPLIANCE_ERROR, code, format, args);
     }
   va_end (args);
   return FALSE;
@@ -193,20 +198,20 @@ hangar_appliance_check_href (const char  *href,
   g_auto(GStrv) parts = NULL;
 
   if (href == NULL || *href == '\0')
-    return hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_INVALID,
+    return set_error (error, HANGAR_APPLIANCE_ERROR_INVALID,
                       _("The appliance names a file without a name."));
   if (!g_utf8_validate (href, -1, NULL) || g_path_is_absolute (href) ||
       strchr (href, '\\') != NULL || strstr (href, "://") != NULL ||
       g_str_has_prefix (href, "file:"))
-    return hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_UNSAFE,
+    return set_error (error, HANGAR_APPLIANCE_ERROR_UNSAFE,
                       _("The appliance names a file outside itself (“%s”). Hangar refuses it."),
                       g_utf8_validate (href, -1, NULL) ? href : "?");
   parts = g_strsplit (href, "/", -1);
   for (guint i = 0; parts[i] != NULL; i++)
     if (g_str_equal (parts[i], ".."))
-      return hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_UNSAFE,
-                        _("The appliance names a file outside itself (“%s”). Hangar refuses it."),
-                        href);
+      return set_error (error, HANGAR_APPLIANCE_ERROR_UNSAFE,
+                        _("The appliance names a file outside itself (“%s”). Hangar refuses "
+                          "it."), href);
   return TRUE;
 }
 
@@ -348,15 +353,15 @@ scaled_bytes (const char  *quantity,
   guint shift;
 
   if (!parse_uint64 (quantity, &value))
-    return hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_INVALID,
+    return set_error (error, HANGAR_APPLIANCE_ERROR_INVALID,
                       _("The appliance gives its %s as “%s”, which is not a number."), what,
                       quantity != NULL ? quantity : "");
   if (!parse_units (units, &shift))
-    return hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_INVALID,
+    return set_error (error, HANGAR_APPLIANCE_ERROR_INVALID,
                       _("The appliance gives its %s in a unit Hangar does not know (“%s”)."),
                       what, units);
   if (value > (max >> shift))
-    return hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_TOO_LARGE,
+    return set_error (error, HANGAR_APPLIANCE_ERROR_TOO_LARGE,
                       _("The appliance declares an impossible %s (%s × %s)."), what, quantity,
                       units != NULL ? units : "byte");
   *bytes = value << shift;
@@ -417,8 +422,13 @@ compare_slots (gconstpointer a,
   return x->item->index < y->item->index ? -1 : x->item->index > y->item->index;
 }
 
-void
-hangar_appliance_note (HangarAppliance *appliance,
+static void
+note (HangarAppliance *appliance,
+      const char      *format,
+      ...) G_GNUC_PRINTF (2, 3);
+
+static void
+note (HangarAppliance *appliance,
       const char      *format,
       ...)
 {
@@ -541,7 +551,7 @@ read_hardware (HangarAppliance *appliance,
         continue;
       type_text = item_field (c, "ResourceType");
       if (!parse_uint64 (type_text, &type))
-        return hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_INVALID,
+        return set_error (error, HANGAR_APPLIANCE_ERROR_INVALID,
                           _("A device in the appliance has no valid resource type."));
       item = g_new0 (Item, 1);
       item->type = (guint) MIN (type, G_MAXUINT);
@@ -568,11 +578,11 @@ read_hardware (HangarAppliance *appliance,
             guint64 count;
 
             if (!parse_uint64 (quantity, &count) || count == 0)
-              return hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_INVALID,
+              return set_error (error, HANGAR_APPLIANCE_ERROR_INVALID,
                                 _("The appliance gives its processors as “%s”, which is not a "
                                   "number."), quantity != NULL ? quantity : "");
             if (count > MAX_VCPUS)
-              return hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_TOO_LARGE,
+              return set_error (error, HANGAR_APPLIANCE_ERROR_TOO_LARGE,
                                 _("The appliance declares an impossible number of processors "
                                   "(%s)."), quantity);
             appliance->vcpus = (guint) count;
@@ -588,7 +598,7 @@ read_hardware (HangarAppliance *appliance,
               return FALSE;
             appliance->memory_mib = (bytes + (1 << 20) - 1) >> 20;
             if (appliance->memory_mib == 0)
-              return hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_INVALID,
+              return set_error (error, HANGAR_APPLIANCE_ERROR_INVALID,
                                 _("The appliance gives its machine no memory."));
           }
           break;
@@ -616,31 +626,31 @@ read_hardware (HangarAppliance *appliance,
 
             nics++;
             if (nics > MAX_NICS)
-              hangar_appliance_note (appliance, _("Network adapter %u is dropped: a machine has at most %u."),
+              note (appliance, _("Network adapter %u is dropped: a machine has at most %u."),
                     nics, MAX_NICS);
             else if (connection == NULL || g_ascii_strcasecmp (connection, "NAT") != 0)
-              hangar_appliance_note (appliance, _("Network adapter %u (%s) becomes user-mode networking."), nics,
+              note (appliance, _("Network adapter %u (%s) becomes user-mode networking."), nics,
                     connection != NULL && *connection != '\0' ? connection : _("not connected"));
           }
           break;
 
         case RESOURCE_CD:
         case RESOURCE_DVD:
-          hangar_appliance_note (appliance, _("The CD/DVD drive is not imported; add one in the machine’s "
+          note (appliance, _("The CD/DVD drive is not imported; add one in the machine’s "
                              "properties if needed."));
           break;
         case RESOURCE_FLOPPY:
-          hangar_appliance_note (appliance, _("The floppy drive is not imported."));
+          note (appliance, _("The floppy drive is not imported."));
           break;
         case RESOURCE_USB:
-          hangar_appliance_note (appliance, _("The USB controller is not imported: the machine gets its own."));
+          note (appliance, _("The USB controller is not imported: the machine gets its own."));
           break;
         case RESOURCE_SOUND:
-          hangar_appliance_note (appliance, _("The sound card is ignored: the machine gets its own."));
+          note (appliance, _("The sound card is ignored: the machine gets its own."));
           break;
         case RESOURCE_SERIAL:
         case RESOURCE_PARALLEL:
-          hangar_appliance_note (appliance, _("Serial and parallel ports are not imported."));
+          note (appliance, _("Serial and parallel ports are not imported."));
           break;
         case RESOURCE_IDE:
         case RESOURCE_SCSI:
@@ -648,7 +658,7 @@ read_hardware (HangarAppliance *appliance,
         case RESOURCE_GRAPHICS:
           break;
         default:
-          hangar_appliance_note (appliance, _("A device of CIM type %u is not imported."), item->type);
+          note (appliance, _("A device of CIM type %u is not imported."), item->type);
           break;
         }
     }
@@ -656,7 +666,7 @@ read_hardware (HangarAppliance *appliance,
 
   g_ptr_array_sort (slots, compare_slots);
   if (slots->len > MAX_DISKS)
-    return hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_TOO_LARGE,
+    return set_error (error, HANGAR_APPLIANCE_ERROR_TOO_LARGE,
                       _("The appliance has %u disks; Hangar attaches at most %u."), slots->len,
                       MAX_DISKS);
 
@@ -688,14 +698,14 @@ read_hardware (HangarAppliance *appliance,
             disk_node = c;
         }
       if (disk_node == NULL)
-        return hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_MISSING,
+        return set_error (error, HANGAR_APPLIANCE_ERROR_MISSING,
                           _("Disk %u of the appliance (“%s”) is not described in it."), i + 1,
                           host_resource != NULL ? host_resource : "");
 
       file_ref = ovf_attr (disk_node, "fileRef");
       if (file_ref == NULL)
         {
-          hangar_appliance_note (appliance, _("Disk %u is an empty disk in the appliance and is not created."),
+          note (appliance, _("Disk %u is an empty disk in the appliance and is not created."),
                 i + 1);
           continue;
         }
@@ -713,7 +723,7 @@ read_hardware (HangarAppliance *appliance,
             disk->href = ovf_attr (c, "href");
         }
       if (disk->href == NULL)
-        return hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_MISSING,
+        return set_error (error, HANGAR_APPLIANCE_ERROR_MISSING,
                           _("Disk %u of the appliance names a file it does not list (“%s”)."),
                           i + 1, file_ref);
       if (!hangar_appliance_check_href (disk->href, error))
@@ -770,7 +780,7 @@ hangar_appliance_parse_ovf (const char  *data,
 
   if (length > HANGAR_APPLIANCE_MAX_OVF_BYTES || length > G_MAXINT)
     {
-      hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_TOO_LARGE,
+      set_error (error, HANGAR_APPLIANCE_ERROR_TOO_LARGE,
                  _("The appliance’s description is too large to be one."));
       return NULL;
     }
@@ -781,18 +791,19 @@ hangar_appliance_parse_ovf (const char  *data,
   if (doc == NULL)
     {
       const xmlError *xml_error = xmlGetLastError ();
+      g_autofree char *why = g_strdup (xml_error != NULL && xml_error->message != NULL
+                                       ? xml_error->message : "?");
 
-      hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_INVALID,
-                 _("The appliance’s description is not valid XML (line %d: %s)."),
-                 xml_error != NULL ? xml_error->line : 0,
-                 xml_error != NULL && xml_error->message != NULL
-                 ? g_strstrip (xml_error->message) : "?");
+      set_error (error, HANGAR_APPLIANCE_ERROR_INVALID,
+                 _("The appliance’s description is not valid XML (line %d: "
+                   "%s)."),
+                 xml_error != NULL ? xml_error->line : 0, g_strstrip (why));
       return NULL;
     }
 
   if (doc->intSubset != NULL || doc->extSubset != NULL)
     {
-      hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_UNSAFE,
+      set_error (error, HANGAR_APPLIANCE_ERROR_UNSAFE,
                  _("The appliance’s description declares a document type or entities. "
                    "Hangar refuses it, as no real appliance needs them."));
       goto out;
@@ -801,13 +812,13 @@ hangar_appliance_parse_ovf (const char  *data,
   envelope = xmlDocGetRootElement (doc);
   if (!is_element (envelope, NULL, "Envelope"))
     {
-      hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_INVALID,
+      set_error (error, HANGAR_APPLIANCE_ERROR_INVALID,
                  _("The file is not an OVF description (its root is not an OVF Envelope)."));
       goto out;
     }
   if (child (envelope, NULL, "VirtualSystemCollection") != NULL)
     {
-      hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_UNSUPPORTED,
+      set_error (error, HANGAR_APPLIANCE_ERROR_UNSUPPORTED,
                  _("The appliance holds several machines; Hangar imports one at a time."));
       goto out;
     }
@@ -815,7 +826,7 @@ hangar_appliance_parse_ovf (const char  *data,
   hardware = child (system, NULL, "VirtualHardwareSection");
   if (system == NULL || hardware == NULL)
     {
-      hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_INVALID,
+      set_error (error, HANGAR_APPLIANCE_ERROR_INVALID,
                  _("The appliance describes no machine."));
       goto out;
     }
@@ -840,7 +851,7 @@ hangar_appliance_parse_ovf (const char  *data,
     goto out;
   if (appliance->disks->len == 0)
     {
-      hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_UNSUPPORTED,
+      set_error (error, HANGAR_APPLIANCE_ERROR_UNSUPPORTED,
                  _("The appliance has no disk to import."));
       goto out;
     }
@@ -879,7 +890,7 @@ hangar_appliance_parse_manifest (const char  *text,
       close = strstr (line, ")=");
       if (open == NULL || close == NULL || close < open)
         {
-          hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_MANIFEST,
+          set_error (error, HANGAR_APPLIANCE_ERROR_MANIFEST,
                      _("The appliance’s manifest has a line Hangar cannot read (line %u)."),
                      i + 1);
           return NULL;
@@ -892,7 +903,7 @@ hangar_appliance_parse_manifest (const char  *text,
       if (!g_str_equal (algorithm, "sha1") && !g_str_equal (algorithm, "sha256") &&
           !g_str_equal (algorithm, "sha512"))
         {
-          hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_MANIFEST,
+          set_error (error, HANGAR_APPLIANCE_ERROR_MANIFEST,
                      _("The appliance’s manifest uses a digest Hangar cannot check (%s)."),
                      algorithm);
           return NULL;
