@@ -915,4 +915,3 @@ hangar_appliance_parse_manifest (const char  *text,
     }
   return g_steal_pointer (&entries);
 }
-
