@@ -86,12 +86,11 @@ static char *
 vbox_description (const char *disk2,
                   const char *disk1)
 {
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  /* One template for every case: the hrefs are what they vary. */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
   return g_strdup_printf (vbox_ovf, disk2, disk1);
 #pragma GCC diagnostic pop
-  G_GNUC_END_IGNORE_DEPRECATIONS
 }
 
 static HangarAppliance *
