@@ -289,48 +289,38 @@ fraction_above (gpointer data)
   return gtk_progress_bar_get_fraction (wait->bar) > wait->above;
 }
 
-/* Our child process running `@comm @verb …`, or 0. */
-static GPid
-find_child (const char *comm,
-            const char *verb)
+/* A `qemu-img` first on PATH that, for `convert`, writes its pid to
+ * PIDFILE and stops itself (SIGSTOP) before it becomes the real qemu-img
+ * (exec keeps the pid): the test lets the copy go in slices, so it sees the
+ * bar move and takes its screenshots mid-copy however fast the disk is. */
+static char *
+hold_convert (void)
 {
-  g_autoptr(GDir) proc = g_dir_open ("/proc", 0, NULL);
-  const char *entry;
+  g_autofree char *bin = work_file ("bin");
+  g_autofree char *wrapper = g_build_filename (bin, "qemu-img", NULL);
+  g_autofree char *real = g_find_program_in_path ("qemu-img");
+  g_autofree char *script = NULL;
+  g_autofree char *path = NULL;
+  char *pidfile = work_file ("convert.pid");
 
-  g_assert_nonnull (proc);
-  while ((entry = g_dir_read_name (proc)) != NULL)
-    {
-      g_autofree char *stat_path = g_build_filename ("/proc", entry, "stat", NULL);
-      g_autofree char *stat = NULL;
-      g_autofree char *name = g_strdup_printf ("(%s) ", comm);
-      const char *after;
-      int ppid = 0;
-
-      if (!g_ascii_isdigit (entry[0]) || !g_file_get_contents (stat_path, &stat, NULL, NULL))
-        continue;
-      /* "PID (COMM) STATE PPID …" */
-      if ((after = strstr (stat, name)) == NULL ||
-          sscanf (after + strlen (name), "%*c %d", &ppid) != 1)
-        continue;
-      if (ppid == getpid ())
-        {
-          g_autofree char *cmdline_path = g_build_filename ("/proc", entry, "cmdline", NULL);
-          g_autofree char *cmdline = NULL;
-          gsize length = 0;
-
-          /* "qemu-img\0convert\0…" */
-          if (g_file_get_contents (cmdline_path, &cmdline, &length, NULL) &&
-              strlen (cmdline) + 1 < length && g_str_equal (cmdline + strlen (cmdline) + 1, verb))
-            return atoi (entry);
-        }
-    }
-  return 0;
+  g_assert_nonnull (real);
+  g_assert_cmpint (g_mkdir_with_parents (bin, 0700), ==, 0);
+  script = g_strdup_printf ("#!/bin/sh\n"
+                            "if [ \"$1\" = convert ]; then echo $$ > '%s'; kill -STOP $$; fi\n"
+                            "exec '%s' \"$@\"\n", pidfile, real);
+  g_assert_true (g_file_set_contents (wrapper, script, -1, NULL));
+  g_assert_cmpint (g_chmod (wrapper, 0700), ==, 0);
+  path = g_strconcat (bin, ":", g_getenv ("PATH"), NULL);
+  g_setenv ("PATH", path, TRUE);
+  return pidfile;
 }
 
-/* A copy of a raw image with 640 MiB of random bytes: qemu-img's progress
- * moves the bar (no spinner), Stop (with qemu-img mid-copy) brings the page
- * back as it was, and nothing is left: no machine, no file in the pool, the
- * original intact. */
+static gboolean
+pid_written (gpointer data)
+{
+  return g_file_test (data, G_FILE_TEST_IS_REGULAR);
+}
+
 static char *
 sha256 (const char *path)
 {
@@ -346,6 +336,8 @@ test_copy_cancel (void)
 {
   /* Made before the app starts: writing it takes a while. */
   g_autofree char *raw = make_raw ("big.raw", 1024, 640);
+  g_autofree char *pidfile = hold_convert ();
+  g_autofree char *pid_text = NULL;
   g_autofree char *before = sha256 (raw);
   g_autofree char *after = NULL;
   HangarWindow *window = NULL;
@@ -368,17 +360,12 @@ test_copy_cancel (void)
   bar = GTK_PROGRESS_BAR (find_mapped (GTK_WIDGET (assistant), GTK_TYPE_PROGRESS_BAR, NULL));
   g_assert_nonnull (bar);
 
-  /* qemu-img copies this in well under a second here: it is held still
-   * (SIGSTOP) as soon as it runs and let go in short slices, so the test
-   * sees the bar move and takes its screenshots mid-copy. */
-  for (gint64 end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-       (convert = find_child ("qemu-img", "convert")) == 0 && g_get_monotonic_time () < end;)
-    g_main_context_iteration (NULL, FALSE);
-  if (convert == 0)
-    g_test_message ("page %s: %s", hangar_assistant_get_page (assistant),
-                    row_subtitle (assistant, "The machine could not be created"));
+  /* qemu-img convert stopped itself (hold_convert()): let go in short
+   * slices until the bar moves. */
+  hangar_test_assert_eventually (pid_written, pidfile, 60, "qemu-img convert to start");
+  g_assert_true (g_file_get_contents (pidfile, &pid_text, NULL, NULL));
+  convert = atoi (pid_text);
   g_assert_cmpint (convert, >, 0);
-  g_assert_cmpint (kill (convert, SIGSTOP), ==, 0);
   for (guint slice = 0; gtk_progress_bar_get_fraction (bar) < 0.05 && slice < 2000; slice++)
     {
       g_assert_cmpint (kill (convert, SIGCONT), ==, 0);
