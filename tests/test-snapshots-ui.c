@@ -39,6 +39,13 @@
 /* helpers                                                                  */
 /* ------------------------------------------------------------------------ */
 
+/* The title entry of a take or rename question; its reason label follows it. */
+static GtkWidget *
+title_entry (AdwMessageDialog *question)
+{
+  return gtk_widget_get_first_child (adw_message_dialog_get_extra_child (question));
+}
+
 static gboolean
 domain_listed (const char *name)
 {
@@ -193,7 +200,7 @@ take_snapshot (HangarSnapshotsDialog *dialog,
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "snapshots.take", NULL));
   question = wait_dialog (ADW_TYPE_MESSAGE_DIALOG, GTK_WINDOW (dialog));
-  entry = adw_message_dialog_get_extra_child (question);
+  entry = title_entry (question);
   /* It proposes a title from the time. */
   g_assert_true (g_str_has_prefix (gtk_editable_get_text (GTK_EDITABLE (entry)), "Snapshot of "));
   if (title != NULL)
@@ -314,10 +321,12 @@ test_snapshots (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "snapshots.rename", "s",
                                              second_name));
   question = wait_dialog (ADW_TYPE_MESSAGE_DIALOG, GTK_WINDOW (dialog));
-  gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (question)), "  ");
+  gtk_editable_set_text (GTK_EDITABLE (title_entry (question)), "  ");
   g_assert_false (adw_message_dialog_get_response_enabled (question, "rename"));
-  gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (question)),
-                         "Guest booted & ready");
+  /* The reason, under the title as typed: nothing is trimmed silently. */
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (gtk_widget_get_next_sibling (
+                     title_entry (question)))), ==, "Titles cannot start or end with a space.");
+  gtk_editable_set_text (GTK_EDITABLE (title_entry (question)), "Guest booted & ready");
   hangar_test_respond (question, "rename");
   wait_idle (dialog);
   g_assert_nonnull (shown (dialog, "Guest booted & ready"));

@@ -62,6 +62,7 @@ settings_for (HangarMedia          *media,
     settings->name = hangar_vm_settings_default_name (profile,
                                                       hangar_media_get_guessed_name (media),
                                                       iso_path);
+  settings->name_given = options->name != NULL;
   if (options->memory_mib > 0)
     settings->memory_mib = (guint64) options->memory_mib;
   if (options->cpus > 0)

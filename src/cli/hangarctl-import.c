@@ -149,6 +149,7 @@ hangarctl_import (int    argc,
   profile = hangar_os_profile_new_generic ();
   settings = hangar_vm_settings_new_for (profile, ctx.host, force_emulation);
   g_free (settings->name);
+  settings->name_given = name != NULL;
   settings->name = g_steal_pointer (&name);
   if (link)
     flags |= HANGAR_IMPORT_LINK;

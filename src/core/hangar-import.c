@@ -23,6 +23,7 @@
 #include <json-glib/json-glib.h>
 
 #include "hangar-import.h"
+#include "hangar-machine-name.h"
 #include "hangar-storage-pool.h"
 #include "hangar-storage-volume.h"
 #include "hangar-vm-creator.h"
@@ -811,6 +812,7 @@ hangar_import_disk_async (HangarConnection       *connection,
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(GTask) worker = NULL;
+  g_autoptr(GError) name_error = NULL;
   Import *import;
 
   g_return_if_fail (HANGAR_IS_CONNECTION (connection));
@@ -820,6 +822,14 @@ hangar_import_disk_async (HangarConnection       *connection,
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, hangar_import_disk_async);
 
+  /* Before anything is copied: a name the user gave is used exactly or
+   * refused (the creator refuses a taken one, and removes the copy). */
+  if (settings->name_given && !hangar_machine_name_check (settings->name, &name_error))
+    {
+      g_task_return_error (task, g_steal_pointer (&name_error));
+      return;
+    }
+
   import = g_new0 (Import, 1);
   import->connection = g_object_ref (connection);
   import->pool = hangar_storage_pool_new (connection);
@@ -827,7 +837,7 @@ hangar_import_disk_async (HangarConnection       *connection,
   import->profile = profile != NULL ? hangar_os_profile_copy (profile)
                                     : hangar_os_profile_new_generic ();
   import->settings = hangar_vm_settings_copy (settings);
-  if (import->settings->name == NULL || *import->settings->name == '\0')
+  if (!import->settings->name_given)
     {
       g_autofree char *basename = g_path_get_basename (path);
       char *dot = strrchr (basename, '.');
