@@ -158,15 +158,9 @@ hangarctl_create (int    argc,
   if (!hangarctl_parse_options ("create", N_("PATH.iso"),
                                 _("Create a machine from an installation or live medium, start "
                                   "it, and print its name"),
-                                entries, &argc, &argv))
+                                entries, 1, 1, _("Give one medium, such as an ISO file."),
+                                &argc, &argv))
     {
-      g_free (options.name);
-      return 2;
-    }
-
-  if (argc != 2)
-    {
-      g_printerr ("hangarctl create: %s\n", _("Give one medium, such as an ISO file."));
       g_free (options.name);
       return 2;
     }

@@ -100,7 +100,6 @@ hangarctl_import (int    argc,
     { "no-start", 0, 0, G_OPTION_ARG_NONE, &no_start, N_("Define the machine only"), NULL },
     { NULL }
   };
-  g_autoptr(GOptionContext) option_context = g_option_context_new (N_("FILE"));
   g_autoptr(GError) error = NULL;
   g_autoptr(GSettings) app_settings = NULL;
   g_autoptr(HangarConnection) connection = NULL;
@@ -113,22 +112,11 @@ hangarctl_import (int    argc,
   gboolean force_emulation;
   int status = 0;
 
-  g_option_context_set_summary (option_context,
+  if (!hangarctl_parse_options ("import", N_("FILE"),
                                 _("Make a machine from a disk image (qcow2, raw, VMDK, VDI, VHD "
-                                  "or VHDX), start it, and print its name"));
-  g_option_context_set_translation_domain (option_context, GETTEXT_PACKAGE);
-  g_option_context_add_main_entries (option_context, entries, GETTEXT_PACKAGE);
-  if (!g_option_context_parse (option_context, &argc, &argv, &error))
-    return usage_error (error->message);
-
-  /* "--" ends the options: a file may start with a dash. */
-  if (argc == 3 && g_str_equal (argv[1], "--"))
-    {
-      argv[1] = argv[2];
-      argc = 2;
-    }
-  if (argc != 2)
-    return usage_error (_("Give one disk image file."));
+                                  "or VHDX), start it, and print its name"),
+                                entries, 1, 1, _("Give one disk image file."), &argc, &argv))
+    return 2;
   if (copy && link)
     return usage_error (_("Choose --copy or --link, not both."));
 

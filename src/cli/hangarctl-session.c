@@ -56,17 +56,24 @@ strip_end_of_options (int    *argc,
       }
 }
 
-/* Parses the options; on an error prints it and returns FALSE (exit 2).
- * After "--" every argument is a name or a file, even one that begins with a
- * dash: `hangarctl start -- -rf`. */
+/* Parses the options and counts the arguments left, for every command: on
+ * an error prints it and returns FALSE (exit 2). After "--" every argument
+ * is a name or a file, even one that begins with a dash: `hangarctl start --
+ * -rf`. Between @min_args and @max_args arguments must remain; otherwise
+ * @wrong_count says what to give (and the first extra one is named). */
 gboolean
 hangarctl_parse_options (const char          *command,
                          const char          *parameters,
                          const char          *summary,
                          const GOptionEntry  *entries,
+                         int                  min_args,
+                         int                  max_args,
+                         const char          *wrong_count,
                          int                 *argc,
                          char              ***argv)
 {
+  int n_args;
+
   g_autoptr(GOptionContext) context = g_option_context_new (parameters);
   g_autoptr(GError) error = NULL;
 
@@ -82,6 +89,22 @@ hangarctl_parse_options (const char          *command,
       return FALSE;
     }
   strip_end_of_options (argc, argv);
+
+  n_args = *argc - 1;
+  if (n_args > max_args)
+    {
+      /* Translators: the first %s is an argument, the second what to give instead */
+      g_autofree char *message = g_strdup_printf (_("Unexpected argument “%s”. %s"),
+                                                  (*argv)[max_args + 1], wrong_count);
+
+      hangarctl_usage_error (command, message);
+      return FALSE;
+    }
+  if (n_args < min_args)
+    {
+      hangarctl_usage_error (command, wrong_count);
+      return FALSE;
+    }
   return TRUE;
 }
 

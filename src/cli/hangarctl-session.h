@@ -44,6 +44,9 @@ gboolean      hangarctl_parse_options   (const char        *command,
                                          const char        *parameters,
                                          const char        *summary,
                                          const GOptionEntry *entries,
+                                         int                min_args,
+                                         int                max_args,
+                                         const char        *wrong_count,
                                          int               *argc,
                                          char            ***argv);
 

@@ -119,11 +119,10 @@ hangarctl_snapshot (int    argc,
   for (i = 0; i < G_N_ELEMENTS (actions); i++)
     g_string_append_printf (summary, "\n  %s", _(actions[i].usage));
   if (!hangarctl_parse_options (COMMAND, N_("take|list|revert|rename|delete NAME [SNAPSHOT]"),
-                                summary->str, entries, &argc, &argv))
+                                summary->str, entries, 1, 4,
+                                _("Say what to do: take, list, revert, rename or delete."),
+                                &argc, &argv))
     return 2;
-  if (argc < 2)
-    return hangarctl_usage_error (COMMAND, _("Say what to do: take, list, revert, rename or "
-                                             "delete."));
 
   action = argv[1];
   for (i = 0; i < G_N_ELEMENTS (actions); i++)

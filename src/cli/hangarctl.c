@@ -120,7 +120,8 @@ cmd_list (int    argc,
   g_autoptr(HangarConnection) connection = NULL;
   g_autoptr(HangarCollection) collection = NULL;
 
-  if (!hangarctl_parse_options ("list", NULL, _("List the machines"), entries, &argc, &argv))
+  if (!hangarctl_parse_options ("list", NULL, _("List the machines"), entries, 0, 0,
+                                _("list takes no arguments."), &argc, &argv))
     return 2;
 
   connection = hangarctl_connect (NULL);
