@@ -155,10 +155,11 @@ hangarctl_create (int    argc,
   gboolean force_emulation;
   int status = 0;
 
-  if (!hangarctl_parse_options ("create", N_("PATH.iso"),
-                                _("Create a machine from an installation or live medium, start "
-                                  "it, and print its name"),
-                                entries, 1, 1, _("Give one medium, such as an ISO file."),
+  g_autofree char *summary =
+    hangarctl_summary_with_names (_("Create a machine from an installation or live medium, start "
+                                    "it, and print its name"));
+
+  if (!hangarctl_parse_options ("create", N_("PATH.iso"), summary, entries, 1, 1, _("Give one medium, such as an ISO file."),
                                 &argc, &argv))
     {
       g_free (options.name);

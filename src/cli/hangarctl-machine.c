@@ -162,8 +162,9 @@ hangarctl_rename (int    argc,
   HangarctlSession session = { 0 };
   int status = 0;
 
-  if (!hangarctl_parse_options ("rename", N_("OLD NEW"), _("Rename a machine that is shut off"),
-                                NULL, 2, 2, _("Give the machine’s name and its new name."),
+  g_autofree char *summary = hangarctl_summary_with_names (_("Rename a machine that is shut off"));
+
+  if (!hangarctl_parse_options ("rename", N_("OLD NEW"), summary, NULL, 2, 2, _("Give the machine’s name and its new name."),
                                 &argc, &argv))
     return 2;
 
@@ -204,7 +205,8 @@ hangarctl_clone (int    argc,
   g_autofree char *name = NULL;
   const GOptionEntry entries[] = {
     { "name", 0, 0, G_OPTION_ARG_STRING, &name,
-      N_("The clone’s name (numbered when taken); by default the original’s, numbered"),
+      N_("The clone’s name, used exactly (refused when taken); by default the original’s, "
+         "numbered"),
       N_("NAME") },
     { NULL }
   };
@@ -213,10 +215,11 @@ hangarctl_clone (int    argc,
   HangarctlSession session = { 0 };
   int status = 0;
 
-  if (!hangarctl_parse_options ("clone", N_("NAME"),
-                                _("Copy a machine that is shut off, with full copies of its "
-                                  "disks; print the copy’s name"),
-                                entries, 1, 1, _("Give the name of one machine."),
+  g_autofree char *summary =
+    hangarctl_summary_with_names (_("Copy a machine that is shut off, with full copies of its "
+                                    "disks; print the copy’s name"));
+
+  if (!hangarctl_parse_options ("clone", N_("NAME"), summary, entries, 1, 1, _("Give the name of one machine."),
                                 &argc, &argv))
     return 2;
 

@@ -31,6 +31,26 @@ hangarctl_fail (const char *command,
   return 1;
 }
 
+/* A command's summary followed by the rule for the names it takes
+ * (hangar_name_check()), for --help. */
+char *
+hangarctl_summary_with_names (const char *summary)
+{
+  return g_strdup_printf ("%s\n\n%s", summary,
+                          _("Names are used exactly as given, or refused with the reason; a "
+                            "machine name another machine has is refused, never numbered. A "
+                            "name may hold any letters, digits, punctuation, symbols and spaces "
+                            "between words, up to 247 bytes (libvirt’s limit). It may not be "
+                            "“.” or “..”, hold “/”, start or end with a space (a snapshot’s "
+                            "name may not start with “.”), or hold invisible characters: "
+                            "controls such as tabs and line breaks, text direction marks "
+                            "(U+202E, U+2066–U+2069), zero-width characters, line and "
+                            "paragraph separators, unassigned and private-use code points. "
+                            "libvirt cuts a machine’s name after 20 bytes for its folders: that "
+                            "cut may not fall inside a character. Snapshot titles follow the same "
+                            "rule but may hold “/”."));
+}
+
 int
 hangarctl_usage_error (const char *command,
                        const char *message)

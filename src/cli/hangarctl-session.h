@@ -36,6 +36,7 @@ GAsyncResult *hangarctl_session_wait    (HangarctlSession  *session);
 void          hangarctl_session_done    (GObject           *object,
                                          GAsyncResult      *result,
                                          gpointer           user_data);
+char         *hangarctl_summary_with_names (const char *summary);
 int           hangarctl_fail            (const char        *command,
                                          const char        *message);
 int           hangarctl_usage_error     (const char        *command,

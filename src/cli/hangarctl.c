@@ -177,7 +177,8 @@ usage (FILE *out)
            _("The connection is HANGAR_URI if set, else the app’s setting, else qemu:///session. "
              "Errors go to stderr; the exit status is 1 when an operation failed, 2 for a "
              "wrong command line. Put -- before a name or file that begins with a dash: "
-             "hangarctl start -- -rf."));
+             "hangarctl start -- -rf. Names are used exactly as given or refused with the "
+             "reason (see “hangarctl rename --help”)."));
 }
 
 int

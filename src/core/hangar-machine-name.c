@@ -39,8 +39,9 @@ static GHashTable *reserved_names;
 /* What a name may hold, decided against libvirt 9.0's session driver:
  *
  * - libvirt itself refuses "/", "." and ".." (they would be paths), names
- *   over 247 bytes (NAME.xml.new must fit in 255) and code points XML cannot
- *   carry (U+FFFE, U+FFFF): refused here first, with the reason.
+ *   over 247 bytes (NAME.xml.new must fit in 255), code points XML cannot
+ *   carry (U+FFFE, U+FFFF) and snapshot names that start with ".": refused
+ *   here first, with the reason.
  * - libvirt accepts control characters (tab, newline), format characters
  *   (bidirectional overrides and isolates such as U+202E and U+2066–U+2069,
  *   zero-width spaces and joiners, the soft hyphen), line and paragraph
@@ -171,6 +172,8 @@ hangar_name_check (HangarNameKind  kind,
                        : _("Names cannot start or end with a space."));
   if (!title && (g_str_equal (name, ".") || g_str_equal (name, "..")))
     return fail (error, HANGAR_MACHINE_NAME_ERROR_DOTS, _("Names cannot be “.” or “..”."));
+  if (kind == HANGAR_NAME_KIND_SNAPSHOT && name[0] == '.')
+    return fail (error, HANGAR_MACHINE_NAME_ERROR_DOTS, _("Snapshot names cannot start with “.”."));
 
   length = strlen (name);
   if (length > HANGAR_MACHINE_NAME_MAX_BYTES)

@@ -22,7 +22,7 @@ G_BEGIN_DECLS
  * @HANGAR_MACHINE_NAME_ERROR_EMPTY: no name at all
  * @HANGAR_MACHINE_NAME_ERROR_NOT_TEXT: not valid UTF-8
  * @HANGAR_MACHINE_NAME_ERROR_SLASH: holds “/”
- * @HANGAR_MACHINE_NAME_ERROR_DOTS: is “.” or “..”
+ * @HANGAR_MACHINE_NAME_ERROR_DOTS: is “.” or “..”, or a snapshot's name starts with “.”
  * @HANGAR_MACHINE_NAME_ERROR_SPACE_AT_END: begins or ends with white space
  * @HANGAR_MACHINE_NAME_ERROR_TOO_LONG: longer than %HANGAR_MACHINE_NAME_MAX_BYTES
  * @HANGAR_MACHINE_NAME_ERROR_INVISIBLE: holds a control, format, bidirectional,
