@@ -542,9 +542,14 @@ test_rename_clone_delete (void)
   hangar_name_dialog_set_text (dialog, "other");
   g_assert_false (hangar_name_dialog_get_can_apply (dialog));
   g_assert_cmpstr (hangar_name_dialog_get_error (dialog), ==,
-                   "There is already a machine called “other”.");
+                   "A machine named “other” already exists.");
   hangar_test_screenshot_both_styles (GTK_WIDGET (dialog), "rename-dialog-taken");
-  hangar_name_dialog_set_text (dialog, "  Web   Server ");
+  /* Refused as typed, never trimmed. */
+  hangar_name_dialog_set_text (dialog, "  Web Server ");
+  g_assert_false (hangar_name_dialog_get_can_apply (dialog));
+  g_assert_cmpstr (hangar_name_dialog_get_error (dialog), ==,
+                   "Names cannot start or end with a space.");
+  hangar_name_dialog_set_text (dialog, "Web Server");
   g_assert_null (hangar_name_dialog_get_error (dialog));
   hangar_test_screenshot_both_styles (GTK_WIDGET (dialog), "rename-dialog");
   apply_name (dialog);

@@ -326,7 +326,8 @@ hangarctl_disk_grow (int    argc,
   if (!hangarctl_parse_options ("disk-grow", N_("NAME SIZE"),
                                 _("Grow a machine’s disk to SIZE (20G), or by +SIZE; the system "
                                   "in it must then grow its partition"), entries, 2, 2,
-                                _("Give the machine’s name and the disk’s new size."), &argc, &argv))
+                                _("Give the machine’s name and the disk’s new size."),
+                                &argc, &argv))
     return 2;
   if (!parse_size (argv[2], &size, &relative))
     {

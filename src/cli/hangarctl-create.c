@@ -159,8 +159,8 @@ hangarctl_create (int    argc,
     hangarctl_summary_with_names (_("Create a machine from an installation or live medium, start "
                                     "it, and print its name"));
 
-  if (!hangarctl_parse_options ("create", N_("PATH.iso"), summary, entries, 1, 1, _("Give one medium, such as an ISO file."),
-                                &argc, &argv))
+  if (!hangarctl_parse_options ("create", N_("PATH.iso"), summary, entries, 1, 1,
+                                _("Give one medium, such as an ISO file."), &argc, &argv))
     {
       g_free (options.name);
       return 2;

@@ -116,7 +116,8 @@ hangarctl_import (int    argc,
     hangarctl_summary_with_names (_("Make a machine from a disk image (qcow2, raw, VMDK, VDI, VHD "
                                     "or VHDX), start it, and print its name"));
 
-  if (!hangarctl_parse_options ("import", N_("FILE"), summary, entries, 1, 1, _("Give one disk image file."), &argc, &argv))
+  if (!hangarctl_parse_options ("import", N_("FILE"), summary, entries, 1, 1,
+                                _("Give one disk image file."), &argc, &argv))
     return 2;
   if (copy && link)
     return usage_error (_("Choose --copy or --link, not both."));

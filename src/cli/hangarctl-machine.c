@@ -164,7 +164,8 @@ hangarctl_rename (int    argc,
 
   g_autofree char *summary = hangarctl_summary_with_names (_("Rename a machine that is shut off"));
 
-  if (!hangarctl_parse_options ("rename", N_("OLD NEW"), summary, NULL, 2, 2, _("Give the machine’s name and its new name."),
+  if (!hangarctl_parse_options ("rename", N_("OLD NEW"), summary, NULL, 2, 2,
+                                _("Give the machine’s name and its new name."),
                                 &argc, &argv))
     return 2;
 
@@ -219,7 +220,8 @@ hangarctl_clone (int    argc,
     hangarctl_summary_with_names (_("Copy a machine that is shut off, with full copies of its "
                                     "disks; print the copy’s name"));
 
-  if (!hangarctl_parse_options ("clone", N_("NAME"), summary, entries, 1, 1, _("Give the name of one machine."),
+  if (!hangarctl_parse_options ("clone", N_("NAME"), summary, entries, 1, 1,
+                                _("Give the name of one machine."),
                                 &argc, &argv))
     return 2;
 
