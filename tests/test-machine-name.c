@@ -380,6 +380,27 @@ test_reserve (void)
   hangar_machine_name_release ("Never held");
 }
 
+/* A name the user gave is held exactly, or not at all: never numbered. */
+static void
+test_reserve_exact (void)
+{
+  g_autoptr(GHashTable) taken = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree char *numbered = NULL;
+
+  g_hash_table_add (taken, (gpointer) "Libvirt's");
+  g_assert_false (hangar_machine_name_reserve_exact ("Libvirt's", taken));
+  g_assert_true (hangar_machine_name_reserve_exact ("Mine", taken));
+  /* Another creator of this process holds it now. */
+  g_assert_false (hangar_machine_name_reserve_exact ("Mine", taken));
+  /* A name Hangar picks steps around it. */
+  numbered = hangar_machine_name_reserve ("Mine", taken);
+  g_assert_cmpstr (numbered, ==, "Mine 2");
+  hangar_machine_name_release ("Mine");
+  g_assert_true (hangar_machine_name_reserve_exact ("Mine", taken));
+  hangar_machine_name_release ("Mine");
+  hangar_machine_name_release (numbered);
+}
+
 #define N_RESERVERS 8
 
 typedef struct
@@ -447,6 +468,7 @@ main (int   argc,
   g_test_add_func ("/hangar/machine-name/pick", test_pick_names);
   g_test_add_func ("/hangar/machine-name/pick-table", test_pick_table);
   g_test_add_func ("/hangar/machine-name/reserve", test_reserve);
+  g_test_add_func ("/hangar/machine-name/reserve-exact", test_reserve_exact);
   g_test_add_func ("/hangar/machine-name/reserve-threads", test_reserve_threads);
 
   return g_test_run ();

@@ -222,21 +222,6 @@ hangar_machine_name_check (const char  *name,
 }
 
 /**
- * hangar_machine_name_set_taken:
- * @error: return location for a %HANGAR_MACHINE_NAME_ERROR_TAKEN error
- * @name: the name
- *
- * The one message for a name the user gave that another machine has.
- */
-void
-hangar_machine_name_set_taken (GError     **error,
-                               const char  *name)
-{
-  g_set_error (error, HANGAR_MACHINE_NAME_ERROR, HANGAR_MACHINE_NAME_ERROR_TAKEN,
-               _("A machine named “%s” already exists."), name);
-}
-
-/**
  * hangar_machine_name_from_default:
  * @text: (nullable): a name Hangar chose (an OS's name, a file's name, an
  *   original's name for its clone), never one a user typed

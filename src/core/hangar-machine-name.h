@@ -64,8 +64,6 @@ gboolean hangar_machine_name_check    (const char     *name,
 gboolean hangar_name_check            (HangarNameKind  kind,
                                        const char     *name,
                                        GError        **error);
-void     hangar_machine_name_set_taken (GError       **error,
-                                        const char    *name);
 
 char *hangar_machine_name_from_default (const char *text);
 char *hangar_machine_name_pick      (const char *base,
