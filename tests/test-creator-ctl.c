@@ -112,12 +112,13 @@ static const struct
 {
   const char *name;
   gboolean    accepted;
+  gboolean    create;    /* also through create (each reads the medium: ~1.5 s) */
 } ctl_names[] = {
-  { "Fédora ✓ 37", TRUE },
+  { "Fédora ✓ 37", TRUE, TRUE },
   { "$(reboot); `id`", TRUE },
   { ".hidden", TRUE },
-  { "-rf", TRUE },
-  { "<b>&amp;\"'", TRUE },
+  { "-rf", TRUE, TRUE },
+  { "<b>&amp;\"'", TRUE, TRUE },
   { "a/b", FALSE },
   { "..", FALSE },
   { "a\u202Egnp.exe", FALSE },
@@ -226,9 +227,11 @@ test_ctl_names (void)
       if (!snapshot_ok)
         snapshot_reason = snapshot_error->message;
 
-      ctl_named ((const char *[]) { "create", iso, "--disk", "1", "--no-start", "--name", NULL },
-                 name, accepted, machine_reason, &created);
-      if (accepted)
+      /* Refused names fail before the medium is read: always cheap. */
+      if (!accepted || ctl_names[i].create)
+        ctl_named ((const char *[]) { "create", iso, "--disk", "1", "--no-start", "--name",
+                                      NULL }, name, accepted, machine_reason, &created);
+      if (accepted && ctl_names[i].create)
         {
           g_assert_cmpstr (created, ==, expected);
           g_assert_true (hangar_test_domain_exists (name));

@@ -20,6 +20,7 @@
 #include "hangar-vm-settings.h"
 #include "hangar-storage-pool.h"
 #include "hangar-vm-creator.h"
+#include "hangar-machine-name.h"
 #include "hangarctl-commands.h"
 #include "hangarctl-session.h"
 
@@ -177,6 +178,14 @@ hangarctl_create (int    argc,
       g_printerr ("hangarctl create: %s\n", _("Sizes and counts cannot be negative."));
       g_free (options.name);
       return 2;
+    }
+
+  /* Before the medium is read: a name the rule refuses fails at once, as
+   * the creator would refuse it (a taken one is the creator's to refuse). */
+  if (options.name != NULL && !hangar_machine_name_check (options.name, &error))
+    {
+      g_free (options.name);
+      return hangarctl_fail ("create", error->message);
     }
 
   iso_path = g_canonicalize_filename (argv[1], NULL);
