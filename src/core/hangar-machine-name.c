@@ -173,7 +173,8 @@ hangar_name_check (HangarNameKind  kind,
   if (!title && (g_str_equal (name, ".") || g_str_equal (name, "..")))
     return fail (error, HANGAR_MACHINE_NAME_ERROR_DOTS, _("Names cannot be “.” or “..”."));
   if (kind == HANGAR_NAME_KIND_SNAPSHOT && name[0] == '.')
-    return fail (error, HANGAR_MACHINE_NAME_ERROR_DOTS, _("Snapshot names cannot start with “.”."));
+    return fail (error, HANGAR_MACHINE_NAME_ERROR_DOTS,
+                 _("Snapshot names cannot start with “.”."));
 
   length = strlen (name);
   if (length > HANGAR_MACHINE_NAME_MAX_BYTES)
