@@ -25,22 +25,11 @@
 
 #include <glib/gi18n.h>
 
+#include "hangar-machine-name.h"
 #include "hangar-vm-config.h"
 
 #define LIBOSINFO_NS "http://libosinfo.org/xmlns/libvirt/domain/1.0"
 #define LIBOSINFO_PREFIX "libosinfo"
-
-/* libvirt allows long names, but they end up in file names (NAME.xml, the
- * NVRAM and TPM state) and in window titles. */
-#define NAME_MAX_BYTES 200
-
-/* libvirt 9.0 names a running machine's private directories (and QEMU's
- * master key file in its JSON command line) after the first 20 bytes of its
- * name. An auto-started session daemon runs with LC_ALL=C, so these bytes
- * are counted without regard for UTF-8: a cut inside a character makes a
- * path that is not UTF-8, and the machine can never start ("failed to
- * convert virJSONValue to yajl data"). */
-#define LIBVIRT_SHORT_NAME_BYTES 20
 
 /* An appliance's disks and network adapters: a bound on what a hostile
  * description can ask for, far above what real ones hold. */
@@ -77,66 +66,11 @@ has_control_chars (const char *text)
 }
 
 static gboolean
-is_blank (const char *text)
-{
-  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
-    if (!g_unichar_isspace (g_utf8_get_char (p)))
-      return FALSE;
-  return TRUE;
-}
-
-static gboolean
 set_invalid (GError    **error,
              const char *message)
 {
   g_set_error_literal (error, HANGAR_VM_CONFIG_ERROR, HANGAR_VM_CONFIG_ERROR_INVALID, message);
   return FALSE;
-}
-
-/**
- * hangar_vm_config_check_name:
- * @name: (nullable): a name for a new machine
- * @error: return location for a %HANGAR_VM_CONFIG_ERROR_INVALID error
- *
- * Checks a machine name the way hangar_vm_config_build() does, so a name
- * entry can say what is wrong while the user types. Names may hold spaces,
- * punctuation and any Unicode letter; they may not be empty, hold control
- * characters or “/”, be longer than 200 bytes, or be cut by libvirt inside a
- * character (see %LIBVIRT_SHORT_NAME_BYTES in the source).
- *
- * Returns: %TRUE when @name can name a machine
- */
-gboolean
-hangar_vm_config_check_name (const char  *name,
-                             GError     **error)
-{
-  if (name == NULL || *name == '\0')
-    return set_invalid (error, _("The machine needs a name."));
-  if (!g_utf8_validate (name, -1, NULL))
-    return set_invalid (error, _("The machine’s name is not valid text. Type the name again."));
-  if (is_blank (name))
-    return set_invalid (error, _("The machine needs a name, not only spaces."));
-  if (strlen (name) > NAME_MAX_BYTES)
-    return set_invalid (error, _("The machine’s name is too long. Choose a shorter name."));
-  if (has_control_chars (name))
-    return set_invalid (error, _("The machine’s name cannot contain line breaks, tabs or other "
-                                 "control characters."));
-  if (strchr (name, '/') != NULL)
-    return set_invalid (error, _("The machine’s name cannot contain “/”."));
-  if (strlen (name) > LIBVIRT_SHORT_NAME_BYTES &&
-      (name[LIBVIRT_SHORT_NAME_BYTES] & 0xc0) == 0x80)
-    {
-      const char *cut = g_utf8_find_prev_char (name, name + LIBVIRT_SHORT_NAME_BYTES);
-      char character[7] = { 0 };
-
-      g_unichar_to_utf8 (g_utf8_get_char (cut), character);
-      g_set_error (error, HANGAR_VM_CONFIG_ERROR, HANGAR_VM_CONFIG_ERROR_INVALID,
-                   _("A machine with this name could not start: libvirt would cut the name "
-                     "inside “%s”. Replace that character or one before it."),
-                   character);
-      return FALSE;
-    }
-  return TRUE;
 }
 
 static gboolean
@@ -175,8 +109,10 @@ check_settings (const HangarOsProfile  *profile,
 {
   const char *arch = settings->arch;
 
-  if (!hangar_vm_config_check_name (settings->name, error))
-    return FALSE;
+  g_autoptr(GError) name_error = NULL;
+
+  if (!hangar_machine_name_check (settings->name, &name_error))
+    return set_invalid (error, name_error->message);
   if (settings->title != NULL &&
       (!g_utf8_validate (settings->title, -1, NULL) || has_control_chars (settings->title)))
     return set_invalid (error, _("The machine’s title cannot contain line breaks, tabs or other "
