@@ -190,11 +190,11 @@ test_open_first_launch (void)
 
   g_assert_cmpint (hangar_test_domain_state (NAME), ==, VIR_DOMAIN_RUNNING);
 
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  /* GLib writes debug messages to stdout, warnings to stderr: one file. */
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_MERGE);
   g_subprocess_launcher_setenv (launcher, "G_MESSAGES_DEBUG",
                                 "hangar-application hangar-window hangar-display-page", TRUE);
   g_subprocess_launcher_set_stdout_file_path (launcher, app_log);
-  g_subprocess_launcher_set_stderr_file_path (launcher, app_log);
   app = g_subprocess_launcher_spawn (launcher, &error, hangar_app (), "--open", NAME, NULL);
   g_assert_no_error (error);
 
