@@ -284,14 +284,14 @@ new_os (const Plan *plan)
   gvir_config_domain_os_set_arch (os, plan->settings->arch);
   gvir_config_domain_os_set_machine (os, plan->q35 ? "q35" : "pc");
 
-  /* The installer's medium first while installing; once the creator has
-   * ejected it the empty drive is skipped. A live medium with no disk is
-   * all there is; a medium kept beside an installed disk comes second. */
-  if (plan->installing || !plan->has_disk)
-    boot = g_list_append (boot, GINT_TO_POINTER (GVIR_CONFIG_DOMAIN_OS_BOOT_DEVICE_CDROM));
+  /* The disk before the installer's medium: a blank disk boots nothing, so
+   * BIOS and OVMF fall through to the medium, and once the installer has
+   * made the disk bootable the installed system starts, whether or not a
+   * Hangar process is there to eject the medium (see
+   * hangar-install-tracker.c). A live medium with no disk is all there is. */
   if (plan->has_disk)
     boot = g_list_append (boot, GINT_TO_POINTER (GVIR_CONFIG_DOMAIN_OS_BOOT_DEVICE_HD));
-  if (plan->has_disk && !plan->installing && plan->settings->iso_path != NULL)
+  if (plan->settings->iso_path != NULL)
     boot = g_list_append (boot, GINT_TO_POINTER (GVIR_CONFIG_DOMAIN_OS_BOOT_DEVICE_CDROM));
   gvir_config_domain_os_set_boot_devices (os, boot);
   g_list_free (boot);
@@ -627,8 +627,8 @@ set_metadata (GVirConfigDomain *domain,
         os = g_markup_printf_escaped ("<os id='%s'/>", profile->id);
       g_string_append (xml, os);
     }
-  /* The creator ejects the medium after the first shutdown or reboot, and
-   * drops this mark. */
+  /* An install tracker ejects the medium after the first shutdown or
+   * reboot, and drops this mark. */
   if (plan->installing)
     g_string_append (xml, "<installing>true</installing>");
   g_string_append (xml, "</machine>");
@@ -663,9 +663,11 @@ set_metadata (GVirConfigDomain *domain,
  * assigns them when the domain is defined).
  *
  * While an installer runs (@settings has a disk and an ISO and @profile is an
- * installer) the domain boots from the medium first, its metadata holds
- * `<hangar:installing>true</hangar:installing>` and `on_reboot` is `destroy`,
- * so the creator sees the first reboot and can eject the medium.
+ * installer) its metadata holds `<hangar:installing>true</hangar:installing>`.
+ * The domain boots from its disk first, then the medium, and restarts on a
+ * reboot: the blank disk lets the installer boot, the installed system comes
+ * up after the installer's reboot with or without Hangar running, and an
+ * install tracker ejects the medium when it sees that reboot.
  *
  * Returns: (transfer full): the domain, or %NULL with @error set when the
  *   settings cannot make a machine
@@ -726,9 +728,10 @@ hangar_vm_config_build (const HangarOsProfile  *profile,
 
   gvir_config_domain_set_lifecycle (domain, GVIR_CONFIG_DOMAIN_LIFECYCLE_ON_POWEROFF,
                                     GVIR_CONFIG_DOMAIN_LIFECYCLE_DESTROY);
+  /* Restart, installing or not: an installer's reboot must bring the
+   * machine back even when no Hangar process watches it. */
   gvir_config_domain_set_lifecycle (domain, GVIR_CONFIG_DOMAIN_LIFECYCLE_ON_REBOOT,
-                                    plan.installing ? GVIR_CONFIG_DOMAIN_LIFECYCLE_DESTROY
-                                                    : GVIR_CONFIG_DOMAIN_LIFECYCLE_RESTART);
+                                    GVIR_CONFIG_DOMAIN_LIFECYCLE_RESTART);
   gvir_config_domain_set_lifecycle (domain, GVIR_CONFIG_DOMAIN_LIFECYCLE_ON_CRASH,
                                     GVIR_CONFIG_DOMAIN_LIFECYCLE_DESTROY);
 
