@@ -21,6 +21,7 @@
 #include <glib/gi18n.h>
 
 #include "hangar-assistant-private.h"
+#include "hangar-machine-name.h"
 #include "hangar-os-profile.h"
 #include "hangar-vm-settings.h"
 
@@ -183,9 +184,12 @@ hangar_assistant_import_review (HangarAssistant *self)
 gboolean
 hangar_assistant_import_can_create (HangarAssistant *self)
 {
-  g_autofree char *stripped = g_strstrip (g_strdup (name_text (self)));
-  gboolean named = stripped[0] != '\0';
+  g_autoptr(GError) error = NULL;
+  /* The one rule for names (hangar_machine_name_check()), said on the row. */
+  gboolean named = hangar_machine_name_check (name_text (self), &error);
 
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->import_name_row),
+                               error != NULL ? error->message : NULL);
   if (named)
     gtk_widget_remove_css_class (GTK_WIDGET (self->import_name_row), "error");
   else

@@ -76,6 +76,7 @@ struct _HangarAssistant
   GtkWidget          *problem_group;
   AdwActionRow       *problem_row;
   AdwEntryRow        *name_row;
+  GtkLabel           *name_error_label;
   AdwActionRow       *os_row;
   GtkAdjustment      *memory_adjustment;
   GtkAdjustment      *cpus_adjustment;
