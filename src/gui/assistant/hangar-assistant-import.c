@@ -270,6 +270,9 @@ hangar_assistant_import_start (HangarAssistant *self)
                                                                  "force-software-emulation"));
   g_free (settings->name);
   settings->name = g_strstrip (g_strdup (name_text (self)));
+  /* A name the user typed is used as given or refused; Hangar's default
+   * (the file's name) may be numbered when taken. */
+  settings->name_given = self->name_edited;
 
   show_problem (self, NULL);
   /* Translators: the progress page's title, “Importing “Debian””… */
