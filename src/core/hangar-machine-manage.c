@@ -153,8 +153,7 @@ refresh_pool (virConnectPtr conn)
 
   if (pool == NULL)
     return;
-  if (virStoragePoolIsActive (pool) == 1)
-    virStoragePoolRefresh (pool, 0);
+  hangar_storage_pool_refresh_raw (pool);
   virStoragePoolFree (pool);
 }
 
@@ -215,6 +214,7 @@ do_delete (HangarMachineOp  *op,
   g_autoptr(GString) left = g_string_new (NULL);
   gboolean persistent = virDomainIsPersistent (op->dom) == 1;
   int active = virDomainIsActive (op->dom);
+  guint deleted = 0;
   char *xml;
 
   /* Which disks are Hangar's, read before the definition is gone. */
@@ -258,16 +258,16 @@ do_delete (HangarMachineOp  *op,
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
 
+  /* The definition goes last: whatever fails before leaves a machine the
+   * user still sees, and can delete again. */
   if (active == 1 && virDomainDestroy (op->dom) < 0 && virDomainIsActive (op->dom) == 1)
     return FAIL_LIBVIRT (op, _("Cannot stop “%s” to delete it: %s"), error);
-  if (persistent && virDomainUndefineFlags (op->dom, UNDEFINE_FLAGS) < 0)
-    return FAIL_LIBVIRT (op, _("Cannot delete “%s”: %s"), error);
 
   for (guint i = 0; i < volumes->len; i++)
     {
       virStorageVolPtr vol = g_ptr_array_index (volumes, i);
 
-      if (virStorageVolDelete (vol, 0) < 0)
+      if (hangar_storage_delete_vol (vol, NULL) < 0)
         {
           /* Taken first: every libvirt call resets the thread's last error. */
           g_autofree char *message = g_strdup (hangar_libvirt_last_message ());
@@ -277,10 +277,26 @@ do_delete (HangarMachineOp  *op,
                                   path != NULL ? path : virStorageVolGetName (vol), message);
           free (path);
         }
+      else
+        deleted++;
     }
+  if (left->len > 0 && deleted > 0)
+    return hangar_machine_fail (error, HANGAR_MACHINE_ERROR_FAILED,
+                                _("“%s” is not deleted: some of its disks are, but not %s. "
+                                  "Delete the machine again to finish."),
+                                op->name, left->str);
   if (left->len > 0)
     return hangar_machine_fail (error, HANGAR_MACHINE_ERROR_FAILED,
-                                _("“%s” is deleted, but not its disk: %s"), op->name, left->str);
+                                _("“%s” is not deleted: its disk cannot be deleted: %s"),
+                                op->name, left->str);
+
+  if (persistent && virDomainUndefineFlags (op->dom, UNDEFINE_FLAGS) < 0)
+    {
+      if (volumes->len > 0)
+        return FAIL_LIBVIRT (op, _("The disks of “%s” are deleted, but not the machine: %s. "
+                                   "Delete it again to finish."), error);
+      return FAIL_LIBVIRT (op, _("Cannot delete “%s”: %s"), error);
+    }
   return TRUE;
 }
 
@@ -836,7 +852,7 @@ clone_delete_copies (GPtrArray *copies)
     {
       virStorageVolPtr vol = hangar_libvirt_dup_volume (g_ptr_array_index (copies, i));
 
-      if (vol == NULL || virStorageVolDelete (vol, 0) < 0)
+      if (vol == NULL || hangar_storage_delete_vol (vol, NULL) < 0)
         g_warning ("Cannot delete a copied disk after a failed clone: %s",
                    hangar_libvirt_last_message ());
       if (vol != NULL)
