@@ -151,6 +151,7 @@ hangarctl_create (int    argc,
   g_autofree char *iso_path = NULL;
   g_autofree char *pool_dir = NULL;
   CreateContext ctx = { 0 };
+  GCancellable *cancellable;
   gboolean force_emulation;
   int status = 0;
 
@@ -184,10 +185,12 @@ hangarctl_create (int    argc,
     }
 
   iso_path = g_canonicalize_filename (argv[1], NULL);
+  cancellable = hangarctl_cancel_on_signals ();
   connection = hangarctl_connect ("create");
   if (connection == NULL)
     {
       g_free (options.name);
+      hangarctl_signals_clear ();
       return 1;
     }
   app_settings = hangarctl_settings_new ();
@@ -207,13 +210,16 @@ hangarctl_create (int    argc,
                                      hangar_media_get_arch_message (ctx.media));
 
   if (ctx.error == NULL)
+    g_cancellable_set_error_if_cancelled (cancellable, &ctx.error);
+  if (ctx.error == NULL)
     {
       const HangarOsProfile *profile = hangar_media_get_profile (ctx.media);
 
       settings = settings_for (ctx.media, ctx.host, force_emulation, &options, iso_path);
       creator = hangar_vm_creator_new (connection, profile, settings);
       hangar_vm_creator_set_transient (creator, options.try_it);
-      hangar_vm_creator_create_async (creator, !options.no_start, NULL, create_done, &ctx);
+      hangar_vm_creator_create_async (creator, !options.no_start, cancellable, create_done,
+                                      &ctx);
       g_main_loop_run (ctx.loop);
     }
   g_free (options.name);
@@ -230,5 +236,7 @@ hangarctl_create (int    argc,
   g_clear_object (&creator);
   hangar_connection_close (connection);
   g_main_loop_unref (ctx.loop);
+  status = hangarctl_signal_status (status);
+  hangarctl_signals_clear ();
   return status;
 }

@@ -225,6 +225,7 @@ hangarctl_clone (int    argc,
   g_autoptr(GError) error = NULL;
   g_autofree char *clone = NULL;
   HangarctlSession session = { 0 };
+  GCancellable *cancellable;
   int status = 0;
 
   if (!hangarctl_parse_options ("clone", N_("NAME"),
@@ -234,13 +235,14 @@ hangarctl_clone (int    argc,
       !check_args ("clone", argc, 1, _("Give the name of one machine.")))
     return 2;
 
+  cancellable = hangarctl_cancel_on_signals ();
   if (!hangarctl_session_open (&session, "clone", argv[1]))
     status = 1;
   else
     {
       hangar_machine_clone_async (session.machine, name,
                                   isatty (STDERR_FILENO) ? print_clone_progress : NULL, NULL,
-                                  NULL, hangarctl_session_done, &session);
+                                  cancellable, hangarctl_session_done, &session);
       clone = hangar_machine_clone_finish (session.machine, hangarctl_session_wait (&session),
                                            &error);
       if (clone == NULL)
@@ -249,6 +251,8 @@ hangarctl_clone (int    argc,
         g_print ("%s\n", clone);
     }
   hangarctl_session_close (&session);
+  status = hangarctl_signal_status (status);
+  hangarctl_signals_clear ();
   return status;
 }
 

@@ -10,7 +10,10 @@
 
 #include <string.h>
 
+#include <signal.h>
+
 #include <glib/gi18n.h>
+#include <glib-unix.h>
 
 #include "hangar-libvirt.h"
 #include "hangarctl-session.h"
@@ -226,4 +229,67 @@ hangarctl_session_close (HangarctlSession *session)
     hangar_connection_close (session->connection);
   g_clear_object (&session->connection);
   g_clear_pointer (&session->loop, g_main_loop_unref);
+}
+
+/* SIGINT and SIGTERM while an operation runs: the operation's cancellable is
+ * cancelled, exactly as the app's Stop does, so that its rollback runs; the
+ * command then exits with 128 + the signal's number. */
+static GCancellable *signal_cancellable;
+static int           signal_received;
+static guint         signal_sources[2];
+
+static gboolean
+on_signal (gpointer user_data)
+{
+  int signum = GPOINTER_TO_INT (user_data);
+
+  if (signal_received == 0)
+    {
+      signal_received = signum;
+      /* Translators: hangarctl was interrupted; what it made is being removed */
+      g_printerr ("%s\n", _("Interrupted: undoing what was done…"));
+    }
+  if (signal_cancellable != NULL)
+    g_cancellable_cancel (signal_cancellable);
+  return G_SOURCE_CONTINUE;
+}
+
+/**
+ * hangarctl_cancel_on_signals:
+ *
+ * From now on, SIGINT and SIGTERM cancel the returned cancellable instead of
+ * killing hangarctl; a second signal changes nothing, the rollback goes on.
+ *
+ * Returns: (transfer none): the cancellable to give the operation
+ */
+GCancellable *
+hangarctl_cancel_on_signals (void)
+{
+  if (signal_cancellable == NULL)
+    {
+      signal_cancellable = g_cancellable_new ();
+      signal_sources[0] = g_unix_signal_add (SIGINT, on_signal, GINT_TO_POINTER (SIGINT));
+      signal_sources[1] = g_unix_signal_add (SIGTERM, on_signal, GINT_TO_POINTER (SIGTERM));
+    }
+  return signal_cancellable;
+}
+
+/**
+ * hangarctl_signal_status:
+ * @status: the command's exit status so far
+ *
+ * Returns: 130 after SIGINT, 143 after SIGTERM, else @status
+ */
+int
+hangarctl_signal_status (int status)
+{
+  return signal_received != 0 ? 128 + signal_received : status;
+}
+
+void
+hangarctl_signals_clear (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (signal_sources); i++)
+    g_clear_handle_id (&signal_sources[i], g_source_remove);
+  g_clear_object (&signal_cancellable);
 }

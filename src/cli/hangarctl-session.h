@@ -47,4 +47,8 @@ gboolean      hangarctl_parse_options   (const char        *command,
                                          int               *argc,
                                          char            ***argv);
 
+GCancellable *hangarctl_cancel_on_signals (void);
+int           hangarctl_signal_status   (int                status);
+void          hangarctl_signals_clear   (void);
+
 G_END_DECLS
