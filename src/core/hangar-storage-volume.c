@@ -194,6 +194,7 @@ hangar_storage_pool_create_volume (HangarStoragePool  *self,
   g_autofree char *name = NULL;
   g_autofree char *xml = NULL;
   g_autofree char *dir = NULL;
+  g_autofree char *why = NULL;
   GVirStorageVol *result = NULL;
 
   g_return_val_if_fail (HANGAR_IS_STORAGE_POOL (self), NULL);
@@ -225,10 +226,20 @@ hangar_storage_pool_create_volume (HangarStoragePool  *self,
   vol = virStorageVolCreateXML (pool, xml, 0);
   hangar_storage_unlock ();
   release_volume_name (name);
+  /* Taken first: the next libvirt call resets it. */
+  why = vol == NULL ? g_strdup (hangar_libvirt_last_message ()) : NULL;
+  if (vol == NULL && virConnectIsAlive (conn) != 1)
+    {
+      g_autofree char *target = g_build_filename (dir, name, NULL);
+
+      /* The daemon died as it made the disk: a file named here, new. */
+      if (g_unlink (target) == 0)
+        g_debug ("Removed the unfinished disk %s", target);
+    }
   if (vol == NULL)
     {
       g_set_error (error, HANGAR_STORAGE_ERROR, HANGAR_STORAGE_ERROR_VOLUME,
-                   _("Cannot create the disk %s: %s"), name, hangar_libvirt_last_message ());
+                   _("Cannot create the disk %s: %s"), name, why);
       goto out;
     }
 
@@ -290,6 +301,7 @@ hangar_storage_volume_clone (virConnectPtr             conn,
   g_autofree char *name = NULL;
   g_autofree char *xml = NULL;
   g_autofree char *dir = NULL;
+  g_autofree char *why = NULL;
   GVirStorageVol *result = NULL;
 
   g_return_val_if_fail (conn != NULL, NULL);
@@ -337,6 +349,7 @@ hangar_storage_volume_clone (virConnectPtr             conn,
    * hangar_storage_call_when_free()). */
   vol = virStorageVolCreateXMLFrom (pool, xml, source, 0);
   release_volume_name (name);
+  why = vol == NULL ? g_strdup (hangar_libvirt_last_message ()) : NULL;
   if (vol == NULL && virConnectIsAlive (conn) != 1)
     {
       g_autofree char *target = g_build_filename (dir, name, NULL);
@@ -349,7 +362,7 @@ hangar_storage_volume_clone (virConnectPtr             conn,
   if (vol == NULL)
     {
       g_set_error (error, HANGAR_STORAGE_ERROR, HANGAR_STORAGE_ERROR_VOLUME,
-                   _("Cannot copy the disk %s: %s"), source_path, hangar_libvirt_last_message ());
+                   _("Cannot copy the disk %s: %s"), source_path, why);
       goto out;
     }
 

@@ -20,7 +20,7 @@
 #include "hangar-connection.h"
 #include "hangar-libvirt.h"
 #include "hangar-machine-name.h"
-#include "hangar-storage-pool.h"
+#include "hangar-storage-pool-private.h"
 #include "hangar-storage-volume.h"
 #include "hangar-vm-config.h"
 #include "hangar-vm-creator.h"
@@ -346,6 +346,7 @@ typedef struct
   char                *reserved;
   GVirStorageVol      *volume;
   virDomainPtr         domain;
+  char                 uuid[VIR_UUID_STRING_BUFLEN];
   gboolean             defined;
   gboolean             started;
 } Job;
@@ -578,41 +579,125 @@ build_config (Job         *job,
   return xml;
 }
 
-/* Undoes what the job did, newest first. Failures here are reported, never
- * silent: a user must know what was left. */
-static void
-rollback (Job     *job,
-          GError **error)
+/* The machine of a failed creation, stopped and undefined; FALSE with @left
+ * told why when it could not be. */
+static gboolean
+undo_domain (virDomainPtr  domain,
+             gboolean      stop,
+             gboolean      undefine,
+             GString      *left)
 {
-  g_autoptr(GString) left = g_string_new (NULL);
-  g_autoptr(GError) local_error = NULL;
-
-  report (job, HANGAR_VM_CREATOR_STEP_ROLLBACK, NULL);
-
-  if (job->started && job->domain != NULL && virDomainDestroy (job->domain) < 0)
+  if (stop && virDomainIsActive (domain) == 1 && virDomainDestroy (domain) < 0)
     {
       /* Taken first: the next libvirt call resets it. */
       g_autofree char *why = g_strdup (hangar_libvirt_last_message ());
 
-      if (virDomainIsActive (job->domain) == 1)
-        g_string_append_printf (left, _("The machine is still running: %s"), why);
+      if (virDomainIsActive (domain) != 0)
+        {
+          g_string_append_printf (left, _("The machine is still running: %s"), why);
+          return FALSE;
+        }
     }
-
-  if (job->defined && job->domain != NULL &&
-      virDomainUndefineFlags (job->domain, UNDEFINE_FLAGS) < 0)
+  if (undefine && virDomainIsPersistent (domain) == 1 &&
+      virDomainUndefineFlags (domain, UNDEFINE_FLAGS) < 0 && virDomainIsPersistent (domain) != 0)
     {
-      if (left->len > 0)
-        g_string_append (left, " ");
       g_string_append_printf (left, _("The machine is still defined: %s"),
                               hangar_libvirt_last_message ());
+      return FALSE;
     }
+  return TRUE;
+}
 
-  if (job->volume != NULL &&
+/* Undoes, on a connection of its own, what a lost connection left: the
+ * session's daemon starts again on demand, and the machine and disk are
+ * found by their UUID and file. */
+static gboolean
+undo_on_new_connection (Job        *job,
+                        gboolean    domain_left,
+                        gboolean    volume_left,
+                        GString    *left)
+{
+  const char *uri = hangar_connection_get_uri (job->self->connection);
+  virConnectPtr conn = virConnectOpen (uri);
+  gboolean ok = TRUE;
+
+  if (conn == NULL)
+    return FALSE;
+  g_debug ("Undoing a creation again on a new connection to %s", uri);
+  if (domain_left && job->uuid[0] != '\0')
+    {
+      virDomainPtr domain = virDomainLookupByUUIDString (conn, job->uuid);
+
+      if (domain != NULL)
+        {
+          /* Found by the UUID this creation chose: its own machine, which
+           * a new daemon may have found running. */
+          ok = undo_domain (domain, TRUE, TRUE, left);
+          virDomainFree (domain);
+        }
+      else if (virGetLastErrorCode () != VIR_ERR_NO_DOMAIN)
+        ok = FALSE;
+    }
+  if (ok && volume_left && job->settings->disk_path != NULL)
+    {
+      virStorageVolPtr vol = virStorageVolLookupByPath (conn, job->settings->disk_path);
+
+      /* Only the disk this job made in Hangar's pool, never a file of the user's. */
+      vol = hangar_storage_pool_keep_own (vol);
+      if (vol != NULL)
+        {
+          if (hangar_storage_delete_vol (vol, NULL) < 0)
+            {
+              g_string_append_printf (left, _("Cannot delete the disk %s: %s"),
+                                      job->settings->disk_path, hangar_libvirt_last_message ());
+              ok = FALSE;
+            }
+          virStorageVolFree (vol);
+        }
+    }
+  virConnectClose (conn);
+  return ok;
+}
+
+/* Undoes what the job did, newest first. Failures here are reported, never
+ * silent: a user must know what was left. */
+static void
+rollback (Job           *job,
+          virConnectPtr  conn,
+          GError       **error)
+{
+  g_autoptr(GString) left = g_string_new (NULL);
+  g_autoptr(GError) local_error = NULL;
+  gboolean domain_left = FALSE, volume_left = FALSE;
+
+  report (job, HANGAR_VM_CREATOR_STEP_ROLLBACK, NULL);
+
+  if (job->domain != NULL && (job->started || job->defined))
+    domain_left = !undo_domain (job->domain, job->started, job->defined, left);
+  /* Sent, but the daemon died before it answered: the machine may be there. */
+  else if (job->domain == NULL && job->uuid[0] != '\0' && virConnectIsAlive (conn) != 1)
+    domain_left = TRUE;
+
+  if (job->volume != NULL && !domain_left &&
       !hangar_storage_pool_delete_volume (job->self->pool, job->volume, &local_error))
     {
       if (left->len > 0)
         g_string_append (left, " ");
       g_string_append (left, local_error->message);
+      volume_left = TRUE;
+    }
+  else if (job->volume != NULL && domain_left)
+    volume_left = TRUE;
+
+  /* The daemon went away under the creation: a new one undoes the rest. */
+  if ((domain_left || volume_left) && virConnectIsAlive (conn) != 1)
+    {
+      g_autoptr(GString) again = g_string_new (NULL);
+
+      if (undo_on_new_connection (job, domain_left, volume_left, again))
+        g_string_truncate (left, 0);
+      else if (again->len > 0)
+        g_string_assign (left, again->str);
     }
 
   if (left->len > 0 && error != NULL && *error != NULL)
@@ -695,7 +780,15 @@ create_steps (Job           *job,
     return FALSE;
 
   report (job, HANGAR_VM_CREATOR_STEP_CONFIG, NULL);
-  xml = build_config (job, NULL, error);
+  {
+    /* Chosen here, so that a machine whose definition the daemon took just
+     * as it died is found again for the rollback. */
+    g_autofree char *uuid = g_uuid_string_random ();
+
+    xml = build_config (job, uuid, error);
+    if (xml != NULL)
+      g_strlcpy (job->uuid, uuid, sizeof job->uuid);
+  }
   if (xml == NULL || !step_done (job, HANGAR_VM_CREATOR_STEP_CONFIG, cancellable, error))
     return FALSE;
 
@@ -760,7 +853,7 @@ run_steps (Job           *job,
 
   ok = steps (job, conn, cancellable, error);
   if (!ok)
-    rollback (job, error);
+    rollback (job, conn, error);
   virConnectClose (conn);
   return ok;
 }
