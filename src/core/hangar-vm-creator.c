@@ -27,6 +27,9 @@
 
 #define GIB (G_GUINT64_CONSTANT (1) << 30)
 
+/* How many times the rollback tries to connect again after the daemon died. */
+#define REOPEN_ATTEMPTS 5
+
 /* Everything a machine leaves besides its definition. */
 #define UNDEFINE_FLAGS (VIR_DOMAIN_UNDEFINE_NVRAM | VIR_DOMAIN_UNDEFINE_TPM |            \
                         VIR_DOMAIN_UNDEFINE_MANAGED_SAVE |                               \
@@ -587,19 +590,27 @@ undo_domain (virDomainPtr  domain,
              gboolean      undefine,
              GString      *left)
 {
-  if (stop && virDomainIsActive (domain) == 1 && virDomainDestroy (domain) < 0)
-    {
-      /* Taken first: the next libvirt call resets it. */
-      g_autofree char *why = g_strdup (hangar_libvirt_last_message ());
+  int active = stop ? virDomainIsActive (domain) : 0;
+  int persistent;
 
-      if (virDomainIsActive (domain) != 0)
-        {
-          g_string_append_printf (left, _("The machine is still running: %s"), why);
-          return FALSE;
-        }
+  /* -1: the connection is gone, and nothing is known. */
+  if (active < 0)
+    {
+      g_string_append_printf (left, _("The machine may still be running: %s"),
+                              hangar_libvirt_last_message ());
+      return FALSE;
     }
-  if (undefine && virDomainIsPersistent (domain) == 1 &&
-      virDomainUndefineFlags (domain, UNDEFINE_FLAGS) < 0 && virDomainIsPersistent (domain) != 0)
+  if (active == 1 && virDomainDestroy (domain) < 0 && virDomainIsActive (domain) != 0)
+    {
+      g_string_append_printf (left, _("The machine is still running: %s"),
+                              hangar_libvirt_last_message ());
+      return FALSE;
+    }
+
+  persistent = undefine ? virDomainIsPersistent (domain) : 0;
+  if (persistent != 0 &&
+      (persistent < 0 || virDomainUndefineFlags (domain, UNDEFINE_FLAGS) < 0) &&
+      virDomainIsPersistent (domain) != 0)
     {
       g_string_append_printf (left, _("The machine is still defined: %s"),
                               hangar_libvirt_last_message ());
@@ -618,11 +629,22 @@ undo_on_new_connection (Job        *job,
                         GString    *left)
 {
   const char *uri = hangar_connection_get_uri (job->self->connection);
-  virConnectPtr conn = virConnectOpen (uri);
+  virConnectPtr conn = NULL;
   gboolean ok = TRUE;
 
+  /* A session daemon is started again on demand; a system one may take a
+   * moment to be back. */
+  for (guint attempt = 0; conn == NULL && attempt < REOPEN_ATTEMPTS; attempt++)
+    {
+      if (attempt > 0)
+        g_usleep (G_USEC_PER_SEC);
+      conn = virConnectOpen (uri);
+    }
   if (conn == NULL)
-    return FALSE;
+    {
+      g_debug ("Cannot connect again to undo the creation: %s", hangar_libvirt_last_message ());
+      return FALSE;
+    }
   g_debug ("Undoing a creation again on a new connection to %s", uri);
   if (domain_left && job->uuid[0] != '\0')
     {
@@ -678,7 +700,7 @@ rollback (Job           *job,
   else if (job->domain == NULL && job->uuid[0] != '\0' && virConnectIsAlive (conn) != 1)
     domain_left = TRUE;
 
-  if (job->volume != NULL && !domain_left &&
+  if (job->volume != NULL && !domain_left && virConnectIsAlive (conn) == 1 &&
       !hangar_storage_pool_delete_volume (job->self->pool, job->volume, &local_error))
     {
       if (left->len > 0)
@@ -686,7 +708,7 @@ rollback (Job           *job,
       g_string_append (left, local_error->message);
       volume_left = TRUE;
     }
-  else if (job->volume != NULL && domain_left)
+  else if (job->volume != NULL && (domain_left || virConnectIsAlive (conn) != 1))
     volume_left = TRUE;
 
   /* The daemon went away under the creation: a new one undoes the rest. */
