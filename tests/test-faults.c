@@ -17,9 +17,11 @@
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 
+#include "hangar-pending.h"
 #include "hangar-storage-pool.h"
 #include "hangar-storage-pool-private.h"
 #include "hangar-test-utils.h"
@@ -61,6 +63,85 @@ test_busy_backoff (void)
   for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
     g_assert_cmpuint (hangar_storage_busy_delay_ms (i + 1), ==, expected[i]);
   g_assert_cmpuint (hangar_storage_busy_delay_ms (1000), ==, 1000);
+}
+
+/* A process that has ended: its pid names nobody (or somebody else). */
+static GPid
+dead_pid (void)
+{
+  g_autoptr(GSubprocess) process = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, NULL, "true", NULL);
+  GPid pid = (GPid) g_ascii_strtoll (g_subprocess_get_identifier (process), NULL, 10);
+
+  g_assert_true (g_subprocess_wait (process, NULL, NULL));
+  return pid;
+}
+
+static GKeyFile *
+load_only_record (void)
+{
+  g_autofree char *dir = hangar_pending_dir ();
+  g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
+  g_autofree char *path = NULL;
+  GKeyFile *record = g_key_file_new ();
+  GStatBuf st;
+
+  g_assert_nonnull (handle);
+  path = g_build_filename (dir, g_dir_read_name (handle), NULL);
+  g_assert_null (g_dir_read_name (handle));
+  g_assert_true (g_key_file_load_from_file (record, path, G_KEY_FILE_NONE, NULL));
+  /* Private, as every file Hangar makes. */
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_assert_cmpint (g_stat (dir, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0700);
+  return record;
+}
+
+/* A record names its process so that a later one with the same pid, or the
+ * same pid after a reboot, is not taken for it. */
+static void
+test_pending_record (void)
+{
+  g_autofree char *dir = hangar_pending_dir ();
+  HangarPending *pending;
+  GKeyFile *record;
+  g_auto(GStrv) files = NULL;
+  g_autofree char *uuid = NULL;
+
+  g_assert_true (g_str_has_prefix (dir, g_getenv ("XDG_STATE_HOME")));
+  pending = hangar_pending_begin ("qemu:///session", "Being Made");
+  hangar_pending_set_uuid (pending, "6b2a1c64-2c9e-4b59-9c1e-0d3f3f0e6a11");
+  hangar_pending_add_file (pending, "/pool/Being-Made.qcow2");
+  hangar_pending_add_file (pending, "/pool/Being-Made-2.qcow2");
+
+  record = load_only_record ();
+  g_assert_true (hangar_pending_owner_alive (record));
+  files = g_key_file_get_string_list (record, "Pending", "Files", NULL, NULL);
+  g_assert_cmpstrv (files, ((const char *[]) { "/pool/Being-Made.qcow2",
+                                               "/pool/Being-Made-2.qcow2", NULL }));
+  uuid = g_key_file_get_string (record, "Pending", "Uuid", NULL);
+  g_assert_cmpstr (uuid, ==, "6b2a1c64-2c9e-4b59-9c1e-0d3f3f0e6a11");
+
+  /* Another process's number, another start time, another boot: gone. */
+  g_key_file_set_int64 (record, "Pending", "Pid", dead_pid ());
+  g_assert_false (hangar_pending_owner_alive (record));
+  g_key_file_set_int64 (record, "Pending", "Pid", getpid ());
+  g_key_file_set_uint64 (record, "Pending", "ProcessStart",
+                         hangar_pending_process_start (getpid ()) + 1);
+  g_assert_false (hangar_pending_owner_alive (record));
+  g_key_file_set_uint64 (record, "Pending", "ProcessStart",
+                         hangar_pending_process_start (getpid ()));
+  g_assert_true (hangar_pending_owner_alive (record));
+  g_key_file_set_string (record, "Pending", "BootId", "00000000-0000-0000-0000-000000000000");
+  g_assert_false (hangar_pending_owner_alive (record));
+  g_key_file_free (record);
+
+  hangar_pending_end (pending);
+  {
+    g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
+
+    g_assert_null (g_dir_read_name (handle));
+  }
 }
 
 /* ------------------------------------------------------------------------ */
@@ -345,6 +426,79 @@ test_daemon_killed_define (void)
   hangar_test_assert_session_empty ();
 }
 
+/* hangarctl killed with SIGKILL as the definition appears: nothing could
+ * undo it, but it was written down, and the next hangarctl removes it and
+ * says so. A dead record naming a file outside the pool (a user's image)
+ * never costs that file. */
+static void
+test_killed_create (void)
+{
+  g_autoptr(GSubprocess) ctl = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *user_image = g_build_filename (g_get_user_cache_dir (), "mine.qcow2", NULL);
+  g_autofree char *dir = hangar_pending_dir ();
+  g_autofree char *fake = g_build_filename (dir, "1-fake.pending", NULL);
+  g_autofree char *contents = NULL;
+  gint64 deadline;
+
+  hangar_test_session_setup ();
+  ctl = spawn_ctl (NULL, (const char *[]) { "create", "--disk", "1", "--name", "Killed",
+                                            hangar_test_iso (), NULL });
+  deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  while (!definition_written ((gpointer) "Killed"))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (2000);
+    }
+  g_subprocess_send_signal (ctl, SIGKILL);
+  g_assert_true (g_subprocess_wait (ctl, NULL, NULL));
+  g_assert_true (hangar_test_domain_exists ("Killed"));
+
+  /* Someone else's file, named by a record of a dead process. */
+  g_assert_true (g_file_set_contents (user_image, "not Hangar's", -1, NULL));
+  contents = g_strdup_printf ("[Pending]\nUri=qemu:///session\nMachine=Other\nPid=%d\n"
+                              "BootId=x\nProcessStart=1\nFiles=%s;\n", (int) dead_pid (),
+                              user_image);
+  g_assert_true (g_file_set_contents (fake, contents, -1, NULL));
+
+  g_assert_cmpint (hangar_test_ctl ((const char *[]) { "list", NULL }, NULL, &err), ==, 0);
+  g_assert_nonnull (strstr (err, "Removed “Killed”, which an interrupted Hangar left half-made."));
+  hangar_test_assert_session_empty ();
+  g_assert_true (g_file_test (user_image, G_FILE_TEST_IS_REGULAR));
+  g_assert_cmpint (g_unlink (user_image), ==, 0);
+
+  /* Nothing is left to say the next time. */
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (hangar_test_ctl ((const char *[]) { "list", NULL }, NULL, &err), ==, 0);
+  g_assert_cmpstr (err, ==, "");
+  {
+    g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
+
+    g_assert_null (g_dir_read_name (handle));
+  }
+}
+
+/* hangarctl killed with SIGKILL during a clone's copy, which libvirt goes
+ * on making: the next hangarctl waits for it, and removes it. */
+static void
+test_killed_clone (void)
+{
+  g_autoptr(GSubprocess) ctl = NULL;
+  g_autofree char *err = NULL;
+
+  hangar_test_session_setup ();
+  make_big_machine ("Source", BIG_DATA);
+  ctl = spawn_ctl (NULL, (const char *[]) { "clone", "Source", NULL });
+  wait_pool_files (2);
+  g_subprocess_send_signal (ctl, SIGKILL);
+  g_assert_true (g_subprocess_wait (ctl, NULL, NULL));
+
+  g_assert_cmpint (hangar_test_ctl ((const char *[]) { "list", NULL }, NULL, &err), ==, 0);
+  g_assert_nonnull (strstr (err, "Removed “Source 2”"));
+  assert_only_machines ((const char *[]) { "Source", NULL });
+  hangar_test_clean_session ();
+}
+
 static void
 test_signal_create (gconstpointer data)
 {
@@ -405,10 +559,22 @@ int
 main (int   argc,
       char *argv[])
 {
+  g_autofree char *state = NULL;
+
+  /* The unit tests' records in a folder of their own; the session harness
+   * gives the libvirt ones a private home already. */
+  if (g_getenv ("XDG_STATE_HOME") == NULL || g_getenv ("HANGAR_CTL") == NULL)
+    {
+      state = g_dir_make_tmp ("hangar-faults-XXXXXX", NULL);
+      g_setenv ("XDG_STATE_HOME", state, TRUE);
+    }
   hangar_test_init (&argc, &argv);
 
   g_test_add_func ("/hangar/faults/unit/busy-error", test_busy_error);
   g_test_add_func ("/hangar/faults/unit/busy-backoff", test_busy_backoff);
+  g_test_add_func ("/hangar/faults/unit/pending-record", test_pending_record);
+  g_test_add_func ("/hangar/faults/libvirt/killed-create", test_killed_create);
+  g_test_add_func ("/hangar/faults/libvirt/killed-clone", test_killed_clone);
   g_test_add_func ("/hangar/faults/libvirt/two-clones", test_two_clones);
   g_test_add_func ("/hangar/faults/libvirt/delete-half-way", test_delete_half_way);
   g_test_add_func ("/hangar/faults/libvirt/daemon-killed-create", test_daemon_killed_create);
@@ -426,5 +592,11 @@ main (int   argc,
   g_test_add_data_func ("/hangar/faults/libvirt/sigterm-import", GINT_TO_POINTER (SIGTERM),
                         test_signal_import);
 
-  return g_test_run ();
+  {
+    int status = g_test_run ();
+
+    if (state != NULL)
+      hangar_test_remove_tree (state);
+    return status;
+  }
 }

@@ -16,6 +16,7 @@
 #include <glib-unix.h>
 
 #include "hangar-libvirt.h"
+#include "hangar-pending.h"
 #include "hangarctl-session.h"
 
 /* How long a machine may take to read its state. */
@@ -106,7 +107,19 @@ typedef struct
 {
   gboolean  done;
   GError   *error;
+  GStrv     cleaned;
 } ConnectWait;
+
+static void
+clean_done (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  ConnectWait *wait = user_data;
+
+  wait->cleaned = hangar_pending_clean_finish (result, &wait->error);
+  wait->done = TRUE;
+}
 
 static void
 connect_done (GObject      *object,
@@ -130,7 +143,7 @@ hangarctl_connect (const char *command)
   g_autoptr(HangarConnection) connection = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *uri = NULL;
-  ConnectWait wait = { FALSE, NULL };
+  ConnectWait wait = { FALSE, NULL, NULL };
 
   if (!hangar_libvirt_init (&error))
     {
@@ -149,6 +162,20 @@ hangarctl_connect (const char *command)
       g_error_free (wait.error);
       return NULL;
     }
+
+  /* What an interrupted Hangar or hangarctl left half-made goes first. */
+  wait.done = FALSE;
+  hangar_pending_clean_async (connection, NULL, clean_done, &wait);
+  while (!wait.done)
+    g_main_context_iteration (NULL, TRUE);
+  if (wait.error != NULL)
+    {
+      hangarctl_fail (command, wait.error->message);
+      g_clear_error (&wait.error);
+    }
+  for (guint i = 0; wait.cleaned != NULL && wait.cleaned[i] != NULL; i++)
+    hangarctl_fail (NULL, wait.cleaned[i]);
+  g_strfreev (wait.cleaned);
   return g_steal_pointer (&connection);
 }
 

@@ -23,6 +23,7 @@
 #include <json-glib/json-glib.h>
 
 #include "hangar-import.h"
+#include "hangar-pending.h"
 #include "hangar-storage-pool.h"
 #include "hangar-storage-volume.h"
 #include "hangar-vm-creator.h"
@@ -444,6 +445,7 @@ typedef struct
   gboolean            copied;    /* whether @disk is ours to delete */
   double              fraction;
   HangarVmCreator    *creator;
+  HangarPending      *pending;   /* the copy, written down (hangar-pending.c) */
 } Import;
 
 static void
@@ -452,6 +454,8 @@ import_free (Import *import)
   g_clear_object (&import->connection);
   g_clear_object (&import->pool);
   g_clear_object (&import->creator);
+  /* Still there: the copy could not be deleted; the next start does it. */
+  g_clear_pointer (&import->pending, hangar_pending_leave);
   g_clear_pointer (&import->profile, hangar_os_profile_free);
   g_clear_pointer (&import->settings, hangar_vm_settings_free);
   g_clear_pointer (&import->info, hangar_import_info_free);
@@ -614,6 +618,8 @@ delete_copy (Import *import)
 {
   if (import->copied && import->disk != NULL && g_unlink (import->disk) != 0 && errno != ENOENT)
     g_warning ("Cannot delete the copy %s: %s", import->disk, g_strerror (errno));
+  else
+    g_clear_pointer (&import->pending, hangar_pending_end);
   import->copied = FALSE;
 }
 
@@ -660,6 +666,15 @@ disk_steps (Import        *import,
     }
 
   import->copied = TRUE;
+  {
+    virConnectPtr conn = hangar_connection_dup_handle (import->connection);
+    g_autofree char *uri = conn != NULL ? hangar_pending_uri_of (conn) : NULL;
+
+    if (conn != NULL)
+      virConnectClose (conn);
+    import->pending = hangar_pending_begin (uri != NULL ? uri : "", import->settings->name);
+    hangar_pending_add_file (import->pending, import->disk);
+  }
   /* libvirt learns of the new file, so deleting the machine deletes it. */
   ok = convert (import, import->disk, cancellable, error) &&
        gvir_storage_pool_refresh (pool, cancellable, error);
@@ -746,6 +761,8 @@ create_done (GObject      *object,
     }
 
   g_object_unref (domain);
+  /* The machine holds the copy now. */
+  hangar_pending_end_async (g_steal_pointer (&import->pending));
   report (import, 1.0);
   g_task_return_pointer (task, g_strdup (hangar_vm_creator_get_name (import->creator)), g_free);
 }

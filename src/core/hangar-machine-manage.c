@@ -21,6 +21,7 @@
 #include "hangar-machine-config-private.h"
 #include "hangar-machine-name.h"
 #include "hangar-machine-private.h"
+#include "hangar-pending.h"
 #include "hangar-storage-pool-private.h"
 #include "hangar-storage-volume.h"
 #include "hangar-vm-config.h"
@@ -557,6 +558,7 @@ typedef struct
 {
   gatomicrefcount      ref;
   GMutex               lock;
+  HangarPending       *pending;   /* the worker's: what the clone makes, written down */
   char                *target;    /* the copy being written, or NULL */
   guint64              before;    /* what the sources of finished copies hold */
   guint64              current;   /* what the source of @target holds */
@@ -601,6 +603,7 @@ clone_copy_started (const char *target_path,
 {
   CloneWatch *watch = user_data;
 
+  hangar_pending_add_file (watch->pending, target_path);
   g_mutex_lock (&watch->lock);
   watch->before += watch->current;
   watch->current = source_bytes;
@@ -806,7 +809,8 @@ clone_copy_disks (virConnectPtr     conn,
  * for what is left out. */
 static void
 clone_rewrite_identity (xmlDocPtr   doc,
-                        const char *name)
+                        const char *name,
+                        const char *uuid)
 {
   xmlNodePtr root = xmlDocGetRootElement (doc);
   xmlNodePtr devices = hangar_xml_first_child (root, "devices");
@@ -815,6 +819,7 @@ clone_rewrite_identity (xmlDocPtr   doc,
   xmlNodeSetContent (hangar_xml_first_child (root, "name"), NULL);
   xmlNodeAddContent (hangar_xml_first_child (root, "name"), BAD_CAST name);
   drop_children (root, "uuid");
+  xmlNewTextChild (root, NULL, BAD_CAST "uuid", BAD_CAST uuid);
   drop_children (hangar_xml_first_child (root, "os"), "nvram");
   for (xmlNodePtr dev = devices != NULL ? devices->children : NULL; dev != NULL; dev = dev->next)
     if (is_element (dev, "interface"))
@@ -844,20 +849,27 @@ clone_define (HangarMachineOp  *op,
   return TRUE;
 }
 
-/* Clone, undone: the copies go when the clone could not be made. */
-static void
+/* Clone, undone: the copies go when the clone could not be made. Returns
+ * whether all went. */
+static gboolean
 clone_delete_copies (GPtrArray *copies)
 {
+  gboolean ok = TRUE;
+
   for (guint i = 0; i < copies->len; i++)
     {
       virStorageVolPtr vol = hangar_libvirt_dup_volume (g_ptr_array_index (copies, i));
 
       if (vol == NULL || hangar_storage_delete_vol (vol, NULL) < 0)
-        g_warning ("Cannot delete a copied disk after a failed clone: %s",
-                   hangar_libvirt_last_message ());
+        {
+          g_warning ("Cannot delete a copied disk after a failed clone: %s",
+                     hangar_libvirt_last_message ());
+          ok = FALSE;
+        }
       if (vol != NULL)
         virStorageVolFree (vol);
     }
+  return ok;
 }
 
 static gboolean
@@ -870,6 +882,7 @@ do_clone (HangarMachineOp  *op,
   g_autoptr(GPtrArray) copies = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GPtrArray) disks = NULL;
   g_autofree char *name = NULL;
+  g_autofree char *uuid = g_uuid_string_random ();
   xmlDocPtr doc;
   gboolean ok;
 
@@ -879,16 +892,28 @@ do_clone (HangarMachineOp  *op,
   /* Step 3 reserves the name: no other clone or new machine takes it
    * until libvirt knows it. */
   ok = (disks = clone_check_disks (op, conn, doc, watch, error)) != NULL &&
-       (name = reserve_clone_name (op, error)) != NULL &&
-       clone_copy_disks (conn, disks, name, watch, copies, cancellable, error);
+       (name = reserve_clone_name (op, error)) != NULL;
   if (ok)
     {
-      clone_rewrite_identity (doc, name);
+      g_autofree char *uri = hangar_pending_uri_of (conn);
+
+      /* Written down before anything is made, for the next start to remove
+       * should this process die (hangar-pending.c). */
+      watch->pending = hangar_pending_begin (uri, name);
+      hangar_pending_set_uuid (watch->pending, uuid);
+      ok = clone_copy_disks (conn, disks, name, watch, copies, cancellable, error);
+    }
+  if (ok)
+    {
+      clone_rewrite_identity (doc, name, uuid);
       ok = clone_define (op, conn, doc, cancellable, error);
     }
 
-  if (!ok)
-    clone_delete_copies (copies);
+  /* A copy that could not be deleted stays written down, for the next
+   * start to remove. */
+  if (!ok && !clone_delete_copies (copies))
+    g_clear_pointer (&watch->pending, hangar_pending_leave);
+  g_clear_pointer (&watch->pending, hangar_pending_end);
   if (name != NULL)
     hangar_machine_name_release (name);
   if (ok)

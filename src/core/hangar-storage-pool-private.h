@@ -11,6 +11,7 @@
 
 #include "hangar-libvirt.h"
 #include "hangar-storage-pool.h"
+#include "hangar-storage-volume.h"
 
 G_BEGIN_DECLS
 
@@ -24,6 +25,13 @@ gboolean          hangar_storage_pool_read_space  (virStoragePoolPtr    pool,
                                                    GError             **error);
 virStorageVolPtr  hangar_storage_pool_keep_own    (virStorageVolPtr     vol);
 gboolean          hangar_storage_pool_refresh_raw (virStoragePoolPtr    pool);
+GVirStorageVol   *hangar_storage_pool_create_volume_full (HangarStoragePool        *self,
+                                                          const char               *machine_name,
+                                                          guint64                   capacity,
+                                                          HangarStorageCopyStarted  claimed,
+                                                          gpointer                  claimed_data,
+                                                          GCancellable             *cancellable,
+                                                          GError                  **error);
 
 /* How long a volume's deletion waits for a copy from it to end. */
 #define HANGAR_STORAGE_DELETE_TIMEOUT_MS 60000

@@ -188,6 +188,21 @@ hangar_storage_pool_create_volume (HangarStoragePool  *self,
                                    GCancellable       *cancellable,
                                    GError            **error)
 {
+  return hangar_storage_pool_create_volume_full (self, machine_name, capacity, NULL, NULL,
+                                                 cancellable, error);
+}
+
+/* hangar_storage_pool_create_volume(), telling @claimed the new disk's file
+ * just before it is made. */
+GVirStorageVol *
+hangar_storage_pool_create_volume_full (HangarStoragePool         *self,
+                                        const char                *machine_name,
+                                        guint64                    capacity,
+                                        HangarStorageCopyStarted   claimed,
+                                        gpointer                   claimed_data,
+                                        GCancellable              *cancellable,
+                                        GError                   **error)
+{
   virConnectPtr conn = NULL;
   virStoragePoolPtr pool = NULL;
   virStorageVolPtr vol = NULL;
@@ -222,6 +237,12 @@ hangar_storage_pool_create_volume (HangarStoragePool  *self,
                                  "<permissions><mode>0600</mode></permissions>"
                                  "</target></volume>",
                                  name, capacity);
+  if (claimed != NULL)
+    {
+      g_autofree char *target = g_build_filename (dir, name, NULL);
+
+      claimed (target, 0, claimed_data);
+    }
   hangar_storage_lock ();
   vol = virStorageVolCreateXML (pool, xml, 0);
   hangar_storage_unlock ();

@@ -20,6 +20,7 @@
 #include "hangar-connection.h"
 #include "hangar-libvirt.h"
 #include "hangar-machine-name.h"
+#include "hangar-pending.h"
 #include "hangar-storage-pool-private.h"
 #include "hangar-storage-volume.h"
 #include "hangar-vm-config.h"
@@ -350,6 +351,7 @@ typedef struct
   GVirStorageVol      *volume;
   virDomainPtr         domain;
   char                 uuid[VIR_UUID_STRING_BUFLEN];
+  HangarPending       *pending;        /* what is being made, written down */
   gboolean             defined;
   gboolean             started;
 } Job;
@@ -368,6 +370,7 @@ static void
 job_free (Job *job)
 {
   release_name (job);
+  g_clear_pointer (&job->pending, hangar_pending_end);
   g_clear_object (&job->volume);
   if (job->domain != NULL)
     virDomainFree (job->domain);
@@ -682,8 +685,8 @@ undo_on_new_connection (Job        *job,
 }
 
 /* Undoes what the job did, newest first. Failures here are reported, never
- * silent: a user must know what was left. */
-static void
+ * silent: a user must know what was left. Returns whether all was undone. */
+static gboolean
 rollback (Job           *job,
           virConnectPtr  conn,
           GError       **error)
@@ -730,6 +733,16 @@ rollback (Job           *job,
       (*error)->message = g_strdup_printf (_("%s (Hangar could not undo everything: %s)"),
                                            message, left->str);
     }
+  return left->len == 0;
+}
+
+/* Before a disk is made: written down, in case this process dies. */
+static void
+note_file (const char *path,
+           guint64     size,
+           gpointer    user_data)
+{
+  hangar_pending_add_file (user_data, path);
 }
 
 static gboolean
@@ -758,8 +771,9 @@ create_volume (Job           *job,
     return FALSE;
 
   report (job, HANGAR_VM_CREATOR_STEP_VOLUME, NULL);
-  job->volume = hangar_storage_pool_create_volume (job->self->pool, name, disk_gib * GIB,
-                                                   cancellable, error);
+  job->volume = hangar_storage_pool_create_volume_full (job->self->pool, name, disk_gib * GIB,
+                                                        note_file, job->pending, cancellable,
+                                                        error);
   if (job->volume == NULL)
     return FALSE;
   path = hangar_storage_volume_dup_path (job->volume, error);
@@ -786,6 +800,12 @@ create_steps (Job           *job,
     return FALSE;
   g_free (job->settings->name);
   job->settings->name = g_strdup (name);
+  if (!job->transient)
+    {
+      g_autofree char *uri = hangar_pending_uri_of (conn);
+
+      job->pending = hangar_pending_begin (uri, name);
+    }
   report (job, HANGAR_VM_CREATOR_STEP_NAME, name);
   if (!step_done (job, HANGAR_VM_CREATOR_STEP_NAME, cancellable, error))
     return FALSE;
@@ -809,7 +829,10 @@ create_steps (Job           *job,
 
     xml = build_config (job, uuid, error);
     if (xml != NULL)
-      g_strlcpy (job->uuid, uuid, sizeof job->uuid);
+      {
+        g_strlcpy (job->uuid, uuid, sizeof job->uuid);
+        hangar_pending_set_uuid (job->pending, uuid);
+      }
   }
   if (xml == NULL || !step_done (job, HANGAR_VM_CREATOR_STEP_CONFIG, cancellable, error))
     return FALSE;
@@ -874,8 +897,13 @@ run_steps (Job           *job,
     return FALSE;
 
   ok = steps (job, conn, cancellable, error);
-  if (!ok)
-    rollback (job, conn, error);
+  /* What could not be undone stays written down: the next Hangar or
+   * hangarctl removes it (hangar-pending.c). */
+  if (!ok && !rollback (job, conn, error) && job->pending != NULL)
+    {
+      g_debug ("Leaving the record of what is left to the next start");
+      g_clear_pointer (&job->pending, hangar_pending_leave);
+    }
   virConnectClose (conn);
   return ok;
 }
