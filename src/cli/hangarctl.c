@@ -140,7 +140,7 @@ cmd_list (int    argc,
 static void
 usage (FILE *out)
 {
-  fprintf (out, "%s\n\n  %s\n  %s\n  %s\n  %s\n%s\n%s\n\n%s\n",
+  fprintf (out, "%s\n\n  %s\n  %s\n  %s\n  %s\n%s\n%s\n\n%s\n%s\n",
            _("Usage: hangarctl COMMAND [OPTIONS…]"),
            _("list [--json]    List the machines and their states"),
            _("create PATH.iso [--name N] [--memory MIB] [--cpus C] [--disk GIB] [--try] [--no-start]\n"
@@ -176,7 +176,10 @@ usage (FILE *out)
            _("The connection is HANGAR_URI if set, else the app’s setting, else qemu:///session. "
              "Errors go to stderr; the exit status is 1 when an operation failed, 2 for a "
              "wrong command line. Put -- before a name or file that begins with a dash: "
-             "hangarctl start -- -rf."));
+             "hangarctl start -- -rf."),
+           _("Ctrl+C (SIGINT) or SIGTERM during create, clone or import undoes what was made, "
+             "then exits 130 or 143. Each command first removes what an interrupted Hangar or "
+             "hangarctl left half-made, with a line on stderr for each."));
 }
 
 int
