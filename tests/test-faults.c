@@ -499,6 +499,52 @@ test_killed_clone (void)
   hangar_test_clean_session ();
 }
 
+/* Whether @process holds a socket: hangarctl's first is its libvirt
+ * connection. */
+static gboolean
+has_socket (GSubprocess *process)
+{
+  g_autofree char *dir = g_strdup_printf ("/proc/%s/fd", g_subprocess_get_identifier (process));
+  g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autofree char *target = g_file_read_link (path, NULL);
+
+      if (target != NULL && g_str_has_prefix (target, "socket:"))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* The daemon killed while hangarctl still identifies the medium, before
+ * anything is made: it says so at once instead of going on. */
+static void
+test_daemon_killed_identify (void)
+{
+  g_autoptr(GSubprocess) ctl = NULL;
+  g_autofree char *err = NULL;
+  gint64 deadline;
+
+  hangar_test_session_setup ();
+  ctl = spawn_ctl (NULL, (const char *[]) { "create", "--disk", "1", "--name", "Early",
+                                            hangar_test_iso (), NULL });
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while (!has_socket (ctl))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (2000);
+    }
+  /* Connected (and soon cleaning up after others, then identifying). */
+  g_usleep (200000);
+  g_assert_cmpint (kill (daemon_pid (), SIGKILL), ==, 0);
+  g_assert_cmpint (wait_exit (ctl, 5, &err), ==, 1);
+  g_assert_nonnull (strstr (err, "hangarctl create: "));
+  hangar_test_assert_session_empty ();
+}
+
 static void
 test_signal_create (gconstpointer data)
 {
@@ -569,6 +615,9 @@ main (int   argc,
       g_setenv ("XDG_STATE_HOME", state, TRUE);
     }
   hangar_test_init (&argc, &argv);
+  /* The tests kill the daemon under the test's own libvirt connection: its
+   * next write must fail, not kill the test. */
+  signal (SIGPIPE, SIG_IGN);
 
   g_test_add_func ("/hangar/faults/unit/busy-error", test_busy_error);
   g_test_add_func ("/hangar/faults/unit/busy-backoff", test_busy_backoff);
@@ -579,6 +628,7 @@ main (int   argc,
   g_test_add_func ("/hangar/faults/libvirt/delete-half-way", test_delete_half_way);
   g_test_add_func ("/hangar/faults/libvirt/daemon-killed-create", test_daemon_killed_create);
   g_test_add_func ("/hangar/faults/libvirt/daemon-killed-define", test_daemon_killed_define);
+  g_test_add_func ("/hangar/faults/libvirt/daemon-killed-identify", test_daemon_killed_identify);
   g_test_add_data_func ("/hangar/faults/libvirt/sigint-create", GINT_TO_POINTER (SIGINT),
                         test_signal_create);
   g_test_add_data_func ("/hangar/faults/libvirt/sigterm-create", GINT_TO_POINTER (SIGTERM),

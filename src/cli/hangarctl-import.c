@@ -159,6 +159,7 @@ hangarctl_import (int    argc,
     flags |= HANGAR_IMPORT_LINK;
   if (!no_start)
     flags |= HANGAR_IMPORT_START;
+  hangarctl_cancel_on_lost (connection);
   if (!g_cancellable_set_error_if_cancelled (cancellable, &ctx.error))
     {
       hangar_import_disk_async (connection, path, profile, settings, flags, progress, &ctx,
@@ -166,6 +167,7 @@ hangarctl_import (int    argc,
       g_main_loop_run (ctx.loop);
     }
 
+  hangarctl_lost_error (&ctx.error);
   if (ctx.error != NULL)
     {
       g_printerr ("hangarctl import: %s\n", ctx.error->message);

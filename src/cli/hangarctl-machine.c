@@ -240,11 +240,13 @@ hangarctl_clone (int    argc,
     status = 1;
   else
     {
+      hangarctl_cancel_on_lost (session.connection);
       hangar_machine_clone_async (session.machine, name,
                                   isatty (STDERR_FILENO) ? print_clone_progress : NULL, NULL,
                                   cancellable, hangarctl_session_done, &session);
       clone = hangar_machine_clone_finish (session.machine, hangarctl_session_wait (&session),
                                            &error);
+      hangarctl_lost_error (&error);
       if (clone == NULL)
         status = hangarctl_fail ("clone", error->message);
       else

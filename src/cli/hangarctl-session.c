@@ -320,3 +320,57 @@ hangarctl_signals_clear (void)
     g_clear_handle_id (&signal_sources[i], g_source_remove);
   g_clear_object (&signal_cancellable);
 }
+
+static gboolean connection_lost;
+
+static void
+on_connection_state (HangarConnection *connection,
+                     GParamSpec       *pspec,
+                     gpointer          user_data)
+{
+  if (hangar_connection_get_state (connection) != HANGAR_CONNECTION_FAILED || connection_lost)
+    return;
+  connection_lost = TRUE;
+  if (signal_cancellable != NULL)
+    g_cancellable_cancel (signal_cancellable);
+}
+
+/**
+ * hangarctl_cancel_on_lost:
+ * @connection: the open connection
+ *
+ * From now on, losing @connection cancels what hangarctl_cancel_on_signals()
+ * returned: what waits on libvirt stops at once, and what was made is undone
+ * (on a new connection where the daemon comes back).
+ */
+void
+hangarctl_cancel_on_lost (HangarConnection *connection)
+{
+  g_signal_connect (connection, "notify::state", G_CALLBACK (on_connection_state), NULL);
+}
+
+/**
+ * hangarctl_lost_error:
+ * @error: (inout): an operation's error
+ *
+ * A cancellation that the lost connection caused says so.
+ */
+void
+hangarctl_lost_error (GError **error)
+{
+  if (!connection_lost || signal_received != 0 || error == NULL || *error == NULL ||
+      !g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (strstr ((*error)->message, "(") != NULL)
+    {
+      /* The rollback's own account of what it could not undo stays. */
+      g_autofree char *message = (*error)->message;
+
+      (*error)->message = g_strdup_printf (_("The connection to libvirt was lost: %s"),
+                                           message);
+      return;
+    }
+  g_clear_error (error);
+  g_set_error_literal (error, HANGAR_CONNECTION_ERROR, HANGAR_CONNECTION_ERROR_LOST,
+                       _("The connection to libvirt was lost."));
+}
