@@ -224,6 +224,26 @@ nothing_to_boot (HangarOsProfile  *p,
   replace (&s->iso_path, NULL);
 }
 
+static void
+too_many_disks (HangarOsProfile  *p,
+                HangarVmSettings *s)
+{
+  g_strfreev (s->extra_disks);
+  s->extra_disks = g_new0 (char *, 17);
+  for (guint i = 0; i < 16; i++)
+    s->extra_disks[i] = g_strdup_printf ("/tmp/d%u.qcow2", i);
+}
+
+static void
+extra_disk_relative (HangarOsProfile  *p,
+                     HangarVmSettings *s)
+{
+  g_strfreev (s->extra_disks);
+  s->extra_disks = g_strsplit ("/tmp/a.qcow2,b.qcow2", ",", -1);
+}
+
+static void too_many_nics (HangarOsProfile *p, HangarVmSettings *s) { s->extra_nics = 8; }
+
 static void no_arch (HangarOsProfile *p, HangarVmSettings *s) { replace (&s->arch, NULL); }
 static void aarch64_guest (HangarOsProfile *p, HangarVmSettings *s) { replace (&s->arch, "aarch64"); }
 static void ppc64le_guest (HangarOsProfile *p, HangarVmSettings *s) { replace (&s->arch, "ppc64le"); }
@@ -279,6 +299,9 @@ static const ErrorCase error_cases[] = {
   { "iso-relative-path", iso_relative_path, HANGAR_VM_CONFIG_ERROR_INVALID, "full path" },
   { "iso-latin1-path", iso_latin1_path, HANGAR_VM_CONFIG_ERROR_INVALID, "not valid text" },
   { "nothing-to-boot", nothing_to_boot, HANGAR_VM_CONFIG_ERROR_INVALID, "neither a disk nor" },
+  { "too-many-disks", too_many_disks, HANGAR_VM_CONFIG_ERROR_INVALID, "more disks" },
+  { "extra-disk-relative-path", extra_disk_relative, HANGAR_VM_CONFIG_ERROR_INVALID, "full path" },
+  { "too-many-nics", too_many_nics, HANGAR_VM_CONFIG_ERROR_INVALID, "network adapters" },
   { "no-arch", no_arch, HANGAR_VM_CONFIG_ERROR_ARCH, "cannot run unknown machines" },
   { "aarch64-guest", aarch64_guest, HANGAR_VM_CONFIG_ERROR_ARCH, "cannot run aarch64 machines" },
   { "ppc64le-guest", ppc64le_guest, HANGAR_VM_CONFIG_ERROR_ARCH, "cannot run ppc64le machines" },

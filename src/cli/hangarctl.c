@@ -145,8 +145,10 @@ usage (FILE *out)
            _("list [--json]    List the machines and their states"),
            _("create PATH.iso [--name N] [--memory MIB] [--cpus C] [--disk GIB] [--try] [--no-start]\n"
              "                   Create a machine from a medium, start it, print its name"),
-           _("import FILE [--name N] [--copy|--link] [--no-start]\n"
-             "                   Make a machine from a disk image, start it, print its name"),
+           _("import FILE [--name N] [--copy|--link] [--no-start] [--dry-run] [--memory MIB]\n"
+             "                   [--cpus C] [--os OSINFO_ID]\n"
+             "                   Make a machine from a disk image or an OVA/OVF appliance, start\n"
+             "                   it, print its name"),
            _("detect PATH.iso  Identify an image; print its OS and a new machine’s defaults as JSON"),
            _("  start NAME       Start a machine (a saved one resumes)\n"
              "  shutdown NAME [--timeout S]\n"

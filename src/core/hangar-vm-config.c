@@ -42,6 +42,11 @@
  * convert virJSONValue to yajl data"). */
 #define LIBVIRT_SHORT_NAME_BYTES 20
 
+/* An appliance's disks and network adapters: a bound on what a hostile
+ * description can ask for, far above what real ones hold. */
+#define MAX_DISKS 16
+#define MAX_NICS 8
+
 /* USB redirection slots offered to the SPICE client. */
 #define N_REDIRDEVS 2
 
@@ -191,6 +196,22 @@ check_settings (const HangarOsProfile  *profile,
       if (!check_path (settings->disk_path, error))
         return FALSE;
     }
+  if (settings->extra_disks != NULL && settings->extra_disks[0] != NULL)
+    {
+      if (settings->disk_gib == 0)
+        return set_invalid (error, _("The machine’s further disks need a first disk."));
+      if (g_strv_length (settings->extra_disks) + 1 > MAX_DISKS)
+        return set_invalid (error, _("The machine has more disks than Hangar can attach."));
+      for (guint i = 0; settings->extra_disks[i] != NULL; i++)
+        if (!check_path (settings->extra_disks[i], error))
+          return FALSE;
+    }
+  if (settings->extra_nics + 1 > MAX_NICS)
+    return set_invalid (error, _("The machine has more network adapters than Hangar can "
+                                 "attach."));
+  if (settings->description != NULL &&
+      !g_utf8_validate (settings->description, -1, NULL))
+    return set_invalid (error, _("The machine’s description is not valid text."));
   if (settings->iso_path != NULL && !check_path (settings->iso_path, error))
     return FALSE;
   if (settings->disk_gib == 0 && settings->iso_path == NULL)
@@ -399,55 +420,71 @@ add_disks (GVirConfigDomain *domain,
   GVirConfigDomainDiskBus disk_bus = GVIR_CONFIG_DOMAIN_DISK_BUS_IDE;
   GVirConfigDomainDiskBus cdrom_bus = plan->q35 ? GVIR_CONFIG_DOMAIN_DISK_BUS_SATA
                                                 : GVIR_CONFIG_DOMAIN_DISK_BUS_IDE;
+  guint n_disks = 0;
 
   if (plan->has_disk)
     {
-      GVirConfigDomainDisk *disk = gvir_config_domain_disk_new ();
-      GVirConfigDomainDiskDriver *driver = gvir_config_domain_disk_driver_new ();
-      const char *dev;
+      const char *prefix;
+      guint n_extra = settings->extra_disks != NULL ? g_strv_length (settings->extra_disks) : 0;
 
       if (plan->profile->virtio_block)
         {
           disk_bus = GVIR_CONFIG_DOMAIN_DISK_BUS_VIRTIO;
-          dev = "vda";
+          prefix = "vd";
         }
       else if (plan->q35)
         {
           disk_bus = GVIR_CONFIG_DOMAIN_DISK_BUS_SATA;
-          dev = "sda";
+          prefix = "sd";
         }
       else
         {
           disk_bus = GVIR_CONFIG_DOMAIN_DISK_BUS_IDE;
-          dev = "hda";
+          prefix = "hd";
         }
 
-      gvir_config_domain_disk_set_type (disk, GVIR_CONFIG_DOMAIN_DISK_FILE);
-      gvir_config_domain_disk_set_guest_device_type (disk, GVIR_CONFIG_DOMAIN_DISK_GUEST_DEVICE_DISK);
-      gvir_config_domain_disk_driver_set_name (driver, "qemu");
-      gvir_config_domain_disk_driver_set_format (driver, GVIR_CONFIG_DOMAIN_DISK_FORMAT_QCOW2);
-      /* The guest's trims shrink the qcow2 file. */
-      gvir_config_domain_disk_driver_set_discard (driver, GVIR_CONFIG_DOMAIN_DISK_DRIVER_DISCARD_UNMAP);
-      gvir_config_domain_disk_set_driver (disk, driver);
-      gvir_config_domain_disk_set_source (disk, settings->disk_path);
-      gvir_config_domain_disk_set_target_bus (disk, disk_bus);
-      gvir_config_domain_disk_set_target_dev (disk, dev);
-      g_object_unref (driver);
-      add_device (domain, disk);
+      /* The first disk, then an appliance's others in their order; on SATA
+       * the medium takes the letter after them, on IDE hdc stays its own. */
+      for (guint i = 0, letter = 0; i <= n_extra; i++, letter++)
+        {
+          GVirConfigDomainDisk *disk = gvir_config_domain_disk_new ();
+          GVirConfigDomainDiskDriver *driver = gvir_config_domain_disk_driver_new ();
+          g_autofree char *dev = NULL;
+
+          if (disk_bus == GVIR_CONFIG_DOMAIN_DISK_BUS_IDE && letter == 2)
+            letter++;
+          dev = g_strdup_printf ("%s%c", prefix, 'a' + letter);
+          gvir_config_domain_disk_set_type (disk, GVIR_CONFIG_DOMAIN_DISK_FILE);
+          gvir_config_domain_disk_set_guest_device_type (disk,
+                                                         GVIR_CONFIG_DOMAIN_DISK_GUEST_DEVICE_DISK);
+          gvir_config_domain_disk_driver_set_name (driver, "qemu");
+          gvir_config_domain_disk_driver_set_format (driver, GVIR_CONFIG_DOMAIN_DISK_FORMAT_QCOW2);
+          /* The guest's trims shrink the qcow2 file. */
+          gvir_config_domain_disk_driver_set_discard (driver,
+                                                      GVIR_CONFIG_DOMAIN_DISK_DRIVER_DISCARD_UNMAP);
+          gvir_config_domain_disk_set_driver (disk, driver);
+          gvir_config_domain_disk_set_source (disk, i == 0 ? settings->disk_path
+                                                           : settings->extra_disks[i - 1]);
+          gvir_config_domain_disk_set_target_bus (disk, disk_bus);
+          gvir_config_domain_disk_set_target_dev (disk, dev);
+          g_object_unref (driver);
+          add_device (domain, disk);
+        }
+      n_disks = n_extra + 1;
     }
 
   if (settings->iso_path != NULL)
     {
       GVirConfigDomainDisk *cdrom = gvir_config_domain_disk_new ();
       GVirConfigDomainDiskDriver *driver = gvir_config_domain_disk_driver_new ();
-      const char *dev;
+      g_autofree char *dev = NULL;
 
       if (cdrom_bus == GVIR_CONFIG_DOMAIN_DISK_BUS_IDE)
-        dev = "hdc";  /* secondary master, where old installers look first */
+        dev = g_strdup ("hdc");  /* secondary master, where old installers look first */
       else if (plan->has_disk && disk_bus == GVIR_CONFIG_DOMAIN_DISK_BUS_SATA)
-        dev = "sdb";
+        dev = g_strdup_printf ("sd%c", 'a' + n_disks);
       else
-        dev = "sda";
+        dev = g_strdup ("sda");
 
       gvir_config_domain_disk_set_type (cdrom, GVIR_CONFIG_DOMAIN_DISK_FILE);
       gvir_config_domain_disk_set_guest_device_type (cdrom, GVIR_CONFIG_DOMAIN_DISK_GUEST_DEVICE_CDROM);
@@ -470,8 +507,6 @@ static void
 add_network (GVirConfigDomain *domain,
              const Plan       *plan)
 {
-  /* The session daemon cannot make bridges or taps: user-mode networking. */
-  GVirConfigDomainInterfaceUser *nic = gvir_config_domain_interface_user_new ();
   const char *model;
 
   if (plan->profile->virtio_net)
@@ -480,8 +515,16 @@ add_network (GVirConfigDomain *domain,
     model = "e1000e";
   else
     model = "e1000";
-  gvir_config_domain_interface_set_model (GVIR_CONFIG_DOMAIN_INTERFACE (nic), model);
-  add_device (domain, nic);
+
+  /* The session daemon cannot make bridges or taps: user-mode networking,
+   * for an appliance's further adapters too. */
+  for (guint i = 0; i <= plan->settings->extra_nics; i++)
+    {
+      GVirConfigDomainInterfaceUser *nic = gvir_config_domain_interface_user_new ();
+
+      gvir_config_domain_interface_set_model (GVIR_CONFIG_DOMAIN_INTERFACE (nic), model);
+      add_device (domain, nic);
+    }
 }
 
 static void
@@ -722,6 +765,8 @@ hangar_vm_config_build (const HangarOsProfile  *profile,
   gvir_config_domain_set_name (domain, settings->name);
   if (settings->title != NULL && *settings->title != '\0')
     gvir_config_domain_set_title (domain, settings->title);
+  if (settings->description != NULL && *settings->description != '\0')
+    gvir_config_domain_set_description (domain, settings->description);
   gvir_config_domain_set_memory (domain, settings->memory_mib * 1024);
   gvir_config_domain_set_current_memory (domain, settings->memory_mib * 1024);
   gvir_config_domain_set_vcpus (domain, settings->vcpus);

@@ -48,6 +48,9 @@ typedef struct
   char            *iso_path;       /* installation / live medium, or NULL */
   char            *arch;           /* guest architecture, "x86_64" */
   gboolean         tpm;            /* emulated TPM 2.0 (swtpm) */
+  char           **extra_disks;    /* qcow2 disks after disk_path, in order (an appliance's) */
+  guint            extra_nics;     /* user-mode network adapters after the first */
+  char            *description;    /* optional, the domain's <description> */
 } HangarVmSettings;
 
 /**
