@@ -19,6 +19,7 @@
 #include "hangar-connection.h"
 #include "hangar-host.h"
 #include "hangar-import.h"
+#include "hangar-machine-name.h"
 #include "hangar-os-db.h"
 #include "hangar-os-profile.h"
 #include "hangar-storage-pool.h"
@@ -142,7 +143,6 @@ hangarctl_import (int    argc,
       N_("Only print what would be made and what cannot be kept"), NULL },
     { NULL }
   };
-  g_autoptr(GOptionContext) option_context = g_option_context_new (N_("FILE"));
   g_autoptr(GError) error = NULL;
   g_autoptr(GSettings) app_settings = NULL;
   g_autoptr(HangarConnection) connection = NULL;
@@ -156,29 +156,23 @@ hangarctl_import (int    argc,
   gboolean force_emulation;
   int status = 0;
 
-  g_option_context_set_summary (option_context,
-                                _("Make a machine from a disk image (qcow2, raw, VMDK, VDI, VHD "
-                                  "or VHDX) or an OVA/OVF appliance (all its disks, memory, "
-                                  "processors, firmware and network adapters), start it, and "
-                                  "print its name. What will be made and what cannot be kept "
-                                  "is printed first, on standard error."));
-  g_option_context_set_translation_domain (option_context, GETTEXT_PACKAGE);
-  g_option_context_add_main_entries (option_context, entries, GETTEXT_PACKAGE);
-  if (!g_option_context_parse (option_context, &argc, &argv, &error))
-    return usage_error (error->message);
+  g_autofree char *summary =
+    hangarctl_summary_with_names (_("Make a machine from a disk image (qcow2, raw, VMDK, VDI, VHD "
+                                    "or VHDX) or an OVA/OVF appliance (all its disks, memory, "
+                                    "processors, firmware and network adapters), start it, and "
+                                    "print its name. What will be made and what cannot be kept "
+                                    "is printed first, on standard error."));
 
-  /* "--" ends the options: a file may start with a dash. */
-  if (argc == 3 && g_str_equal (argv[1], "--"))
-    {
-      argv[1] = argv[2];
-      argc = 2;
-    }
-  if (argc != 2)
-    return usage_error (_("Give one disk image or appliance file."));
+  if (!hangarctl_parse_options ("import", N_("FILE"), summary, entries, 1, 1,
+                                _("Give one disk image or appliance file."), &argc, &argv))
+    return 2;
   if (copy && link)
     return usage_error (_("Choose --copy or --link, not both."));
   if (memory_mib < 0 || cpus < 0)
     return usage_error (_("--memory and --cpus take positive numbers."));
+  /* Before the image is read: a name the rule refuses fails at once. */
+  if (name != NULL && !hangar_machine_name_check (name, &error))
+    return hangarctl_fail ("import", error->message);
 
   path = g_canonicalize_filename (argv[1], NULL);
   cancellable = hangarctl_cancel_on_signals ();
@@ -237,6 +231,7 @@ hangarctl_import (int    argc,
     {
       g_free (settings->name);
       settings->name = g_steal_pointer (&name);
+      settings->name_given = TRUE;
     }
   else if (ctx.review->appliance == NULL)
     g_clear_pointer (&settings->name, g_free);

@@ -120,7 +120,8 @@ cmd_list (int    argc,
   g_autoptr(HangarConnection) connection = NULL;
   g_autoptr(HangarCollection) collection = NULL;
 
-  if (!hangarctl_parse_options ("list", NULL, _("List the machines"), entries, &argc, &argv))
+  if (!hangarctl_parse_options ("list", NULL, _("List the machines"), entries, 0, 0,
+                                _("list takes no arguments."), &argc, &argv))
     return 2;
 
   connection = hangarctl_connect (NULL);
@@ -178,7 +179,8 @@ usage (FILE *out)
            _("The connection is HANGAR_URI if set, else the app’s setting, else qemu:///session. "
              "Errors go to stderr; the exit status is 1 when an operation failed, 2 for a "
              "wrong command line. Put -- before a name or file that begins with a dash: "
-             "hangarctl start -- -rf."),
+             "hangarctl start -- -rf. Names are used exactly as given or refused with the "
+             "reason (see “hangarctl rename --help”)."),
            _("Ctrl+C (SIGINT) or SIGTERM during create, clone or import undoes what was made, "
              "then exits 130 or 143. Each command first removes what an interrupted Hangar or "
              "hangarctl left half-made, with a line on stderr for each."));

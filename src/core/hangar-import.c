@@ -25,6 +25,7 @@
 #include "hangar-appliance.h"
 #include "hangar-import.h"
 #include "hangar-import-private.h"
+#include "hangar-machine-name.h"
 #include "hangar-pending.h"
 #include "hangar-storage-pool.h"
 #include "hangar-storage-volume.h"
@@ -1104,23 +1105,32 @@ hangar_import_disk_async (HangarConnection       *connection,
  * (taken), an appliance's. */
 void
 hangar_import_start (HangarConnection       *connection,
-              const char             *path,
-              HangarAppliance        *appliance,
-              const HangarOsProfile  *profile,
-              const HangarVmSettings *settings,
-              HangarImportFlags       flags,
-              HangarProgressFunc      progress,
-              gpointer                progress_data,
-              GCancellable           *cancellable,
-              GAsyncReadyCallback     callback,
-              gpointer                user_data)
+                     const char             *path,
+                     HangarAppliance        *appliance,
+                     const HangarOsProfile  *profile,
+                     const HangarVmSettings *settings,
+                     HangarImportFlags       flags,
+                     HangarProgressFunc      progress,
+                     gpointer                progress_data,
+                     GCancellable           *cancellable,
+                     GAsyncReadyCallback     callback,
+                     gpointer                user_data)
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(GTask) worker = NULL;
+  g_autoptr(GError) name_error = NULL;
   Import *import;
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, hangar_import_disk_async);
+
+  /* Before anything is copied: a name the user gave is used exactly or
+   * refused (the creator refuses a taken one, and removes the copy). */
+  if (settings->name_given && !hangar_machine_name_check (settings->name, &name_error))
+    {
+      g_task_return_error (task, g_steal_pointer (&name_error));
+      return;
+    }
 
   import = g_new0 (Import, 1);
   import->copies = g_ptr_array_new_with_free_func (g_free);
@@ -1131,7 +1141,7 @@ hangar_import_start (HangarConnection       *connection,
   import->profile = profile != NULL ? hangar_os_profile_copy (profile)
                                     : hangar_os_profile_new_generic ();
   import->settings = hangar_vm_settings_copy (settings);
-  if (import->settings->name == NULL || *import->settings->name == '\0')
+  if (!import->settings->name_given)
     {
       g_autofree char *basename = g_path_get_basename (path);
       char *dot = strrchr (basename, '.');

@@ -25,22 +25,11 @@
 
 #include <glib/gi18n.h>
 
+#include "hangar-machine-name.h"
 #include "hangar-vm-config.h"
 
 #define LIBOSINFO_NS "http://libosinfo.org/xmlns/libvirt/domain/1.0"
 #define LIBOSINFO_PREFIX "libosinfo"
-
-/* libvirt allows long names, but they end up in file names (NAME.xml, the
- * NVRAM and TPM state) and in window titles. */
-#define NAME_MAX_BYTES 200
-
-/* libvirt 9.0 names a running machine's private directories (and QEMU's
- * master key file in its JSON command line) after the first 20 bytes of its
- * name. An auto-started session daemon runs with LC_ALL=C, so these bytes
- * are counted without regard for UTF-8: a cut inside a character makes a
- * path that is not UTF-8, and the machine can never start ("failed to
- * convert virJSONValue to yajl data"). */
-#define LIBVIRT_SHORT_NAME_BYTES 20
 
 /* An appliance's disks and network adapters: a bound on what a hostile
  * description can ask for, far above what real ones hold. */
@@ -77,66 +66,11 @@ has_control_chars (const char *text)
 }
 
 static gboolean
-is_blank (const char *text)
-{
-  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
-    if (!g_unichar_isspace (g_utf8_get_char (p)))
-      return FALSE;
-  return TRUE;
-}
-
-static gboolean
 set_invalid (GError    **error,
              const char *message)
 {
   g_set_error_literal (error, HANGAR_VM_CONFIG_ERROR, HANGAR_VM_CONFIG_ERROR_INVALID, message);
   return FALSE;
-}
-
-/**
- * hangar_vm_config_check_name:
- * @name: (nullable): a name for a new machine
- * @error: return location for a %HANGAR_VM_CONFIG_ERROR_INVALID error
- *
- * Checks a machine name the way hangar_vm_config_build() does, so a name
- * entry can say what is wrong while the user types. Names may hold spaces,
- * punctuation and any Unicode letter; they may not be empty, hold control
- * characters or “/”, be longer than 200 bytes, or be cut by libvirt inside a
- * character (see %LIBVIRT_SHORT_NAME_BYTES in the source).
- *
- * Returns: %TRUE when @name can name a machine
- */
-gboolean
-hangar_vm_config_check_name (const char  *name,
-                             GError     **error)
-{
-  if (name == NULL || *name == '\0')
-    return set_invalid (error, _("The machine needs a name."));
-  if (!g_utf8_validate (name, -1, NULL))
-    return set_invalid (error, _("The machine’s name is not valid text. Type the name again."));
-  if (is_blank (name))
-    return set_invalid (error, _("The machine needs a name, not only spaces."));
-  if (strlen (name) > NAME_MAX_BYTES)
-    return set_invalid (error, _("The machine’s name is too long. Choose a shorter name."));
-  if (has_control_chars (name))
-    return set_invalid (error, _("The machine’s name cannot contain line breaks, tabs or other "
-                                 "control characters."));
-  if (strchr (name, '/') != NULL)
-    return set_invalid (error, _("The machine’s name cannot contain “/”."));
-  if (strlen (name) > LIBVIRT_SHORT_NAME_BYTES &&
-      (name[LIBVIRT_SHORT_NAME_BYTES] & 0xc0) == 0x80)
-    {
-      const char *cut = g_utf8_find_prev_char (name, name + LIBVIRT_SHORT_NAME_BYTES);
-      char character[7] = { 0 };
-
-      g_unichar_to_utf8 (g_utf8_get_char (cut), character);
-      g_set_error (error, HANGAR_VM_CONFIG_ERROR, HANGAR_VM_CONFIG_ERROR_INVALID,
-                   _("A machine with this name could not start: libvirt would cut the name "
-                     "inside “%s”. Replace that character or one before it."),
-                   character);
-      return FALSE;
-    }
-  return TRUE;
 }
 
 static gboolean
@@ -175,8 +109,10 @@ check_settings (const HangarOsProfile  *profile,
 {
   const char *arch = settings->arch;
 
-  if (!hangar_vm_config_check_name (settings->name, error))
-    return FALSE;
+  g_autoptr(GError) name_error = NULL;
+
+  if (!hangar_machine_name_check (settings->name, &name_error))
+    return set_invalid (error, name_error->message);
   if (settings->title != NULL &&
       (!g_utf8_validate (settings->title, -1, NULL) || has_control_chars (settings->title)))
     return set_invalid (error, _("The machine’s title cannot contain line breaks, tabs or other "
@@ -348,14 +284,14 @@ new_os (const Plan *plan)
   gvir_config_domain_os_set_arch (os, plan->settings->arch);
   gvir_config_domain_os_set_machine (os, plan->q35 ? "q35" : "pc");
 
-  /* The installer's medium first while installing; once the creator has
-   * ejected it the empty drive is skipped. A live medium with no disk is
-   * all there is; a medium kept beside an installed disk comes second. */
-  if (plan->installing || !plan->has_disk)
-    boot = g_list_append (boot, GINT_TO_POINTER (GVIR_CONFIG_DOMAIN_OS_BOOT_DEVICE_CDROM));
+  /* The disk before the installer's medium: a blank disk boots nothing, so
+   * BIOS and OVMF fall through to the medium, and once the installer has
+   * made the disk bootable the installed system starts, whether or not a
+   * Hangar process is there to eject the medium (see
+   * hangar-install-tracker.c). A live medium with no disk is all there is. */
   if (plan->has_disk)
     boot = g_list_append (boot, GINT_TO_POINTER (GVIR_CONFIG_DOMAIN_OS_BOOT_DEVICE_HD));
-  if (plan->has_disk && !plan->installing && plan->settings->iso_path != NULL)
+  if (plan->settings->iso_path != NULL)
     boot = g_list_append (boot, GINT_TO_POINTER (GVIR_CONFIG_DOMAIN_OS_BOOT_DEVICE_CDROM));
   gvir_config_domain_os_set_boot_devices (os, boot);
   g_list_free (boot);
@@ -691,8 +627,8 @@ set_metadata (GVirConfigDomain *domain,
         os = g_markup_printf_escaped ("<os id='%s'/>", profile->id);
       g_string_append (xml, os);
     }
-  /* The creator ejects the medium after the first shutdown or reboot, and
-   * drops this mark. */
+  /* An install tracker ejects the medium after the first shutdown or
+   * reboot, and drops this mark. */
   if (plan->installing)
     g_string_append (xml, "<installing>true</installing>");
   g_string_append (xml, "</machine>");
@@ -727,9 +663,11 @@ set_metadata (GVirConfigDomain *domain,
  * assigns them when the domain is defined).
  *
  * While an installer runs (@settings has a disk and an ISO and @profile is an
- * installer) the domain boots from the medium first, its metadata holds
- * `<hangar:installing>true</hangar:installing>` and `on_reboot` is `destroy`,
- * so the creator sees the first reboot and can eject the medium.
+ * installer) its metadata holds `<hangar:installing>true</hangar:installing>`.
+ * The domain boots from its disk first, then the medium, and restarts on a
+ * reboot: the blank disk lets the installer boot, the installed system comes
+ * up after the installer's reboot with or without Hangar running, and an
+ * install tracker ejects the medium when it sees that reboot.
  *
  * Returns: (transfer full): the domain, or %NULL with @error set when the
  *   settings cannot make a machine
@@ -790,9 +728,10 @@ hangar_vm_config_build (const HangarOsProfile  *profile,
 
   gvir_config_domain_set_lifecycle (domain, GVIR_CONFIG_DOMAIN_LIFECYCLE_ON_POWEROFF,
                                     GVIR_CONFIG_DOMAIN_LIFECYCLE_DESTROY);
+  /* Restart, installing or not: an installer's reboot must bring the
+   * machine back even when no Hangar process watches it. */
   gvir_config_domain_set_lifecycle (domain, GVIR_CONFIG_DOMAIN_LIFECYCLE_ON_REBOOT,
-                                    plan.installing ? GVIR_CONFIG_DOMAIN_LIFECYCLE_DESTROY
-                                                    : GVIR_CONFIG_DOMAIN_LIFECYCLE_RESTART);
+                                    GVIR_CONFIG_DOMAIN_LIFECYCLE_RESTART);
   gvir_config_domain_set_lifecycle (domain, GVIR_CONFIG_DOMAIN_LIFECYCLE_ON_CRASH,
                                     GVIR_CONFIG_DOMAIN_LIFECYCLE_DESTROY);
 

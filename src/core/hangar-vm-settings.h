@@ -38,6 +38,8 @@ typedef enum
 typedef struct
 {
   char            *name;
+  gboolean         name_given;     /* the user gave @name: used exactly or refused, never
+                                    * numbered; otherwise Hangar picked it and numbers it */
   char            *title;          /* optional display title; NULL = name */
   guint64          memory_mib;
   guint            vcpus;
