@@ -847,7 +847,7 @@ disk_steps (Import        *import,
   note_copy (import, import->disk);
   /* libvirt learns of the new file, so deleting the machine deletes it. */
   ok = convert (import, import->disk, cancellable, error) &&
-       gvir_storage_pool_refresh (pool, cancellable, error);
+       hangar_storage_pool_refresh (import->pool, cancellable, error);
   g_object_unref (pool);
   return ok;
 }
@@ -933,7 +933,7 @@ appliance_steps (Import        *import,
     }
   import->info = g_ptr_array_steal_index (infos, 0);
 
-  ok = gvir_storage_pool_refresh (pool, cancellable, error);
+  ok = hangar_storage_pool_refresh (import->pool, cancellable, error);
   g_object_unref (pool);
   return ok;
 }
@@ -966,15 +966,9 @@ forget_copy_thread (GTask        *task,
                     GCancellable *cancellable)
 {
   Import *import = task_data;
-  GVirStoragePool *pool;
 
   delete_copy (import);
-  pool = hangar_storage_pool_ensure (import->pool, NULL, NULL);
-  if (pool != NULL)
-    {
-      gvir_storage_pool_refresh (pool, NULL, NULL);
-      g_object_unref (pool);
-    }
+  hangar_storage_pool_refresh (import->pool, NULL, NULL);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -1141,7 +1135,10 @@ hangar_import_start (HangarConnection       *connection,
   import->profile = profile != NULL ? hangar_os_profile_copy (profile)
                                     : hangar_os_profile_new_generic ();
   import->settings = hangar_vm_settings_copy (settings);
-  if (!import->settings->name_given)
+  /* No name: the file's, as a default (an appliance's settings carry the
+   * name its description gives). */
+  if (!import->settings->name_given &&
+      (import->settings->name == NULL || *import->settings->name == '\0'))
     {
       g_autofree char *basename = g_path_get_basename (path);
       char *dot = strrchr (basename, '.');

@@ -505,6 +505,47 @@ hangar_storage_pool_refresh_raw (virStoragePoolPtr pool)
   return TRUE;
 }
 
+/**
+ * hangar_storage_pool_refresh:
+ * @self: a #HangarStoragePool
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Has libvirt count the pool's files anew, so that it lists a file made
+ * beside it (a copy qemu-img wrote). Unlike the counts taken before reading
+ * the free space, this one must happen: it waits as long as a volume's
+ * deletion would for another operation on the pool to end, and fails with
+ * %HANGAR_STORAGE_ERROR_POOL when it cannot. Blocking.
+ *
+ * Returns: whether libvirt counted the files
+ */
+gboolean
+hangar_storage_pool_refresh (HangarStoragePool  *self,
+                             GCancellable       *cancellable,
+                             GError            **error)
+{
+  virConnectPtr conn = NULL;
+  virStoragePoolPtr pool;
+  int ret;
+
+  g_return_val_if_fail (HANGAR_IS_STORAGE_POOL (self), FALSE);
+
+  if ((pool = hangar_storage_pool_ensure_raw (self, &conn, cancellable, error)) == NULL)
+    return FALSE;
+  ret = hangar_storage_call_when_free (refresh_call, pool, HANGAR_STORAGE_DELETE_TIMEOUT_MS,
+                                       cancellable);
+  if (ret < 0)
+    {
+      if (!g_cancellable_set_error_if_cancelled (cancellable, error))
+        g_set_error (error, HANGAR_STORAGE_ERROR, HANGAR_STORAGE_ERROR_POOL,
+                     _("Cannot count the files in the storage for disks: %s"),
+                     hangar_libvirt_last_message ());
+    }
+  virStoragePoolFree (pool);
+  virConnectClose (conn);
+  return ret >= 0;
+}
+
 /* The pool's filesystem: its size and free bytes, counted anew. Blocking. */
 gboolean
 hangar_storage_pool_read_space (virStoragePoolPtr   pool,
