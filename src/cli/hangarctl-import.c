@@ -21,6 +21,7 @@
 #include "hangar-storage-pool.h"
 #include "hangar-vm-settings.h"
 #include "hangarctl-commands.h"
+#include "hangarctl-numbers.h"
 #include "hangarctl-session.h"
 
 typedef struct
@@ -91,8 +92,16 @@ hangarctl_import (int    argc,
   gboolean copy = FALSE;
   gboolean link = FALSE;
   gboolean no_start = FALSE;
+  g_autofree char *memory_text = NULL;
+  g_autofree char *cpus_text = NULL;
+  guint64 memory_mib = 0, vcpus = 0;
   const GOptionEntry entries[] = {
     { "name", 0, 0, G_OPTION_ARG_STRING, &name, N_("The machine’s name"), N_("NAME") },
+    { "memory", 0, 0, G_OPTION_ARG_STRING, &memory_text,
+      N_("Memory: MiB, or with a unit (2G); from 64 MiB to this computer’s memory"),
+      N_("SIZE") },
+    { "cpus", 0, 0, G_OPTION_ARG_STRING, &cpus_text,
+      N_("Virtual processors: from 1 to this computer’s"), N_("N") },
     { "copy", 0, 0, G_OPTION_ARG_NONE, &copy,
       N_("Copy the image into Hangar’s storage as qcow2 (the default)"), NULL },
     { "link", 0, 0, G_OPTION_ARG_NONE, &link,
@@ -131,6 +140,10 @@ hangarctl_import (int    argc,
     return usage_error (_("Give one disk image file."));
   if (copy && link)
     return usage_error (_("Choose --copy or --link, not both."));
+  if (!hangarctl_parse_size_option ("import", "--memory", memory_text, HANGARCTL_MEMORY_UNIT,
+                                    &memory_mib) ||
+      !hangarctl_parse_count_option ("import", "--cpus", cpus_text, &vcpus))
+    return 2;
 
   path = g_canonicalize_filename (argv[1], NULL);
   connection = hangarctl_connect ("import");
@@ -146,10 +159,28 @@ hangarctl_import (int    argc,
   hangar_host_probe_async (pool_dir, connection, NULL, probe_done, &ctx);
   g_main_loop_run (ctx.loop);
 
+  {
+    HangarVmLimits limits;
+
+    hangar_vm_settings_get_limits (ctx.host, &limits);
+    if (!hangarctl_check_limits ("import", &limits, memory_text, memory_mib, cpus_text, vcpus,
+                                 NULL, 0))
+      {
+        g_clear_pointer (&ctx.host, hangar_host_info_free);
+        hangar_connection_close (connection);
+        g_main_loop_unref (ctx.loop);
+        return 1;
+      }
+  }
+
   profile = hangar_os_profile_new_generic ();
   settings = hangar_vm_settings_new_for (profile, ctx.host, force_emulation);
   g_free (settings->name);
   settings->name = g_steal_pointer (&name);
+  if (memory_text != NULL)
+    settings->memory_mib = memory_mib;
+  if (cpus_text != NULL)
+    settings->vcpus = (guint) vcpus;
   if (link)
     flags |= HANGAR_IMPORT_LINK;
   if (!no_start)

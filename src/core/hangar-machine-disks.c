@@ -17,6 +17,7 @@
 #include <glib/gi18n.h>
 
 #include "hangar-machine-config-private.h"
+#include "hangar-host.h"
 #include "hangar-media.h"
 #include "hangar-media-private.h"
 
@@ -100,6 +101,26 @@ do_grow_disk (HangarMachineOp  *op,
                                   _("The disk of “%s” is %s and cannot shrink: that would destroy "
                                     "what is stored at its end. Disks only grow."),
                                   op->name, size);
+    }
+  if (capacity > vol_info.capacity)
+    {
+      g_autofree char *dir = g_path_get_dirname (path);
+      g_autoptr(GError) limits_error = NULL;
+      guint64 free_bytes = hangar_host_free_bytes_at (dir);
+      HangarVmLimits limits;
+
+      /* The most a new disk may have (the free space), counting what this
+       * disk may already take: a grown disk must fit when the guest fills it. */
+      hangar_machine_op_get_limits (op, NULL,
+                                    free_bytes > G_MAXUINT64 - vol_info.capacity
+                                    ? G_MAXUINT64 : free_bytes + vol_info.capacity,
+                                    &limits);
+      if (!hangar_vm_limits_check_disk (&limits, capacity, &limits_error))
+        {
+          virStorageVolFree (vol);
+          return hangar_machine_fail (error, HANGAR_MACHINE_ERROR_NOT_SUPPORTED, "%s",
+                                      limits_error->message);
+        }
     }
   if (capacity == vol_info.capacity || g_cancellable_set_error_if_cancelled (cancellable, error))
     {

@@ -160,6 +160,7 @@ update_limits (HangarAssistant *self)
     return;
 
   hangar_vm_settings_get_limits (self->host, &limits);
+  gtk_adjustment_set_lower (self->memory_adjustment, limits.min_memory_mib);
   gtk_adjustment_set_upper (self->memory_adjustment, limits.max_memory_mib);
   gtk_adjustment_set_upper (self->cpus_adjustment, limits.max_vcpus);
   gtk_adjustment_set_upper (self->disk_adjustment, limits.max_disk_gib);

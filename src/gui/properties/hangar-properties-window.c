@@ -259,6 +259,15 @@ show_config (HangarPropertiesWindow *self)
                                ? _("Hardware (KVM)")
                                : _("Software emulation (slower)"));
 
+  /* The bounds are core's limits for this machine on this host; what it
+   * has now stays shown even where it is over them. */
+  gtk_adjustment_set_lower (gtk_spin_button_get_adjustment (self->memory_spin),
+                            (double) config->limits.min_memory_mib);
+  gtk_adjustment_set_upper (gtk_spin_button_get_adjustment (self->memory_spin),
+                            (double) MAX (config->limits.max_memory_mib, config->memory_mib));
+  gtk_adjustment_set_upper (gtk_spin_button_get_adjustment (self->vcpus_spin),
+                            (double) MAX (config->limits.max_vcpus, config->vcpus));
+
   /* Never under the user's fingers: a change waiting to apply wins. */
   if (self->apply_source == 0)
     {
@@ -565,7 +574,11 @@ on_grow_clicked (HangarPropertiesWindow *self)
                                      "machine does not use the new space by itself: grow its "
                                      "partition and file system afterwards, with its own disk "
                                      "tool."));
-  spin = gtk_spin_button_new_with_range (next_gib, MAX (2048.0, next_gib * 4), 1);
+  /* At most what core allows: the size now plus the free space. */
+  spin = gtk_spin_button_new_with_range (next_gib,
+                                         MAX (next_gib, (double) (disk->capacity / (guint64) GIB +
+                                                                  self->config->limits.max_disk_gib)),
+                                         1);
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), next_gib);
   gtk_spin_button_set_numeric (GTK_SPIN_BUTTON (spin), TRUE);
   label = gtk_label_new (_("GiB"));
