@@ -17,6 +17,7 @@
 #include <json-glib/json-glib.h>
 
 #include "hangar-machine-config.h"
+#include "hangar-media-file.h"
 #include "hangarctl-commands.h"
 #include "hangarctl-json.h"
 #include "hangarctl-numbers.h"
@@ -244,6 +245,38 @@ hangarctl_set (int    argc,
 /* cd                                                                       */
 /* ------------------------------------------------------------------------ */
 
+static void
+resolve_done (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  HangarctlSession *session = user_data;
+
+  session->result = g_object_ref (result);
+  g_main_loop_quit (session->loop);
+}
+
+/* Says, as a warning, when other users could replace or change the
+ * medium; FALSE (printed) when there is no such file. */
+static gboolean
+warn_about_medium (HangarctlSession *session,
+                   const char       *path)
+{
+  g_autoptr(HangarMediaFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+
+  hangar_media_file_resolve_async (path, NULL, resolve_done, session);
+  file = hangar_media_file_resolve_finish (hangarctl_session_wait (session), &error);
+  if (file == NULL)
+    {
+      hangarctl_fail ("cd", error->message);
+      return FALSE;
+    }
+  if (file->warning != NULL)
+    g_printerr (_("hangarctl cd: warning: %s\n"), file->warning);
+  return TRUE;
+}
+
 /**
  * hangarctl_cd:
  *
@@ -270,6 +303,8 @@ hangarctl_cd (int    argc,
     return hangarctl_usage_error ("cd", _("Say “NAME insert PATH.iso” or “NAME eject”."));
 
   if (!hangarctl_session_open (&session, "cd", argv[1]))
+    status = 1;
+  else if (path != NULL && !warn_about_medium (&session, path))
     status = 1;
   else
     {

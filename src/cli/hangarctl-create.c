@@ -83,7 +83,10 @@ settings_for (HangarMedia          *media,
     settings->disk_gib = 0;
   else if (options->disk != NULL)
     settings->disk_gib = options->disk_gib;
-  settings->iso_path = g_strdup (iso_path);
+  /* The very file identified (symlinks resolved), and what makes it that
+   * file, checked before each start. */
+  settings->iso_path = g_strdup (hangar_media_get_path (media));
+  settings->iso_identity = g_strdup (hangar_media_get_identity (media));
   return settings;
 }
 
@@ -242,6 +245,8 @@ hangarctl_create (int    argc,
     {
       const HangarOsProfile *profile = hangar_media_get_profile (ctx.media);
 
+      if (hangar_media_get_warning (ctx.media) != NULL)
+        g_printerr (_("hangarctl create: warning: %s\n"), hangar_media_get_warning (ctx.media));
       settings = settings_for (ctx.media, ctx.host, force_emulation, &options, iso_path);
       creator = hangar_vm_creator_new (connection, profile, settings);
       hangar_vm_creator_set_transient (creator, options.try_it);

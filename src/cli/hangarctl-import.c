@@ -17,6 +17,7 @@
 #include "hangar-connection.h"
 #include "hangar-host.h"
 #include "hangar-import.h"
+#include "hangar-media-file.h"
 #include "hangar-os-profile.h"
 #include "hangar-storage-pool.h"
 #include "hangar-vm-settings.h"
@@ -46,6 +47,29 @@ probe_done (GObject      *object,
   if (ctx->host == NULL)
     g_printerr ("hangarctl import: %s\n", error->message);
   g_main_loop_quit (ctx->loop);
+}
+
+static void
+resolve_done (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+/* The file @path leads to, resolved in a worker thread; NULL when there is
+ * none (the import then says why). */
+static HangarMediaFile *
+resolve_medium (const char *path)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  hangar_media_file_resolve_async (path, NULL, resolve_done, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return hangar_media_file_resolve_finish (result, NULL);
 }
 
 static void
@@ -172,6 +196,15 @@ hangarctl_import (int    argc,
         return 1;
       }
   }
+
+  /* An image used in place: say when others could replace or change it. */
+  if (link)
+    {
+      g_autoptr(HangarMediaFile) file = resolve_medium (path);
+
+      if (file != NULL && file->warning != NULL)
+        g_printerr (_("hangarctl import: warning: %s\n"), file->warning);
+    }
 
   profile = hangar_os_profile_new_generic ();
   settings = hangar_vm_settings_new_for (profile, ctx.host, force_emulation);

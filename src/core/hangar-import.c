@@ -23,6 +23,7 @@
 #include <json-glib/json-glib.h>
 
 #include "hangar-import.h"
+#include "hangar-media-file.h"
 #include "hangar-storage-pool.h"
 #include "hangar-storage-volume.h"
 #include "hangar-vm-creator.h"
@@ -626,6 +627,18 @@ disk_steps (Import        *import,
   g_autofree char *pool_dir = NULL;
   gboolean ok;
 
+  /* A linked image is used by its canonical path: the very file probed,
+   * whatever a symlink to it points at later. */
+  if (import->flags & HANGAR_IMPORT_LINK)
+    {
+      g_autoptr(HangarMediaFile) file = hangar_media_file_resolve (import->path, NULL);
+
+      if (file != NULL)
+        {
+          g_free (import->path);
+          import->path = g_strdup (file->path);
+        }
+    }
   import->info = hangar_import_probe (import->path, cancellable, error);
   if (import->info == NULL)
     return FALSE;
@@ -641,7 +654,7 @@ disk_steps (Import        *import,
                          "Import a copy instead."), import->info->format);
           return FALSE;
         }
-      import->disk = g_canonicalize_filename (import->path, NULL);
+      import->disk = g_strdup (import->path);
       return TRUE;
     }
 

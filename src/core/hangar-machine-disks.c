@@ -19,6 +19,7 @@
 #include "hangar-machine-config-private.h"
 #include "hangar-host.h"
 #include "hangar-media.h"
+#include "hangar-media-file.h"
 #include "hangar-media-private.h"
 
 /* ------------------------------------------------------------------------ */
@@ -271,6 +272,7 @@ do_set_cdrom (HangarMachineOp  *op,
               GError          **error)
 {
   const char *path = op->arg1;
+  g_autoptr(HangarMediaFile) file = NULL;
   gboolean persistent = virDomainIsPersistent (op->dom) == 1;
   int state = hangar_machine_op_get_state (op, error);
   g_autofree char *target = NULL;
@@ -281,6 +283,19 @@ do_set_cdrom (HangarMachineOp  *op,
   active = hangar_machine_is_active_state (state);
   if (path != NULL && !check_medium (path, error))
     return FALSE;
+  /* The drive gets the very file checked, by its canonical path: a symlink
+   * re-pointed later changes nothing, and a file replaced at that path is
+   * refused at the next start (hangar_machine_check_media()). */
+  if (path != NULL)
+    {
+      g_autoptr(GError) media_error = NULL;
+
+      file = hangar_media_file_resolve (path, &media_error);
+      if (file == NULL)
+        return hangar_machine_fail (error, HANGAR_MACHINE_ERROR_NOT_FOUND, "%s",
+                                    media_error->message);
+      path = file->path;
+    }
 
   /* The running machine first: if the guest keeps its tray locked, the
    * definition is left alone too. */
@@ -331,12 +346,15 @@ do_set_cdrom (HangarMachineOp  *op,
           gboolean ok = path == NULL || add_cdrom_drive (op, doc, path, error);
 
           xmlFreeDoc (doc);
+          if (ok)
+            hangar_machine_record_medium (op->dom, path, file != NULL ? file->identity : NULL);
           return ok ? hangar_machine_op_set_live (op, active) : FALSE;
         }
       device = cdrom_xml_with (disk, path);
       xmlFreeDoc (doc);
       if (virDomainUpdateDeviceFlags (op->dom, device, VIR_DOMAIN_AFFECT_CONFIG) < 0)
         return FAIL_LIBVIRT (op, _("Cannot change the CD/DVD of “%s”: %s"), error);
+      hangar_machine_record_medium (op->dom, path, file != NULL ? file->identity : NULL);
     }
 
   return hangar_machine_op_set_live (op, active);

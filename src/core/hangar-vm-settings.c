@@ -102,6 +102,7 @@ hangar_vm_settings_copy (const HangarVmSettings *settings)
   s->title = g_strdup (settings->title);
   s->disk_path = g_strdup (settings->disk_path);
   s->iso_path = g_strdup (settings->iso_path);
+  s->iso_identity = g_strdup (settings->iso_identity);
   s->arch = g_strdup (settings->arch);
   return s;
 }
@@ -115,6 +116,7 @@ hangar_vm_settings_free (HangarVmSettings *settings)
   g_free (settings->title);
   g_free (settings->disk_path);
   g_free (settings->iso_path);
+  g_free (settings->iso_identity);
   g_free (settings->arch);
   g_free (settings);
 }

@@ -45,7 +45,8 @@ typedef struct
   HangarFirmware   firmware;
   HangarDomainType domain_type;
   char            *disk_path;      /* qcow2 volume path; NULL when disk_gib is 0 */
-  char            *iso_path;       /* installation / live medium, or NULL */
+  char            *iso_path;       /* installation / live medium, or NULL: its canonical path */
+  char            *iso_identity;   /* the identified file's (hangar_media_get_identity()), or NULL */
   char            *arch;           /* guest architecture, "x86_64" */
   gboolean         tpm;            /* emulated TPM 2.0 (swtpm) */
 } HangarVmSettings;

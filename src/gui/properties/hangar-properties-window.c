@@ -17,6 +17,7 @@
 #include <glib/gi18n.h>
 
 #include "hangar-machine-config.h"
+#include "hangar-media-file.h"
 #include "hangar-properties-window.h"
 
 /* Spin buttons change in steps: wait for the user to stop before applying. */
@@ -617,6 +618,28 @@ cdrom_set (GObject      *object,
   change_done (self, ok, TRUE, error);
 }
 
+/* The file chosen, resolved: a warning when others could replace it, then
+ * the very file goes in the drive (core records it by its canonical path). */
+static void
+medium_resolved (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(HangarPropertiesWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HangarMediaFile) file = hangar_media_file_resolve_finish (result, &error);
+
+  if (file == NULL)
+    {
+      change_done (self, FALSE, TRUE, error);
+      return;
+    }
+  if (file->warning != NULL)
+    toast (self, file->warning);
+  hangar_machine_set_cdrom_async (self->machine, file->path, self->cancellable, cdrom_set,
+                                  g_object_ref (self));
+}
+
 static void
 on_file_chosen (GtkNativeDialog *chooser,
                 int              response,
@@ -631,8 +654,8 @@ on_file_chosen (GtkNativeDialog *chooser,
       (path = g_file_get_path (file)) != NULL)
     {
       self->busy++;
-      hangar_machine_set_cdrom_async (self->machine, path, self->cancellable, cdrom_set,
-                                      g_object_ref (self));
+      hangar_media_file_resolve_async (path, self->cancellable, medium_resolved,
+                                       g_object_ref (self));
     }
   g_object_unref (chooser);
 }
