@@ -603,13 +603,13 @@ fail_transient (HangarMachineOp  *op,
                                 "it runs: keep it first."), op->name);
 }
 
-/* Holds @memory_mib or @vcpus (0: not asked) against what this machine can
- * run on this host, so that a change it could never start with is refused
- * now, not at its next start. */
+/* Holds @number, memory in MiB or (@vcpus) processors, against what this
+ * machine can run on this host, so that a change it could never start with
+ * is refused now, not at its next start. */
 static gboolean
 check_limits (HangarMachineOp  *op,
-              guint64           memory_mib,
-              guint64           vcpus,
+              guint64           number,
+              gboolean          vcpus,
               GError          **error)
 {
   g_autofree char *xml = hangar_machine_op_dup_config_xml (op, error);
@@ -621,8 +621,8 @@ check_limits (HangarMachineOp  *op,
     return FALSE;
   hangar_machine_op_get_limits (op, doc, 0, &limits);
   xmlFreeDoc (doc);
-  if (vcpus == 0 ? hangar_vm_limits_check_memory (&limits, memory_mib, &limits_error)
-                 : hangar_vm_limits_check_vcpus (&limits, vcpus, &limits_error))
+  if (vcpus ? hangar_vm_limits_check_vcpus (&limits, number, &limits_error)
+            : hangar_vm_limits_check_memory (&limits, number, &limits_error))
     return TRUE;
   return hangar_machine_fail (error, HANGAR_MACHINE_ERROR_NOT_SUPPORTED, "%s",
                               limits_error->message);
@@ -639,7 +639,7 @@ do_set_memory (HangarMachineOp  *op,
   gboolean persistent = virDomainIsPersistent (op->dom) == 1;
   gboolean live = FALSE;
 
-  if (state < 0 || !check_limits (op, memory_mib, 0, error))
+  if (state < 0 || !check_limits (op, memory_mib, FALSE, error))
     return FALSE;
 
   if (hangar_machine_is_active_state (state))
@@ -733,7 +733,7 @@ do_set_vcpus (HangarMachineOp  *op,
   gboolean live = FALSE;
   int max;
 
-  if (state < 0 || !check_limits (op, 0, n, error))
+  if (state < 0 || !check_limits (op, n, TRUE, error))
     return FALSE;
 
   if (hangar_machine_is_active_state (state))

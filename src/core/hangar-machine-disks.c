@@ -32,7 +32,10 @@ do_grow_disk (HangarMachineOp  *op,
               GError          **error)
 {
   virConnectPtr conn = virDomainGetConnect (op->dom);
-  guint64 capacity = (g_ascii_strtoull (op->arg2, NULL, 10) + 511) / 512 * 512;
+  guint64 asked = g_ascii_strtoull (op->arg2, NULL, 10);
+  /* Whole sectors, up; the largest sizes down rather than round to 0. */
+  guint64 capacity = asked > G_MAXUINT64 - 511 ? G_MAXUINT64 / 512 * 512
+                                               : (asked + 511) / 512 * 512;
   g_autofree char *xml = NULL;
   g_autofree char *target = NULL;
   g_autofree char *path = NULL;
@@ -168,7 +171,6 @@ hangar_machine_grow_disk_async (HangarMachine       *self,
   HangarMachineOp *op;
 
   g_return_if_fail (HANGAR_IS_MACHINE (self));
-  g_return_if_fail (capacity > 0);
 
   op = hangar_machine_op_new (self, do_grow_disk);
   op->arg1 = g_strdup (target);
