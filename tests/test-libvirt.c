@@ -118,7 +118,7 @@ static const struct
 } failures[] = {
   { "a domain that does not exist", lookup_missing_domain, "Domain not found" },
   { "a pool that does not exist", lookup_missing_pool, "pool not found" },
-  { "XML that is not XML", define_nonsense, "domain_definition" },
+  { "XML that is not XML", define_nonsense, "expected '>'" },
   { "starting a running domain", start_running_domain, "running" },
 };
 
