@@ -245,17 +245,6 @@ hangarctl_set (int    argc,
 /* cd                                                                       */
 /* ------------------------------------------------------------------------ */
 
-static void
-resolve_done (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  HangarctlSession *session = user_data;
-
-  session->result = g_object_ref (result);
-  g_main_loop_quit (session->loop);
-}
-
 /* Says, as a warning, when other users could replace or change the
  * medium; FALSE (printed) when there is no such file. */
 static gboolean
@@ -265,7 +254,7 @@ warn_about_medium (HangarctlSession *session,
   g_autoptr(HangarMediaFile) file = NULL;
   g_autoptr(GError) error = NULL;
 
-  hangar_media_file_resolve_async (path, NULL, resolve_done, session);
+  hangar_media_file_resolve_async (path, NULL, hangarctl_session_done, session);
   file = hangar_media_file_resolve_finish (hangarctl_session_wait (session), &error);
   if (file == NULL)
     {
