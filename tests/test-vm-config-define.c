@@ -167,7 +167,7 @@ test_define (gconstpointer data)
   g_object_unref (domain);
 }
 
-/* Why hangar_vm_config_check_name() refuses a name whose 20th byte falls
+/* Why hangar_name_check() refuses a name whose 20th byte falls
  * inside a character: libvirt 9.0's session daemon cannot make QEMU's
  * command line for it. When a newer libvirt passes this, the check can go. */
 static void

@@ -300,7 +300,7 @@ test_check_vcpus (void)
       else
         {
           g_assert_error (error, HANGAR_VM_LIMITS_ERROR, HANGAR_VM_LIMITS_ERROR_OUT_OF_RANGE);
-          g_assert_nonnull (strstr (error->message, "between 1 and 8 on this computer"));
+          g_assert_nonnull (strstr (error->message, "between 1 and 8 processors on this computer"));
         }
     }
 

@@ -20,6 +20,7 @@
 #include "hangar-vm-settings.h"
 #include "hangar-storage-pool.h"
 #include "hangar-vm-creator.h"
+#include "hangar-machine-name.h"
 #include "hangarctl-commands.h"
 #include "hangarctl-numbers.h"
 #include "hangarctl-session.h"
@@ -75,6 +76,7 @@ settings_for (HangarMedia          *media,
     settings->name = hangar_vm_settings_default_name (profile,
                                                       hangar_media_get_guessed_name (media),
                                                       iso_path);
+  settings->name_given = options->name != NULL;
   if (options->memory != NULL)
     settings->memory_mib = options->memory_mib;
   if (options->cpus != NULL)
@@ -174,18 +176,13 @@ hangarctl_create (int    argc,
   gboolean force_emulation;
   int status = 0;
 
-  if (!hangarctl_parse_options ("create", N_("PATH.iso"),
-                                _("Create a machine from an installation or live medium, start "
-                                  "it, and print its name"),
-                                entries, &argc, &argv))
-    {
-      create_options_clear (&options);
-      return 2;
-    }
+  g_autofree char *summary =
+    hangarctl_summary_with_names (_("Create a machine from an installation or live medium, start "
+                                    "it, and print its name"));
 
-  if (argc != 2)
+  if (!hangarctl_parse_options ("create", N_("PATH.iso"), summary, entries, 1, 1,
+                                _("Give one medium, such as an ISO file."), &argc, &argv))
     {
-      g_printerr ("hangarctl create: %s\n", _("Give one medium, such as an ISO file."));
       create_options_clear (&options);
       return 2;
     }
@@ -204,6 +201,14 @@ hangarctl_create (int    argc,
                   _("--try boots the medium without a disk, and always starts the machine."));
       create_options_clear (&options);
       return 2;
+    }
+
+  /* Before the medium is read: a name the rule refuses fails at once, as
+   * the creator would refuse it (a taken one is the creator's to refuse). */
+  if (options.name != NULL && !hangar_machine_name_check (options.name, &error))
+    {
+      create_options_clear (&options);
+      return hangarctl_fail ("create", error->message);
     }
 
   iso_path = g_canonicalize_filename (argv[1], NULL);

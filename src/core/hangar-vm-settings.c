@@ -104,6 +104,8 @@ hangar_vm_settings_copy (const HangarVmSettings *settings)
   s->iso_path = g_strdup (settings->iso_path);
   s->iso_identity = g_strdup (settings->iso_identity);
   s->arch = g_strdup (settings->arch);
+  s->extra_disks = g_strdupv (settings->extra_disks);
+  s->description = g_strdup (settings->description);
   return s;
 }
 
@@ -118,6 +120,8 @@ hangar_vm_settings_free (HangarVmSettings *settings)
   g_free (settings->iso_path);
   g_free (settings->iso_identity);
   g_free (settings->arch);
+  g_strfreev (settings->extra_disks);
+  g_free (settings->description);
   g_free (settings);
 }
 
@@ -380,7 +384,7 @@ hangar_vm_limits_check_vcpus (const HangarVmLimits  *limits,
                    "."), vcpus);
   else
     g_set_error (error, HANGAR_VM_LIMITS_ERROR, HANGAR_VM_LIMITS_ERROR_OUT_OF_RANGE,
-                 _("Processors must be between 1 and %u on this computer, not %" G_GUINT64_FORMAT
+                 _("A machine can have between 1 and %u processors on this computer, not %" G_GUINT64_FORMAT
                    "."), limits->max_vcpus, vcpus);
   return FALSE;
 }
