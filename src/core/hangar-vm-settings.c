@@ -384,8 +384,8 @@ hangar_vm_limits_check_vcpus (const HangarVmLimits  *limits,
                    "."), vcpus);
   else
     g_set_error (error, HANGAR_VM_LIMITS_ERROR, HANGAR_VM_LIMITS_ERROR_OUT_OF_RANGE,
-                 _("A machine can have between 1 and %u processors on this computer, not %" G_GUINT64_FORMAT
-                   "."), limits->max_vcpus, vcpus);
+                 _("A machine can have between 1 and %u processors on this computer, not %"
+                   G_GUINT64_FORMAT "."), limits->max_vcpus, vcpus);
   return FALSE;
 }
 
