@@ -131,6 +131,17 @@ create_done (GObject      *object,
   g_main_loop_quit (ctx->loop);
 }
 
+/* Identifying the medium cannot be interrupted; nothing is made yet, so a
+ * signal or a lost connection ends the wait at once. */
+static void
+stop_waiting (GCancellable *cancellable,
+              gpointer      user_data)
+{
+  CreateContext *ctx = user_data;
+
+  g_main_loop_quit (ctx->loop);
+}
+
 static int
 fail (const char *message)
 {
@@ -173,6 +184,8 @@ hangarctl_create (int    argc,
   g_autofree char *iso_path = NULL;
   g_autofree char *pool_dir = NULL;
   CreateContext ctx = { 0 };
+  GCancellable *cancellable;
+  gulong handler;
   gboolean force_emulation;
   int status = 0;
 
@@ -212,10 +225,12 @@ hangarctl_create (int    argc,
     }
 
   iso_path = g_canonicalize_filename (argv[1], NULL);
+  cancellable = hangarctl_cancel_on_signals ();
   connection = hangarctl_connect ("create");
   if (connection == NULL)
     {
       create_options_clear (&options);
+      hangarctl_signals_clear ();
       return 1;
     }
   app_settings = hangarctl_settings_new ();
@@ -226,9 +241,17 @@ hangarctl_create (int    argc,
   ctx.loop = g_main_loop_new (NULL, FALSE);
   pool_dir = hangar_storage_pool_default_path ();
   ctx.pending = 2;
+  hangarctl_cancel_on_lost (connection);
   hangar_os_db_identify_async (hangar_os_db_get_default (), iso_path, NULL, identify_done, &ctx);
   hangar_host_probe_async (pool_dir, connection, NULL, probe_done, &ctx);
-  g_main_loop_run (ctx.loop);
+  handler = g_cancellable_connect (cancellable, G_CALLBACK (stop_waiting), &ctx, NULL);
+  if (!g_cancellable_is_cancelled (cancellable))
+    g_main_loop_run (ctx.loop);
+  g_cancellable_disconnect (cancellable, handler);
+  /* Still running, they are left to finish as hangarctl exits: no main
+   * loop runs their callbacks any more. */
+  if (ctx.pending > 0 && ctx.error == NULL)
+    g_cancellable_set_error_if_cancelled (cancellable, &ctx.error);
 
   if (ctx.error == NULL && !hangar_media_get_arch_ok (ctx.media))
     ctx.error = g_error_new_literal (HANGAR_MEDIA_ERROR, HANGAR_MEDIA_ERROR_NOT_BOOTABLE,
@@ -236,6 +259,8 @@ hangarctl_create (int    argc,
 
   /* What was given, against what this host can run: refused before
    * anything is made. Not given is the default, already within them. */
+  if (ctx.error == NULL)
+    g_cancellable_set_error_if_cancelled (cancellable, &ctx.error);
   if (ctx.error == NULL)
     {
       HangarVmLimits limits;
@@ -255,11 +280,13 @@ hangarctl_create (int    argc,
       settings = settings_for (ctx.media, ctx.host, force_emulation, &options, iso_path);
       creator = hangar_vm_creator_new (connection, profile, settings);
       hangar_vm_creator_set_transient (creator, options.try_it);
-      hangar_vm_creator_create_async (creator, !options.no_start, NULL, create_done, &ctx);
+      hangar_vm_creator_create_async (creator, !options.no_start, cancellable, create_done,
+                                      &ctx);
       g_main_loop_run (ctx.loop);
     }
   create_options_clear (&options);
 
+  hangarctl_lost_error (&ctx.error);
   if (ctx.error != NULL)
     status = fail (ctx.error->message);
   else if (status == 0)
@@ -272,5 +299,7 @@ hangarctl_create (int    argc,
   g_clear_object (&creator);
   hangar_connection_close (connection);
   g_main_loop_unref (ctx.loop);
+  status = hangarctl_signal_status (status);
+  hangarctl_signals_clear ();
   return status;
 }

@@ -179,6 +179,7 @@ hangarctl_import (int    argc,
   g_autofree char *pool_dir = NULL;
   g_autofree char *path = NULL;
   ImportContext ctx = { 0 };
+  GCancellable *cancellable;
   HangarImportFlags flags = HANGAR_IMPORT_NONE;
   gboolean force_emulation;
   int status = 0;
@@ -204,9 +205,13 @@ hangarctl_import (int    argc,
     return hangarctl_fail ("import", error->message);
 
   path = g_canonicalize_filename (argv[1], NULL);
+  cancellable = hangarctl_cancel_on_signals ();
   connection = hangarctl_connect ("import");
   if (connection == NULL)
-    return 1;
+    {
+      hangarctl_signals_clear ();
+      return 1;
+    }
   app_settings = hangarctl_settings_new ();
   force_emulation = app_settings != NULL &&
                     g_settings_get_boolean (app_settings, "force-software-emulation");
@@ -304,11 +309,16 @@ hangarctl_import (int    argc,
     flags |= HANGAR_IMPORT_LINK;
   if (!no_start)
     flags |= HANGAR_IMPORT_START;
-  hangar_import_async (connection, ctx.review, profile, settings, flags, progress, &ctx, NULL,
-                       import_done, &ctx);
-  g_main_loop_run (ctx.loop);
+  hangarctl_cancel_on_lost (connection);
+  if (!g_cancellable_set_error_if_cancelled (cancellable, &ctx.error))
+    {
+      hangar_import_async (connection, ctx.review, profile, settings, flags, progress, &ctx,
+                           cancellable, import_done, &ctx);
+      g_main_loop_run (ctx.loop);
+    }
 
 done:
+  hangarctl_lost_error (&ctx.error);
   if (ctx.error != NULL)
     {
       g_printerr ("hangarctl import: %s\n", ctx.error->message);
@@ -323,5 +333,7 @@ done:
   g_clear_pointer (&ctx.host, hangar_host_info_free);
   hangar_connection_close (connection);
   g_main_loop_unref (ctx.loop);
+  status = hangarctl_signal_status (status);
+  hangarctl_signals_clear ();
   return status;
 }

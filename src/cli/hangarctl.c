@@ -141,7 +141,7 @@ cmd_list (int    argc,
 static void
 usage (FILE *out)
 {
-  fprintf (out, "%s\n\n  %s\n  %s\n  %s\n  %s\n%s\n%s\n\n%s\n",
+  fprintf (out, "%s\n\n  %s\n  %s\n  %s\n  %s\n%s\n%s\n\n%s\n%s\n",
            _("Usage: hangarctl COMMAND [OPTIONS…]"),
            _("list [--json]    List the machines and their states"),
            _("create PATH.iso [--name N] [--memory SIZE] [--cpus C] [--disk SIZE] [--try] [--no-start]\n"
@@ -186,7 +186,10 @@ usage (FILE *out)
              "Errors go to stderr; the exit status is 1 when an operation failed, 2 for a "
              "wrong command line. Put -- before a name or file that begins with a dash: "
              "hangarctl start -- -rf. Names are used exactly as given or refused with the "
-             "reason (see “hangarctl rename --help”)."));
+             "reason (see “hangarctl rename --help”)."),
+           _("Ctrl+C (SIGINT) or SIGTERM during create, clone or import undoes what was made, "
+             "then exits 130 or 143. Each command first removes what an interrupted Hangar or "
+             "hangarctl left half-made, with a line on stderr for each."));
 }
 
 int

@@ -27,6 +27,7 @@
 #include "hangar-import-private.h"
 #include "hangar-machine-name.h"
 #include "hangar-media-file.h"
+#include "hangar-pending.h"
 #include "hangar-storage-pool.h"
 #include "hangar-storage-volume.h"
 #include "hangar-vm-creator.h"
@@ -497,6 +498,7 @@ typedef struct
   gboolean            copied;    /* whether @disk is ours to delete */
   double              fraction;
   HangarVmCreator    *creator;
+  HangarPending      *pending;   /* @copies, written down (hangar-pending.c) */
 
   HangarAppliance    *appliance; /* an appliance's import, else NULL */
   GPtrArray          *copies;    /* every file the import made: deleted on failure */
@@ -509,6 +511,8 @@ import_free (Import *import)
   g_clear_object (&import->connection);
   g_clear_object (&import->pool);
   g_clear_object (&import->creator);
+  /* Still there: the copy could not be deleted; the next start does it. */
+  g_clear_pointer (&import->pending, hangar_pending_leave);
   g_clear_pointer (&import->profile, hangar_os_profile_free);
   g_clear_pointer (&import->settings, hangar_vm_settings_free);
   g_clear_pointer (&import->info, hangar_import_info_free);
@@ -746,17 +750,44 @@ free_target (const char *pool_dir,
   return NULL;
 }
 
+/* A file the import makes, before it is made: deleted on failure, and
+ * written down in case this process dies (hangar-pending.c). Blocking. */
+static void
+note_copy (Import     *import,
+           const char *path)
+{
+  if (import->pending == NULL)
+    {
+      virConnectPtr conn = hangar_connection_dup_handle (import->connection);
+      g_autofree char *uri = conn != NULL ? hangar_pending_uri_of (conn) : NULL;
+
+      if (conn != NULL)
+        virConnectClose (conn);
+      import->pending = hangar_pending_begin (uri != NULL ? uri : "", import->settings->name);
+    }
+  hangar_pending_add_file (import->pending, path);
+  g_ptr_array_add (import->copies, g_strdup (path));
+}
+
 static void
 delete_copy (Import *import)
 {
+  gboolean all = TRUE;
+
   for (guint i = 0; import->copied && i < import->copies->len; i++)
     {
       const char *copy = g_ptr_array_index (import->copies, i);
 
       if (g_unlink (copy) != 0 && errno != ENOENT)
-        g_warning ("Cannot delete the copy %s: %s", copy, g_strerror (errno));
+        {
+          g_warning ("Cannot delete the copy %s: %s", copy, g_strerror (errno));
+          all = FALSE;
+        }
     }
   g_ptr_array_set_size (import->copies, 0);
+  /* What could not be deleted stays written down, for the next start. */
+  if (all)
+    g_clear_pointer (&import->pending, hangar_pending_end);
   import->copied = FALSE;
 }
 
@@ -826,7 +857,7 @@ disk_steps (Import        *import,
   }
 
   import->copied = TRUE;
-  g_ptr_array_add (import->copies, g_strdup (import->disk));
+  note_copy (import, import->disk);
   /* libvirt learns of the new file, so deleting the machine deletes it. */
   ok = convert (import, import->disk, cancellable, error) &&
        gvir_storage_pool_refresh (pool, cancellable, error);
@@ -898,7 +929,7 @@ appliance_steps (Import        *import,
                        _("There are too many disks called “%s”. Choose another name."), stem);
           return FALSE;
         }
-      g_ptr_array_add (import->copies, g_strdup (target));
+      note_copy (import, target);
       if (i == 0)
         import->disk = target;
       else
@@ -1000,6 +1031,8 @@ create_done (GObject      *object,
     }
 
   g_object_unref (domain);
+  /* The machine holds the copy now. */
+  hangar_pending_end_async (g_steal_pointer (&import->pending));
   report (import, 1.0);
   g_task_return_pointer (task, g_strdup (hangar_vm_creator_get_name (import->creator)), g_free);
 }
