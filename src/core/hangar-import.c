@@ -26,6 +26,7 @@
 #include "hangar-import.h"
 #include "hangar-import-private.h"
 #include "hangar-machine-name.h"
+#include "hangar-media-file.h"
 #include "hangar-pending.h"
 #include "hangar-storage-pool.h"
 #include "hangar-storage-volume.h"
@@ -799,6 +800,18 @@ disk_steps (Import        *import,
   g_autofree char *pool_dir = NULL;
   gboolean ok;
 
+  /* A linked image is used by its canonical path: the very file probed,
+   * whatever a symlink to it points at later. */
+  if (import->flags & HANGAR_IMPORT_LINK)
+    {
+      g_autoptr(HangarMediaFile) file = hangar_media_file_resolve (import->path, NULL);
+
+      if (file != NULL)
+        {
+          g_free (import->path);
+          import->path = g_strdup (file->path);
+        }
+    }
   import->info = hangar_import_probe (import->path, cancellable, error);
   if (import->info == NULL)
     return FALSE;
@@ -814,7 +827,7 @@ disk_steps (Import        *import,
                          "Import a copy instead."), import->info->format);
           return FALSE;
         }
-      import->disk = g_canonicalize_filename (import->path, NULL);
+      import->disk = g_strdup (import->path);
       return TRUE;
     }
 

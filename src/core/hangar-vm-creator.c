@@ -25,6 +25,7 @@
 #include "hangar-storage-volume.h"
 #include "hangar-vm-config.h"
 #include "hangar-vm-creator.h"
+#include "hangar-media-file.h"
 
 #define GIB (G_GUINT64_CONSTANT (1) << 30)
 
@@ -595,6 +596,22 @@ build_config (Job         *job,
 {
   GVirConfigDomain *config;
   char *xml = NULL;
+
+  /* The medium must still be the file identified: the user may have
+   * reviewed the settings for a while, and a file replaced meanwhile would
+   * boot another system. */
+  if (job->settings->iso_path != NULL && job->settings->iso_identity != NULL)
+    {
+      g_autoptr(GError) media_error = NULL;
+
+      if (!hangar_media_file_check_identity (job->settings->iso_path,
+                                             job->settings->iso_identity, &media_error))
+        {
+          g_set_error_literal (error, HANGAR_VM_CREATOR_ERROR, HANGAR_VM_CREATOR_ERROR_INVALID,
+                               media_error->message);
+          return NULL;
+        }
+    }
 
   config = hangar_vm_config_build (job->self->profile, job->settings, error);
   if (config == NULL)
