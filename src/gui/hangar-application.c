@@ -20,6 +20,7 @@
 #include "hangar-install-tracker.h"
 #include "hangar-vm-creator.h"
 #include "hangar-machine.h"
+#include "hangar-pending.h"
 #include "hangar-machine-action.h"
 #include "hangar-preferences-window.h"
 #include "hangar-quit-saver.h"
@@ -336,6 +337,36 @@ start_for_open_done (GObject      *object,
                                                   error->message);
       hangar_window_add_toast (get_window (self), message);
     }
+}
+
+static void
+pending_cleaned (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(HangarApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) messages = hangar_pending_clean_finish (result, &error);
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (error != NULL)
+    g_warning ("Cannot look for half-made machines: %s", error->message);
+  for (guint i = 0; messages != NULL && messages[i] != NULL; i++)
+    {
+      g_message ("%s", messages[i]);
+      if (HANGAR_IS_WINDOW (window))
+        hangar_window_add_toast (HANGAR_WINDOW (window), messages[i]);
+    }
+}
+
+/* Each time the connection opens: what an interrupted Hangar or hangarctl
+ * left half-made is removed, and a toast says so. */
+static void
+clean_pending (HangarApplication *self)
+{
+  if (hangar_connection_get_state (self->connection) != HANGAR_CONNECTION_CONNECTED)
+    return;
+  hangar_pending_clean_async (self->connection, NULL, pending_cleaned, g_object_ref (self));
 }
 
 static void try_pending_open (HangarApplication *self);
@@ -749,6 +780,8 @@ hangar_application_startup (GApplication *app)
   g_signal_connect_object (self->install_tracker, "install-finished",
                            G_CALLBACK (on_install_finished), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->connection, "notify::state", G_CALLBACK (try_pending_open),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->connection, "notify::state", G_CALLBACK (clean_pending),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->collection, "items-changed", G_CALLBACK (try_pending_open),
                            self, G_CONNECT_SWAPPED);

@@ -143,6 +143,7 @@ update_limits (HangarAssistant *self)
     return;
 
   hangar_vm_settings_get_limits (self->host, &limits);
+  gtk_adjustment_set_lower (self->memory_adjustment, limits.min_memory_mib);
   gtk_adjustment_set_upper (self->memory_adjustment, limits.max_memory_mib);
   gtk_adjustment_set_upper (self->cpus_adjustment, limits.max_vcpus);
   gtk_adjustment_set_upper (self->disk_adjustment, limits.max_disk_gib);
@@ -240,6 +241,8 @@ fill_review (HangarAssistant *self)
 
       g_string_append_printf (subtitle, "\n%s", base);
     }
+  if (self->media != NULL && hangar_media_get_warning (self->media) != NULL)
+    g_string_append_printf (subtitle, "\n%s", hangar_media_get_warning (self->media));
   gtk_label_set_text (self->os_subtitle, subtitle->str);
 
   if (self->media != NULL && !hangar_media_get_arch_ok (self->media))
@@ -650,7 +653,15 @@ start_creation (HangarAssistant *self,
   s->disk_gib = try_it ? 0 : (guint64) gtk_adjustment_get_value (self->disk_adjustment);
   s->firmware = adw_combo_row_get_selected (self->firmware_row);
   s->tpm = gtk_switch_get_active (self->tpm_switch);
-  path = g_file_get_path (self->file);
+  /* The very file identified (symlinks resolved) and what makes it that
+   * file: a link re-pointed since changes nothing. */
+  if (self->media != NULL)
+    {
+      path = g_strdup (hangar_media_get_path (self->media));
+      s->iso_identity = g_strdup (hangar_media_get_identity (self->media));
+    }
+  else
+    path = g_file_get_path (self->file);
   g_free (s->iso_path);
   s->iso_path = g_steal_pointer (&path);
 
