@@ -206,7 +206,15 @@ test_stopped_errors (void)
   g_clear_error (&error);
   g_assert_true (hangar_test_domain_exists ("idle"));
 
-  /* A clone's name, when taken, is numbered as a new machine's. Its disk
+  /* A clone's name the user gives is used as given: when taken, the clone
+   * is refused and nothing is copied. */
+  hangar_machine_clone_async (machine, "other", NULL, NULL, NULL, hangar_test_async_done, NULL);
+  g_assert_null (hangar_machine_clone_finish (machine, hangar_test_await (), &error));
+  g_assert_error (error, HANGAR_MACHINE_ERROR, HANGAR_MACHINE_ERROR_NAME);
+  g_clear_error (&error);
+  g_assert_false (hangar_test_domain_exists ("other 2"));
+
+  /* Without a name, Hangar picks one: the machine's, numbered. Its disk
    * holds data enough for the copy to take a moment: progress is told as it
    * goes, always growing, and ends at 1. */
   disk = hangar_test_pool_file ("idle.qcow2");
@@ -214,13 +222,13 @@ test_stopped_errors (void)
                                                    "write -P 0x5a 0 192M", disk, NULL }));
   progress = g_array_new (FALSE, FALSE, sizeof (double));
   started = g_get_monotonic_time ();
-  hangar_machine_clone_async (machine, "other", on_progress, progress, NULL,
+  hangar_machine_clone_async (machine, NULL, on_progress, progress, NULL,
                               hangar_test_async_done, NULL);
   clone = hangar_machine_clone_finish (machine, hangar_test_await (), &error);
   elapsed_ms = (g_get_monotonic_time () - started) / 1000;
   g_assert_no_error (error);
-  g_assert_cmpstr (clone, ==, "other 2");
-  g_assert_true (hangar_test_domain_exists ("other 2"));
+  g_assert_cmpstr (clone, ==, "idle 2");
+  g_assert_true (hangar_test_domain_exists ("idle 2"));
   g_test_message ("clone: %u progress reports in %" G_GINT64_FORMAT " ms", progress->len,
                   elapsed_ms);
   g_assert_cmpuint (progress->len, >=, 1);
@@ -253,7 +261,7 @@ test_stopped_errors (void)
 
   for (guint i = 0; i < 3; i++)
     {
-      const char *name = (const char *[]) { "idle", "other", "other 2" }[i];
+      const char *name = (const char *[]) { "idle", "other", "idle 2" }[i];
       g_autoptr(HangarMachine) doomed = hangar_test_machine_for (name);
 
       hangar_machine_delete_async (doomed, FALSE, NULL, hangar_test_async_done, NULL);
