@@ -705,3 +705,188 @@ hangar_test_run_isolated (char *data_dir)
   g_free (data_dir);
   return status;
 }
+
+/* Appliances *************************************************************/
+
+#define OVA_MIB (1024 * 1024)
+
+/* A VirtualBox-style OVF: disk 2 described first, attached second; a NAT
+ * and a host-only adapter; EFI; USB and sound. %s: the disks' hrefs. */
+static const char vbox_ovf[] =
+  "<?xml version=\"1.0\"?>\n"
+  "<Envelope ovf:version=\"1.0\" xmlns=\"http://schemas.dmtf.org/ovf/envelope/1\"\n"
+  " xmlns:ovf=\"http://schemas.dmtf.org/ovf/envelope/1\"\n"
+  " xmlns:rasd=\"http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_ResourceAllocationSettingData\"\n"
+  " xmlns:vssd=\"http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_VirtualSystemSettingData\"\n"
+  " xmlns:vbox=\"http://www.virtualbox.org/ovf/machine\">\n"
+  " <References>\n"
+  "  <File ovf:id=\"file2\" ovf:href=\"%s\"/>\n"
+  "  <File ovf:id=\"file1\" ovf:href=\"%s\"/>\n"
+  " </References>\n"
+  " <DiskSection><Info>Disks</Info>\n"
+  "  <Disk ovf:capacity=\"32\" ovf:capacityAllocationUnits=\"byte * 2^20\" ovf:diskId=\"vmdisk2\""
+  " ovf:fileRef=\"file2\" ovf:format=\"http://www.vmware.com/interfaces/specifications/vmdk.html#streamOptimized\"/>\n"
+  "  <Disk ovf:capacity=\"67108864\" ovf:diskId=\"vmdisk1\" ovf:fileRef=\"file1\""
+  " ovf:format=\"http://www.vmware.com/interfaces/specifications/vmdk.html#streamOptimized\"/>\n"
+  " </DiskSection>\n"
+  " <NetworkSection><Info>Networks</Info><Network ovf:name=\"NAT\"/>"
+  "<Network ovf:name=\"HostOnly\"/></NetworkSection>\n"
+  " <VirtualSystem ovf:id=\"Appliance Test\">\n"
+  "  <Info>A machine</Info>\n"
+  "  <AnnotationSection><Info>Note</Info><Annotation>Built by a test</Annotation></AnnotationSection>\n"
+  "  <OperatingSystemSection ovf:id=\"96\"><Info>OS</Info><Description>Debian_64</Description>"
+  "<vbox:OSType ovf:required=\"false\">Debian12_64</vbox:OSType></OperatingSystemSection>\n"
+  "  <VirtualHardwareSection><Info>Hardware</Info>\n"
+  "   <System><vssd:InstanceID>0</vssd:InstanceID><vssd:VirtualSystemType>virtualbox-2.2</vssd:VirtualSystemType></System>\n"
+  "   <Item><rasd:InstanceID>1</rasd:InstanceID><rasd:ResourceType>3</rasd:ResourceType><rasd:VirtualQuantity>1</rasd:VirtualQuantity></Item>\n"
+  "   <Item><rasd:AllocationUnits>MegaBytes</rasd:AllocationUnits><rasd:InstanceID>2</rasd:InstanceID><rasd:ResourceType>4</rasd:ResourceType><rasd:VirtualQuantity>768</rasd:VirtualQuantity></Item>\n"
+  "   <Item><rasd:InstanceID>3</rasd:InstanceID><rasd:ResourceType>20</rasd:ResourceType><rasd:ResourceSubType>AHCI</rasd:ResourceSubType></Item>\n"
+  "   <Item><rasd:InstanceID>4</rasd:InstanceID><rasd:ResourceType>23</rasd:ResourceType></Item>\n"
+  "   <Item><rasd:InstanceID>5</rasd:InstanceID><rasd:ResourceType>35</rasd:ResourceType></Item>\n"
+  "   <Item><rasd:AddressOnParent>1</rasd:AddressOnParent><rasd:HostResource>/disk/vmdisk2</rasd:HostResource><rasd:InstanceID>7</rasd:InstanceID><rasd:Parent>3</rasd:Parent><rasd:ResourceType>17</rasd:ResourceType></Item>\n"
+  "   <Item><rasd:AddressOnParent>0</rasd:AddressOnParent><rasd:HostResource>/disk/vmdisk1</rasd:HostResource><rasd:InstanceID>6</rasd:InstanceID><rasd:Parent>3</rasd:Parent><rasd:ResourceType>17</rasd:ResourceType></Item>\n"
+  "   <Item><rasd:AutomaticAllocation>true</rasd:AutomaticAllocation><rasd:Connection>NAT</rasd:Connection><rasd:InstanceID>8</rasd:InstanceID><rasd:ResourceSubType>E1000</rasd:ResourceSubType><rasd:ResourceType>10</rasd:ResourceType></Item>\n"
+  "   <Item><rasd:AutomaticAllocation>true</rasd:AutomaticAllocation><rasd:Connection>HostOnly</rasd:Connection><rasd:InstanceID>9</rasd:InstanceID><rasd:ResourceSubType>E1000</rasd:ResourceSubType><rasd:ResourceType>10</rasd:ResourceType></Item>\n"
+  "  </VirtualHardwareSection>\n"
+  "  <vbox:Machine ovf:required=\"false\" name=\"Appliance Test\"><ovf:Info>VirtualBox</ovf:Info>"
+  "<Hardware><Firmware type=\"EFI\"/></Hardware></vbox:Machine>\n"
+  " </VirtualSystem>\n"
+  "</Envelope>\n";
+
+/**
+ * hangar_test_vbox_ovf:
+ * @disk2: the second disk's href, described first
+ * @disk1: the first disk's href
+ *
+ * Returns: (transfer full): a VirtualBox-style OVF naming those files
+ */
+char *
+hangar_test_vbox_ovf (const char *disk2,
+                      const char *disk1)
+{
+  /* One template for every case: the hrefs are what they vary. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+  return g_strdup_printf (vbox_ovf, disk2, disk1);
+#pragma GCC diagnostic pop
+}
+
+static void
+ova_run (const char * const *argv)
+{
+  g_free (hangar_test_run_tool (argv));
+}
+
+static char *
+ova_sha256_of (const char *path)
+{
+  g_autofree char *data = NULL;
+  gsize length = 0;
+
+  g_assert_true (g_file_get_contents (path, &data, &length, NULL));
+  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) data, length);
+}
+
+/* @mib of noise, which no format compresses: a copy that takes a while. */
+static void
+write_noise (const char *path,
+             guint       mib)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (42);
+  g_autofree guint32 *block = g_new (guint32, OVA_MIB / 4);
+  FILE *file = g_fopen (path, "wb");
+
+  g_assert_nonnull (file);
+  for (guint i = 0; i < mib; i++)
+    {
+      for (guint j = 0; j < OVA_MIB / 4; j++)
+        block[j] = g_rand_int (rand);
+      g_assert_cmpuint (fwrite (block, 1, OVA_MIB, file), ==, OVA_MIB);
+    }
+  g_assert_cmpint (fclose (file), ==, 0);
+}
+
+/* Builds parent/name.ova with tar: disk1 64 MiB, disk2 32 MiB (or @noise_mib
+ * of noise), both streamOptimized VMDK; @corrupt breaks disk2's digest in
+ * the manifest. The folder keeps the .ovf and its files. */
+char *
+hangar_test_build_ova (const char *parent,
+                       const char *name,
+                       gboolean    corrupt,
+                       guint       noise_mib)
+{
+  g_autofree char *dir = g_build_filename (parent, name, NULL);
+  g_autofree char *ova = g_strconcat (dir, ".ova", NULL);
+  g_autofree char *raw1 = g_build_filename (dir, "one.raw", NULL);
+  g_autofree char *raw2 = g_build_filename (dir, "two.raw", NULL);
+  g_autofree char *vmdk1 = g_build_filename (dir, "disk1.vmdk", NULL);
+  g_autofree char *vmdk2 = g_build_filename (dir, "disk2.vmdk", NULL);
+  g_autofree char *ovf_path = g_build_filename (dir, "a.ovf", NULL);
+  g_autofree char *mf_path = g_build_filename (dir, "a.mf", NULL);
+  g_autofree char *ovf = hangar_test_vbox_ovf ("disk2.vmdk", "disk1.vmdk");
+  g_autofree char *mf = NULL;
+  g_autofree char *s1 = NULL, *s2 = NULL, *s3 = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  ova_run ((const char *[]) { "qemu-img", "create", "-f", "raw", raw1, "64M", NULL });
+  if (noise_mib > 0)
+    write_noise (raw2, noise_mib);
+  else
+    ova_run ((const char *[]) { "qemu-img", "create", "-f", "raw", raw2, "32M", NULL });
+  ova_run ((const char *[]) { "qemu-img", "convert", "-f", "raw", "-O", "vmdk", "-o",
+                          "subformat=streamOptimized", raw1, vmdk1, NULL });
+  ova_run ((const char *[]) { "qemu-img", "convert", "-f", "raw", "-O", "vmdk", "-o",
+                          "subformat=streamOptimized", raw2, vmdk2, NULL });
+  g_assert_true (g_file_set_contents (ovf_path, ovf, -1, NULL));
+  s1 = ova_sha256_of (ovf_path);
+  s2 = ova_sha256_of (vmdk1);
+  s3 = corrupt ? g_strdup (s1) : ova_sha256_of (vmdk2);
+  mf = g_strdup_printf ("SHA256(a.ovf)= %s\nSHA256(disk1.vmdk)= %s\nSHA256(disk2.vmdk)= %s\n",
+                        s1, s2, s3);
+  g_assert_true (g_file_set_contents (mf_path, mf, -1, NULL));
+  ova_run ((const char *[]) { "tar", "--format=ustar", "-C", dir, "-cf", ova, "a.ovf", "a.mf",
+                          "disk1.vmdk", "disk2.vmdk", NULL });
+  g_unlink (raw1);
+  g_unlink (raw2);
+  return g_steal_pointer (&ova);
+}
+
+/* Displays ******************************************************************/
+
+/* spice-client-glib warns when the guest's SPICE server closes a link it
+ * was opening (the display connecting while QEMU starts or stops): said as
+ * a test message; any other warning stays fatal. */
+static gboolean
+spice_link_cut (const char     *log_domain,
+                GLogLevelFlags  log_level,
+                const char     *message,
+                gpointer        user_data)
+{
+  return !(g_strcmp0 (log_domain, "GSpice") == 0 && (log_level & G_LOG_LEVEL_WARNING) &&
+           strstr (message, "incomplete link header") != NULL);
+}
+
+static void
+say_spice_link_cut (const char     *log_domain,
+                    GLogLevelFlags  log_level,
+                    const char     *message,
+                    gpointer        user_data)
+{
+  if (strstr (message, "incomplete link header") != NULL)
+    g_test_message ("spice-client-glib: %s", message);
+  else
+    g_log_default_handler (log_domain, log_level, message, user_data);
+}
+
+/**
+ * hangar_test_allow_spice_link_cut:
+ *
+ * For tests whose machines stop while their display is connecting: the
+ * one warning that brings is said as a test message, not fatal.
+ */
+void
+hangar_test_allow_spice_link_cut (void)
+{
+  g_test_log_set_fatal_handler (spice_link_cut, NULL);
+  g_log_set_handler ("GSpice", G_LOG_LEVEL_WARNING | G_LOG_FLAG_FATAL, say_spice_link_cut, NULL);
+}

@@ -116,4 +116,15 @@ GVirDomain       *hangar_test_define_test_domain     (GVirConnection      *gvir,
       g_error ("Timed out after %u s waiting for %s", (guint) (timeout_s), (what)); \
   } G_STMT_END
 
+/* A VirtualBox-style two-disk appliance (EFI, two adapters, USB and sound
+ * not kept): its OVF, and parent/name.ova built with qemu-img and tar. */
+char         *hangar_test_vbox_ovf          (const char           *disk2,
+                                             const char           *disk1);
+char         *hangar_test_build_ova         (const char           *parent,
+                                             const char           *name,
+                                             gboolean              corrupt,
+                                             guint                 noise_mib);
+
+void          hangar_test_allow_spice_link_cut (void);
+
 G_END_DECLS

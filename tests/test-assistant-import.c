@@ -210,8 +210,8 @@ pool_files (void)
 
 /* A VMDK with an EFI System Partition: the page says VMDK, its size, UEFI
  * read from the disk, the file's name as the name, and only a copy (VMDK
- * cannot be used in place). A file that is no disk image, and an archive,
- * get an error page in plain words. The live ISO goes the installation
+ * cannot be used in place). A file that is no disk image, and an archive
+ * with no appliance in it, get an error page in plain words. The live ISO goes the installation
  * way. */
 static void
 test_review (void)
@@ -260,7 +260,7 @@ test_review (void)
   hangar_test_screenshot_both_styles (GTK_WIDGET (assistant), "assistant-import-error");
   close_assistant (assistant);
 
-  /* A tar archive (as an OVA is): not taken yet, and said so. */
+  /* A tar archive that is no appliance (no .ovf inside): refused, said so. */
   run ("tar", "-cf", tar, "-C", work_dir, "esp.raw", NULL);
   assistant = open_path (app, tar);
   wait_page (assistant, "error");
@@ -439,6 +439,108 @@ test_copy_and_open (void)
   hangar_test_stop_app (g_steal_pointer (&app), window);
 }
 
+/* The test suite's two-disk VirtualBox-style OVA: the page shows the
+ * appliance's name, hardware, both disks and what is not kept, offers no use
+ * in place; Create makes one machine with both disks in the appliance's
+ * order, UEFI, started with its display shown. */
+static void
+test_appliance (void)
+{
+  HangarWindow *window = NULL;
+  g_autoptr(HangarApplication) app = hangar_test_start_app (&window);
+  g_autofree char *ova = NULL;
+  g_autofree char *xml = NULL;
+  g_autofree char *ovf = NULL;
+  g_autofree char *disk1 = NULL, *disk2 = NULL;
+  const char *disks, *notes, *first, *second;
+  HangarAssistant *assistant;
+  GtkWidget *name;
+
+  hangar_test_allow_spice_link_cut ();
+  g_free (work_file ("")); /* makes the folder on first use */
+  ova = hangar_test_build_ova (work_dir, "vbox", FALSE, 0);
+  assistant = open_path (app, ova);
+  wait_page (assistant, "import");
+  hangar_test_wait_frames (GTK_WIDGET (assistant), 5);
+
+  name = find_mapped (GTK_WIDGET (assistant), ADW_TYPE_ENTRY_ROW, "Name");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (name)), ==, "Appliance Test");
+  g_assert_nonnull (strstr (row_subtitle (assistant, "Format"), "OVA"));
+  g_assert_cmpstr (row_subtitle (assistant, "Disk Size"), ==, "96.0\u00a0MiB");
+  g_assert_cmpstr (row_subtitle (assistant, "Description"), ==, "Built by a test");
+  g_assert_nonnull (strstr (row_subtitle (assistant, "Memory and Processors"), "768"));
+  g_assert_nonnull (strstr (row_subtitle (assistant, "Memory and Processors"), "1 processor"));
+  g_assert_nonnull (strstr (row_subtitle (assistant, "Firmware"), "UEFI"));
+  g_assert_nonnull (strstr (row_subtitle (assistant, "Network Adapters"), "2"));
+  /* The OS the appliance declares (VirtualBox's Debian12_64): osinfo's
+   * profile when this computer's database knows it, else said as declared. */
+  g_assert_nonnull (strstr (row_subtitle (assistant, "Operating System"), "Debian"));
+  disks = row_subtitle (assistant, "2 disks");
+  g_test_message ("disks: %s", disks);
+  first = strstr (disks, "Disk 1: disk1.vmdk, 64.0\u00a0MiB");
+  second = strstr (disks, "Disk 2: disk2.vmdk, 32.0\u00a0MiB");
+  g_assert_nonnull (first);
+  g_assert_nonnull (second);
+  notes = row_subtitle (assistant, "Left Out");
+  g_test_message ("notes: %s", notes);
+  g_assert_nonnull (strstr (notes, "USB"));
+  g_assert_false (row_sensitive (assistant, "Use in _Place"));
+  g_assert_nonnull (strstr (row_subtitle (assistant, "Use in _Place"), "appliances"));
+  hangar_test_screenshot_both_styles (GTK_WIDGET (assistant), "assistant-import-appliance");
+  /* The page's lower half: the disks and what is not kept. */
+  {
+    GtkWidget *scrolled = gtk_widget_get_ancestor (find_mapped (GTK_WIDGET (assistant),
+                                                                ADW_TYPE_ACTION_ROW, "Left Out"),
+                                                   GTK_TYPE_SCROLLED_WINDOW);
+    GtkAdjustment *adjustment;
+
+    g_assert_nonnull (scrolled);
+    adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+    gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+  }
+  hangar_test_wait_frames (GTK_WIDGET (assistant), 5);
+  hangar_test_screenshot_both_styles (GTK_WIDGET (assistant), "assistant-import-appliance-notes");
+  close_assistant (assistant);
+
+  /* The same appliance as its .ovf with the disks beside it. */
+  ovf = work_file ("vbox/a.ovf");
+  assistant = open_path (app, ovf);
+  wait_page (assistant, "import");
+  g_assert_nonnull (strstr (row_subtitle (assistant, "Format"), "OVF"));
+  g_assert_nonnull (row_subtitle (assistant, "2 disks"));
+  close_assistant (assistant);
+
+  assistant = open_path (app, ova);
+  wait_page (assistant, "import");
+
+  g_object_add_weak_pointer (G_OBJECT (assistant), (gpointer *) &assistant);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (assistant), "assistant.create", NULL));
+  hangar_test_assert_eventually (hangar_test_pointer_cleared, &assistant, 180,
+                                 "the appliance's import to finish");
+  hangar_test_wait_machine_state (hangar_application_get_collection (app), "Appliance Test",
+                                  HANGAR_MACHINE_STATE_RUNNING, 60);
+  hangar_test_assert_eventually (display_shown, window, 60, "the new machine's display");
+
+  xml = hangar_test_virsh_output ("dumpxml", "--inactive", "Appliance Test", NULL);
+  g_assert_nonnull (strstr (xml, "firmware='efi'"));
+  /* Both disks, in the appliance's order (disk 1 attached first). */
+  disk1 = hangar_test_pool_file ("Appliance-Test.qcow2");
+  disk2 = hangar_test_pool_file ("Appliance-Test-disk2.qcow2");
+  first = strstr (xml, disk1);
+  second = strstr (xml, disk2);
+  if (first == NULL || second == NULL)
+    g_test_message ("%s", xml);
+  g_assert_nonnull (first);
+  g_assert_nonnull (second);
+  g_assert_true (first < second);
+  g_assert_cmpuint (pool_files (), ==, 2);
+
+  hangar_test_virsh ("destroy", "Appliance Test", NULL);
+  hangar_test_virsh ("undefine", "--nvram", "--remove-all-storage", "Appliance Test", NULL);
+  g_assert_cmpuint (pool_files (), ==, 0);
+  hangar_test_stop_app (g_steal_pointer (&app), window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -450,6 +552,7 @@ main (int   argc,
   g_test_add_func ("/hangar/assistant-import/review", test_review);
   g_test_add_func ("/hangar/assistant-import/copy-cancel", test_copy_cancel);
   g_test_add_func ("/hangar/assistant-import/copy-and-open", test_copy_and_open);
+  g_test_add_func ("/hangar/assistant-import/appliance", test_appliance);
 
   status = g_test_run ();
   if (work_dir != NULL)

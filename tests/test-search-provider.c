@@ -4,7 +4,8 @@
  * (org.gnome.Shell.SearchProvider2 on the app's object) as the shell calls
  * it, with the real app under Xvfb on an isolated libvirt session holding
  * 50 machines (Debian and Fedora, read from their libosinfo metadata):
- * results for names and OSes, narrower searches, metas with icons, a search
+ * results for names and OSes, narrower searches, metas with icons (the
+ * computer icon, or a running machine's thumbnail as a PNG), a search
  * made while the app still connects, Search in the app, and a result
  * activated opening (and starting) its machine in the app. The answer time
  * for 50 machines is printed (not asserted: this is no timed test).
@@ -71,6 +72,7 @@ typedef struct
   HangarWindow      *window;
   GDBusConnection   *bus;
   char              *path;
+  const char        *uuid;      /* a machine waited for, not owned */
 } Fixture;
 
 static gboolean
@@ -255,7 +257,8 @@ test_results (void)
   icon_value = g_variant_dict_lookup_value (meta, "icon", NULL);
   g_assert_nonnull (icon_value);
   icon = g_icon_deserialize (icon_value);
-  g_assert_true (G_IS_ICON (icon));
+  /* A stopped machine has no thumbnail: the computer icon. */
+  g_assert_true (G_IS_THEMED_ICON (icon));
 
   /* The answer time with 50 machines, as the shell sees it (over the bus). */
   for (guint i = 0; i < G_N_ELEMENTS (times); i++)
@@ -313,35 +316,20 @@ display_shows (gpointer data)
          gtk_widget_get_mapped (GTK_WIDGET (page));
 }
 
-/* spice-client-glib warns when the guest's SPICE server closes a link it
- * was opening (the display connecting while QEMU starts or stops): said as
- * a test message, as test-assistant does; any other warning stays fatal. */
-static gboolean
-spice_link_cut (const char     *log_domain,
-                GLogLevelFlags  log_level,
-                const char     *message,
-                gpointer        user_data)
-{
-  return !(g_strcmp0 (log_domain, "GSpice") == 0 && (log_level & G_LOG_LEVEL_WARNING) &&
-           strstr (message, "incomplete link header") != NULL);
-}
-
-static void
-say_spice_link_cut (const char     *log_domain,
-                    GLogLevelFlags  log_level,
-                    const char     *message,
-                    gpointer        user_data)
-{
-  if (strstr (message, "incomplete link header") != NULL)
-    g_test_message ("spice-client-glib: %s", message);
-  else
-    g_log_default_handler (log_domain, log_level, message, user_data);
-}
-
 /* A search made before the app is connected waits for the machines; then
  * Search in the app fills the window's search, and activating a result
  * opens its machine's display in the app and starts it (as `hangar --open`);
  * searching started nothing. */
+static gboolean
+has_thumbnail (gpointer data)
+{
+  Fixture *f = data;
+  HangarMachine *machine = hangar_collection_find_by_uuid (
+    hangar_application_get_collection (f->app), f->uuid);
+
+  return machine != NULL && hangar_window_lookup_thumbnail (f->window, machine) != NULL;
+}
+
 static void
 test_activate (void)
 {
@@ -350,8 +338,7 @@ test_activate (void)
   g_autoptr(GVariant) launched = NULL;
   g_autoptr(GVariant) activated = NULL;
 
-  g_test_log_set_fatal_handler (spice_link_cut, NULL);
-  g_log_set_handler ("GSpice", G_LOG_LEVEL_WARNING | G_LOG_FLAG_FATAL, say_spice_link_cut, NULL);
+  hangar_test_allow_spice_link_cut ();
   fixture_set_up (&f, FALSE);
   found = results (&f, (const char *[]) { "desk", "02", NULL }, NULL);
   g_assert_cmpuint (g_strv_length (found), ==, 1);
@@ -370,6 +357,41 @@ test_activate (void)
   hangar_test_wait_machine_state (hangar_application_get_collection (f.app), "Desk 02",
                                   HANGAR_MACHINE_STATE_RUNNING, 60);
   g_assert_cmpint (hangar_test_domain_state ("Desk 03"), ==, VIR_DOMAIN_SHUTOFF);
+
+  /* Back in the collection, its card showing, the running machine gets a
+   * thumbnail, and its search result shows that thumbnail as a PNG. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (hangar_window_get_display_page (f.window)),
+                                             "display.back", NULL));
+  hangar_window_set_search_text (f.window, "desk 02");
+  f.uuid = found[0];
+  hangar_test_assert_eventually (has_thumbnail, &f, 60, "Desk 02's thumbnail");
+  {
+    g_autoptr(GVariant) reply = call (&f, "GetResultMetas",
+                                      g_variant_new ("(^as)", (const char *[]) { found[0], NULL }),
+                                      NULL);
+    g_autoptr(GVariant) metas = g_variant_get_child_value (reply, 0);
+    g_autoptr(GVariant) first = g_variant_get_child_value (metas, 0);
+    g_autoptr(GVariantDict) meta = g_variant_dict_new (first);
+    g_autoptr(GVariant) icon_value = g_variant_dict_lookup_value (meta, "icon", NULL);
+    g_autoptr(GIcon) icon = NULL;
+    g_autoptr(GdkTexture) png = NULL;
+    g_autoptr(GError) error = NULL;
+    GBytes *bytes;
+
+    g_assert_nonnull (icon_value);
+    icon = g_icon_deserialize (icon_value);
+    g_assert_true (G_IS_BYTES_ICON (icon));
+    bytes = g_bytes_icon_get_bytes (G_BYTES_ICON (icon));
+    g_assert_cmpuint (g_bytes_get_size (bytes), >, 8);
+    g_assert_cmpmem (g_bytes_get_data (bytes, NULL), 8, "\x89PNG\r\n\x1a\n", 8);
+    png = gdk_texture_new_from_bytes (bytes, &error);
+    g_assert_no_error (error);
+    g_test_message ("thumbnail in the search result: %d×%d, %" G_GSIZE_FORMAT " bytes of PNG",
+                    gdk_texture_get_width (png), gdk_texture_get_height (png),
+                    g_bytes_get_size (bytes));
+    g_assert_cmpint (gdk_texture_get_width (png), >, 0);
+  }
+  f.uuid = NULL;
 
   fixture_tear_down (&f);
   hangar_test_virsh ("destroy", "Desk 02", NULL);

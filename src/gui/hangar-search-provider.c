@@ -4,8 +4,10 @@
  * application's D-Bus object: machines whose name or OS match every term,
  * answered from the collection the app already holds (a search that comes
  * while the app is still connecting waits for the list a bounded time), with
- * their OS and state; activating one opens it as `hangar --open` does
- * (app.open-machine, which starts a stopped machine); Search in the app
+ * their OS and state and, when a window of the app has one, the last
+ * thumbnail of the machine's screen (else the computer icon); activating
+ * one opens it as `hangar --open` does (app.open-machine, which starts a
+ * stopped machine); Search in the app
  * opens a window with the terms in its search bar. Nothing here opens a
  * display or starts a machine until the user activates a result.
  *
@@ -190,6 +192,36 @@ handle_subsearch (HangarSearchProvider  *self,
   return TRUE;
 }
 
+/* The machine's last thumbnail in a window of the app, as a PNG icon; the
+ * PNG is kept on the texture (a new texture for each new thumbnail) so the
+ * shell's repeated asks do not encode it again. */
+static GIcon *
+machine_thumbnail (HangarSearchProvider *self,
+                   HangarMachine        *machine)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self->application));
+       l != NULL; l = l->next)
+    {
+      GdkTexture *texture;
+      GBytes *png;
+
+      if (!HANGAR_IS_WINDOW (l->data))
+        continue;
+      texture = hangar_window_lookup_thumbnail (l->data, machine);
+      if (texture == NULL)
+        continue;
+      png = g_object_get_data (G_OBJECT (texture), "hangar-search-png");
+      if (png == NULL)
+        {
+          png = gdk_texture_save_to_png_bytes (texture);
+          g_object_set_data_full (G_OBJECT (texture), "hangar-search-png", png,
+                                  (GDestroyNotify) g_bytes_unref);
+        }
+      return g_bytes_icon_new (png);
+    }
+  return NULL;
+}
+
 static gboolean
 handle_metas (HangarSearchProvider  *self,
               GDBusMethodInvocation *invocation,
@@ -206,6 +238,7 @@ handle_metas (HangarSearchProvider  *self,
                                  : NULL;
       g_auto(GVariantBuilder) meta = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE ("a{sv}"));
       g_autofree char *description = NULL;
+      g_autoptr(GIcon) thumbnail = NULL;
       const char *os;
       const char *state;
 
@@ -220,7 +253,9 @@ handle_metas (HangarSearchProvider  *self,
       g_variant_builder_add (&meta, "{sv}", "name",
                              g_variant_new_string (hangar_machine_get_name (machine)));
       g_variant_builder_add (&meta, "{sv}", "description", g_variant_new_string (description));
-      g_variant_builder_add (&meta, "{sv}", "icon", g_icon_serialize (icon));
+      thumbnail = machine_thumbnail (self, machine);
+      g_variant_builder_add (&meta, "{sv}", "icon",
+                             g_icon_serialize (thumbnail != NULL ? thumbnail : icon));
       g_variant_builder_add_value (&metas, g_variant_builder_end (&meta));
     }
   g_dbus_method_invocation_return_value (invocation,

@@ -19,6 +19,7 @@
 #include "hangar-application.h"
 #include "hangar-collection.h"
 #include "hangar-connection.h"
+#include "hangar-machine.h"
 #include "hangar-machine-card.h"
 #include "hangar-thumbnailer.h"
 #include "hangar-window-private.h"
@@ -358,4 +359,24 @@ hangar_window_init (HangarWindow *self)
   self->pending_deletes = g_hash_table_new_full (NULL, NULL, g_object_unref,
                                                  clear_toast);
   hangar_window_init_view (self);
+}
+
+/**
+ * hangar_window_lookup_thumbnail:
+ * @machine: a machine of the collection
+ *
+ * The last thumbnail the collection took of @machine's screen, for other
+ * views of the machine (the desktop's search results).
+ *
+ * Returns: (transfer none) (nullable): the thumbnail, or %NULL for none yet
+ */
+GdkTexture *
+hangar_window_lookup_thumbnail (HangarWindow  *self,
+                                HangarMachine *machine)
+{
+  g_return_val_if_fail (HANGAR_IS_WINDOW (self), NULL);
+  g_return_val_if_fail (HANGAR_IS_MACHINE (machine), NULL);
+
+  return self->thumbnailer != NULL ? hangar_thumbnailer_lookup (self->thumbnailer, machine)
+                                   : NULL;
 }

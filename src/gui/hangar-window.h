@@ -23,6 +23,8 @@ GtkWidget    *hangar_window_get_card          (HangarWindow      *self,
 void          hangar_window_open_machine      (HangarWindow      *self,
                                                HangarMachine     *machine);
 HangarDisplayPage *hangar_window_get_display_page (HangarWindow  *self);
+GdkTexture   *hangar_window_lookup_thumbnail  (HangarWindow      *self,
+                                               HangarMachine     *machine);
 void          hangar_window_add_toast         (HangarWindow      *self,
                                                const char        *message);
 HangarAssistant *hangar_window_new_machine    (HangarWindow      *self,

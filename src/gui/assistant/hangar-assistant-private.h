@@ -1,7 +1,8 @@
 /* hangar-assistant-private.h
  *
  * The assistant's state, shared by its flows: an installation medium
- * (hangar-assistant.c) and a disk image to import (hangar-assistant-import.c).
+ * (hangar-assistant.c) and a disk image or appliance to import
+ * (hangar-assistant-import.c).
  *
  * Copyright 2026 The Hangar authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -43,9 +44,9 @@ struct _HangarAssistant
   int                 pending;           /* identification and host probe */
   GError             *pending_error;
 
-  /* A disk image being imported (hangar-assistant-import.c). */
+  /* A disk image or appliance being imported (hangar-assistant-import.c). */
   HangarImageKind     kind;
-  HangarImportInfo   *import_info;
+  HangarImportReview *import_data;        /* the file's review: a disk image or an appliance */
   GtkWidget          *import_review;
   GtkLabel           *import_title;
   GtkLabel           *import_subtitle;
@@ -60,6 +61,12 @@ struct _HangarAssistant
   AdwActionRow       *import_link_row;
   GtkWidget          *import_problem_group;
   AdwActionRow       *import_problem_row;
+  AdwActionRow       *import_description_row;
+  AdwActionRow       *import_hardware_row;
+  AdwActionRow       *import_disks_row;
+  AdwActionRow       *import_nics_row;
+  GtkWidget          *import_notes_group;
+  AdwActionRow       *import_notes_row;
 
   /* Template widgets */
   GtkWidget          *cancel_button;

@@ -273,7 +273,7 @@ pending_done (HangarAssistant *self)
       return;
     }
 
-  if (self->kind == HANGAR_IMAGE_KIND_DISK)
+  if (self->kind != HANGAR_IMAGE_KIND_MEDIUM)
     {
       hangar_assistant_import_review (self);
       return;
@@ -365,15 +365,13 @@ kind_read (GObject      *object,
                                    g_object_ref (self));
       break;
     case HANGAR_IMAGE_KIND_DISK:
+    case HANGAR_IMAGE_KIND_APPLIANCE:
+    default:
+      /* A disk image, an OVA, or an OVF (XML, read as a disk until core's
+       * review says what it is). */
       self->pending = 2;
       hangar_assistant_import_open (self, path);
       break;
-    case HANGAR_IMAGE_KIND_APPLIANCE:
-    default:
-      show_error (self, _("Cannot Import Appliances Yet"),
-                  _("This file is an archive, as OVA appliances are. Hangar can import the "
-                    "disk image inside it: extract the archive and import its disk image."));
-      return;
     }
   pool_dir = hangar_storage_pool_default_path ();
   hangar_host_probe_async (pool_dir, self->connection, self->cancellable, probe_done,
@@ -406,7 +404,7 @@ hangar_assistant_open_file (HangarAssistant *self,
   g_set_object (&self->file, file);
   g_clear_object (&self->media);
   g_clear_pointer (&self->profile, hangar_os_profile_free);
-  g_clear_pointer (&self->import_info, hangar_import_info_free);
+  g_clear_pointer (&self->import_data, hangar_import_review_free);
   g_clear_error (&self->pending_error);
   self->name_edited = FALSE;
 
@@ -541,7 +539,7 @@ on_os_picked (HangarAssistant       *self,
 {
   g_clear_pointer (&self->profile, hangar_os_profile_free);
   self->profile = hangar_os_profile_copy (profile);
-  if (self->kind == HANGAR_IMAGE_KIND_DISK)
+  if (self->kind != HANGAR_IMAGE_KIND_MEDIUM)
     {
       hangar_assistant_import_review (self);
       return;
@@ -692,7 +690,7 @@ create_action (GtkWidget  *widget,
 {
   HangarAssistant *self = HANGAR_ASSISTANT (widget);
 
-  if (self->kind == HANGAR_IMAGE_KIND_DISK)
+  if (self->kind != HANGAR_IMAGE_KIND_MEDIUM)
     hangar_assistant_import_start (self);
   else
     start_creation (self, FALSE);
@@ -729,7 +727,7 @@ back_action (GtkWidget  *widget,
 {
   HangarAssistant *self = HANGAR_ASSISTANT (widget);
 
-  show_page (self, self->kind == HANGAR_IMAGE_KIND_DISK ? "import" : "review");
+  show_page (self, self->kind != HANGAR_IMAGE_KIND_MEDIUM ? "import" : "review");
 }
 
 static void
@@ -759,7 +757,7 @@ update_actions (HangarAssistant *self)
   gboolean can = self->profile != NULL && self->host != NULL && self->creator == NULL &&
                  (self->media == NULL || hangar_media_get_arch_ok (self->media)) && name_ok;
 
-  if (self->kind == HANGAR_IMAGE_KIND_DISK)
+  if (self->kind != HANGAR_IMAGE_KIND_MEDIUM)
     {
       gtk_widget_action_set_enabled (GTK_WIDGET (self), "assistant.create",
                                      hangar_assistant_import_can_create (self));
@@ -870,7 +868,7 @@ hangar_assistant_finalize (GObject *object)
   g_clear_object (&self->file);
   g_clear_pointer (&self->profile, hangar_os_profile_free);
   g_clear_pointer (&self->host, hangar_host_info_free);
-  g_clear_pointer (&self->import_info, hangar_import_info_free);
+  g_clear_pointer (&self->import_data, hangar_import_review_free);
   g_clear_error (&self->pending_error);
   g_clear_object (&self->connection);
   g_clear_object (&self->settings);
