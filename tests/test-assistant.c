@@ -86,6 +86,24 @@ save (GtkWidget  *widget,
 
 /* The source page, in both styles, and a clear error for a file that is no
  * image at all, with nothing created. */
+/* The mapped label under @root that shows an error, or NULL. */
+static GtkLabel *
+shown_error_label (GtkWidget *root)
+{
+  if (GTK_IS_LABEL (root) && gtk_widget_get_mapped (root) &&
+      gtk_widget_has_css_class (root, "error"))
+    return GTK_LABEL (root);
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkLabel *found = shown_error_label (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static void
 test_source_and_error (void)
 {
@@ -113,6 +131,37 @@ test_source_and_error (void)
   hangar_assistant_open_file (assistant, file);
   wait_page (assistant, "error");
   save (GTK_WIDGET (assistant), "assistant-error");
+
+  /* A name is refused as it is typed, with the rule's reason under it, and
+   * kept as typed; a good one clears it. */
+  {
+    g_autoptr(GFile) iso = g_file_new_for_path (g_getenv ("HANGAR_TEST_ISO"));
+    GtkLabel *reason;
+
+    hangar_assistant_open_file (assistant, iso);
+    wait_page (assistant, "review");
+    hangar_assistant_set_name (assistant, "x\u202Egnp.exe");
+    hangar_test_wait_frames (GTK_WIDGET (assistant), 2);
+    reason = shown_error_label (GTK_WIDGET (assistant));
+    g_assert_nonnull (reason);
+    g_assert_cmpstr (gtk_label_get_label (reason), ==,
+                     "Names cannot contain invisible or control characters such as line breaks, "
+                     "tabs or text direction marks (U+202E).");
+    g_assert_false (gtk_widget_is_sensitive (hangar_test_find_widget (GTK_WIDGET (assistant),
+                                                                      GTK_TYPE_BUTTON,
+                                                                      "assistant.create")));
+    save (GTK_WIDGET (assistant), "assistant-name-refused");
+    hangar_assistant_set_name (assistant, " Padded");
+    hangar_test_wait_frames (GTK_WIDGET (assistant), 2);
+    g_assert_cmpstr (gtk_label_get_label (shown_error_label (GTK_WIDGET (assistant))), ==,
+                     "Names cannot start or end with a space.");
+    hangar_assistant_set_name (assistant, "Fine name ✓");
+    hangar_test_wait_frames (GTK_WIDGET (assistant), 2);
+    g_assert_null (shown_error_label (GTK_WIDGET (assistant)));
+    g_assert_true (gtk_widget_is_sensitive (hangar_test_find_widget (GTK_WIDGET (assistant),
+                                                                     GTK_TYPE_BUTTON,
+                                                                     "assistant.create")));
+  }
 
   g_object_add_weak_pointer (G_OBJECT (assistant), (gpointer *) &assistant);
   gtk_window_close (GTK_WINDOW (assistant));

@@ -17,6 +17,7 @@
 
 #include <libvirt/libvirt.h>
 
+#include "hangar-machine-name.h"
 #include "hangar-test-guest.h"
 #include "hangar-test-utils.h"
 
@@ -76,18 +77,21 @@ test_ctl_define_only (void)
   const char *iso = hangar_test_session_setup ();
   g_autofree char *out = NULL;
   g_autofree char *out2 = NULL;
+  g_autofree char *err = NULL;
 
   g_assert_cmpint (hangar_test_ctl ((const char *[]) { "create", iso, "--name", "X", "--disk", "1",
                                                        "--memory", "512", "--cpus", "1",
                                                        "--no-start", NULL },
                                     &out, NULL), ==, 0);
   g_assert_cmpstr (out, ==, "X\n");
+  /* A name given that is taken: refused, never numbered. */
   g_assert_cmpint (hangar_test_ctl ((const char *[]) { "create", iso, "--name", "X", "--disk", "1",
                                                        "--no-start", NULL },
-                                    &out2, NULL), ==, 0);
-  g_assert_cmpstr (out2, ==, "X 2\n");
+                                    &out2, &err), ==, 1);
+  g_assert_cmpstr (out2, ==, "");
+  g_assert_cmpstr (err, ==, "hangarctl create: A machine named “X” already exists.\n");
+  g_assert_false (hangar_test_domain_exists ("X 2"));
   g_assert_cmpint (hangar_test_domain_state ("X"), ==, VIR_DOMAIN_SHUTOFF);
-  g_assert_cmpint (hangar_test_domain_state ("X 2"), ==, VIR_DOMAIN_SHUTOFF);
   {
     g_autofree char *xml = hangar_test_domain_xml ("X", TRUE);
 
@@ -95,6 +99,202 @@ test_ctl_define_only (void)
     g_assert_true (g_str_has_prefix (xml, "<domain type='qemu'"));
     g_assert_nonnull (strstr (xml, "<memory unit='KiB'>524288</memory>"));
   }
+  hangar_test_clean_session ();
+}
+
+/* ------------------------------------------------------------------------ */
+/* names as given                                                           */
+/* ------------------------------------------------------------------------ */
+
+/* Hostile names for create, rename, clone and snapshot: each is used
+ * exactly or refused with the rule's reason, exit 1 and nothing changed. */
+static const struct
+{
+  const char *name;
+  gboolean    accepted;
+  gboolean    create;    /* also through create (each reads the medium: ~1.5 s) */
+} ctl_names[] = {
+  { "Fédora ✓ 37", TRUE, TRUE },
+  { "$(reboot); `id`", TRUE },
+  { ".hidden", TRUE },
+  { "-rf", TRUE, TRUE },
+  { "<b>&amp;\"'", TRUE, TRUE },
+  { "a/b", FALSE },
+  { "..", FALSE },
+  { "a\u202Egnp.exe", FALSE },
+  { " padded", FALSE },
+  { "tab\there", FALSE },
+  { "", FALSE },
+};
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* What a refusal may not change: the machines, the pool's files, Mine's
+ * snapshots. */
+static char *
+session_state (void)
+{
+  g_autofree char *dir = hangar_test_pool_file (NULL);
+  g_auto(GStrv) domains = hangar_test_virsh_lines ("list", "--all", "--name", NULL);
+  g_auto(GStrv) snapshots = hangar_test_virsh_lines ("snapshot-list", "Mine", "--name", NULL);
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GDir) pool = g_dir_open (dir, 0, NULL);
+  g_autofree char *domain_text = NULL;
+  g_autofree char *snapshot_text = NULL;
+  g_autofree char *file_text = NULL;
+  const char *file;
+
+  g_assert_nonnull (domains);
+  g_assert_nonnull (snapshots);
+  while (pool != NULL && (file = g_dir_read_name (pool)) != NULL)
+    g_ptr_array_add (files, g_strdup (file));
+  g_ptr_array_sort (files, compare_names);
+  g_ptr_array_add (files, NULL);
+  domain_text = g_strjoinv ("|", domains);
+  snapshot_text = g_strjoinv ("|", snapshots);
+  file_text = g_strjoinv ("|", (char **) files->pdata);
+  return g_strdup_printf ("domains %s; snapshots %s; files %s", domain_text, snapshot_text,
+                          file_text);
+}
+
+/* Runs hangarctl ARGS… with @name last after "--"; asserts what @accepted
+ * says: exit 0, or exit 1 with @reason and nothing changed. */
+static void
+ctl_named (const char * const *args,
+           const char         *name,
+           gboolean            accepted,
+           const char         *reason,
+           char              **out)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) argv = NULL;
+  g_autofree char *before = session_state ();
+  g_autofree char *after = NULL;
+  g_autofree char *err = NULL;
+  int status;
+
+  g_strv_builder_addv (builder, (const char **) args);
+  g_strv_builder_add (builder, name);
+  argv = g_strv_builder_end (builder);
+  status = hangar_test_ctl ((const char * const *) argv, out, &err);
+  g_test_message ("%s “%s”: %d %s", args[0], name, status, err);
+  if (accepted)
+    {
+      g_assert_cmpstr (err, ==, "");
+      g_assert_cmpint (status, ==, 0);
+      return;
+    }
+  g_assert_cmpint (status, ==, 1);
+  hangar_test_assert_ctl_error (err, args[0]);
+  g_assert_nonnull (strstr (err, reason));
+  after = session_state ();
+  g_assert_cmpstr (after, ==, before);
+}
+
+static void
+test_ctl_names (void)
+{
+  const char *iso = hangar_test_session_setup ();
+  g_autofree char *out = NULL;
+
+  g_assert_cmpint (hangar_test_ctl ((const char *[]) { "create", iso, "--name", "Mine", "--disk",
+                                                       "1", "--no-start", NULL }, NULL, NULL),
+                   ==, 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (ctl_names); i++)
+    {
+      const char *name = ctl_names[i].name;
+      gboolean accepted = ctl_names[i].accepted;
+      gboolean snapshot_ok;
+      g_autoptr(GError) machine_error = NULL;
+      g_autoptr(GError) snapshot_error = NULL;
+      const char *machine_reason = NULL;
+      const char *snapshot_reason = NULL;
+      g_autofree char *created = NULL;
+      g_autofree char *cloned = NULL;
+      g_autofree char *expected = g_strconcat (name, "\n", NULL);
+
+      /* The expected reason is the rule's own, word for word. */
+      g_assert_cmpint (hangar_machine_name_check (name, &machine_error), ==, accepted);
+      snapshot_ok = hangar_name_check (HANGAR_NAME_KIND_SNAPSHOT, name, &snapshot_error);
+      if (!accepted)
+        machine_reason = machine_error->message;
+      if (!snapshot_ok)
+        snapshot_reason = snapshot_error->message;
+
+      /* Refused names fail before the medium is read: always cheap. */
+      if (!accepted || ctl_names[i].create)
+        ctl_named ((const char *[]) { "create", iso, "--disk", "1", "--no-start", "--name",
+                                      NULL }, name, accepted, machine_reason, &created);
+      if (accepted && ctl_names[i].create)
+        {
+          g_assert_cmpstr (created, ==, expected);
+          g_assert_true (hangar_test_domain_exists (name));
+          g_assert_cmpint (hangar_test_ctl ((const char *[]) { "delete", "--", name, NULL },
+                                            NULL, NULL), ==, 0);
+          g_assert_false (hangar_test_domain_exists (name));
+        }
+
+      ctl_named ((const char *[]) { "rename", "Mine", "--", NULL }, name, accepted,
+                 machine_reason, NULL);
+      if (accepted)
+        {
+          g_assert_true (hangar_test_domain_exists (name));
+          g_assert_false (hangar_test_domain_exists ("Mine"));
+          g_assert_cmpint (hangar_test_ctl ((const char *[]) { "rename", "--", name, "Mine",
+                                                               NULL }, NULL, NULL), ==, 0);
+        }
+
+      ctl_named ((const char *[]) { "clone", "Mine", "--name", NULL }, name, accepted,
+                 machine_reason, &cloned);
+      if (accepted)
+        {
+          g_assert_cmpstr (cloned, ==, expected);
+          g_assert_true (hangar_test_domain_exists (name));
+          g_assert_cmpint (hangar_test_ctl ((const char *[]) { "delete", "--", name, NULL },
+                                            NULL, NULL), ==, 0);
+        }
+
+      /* libvirt refuses snapshot names that start with ".": so does the rule. */
+      ctl_named ((const char *[]) { "snapshot", "take", "Mine", "--", NULL }, name, snapshot_ok,
+                 snapshot_reason, NULL);
+      if (snapshot_ok)
+        {
+          g_auto(GStrv) snapshots = hangar_test_virsh_lines ("snapshot-list", "Mine", "--name",
+                                                             NULL);
+
+          g_assert_cmpuint (g_strv_length (snapshots), ==, 1);
+          g_assert_cmpstr (snapshots[0], ==, name);
+          /* Rename refuses a machine with snapshots: the next name needs none. */
+          g_assert_cmpint (hangar_test_ctl ((const char *[]) { "snapshot", "delete", "Mine", "--",
+                                                               name, NULL }, NULL, NULL), ==, 0);
+        }
+    }
+
+  /* A snapshot title is the rule's too. */
+  ctl_named ((const char *[]) { "snapshot", "take", "Mine", "s1", "--title", NULL }, "x\u200By",
+             FALSE, "U+200B", NULL);
+
+  /* Names given that are taken: refused for create, rename and clone. */
+  g_assert_cmpint (hangar_test_ctl ((const char *[]) { "create", iso, "--name", "Other", "--disk",
+                                                       "1", "--no-start", NULL }, NULL, NULL),
+                   ==, 0);
+  ctl_named ((const char *[]) { "create", iso, "--disk", "1", "--no-start", "--name", NULL },
+             "Mine", FALSE, "A machine named “Mine” already exists.", NULL);
+  ctl_named ((const char *[]) { "rename", "Other", NULL }, "Mine", FALSE,
+             "A machine named “Mine” already exists.", NULL);
+  ctl_named ((const char *[]) { "clone", "Mine", "--name", NULL }, "Other", FALSE,
+             "A machine named “Other” already exists.", NULL);
+  /* Without a name, clone picks one itself: numbered. */
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (hangar_test_ctl ((const char *[]) { "clone", "Mine", NULL }, &out, NULL), ==, 0);
+  g_assert_cmpstr (out, ==, "Mine 2\n");
+
   hangar_test_clean_session ();
 }
 
@@ -166,6 +366,7 @@ main (int   argc,
   g_test_add_func ("/hangar/creator-ctl/libvirt/failures", test_ctl_failures);
   g_test_add_func ("/hangar/creator-ctl/libvirt/define-only", test_ctl_define_only);
   g_test_add_func ("/hangar/creator-ctl/libvirt/identified", test_ctl_identified);
+  g_test_add_func ("/hangar/creator-ctl/libvirt/names", test_ctl_names);
   g_test_add_func ("/hangar/creator-ctl/e2e/create", test_e2e_ctl_create);
 
   return g_test_run ();

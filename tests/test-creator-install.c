@@ -3,7 +3,10 @@
  * Installations the creator starts, ended on real guests by
  * HangarInstallTracker: an installer's reboot or power-off ejects the
  * medium and drops the installing mark; the live run of a "Try it" guest
- * kept with a disk is no installation's end. (The tracker's decisions on
+ * kept with a disk is no installation's end. An installing machine boots
+ * its blank disk first: the installer must still come up, with BIOS (the
+ * reboot case) and OVMF (the power-off case). (The same reboot with no
+ * Hangar process: test-app-launch.c.) (The tracker's decisions on
  * their own: test-install-tracker.c.)
  *   /hangar/creator-install/e2e/  real guests booting the live ISO
  *
@@ -49,7 +52,8 @@ install_finished (gpointer data)
 }
 
 /* An installer's first reboot or power-off: the medium is ejected and the
- * installing mark dropped; a reboot starts the machine again. */
+ * installing mark dropped. QEMU restarts a rebooting machine itself; the
+ * tracker takes the medium out of it as well. */
 static void
 test_e2e_install_end (gconstpointer data)
 {
@@ -58,25 +62,35 @@ test_e2e_install_end (gconstpointer data)
   const char *name = reboot ? "install-reboot" : "install-poweroff";
   g_autoptr(HangarTestGuest) guest = hangar_test_guest_for_machine (name);
   g_autoptr(HangarVmSettings) settings = hangar_test_vm_settings (name, 1);
-  g_autoptr(HangarVmCreator) creator = hangar_test_new_creator (settings);
+  g_autoptr(HangarVmCreator) creator = NULL;
   g_autoptr(HangarInstallTracker) tracker = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
   g_autofree char *ready = NULL;
   FinishWait wait = { FALSE, FALSE, NULL };
+  g_autofree char *live = NULL;
   GVirDomain *domain;
+  const char *hd, *cdrom;
 
   hangar_test_session_setup ();
   tracker = hangar_install_tracker_new (hangar_test_session_connection ());
   g_signal_connect (tracker, "install-finished", G_CALLBACK (on_install_finished), &wait);
 
+  /* OVMF, too, must pass over the blank disk to the installer (Secure
+   * Boot off: the live ISO's GRUB is unsigned). */
+  if (!reboot)
+    settings->firmware = HANGAR_FIRMWARE_UEFI;
+  creator = hangar_test_new_creator (settings);
   domain = hangar_test_create (creator, TRUE, NULL, &error);
   g_assert_no_error (error);
   before = hangar_test_domain_xml (name, TRUE);
   g_assert_nonnull (strstr (before, "installing"));
-  g_assert_nonnull (strstr (before, "<on_reboot>destroy</on_reboot>"));
+  g_assert_nonnull (strstr (before, "<on_reboot>restart</on_reboot>"));
   g_assert_nonnull (strstr (before, hangar_test_iso ()));
+  hd = strstr (before, "<boot dev='hd'/>");
+  cdrom = strstr (before, "<boot dev='cdrom'/>");
+  g_assert_true (hd != NULL && cdrom != NULL && hd < cdrom);
 
   ready = hangar_test_guest_wait_line (guest, HANGAR_TEST_SHELL_READY, 1,
                                        HANGAR_TEST_BOOT_TIMEOUT_S);
@@ -94,6 +108,12 @@ test_e2e_install_end (gconstpointer data)
   g_assert_nonnull (strstr (after, hangar_vm_creator_get_settings (creator)->disk_path));
   g_assert_cmpint (hangar_test_domain_state (name), ==,
                    reboot ? VIR_DOMAIN_RUNNING : VIR_DOMAIN_SHUTOFF);
+  if (reboot)
+    {
+      /* Gone from the running machine as well. */
+      live = hangar_test_domain_xml (name, FALSE);
+      g_assert_null (strstr (live, hangar_test_iso ()));
+    }
 
   g_free (wait.name);
   g_object_unref (domain);

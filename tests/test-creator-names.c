@@ -1,8 +1,9 @@
 /* test-creator-names.c
  *
- * The names the creator gives machines in an isolated session: the wish
- * kept, numbered when taken (by a machine or by a transient domain), and
- * hostile names made readable for libvirt and safe for the disk's file.
+ * The names the creator gives machines in an isolated session: a default
+ * Hangar picked, numbered when taken (by a machine or by a transient
+ * domain); a name the user gave used exactly or refused with the reason and
+ * nothing made, taken ones too; the disk's file safe whatever the name.
  * After every test the session is empty again.
  *   /hangar/creator-names/libvirt/
  *
@@ -88,54 +89,108 @@ test_name_taken_by_transient (void)
   hangar_test_clean_session ();
 }
 
-static const char *hostile_names[] = {
-  "../../x",
-  "a/b",
-  "a\nb",
-  "/etc/passwd",
-  "Fédora ✓ 37",
-  "日本語",
-  "$(reboot)",
-  "\n",
+/* A name the user gave: used exactly, or refused with the reason and nothing
+ * made. The disk is a plain file in the pool's directory whatever the name. */
+static const struct
+{
+  const char *name;
+  int         error;   /* -1: made with exactly this name */
+} given_names[] = {
+  { "Fédora ✓ 37", -1 },
+  { "日本語", -1 },
+  { "$(reboot); `id`", -1 },
+  { ".hidden", -1 },
+  { "<b>&amp;\"'", -1 },
+  { "../../x", HANGAR_MACHINE_NAME_ERROR_SLASH },
+  { "/etc/passwd", HANGAR_MACHINE_NAME_ERROR_SLASH },
+  { "..", HANGAR_MACHINE_NAME_ERROR_DOTS },
+  { "a\nb", HANGAR_MACHINE_NAME_ERROR_INVISIBLE },
+  { "a\u202Egnp.exe", HANGAR_MACHINE_NAME_ERROR_INVISIBLE },
+  { " padded ", HANGAR_MACHINE_NAME_ERROR_SPACE_AT_END },
+  { "", HANGAR_MACHINE_NAME_ERROR_EMPTY },
 };
 
 static void
-test_hostile_names (void)
+test_given_names (void)
 {
   g_autofree char *dir = hangar_test_pool_file (NULL);
 
   hangar_test_session_setup ();
-  for (guint i = 0; i < G_N_ELEMENTS (hostile_names); i++)
+  for (guint i = 0; i < G_N_ELEMENTS (given_names); i++)
     {
-      g_autoptr(HangarVmSettings) settings = hangar_test_vm_settings (hostile_names[i], 1);
-      g_autoptr(HangarVmCreator) creator = hangar_test_new_creator (settings);
+      g_autoptr(HangarVmSettings) settings = hangar_test_vm_settings (given_names[i].name, 1);
+      g_autoptr(HangarVmCreator) creator = NULL;
       g_autoptr(GError) error = NULL;
-      g_autofree char *expected = hangar_machine_name_normalize (hostile_names[i]);
       g_autofree char *disk_dir = NULL;
+      g_autofree char *base = NULL;
+      g_auto(GStrv) before = hangar_test_virsh_lines ("list", "--all", "--name", NULL);
+      g_auto(GStrv) after = NULL;
       const char *disk;
       GVirDomain *domain;
 
+      settings->name_given = TRUE;
+      creator = hangar_test_new_creator (settings);
       domain = hangar_test_create (creator, FALSE, NULL, &error);
-      g_assert_no_error (error);
-      g_test_message ("“%s” → “%s”, %s", hostile_names[i], gvir_domain_get_name (domain),
-                      hangar_vm_creator_get_settings (creator)->disk_path);
-      if (*expected == '\0')
-        g_assert_cmpstr (gvir_domain_get_name (domain), ==, "New Machine");
-      else
-        g_assert_cmpstr (gvir_domain_get_name (domain), ==, expected);
+      g_test_message ("“%s” → %s", given_names[i].name,
+                      domain != NULL ? gvir_domain_get_name (domain) : error->message);
+      if (given_names[i].error >= 0)
+        {
+          g_autoptr(GError) expected = NULL;
 
-      /* The disk is a plain file right in the pool's directory. */
+          g_assert_null (domain);
+          g_assert_error (error, HANGAR_VM_CREATOR_ERROR, HANGAR_VM_CREATOR_ERROR_NAME);
+          /* The rule's own reason, word for word. */
+          g_assert_false (hangar_machine_name_check (given_names[i].name, &expected));
+          g_assert_error (expected, HANGAR_MACHINE_NAME_ERROR, given_names[i].error);
+          g_assert_cmpstr (error->message, ==, expected->message);
+          /* Nothing made. */
+          after = hangar_test_virsh_lines ("list", "--all", "--name", NULL);
+          g_assert_true (g_strv_equal ((const char * const *) before,
+                                       (const char * const *) after));
+          continue;
+        }
+
+      g_assert_no_error (error);
+      g_assert_cmpstr (gvir_domain_get_name (domain), ==, given_names[i].name);
       disk = hangar_vm_creator_get_settings (creator)->disk_path;
       disk_dir = g_path_get_dirname (disk);
       g_assert_cmpstr (disk_dir, ==, dir);
-      {
-        g_autofree char *base = g_path_get_basename (disk);
-
-        g_assert_true (hangar_test_is_safe_volume_name (base));
-      }
+      base = g_path_get_basename (disk);
+      g_assert_true (hangar_test_is_safe_volume_name (base));
       g_assert_true (g_file_test (disk, G_FILE_TEST_IS_REGULAR));
       g_object_unref (domain);
     }
+  hangar_test_clean_session ();
+}
+
+/* A name the user gave that a machine has is refused, never numbered; a
+ * default Hangar picked is numbered. */
+static void
+test_given_name_taken (void)
+{
+  g_autoptr(HangarVmSettings) settings = hangar_test_vm_settings ("Mine", 1);
+  g_autoptr(HangarVmCreator) first = NULL;
+  g_autoptr(HangarVmCreator) second = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) before = NULL;
+  g_auto(GStrv) after = NULL;
+  GVirDomain *domain;
+
+  hangar_test_session_setup ();
+  settings->name_given = TRUE;
+  first = hangar_test_new_creator (settings);
+  domain = hangar_test_create (first, FALSE, NULL, &error);
+  g_assert_no_error (error);
+  g_object_unref (domain);
+
+  before = hangar_test_virsh_lines ("list", "--all", "--name", NULL);
+  second = hangar_test_new_creator (settings);
+  domain = hangar_test_create (second, FALSE, NULL, &error);
+  g_assert_null (domain);
+  g_assert_error (error, HANGAR_VM_CREATOR_ERROR, HANGAR_VM_CREATOR_ERROR_NAME);
+  g_assert_cmpstr (error->message, ==, "A machine named “Mine” already exists.");
+  after = hangar_test_virsh_lines ("list", "--all", "--name", NULL);
+  g_assert_true (g_strv_equal ((const char * const *) before, (const char * const *) after));
   hangar_test_clean_session ();
 }
 
@@ -148,7 +203,8 @@ main (int   argc,
   g_test_add_func ("/hangar/creator-names/libvirt/define-only", test_create_define_only);
   g_test_add_func ("/hangar/creator-names/libvirt/name-taken-by-transient",
                    test_name_taken_by_transient);
-  g_test_add_func ("/hangar/creator-names/libvirt/hostile-names", test_hostile_names);
+  g_test_add_func ("/hangar/creator-names/libvirt/given-names", test_given_names);
+  g_test_add_func ("/hangar/creator-names/libvirt/given-name-taken", test_given_name_taken);
 
   return g_test_run ();
 }

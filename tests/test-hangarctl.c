@@ -113,7 +113,7 @@ test_command_help (void)
  * command and what is wrong, nothing on stdout, nothing done. */
 static const struct
 {
-  const char *args[6];
+  const char *args[7];
   const char *says;    /* in the message */
 } usage_cases[] = {
   /* Options nobody has. */
@@ -142,6 +142,42 @@ static const struct
   { { "set", "test", NULL }, "--memory" },
   { { "cd", "test", "spin", NULL }, "eject" },
   { { "disk-grow", "test", "big", NULL }, "“big”" },
+  /* Every command counts its arguments in the shared parser: the first
+   * extra one is named, a missing one said. */
+  { { "list", "extra", NULL }, "Unexpected argument “extra”" },
+  { { "list", "--json", "a", "b", NULL }, "Unexpected argument “a”" },
+  { { "list", "--", "--json", NULL }, "Unexpected argument “--json”" },
+  { { "import", NULL }, "disk image" },
+  { { "import", "a.qcow2", "b.qcow2", NULL }, "Unexpected argument “b.qcow2”" },
+  { { "detect", "a.iso", "b.iso", NULL }, "Unexpected argument “b.iso”" },
+  { { "create", "a.iso", "--name", "x", "y", NULL }, "Unexpected argument “y”" },
+  { { "start", "a", "b", NULL }, "Unexpected argument “b”" },
+  { { "force-off", NULL }, "name" },
+  { { "resume", "a", "b", NULL }, "Unexpected argument “b”" },
+  { { "reboot", "a", "b", NULL }, "Unexpected argument “b”" },
+  { { "save", "a", "b", NULL }, "Unexpected argument “b”" },
+  { { "shutdown", "a", "b", NULL }, "Unexpected argument “b”" },
+  { { "shutdown", NULL }, "name" },
+  { { "delete", "a", "b", NULL }, "Unexpected argument “b”" },
+  { { "delete", NULL }, "name" },
+  { { "rename", "a", "b", "c", NULL }, "Unexpected argument “c”" },
+  { { "rename", NULL }, "new name" },
+  { { "clone", "a", "b", NULL }, "Unexpected argument “b”" },
+  { { "clone", NULL }, "name" },
+  { { "screenshot", "a", "b.png", "c", NULL }, "Unexpected argument “c”" },
+  { { "info", NULL }, "name" },
+  { { "info", "a", "b", NULL }, "Unexpected argument “b”" },
+  { { "set", "a", "b", NULL }, "Unexpected argument “b”" },
+  { { "cd", "a", NULL }, "eject" },
+  { { "cd", "a", "insert", "b.iso", "c", NULL }, "Unexpected argument “c”" },
+  { { "disk-grow", "a", NULL }, "new size" },
+  { { "disk-grow", "a", "20G", "b", NULL }, "Unexpected argument “b”" },
+  { { "xml", "a", "b", NULL }, "Unexpected argument “b”" },
+  { { "log", NULL }, "name" },
+  { { "log", "a", "b", NULL }, "Unexpected argument “b”" },
+  { { "snapshot", "rename", "a", "b", "c", "d", NULL }, "Unexpected argument “d”" },
+  { { "snapshot", "list", "a", "b", NULL }, "snapshot list" },
+  { { "snapshot", "take", NULL }, "snapshot take" },
 };
 
 static void

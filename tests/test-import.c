@@ -329,6 +329,8 @@ test_ctl_import (void)
   g_autofree char *out = NULL;
   g_autofree char *out2 = NULL;
   g_autofree char *err = NULL;
+  g_autofree char *err2 = NULL;
+  g_autofree char *err3 = NULL;
   g_autofree char *xml = NULL;
   g_autofree char *disk = NULL;
   g_autofree char *info = NULL;
@@ -355,12 +357,20 @@ test_ctl_import (void)
   g_assert_nonnull (strstr (info, "\"format\": \"qcow2\""));
   assert_unchanged (vmdk, sum);
 
-  /* The same name again: numbered, a second copy. */
+  /* The same name given again: refused, and its copy removed. */
   g_assert_cmpint (hangar_test_ctl ((const char *[]) { "import", "--name", "imported",
                                                        "--no-start", "--", vmdk, NULL },
-                                    &out2, NULL), ==, 0);
-  g_assert_cmpstr (out2, ==, "imported 2\n");
-  assert_pool_holds (2);
+                                    &out2, &err2), ==, 1);
+  g_assert_cmpstr (out2, ==, "");
+  g_assert_nonnull (strstr (err2, "A machine named “imported” already exists."));
+  g_assert_false (hangar_test_domain_exists ("imported 2"));
+  assert_pool_holds (1);
+  /* A name the rule refuses: refused before anything is copied. */
+  g_assert_cmpint (hangar_test_ctl ((const char *[]) { "import", "--name", "a/b",
+                                                       "--no-start", "--", vmdk, NULL },
+                                    NULL, &err3), ==, 1);
+  g_assert_nonnull (strstr (err3, "Names cannot contain “/”."));
+  assert_pool_holds (1);
   hangar_test_clean_session ();
 }
 

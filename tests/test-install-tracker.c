@@ -102,6 +102,66 @@ test_finish_xml (void)
   g_assert_nonnull (error);
 }
 
+/* A definition as the builder makes it now: disk first, restart on reboot. */
+#define INSTALLING_RESTART_DOMAIN \
+  "<domain type='qemu'>" \
+  "<name>inst</name>" \
+  "<metadata><hangar:machine xmlns:hangar='" HANGAR_VM_CONFIG_METADATA_NS "'>" \
+  "<hangar:installing>true</hangar:installing></hangar:machine></metadata>" \
+  "<os><type arch='x86_64' machine='q35'>hvm</type><boot dev='hd'/><boot dev='cdrom'/></os>" \
+  "<on_reboot>restart</on_reboot>" \
+  "<devices>" \
+  "<disk type='file' device='disk'><source file='/images/inst.qcow2'/>" \
+  "<target dev='vda' bus='virtio'/></disk>" \
+  "<disk type='file' device='cdrom'><driver name='qemu' type='raw'/>" \
+  "<source file='/isos/inst.iso'/><target dev='sda' bus='sata'/><readonly/></disk>" \
+  "<disk type='file' device='cdrom'><target dev='sdb' bus='sata'/><readonly/></disk>" \
+  "</devices></domain>"
+
+static void
+test_finish_xml_disk_first (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = hangar_install_finish_config_xml (INSTALLING_RESTART_DOMAIN, &error);
+  const char *hd;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (out);
+  g_assert_null (strstr (out, "installing"));
+  g_assert_null (strstr (out, "<metadata"));
+  g_assert_null (strstr (out, "/isos/inst.iso"));
+  g_assert_nonnull (strstr (out, "<on_reboot>restart</on_reboot>"));
+  /* The disk alone in the boot order, once. */
+  hd = strstr (out, "<boot dev=\"hd\"/>");
+  g_assert_nonnull (hd);
+  g_assert_null (strstr (hd + 1, "<boot dev=\"hd\"/>"));
+  g_assert_null (strstr (out, "<boot dev=\"cdrom\"/>"));
+}
+
+/* What empties a running machine's drives: each drive with a medium, as
+ * it is, without its source; empty drives and disks untouched. */
+static void
+test_eject_devices (void)
+{
+  g_autoptr(GPtrArray) devices = hangar_install_eject_devices_xml (INSTALLING_RESTART_DOMAIN);
+  g_autoptr(GPtrArray) none = hangar_install_eject_devices_xml ("<domain><name>x</name></domain>");
+  g_autoptr(GPtrArray) broken = hangar_install_eject_devices_xml ("not xml <");
+  const char *drive;
+
+  g_assert_cmpuint (devices->len, ==, 1);
+  drive = g_ptr_array_index (devices, 0);
+  g_test_message ("%s", drive);
+  g_assert_true (g_str_has_prefix (drive, "<disk type=\"file\" device=\"cdrom\">"));
+  g_assert_nonnull (strstr (drive, "<target dev=\"sda\" bus=\"sata\"/>"));
+  g_assert_nonnull (strstr (drive, "<readonly/>"));
+  g_assert_nonnull (strstr (drive, "<driver name=\"qemu\" type=\"raw\"/>"));
+  g_assert_null (strstr (drive, "<source"));
+  g_assert_null (strstr (drive, "inst.qcow2"));
+
+  g_assert_cmpuint (none->len, ==, 0);
+  g_assert_cmpuint (broken->len, ==, 0);
+}
+
 /* ------------------------------------------------------------------------ */
 /* the decisions                                                            */
 /* ------------------------------------------------------------------------ */
@@ -442,6 +502,8 @@ main (int   argc,
   hangar_test_init_libvirt (&argc, &argv);
 
   g_test_add_func ("/hangar/install-tracker/finish-xml", test_finish_xml);
+  g_test_add_func ("/hangar/install-tracker/finish-xml-disk-first", test_finish_xml_disk_first);
+  g_test_add_func ("/hangar/install-tracker/eject-devices", test_eject_devices);
   g_test_add_func ("/hangar/install-tracker/decide", test_decide);
   g_test_add_func ("/hangar/install-tracker/qemu-shutdown", test_qemu_shutdown);
   g_test_add_func ("/hangar/install-tracker/follows-connection", test_follows_connection);

@@ -39,6 +39,13 @@
 /* helpers                                                                  */
 /* ------------------------------------------------------------------------ */
 
+/* The title entry of a take or rename question; its reason label follows it. */
+static GtkWidget *
+title_entry (AdwMessageDialog *question)
+{
+  return gtk_widget_get_first_child (adw_message_dialog_get_extra_child (question));
+}
+
 static gboolean
 domain_listed (const char *name)
 {
@@ -193,7 +200,7 @@ take_snapshot (HangarSnapshotsDialog *dialog,
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "snapshots.take", NULL));
   question = wait_dialog (ADW_TYPE_MESSAGE_DIALOG, GTK_WINDOW (dialog));
-  entry = adw_message_dialog_get_extra_child (question);
+  entry = title_entry (question);
   /* It proposes a title from the time. */
   g_assert_true (g_str_has_prefix (gtk_editable_get_text (GTK_EDITABLE (entry)), "Snapshot of "));
   if (title != NULL)
@@ -314,10 +321,12 @@ test_snapshots (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "snapshots.rename", "s",
                                              second_name));
   question = wait_dialog (ADW_TYPE_MESSAGE_DIALOG, GTK_WINDOW (dialog));
-  gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (question)), "  ");
+  gtk_editable_set_text (GTK_EDITABLE (title_entry (question)), "  ");
   g_assert_false (adw_message_dialog_get_response_enabled (question, "rename"));
-  gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (question)),
-                         "Guest booted & ready");
+  /* The reason, under the title as typed: nothing is trimmed silently. */
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (gtk_widget_get_next_sibling (
+                     title_entry (question)))), ==, "Titles cannot start or end with a space.");
+  gtk_editable_set_text (GTK_EDITABLE (title_entry (question)), "Guest booted & ready");
   hangar_test_respond (question, "rename");
   wait_idle (dialog);
   g_assert_nonnull (shown (dialog, "Guest booted & ready"));
@@ -533,9 +542,14 @@ test_rename_clone_delete (void)
   hangar_name_dialog_set_text (dialog, "other");
   g_assert_false (hangar_name_dialog_get_can_apply (dialog));
   g_assert_cmpstr (hangar_name_dialog_get_error (dialog), ==,
-                   "There is already a machine called “other”.");
+                   "A machine named “other” already exists.");
   hangar_test_screenshot_both_styles (GTK_WIDGET (dialog), "rename-dialog-taken");
-  hangar_name_dialog_set_text (dialog, "  Web   Server ");
+  /* Refused as typed, never trimmed. */
+  hangar_name_dialog_set_text (dialog, "  Web Server ");
+  g_assert_false (hangar_name_dialog_get_can_apply (dialog));
+  g_assert_cmpstr (hangar_name_dialog_get_error (dialog), ==,
+                   "Names cannot start or end with a space.");
+  hangar_name_dialog_set_text (dialog, "Web Server");
   g_assert_null (hangar_name_dialog_get_error (dialog));
   hangar_test_screenshot_both_styles (GTK_WIDGET (dialog), "rename-dialog");
   apply_name (dialog);

@@ -167,13 +167,13 @@ test_define (gconstpointer data)
   g_object_unref (domain);
 }
 
-/* Why hangar_vm_config_check_name() refuses a name whose 20th byte falls
- * inside a character: libvirt names a running machine's private directories
- * after the name's first 20 bytes, and the path goes to QEMU in JSON.
- * libvirt 9.0 (yajl) cannot write that JSON and fails; libvirt 11 (json-c)
- * writes the cut bytes as they are, and QEMU 10 refuses to start with them:
- * "JSON parse error, invalid UTF-8 sequence in string". When libvirt cuts
- * between characters, the check can go. */
+/* Why hangar_name_check() refuses a name whose 20th byte falls inside a
+ * character: libvirt names a running machine's private directories after
+ * the name's first 20 bytes, and the path goes to QEMU in JSON. libvirt 9.0
+ * (yajl) cannot write that JSON and fails; libvirt 11 (json-c) writes the
+ * cut bytes as they are, and QEMU 10 refuses to start with them: "JSON parse
+ * error, invalid UTF-8 sequence in string". When libvirt cuts between
+ * characters, the check can go. */
 static void
 test_libvirt_cuts_names (void)
 {

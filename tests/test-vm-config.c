@@ -144,8 +144,13 @@ test_golden (gconstpointer data)
   g_assert_null (strstr (xml, " port="));
   g_assert_null (strstr (xml, "tlsPort="));
   g_assert_null (strstr (xml, "autoport"));
-  /* Installing and destroy-on-reboot go together: the creator relies on it. */
-  g_assert_cmpint (installing, ==, strstr (xml, "<on_reboot>destroy</on_reboot>") != NULL);
+  /* A reboot restarts every machine, an installing one too: nothing may
+   * depend on a Hangar process to start it again. */
+  g_assert_nonnull (strstr (xml, "<on_reboot>restart</on_reboot>"));
+  /* A disk boots before the installer's medium: the blank disk lets the
+   * installer start, the installed system comes up after its reboot. */
+  if (installing)
+    g_assert_nonnull (strstr (xml, "<boot dev=\"hd\"/>\n    <boot dev=\"cdrom\"/>"));
 
   assert_valid (xml, c->golden);
   assert_same_as_golden (c->golden, xml);
@@ -180,23 +185,25 @@ static void escape_name (HangarOsProfile *p, HangarVmSettings *s) { replace (&s-
 static void del_name (HangarOsProfile *p, HangarVmSettings *s) { replace (&s->name, "del\x7f"); }
 static void line_separator_name (HangarOsProfile *p, HangarVmSettings *s) { replace (&s->name, "a\u2028b"); }
 static void latin1_name (HangarOsProfile *p, HangarVmSettings *s) { replace (&s->name, "caf\xe9"); }
+static void dots_name (HangarOsProfile *p, HangarVmSettings *s) { replace (&s->name, ".."); }
+static void padded_name (HangarOsProfile *p, HangarVmSettings *s) { replace (&s->name, " café "); }
 
 static void
 long_name (HangarOsProfile  *p,
            HangarVmSettings *s)
 {
   g_free (s->name);
-  s->name = g_strnfill (201, 'x');
+  s->name = g_strnfill (248, 'x');
 }
 
-/* 67 three-byte characters: 201 bytes, though only 67 characters. */
+/* 83 three-byte characters: 249 bytes, though only 83 characters. */
 static void
 long_unicode_name (HangarOsProfile  *p,
                    HangarVmSettings *s)
 {
   GString *name = g_string_new (NULL);
 
-  for (guint i = 0; i < 67; i++)
+  for (guint i = 0; i < 83; i++)
     g_string_append (name, "€");
   g_free (s->name);
   s->name = g_string_free (name, FALSE);
@@ -223,6 +230,26 @@ nothing_to_boot (HangarOsProfile  *p,
   replace (&s->disk_path, NULL);
   replace (&s->iso_path, NULL);
 }
+
+static void
+too_many_disks (HangarOsProfile  *p,
+                HangarVmSettings *s)
+{
+  g_strfreev (s->extra_disks);
+  s->extra_disks = g_new0 (char *, 17);
+  for (guint i = 0; i < 16; i++)
+    s->extra_disks[i] = g_strdup_printf ("/tmp/d%u.qcow2", i);
+}
+
+static void
+extra_disk_relative (HangarOsProfile  *p,
+                     HangarVmSettings *s)
+{
+  g_strfreev (s->extra_disks);
+  s->extra_disks = g_strsplit ("/tmp/a.qcow2,b.qcow2", ",", -1);
+}
+
+static void too_many_nics (HangarOsProfile *p, HangarVmSettings *s) { s->extra_nics = 8; }
 
 static void no_arch (HangarOsProfile *p, HangarVmSettings *s) { replace (&s->arch, NULL); }
 static void aarch64_guest (HangarOsProfile *p, HangarVmSettings *s) { replace (&s->arch, "aarch64"); }
@@ -255,18 +282,20 @@ secure_boot_on_pc (HangarOsProfile  *p,
 }
 
 static const ErrorCase error_cases[] = {
-  { "no-name", no_name, HANGAR_VM_CONFIG_ERROR_INVALID, "needs a name" },
-  { "empty-name", empty_name, HANGAR_VM_CONFIG_ERROR_INVALID, "needs a name" },
-  { "blank-name", blank_name, HANGAR_VM_CONFIG_ERROR_INVALID, "only spaces" },
+  { "no-name", no_name, HANGAR_VM_CONFIG_ERROR_INVALID, "cannot be empty" },
+  { "empty-name", empty_name, HANGAR_VM_CONFIG_ERROR_INVALID, "cannot be empty" },
+  { "blank-name", blank_name, HANGAR_VM_CONFIG_ERROR_INVALID, "control characters" },  /* a tab */
   { "slash-in-name", slash_name, HANGAR_VM_CONFIG_ERROR_INVALID, "“/”" },
+  { "dots-name", dots_name, HANGAR_VM_CONFIG_ERROR_INVALID, "“.” or “..”" },
+  { "padded-name", padded_name, HANGAR_VM_CONFIG_ERROR_INVALID, "start or end with a space" },
   { "newline-in-name", newline_name, HANGAR_VM_CONFIG_ERROR_INVALID, "control characters" },
   { "tab-in-name", tab_name, HANGAR_VM_CONFIG_ERROR_INVALID, "control characters" },
   { "bell-in-name", escape_name, HANGAR_VM_CONFIG_ERROR_INVALID, "control characters" },
   { "del-in-name", del_name, HANGAR_VM_CONFIG_ERROR_INVALID, "control characters" },
   { "line-separator-in-name", line_separator_name, HANGAR_VM_CONFIG_ERROR_INVALID, "control characters" },
   { "latin1-name", latin1_name, HANGAR_VM_CONFIG_ERROR_INVALID, "not valid text" },
-  { "long-name", long_name, HANGAR_VM_CONFIG_ERROR_INVALID, "too long" },
-  { "long-unicode-name", long_unicode_name, HANGAR_VM_CONFIG_ERROR_INVALID, "too long" },
+  { "long-name", long_name, HANGAR_VM_CONFIG_ERROR_INVALID, "longer than 247 bytes" },
+  { "long-unicode-name", long_unicode_name, HANGAR_VM_CONFIG_ERROR_INVALID, "longer than 247 bytes" },
   { "name-cut-inside-character", cut_name, HANGAR_VM_CONFIG_ERROR_INVALID, "inside “Ü”" },
   { "name-cut-inside-emoji", cut_emoji_name, HANGAR_VM_CONFIG_ERROR_INVALID, "inside “🚀”" },
   { "newline-in-title", newline_title, HANGAR_VM_CONFIG_ERROR_INVALID, "title" },
@@ -279,6 +308,9 @@ static const ErrorCase error_cases[] = {
   { "iso-relative-path", iso_relative_path, HANGAR_VM_CONFIG_ERROR_INVALID, "full path" },
   { "iso-latin1-path", iso_latin1_path, HANGAR_VM_CONFIG_ERROR_INVALID, "not valid text" },
   { "nothing-to-boot", nothing_to_boot, HANGAR_VM_CONFIG_ERROR_INVALID, "neither a disk nor" },
+  { "too-many-disks", too_many_disks, HANGAR_VM_CONFIG_ERROR_INVALID, "more disks" },
+  { "extra-disk-relative-path", extra_disk_relative, HANGAR_VM_CONFIG_ERROR_INVALID, "full path" },
+  { "too-many-nics", too_many_nics, HANGAR_VM_CONFIG_ERROR_INVALID, "network adapters" },
   { "no-arch", no_arch, HANGAR_VM_CONFIG_ERROR_ARCH, "cannot run unknown machines" },
   { "aarch64-guest", aarch64_guest, HANGAR_VM_CONFIG_ERROR_ARCH, "cannot run aarch64 machines" },
   { "ppc64le-guest", ppc64le_guest, HANGAR_VM_CONFIG_ERROR_ARCH, "cannot run ppc64le machines" },
@@ -307,19 +339,19 @@ test_error (gconstpointer data)
 }
 
 /* Settings near the limits that must still make a machine. */
-static void name_200_bytes (HangarOsProfile *p, HangarVmSettings *s) { g_free (s->name); s->name = g_strnfill (200, 'y'); }
-static void spaces_and_unicode (HangarOsProfile *p, HangarVmSettings *s) { replace (&s->name, " Ma machine à café ☕ "); }
+static void name_247_bytes (HangarOsProfile *p, HangarVmSettings *s) { g_free (s->name); s->name = g_strnfill (247, 'y'); }
+static void spaces_and_unicode (HangarOsProfile *p, HangarVmSettings *s) { replace (&s->name, "Ma  machine à café ☕"); }
 static void cut_between_characters (HangarOsProfile *p, HangarVmSettings *s) { replace (&s->name, "Twenty bytes exactlyÜÜ"); }
 static void short_unicode_name (HangarOsProfile *p, HangarVmSettings *s) { replace (&s->name, "ÜÜÜÜÜÜÜÜÜÜ"); }
-static void dots_name (HangarOsProfile *p, HangarVmSettings *s) { replace (&s->name, ".."); }
+static void dots_inside_name (HangarOsProfile *p, HangarVmSettings *s) { replace (&s->name, "a..b"); }
 static void i686_medium_on_x86_64 (HangarOsProfile *p, HangarVmSettings *s) { replace (&p->arch, "i686"); }
 static void noarch_medium (HangarOsProfile *p, HangarVmSettings *s) { replace (&p->arch, NULL); }
 static void empty_title (HangarOsProfile *p, HangarVmSettings *s) { replace (&s->title, ""); }
 
 static const ErrorCase accepted_cases[] = {
-  { "name-200-bytes", name_200_bytes },
+  { "name-247-bytes", name_247_bytes },
   { "spaces-and-unicode", spaces_and_unicode },
-  { "dots-name", dots_name },
+  { "dots-inside-name", dots_inside_name },
   { "name-cut-between-characters", cut_between_characters },
   { "short-unicode-name", short_unicode_name },
   { "i686-medium-on-x86_64", i686_medium_on_x86_64 },

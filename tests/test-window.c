@@ -17,7 +17,9 @@
 #include "hangar-connection.h"
 #include "hangar-display-page.h"
 #include "hangar-machine-card.h"
+#include "hangar-machine-name.h"
 #include "hangar-machine.h"
+#include "hangar-name-dialog.h"
 #include "hangar-preferences-window.h"
 #include "hangar-test-guest.h"
 #include "hangar-window-private.h"
@@ -601,6 +603,112 @@ test_list_view (void)
   hangar_test_stop_app (app, window);
 }
 
+/* The visible label under @root that shows an error, or NULL. */
+static GtkLabel *
+find_error_label (GtkWidget *root)
+{
+  if (GTK_IS_LABEL (root) && gtk_widget_get_visible (root) &&
+      gtk_widget_has_css_class (root, "error"))
+    return GTK_LABEL (root);
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkLabel *found = find_error_label (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* What the name dialog shows while a name is typed: the rule's reason, the
+ * name as typed (never changed), the button off; a good name clears both. */
+static const struct
+{
+  HangarNameDialogMode  mode;
+  const char           *typed;
+  const char           *reason;    /* NULL: none shown */
+  gboolean              can_apply;
+  const char           *screenshot;
+} dialog_cases[] = {
+  { HANGAR_NAME_DIALOG_RENAME, "a/b", "Names cannot contain “/”.", FALSE,
+    "name-dialog-slash.png" },
+  { HANGAR_NAME_DIALOG_RENAME, " padded", "Names cannot start or end with a space.", FALSE,
+    NULL },
+  { HANGAR_NAME_DIALOG_RENAME, "x\u202Egnp.exe",
+    "Names cannot contain invisible or control characters such as line breaks, tabs or text "
+    "direction marks (U+202E).", FALSE, "name-dialog-bidi.png" },
+  { HANGAR_NAME_DIALOG_RENAME, "", "The name cannot be empty.", FALSE, NULL },
+  { HANGAR_NAME_DIALOG_RENAME, "test", NULL, FALSE, NULL },     /* its own name: nothing to do */
+  { HANGAR_NAME_DIALOG_RENAME, "Renamed ✓ 2", NULL, TRUE, NULL },
+  { HANGAR_NAME_DIALOG_CLONE, "test", "A machine named “test” already exists.", FALSE,
+    "name-dialog-taken.png" },
+  { HANGAR_NAME_DIALOG_CLONE, "test ", "Names cannot start or end with a space.", FALSE, NULL },
+  { HANGAR_NAME_DIALOG_CLONE, "test copy", NULL, TRUE, NULL },
+};
+
+static void
+test_name_dialog (void)
+{
+  HangarWindow *window;
+  HangarApplication *app = start_app ("test:///default", &window);
+  HangarMachineCard *card;
+  HangarMachine *machine;
+  g_autofree char *uuid = NULL;
+
+  wait_page (window, "collection");
+  wait_card (window, "test", "Running");
+  card = HANGAR_MACHINE_CARD (hangar_window_get_card (window, "test"));
+  machine = hangar_machine_card_get_machine (card);
+  uuid = g_strdup (hangar_machine_get_uuid (machine));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (card), "machine.force-off", NULL));
+  wait_card (window, "test", "Stopped");
+
+  for (guint i = 0; i < G_N_ELEMENTS (dialog_cases); i++)
+    {
+      const char *action = dialog_cases[i].mode == HANGAR_NAME_DIALOG_CLONE ? "win.clone"
+                                                                            : "win.rename";
+      HangarNameDialog *dialog;
+      GtkWidget *entry, *apply;
+      GtkLabel *error_label;
+
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), action, "s", uuid));
+      dialog = hangar_test_find_toplevel (HANGAR_TYPE_NAME_DIALOG, GTK_WINDOW (window));
+      g_assert_nonnull (dialog);
+      entry = hangar_test_find_widget (GTK_WIDGET (dialog), ADW_TYPE_ENTRY_ROW, NULL);
+      apply = hangar_test_find_widget (GTK_WIDGET (dialog), GTK_TYPE_BUTTON, "name.apply");
+      g_assert_nonnull (entry);
+      g_assert_nonnull (apply);
+
+      gtk_editable_set_text (GTK_EDITABLE (entry), dialog_cases[i].typed);
+      hangar_test_wait_frames (GTK_WIDGET (dialog), 2);
+      g_test_message ("%s “%s”", action, dialog_cases[i].typed);
+
+      /* The text stays as typed. */
+      g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, dialog_cases[i].typed);
+      error_label = find_error_label (GTK_WIDGET (dialog));
+      if (dialog_cases[i].reason != NULL)
+        {
+          g_assert_nonnull (error_label);
+          g_assert_cmpstr (gtk_label_get_label (error_label), ==, dialog_cases[i].reason);
+          g_assert_true (gtk_widget_has_css_class (entry, "error"));
+        }
+      else
+        {
+          g_assert_null (error_label);
+          g_assert_false (gtk_widget_has_css_class (entry, "error"));
+        }
+      g_assert_cmpint (gtk_widget_is_sensitive (apply), ==, dialog_cases[i].can_apply);
+      if (dialog_cases[i].screenshot != NULL)
+        g_free (hangar_test_save_screenshot (GTK_WIDGET (dialog), dialog_cases[i].screenshot));
+      gtk_window_destroy (GTK_WINDOW (dialog));
+    }
+
+  /* Nothing was applied. */
+  g_assert_cmpstr (hangar_machine_get_name (machine), ==, "test");
+  hangar_test_stop_app (app, window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -617,6 +725,7 @@ main (int   argc,
   g_test_add_func ("/hangar/window/delete-undo", test_delete_undo);
   g_test_add_func ("/hangar/window/two-windows", test_two_windows);
   g_test_add_func ("/hangar/window/list-view", test_list_view);
+  g_test_add_func ("/hangar/window/name-dialog", test_name_dialog);
 
   return g_test_run ();
 }

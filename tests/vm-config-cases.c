@@ -130,6 +130,12 @@ const VmConfigCase vm_config_cases[] = {
     "Tom & Jerry's <\"Ü\"> ]]> 🚀 Ünïcødé", "A \"title\" & <b>markup</b>", 1024, 1, 8,
     HANGAR_FIRMWARE_BIOS, HANGAR_DOMAIN_TYPE_QEMU,
     "<weird> & 'odd' \"name\".iso", FALSE, NULL },
+  /* An imported appliance: three disks in order, two adapters, UEFI, its
+   * annotation (with markup) as the description. */
+  { "appliance", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0,
+    0, 0, 0,
+    "appliance", NULL, 1024, 1, 1, HANGAR_FIRMWARE_UEFI, HANGAR_DOMAIN_TYPE_QEMU,
+    NULL, FALSE, NULL, 2, 1, "Exported <from> VirtualBox & co" },
 };
 
 const guint vm_config_n_cases = G_N_ELEMENTS (vm_config_cases);
@@ -196,5 +202,14 @@ vm_config_case_settings (const VmConfigCase *c)
       g_free (s->arch);
       s->arch = g_strdup (c->guest_arch);
     }
+  if (c->extra_disks > 0)
+    {
+      s->extra_disks = g_new0 (char *, c->extra_disks + 1);
+      for (guint i = 0; i < c->extra_disks; i++)
+        s->extra_disks[i] = g_strdup_printf ("/home/ada/.local/share/hangar/images/%s-disk%u.qcow2",
+                                             c->name, i + 2);
+    }
+  s->extra_nics = c->extra_nics;
+  s->description = g_strdup (c->description);
   return s;
 }

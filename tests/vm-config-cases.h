@@ -40,6 +40,9 @@ typedef struct
   const char       *iso;          /* file name in ~/Downloads, or NULL */
   gboolean          tpm;
   const char       *guest_arch;   /* NULL: x86_64 */
+  guint             extra_disks;  /* an appliance's disks after the first */
+  guint             extra_nics;   /* its network adapters after the first */
+  const char       *description;
 } VmConfigCase;
 
 extern const VmConfigCase vm_config_cases[];

@@ -22,18 +22,6 @@
 #include "hangarctl-json.h"
 #include "hangarctl-session.h"
 
-static gboolean
-check_args (const char *command,
-            int         argc,
-            int         n_args,
-            const char *what)
-{
-  if (argc == n_args + 1)
-    return TRUE;
-  hangarctl_usage_error (command, what);
-  return FALSE;
-}
-
 /* ------------------------------------------------------------------------ */
 /* info                                                                     */
 /* ------------------------------------------------------------------------ */
@@ -137,8 +125,8 @@ hangarctl_info (int    argc,
   int status = 0;
 
   if (!hangarctl_parse_options ("info", N_("NAME"), _("Show a machine’s memory, processors, disks "
-                                                      "and firmware"), entries, &argc, &argv) ||
-      !check_args ("info", argc, 1, _("Give the machine’s name.")))
+                                                      "and firmware"), entries, 1, 1,
+                                _("Give the machine’s name."), &argc, &argv))
     return 2;
 
   if (!hangarctl_session_open (&session, "info", argv[1]))
@@ -194,8 +182,8 @@ hangarctl_set (int    argc,
 
   if (!hangarctl_parse_options ("set", N_("NAME"), _("Change a machine’s memory or processors: "
                                                      "at once where it can, else from its next "
-                                                     "boot"), entries, &argc, &argv) ||
-      !check_args ("set", argc, 1, _("Give the machine’s name.")))
+                                                     "boot"), entries, 1, 1,
+                                _("Give the machine’s name."), &argc, &argv))
     return 2;
   if (memory == 0 && cpus == 0)
     return hangarctl_usage_error ("set", _("Say what to change: --memory, --cpus or both."));
@@ -250,7 +238,8 @@ hangarctl_cd (int    argc,
   if (!hangarctl_parse_options ("cd", N_("NAME insert PATH.iso | NAME eject"),
                                 _("Change the medium in a machine’s CD/DVD drive: an ISO "
                                   "disc image, as create takes"),
-                                NULL, &argc, &argv))
+                                NULL, 2, 3, _("Say “NAME insert PATH.iso” or “NAME eject”."),
+                                &argc, &argv))
     return 2;
   if (argc == 4 && g_str_equal (argv[2], "insert"))
     path = argv[3];
@@ -336,8 +325,9 @@ hangarctl_disk_grow (int    argc,
 
   if (!hangarctl_parse_options ("disk-grow", N_("NAME SIZE"),
                                 _("Grow a machine’s disk to SIZE (20G), or by +SIZE; the system "
-                                  "in it must then grow its partition"), entries, &argc, &argv) ||
-      !check_args ("disk-grow", argc, 2, _("Give the machine’s name and the disk’s new size.")))
+                                  "in it must then grow its partition"), entries, 2, 2,
+                                _("Give the machine’s name and the disk’s new size."),
+                                &argc, &argv))
     return 2;
   if (!parse_size (argv[2], &size, &relative))
     {
@@ -408,8 +398,7 @@ hangarctl_xml (int    argc,
   int status = 0;
 
   if (!hangarctl_parse_options ("xml", N_("NAME"), _("Print a machine’s libvirt XML"), entries,
-                                &argc, &argv) ||
-      !check_args ("xml", argc, 1, _("Give the machine’s name.")))
+                                1, 1, _("Give the machine’s name."), &argc, &argv))
     return 2;
 
   if (!hangarctl_session_open (&session, "xml", argv[1]))
@@ -444,8 +433,7 @@ hangarctl_log (int    argc,
   int status = 0;
 
   if (!hangarctl_parse_options ("log", N_("NAME"), _("Print the end of QEMU’s log of a machine"),
-                                NULL, &argc, &argv) ||
-      !check_args ("log", argc, 1, _("Give the machine’s name.")))
+                                NULL, 1, 1, _("Give the machine’s name."), &argc, &argv))
     return 2;
 
   if (!hangarctl_session_open (&session, "log", argv[1]))

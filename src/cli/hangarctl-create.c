@@ -20,6 +20,7 @@
 #include "hangar-vm-settings.h"
 #include "hangar-storage-pool.h"
 #include "hangar-vm-creator.h"
+#include "hangar-machine-name.h"
 #include "hangarctl-commands.h"
 #include "hangarctl-session.h"
 
@@ -62,6 +63,7 @@ settings_for (HangarMedia          *media,
     settings->name = hangar_vm_settings_default_name (profile,
                                                       hangar_media_get_guessed_name (media),
                                                       iso_path);
+  settings->name_given = options->name != NULL;
   if (options->memory_mib > 0)
     settings->memory_mib = (guint64) options->memory_mib;
   if (options->cpus > 0)
@@ -154,18 +156,13 @@ hangarctl_create (int    argc,
   gboolean force_emulation;
   int status = 0;
 
-  if (!hangarctl_parse_options ("create", N_("PATH.iso"),
-                                _("Create a machine from an installation or live medium, start "
-                                  "it, and print its name"),
-                                entries, &argc, &argv))
-    {
-      g_free (options.name);
-      return 2;
-    }
+  g_autofree char *summary =
+    hangarctl_summary_with_names (_("Create a machine from an installation or live medium, start "
+                                    "it, and print its name"));
 
-  if (argc != 2)
+  if (!hangarctl_parse_options ("create", N_("PATH.iso"), summary, entries, 1, 1,
+                                _("Give one medium, such as an ISO file."), &argc, &argv))
     {
-      g_printerr ("hangarctl create: %s\n", _("Give one medium, such as an ISO file."));
       g_free (options.name);
       return 2;
     }
@@ -181,6 +178,14 @@ hangarctl_create (int    argc,
       g_printerr ("hangarctl create: %s\n", _("Sizes and counts cannot be negative."));
       g_free (options.name);
       return 2;
+    }
+
+  /* Before the medium is read: a name the rule refuses fails at once, as
+   * the creator would refuse it (a taken one is the creator's to refuse). */
+  if (options.name != NULL && !hangar_machine_name_check (options.name, &error))
+    {
+      g_free (options.name);
+      return hangarctl_fail ("create", error->message);
     }
 
   iso_path = g_canonicalize_filename (argv[1], NULL);

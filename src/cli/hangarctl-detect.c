@@ -160,13 +160,8 @@ hangarctl_detect (int    argc,
   if (!hangarctl_parse_options ("detect", N_("PATH.iso"),
                                 _("Identify an ISO image and print the operating system and a "
                                   "new machine’s defaults as JSON"),
-                                NULL, &argc, &argv))
+                                NULL, 1, 1, _("Give exactly one image file."), &argc, &argv))
     return 2;
-  if (argc != 2)
-    {
-      g_printerr ("hangarctl detect: %s\n", _("Give exactly one image file"));
-      return 2;
-    }
 
   d.loop = g_main_loop_new (NULL, FALSE);
   d.pending = 2;

@@ -1,7 +1,9 @@
 /* hangarctl-import.c
  *
- * `hangarctl import FILE`: makes a machine from an existing disk image with
- * the same import the app uses, and prints the machine's name.
+ * `hangarctl import FILE`: makes a machine from an existing disk image or an
+ * OVA/OVF appliance with the same import the app uses: prints the review
+ * (what will be made, what cannot be kept) on stderr, then the machine's
+ * name.
  *
  * Copyright 2026 The Hangar authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -17,6 +19,8 @@
 #include "hangar-connection.h"
 #include "hangar-host.h"
 #include "hangar-import.h"
+#include "hangar-machine-name.h"
+#include "hangar-os-db.h"
 #include "hangar-os-profile.h"
 #include "hangar-storage-pool.h"
 #include "hangar-vm-settings.h"
@@ -25,12 +29,35 @@
 
 typedef struct
 {
-  GMainLoop      *loop;
-  HangarHostInfo *host;
-  char           *name;
-  GError         *error;
-  gboolean        tty;
+  GMainLoop          *loop;
+  HangarHostInfo     *host;
+  HangarImportReview *review;
+  char               *name;
+  GError             *error;
+  gboolean            tty;
 } ImportContext;
+
+static void
+review_done (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  ImportContext *ctx = user_data;
+
+  ctx->review = hangar_import_review_finish (result, &ctx->error);
+  g_main_loop_quit (ctx->loop);
+}
+
+static void
+db_done (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  ImportContext *ctx = user_data;
+
+  hangar_os_db_load_finish (HANGAR_OS_DB (object), result, &ctx->error);
+  g_main_loop_quit (ctx->loop);
+}
 
 static void
 probe_done (GObject      *object,
@@ -64,7 +91,7 @@ import_done (GObject      *object,
 {
   ImportContext *ctx = user_data;
 
-  ctx->name = hangar_import_disk_finish (result, &ctx->error);
+  ctx->name = hangar_import_finish (result, &ctx->error);
   if (ctx->tty)
     g_printerr ("\r");
   g_main_loop_quit (ctx->loop);
@@ -80,8 +107,10 @@ usage_error (const char *message)
 /**
  * hangarctl_import:
  *
- * Imports a disk image (copied into Hangar's storage unless --link), defines
- * a machine for it, starts it unless --no-start, and prints its name.
+ * Imports a disk image (copied into Hangar's storage unless --link) or an
+ * appliance (all its disks copied), defines a machine for it, starts it
+ * unless --no-start, and prints its name. The review goes to stderr first;
+ * --dry-run stops after it.
  */
 int
 hangarctl_import (int    argc,
@@ -91,6 +120,11 @@ hangarctl_import (int    argc,
   gboolean copy = FALSE;
   gboolean link = FALSE;
   gboolean no_start = FALSE;
+  gboolean dry_run = FALSE;
+  g_autofree char *os_id = NULL;
+  const char *guessed_os = NULL;
+  gint64 memory_mib = 0;
+  int cpus = 0;
   const GOptionEntry entries[] = {
     { "name", 0, 0, G_OPTION_ARG_STRING, &name, N_("The machine’s name"), N_("NAME") },
     { "copy", 0, 0, G_OPTION_ARG_NONE, &copy,
@@ -98,9 +132,17 @@ hangarctl_import (int    argc,
     { "link", 0, 0, G_OPTION_ARG_NONE, &link,
       N_("Use a qcow2 or raw image where it is; the machine then changes it"), NULL },
     { "no-start", 0, 0, G_OPTION_ARG_NONE, &no_start, N_("Define the machine only"), NULL },
+    { "memory", 0, 0, G_OPTION_ARG_INT64, &memory_mib,
+      N_("Memory in MiB, instead of the appliance’s or the default"), N_("MIB") },
+    { "cpus", 0, 0, G_OPTION_ARG_INT, &cpus,
+      N_("Virtual processors, instead of the appliance’s or the default"), N_("N") },
+    { "os", 0, 0, G_OPTION_ARG_STRING, &os_id,
+      N_("The guest’s operating system as an osinfo id (e.g. debian11), when it is not "
+         "recognised"), N_("OSINFO_ID") },
+    { "dry-run", 0, 0, G_OPTION_ARG_NONE, &dry_run,
+      N_("Only print what would be made and what cannot be kept"), NULL },
     { NULL }
   };
-  g_autoptr(GOptionContext) option_context = g_option_context_new (N_("FILE"));
   g_autoptr(GError) error = NULL;
   g_autoptr(GSettings) app_settings = NULL;
   g_autoptr(HangarConnection) connection = NULL;
@@ -113,24 +155,23 @@ hangarctl_import (int    argc,
   gboolean force_emulation;
   int status = 0;
 
-  g_option_context_set_summary (option_context,
-                                _("Make a machine from a disk image (qcow2, raw, VMDK, VDI, VHD "
-                                  "or VHDX), start it, and print its name"));
-  g_option_context_set_translation_domain (option_context, GETTEXT_PACKAGE);
-  g_option_context_add_main_entries (option_context, entries, GETTEXT_PACKAGE);
-  if (!g_option_context_parse (option_context, &argc, &argv, &error))
-    return usage_error (error->message);
+  g_autofree char *summary =
+    hangarctl_summary_with_names (_("Make a machine from a disk image (qcow2, raw, VMDK, VDI, VHD "
+                                    "or VHDX) or an OVA/OVF appliance (all its disks, memory, "
+                                    "processors, firmware and network adapters), start it, and "
+                                    "print its name. What will be made and what cannot be kept "
+                                    "is printed first, on standard error."));
 
-  /* "--" ends the options: a file may start with a dash. */
-  if (argc == 3 && g_str_equal (argv[1], "--"))
-    {
-      argv[1] = argv[2];
-      argc = 2;
-    }
-  if (argc != 2)
-    return usage_error (_("Give one disk image file."));
+  if (!hangarctl_parse_options ("import", N_("FILE"), summary, entries, 1, 1,
+                                _("Give one disk image or appliance file."), &argc, &argv))
+    return 2;
   if (copy && link)
     return usage_error (_("Choose --copy or --link, not both."));
+  if (memory_mib < 0 || cpus < 0)
+    return usage_error (_("--memory and --cpus take positive numbers."));
+  /* Before the image is read: a name the rule refuses fails at once. */
+  if (name != NULL && !hangar_machine_name_check (name, &error))
+    return hangarctl_fail ("import", error->message);
 
   path = g_canonicalize_filename (argv[1], NULL);
   connection = hangarctl_connect ("import");
@@ -146,27 +187,85 @@ hangarctl_import (int    argc,
   hangar_host_probe_async (pool_dir, connection, NULL, probe_done, &ctx);
   g_main_loop_run (ctx.loop);
 
-  profile = hangar_os_profile_new_generic ();
-  settings = hangar_vm_settings_new_for (profile, ctx.host, force_emulation);
-  g_free (settings->name);
-  settings->name = g_steal_pointer (&name);
+  hangar_import_review_async (path, NULL, review_done, &ctx);
+  g_main_loop_run (ctx.loop);
+  if (ctx.review == NULL)
+    goto done;
+
+  guessed_os = os_id == NULL && ctx.review->appliance != NULL ? ctx.review->appliance->os_id
+                                                                : NULL;
+  if (os_id != NULL || guessed_os != NULL)
+    {
+      HangarOsDb *db = hangar_os_db_get_default ();
+      const char *wanted = os_id != NULL ? os_id : guessed_os;
+
+      hangar_os_db_load_async (db, NULL, db_done, &ctx);
+      g_main_loop_run (ctx.loop);
+      if (ctx.error != NULL)
+        goto done;
+      profile = hangar_os_db_profile_for_id (db, wanted);
+      if (profile == NULL && os_id != NULL)
+        {
+          g_set_error (&ctx.error, HANGAR_IMPORT_ERROR, HANGAR_IMPORT_ERROR_UNSUPPORTED,
+                       _("“%s” is not an operating system osinfo knows. “osinfo-query os” "
+                         "lists them."), os_id);
+          goto done;
+        }
+      if (profile == NULL)
+        g_printerr (_("The appliance’s operating system (%s) is not known on this computer: "
+                      "the machine gets generic devices. Choose one with --os.\n"), wanted);
+    }
+  if (profile == NULL)
+    profile = hangar_os_profile_new_generic ();
+
+  settings = hangar_import_review_settings (ctx.review, profile, ctx.host, force_emulation,
+                                            (guint64) memory_mib, (guint) cpus, &ctx.error);
+  if (settings == NULL)
+    goto done;
+  if (name != NULL)
+    {
+      g_free (settings->name);
+      settings->name = g_steal_pointer (&name);
+      settings->name_given = TRUE;
+    }
+  else if (ctx.review->appliance == NULL)
+    g_clear_pointer (&settings->name, g_free);
+
+  {
+    g_autoptr(GPtrArray) lines = hangar_import_review_describe (ctx.review, settings);
+
+    for (guint i = 0; i < lines->len; i++)
+      g_printerr ("%s\n", (const char *) g_ptr_array_index (lines, i));
+    if (ctx.review->appliance != NULL && ctx.review->appliance->notes->len > 0)
+      {
+        g_printerr ("%s\n", _("Not kept:"));
+        for (guint i = 0; i < ctx.review->appliance->notes->len; i++)
+          g_printerr ("  %s\n", (const char *) g_ptr_array_index (ctx.review->appliance->notes,
+                                                                    i));
+      }
+  }
+  if (dry_run)
+    goto done;
+
   if (link)
     flags |= HANGAR_IMPORT_LINK;
   if (!no_start)
     flags |= HANGAR_IMPORT_START;
-  hangar_import_disk_async (connection, path, profile, settings, flags, progress, &ctx, NULL,
-                            import_done, &ctx);
+  hangar_import_async (connection, ctx.review, profile, settings, flags, progress, &ctx, NULL,
+                       import_done, &ctx);
   g_main_loop_run (ctx.loop);
 
+done:
   if (ctx.error != NULL)
     {
       g_printerr ("hangarctl import: %s\n", ctx.error->message);
       status = 1;
     }
-  else
+  else if (ctx.name != NULL)
     g_print ("%s\n", ctx.name);
 
   g_clear_error (&ctx.error);
+  g_clear_pointer (&ctx.review, hangar_import_review_free);
   g_free (ctx.name);
   g_clear_pointer (&ctx.host, hangar_host_info_free);
   hangar_connection_close (connection);

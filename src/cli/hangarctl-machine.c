@@ -32,19 +32,6 @@ static const struct
     N_("Save a running machine’s state to disk and stop it; start restores it") },
 };
 
-/* Exactly @n_args arguments after the options, or a usage error. */
-static gboolean
-check_args (const char *command,
-            int         argc,
-            int         n_args,
-            const char *what)
-{
-  if (argc == n_args + 1)
-    return TRUE;
-  hangarctl_usage_error (command, what);
-  return FALSE;
-}
-
 /**
  * hangarctl_machine_simple:
  *
@@ -66,8 +53,7 @@ hangarctl_machine_simple (int    argc,
   g_return_val_if_fail (i < G_N_ELEMENTS (simple_commands), 2);
 
   if (!hangarctl_parse_options (command, N_("NAME"), _(simple_commands[i].summary), NULL,
-                                &argc, &argv) ||
-      !check_args (command, argc, 1, _("Give the name of one machine.")))
+                                1, 1, _("Give the name of one machine."), &argc, &argv))
     return 2;
 
   if (!hangarctl_session_open (&session, command, argv[1]))
@@ -106,8 +92,8 @@ hangarctl_shutdown (int    argc,
 
   if (!hangarctl_parse_options ("shutdown", N_("NAME"),
                                 _("Press a machine’s power button and wait for it to stop"),
-                                entries, &argc, &argv) ||
-      !check_args ("shutdown", argc, 1, _("Give the name of one machine.")))
+                                entries, 1, 1, _("Give the name of one machine."),
+                                &argc, &argv))
     return 2;
   if (timeout_s < 0)
     return hangarctl_usage_error ("shutdown", _("The timeout cannot be negative."));
@@ -146,8 +132,8 @@ hangarctl_delete (int    argc,
   if (!hangarctl_parse_options ("delete", N_("NAME"),
                                 _("Delete a machine (forced off if it runs) and, unless "
                                   "--keep-disk, its disks in Hangar’s storage"),
-                                entries, &argc, &argv) ||
-      !check_args ("delete", argc, 1, _("Give the name of one machine.")))
+                                entries, 1, 1, _("Give the name of one machine."),
+                                &argc, &argv))
     return 2;
 
   if (!hangarctl_session_open (&session, "delete", argv[1]))
@@ -176,9 +162,11 @@ hangarctl_rename (int    argc,
   HangarctlSession session = { 0 };
   int status = 0;
 
-  if (!hangarctl_parse_options ("rename", N_("OLD NEW"), _("Rename a machine that is shut off"),
-                                NULL, &argc, &argv) ||
-      !check_args ("rename", argc, 2, _("Give the machine’s name and its new name.")))
+  g_autofree char *summary = hangarctl_summary_with_names (_("Rename a machine that is shut off"));
+
+  if (!hangarctl_parse_options ("rename", N_("OLD NEW"), summary, NULL, 2, 2,
+                                _("Give the machine’s name and its new name."),
+                                &argc, &argv))
     return 2;
 
   if (!hangarctl_session_open (&session, "rename", argv[1]))
@@ -218,7 +206,8 @@ hangarctl_clone (int    argc,
   g_autofree char *name = NULL;
   const GOptionEntry entries[] = {
     { "name", 0, 0, G_OPTION_ARG_STRING, &name,
-      N_("The clone’s name (numbered when taken); by default the original’s, numbered"),
+      N_("The clone’s name, used exactly (refused when taken); by default the original’s, "
+         "numbered"),
       N_("NAME") },
     { NULL }
   };
@@ -227,11 +216,13 @@ hangarctl_clone (int    argc,
   HangarctlSession session = { 0 };
   int status = 0;
 
-  if (!hangarctl_parse_options ("clone", N_("NAME"),
-                                _("Copy a machine that is shut off, with full copies of its "
-                                  "disks; print the copy’s name"),
-                                entries, &argc, &argv) ||
-      !check_args ("clone", argc, 1, _("Give the name of one machine.")))
+  g_autofree char *summary =
+    hangarctl_summary_with_names (_("Copy a machine that is shut off, with full copies of its "
+                                    "disks; print the copy’s name"));
+
+  if (!hangarctl_parse_options ("clone", N_("NAME"), summary, entries, 1, 1,
+                                _("Give the name of one machine."),
+                                &argc, &argv))
     return 2;
 
   if (!hangarctl_session_open (&session, "clone", argv[1]))
@@ -297,8 +288,8 @@ hangarctl_screenshot (int    argc,
 
   if (!hangarctl_parse_options ("screenshot", N_("NAME OUT.png"),
                                 _("Save a running machine’s screen as a PNG image"),
-                                NULL, &argc, &argv) ||
-      !check_args ("screenshot", argc, 2, _("Give the machine’s name and the image file.")))
+                                NULL, 2, 2, _("Give the machine’s name and the image file."),
+                                &argc, &argv))
     return 2;
 
   if (!hangarctl_session_open (&session, "screenshot", argv[1]))

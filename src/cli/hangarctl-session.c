@@ -31,6 +31,26 @@ hangarctl_fail (const char *command,
   return 1;
 }
 
+/* A command's summary followed by the rule for the names it takes
+ * (hangar_name_check()), for --help. */
+char *
+hangarctl_summary_with_names (const char *summary)
+{
+  return g_strdup_printf ("%s\n\n%s", summary,
+                          _("Names are used exactly as given, or refused with the reason; a "
+                            "machine name another machine has is refused, never numbered. A "
+                            "name may hold any letters, digits, punctuation, symbols and spaces "
+                            "between words, up to 247 bytes (libvirt’s limit). It may not be "
+                            "“.” or “..”, hold “/”, start or end with a space (a snapshot’s "
+                            "name may not start with “.”), or hold invisible characters: "
+                            "controls such as tabs and line breaks, text direction marks "
+                            "(U+202E, U+2066–U+2069), zero-width characters, line and "
+                            "paragraph separators, unassigned and private-use code points. "
+                            "libvirt cuts a machine’s name after 20 bytes for its folders: that "
+                            "cut may not fall inside a character. Snapshot titles follow the same "
+                            "rule but may hold “/”."));
+}
+
 int
 hangarctl_usage_error (const char *command,
                        const char *message)
@@ -56,17 +76,24 @@ strip_end_of_options (int    *argc,
       }
 }
 
-/* Parses the options; on an error prints it and returns FALSE (exit 2).
- * After "--" every argument is a name or a file, even one that begins with a
- * dash: `hangarctl start -- -rf`. */
+/* Parses the options and counts the arguments left, for every command: on
+ * an error prints it and returns FALSE (exit 2). After "--" every argument
+ * is a name or a file, even one that begins with a dash: `hangarctl start --
+ * -rf`. Between @min_args and @max_args arguments must remain; otherwise
+ * @wrong_count says what to give (and the first extra one is named). */
 gboolean
 hangarctl_parse_options (const char          *command,
                          const char          *parameters,
                          const char          *summary,
                          const GOptionEntry  *entries,
+                         int                  min_args,
+                         int                  max_args,
+                         const char          *wrong_count,
                          int                 *argc,
                          char              ***argv)
 {
+  int n_args;
+
   g_autoptr(GOptionContext) context = g_option_context_new (parameters);
   g_autoptr(GError) error = NULL;
 
@@ -82,6 +109,22 @@ hangarctl_parse_options (const char          *command,
       return FALSE;
     }
   strip_end_of_options (argc, argv);
+
+  n_args = *argc - 1;
+  if (n_args > max_args)
+    {
+      /* Translators: the first %s is an argument, the second what to give instead */
+      g_autofree char *message = g_strdup_printf (_("Unexpected argument “%s”. %s"),
+                                                  (*argv)[max_args + 1], wrong_count);
+
+      hangarctl_usage_error (command, message);
+      return FALSE;
+    }
+  if (n_args < min_args)
+    {
+      hangarctl_usage_error (command, wrong_count);
+      return FALSE;
+    }
   return TRUE;
 }
 

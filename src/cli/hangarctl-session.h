@@ -36,6 +36,7 @@ GAsyncResult *hangarctl_session_wait    (HangarctlSession  *session);
 void          hangarctl_session_done    (GObject           *object,
                                          GAsyncResult      *result,
                                          gpointer           user_data);
+char         *hangarctl_summary_with_names (const char *summary);
 int           hangarctl_fail            (const char        *command,
                                          const char        *message);
 int           hangarctl_usage_error     (const char        *command,
@@ -44,6 +45,9 @@ gboolean      hangarctl_parse_options   (const char        *command,
                                          const char        *parameters,
                                          const char        *summary,
                                          const GOptionEntry *entries,
+                                         int                min_args,
+                                         int                max_args,
+                                         const char        *wrong_count,
                                          int               *argc,
                                          char            ***argv);
 

@@ -111,6 +111,7 @@ hangarctl_snapshot (int    argc,
   };
   g_autoptr(GError) error = NULL;
   g_autoptr(GString) summary = g_string_new (_("A machine’s snapshots:"));
+  g_autofree char *help = NULL;
   HangarctlSession session = { 0 };
   const char *action;
   int status = 0;
@@ -118,12 +119,12 @@ hangarctl_snapshot (int    argc,
 
   for (i = 0; i < G_N_ELEMENTS (actions); i++)
     g_string_append_printf (summary, "\n  %s", _(actions[i].usage));
+  help = hangarctl_summary_with_names (summary->str);
   if (!hangarctl_parse_options (COMMAND, N_("take|list|revert|rename|delete NAME [SNAPSHOT]"),
-                                summary->str, entries, &argc, &argv))
+                                help, entries, 1, 4,
+                                _("Say what to do: take, list, revert, rename or delete."),
+                                &argc, &argv))
     return 2;
-  if (argc < 2)
-    return hangarctl_usage_error (COMMAND, _("Say what to do: take, list, revert, rename or "
-                                             "delete."));
 
   action = argv[1];
   for (i = 0; i < G_N_ELEMENTS (actions); i++)

@@ -120,7 +120,8 @@ cmd_list (int    argc,
   g_autoptr(HangarConnection) connection = NULL;
   g_autoptr(HangarCollection) collection = NULL;
 
-  if (!hangarctl_parse_options ("list", NULL, _("List the machines"), entries, &argc, &argv))
+  if (!hangarctl_parse_options ("list", NULL, _("List the machines"), entries, 0, 0,
+                                _("list takes no arguments."), &argc, &argv))
     return 2;
 
   connection = hangarctl_connect (NULL);
@@ -145,8 +146,10 @@ usage (FILE *out)
            _("list [--json]    List the machines and their states"),
            _("create PATH.iso [--name N] [--memory MIB] [--cpus C] [--disk GIB] [--try] [--no-start]\n"
              "                   Create a machine from a medium, start it, print its name"),
-           _("import FILE [--name N] [--copy|--link] [--no-start]\n"
-             "                   Make a machine from a disk image, start it, print its name"),
+           _("import FILE [--name N] [--copy|--link] [--no-start] [--dry-run] [--memory MIB]\n"
+             "                   [--cpus C] [--os OSINFO_ID]\n"
+             "                   Make a machine from a disk image or an OVA/OVF appliance, start\n"
+             "                   it, print its name"),
            _("detect PATH.iso  Identify an image; print its OS and a new machine’s defaults as JSON"),
            _("  start NAME       Start a machine (a saved one resumes)\n"
              "  shutdown NAME [--timeout S]\n"
@@ -176,7 +179,8 @@ usage (FILE *out)
            _("The connection is HANGAR_URI if set, else the app’s setting, else qemu:///session. "
              "Errors go to stderr; the exit status is 1 when an operation failed, 2 for a "
              "wrong command line. Put -- before a name or file that begins with a dash: "
-             "hangarctl start -- -rf."));
+             "hangarctl start -- -rf. Names are used exactly as given or refused with the "
+             "reason (see “hangarctl rename --help”)."));
 }
 
 int

@@ -22,7 +22,10 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
+#include "hangar-appliance.h"
 #include "hangar-import.h"
+#include "hangar-import-private.h"
+#include "hangar-machine-name.h"
 #include "hangar-storage-pool.h"
 #include "hangar-storage-volume.h"
 #include "hangar-vm-creator.h"
@@ -186,6 +189,7 @@ check_message (const char *output)
 static gboolean
 read_head (const char    *path,
            const char    *format,
+           gboolean       member,
            GBytes       **head,
            GCancellable  *cancellable,
            GError       **error)
@@ -199,7 +203,7 @@ read_head (const char    *path,
   int status = 0;
   gboolean ok;
 
-  if (g_str_equal (format, "raw"))
+  if (g_str_equal (format, "raw") && !member)
     {
       g_autoptr(GFile) file = g_file_new_for_path (path);
       g_autoptr(GFileInputStream) stream = g_file_read (file, cancellable, error);
@@ -244,45 +248,51 @@ is_supported (const char *format)
   return format != NULL && g_strv_contains (supported_formats, format);
 }
 
-/**
- * hangar_import_probe:
- * @path: a disk image
- *
- * Reads what @path is with `qemu-img info` and checks it can be imported:
- * a supported format, no backing file, not encrypted, not damaged (qemu-img
- * check), and a raw image must start with a partition table or a boot
- * sector. Then guesses its firmware from its first sectors.
- *
- * Returns: (transfer full): what the image is
- */
-HangarImportInfo *
-hangar_import_probe (const char    *path,
-                     GCancellable  *cancellable,
-                     GError       **error)
+/* Every extent of a VMDK must be the file itself: a descriptor naming
+ * other files would make an appliance read files outside it. */
+static gboolean
+extents_are_own (JsonObject *object)
+{
+  JsonObject *specific = json_object_get_object_member (object, "format-specific");
+  JsonObject *data;
+  JsonArray *extents;
+
+  if (specific == NULL || !json_object_has_member (specific, "data") ||
+      (data = json_object_get_object_member (specific, "data")) == NULL ||
+      !json_object_has_member (data, "extents") ||
+      (extents = json_object_get_array_member (data, "extents")) == NULL)
+    return TRUE;
+  for (guint i = 0; i < json_array_get_length (extents); i++)
+    {
+      JsonObject *extent = json_array_get_object_element (extents, i);
+      const char *filename = extent != NULL
+                             ? json_object_get_string_member_with_default (extent, "filename", "")
+                             : "";
+
+      if (!g_str_has_prefix (filename, "json:"))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* @source: a path, or for an appliance's disk (@member) qemu-img's json:
+ * name of its bytes; @basename: what the user calls it. */
+static HangarImportInfo *
+probe_source (const char    *source,
+              const char    *basename,
+              gboolean       member,
+              GCancellable  *cancellable,
+              GError       **error)
 {
   g_autoptr(HangarImportInfo) info = g_new0 (HangarImportInfo, 1);
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) local_error = NULL;
   g_autoptr(GBytes) head = NULL;
   g_autofree char *output = NULL;
-  g_autofree char *basename = NULL;
+  const char *path = source;
   JsonObject *object;
   JsonNode *root;
   int status = 0;
-
-  g_return_val_if_fail (path != NULL, NULL);
-
-  basename = g_path_get_basename (path);
-  if (g_access (path, R_OK) != 0 || g_file_test (path, G_FILE_TEST_IS_DIR))
-    {
-      int saved = errno;
-
-      g_set_error (error, HANGAR_IMPORT_ERROR, HANGAR_IMPORT_ERROR_NOT_FOUND,
-                   _("Cannot read “%s”: %s"), basename,
-                   g_file_test (path, G_FILE_TEST_IS_DIR) ? _("it is a folder")
-                                                          : g_strerror (saved));
-      return NULL;
-    }
 
   {
     const char *argv[] = { "qemu-img", "info", "--output=json", "-U", path, NULL };
@@ -361,7 +371,15 @@ hangar_import_probe (const char    *path,
         }
     }
 
-  if (!read_head (path, info->format, &head, cancellable, error))
+  if (member && !extents_are_own (object))
+    {
+      g_set_error (error, HANGAR_IMPORT_ERROR, HANGAR_IMPORT_ERROR_BACKING_FILE,
+                   _("“%s” names other files for its data. Hangar refuses it in an appliance."),
+                   basename);
+      return NULL;
+    }
+
+  if (!read_head (path, info->format, member, &head, cancellable, error))
     return NULL;
   if (head != NULL)
     {
@@ -383,6 +401,40 @@ hangar_import_probe (const char    *path,
     }
 
   return g_steal_pointer (&info);
+}
+
+/**
+ * hangar_import_probe:
+ * @path: a disk image
+ *
+ * Reads what @path is with `qemu-img info` and checks it can be imported:
+ * a supported format, no backing file, not encrypted, not damaged (qemu-img
+ * check), and a raw image must start with a partition table or a boot
+ * sector. Then guesses its firmware from its first sectors.
+ *
+ * Returns: (transfer full): what the image is
+ */
+HangarImportInfo *
+hangar_import_probe (const char    *path,
+                     GCancellable  *cancellable,
+                     GError       **error)
+{
+  g_autofree char *basename = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  basename = g_path_get_basename (path);
+  if (g_access (path, R_OK) != 0 || g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      int saved = errno;
+
+      g_set_error (error, HANGAR_IMPORT_ERROR, HANGAR_IMPORT_ERROR_NOT_FOUND,
+                   _("Cannot read “%s”: %s"), basename,
+                   g_file_test (path, G_FILE_TEST_IS_DIR) ? _("it is a folder")
+                                                          : g_strerror (saved));
+      return NULL;
+    }
+  return probe_source (path, basename, FALSE, cancellable, error);
 }
 
 static void
@@ -444,6 +496,10 @@ typedef struct
   gboolean            copied;    /* whether @disk is ours to delete */
   double              fraction;
   HangarVmCreator    *creator;
+
+  HangarAppliance    *appliance; /* an appliance's import, else NULL */
+  GPtrArray          *copies;    /* every file the import made: deleted on failure */
+  GPtrArray          *extra;     /* an appliance's further disks, in order */
 } Import;
 
 static void
@@ -456,6 +512,9 @@ import_free (Import *import)
   g_clear_pointer (&import->settings, hangar_vm_settings_free);
   g_clear_pointer (&import->info, hangar_import_info_free);
   g_clear_pointer (&import->context, g_main_context_unref);
+  g_clear_pointer (&import->appliance, hangar_appliance_free);
+  g_clear_pointer (&import->copies, g_ptr_array_unref);
+  g_clear_pointer (&import->extra, g_ptr_array_unref);
   g_free (import->path);
   g_free (import->disk);
   g_free (import);
@@ -518,14 +577,20 @@ parse_progress (const char *text)
   return value / 100.0;
 }
 
+/* Copies @source into @target as qcow2; the bar goes from @start over @share. */
 static gboolean
-convert (Import        *import,
-         const char    *target,
-         GCancellable  *cancellable,
-         GError       **error)
+convert_source (Import        *import,
+                const char    *format,
+                const char    *source,
+                const char    *label,
+                const char    *target,
+                double         start,
+                double         share,
+                GCancellable  *cancellable,
+                GError       **error)
 {
-  const char *argv[] = { "qemu-img", "convert", "-p", "-f", import->info->format,
-                         "-O", "qcow2", import->path, target, NULL };
+  const char *argv[] = { "qemu-img", "convert", "-p", "-f", format,
+                         "-O", "qcow2", source, target, NULL };
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GString) output = g_string_new (NULL);
   g_autoptr(GError) local_error = NULL;
@@ -554,7 +619,7 @@ convert (Import        *import,
       g_string_append (output, buffer);
       fraction = parse_progress (output->str);
       if (fraction >= 0)
-        report (import, fraction * CONVERT_SHARE);
+        report (import, start + fraction * share);
       /* Only the end matters for the next figure and for errors. */
       if (output->len > 4096)
         g_string_erase (output, 0, output->len - 1024);
@@ -576,13 +641,84 @@ convert (Import        *import,
   if (!g_subprocess_get_successful (process))
     {
       g_autofree char *why = NULL;
-      g_autofree char *basename = g_path_get_basename (import->path);
 
       /* Progress figures end with \r, not a line end. */
       g_strdelimit (output->str, "\r", '\n');
       why = tool_message (output->str);
       g_set_error (error, HANGAR_IMPORT_ERROR, HANGAR_IMPORT_ERROR_CORRUPT,
-                   _("Cannot copy “%s”: %s"), basename, why);
+                   _("Cannot copy “%s”: %s"), label, why);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+convert (Import        *import,
+         const char    *target,
+         GCancellable  *cancellable,
+         GError       **error)
+{
+  g_autofree char *basename = g_path_get_basename (import->path);
+
+  return convert_source (import, import->info->format, import->path, basename, target, 0.0,
+                         CONVERT_SHARE, cancellable, error);
+}
+
+/* What qemu-img says a copy of @source as qcow2 needs, in bytes. */
+static gboolean
+measure (const char    *format,
+         const char    *source,
+         guint64       *bytes,
+         GCancellable  *cancellable,
+         GError       **error)
+{
+  const char *argv[] = { "qemu-img", "measure", "--output=json", "-f", format, "-O", "qcow2",
+                         source, NULL };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *output = NULL;
+  JsonNode *root;
+  int status = 0;
+
+  if (!run_qemu_img (argv, &output, &status, cancellable, error))
+    return FALSE;
+  if (status != 0 || !json_parser_load_from_data (parser, output, -1, NULL) ||
+      (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_autofree char *why = tool_message (output);
+
+      g_set_error (error, HANGAR_IMPORT_ERROR, HANGAR_IMPORT_ERROR_TOOL,
+                   _("qemu-img cannot say how much space the copy needs (%s)."), why);
+      return FALSE;
+    }
+  *bytes = (guint64) json_object_get_int_member_with_default (json_node_get_object (root),
+                                                              "required", 0);
+  return TRUE;
+}
+
+/* The copies need @required bytes; the host keeps its margin. */
+static gboolean
+check_free_space (const char  *pool_dir,
+                  guint64      required,
+                  GError     **error)
+{
+  g_autoptr(GFile) dir = g_file_new_for_path (pool_dir);
+  g_autoptr(GFileInfo) fs = NULL;
+  guint64 free_bytes, need;
+
+  fs = g_file_query_filesystem_info (dir, G_FILE_ATTRIBUTE_FILESYSTEM_FREE, NULL, NULL);
+  if (fs == NULL || !g_file_info_has_attribute (fs, G_FILE_ATTRIBUTE_FILESYSTEM_FREE))
+    return TRUE;
+  free_bytes = g_file_info_get_attribute_uint64 (fs, G_FILE_ATTRIBUTE_FILESYSTEM_FREE);
+  need = required + hangar_storage_required_free_bytes (0);
+  if (free_bytes < need)
+    {
+      g_autofree char *need_text = g_format_size_full (need, G_FORMAT_SIZE_IEC_UNITS);
+      g_autofree char *free_text = g_format_size_full (free_bytes, G_FORMAT_SIZE_IEC_UNITS);
+
+      g_set_error (error, HANGAR_STORAGE_ERROR, HANGAR_STORAGE_ERROR_NO_SPACE,
+                   _("Not enough space in Hangar’s storage for the copy: it needs %s, %s are "
+                     "free. Free some space, or use the image where it is."),
+                   need_text, free_text);
       return FALSE;
     }
   return TRUE;
@@ -612,8 +748,14 @@ free_target (const char *pool_dir,
 static void
 delete_copy (Import *import)
 {
-  if (import->copied && import->disk != NULL && g_unlink (import->disk) != 0 && errno != ENOENT)
-    g_warning ("Cannot delete the copy %s: %s", import->disk, g_strerror (errno));
+  for (guint i = 0; import->copied && i < import->copies->len; i++)
+    {
+      const char *copy = g_ptr_array_index (import->copies, i);
+
+      if (g_unlink (copy) != 0 && errno != ENOENT)
+        g_warning ("Cannot delete the copy %s: %s", copy, g_strerror (errno));
+    }
+  g_ptr_array_set_size (import->copies, 0);
   import->copied = FALSE;
 }
 
@@ -659,10 +801,108 @@ disk_steps (Import        *import,
       return FALSE;
     }
 
+  {
+    guint64 required = 0;
+
+    if (!measure (import->info->format, import->path, &required, cancellable, error) ||
+        !check_free_space (pool_dir, required, error))
+      {
+        g_object_unref (pool);
+        return FALSE;
+      }
+  }
+
   import->copied = TRUE;
+  g_ptr_array_add (import->copies, g_strdup (import->disk));
   /* libvirt learns of the new file, so deleting the machine deletes it. */
   ok = convert (import, import->disk, cancellable, error) &&
        gvir_storage_pool_refresh (pool, cancellable, error);
+  g_object_unref (pool);
+  return ok;
+}
+
+/* An appliance's disks, each read in place (in the archive) and copied
+ * once into the pool, in order; the space for all checked first. */
+static gboolean
+appliance_steps (Import        *import,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  HangarAppliance *appliance = import->appliance;
+  g_autoptr(GPtrArray) sources = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) infos = g_ptr_array_new_with_free_func ((GDestroyNotify)
+                                                               hangar_import_info_free);
+  g_autofree char *pool_dir = NULL;
+  GVirStoragePool *pool;
+  guint64 required = 0, total = 0, done = 0;
+  const double first = 0.02;
+  gboolean ok;
+
+  for (guint i = 0; i < appliance->disks->len; i++)
+    {
+      HangarApplianceDisk *disk = g_ptr_array_index (appliance->disks, i);
+      char *source = hangar_appliance_disk_source (disk);
+      HangarImportInfo *info;
+      guint64 need = 0;
+
+      g_ptr_array_add (sources, source);
+      info = probe_source (source, disk->href, TRUE, cancellable, error);
+      if (info == NULL)
+        return FALSE;
+      g_ptr_array_add (infos, info);
+      if (!measure (info->format, source, &need, cancellable, error))
+        return FALSE;
+      required += need;
+      total += info->virtual_size;
+    }
+  report (import, first);
+
+  pool = hangar_storage_pool_ensure (import->pool, cancellable, error);
+  if (pool == NULL)
+    return FALSE;
+  pool_dir = hangar_storage_pool_dup_path (import->pool);
+  if (!check_free_space (pool_dir, required, error))
+    {
+      g_object_unref (pool);
+      return FALSE;
+    }
+
+  import->copied = TRUE;
+  for (guint i = 0; i < appliance->disks->len; i++)
+    {
+      HangarApplianceDisk *disk = g_ptr_array_index (appliance->disks, i);
+      HangarImportInfo *info = g_ptr_array_index (infos, i);
+      g_autofree char *stem = i == 0 ? g_strdup (import->settings->name)
+                                     : g_strdup_printf ("%s-disk%u", import->settings->name,
+                                                        i + 1);
+      char *target = free_target (pool_dir, stem);
+      double share = (CONVERT_SHARE - first) * (double) info->virtual_size / (double) total;
+
+      if (target == NULL)
+        {
+          g_object_unref (pool);
+          g_set_error (error, HANGAR_STORAGE_ERROR, HANGAR_STORAGE_ERROR_VOLUME,
+                       _("There are too many disks called “%s”. Choose another name."), stem);
+          return FALSE;
+        }
+      g_ptr_array_add (import->copies, g_strdup (target));
+      if (i == 0)
+        import->disk = target;
+      else
+        g_ptr_array_add (import->extra, target);
+      if (!convert_source (import, info->format, g_ptr_array_index (sources, i), disk->href,
+                           target,
+                           first + (CONVERT_SHARE - first) * (double) done / (double) total,
+                           share, cancellable, error))
+        {
+          g_object_unref (pool);
+          return FALSE;
+        }
+      done += info->virtual_size;
+    }
+  import->info = g_ptr_array_steal_index (infos, 0);
+
+  ok = gvir_storage_pool_refresh (pool, cancellable, error);
   g_object_unref (pool);
   return ok;
 }
@@ -676,7 +916,8 @@ disk_thread (GTask        *task,
   Import *import = task_data;
   GError *error = NULL;
 
-  if (!disk_steps (import, cancellable, &error))
+  if (!(import->appliance != NULL ? appliance_steps (import, cancellable, &error)
+                                  : disk_steps (import, cancellable, &error)))
     {
       delete_copy (import);
       g_task_return_error (task, error);
@@ -766,7 +1007,17 @@ disk_done (GObject      *object,
     }
 
   report (import, CONVERT_SHARE);
-  import->settings->firmware = import->info->firmware;
+  if (import->appliance != NULL && import->appliance->firmware_declared)
+    import->settings->firmware = import->appliance->firmware;
+  else
+    import->settings->firmware = import->info->firmware;
+  g_clear_pointer (&import->settings->extra_disks, g_strfreev);
+  if (import->extra->len > 0)
+    {
+      g_ptr_array_add (import->extra, NULL);
+      import->settings->extra_disks = g_strdupv ((char **) import->extra->pdata);
+      g_ptr_array_remove_index (import->extra, import->extra->len - 1);
+    }
   import->settings->disk_gib = MAX ((import->info->virtual_size + GIB - 1) / GIB, 1);
   g_clear_pointer (&import->settings->iso_path, g_free);
   import->creator = hangar_vm_creator_new (import->connection, import->profile, import->settings);
@@ -809,25 +1060,55 @@ hangar_import_disk_async (HangarConnection       *connection,
                           GAsyncReadyCallback     callback,
                           gpointer                user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(GTask) worker = NULL;
-  Import *import;
-
   g_return_if_fail (HANGAR_IS_CONNECTION (connection));
   g_return_if_fail (path != NULL);
   g_return_if_fail (settings != NULL);
 
+  hangar_import_start (connection, path, NULL, profile, settings, flags, progress,
+                       progress_data, cancellable, callback, user_data);
+}
+
+/* hangar-import-private.h: a disk image's import or, with @appliance
+ * (taken), an appliance's. */
+void
+hangar_import_start (HangarConnection       *connection,
+                     const char             *path,
+                     HangarAppliance        *appliance,
+                     const HangarOsProfile  *profile,
+                     const HangarVmSettings *settings,
+                     HangarImportFlags       flags,
+                     HangarProgressFunc      progress,
+                     gpointer                progress_data,
+                     GCancellable           *cancellable,
+                     GAsyncReadyCallback     callback,
+                     gpointer                user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GTask) worker = NULL;
+  g_autoptr(GError) name_error = NULL;
+  Import *import;
+
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, hangar_import_disk_async);
 
+  /* Before anything is copied: a name the user gave is used exactly or
+   * refused (the creator refuses a taken one, and removes the copy). */
+  if (settings->name_given && !hangar_machine_name_check (settings->name, &name_error))
+    {
+      g_task_return_error (task, g_steal_pointer (&name_error));
+      return;
+    }
+
   import = g_new0 (Import, 1);
+  import->copies = g_ptr_array_new_with_free_func (g_free);
+  import->extra = g_ptr_array_new_with_free_func (g_free);
   import->connection = g_object_ref (connection);
   import->pool = hangar_storage_pool_new (connection);
   import->path = g_canonicalize_filename (path, NULL);
   import->profile = profile != NULL ? hangar_os_profile_copy (profile)
                                     : hangar_os_profile_new_generic ();
   import->settings = hangar_vm_settings_copy (settings);
-  if (import->settings->name == NULL || *import->settings->name == '\0')
+  if (!import->settings->name_given)
     {
       g_autofree char *basename = g_path_get_basename (path);
       char *dot = strrchr (basename, '.');
@@ -837,6 +1118,7 @@ hangar_import_disk_async (HangarConnection       *connection,
       g_free (import->settings->name);
       import->settings->name = g_strdup (basename);
     }
+  import->appliance = appliance;
   import->flags = flags;
   import->progress = progress;
   import->progress_data = progress_data;

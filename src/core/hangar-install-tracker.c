@@ -1,10 +1,21 @@
 /* hangar-install-tracker.c
  *
- * Ends installations: when a machine that booted as an installation (marked by
- * the builder with <hangar:installing> and <on_reboot>destroy</on_reboot>)
- * stops because its guest shut down or rebooted, the installation medium is
- * ejected, the mark dropped, the machine boots from its disk, and a guest
- * that asked to reboot is started again.
+ * Ends installations. A machine created to install an OS is marked with
+ * <hangar:installing>, boots from its disk first and its medium second, and
+ * restarts when its guest reboots (hangar-vm-config.c). That definition needs
+ * no Hangar process: the blank disk boots nothing, so the installer starts
+ * from the medium, and after the installer's reboot the installed system
+ * starts from the disk, even when no window or hangarctl is running. What a
+ * tracker adds, in whichever process runs one, is the tidying-up: when it
+ * sees an installing run's guest reboot, the medium is ejected (from the
+ * running machine and its definition), the mark dropped and the medium taken
+ * out of the boot order; when the guest powers off, the same for its next
+ * start. A reboot nobody saw leaves the medium in, behind the disk, until a
+ * tracker sees the next reboot or power-off: harmless, which the alternative
+ * (<on_reboot>destroy</on_reboot> and a tracker to start the machine again)
+ * was not, as it left the machine off whenever no Hangar process watched.
+ * Machines defined that way by older versions are still ended and restarted
+ * when they stop.
  *
  * Copyright 2026 The Hangar authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -45,6 +56,7 @@ struct _HangarInstallTracker
   GVirConnection   *gvir;
   virConnectPtr     handle;
   int               lifecycle_id;
+  int               reboot_id;
   int               monitor_id;
   GHashTable       *runs;         /* UUID -> Run */
   guint             next_serial;
@@ -261,6 +273,55 @@ hangar_install_finish_config_xml (const char  *domain_xml,
 }
 
 /**
+ * hangar_install_eject_devices_xml:
+ * @domain_xml: a running machine's live definition
+ *
+ * The device XML that empties each CD/DVD drive holding a medium, for
+ * virDomainUpdateDeviceFlags(). Pure: no libvirt call.
+ *
+ * Returns: (transfer full) (element-type utf8): one string per drive to
+ *   empty; none when @domain_xml cannot be read
+ */
+GPtrArray *
+hangar_install_eject_devices_xml (const char *domain_xml)
+{
+  GPtrArray *devices = g_ptr_array_new_with_free_func (g_free);
+  xmlDocPtr doc;
+  xmlNodePtr domain, list;
+
+  g_return_val_if_fail (domain_xml != NULL, devices);
+
+  doc = xmlReadMemory (domain_xml, (int) strlen (domain_xml), "domain.xml", NULL,
+                       XML_PARSE_NONET | XML_PARSE_NOWARNING | XML_PARSE_NOERROR);
+  if (doc == NULL || (domain = xmlDocGetRootElement (doc)) == NULL || !is_element (domain, "domain") ||
+      (list = first_child (domain, "devices")) == NULL)
+    {
+      xmlFreeDoc (doc);
+      return devices;
+    }
+
+  for (xmlNodePtr disk = list->children; disk != NULL; disk = disk->next)
+    {
+      g_autofree char *device = NULL;
+      xmlNodePtr source;
+      xmlBufferPtr buffer;
+
+      if (!is_element (disk, "disk"))
+        continue;
+      device = (char *) xmlGetProp (disk, BAD_CAST "device");
+      if (g_strcmp0 (device, "cdrom") != 0 || (source = first_child (disk, "source")) == NULL)
+        continue;
+      drop_node (source);
+      buffer = xmlBufferCreate ();
+      xmlNodeDump (buffer, doc, disk, 0, 0);
+      g_ptr_array_add (devices, g_strdup ((const char *) xmlBufferContent (buffer)));
+      xmlBufferFree (buffer);
+    }
+  xmlFreeDoc (doc);
+  return devices;
+}
+
+/**
  * hangar_install_run_note_shutdown:
  * @run: what was seen of a run so far
  * @detail: the detail of libvirt's %VIR_DOMAIN_EVENT_SHUTDOWN event
@@ -474,6 +535,42 @@ read_run_done (GObject      *object,
     }
 }
 
+/* Defines the machine without its installation medium and mark. Returns
+ * the domain defined, or %NULL: on an error, or (without one) when there was
+ * nothing to finish. */
+static virDomainPtr
+define_finished (DomainJob  *job,
+                 GError    **error)
+{
+  g_autofree char *finished = NULL;
+  virDomainPtr defined;
+  char *xml;
+
+  xml = virDomainGetXMLDesc (job->dom, VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE);
+  if (xml == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s", hangar_libvirt_last_message ());
+      return NULL;
+    }
+  finished = hangar_install_finish_config_xml (xml, error);
+  free (xml);
+  if (finished == NULL)
+    return NULL;
+
+  defined = virDomainDefineXML (virDomainGetConnect (job->dom), finished);
+  if (defined == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s", hangar_libvirt_last_message ());
+      return NULL;
+    }
+  job->finished = TRUE;
+  job->name = g_strdup (virDomainGetName (defined));
+  g_debug ("Installation of %s over: medium ejected", job->name);
+  return defined;
+}
+
+/* A run that stopped (a power-off; a reboot of a machine defined with
+ * <on_reboot>destroy</on_reboot>). */
 static void
 finish_thread (GTask        *task,
                gpointer      source_object,
@@ -482,10 +579,7 @@ finish_thread (GTask        *task,
 {
   DomainJob *job = task_data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *finished = NULL;
-  virConnectPtr conn;
   virDomainPtr defined;
-  char *xml;
 
   /* "Try it" machines leave nothing to finish. */
   if (virDomainIsPersistent (job->dom) != 1)
@@ -494,16 +588,8 @@ finish_thread (GTask        *task,
       return;
     }
 
-  xml = virDomainGetXMLDesc (job->dom, VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE);
-  if (xml == NULL)
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED, "%s",
-                               hangar_libvirt_last_message ());
-      return;
-    }
-  finished = hangar_install_finish_config_xml (xml, &error);
-  free (xml);
-  if (finished == NULL)
+  defined = define_finished (job, &error);
+  if (defined == NULL)
     {
       if (error != NULL)
         g_task_return_error (task, g_steal_pointer (&error));
@@ -511,18 +597,6 @@ finish_thread (GTask        *task,
         g_task_return_boolean (task, TRUE);
       return;
     }
-
-  conn = virDomainGetConnect (job->dom);
-  defined = virDomainDefineXML (conn, finished);
-  if (defined == NULL)
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED, "%s",
-                               hangar_libvirt_last_message ());
-      return;
-    }
-  job->finished = TRUE;
-  job->name = g_strdup (virDomainGetName (defined));
-  g_debug ("Installation of %s over: medium ejected", job->name);
 
   /* The user may have started it already. */
   if (job->reboot)
@@ -539,6 +613,70 @@ finish_thread (GTask        *task,
         }
     }
   virDomainFree (defined);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* A running machine's guest rebooted, and QEMU restarted it in place: it
+ * boots from its disk now (the disk comes first), so the medium can go from
+ * the running machine as well as from its definition. */
+static void
+reboot_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  DomainJob *job = task_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) devices = NULL;
+  g_autofree char *unmarked = NULL;
+  virDomainPtr defined;
+  char *live;
+
+  if (virDomainIsPersistent (job->dom) != 1)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  /* Only an installation's run ends one: a "Try it" machine kept with a
+   * disk runs unmarked until its next start. */
+  live = virDomainGetXMLDesc (job->dom, 0);
+  if (live == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED, "%s",
+                               hangar_libvirt_last_message ());
+      return;
+    }
+  unmarked = hangar_install_finish_config_xml (live, NULL);
+  if (unmarked == NULL)
+    {
+      free (live);
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  /* Once per installation: the definition loses its mark, the live run
+   * keeps it until it stops. */
+  defined = define_finished (job, &error);
+  if (defined == NULL)
+    {
+      free (live);
+      if (error != NULL)
+        g_task_return_error (task, g_steal_pointer (&error));
+      else
+        g_task_return_boolean (task, TRUE);
+      return;
+    }
+  virDomainFree (defined);
+
+  devices = hangar_install_eject_devices_xml (live);
+  free (live);
+  for (guint i = 0; i < devices->len; i++)
+    if (virDomainUpdateDeviceFlags (job->dom, g_ptr_array_index (devices, i),
+                                    VIR_DOMAIN_AFFECT_LIVE) < 0)
+      g_warning ("Cannot eject the installation medium of %s: %s", job->name,
+                 hangar_libvirt_last_message ());
+  job->restarted = TRUE;
   g_task_return_boolean (task, TRUE);
 }
 
@@ -605,6 +743,27 @@ on_started (HangarInstallTracker *self,
   g_task_run_in_thread (task, read_run_thread);
 }
 
+static void
+on_rebooted (virConnectPtr  conn,
+             virDomainPtr   dom,
+             void          *opaque)
+{
+  HangarInstallTracker *self = opaque;
+  g_autoptr(GTask) task = NULL;
+  DomainJob *job = domain_job_new (self, dom);
+  Run *run;
+
+  /* What the guest said before its reset belongs to the run that ended. */
+  forget_run (self, dom);
+  if ((run = lookup_run (self, dom, TRUE)) != NULL)
+    run->seen.installing_known = TRUE;
+
+  task = g_task_new (NULL, self->cancellable, finish_done, NULL);
+  g_task_set_source_tag (task, on_rebooted);
+  g_task_set_task_data (task, job, (GDestroyNotify) domain_job_free);
+  g_task_run_in_thread (task, reboot_thread);
+}
+
 static int
 on_lifecycle (virConnectPtr  conn,
               virDomainPtr   dom,
@@ -668,12 +827,14 @@ hangar_install_tracker_unwatch (HangarInstallTracker *self)
     {
       if (self->lifecycle_id >= 0)
         virConnectDomainEventDeregisterAny (self->handle, self->lifecycle_id);
+      if (self->reboot_id >= 0)
+        virConnectDomainEventDeregisterAny (self->handle, self->reboot_id);
       if (self->monitor_id >= 0)
         virConnectDomainQemuMonitorEventDeregister (self->handle, self->monitor_id);
       virConnectClose (self->handle);
       self->handle = NULL;
     }
-  self->lifecycle_id = self->monitor_id = -1;
+  self->lifecycle_id = self->reboot_id = self->monitor_id = -1;
   g_clear_object (&self->gvir);
 }
 
@@ -705,6 +866,12 @@ hangar_install_tracker_follow (HangarInstallTracker *self)
   if (self->lifecycle_id < 0)
     g_warning ("Cannot watch the machines for finished installations: %s",
                hangar_libvirt_last_message ());
+
+  self->reboot_id =
+    virConnectDomainEventRegisterAny (self->handle, NULL, VIR_DOMAIN_EVENT_ID_REBOOT,
+                                      VIR_DOMAIN_EVENT_CALLBACK (on_rebooted), self, NULL);
+  if (self->reboot_id < 0)
+    g_warning ("Cannot watch the machines for reboots: %s", hangar_libvirt_last_message ());
 
   /* Not every driver speaks QEMU's protocol: without it, a reset is taken
    * for a power-off and the machine is left off. */
@@ -820,6 +987,6 @@ hangar_install_tracker_class_init (HangarInstallTrackerClass *klass)
 static void
 hangar_install_tracker_init (HangarInstallTracker *self)
 {
-  self->lifecycle_id = self->monitor_id = -1;
+  self->lifecycle_id = self->reboot_id = self->monitor_id = -1;
   self->runs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }

@@ -55,6 +55,7 @@ void                  hangar_install_run_note_shutdown  (HangarInstallRun       
                                                          int                     detail);
 void                  hangar_install_run_note_qemu_shutdown (HangarInstallRun   *run,
                                                              const char         *details);
+GPtrArray            *hangar_install_eject_devices_xml  (const char             *domain_xml);
 HangarInstallAction   hangar_install_decide             (const HangarInstallRun *run,
                                                          int                     stopped_detail);
 

@@ -335,7 +335,7 @@ check_new_name (const char  *name,
 {
   g_autoptr(GError) local_error = NULL;
 
-  if (hangar_vm_config_check_name (name, &local_error))
+  if (hangar_machine_name_check (name, &local_error))
     return TRUE;
   g_set_error_literal (error, HANGAR_MACHINE_ERROR, HANGAR_MACHINE_ERROR_NAME,
                        local_error->message);
@@ -378,7 +378,7 @@ do_rename (HangarMachineOp  *op,
            GCancellable     *cancellable,
            GError          **error)
 {
-  g_autofree char *name = hangar_machine_name_normalize (op->arg1);
+  const char *name = op->arg1;
   int n_snapshots;
 
   if (!check_new_name (name, error))
@@ -395,7 +395,7 @@ do_rename (HangarMachineOp  *op,
                                   "with snapshots. Delete them to rename it."), op->name);
   if (hangar_libvirt_domain_name_taken (virDomainGetConnect (op->dom), name))
     return hangar_machine_fail (error, HANGAR_MACHINE_ERROR_NAME,
-                                _("There is already a machine called “%s”."), name);
+                                _("A machine named “%s” already exists."), name);
 
   if (virDomainRename (op->dom, name, 0) < 0)
     return FAIL_LIBVIRT (op, _("Cannot rename “%s”: %s"), error);
@@ -405,8 +405,9 @@ do_rename (HangarMachineOp  *op,
 /**
  * hangar_machine_rename_async:
  * @self: a #HangarMachine
- * @new_name: the new name, normalized as a new machine's
- *   (hangar_machine_name_normalize())
+ * @new_name: the new name exactly as the user gave it: refused with the
+ *   reason when hangar_machine_name_check() refuses it or another machine
+ *   has it, never changed
  * @cancellable: (nullable): a #GCancellable
  * @callback: called when the machine has its new name
  * @user_data: data for @callback
@@ -513,10 +514,11 @@ reserve_clone_name (HangarMachineOp  *op,
                     GError          **error)
 {
   g_autoptr(GHashTable) taken = NULL;
-  g_autofree char *base = hangar_machine_name_normalize (op->arg1 != NULL ? op->arg1 : op->name);
+  g_autofree char *base = NULL;
   char *name;
 
-  if (!check_new_name (base, error))
+  /* A name the user gave is used exactly or refused, never numbered. */
+  if (op->arg1 != NULL && !check_new_name (op->arg1, error))
     return NULL;
 
   taken = hangar_libvirt_list_domain_names (virDomainGetConnect (op->dom));
@@ -526,7 +528,27 @@ reserve_clone_name (HangarMachineOp  *op,
       return NULL;
     }
 
-  /* "Name" gives "Name 2", as a new machine's would. */
+  if (op->arg1 != NULL)
+    {
+      if (!hangar_machine_name_reserve_exact (op->arg1, taken))
+        {
+          hangar_machine_fail (error, HANGAR_MACHINE_ERROR_NAME,
+                               _("A machine named “%s” already exists."), op->arg1);
+          return NULL;
+        }
+      return g_strdup (op->arg1);
+    }
+
+  /* The name Hangar picks: the original's, numbered ("Name" gives
+   * "Name 2"), as a new machine's would be. */
+  base = hangar_machine_name_from_default (op->name);
+  if (*base == '\0' || !check_new_name (base, error))
+    {
+      if (*base == '\0')
+        hangar_machine_fail (error, HANGAR_MACHINE_ERROR_NAME,
+                             _("Give the clone of “%s” a name."), op->name);
+      return NULL;
+    }
   name = hangar_machine_name_reserve (base, taken);
   if (name == NULL)
     hangar_machine_fail (error, HANGAR_MACHINE_ERROR_NAME,
@@ -884,8 +906,9 @@ do_clone (HangarMachineOp  *op,
 /**
  * hangar_machine_clone_async:
  * @self: a #HangarMachine
- * @name: (nullable): the clone's name; numbered when taken ("Name 2"); %NULL
- *   for the original's, numbered
+ * @name: (nullable): the clone's name exactly as the user gave it (refused
+ *   when invalid or taken, never changed); %NULL for the original's,
+ *   numbered ("Name 2")
  * @progress: (nullable): told how much of the disks is copied, a few times a
  *   second, and 1 on success; never after @callback
  * @progress_data: data for @progress, valid until @callback is called

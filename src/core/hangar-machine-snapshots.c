@@ -21,9 +21,9 @@
 #include <libxml/tree.h>
 
 #include "hangar-machine-config-private.h"
+#include "hangar-machine-name.h"
 #include "hangar-machine-private.h"
 
-#define SNAPSHOT_NAME_MAX_BYTES 100
 
 G_DEFINE_BOXED_TYPE (HangarSnapshot, hangar_snapshot, hangar_snapshot_copy, hangar_snapshot_free)
 
@@ -209,25 +209,21 @@ check_snapshots_possible (HangarMachineOp  *op,
   return ok;
 }
 
+/* The one rule for names (hangar-machine-name.c), for a snapshot's name or
+ * title as the user gave it: used exactly or refused with the reason. */
 static gboolean
 check_snapshot_text (const char  *text,
                      gboolean     is_name,
                      GError     **error)
 {
-  gboolean valid = text != NULL && *text != '\0' && g_utf8_validate (text, -1, NULL) &&
-                   strlen (text) <= SNAPSHOT_NAME_MAX_BYTES;
+  g_autoptr(GError) local_error = NULL;
 
-  for (const char *p = text; valid && *p != '\0'; p++)
-    valid = !g_ascii_iscntrl (*p) && !(is_name && *p == '/');
-  if (!valid)
-    {
-      g_set_error (error, HANGAR_MACHINE_ERROR, HANGAR_MACHINE_ERROR_NAME,
-                   is_name ? _("A snapshot’s name is 1 to 100 bytes of text, without “/” or line "
-                               "breaks.")
-                           : _("A snapshot’s title is 1 to 100 bytes of text, without line breaks."));
-      return FALSE;
-    }
-  return TRUE;
+  if (hangar_name_check (is_name ? HANGAR_NAME_KIND_SNAPSHOT : HANGAR_NAME_KIND_SNAPSHOT_TITLE,
+                         text, &local_error))
+    return TRUE;
+  g_set_error_literal (error, HANGAR_MACHINE_ERROR, HANGAR_MACHINE_ERROR_NAME,
+                       local_error->message);
+  return FALSE;
 }
 
 static gboolean

@@ -25,22 +25,16 @@
 
 #include <glib/gi18n.h>
 
+#include "hangar-machine-name.h"
 #include "hangar-vm-config.h"
 
 #define LIBOSINFO_NS "http://libosinfo.org/xmlns/libvirt/domain/1.0"
 #define LIBOSINFO_PREFIX "libosinfo"
 
-/* libvirt allows long names, but they end up in file names (NAME.xml, the
- * NVRAM and TPM state) and in window titles. */
-#define NAME_MAX_BYTES 200
-
-/* libvirt 9.0 names a running machine's private directories (and QEMU's
- * master key file in its JSON command line) after the first 20 bytes of its
- * name. An auto-started session daemon runs with LC_ALL=C, so these bytes
- * are counted without regard for UTF-8: a cut inside a character makes a
- * path that is not UTF-8, and the machine can never start ("failed to
- * convert virJSONValue to yajl data"). */
-#define LIBVIRT_SHORT_NAME_BYTES 20
+/* An appliance's disks and network adapters: a bound on what a hostile
+ * description can ask for, far above what real ones hold. */
+#define MAX_DISKS 16
+#define MAX_NICS 8
 
 /* USB redirection slots offered to the SPICE client. */
 #define N_REDIRDEVS 2
@@ -72,66 +66,11 @@ has_control_chars (const char *text)
 }
 
 static gboolean
-is_blank (const char *text)
-{
-  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
-    if (!g_unichar_isspace (g_utf8_get_char (p)))
-      return FALSE;
-  return TRUE;
-}
-
-static gboolean
 set_invalid (GError    **error,
              const char *message)
 {
   g_set_error_literal (error, HANGAR_VM_CONFIG_ERROR, HANGAR_VM_CONFIG_ERROR_INVALID, message);
   return FALSE;
-}
-
-/**
- * hangar_vm_config_check_name:
- * @name: (nullable): a name for a new machine
- * @error: return location for a %HANGAR_VM_CONFIG_ERROR_INVALID error
- *
- * Checks a machine name the way hangar_vm_config_build() does, so a name
- * entry can say what is wrong while the user types. Names may hold spaces,
- * punctuation and any Unicode letter; they may not be empty, hold control
- * characters or “/”, be longer than 200 bytes, or be cut by libvirt inside a
- * character (see %LIBVIRT_SHORT_NAME_BYTES in the source).
- *
- * Returns: %TRUE when @name can name a machine
- */
-gboolean
-hangar_vm_config_check_name (const char  *name,
-                             GError     **error)
-{
-  if (name == NULL || *name == '\0')
-    return set_invalid (error, _("The machine needs a name."));
-  if (!g_utf8_validate (name, -1, NULL))
-    return set_invalid (error, _("The machine’s name is not valid text. Type the name again."));
-  if (is_blank (name))
-    return set_invalid (error, _("The machine needs a name, not only spaces."));
-  if (strlen (name) > NAME_MAX_BYTES)
-    return set_invalid (error, _("The machine’s name is too long. Choose a shorter name."));
-  if (has_control_chars (name))
-    return set_invalid (error, _("The machine’s name cannot contain line breaks, tabs or other "
-                                 "control characters."));
-  if (strchr (name, '/') != NULL)
-    return set_invalid (error, _("The machine’s name cannot contain “/”."));
-  if (strlen (name) > LIBVIRT_SHORT_NAME_BYTES &&
-      (name[LIBVIRT_SHORT_NAME_BYTES] & 0xc0) == 0x80)
-    {
-      const char *cut = g_utf8_find_prev_char (name, name + LIBVIRT_SHORT_NAME_BYTES);
-      char character[7] = { 0 };
-
-      g_unichar_to_utf8 (g_utf8_get_char (cut), character);
-      g_set_error (error, HANGAR_VM_CONFIG_ERROR, HANGAR_VM_CONFIG_ERROR_INVALID,
-                   _("A machine with this name could not start: libvirt would cut the name "
-                     "inside “%s”. Replace that character or one before it."),
-                   character);
-      return FALSE;
-    }
-  return TRUE;
 }
 
 static gboolean
@@ -170,8 +109,10 @@ check_settings (const HangarOsProfile  *profile,
 {
   const char *arch = settings->arch;
 
-  if (!hangar_vm_config_check_name (settings->name, error))
-    return FALSE;
+  g_autoptr(GError) name_error = NULL;
+
+  if (!hangar_machine_name_check (settings->name, &name_error))
+    return set_invalid (error, name_error->message);
   if (settings->title != NULL &&
       (!g_utf8_validate (settings->title, -1, NULL) || has_control_chars (settings->title)))
     return set_invalid (error, _("The machine’s title cannot contain line breaks, tabs or other "
@@ -191,6 +132,22 @@ check_settings (const HangarOsProfile  *profile,
       if (!check_path (settings->disk_path, error))
         return FALSE;
     }
+  if (settings->extra_disks != NULL && settings->extra_disks[0] != NULL)
+    {
+      if (settings->disk_gib == 0)
+        return set_invalid (error, _("The machine’s further disks need a first disk."));
+      if (g_strv_length (settings->extra_disks) + 1 > MAX_DISKS)
+        return set_invalid (error, _("The machine has more disks than Hangar can attach."));
+      for (guint i = 0; settings->extra_disks[i] != NULL; i++)
+        if (!check_path (settings->extra_disks[i], error))
+          return FALSE;
+    }
+  if (settings->extra_nics + 1 > MAX_NICS)
+    return set_invalid (error, _("The machine has more network adapters than Hangar can "
+                                 "attach."));
+  if (settings->description != NULL &&
+      !g_utf8_validate (settings->description, -1, NULL))
+    return set_invalid (error, _("The machine’s description is not valid text."));
   if (settings->iso_path != NULL && !check_path (settings->iso_path, error))
     return FALSE;
   if (settings->disk_gib == 0 && settings->iso_path == NULL)
@@ -327,14 +284,14 @@ new_os (const Plan *plan)
   gvir_config_domain_os_set_arch (os, plan->settings->arch);
   gvir_config_domain_os_set_machine (os, plan->q35 ? "q35" : "pc");
 
-  /* The installer's medium first while installing; once the creator has
-   * ejected it the empty drive is skipped. A live medium with no disk is
-   * all there is; a medium kept beside an installed disk comes second. */
-  if (plan->installing || !plan->has_disk)
-    boot = g_list_append (boot, GINT_TO_POINTER (GVIR_CONFIG_DOMAIN_OS_BOOT_DEVICE_CDROM));
+  /* The disk before the installer's medium: a blank disk boots nothing, so
+   * BIOS and OVMF fall through to the medium, and once the installer has
+   * made the disk bootable the installed system starts, whether or not a
+   * Hangar process is there to eject the medium (see
+   * hangar-install-tracker.c). A live medium with no disk is all there is. */
   if (plan->has_disk)
     boot = g_list_append (boot, GINT_TO_POINTER (GVIR_CONFIG_DOMAIN_OS_BOOT_DEVICE_HD));
-  if (plan->has_disk && !plan->installing && plan->settings->iso_path != NULL)
+  if (plan->settings->iso_path != NULL)
     boot = g_list_append (boot, GINT_TO_POINTER (GVIR_CONFIG_DOMAIN_OS_BOOT_DEVICE_CDROM));
   gvir_config_domain_os_set_boot_devices (os, boot);
   g_list_free (boot);
@@ -399,55 +356,71 @@ add_disks (GVirConfigDomain *domain,
   GVirConfigDomainDiskBus disk_bus = GVIR_CONFIG_DOMAIN_DISK_BUS_IDE;
   GVirConfigDomainDiskBus cdrom_bus = plan->q35 ? GVIR_CONFIG_DOMAIN_DISK_BUS_SATA
                                                 : GVIR_CONFIG_DOMAIN_DISK_BUS_IDE;
+  guint n_disks = 0;
 
   if (plan->has_disk)
     {
-      GVirConfigDomainDisk *disk = gvir_config_domain_disk_new ();
-      GVirConfigDomainDiskDriver *driver = gvir_config_domain_disk_driver_new ();
-      const char *dev;
+      const char *prefix;
+      guint n_extra = settings->extra_disks != NULL ? g_strv_length (settings->extra_disks) : 0;
 
       if (plan->profile->virtio_block)
         {
           disk_bus = GVIR_CONFIG_DOMAIN_DISK_BUS_VIRTIO;
-          dev = "vda";
+          prefix = "vd";
         }
       else if (plan->q35)
         {
           disk_bus = GVIR_CONFIG_DOMAIN_DISK_BUS_SATA;
-          dev = "sda";
+          prefix = "sd";
         }
       else
         {
           disk_bus = GVIR_CONFIG_DOMAIN_DISK_BUS_IDE;
-          dev = "hda";
+          prefix = "hd";
         }
 
-      gvir_config_domain_disk_set_type (disk, GVIR_CONFIG_DOMAIN_DISK_FILE);
-      gvir_config_domain_disk_set_guest_device_type (disk, GVIR_CONFIG_DOMAIN_DISK_GUEST_DEVICE_DISK);
-      gvir_config_domain_disk_driver_set_name (driver, "qemu");
-      gvir_config_domain_disk_driver_set_format (driver, GVIR_CONFIG_DOMAIN_DISK_FORMAT_QCOW2);
-      /* The guest's trims shrink the qcow2 file. */
-      gvir_config_domain_disk_driver_set_discard (driver, GVIR_CONFIG_DOMAIN_DISK_DRIVER_DISCARD_UNMAP);
-      gvir_config_domain_disk_set_driver (disk, driver);
-      gvir_config_domain_disk_set_source (disk, settings->disk_path);
-      gvir_config_domain_disk_set_target_bus (disk, disk_bus);
-      gvir_config_domain_disk_set_target_dev (disk, dev);
-      g_object_unref (driver);
-      add_device (domain, disk);
+      /* The first disk, then an appliance's others in their order; on SATA
+       * the medium takes the letter after them, on IDE hdc stays its own. */
+      for (guint i = 0, letter = 0; i <= n_extra; i++, letter++)
+        {
+          GVirConfigDomainDisk *disk = gvir_config_domain_disk_new ();
+          GVirConfigDomainDiskDriver *driver = gvir_config_domain_disk_driver_new ();
+          g_autofree char *dev = NULL;
+
+          if (disk_bus == GVIR_CONFIG_DOMAIN_DISK_BUS_IDE && letter == 2)
+            letter++;
+          dev = g_strdup_printf ("%s%c", prefix, 'a' + letter);
+          gvir_config_domain_disk_set_type (disk, GVIR_CONFIG_DOMAIN_DISK_FILE);
+          gvir_config_domain_disk_set_guest_device_type (disk,
+                                                         GVIR_CONFIG_DOMAIN_DISK_GUEST_DEVICE_DISK);
+          gvir_config_domain_disk_driver_set_name (driver, "qemu");
+          gvir_config_domain_disk_driver_set_format (driver, GVIR_CONFIG_DOMAIN_DISK_FORMAT_QCOW2);
+          /* The guest's trims shrink the qcow2 file. */
+          gvir_config_domain_disk_driver_set_discard (driver,
+                                                      GVIR_CONFIG_DOMAIN_DISK_DRIVER_DISCARD_UNMAP);
+          gvir_config_domain_disk_set_driver (disk, driver);
+          gvir_config_domain_disk_set_source (disk, i == 0 ? settings->disk_path
+                                                           : settings->extra_disks[i - 1]);
+          gvir_config_domain_disk_set_target_bus (disk, disk_bus);
+          gvir_config_domain_disk_set_target_dev (disk, dev);
+          g_object_unref (driver);
+          add_device (domain, disk);
+        }
+      n_disks = n_extra + 1;
     }
 
   if (settings->iso_path != NULL)
     {
       GVirConfigDomainDisk *cdrom = gvir_config_domain_disk_new ();
       GVirConfigDomainDiskDriver *driver = gvir_config_domain_disk_driver_new ();
-      const char *dev;
+      g_autofree char *dev = NULL;
 
       if (cdrom_bus == GVIR_CONFIG_DOMAIN_DISK_BUS_IDE)
-        dev = "hdc";  /* secondary master, where old installers look first */
+        dev = g_strdup ("hdc");  /* secondary master, where old installers look first */
       else if (plan->has_disk && disk_bus == GVIR_CONFIG_DOMAIN_DISK_BUS_SATA)
-        dev = "sdb";
+        dev = g_strdup_printf ("sd%c", 'a' + n_disks);
       else
-        dev = "sda";
+        dev = g_strdup ("sda");
 
       gvir_config_domain_disk_set_type (cdrom, GVIR_CONFIG_DOMAIN_DISK_FILE);
       gvir_config_domain_disk_set_guest_device_type (cdrom, GVIR_CONFIG_DOMAIN_DISK_GUEST_DEVICE_CDROM);
@@ -470,8 +443,6 @@ static void
 add_network (GVirConfigDomain *domain,
              const Plan       *plan)
 {
-  /* The session daemon cannot make bridges or taps: user-mode networking. */
-  GVirConfigDomainInterfaceUser *nic = gvir_config_domain_interface_user_new ();
   const char *model;
 
   if (plan->profile->virtio_net)
@@ -480,8 +451,16 @@ add_network (GVirConfigDomain *domain,
     model = "e1000e";
   else
     model = "e1000";
-  gvir_config_domain_interface_set_model (GVIR_CONFIG_DOMAIN_INTERFACE (nic), model);
-  add_device (domain, nic);
+
+  /* The session daemon cannot make bridges or taps: user-mode networking,
+   * for an appliance's further adapters too. */
+  for (guint i = 0; i <= plan->settings->extra_nics; i++)
+    {
+      GVirConfigDomainInterfaceUser *nic = gvir_config_domain_interface_user_new ();
+
+      gvir_config_domain_interface_set_model (GVIR_CONFIG_DOMAIN_INTERFACE (nic), model);
+      add_device (domain, nic);
+    }
 }
 
 static void
@@ -648,8 +627,8 @@ set_metadata (GVirConfigDomain *domain,
         os = g_markup_printf_escaped ("<os id='%s'/>", profile->id);
       g_string_append (xml, os);
     }
-  /* The creator ejects the medium after the first shutdown or reboot, and
-   * drops this mark. */
+  /* An install tracker ejects the medium after the first shutdown or
+   * reboot, and drops this mark. */
   if (plan->installing)
     g_string_append (xml, "<installing>true</installing>");
   g_string_append (xml, "</machine>");
@@ -684,9 +663,11 @@ set_metadata (GVirConfigDomain *domain,
  * assigns them when the domain is defined).
  *
  * While an installer runs (@settings has a disk and an ISO and @profile is an
- * installer) the domain boots from the medium first, its metadata holds
- * `<hangar:installing>true</hangar:installing>` and `on_reboot` is `destroy`,
- * so the creator sees the first reboot and can eject the medium.
+ * installer) its metadata holds `<hangar:installing>true</hangar:installing>`.
+ * The domain boots from its disk first, then the medium, and restarts on a
+ * reboot: the blank disk lets the installer boot, the installed system comes
+ * up after the installer's reboot with or without Hangar running, and an
+ * install tracker ejects the medium when it sees that reboot.
  *
  * Returns: (transfer full): the domain, or %NULL with @error set when the
  *   settings cannot make a machine
@@ -722,6 +703,8 @@ hangar_vm_config_build (const HangarOsProfile  *profile,
   gvir_config_domain_set_name (domain, settings->name);
   if (settings->title != NULL && *settings->title != '\0')
     gvir_config_domain_set_title (domain, settings->title);
+  if (settings->description != NULL && *settings->description != '\0')
+    gvir_config_domain_set_description (domain, settings->description);
   gvir_config_domain_set_memory (domain, settings->memory_mib * 1024);
   gvir_config_domain_set_current_memory (domain, settings->memory_mib * 1024);
   gvir_config_domain_set_vcpus (domain, settings->vcpus);
@@ -745,9 +728,10 @@ hangar_vm_config_build (const HangarOsProfile  *profile,
 
   gvir_config_domain_set_lifecycle (domain, GVIR_CONFIG_DOMAIN_LIFECYCLE_ON_POWEROFF,
                                     GVIR_CONFIG_DOMAIN_LIFECYCLE_DESTROY);
+  /* Restart, installing or not: an installer's reboot must bring the
+   * machine back even when no Hangar process watches it. */
   gvir_config_domain_set_lifecycle (domain, GVIR_CONFIG_DOMAIN_LIFECYCLE_ON_REBOOT,
-                                    plan.installing ? GVIR_CONFIG_DOMAIN_LIFECYCLE_DESTROY
-                                                    : GVIR_CONFIG_DOMAIN_LIFECYCLE_RESTART);
+                                    GVIR_CONFIG_DOMAIN_LIFECYCLE_RESTART);
   gvir_config_domain_set_lifecycle (domain, GVIR_CONFIG_DOMAIN_LIFECYCLE_ON_CRASH,
                                     GVIR_CONFIG_DOMAIN_LIFECYCLE_DESTROY);
 

@@ -37,7 +37,5 @@ GQuark            hangar_vm_config_error_quark (void);
 GVirConfigDomain *hangar_vm_config_build       (const HangarOsProfile  *profile,
                                                 const HangarVmSettings *settings,
                                                 GError                **error);
-gboolean          hangar_vm_config_check_name  (const char             *name,
-                                                GError                **error);
 
 G_END_DECLS

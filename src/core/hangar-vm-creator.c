@@ -135,8 +135,9 @@ step_fraction (HangarVmCreatorStep step)
  * @connection: the connection to make the machine on; it must be open when
  *   a creation or a keep begins
  * @profile: the OS to make a machine for (hangar_os_profile_new_generic() when unknown)
- * @settings: the user's choices; the name is a wish (it is normalized and
- *   numbered when taken), the disk path is decided here
+ * @settings: the user's choices; a name the user gave (@name_given) is used
+ *   exactly or refused with the reason, one Hangar picked is numbered when
+ *   taken; the disk path is decided here
  *
  * Returns: (transfer full): a creator for one machine
  */
@@ -451,16 +452,17 @@ choose_name (Job            *job,
              GError        **error)
 {
   const HangarOsProfile *profile = job->self->profile;
+  const HangarVmSettings *settings = job->settings;
   g_autoptr(GHashTable) taken = NULL;
-  g_autofree char *base = hangar_machine_name_normalize (job->settings->name);
+  g_autoptr(GError) name_error = NULL;
+  g_autofree char *base = NULL;
   char *name;
 
-  if (*base == '\0')
+  if (settings->name_given && !hangar_machine_name_check (settings->name, &name_error))
     {
-      g_autofree char *fallback = hangar_vm_settings_default_name (profile, NULL, NULL);
-
-      g_free (base);
-      base = hangar_machine_name_normalize (fallback);
+      g_set_error_literal (error, HANGAR_VM_CREATOR_ERROR, HANGAR_VM_CREATOR_ERROR_NAME,
+                           name_error->message);
+      return NULL;
     }
 
   /* Every domain, defined or running only (transient), holds its name. */
@@ -471,6 +473,28 @@ choose_name (Job            *job,
                    _("Cannot list the machines to choose a free name: %s"),
                    hangar_libvirt_last_message ());
       return NULL;
+    }
+
+  if (settings->name_given)
+    {
+      if (!hangar_machine_name_reserve_exact (settings->name, taken))
+        {
+          g_set_error (error, HANGAR_VM_CREATOR_ERROR, HANGAR_VM_CREATOR_ERROR_NAME,
+                       _("A machine named “%s” already exists."), settings->name);
+          return NULL;
+        }
+      job->reserved = g_strdup (settings->name);
+      return g_strdup (settings->name);
+    }
+
+  /* A name Hangar picked: made acceptable and numbered when taken. */
+  base = hangar_machine_name_from_default (settings->name);
+  if (*base == '\0')
+    {
+      g_autofree char *fallback = hangar_vm_settings_default_name (profile, NULL, NULL);
+
+      g_free (base);
+      base = hangar_machine_name_from_default (fallback);
     }
 
   name = hangar_machine_name_reserve (base, taken);

@@ -103,6 +103,8 @@ hangar_vm_settings_copy (const HangarVmSettings *settings)
   s->disk_path = g_strdup (settings->disk_path);
   s->iso_path = g_strdup (settings->iso_path);
   s->arch = g_strdup (settings->arch);
+  s->extra_disks = g_strdupv (settings->extra_disks);
+  s->description = g_strdup (settings->description);
   return s;
 }
 
@@ -116,6 +118,8 @@ hangar_vm_settings_free (HangarVmSettings *settings)
   g_free (settings->disk_path);
   g_free (settings->iso_path);
   g_free (settings->arch);
+  g_strfreev (settings->extra_disks);
+  g_free (settings->description);
   g_free (settings);
 }
 

@@ -38,6 +38,8 @@ typedef enum
 typedef struct
 {
   char            *name;
+  gboolean         name_given;     /* the user gave @name: used exactly or refused, never
+                                    * numbered; otherwise Hangar picked it and numbers it */
   char            *title;          /* optional display title; NULL = name */
   guint64          memory_mib;
   guint            vcpus;
@@ -48,6 +50,9 @@ typedef struct
   char            *iso_path;       /* installation / live medium, or NULL */
   char            *arch;           /* guest architecture, "x86_64" */
   gboolean         tpm;            /* emulated TPM 2.0 (swtpm) */
+  char           **extra_disks;    /* qcow2 disks after disk_path, in order (an appliance's) */
+  guint            extra_nics;     /* user-mode network adapters after the first */
+  char            *description;    /* optional, the domain's <description> */
 } HangarVmSettings;
 
 /**

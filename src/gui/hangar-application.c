@@ -43,6 +43,9 @@ struct _HangarApplication
   char             *pending_open;
   gboolean          pending_is_new;
   guint             pending_timeout;
+  /* The machine to open, listed before its state was read. */
+  HangarMachine    *pending_machine;
+  gulong            pending_state_id;
 
   /* Saving the running machines before quitting ("on-quit" is "save"). */
   GtkWindow        *quit_saver;
@@ -330,7 +333,33 @@ start_for_open_done (GObject      *object,
     }
 }
 
-/* Opens the pending machine once the connection has listed the machines. */
+static void try_pending_open (HangarApplication *self);
+
+static void
+clear_pending_machine (HangarApplication *self)
+{
+  if (self->pending_machine != NULL)
+    g_clear_signal_handler (&self->pending_state_id, self->pending_machine);
+  g_clear_object (&self->pending_machine);
+}
+
+/* Waits for @machine's state: the collection lists a machine before its
+ * state is read, and whether to start it depends on that state. */
+static void
+wait_pending_state (HangarApplication *self,
+                    HangarMachine     *machine)
+{
+  if (self->pending_machine == machine)
+    return;
+  clear_pending_machine (self);
+  self->pending_machine = g_object_ref (machine);
+  self->pending_state_id = g_signal_connect_swapped (machine, "notify::state",
+                                                     G_CALLBACK (try_pending_open), self);
+}
+
+/* Opens the pending machine once the connection has listed the machines and
+ * the machine's state is known: its display, and a start only where the
+ * state allows one (a running machine is shown as it is). */
 static void
 try_pending_open (HangarApplication *self)
 {
@@ -348,6 +377,15 @@ try_pending_open (HangarApplication *self)
 
   if (machine == NULL && self->pending_is_new)
     return; /* created a moment ago: the collection lists it soon */
+
+  if (machine != NULL && !self->pending_is_new &&
+      hangar_machine_get_state (machine) == HANGAR_MACHINE_STATE_UNKNOWN &&
+      !hangar_machine_is_gone (machine))
+    {
+      wait_pending_state (self, machine);
+      return;
+    }
+  clear_pending_machine (self);
 
   if (machine == NULL)
     {
@@ -367,8 +405,13 @@ try_pending_open (HangarApplication *self)
         hangar_window_open_machine (window, machine);
       /* A machine just created was started by its creator: its state may
        * not have been read yet, but it runs. */
-      if (!self->pending_is_new &&
-          hangar_machine_get_state (machine) != HANGAR_MACHINE_STATE_RUNNING)
+      gboolean start = !self->pending_is_new &&
+                       hangar_machine_can_run (machine, HANGAR_MACHINE_ACTION_START);
+
+      g_debug ("Opening “%s”: %s (%s)", hangar_machine_get_name (machine),
+               start ? "starting it" : "leaving it as it is",
+               hangar_machine_state_to_nick (hangar_machine_get_state (machine)));
+      if (start)
         hangar_machine_run_async (machine, HANGAR_MACHINE_ACTION_START,
                                   HANGAR_MACHINE_ACTION_DEFAULT_TIMEOUT, NULL, start_for_open_done,
                                   g_object_ref (self));
@@ -735,6 +778,7 @@ hangar_application_finalize (GObject *object)
   g_clear_object (&self->settings);
   g_clear_pointer (&self->pending_open, g_free);
   g_clear_handle_id (&self->pending_timeout, g_source_remove);
+  clear_pending_machine (self);
 
   G_OBJECT_CLASS (hangar_application_parent_class)->finalize (object);
 }

@@ -370,6 +370,7 @@ hangar_window_add_toast (HangarWindow *self,
 {
   g_return_if_fail (HANGAR_IS_WINDOW (self));
 
+  g_debug ("Toast: %s", message);
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
 }
 

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "hangar-assistant.h"
+#include "hangar-machine-name.h"
 #include "hangar-connection.h"
 #include "hangar-host.h"
 #include "hangar-local-media.h"
@@ -66,6 +67,7 @@ struct _HangarAssistant
   GtkWidget          *problem_group;
   AdwActionRow       *problem_row;
   AdwEntryRow        *name_row;
+  GtkLabel           *name_error_label;
   AdwActionRow       *os_row;
   GtkAdjustment      *memory_adjustment;
   GtkAdjustment      *cpus_adjustment;
@@ -210,11 +212,13 @@ fill_settings (HangarAssistant *self)
   if (!self->name_edited)
     {
       g_autofree char *path = self->file != NULL ? g_file_get_path (self->file) : NULL;
-      g_autofree char *name =
+      g_autofree char *guess =
         hangar_vm_settings_default_name (self->profile,
                                          self->media != NULL
                                            ? hangar_media_get_guessed_name (self->media) : NULL,
                                          path);
+      /* Hangar's own pick: made a name the rule accepts. */
+      g_autofree char *name = hangar_machine_name_from_default (guess);
 
       gtk_editable_set_text (GTK_EDITABLE (self->name_row), name);
     }
@@ -599,7 +603,10 @@ start_creation (HangarAssistant *self,
                                   g_settings_get_boolean (self->settings,
                                                           "force-software-emulation"));
   g_free (s->name);
-  s->name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->name_row))));
+  /* Exactly as shown: a name the user typed is used so or refused, never
+   * changed; the default Hangar filled in is numbered when taken. */
+  s->name = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->name_row)));
+  s->name_given = self->name_edited;
   s->memory_mib = (guint64) gtk_adjustment_get_value (self->memory_adjustment);
   s->vcpus = (guint) gtk_adjustment_get_value (self->cpus_adjustment);
   s->disk_gib = try_it ? 0 : (guint64) gtk_adjustment_get_value (self->disk_adjustment);
@@ -689,14 +696,18 @@ static void
 update_actions (HangarAssistant *self)
 {
   const char *name = gtk_editable_get_text (GTK_EDITABLE (self->name_row));
-  g_autofree char *stripped = g_strstrip (g_strdup (name));
+  g_autoptr(GError) error = NULL;
+  /* The one rule for names; a taken one is refused by the creator, which
+   * knows every machine (a default Hangar filled in is numbered instead). */
+  gboolean name_ok = hangar_machine_name_check (name, &error);
   gboolean can = self->profile != NULL && self->host != NULL && self->creator == NULL &&
-                 (self->media == NULL || hangar_media_get_arch_ok (self->media)) &&
-                 stripped[0] != '\0';
+                 (self->media == NULL || hangar_media_get_arch_ok (self->media)) && name_ok;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "assistant.create", can);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "assistant.try", can && can_try (self));
-  if (stripped[0] == '\0')
+  gtk_label_set_label (self->name_error_label, error != NULL ? error->message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->name_error_label), error != NULL);
+  if (!name_ok)
     gtk_widget_add_css_class (GTK_WIDGET (self->name_row), "error");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->name_row), "error");
@@ -904,6 +915,7 @@ hangar_assistant_class_init (HangarAssistantClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HangarAssistant, problem_group);
   gtk_widget_class_bind_template_child (widget_class, HangarAssistant, problem_row);
   gtk_widget_class_bind_template_child (widget_class, HangarAssistant, name_row);
+  gtk_widget_class_bind_template_child (widget_class, HangarAssistant, name_error_label);
   gtk_widget_class_bind_template_child (widget_class, HangarAssistant, os_row);
   gtk_widget_class_bind_template_child (widget_class, HangarAssistant, memory_adjustment);
   gtk_widget_class_bind_template_child (widget_class, HangarAssistant, cpus_adjustment);

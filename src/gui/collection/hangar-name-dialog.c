@@ -19,7 +19,6 @@
 #include "hangar-machine-name.h"
 #include "hangar-machine.h"
 #include "hangar-name-dialog.h"
-#include "hangar-vm-config.h"
 
 struct _HangarNameDialog
 {
@@ -73,8 +72,8 @@ set_error (HangarNameDialog *self,
 static void
 validate (HangarNameDialog *self)
 {
-  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->name_row));
-  g_autofree char *name = hangar_machine_name_normalize (text);
+  /* The name exactly as typed: it is used so or refused, never changed. */
+  const char *name = gtk_editable_get_text (GTK_EDITABLE (self->name_row));
   g_autofree char *message = NULL;
   g_autoptr(GError) error = NULL;
   gboolean can_apply = FALSE;
@@ -84,16 +83,16 @@ validate (HangarNameDialog *self)
     return;
   if (self->failure != NULL)
     message = g_strdup (self->failure);
-  else if (!self->allowed || *name == '\0')
+  else if (!self->allowed)
     ;
-  else if (!hangar_vm_config_check_name (name, &error))
+  else if (!hangar_machine_name_check (name, &error))
     message = g_strdup (error->message);
   else if (self->mode == HANGAR_NAME_DIALOG_RENAME &&
            g_strcmp0 (name, hangar_machine_get_name (self->machine)) == 0)
     ;
   else if (self->collection != NULL && hangar_collection_find_by_name (self->collection, name))
     /* Translators: %s is a machine's name */
-    message = g_strdup_printf (_("There is already a machine called “%s”."), name);
+    message = g_strdup_printf (_("A machine named “%s” already exists."), name);
   else
     can_apply = TRUE;
 
@@ -185,8 +184,7 @@ apply_action (GtkWidget  *widget,
               GVariant   *parameter)
 {
   HangarNameDialog *self = HANGAR_NAME_DIALOG (widget);
-  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->name_row));
-  g_autofree char *name = hangar_machine_name_normalize (text);
+  const char *name = gtk_editable_get_text (GTK_EDITABLE (self->name_row));
 
   if (!self->can_apply || self->busy)
     return;
@@ -282,7 +280,7 @@ hangar_name_dialog_new (GtkWindow            *parent,
   if (mode == HANGAR_NAME_DIALOG_CLONE)
     {
       g_autoptr(GHashTable) taken = g_hash_table_new (g_str_hash, g_str_equal);
-      g_autofree char *base = hangar_machine_name_normalize (hangar_machine_get_name (machine));
+      g_autofree char *base = hangar_machine_name_from_default (hangar_machine_get_name (machine));
       g_autofree char *suggested = NULL;
       guint n = collection != NULL ? g_list_model_get_n_items (G_LIST_MODEL (collection)) : 0;
 
@@ -294,7 +292,7 @@ hangar_name_dialog_new (GtkWindow            *parent,
           g_hash_table_add (taken, (gpointer) hangar_machine_get_name (other));
         }
       g_hash_table_add (taken, (gpointer) hangar_machine_get_name (machine));
-      suggested = hangar_machine_name_pick (base, taken);
+      suggested = *base != '\0' ? hangar_machine_name_pick (base, taken) : NULL;
       gtk_editable_set_text (GTK_EDITABLE (self->name_row), suggested != NULL ? suggested : "");
       gtk_window_set_title (GTK_WINDOW (self), _("Clone Machine"));
       adw_window_title_set_title (self->window_title, _("Clone Machine"));

@@ -105,6 +105,9 @@ show_status (HangarDisplayPage *self,
              const char        *button_action)
 {
   self->status = status;
+  /* What the page shows, for a look from outside (G_MESSAGES_DEBUG). */
+  g_debug ("The display page of “%s” shows: %s (%s)",
+           self->machine != NULL ? hangar_machine_get_name (self->machine) : "", status, title);
   adw_status_page_set_icon_name (self->status_page, icon_name);
   adw_status_page_set_title (self->status_page, title);
   adw_status_page_set_description (self->status_page, description);
@@ -205,6 +208,8 @@ update_status (HangarDisplayPage *self)
       if (g_strcmp0 (self->status, "display") != 0)
         {
           self->status = "display";
+          g_debug ("The display page of “%s” shows: display",
+                   hangar_machine_get_name (self->machine));
           gtk_stack_set_visible_child_name (self->stack, "display");
           /* The guest just appeared: typing goes to it, as in a local window. */
           if (gtk_widget_get_mapped (GTK_WIDGET (self)))

@@ -16,10 +16,10 @@
 #include <glib/gi18n.h>
 
 #include "hangar-machine.h"
+#include "hangar-machine-name.h"
 #include "hangar-snapshots-dialog.h"
 
 /* What libvirt takes as a snapshot's title (HangarMachine checks it too). */
-#define TITLE_MAX_BYTES 100
 
 struct _HangarSnapshotsDialog
 {
@@ -107,19 +107,6 @@ format_absolute_time (GDateTime *when)
 
   /* Translators: when a snapshot was taken, in full, in g_date_time_format() notation */
   return g_date_time_format (local, _("%A %-d %B %Y, %H:%M:%S"));
-}
-
-static gboolean
-title_is_valid (const char *text)
-{
-  g_autofree char *stripped = g_strstrip (g_strdup (text != NULL ? text : ""));
-
-  if (*stripped == '\0' || strlen (stripped) > TITLE_MAX_BYTES)
-    return FALSE;
-  for (const char *p = stripped; *p != '\0'; p++)
-    if (g_ascii_iscntrl (*p))
-      return FALSE;
-  return TRUE;
 }
 
 static const HangarSnapshot *
@@ -455,9 +442,16 @@ on_title_changed (GtkEditable      *entry,
                   AdwMessageDialog *dialog)
 {
   const char *response = g_object_get_data (G_OBJECT (dialog), "response");
-  gboolean valid = title_is_valid (gtk_editable_get_text (entry));
+  GtkLabel *error_label = g_object_get_data (G_OBJECT (dialog), "error-label");
+  g_autoptr(GError) error = NULL;
+  /* The one rule for names and titles: the title is used exactly as typed,
+   * or the reason is shown under it. */
+  gboolean valid = hangar_name_check (HANGAR_NAME_KIND_SNAPSHOT_TITLE,
+                                      gtk_editable_get_text (entry), &error);
 
   adw_message_dialog_set_response_enabled (dialog, response, valid);
+  gtk_label_set_label (error_label, error != NULL ? error->message : "");
+  gtk_widget_set_visible (GTK_WIDGET (error_label), error != NULL);
   if (valid)
     gtk_widget_remove_css_class (GTK_WIDGET (entry), "error");
   else
@@ -475,14 +469,22 @@ title_dialog_new (HangarSnapshotsDialog *self,
 {
   AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
                                                                          heading, body));
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   GtkWidget *entry = gtk_entry_new ();
+  GtkWidget *error_label = gtk_label_new (NULL);
 
   gtk_editable_set_text (GTK_EDITABLE (entry), text);
   gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
-  gtk_entry_set_max_length (GTK_ENTRY (entry), TITLE_MAX_BYTES);
   gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Title"), -1);
-  adw_message_dialog_set_extra_child (dialog, entry);
+  gtk_label_set_wrap (GTK_LABEL (error_label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (error_label), 0);
+  gtk_widget_add_css_class (error_label, "error");
+  gtk_box_append (GTK_BOX (box), entry);
+  gtk_box_append (GTK_BOX (box), error_label);
+  adw_message_dialog_set_extra_child (dialog, box);
+  g_object_set_data (G_OBJECT (dialog), "entry", entry);
+  g_object_set_data (G_OBJECT (dialog), "error-label", error_label);
   adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), response, response_label,
                                     NULL);
   adw_message_dialog_set_response_appearance (dialog, response, ADW_RESPONSE_SUGGESTED);
@@ -500,11 +502,11 @@ static char *
 accepted_title (AdwMessageDialog *dialog,
                 const char       *response)
 {
-  GtkWidget *entry = adw_message_dialog_get_extra_child (dialog);
+  GtkWidget *entry = g_object_get_data (G_OBJECT (dialog), "entry");
 
   if (!g_str_equal (response, g_object_get_data (G_OBJECT (dialog), "response")))
     return NULL;
-  return g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry))));
+  return g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry)));
 }
 
 static void

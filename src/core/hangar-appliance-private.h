@@ -1,0 +1,21 @@
+/* hangar-appliance-private.h
+ *
+ * Between hangar-appliance.c (the description) and hangar-appliance-archive.c
+ * (the files).
+ *
+ * Copyright 2026 The Hangar authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "hangar-appliance.h"
+
+G_BEGIN_DECLS
+
+/* The largest description read: far above any real one. */
+#define HANGAR_APPLIANCE_MAX_OVF_BYTES (4 * 1024 * 1024)
+
+HangarAppliance *hangar_appliance_new_empty  (void);
+
+G_END_DECLS
