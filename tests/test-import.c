@@ -21,6 +21,7 @@
 #include <glib/gstdio.h>
 #include <libvirt/libvirt.h>
 
+#include "hangar-image-kind.h"
 #include "hangar-import.h"
 #include "hangar-os-profile.h"
 #include "hangar-storage-pool.h"
@@ -250,6 +251,80 @@ test_firmware_sectors (void)
   write_le32 (sectors + 512 + 84, 0);
   g_assert_cmpint (hangar_import_firmware_from_sectors (sectors, sizeof sectors, NULL), ==,
                    HANGAR_FIRMWARE_BIOS);
+}
+
+typedef struct
+{
+  const char      *what;
+  gsize            length;     /* of the head given */
+  gsize            offset;     /* where @magic goes */
+  const char      *magic;
+  HangarImageKind  kind;
+} KindCase;
+
+static const KindCase kind_cases[] = {
+  { "ISO 9660", HANGAR_IMAGE_KIND_HEAD_BYTES, 32769, "CD001", HANGAR_IMAGE_KIND_MEDIUM },
+  { "UDF", HANGAR_IMAGE_KIND_HEAD_BYTES, 32769, "BEA01", HANGAR_IMAGE_KIND_MEDIUM },
+  { "tar (OVA)", HANGAR_IMAGE_KIND_HEAD_BYTES, 257, "ustar", HANGAR_IMAGE_KIND_APPLIANCE },
+  { "zeros", HANGAR_IMAGE_KIND_HEAD_BYTES, 0, "", HANGAR_IMAGE_KIND_DISK },
+  { "qcow2 magic", HANGAR_IMAGE_KIND_HEAD_BYTES, 0, "QFI\xfb", HANGAR_IMAGE_KIND_DISK },
+  { "CD001 elsewhere", HANGAR_IMAGE_KIND_HEAD_BYTES, 32768, "CD001", HANGAR_IMAGE_KIND_DISK },
+  /* Cut short before the descriptor's end: no medium, no overread. */
+  { "short", 32773, 32769, "CD001", HANGAR_IMAGE_KIND_DISK },
+  { "empty", 0, 0, "", HANGAR_IMAGE_KIND_DISK },
+};
+
+static HangarImageKind
+read_kind (const char  *path,
+           GError     **error)
+{
+  HangarImageKind kind = HANGAR_IMAGE_KIND_DISK;
+
+  hangar_image_kind_read_async (path, NULL, hangar_test_async_done, NULL);
+  g_assert_true (hangar_image_kind_read_finish (hangar_test_await (), &kind, error));
+  return kind;
+}
+
+/* A medium, a disk image and an appliance told apart by their first bytes,
+ * in memory and read from files whose names say otherwise. */
+static void
+test_image_kind (void)
+{
+  g_autofree char *iso = work_file ("medium.qcow2");
+  g_autofree char *qcow2 = work_file ("disk.iso");
+  g_autofree char *missing = work_file ("missing.img");
+  g_autofree guint8 *head = g_malloc (HANGAR_IMAGE_KIND_HEAD_BYTES);
+  g_autoptr(GError) error = NULL;
+  HangarImageKind kind;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (kind_cases); i++)
+    {
+      const KindCase *c = &kind_cases[i];
+      g_autofree guint8 *data = g_malloc0 (MAX (c->length, 1));
+
+      g_test_message ("%s", c->what);
+      if (c->offset + strlen (c->magic) <= c->length)
+        memcpy (data + c->offset, c->magic, strlen (c->magic));
+      g_assert_cmpint (hangar_image_kind_from_head (c->length > 0 ? data : NULL, c->length), ==,
+                       c->kind);
+    }
+
+  memset (head, 0, HANGAR_IMAGE_KIND_HEAD_BYTES);
+  head[32768] = 1;
+  memcpy (head + 32769, "CD001", 5);
+  g_assert_true (g_file_set_contents (iso, (const char *) head, HANGAR_IMAGE_KIND_HEAD_BYTES,
+                                      NULL));
+  g_assert_cmpint (read_kind (iso, &error), ==, HANGAR_IMAGE_KIND_MEDIUM);
+  g_assert_no_error (error);
+
+  qemu_img ("create", "-q", "-f", "qcow2", qcow2, "64M", NULL);
+  g_assert_cmpint (read_kind (qcow2, &error), ==, HANGAR_IMAGE_KIND_DISK);
+  g_assert_no_error (error);
+
+  hangar_image_kind_read_async (missing, NULL, hangar_test_async_done, NULL);
+  g_assert_false (hangar_image_kind_read_finish (hangar_test_await (), &kind, &error));
+  g_assert_error (error, HANGAR_IMPORT_ERROR, HANGAR_IMPORT_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "missing.img"));
 }
 
 static void
@@ -503,6 +578,7 @@ main (int   argc,
   g_test_add_func ("/hangar/import/unit/probe-gpt-esp", test_probe_gpt_esp);
   g_test_add_func ("/hangar/import/unit/firmware-sectors", test_firmware_sectors);
   g_test_add_func ("/hangar/import/unit/probe-refused", test_probe_refused);
+  g_test_add_func ("/hangar/import/unit/image-kind", test_image_kind);
   g_test_add_func ("/hangar/import/libvirt/ctl", test_ctl_import);
   g_test_add_func ("/hangar/import/libvirt/ctl-refused", test_ctl_refused);
   g_test_add_func ("/hangar/import/libvirt/link-and-start", test_link_and_start);

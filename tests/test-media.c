@@ -29,6 +29,7 @@
 #endif
 
 #include "hangar-vm-settings.h"
+#include "hangar-media-file.h"
 #include "hangar-media-private.h"
 #include "hangar-os-db.h"
 #include "hangar-test-utils.h"
@@ -1303,6 +1304,150 @@ test_detect_bad_input (void)
   g_assert_cmpint (hangar_test_ctl ((const char *[]) { "detect", NULL }, NULL, NULL), ==, 2);
 }
 
+/* A medium given through a symlink is identified and recorded as the file
+ * the link pointed to; a link re-pointed later changes nothing of it. */
+static void
+test_symlink_canonical (void)
+{
+  g_autofree char *fedora = make_iso ("link-fedora.iso", "Fedora-WS-Live-37-1-7", "LINUX", NULL,
+                                      NULL, TRUE, 0);
+  g_autofree char *other = make_iso ("link-other.iso", "MY_OWN_DISC_2026", NULL, NULL, NULL,
+                                     TRUE, 0);
+  g_autofree char *dir = g_build_filename (tmp_dir, "links", NULL);
+  g_autofree char *link = g_build_filename (dir, "current.iso", NULL);
+  g_autofree char *fedora_real = realpath (fedora, NULL);
+  g_autofree char *other_real = realpath (other, NULL);
+  g_autoptr(HangarMedia) media = NULL;
+  g_autoptr(HangarMediaFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *identity = NULL;
+
+  g_assert_no_errno (g_mkdir_with_parents (dir, 0700));
+  g_assert_no_errno (symlink (fedora, link));
+
+  media = identify_ok (link);
+  g_assert_cmpstr (hangar_media_get_path (media), ==, fedora_real);
+  g_assert_nonnull (hangar_media_get_identity (media));
+  g_assert_null (hangar_media_get_warning (media));
+  g_assert_cmpstr (hangar_media_get_profile (media)->short_id, ==, "fedora37");
+
+  file = hangar_media_file_resolve (link, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (file->path, ==, fedora_real);
+  g_assert_cmpstr (file->identity, ==, hangar_media_get_identity (media));
+  g_assert_true (hangar_media_file_check_identity (file->path, file->identity, &error));
+  g_assert_no_error (error);
+
+  /* Re-pointed: the recorded file is still the one identified … */
+  g_assert_no_errno (g_unlink (link));
+  g_assert_no_errno (symlink (other, link));
+  g_assert_true (hangar_media_file_check_identity (fedora_real, file->identity, &error));
+  g_assert_no_error (error);
+  /* … and the link's file now is another one. */
+  identity = hangar_media_file_identity (link, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (identity, !=, file->identity);
+  g_clear_pointer (&file, hangar_media_file_free);
+  file = hangar_media_file_resolve (link, &error);
+  g_assert_cmpstr (file->path, ==, other_real);
+
+  /* A dangling link is not found, and says so. */
+  g_assert_no_errno (g_unlink (other));
+  g_clear_pointer (&file, hangar_media_file_free);
+  file = hangar_media_file_resolve (link, &error);
+  g_assert_null (file);
+  g_assert_error (error, HANGAR_MEDIA_ERROR, HANGAR_MEDIA_ERROR_NOT_FOUND);
+}
+
+/* Another file at the recorded path, or the file changed: refused. */
+static void
+test_replaced_detected (void)
+{
+  g_autofree char *path = make_iso ("replaced.iso", "Fedora-WS-Live-37-1-7", "LINUX", NULL, NULL,
+                                    TRUE, 0);
+  g_autofree char *other = make_iso ("replacement.iso", "MY_OWN_DISC_2026", NULL, NULL, NULL,
+                                     TRUE, 0);
+  g_autoptr(HangarMediaFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+
+  file = hangar_media_file_resolve (path, &error);
+  g_assert_no_error (error);
+  g_assert_no_errno (g_rename (other, path));
+  g_assert_false (hangar_media_file_check_identity (file->path, file->identity, &error));
+  g_assert_error (error, HANGAR_MEDIA_ERROR, HANGAR_MEDIA_ERROR_CHANGED);
+  g_assert_nonnull (strstr (error->message, "replaced.iso"));
+  g_clear_error (&error);
+
+  g_assert_no_errno (g_unlink (path));
+  g_assert_false (hangar_media_file_check_identity (file->path, file->identity, &error));
+  g_assert_error (error, HANGAR_MEDIA_ERROR, HANGAR_MEDIA_ERROR_NOT_FOUND);
+}
+
+/* Folders others may write in are pointed out; a sticky folder around the
+ * user's own file, or a private one, is not. */
+static void
+test_writable_folder_warning (void)
+{
+  static const struct { const char *name; mode_t mode; gboolean warns; const char *says; } cases[] = {
+    { "private", 0700, FALSE, NULL },
+    { "readable", 0755, FALSE, NULL },
+    { "world-writable", 0777, TRUE, "everyone may change the folder" },
+    { "group-writable", 0775, TRUE, "may be changed by its group" },
+    { "sticky", 01777, FALSE, NULL },
+  };
+  g_autofree char *iso = make_iso ("warn.iso", "MY_OWN_DISC_2026", NULL, NULL, NULL, TRUE, 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *dir = g_build_filename (tmp_dir, cases[i].name, NULL);
+      g_autofree char *copy = g_build_filename (dir, "disc.iso", NULL);
+      g_autofree char *contents = NULL;
+      g_autoptr(HangarMediaFile) file = NULL;
+      g_autoptr(HangarMedia) media = NULL;
+      g_autoptr(GError) error = NULL;
+      gsize length;
+
+      g_test_message ("%s", cases[i].name);
+      g_assert_no_errno (g_mkdir_with_parents (dir, 0700));
+      g_assert_true (g_file_get_contents (iso, &contents, &length, &error));
+      g_assert_true (g_file_set_contents (copy, contents, (gssize) length, &error));
+      g_assert_no_errno (chmod (dir, cases[i].mode));
+
+      file = hangar_media_file_resolve (copy, &error);
+      g_assert_no_error (error);
+      if (!cases[i].warns)
+        g_assert_null (file->warning);
+      else
+        {
+          g_assert_nonnull (file->warning);
+          g_assert_nonnull (strstr (file->warning, cases[i].says));
+          g_assert_nonnull (strstr (file->warning, "Other users could replace or change"));
+        }
+
+      /* A symlink in a private folder to it: the same warning. */
+      media = identify_ok (copy);
+      g_assert_cmpstr (hangar_media_get_warning (media), ==, file->warning);
+      g_assert_no_errno (chmod (dir, 0700));
+    }
+
+  /* The symlink's own folder counts too: others could re-point it. */
+  {
+    g_autofree char *dir = g_build_filename (tmp_dir, "shared-links", NULL);
+    g_autofree char *link = g_build_filename (dir, "disc.iso", NULL);
+    g_autoptr(HangarMediaFile) file = NULL;
+    g_autoptr(GError) error = NULL;
+
+    g_assert_no_errno (g_mkdir_with_parents (dir, 0700));
+    g_assert_no_errno (symlink (iso, link));
+    g_assert_no_errno (chmod (dir, 0777));
+    file = hangar_media_file_resolve (link, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (file->warning);
+    g_assert_nonnull (strstr (file->warning, "shared-links"));
+    g_assert_no_errno (chmod (dir, 0700));
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1329,6 +1474,9 @@ main (int   argc,
       g_test_add_data_func (test_path, &guess_cases[i], test_identify_guess);
     }
   g_test_add_func ("/hangar/media/unknown", test_identify_unknown);
+  g_test_add_func ("/hangar/media/symlink-canonical", test_symlink_canonical);
+  g_test_add_func ("/hangar/media/replaced-detected", test_replaced_detected);
+  g_test_add_func ("/hangar/media/writable-folder-warning", test_writable_folder_warning);
   g_test_add_func ("/hangar/media/error-missing", test_error_missing);
   g_test_add_func ("/hangar/media/error-directory", test_error_directory);
   g_test_add_func ("/hangar/media/error-empty", test_error_empty);

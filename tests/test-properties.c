@@ -17,7 +17,11 @@
 
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
 
 #include <json-glib/json-glib.h>
 #include <libvirt/libvirt.h>
@@ -251,6 +255,9 @@ test_ctl (void)
   g_autofree char *err = NULL;
   g_autofree char *xml = NULL;
   g_autofree char *source = NULL;
+  g_autofree char *host_cpus = g_strdup_printf ("%u", g_get_num_processors ());
+  g_autofree char *vcpu_element = g_strdup_printf ("<vcpu placement='static'>%u</vcpu>",
+                                                   g_get_num_processors ());
   JsonObject *object;
   JsonArray *disks;
 
@@ -276,13 +283,15 @@ test_ctl (void)
   assert_contains (out, "512 MiB");
   g_clear_pointer (&out, g_free);
 
+  /* As many processors as the host has: the most a machine may have. */
   g_assert_cmpint (hangar_test_ctl ((const char *[]) { "set", "ctl props", "--memory", "640",
-                                                       "--cpus", "3", NULL }, &out, NULL), ==, 0);
+                                                       "--cpus", host_cpus, NULL }, &out, NULL),
+                   ==, 0);
   g_assert_cmpstr (out, ==, "memory\tnext-boot\ncpus\tnext-boot\n");
   g_clear_pointer (&out, g_free);
   xml = inactive_xml ("ctl props");
   assert_contains (xml, "<memory unit='KiB'>655360</memory>");
-  assert_contains (xml, "<vcpu placement='static'>3</vcpu>");
+  assert_contains (xml, vcpu_element);
   g_clear_pointer (&xml, g_free);
 
   g_assert_cmpint (hangar_test_ctl ((const char *[]) { "disk-grow", "ctl props", "+1G", NULL },
@@ -486,6 +495,196 @@ test_running (void)
   delete_machine ("live props");
 }
 
+/* ------------------------------------------------------------------------ */
+/* libvirt: numbers a machine can never run, refused at once                */
+/* ------------------------------------------------------------------------ */
+
+/* hangarctl COMMAND… must fail with @status, saying @says. */
+static void
+assert_ctl_refuses (const char * const *args,
+                    int                 status,
+                    const char         *says)
+{
+  g_autofree char *err = NULL;
+
+  g_test_message ("hangarctl %s %s %s %s", args[0], args[1], args[2] != NULL ? args[2] : "",
+                  args[2] != NULL && args[3] != NULL ? args[3] : "");
+  g_assert_cmpint (hangar_test_ctl (args, NULL, &err), ==, status);
+  hangar_test_assert_ctl_error (err, args[0]);
+  if (says != NULL)
+    assert_contains (err, says);
+}
+
+static void
+test_limits (void)
+{
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+
+  setup ();
+  hangar_test_create_machine ("limits props", HANGAR_FIRMWARE_BIOS, FALSE);
+  before = inactive_xml ("limits props");
+
+  /* set: refused when asked, against this host and the machine's type. */
+  assert_ctl_refuses ((const char *[]) { "set", "limits props", "--memory", "0", NULL }, 1,
+                      "Memory must be between 64 MiB and ");
+  assert_ctl_refuses ((const char *[]) { "set", "limits props", "--memory", "1", NULL }, 1,
+                      "not 1 MiB");
+  assert_ctl_refuses ((const char *[]) { "set", "limits props", "--memory", "63", NULL }, 1,
+                      "on this computer");
+  assert_ctl_refuses ((const char *[]) { "set", "limits props", "--memory", "100T", NULL }, 1,
+                      "not 100 TiB");
+  assert_ctl_refuses ((const char *[]) { "set", "limits props", "--cpus", "0", NULL }, 1,
+                      "on this computer, not 0");
+  assert_ctl_refuses ((const char *[]) { "set", "limits props", "--cpus", "100000", NULL }, 1,
+                      "not 100000");
+  assert_ctl_refuses ((const char *[]) { "set", "limits props", "--cpus", "99999999999999999999",
+                                         NULL }, 2, "too large a number");
+  assert_ctl_refuses ((const char *[]) { "set", "limits props", "--memory", "-5", NULL }, 2,
+                      "negative");
+  assert_ctl_refuses ((const char *[]) { "set", "limits props", "--memory", "1.5G", NULL }, 2,
+                      "not a size");
+  assert_ctl_refuses ((const char *[]) { "set", "limits props", "--cpus", "2x", NULL }, 2,
+                      "not a number");
+
+  /* disk-grow: no more than the free space allows; never smaller. */
+  assert_ctl_refuses ((const char *[]) { "disk-grow", "limits props", "100T", NULL }, 1,
+                      "A disk can be at most");
+  assert_ctl_refuses ((const char *[]) { "disk-grow", "limits props", "+100T", NULL }, 1,
+                      "A disk can be at most");
+  assert_ctl_refuses ((const char *[]) { "disk-grow", "limits props", "0", NULL }, 1,
+                      "cannot shrink");
+  assert_ctl_refuses ((const char *[]) { "disk-grow", "limits props", "99999999999999999999",
+                                         NULL }, 2, "too large a number");
+  g_assert_cmpuint (blk_capacity ("limits props", "sda"), ==, 1 * GIB);
+
+  /* Nothing of it reached the definition. */
+  after = inactive_xml ("limits props");
+  g_assert_cmpstr (after, ==, before);
+
+  /* Within the limits, with a unit: taken as given. */
+  g_assert_cmpint (hangar_test_ctl ((const char *[]) { "set", "limits props", "--memory", "1G",
+                                                       NULL }, NULL, NULL), ==, 0);
+  g_clear_pointer (&after, g_free);
+  after = inactive_xml ("limits props");
+  assert_contains (after, "<memory unit='KiB'>1048576</memory>");
+  delete_machine ("limits props");
+}
+
+static void
+test_create_limits (void)
+{
+  static const struct { const char *option; const char *value; int status; const char *says; }
+  cases[] = {
+    { "--memory", "0", 1, "Memory must be between 64 MiB and " },
+    { "--memory", "1", 1, "not 1 MiB" },
+    { "--memory", "63M", 1, "not 63 MiB" },
+    { "--memory", "100T", 1, "on this computer" },
+    { "--cpus", "0", 1, "on this computer, not 0" },
+    { "--cpus", "100000", 1, "not 100000" },
+    { "--disk", "100T", 1, "A disk can be at most" },
+    { "--memory", "-1", 2, "negative" },
+    { "--memory", "99999999999999999999", 2, "too large a number" },
+    { "--memory", "2x", 2, "not a size" },
+    { "--cpus", "1.5", 2, "not a number" },
+    { "--disk", "1500M", 2, "whole number" },
+  };
+
+  setup ();
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      assert_ctl_refuses ((const char *[]) { "create", "--name", "refused", "--no-start",
+                                             cases[i].option, cases[i].value, iso, NULL },
+                          cases[i].status, cases[i].says);
+      g_assert_false (hangar_test_domain_exists ("refused"));
+    }
+  hangar_test_assert_session_empty ();
+}
+
+/* ------------------------------------------------------------------------ */
+/* libvirt: a medium through a symlink                                      */
+/* ------------------------------------------------------------------------ */
+
+static void
+test_symlinked_medium (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("hangar-test-links-XXXXXX", &error);
+  g_autofree char *link = g_build_filename (dir, "live.iso", NULL);
+  g_autofree char *decoy = g_build_filename (dir, "decoy.iso", NULL);
+  g_autofree char *copy = g_build_filename (dir, "copy.iso", NULL);
+  g_autofree char *iso_real = NULL;
+  g_autofree char *copy_real = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *xml = NULL;
+  g_autofree char *source = NULL;
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  g_assert_no_error (error);
+  setup ();
+  iso_real = realpath (iso, NULL);
+  g_assert_true (g_file_set_contents (decoy, "not the image that was chosen", -1, &error));
+  g_assert_no_errno (symlink (iso, link));
+
+  /* A folder everyone may write in: a warning, not a refusal. */
+  g_assert_no_errno (chmod (dir, 0777));
+  g_assert_cmpint (hangar_test_ctl ((const char *[]) { "create", "--name", "linked", "--no-start",
+                                                       link, NULL }, &out, &err), ==, 0);
+  g_assert_no_errno (chmod (dir, 0700));
+  assert_contains (err, "hangarctl create: warning: Other users could replace or change");
+  g_clear_pointer (&err, g_free);
+
+  /* The very file is recorded, with what makes it that file. */
+  source = hangar_test_disk_source ("linked", "sdb");
+  g_assert_cmpstr (source, ==, iso_real);
+  xml = inactive_xml ("linked");
+  assert_contains (xml, "<hangar:medium path=");
+  g_clear_pointer (&source, g_free);
+
+  /* Re-pointed: the machine still has, and starts from, the file chosen. */
+  g_assert_no_errno (g_unlink (link));
+  g_assert_no_errno (symlink (decoy, link));
+  source = hangar_test_disk_source ("linked", "sdb");
+  g_assert_cmpstr (source, ==, iso_real);
+  g_clear_pointer (&source, g_free);
+  g_assert_cmpint (hangar_test_ctl ((const char *[]) { "start", "linked", NULL }, NULL, NULL),
+                   ==, 0);
+  source = hangar_test_disk_source ("linked", "sdb");
+  g_assert_cmpstr (source, ==, iso_real);
+  g_clear_pointer (&source, g_free);
+  g_assert_cmpint (hangar_test_ctl ((const char *[]) { "force-off", "linked", NULL }, NULL, NULL),
+                   ==, 0);
+
+  /* A medium inserted through a link is recorded by its file too; another
+   * file put at that path is refused at the next start, with the reason. */
+  g_assert_true (g_file_get_contents (iso, &contents, &length, &error));
+  g_assert_true (g_file_set_contents (copy, contents, (gssize) length, &error));
+  copy_real = realpath (copy, NULL);
+  g_assert_no_errno (g_unlink (link));
+  g_assert_no_errno (symlink (copy, link));
+  g_assert_cmpint (hangar_test_ctl ((const char *[]) { "cd", "linked", "insert", link, NULL },
+                                    NULL, &err), ==, 0);
+  g_clear_pointer (&err, g_free);
+  source = hangar_test_disk_source ("linked", "sdb");
+  g_assert_cmpstr (source, ==, copy_real);
+  g_assert_no_errno (g_rename (decoy, copy));
+  assert_ctl_refuses ((const char *[]) { "start", "linked", NULL }, 1,
+                      "is no longer the image that was chosen");
+  g_assert_cmpint (hangar_test_domain_state ("linked"), ==, VIR_DOMAIN_SHUTOFF);
+
+  /* Chosen again: it starts. */
+  g_assert_cmpint (hangar_test_ctl ((const char *[]) { "cd", "linked", "insert", iso, NULL },
+                                    NULL, NULL), ==, 0);
+  g_assert_cmpint (hangar_test_ctl ((const char *[]) { "start", "linked", NULL }, NULL, NULL),
+                   ==, 0);
+  g_assert_cmpint (hangar_test_ctl ((const char *[]) { "force-off", "linked", NULL }, NULL, NULL),
+                   ==, 0);
+  delete_machine ("linked");
+  hangar_test_remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -495,6 +694,9 @@ main (int   argc,
   g_test_add_func ("/hangar/properties/libvirt/stopped", test_stopped);
   g_test_add_func ("/hangar/properties/libvirt/uefi", test_uefi);
   g_test_add_func ("/hangar/properties/libvirt/hangarctl", test_ctl);
+  g_test_add_func ("/hangar/properties/libvirt/limits", test_limits);
+  g_test_add_func ("/hangar/properties/libvirt/create-limits", test_create_limits);
+  g_test_add_func ("/hangar/properties/libvirt/symlinked-medium", test_symlinked_medium);
   g_test_add_func ("/hangar/properties/e2e/running", test_running);
 
   return g_test_run ();

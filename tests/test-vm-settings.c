@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "hangar-vm-settings.h"
 
 #define GIB (G_GUINT64_CONSTANT (1) << 30)
@@ -213,6 +215,245 @@ test_limits (void)
   host->free_bytes = 0;
   hangar_vm_settings_get_limits (host, &limits);
   g_assert_cmpuint (limits.max_disk_gib, ==, 1);
+  g_assert_cmpuint (limits.min_memory_mib, ==, 64);
+
+  /* A machine type that allows fewer processors than the host has. */
+  host->max_guest_vcpus = 4;
+  hangar_vm_settings_get_limits (host, &limits);
+  g_assert_cmpuint (limits.max_vcpus, ==, 4);
+  host->max_guest_vcpus = 255;
+  hangar_vm_settings_get_limits (host, &limits);
+  g_assert_cmpuint (limits.max_vcpus, ==, 8);
+}
+
+/* A host of 23.4 GiB (23962 MiB), 8 processors, 120 GiB free. */
+static void
+example_limits (HangarVmLimits *limits)
+{
+  g_autoptr(HangarHostInfo) host = hangar_host_info_new ();
+
+  host->ram_mib = 23962;
+  host->cpus = 8;
+  host->free_bytes = 120 * GIB;
+  hangar_vm_settings_get_limits (host, limits);
+}
+
+static const struct
+{
+  guint64     value;
+  gboolean    ok;
+  const char *message;
+} memory_cases[] = {
+  { 0, FALSE, "Memory must be between 64 MiB and 23.4 GiB on this computer, not 0 MiB." },
+  { 1, FALSE, "Memory must be between 64 MiB and 23.4 GiB on this computer, not 1 MiB." },
+  { 63, FALSE, "Memory must be between 64 MiB and 23.4 GiB on this computer, not 63 MiB." },
+  { 64, TRUE, NULL },
+  { 2048, TRUE, NULL },
+  { 23962, TRUE, NULL },
+  { 23963, FALSE, NULL },
+  { G_MAXUINT64, FALSE, NULL },
+};
+
+static void
+test_check_memory (void)
+{
+  HangarVmLimits limits;
+
+  example_limits (&limits);
+  for (guint i = 0; i < G_N_ELEMENTS (memory_cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      gboolean ok = hangar_vm_limits_check_memory (&limits, memory_cases[i].value, &error);
+
+      g_test_message ("%" G_GUINT64_FORMAT " MiB", memory_cases[i].value);
+      g_assert_cmpint (ok, ==, memory_cases[i].ok);
+      if (ok)
+        {
+          g_assert_no_error (error);
+          continue;
+        }
+      g_assert_error (error, HANGAR_VM_LIMITS_ERROR, HANGAR_VM_LIMITS_ERROR_OUT_OF_RANGE);
+      g_assert_nonnull (strstr (error->message, "between 64 MiB and 23.4 GiB on this computer"));
+      if (memory_cases[i].message != NULL)
+        g_assert_cmpstr (error->message, ==, memory_cases[i].message);
+    }
+}
+
+static void
+test_check_vcpus (void)
+{
+  static const struct { guint64 value; gboolean ok; } cases[] = {
+    { 0, FALSE }, { 1, TRUE }, { 8, TRUE }, { 9, FALSE }, { G_MAXUINT, FALSE },
+    { G_MAXUINT64, FALSE },
+  };
+  HangarVmLimits limits;
+
+  example_limits (&limits);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      gboolean ok = hangar_vm_limits_check_vcpus (&limits, cases[i].value, &error);
+
+      g_assert_cmpint (ok, ==, cases[i].ok);
+      if (ok)
+        g_assert_no_error (error);
+      else
+        {
+          g_assert_error (error, HANGAR_VM_LIMITS_ERROR, HANGAR_VM_LIMITS_ERROR_OUT_OF_RANGE);
+          g_assert_nonnull (strstr (error->message, "between 1 and 8 processors on this computer"));
+        }
+    }
+
+  /* One processor: said so. */
+  limits.max_vcpus = 1;
+  {
+    g_autoptr(GError) error = NULL;
+
+    g_assert_false (hangar_vm_limits_check_vcpus (&limits, 2, &error));
+    g_assert_cmpstr (error->message, ==,
+                     "A machine can have only 1 processor on this computer, not 2.");
+  }
+}
+
+static void
+test_check_disk (void)
+{
+  static const struct { guint64 value; gboolean ok; } cases[] = {
+    { 0, FALSE }, { 1, TRUE }, { 20 * GIB, TRUE }, { 120 * GIB, TRUE }, { 120 * GIB + 1, FALSE },
+    { 100 * 1024 * GIB, FALSE }, { G_MAXUINT64, FALSE },
+  };
+  HangarVmLimits limits;
+
+  example_limits (&limits);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      gboolean ok = hangar_vm_limits_check_disk (&limits, cases[i].value, &error);
+
+      g_assert_cmpint (ok, ==, cases[i].ok);
+      if (ok)
+        g_assert_no_error (error);
+      else
+        g_assert_error (error, HANGAR_VM_LIMITS_ERROR, HANGAR_VM_LIMITS_ERROR_OUT_OF_RANGE);
+    }
+  {
+    g_autoptr(GError) error = NULL;
+
+    g_assert_false (hangar_vm_limits_check_disk (&limits, 100 * 1024 * GIB, &error));
+    g_assert_cmpstr (error->message, ==,
+                     "A disk can be at most 120 GiB on this computer (the free space where "
+                     "Hangar keeps disks), not 100 TiB.");
+  }
+}
+
+#define MIB (G_GUINT64_CONSTANT (1) << 20)
+
+static const struct
+{
+  const char *text;
+  guint64     default_unit;
+  guint64     unit;
+  gboolean    ok;
+  guint64     value;
+  const char *says;     /* a part of the refusal */
+} size_cases[] = {
+  { "2048", MIB, MIB, TRUE, 2048, NULL },
+  { "0", MIB, MIB, TRUE, 0, NULL },          /* a size; the limits refuse it */
+  { "2G", MIB, MIB, TRUE, 2048, NULL },
+  { "2GiB", MIB, MIB, TRUE, 2048, NULL },
+  { "2g", MIB, MIB, TRUE, 2048, NULL },
+  { "512M", MIB, MIB, TRUE, 512, NULL },
+  { "1T", GIB, GIB, TRUE, 1024, NULL },
+  { "20", GIB, GIB, TRUE, 20, NULL },
+  { "100T", 1, 1, TRUE, 100 * 1024 * GIB, NULL },
+  { "16777215T", 1, 1, TRUE, G_GUINT64_CONSTANT (16777215) << 40, NULL },
+  { "16777216T", 1, 1, FALSE, 0, "too large" },
+  { "99999999999999999999", MIB, MIB, FALSE, 0, "too large" },
+  { "18446744073709551616", 1, 1, FALSE, 0, "too large" },
+  { "-1", MIB, MIB, FALSE, 0, "negative" },
+  { "-0", MIB, MIB, FALSE, 0, "negative" },
+  { "+5", MIB, MIB, FALSE, 0, "not a size" },
+  { "", MIB, MIB, FALSE, 0, "not a size" },
+  { " 5", MIB, MIB, FALSE, 0, "not a size" },
+  { "5 ", MIB, MIB, FALSE, 0, "not a size" },
+  { "abc", MIB, MIB, FALSE, 0, "not a size" },
+  { "2x", MIB, MIB, FALSE, 0, "not a size" },
+  { "2GB", MIB, MIB, FALSE, 0, "not a size" },
+  { "2G2", MIB, MIB, FALSE, 0, "not a size" },
+  { "1.5G", MIB, MIB, FALSE, 0, "not a size" },
+  { "0x10", MIB, MIB, FALSE, 0, "not a size" },
+  { "1e3", MIB, MIB, FALSE, 0, "not a size" },
+  { "1500K", MIB, MIB, FALSE, 0, "whole number" },
+  { "1500M", GIB, GIB, FALSE, 0, "whole number" },
+};
+
+static void
+test_parse_size (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (size_cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      guint64 value = 12345;
+      gboolean ok = hangar_vm_parse_size (size_cases[i].text, size_cases[i].default_unit,
+                                          size_cases[i].unit, &value, &error);
+
+      g_test_message ("“%s”", size_cases[i].text);
+      g_assert_cmpint (ok, ==, size_cases[i].ok);
+      if (ok)
+        {
+          g_assert_no_error (error);
+          g_assert_cmpuint (value, ==, size_cases[i].value);
+        }
+      else
+        {
+          g_assert_error (error, HANGAR_VM_LIMITS_ERROR, HANGAR_VM_LIMITS_ERROR_INVALID);
+          g_assert_nonnull (strstr (error->message, size_cases[i].says));
+          g_assert_cmpuint (value, ==, 12345);
+        }
+    }
+}
+
+static void
+test_parse_count (void)
+{
+  static const struct { const char *text; gboolean ok; guint64 value; } cases[] = {
+    { "1", TRUE, 1 }, { "0", TRUE, 0 }, { "64", TRUE, 64 },
+    { "18446744073709551615", TRUE, G_MAXUINT64 },
+    { "18446744073709551616", FALSE, 0 }, { "99999999999999999999", FALSE, 0 },
+    { "-1", FALSE, 0 }, { "", FALSE, 0 }, { "2G", FALSE, 0 }, { "2 ", FALSE, 0 },
+    { "two", FALSE, 0 }, { "1.5", FALSE, 0 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      guint64 value = 0;
+      gboolean ok = hangar_vm_parse_count (cases[i].text, &value, &error);
+
+      g_test_message ("“%s”", cases[i].text);
+      g_assert_cmpint (ok, ==, cases[i].ok);
+      if (ok)
+        g_assert_cmpuint (value, ==, cases[i].value);
+      else
+        g_assert_error (error, HANGAR_VM_LIMITS_ERROR, HANGAR_VM_LIMITS_ERROR_INVALID);
+    }
+}
+
+static void
+test_format_mib (void)
+{
+  static const struct { guint64 mib; const char *text; } cases[] = {
+    { 64, "64 MiB" }, { 1023, "1023 MiB" }, { 1024, "1 GiB" }, { 2048, "2 GiB" },
+    { 23962, "23.4 GiB" }, { 1536, "1.5 GiB" }, { 2047, "1.9 GiB" }, { 1048576, "1 TiB" },
+    { 1572864, "1.5 TiB" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = hangar_vm_format_mib (cases[i].mib);
+
+      g_assert_cmpstr (text, ==, cases[i].text);
+    }
 }
 
 static void
@@ -245,6 +486,12 @@ main (int   argc,
   g_test_add_func ("/hangar/vm-settings/default-name-not-utf8", test_default_name_not_utf8);
   g_test_add_func ("/hangar/vm-settings/limits", test_limits);
   g_test_add_func ("/hangar/vm-settings/copy", test_copy);
+  g_test_add_func ("/hangar/vm-settings/check-memory", test_check_memory);
+  g_test_add_func ("/hangar/vm-settings/check-vcpus", test_check_vcpus);
+  g_test_add_func ("/hangar/vm-settings/check-disk", test_check_disk);
+  g_test_add_func ("/hangar/vm-settings/parse-size", test_parse_size);
+  g_test_add_func ("/hangar/vm-settings/parse-count", test_parse_count);
+  g_test_add_func ("/hangar/vm-settings/format-mib", test_format_mib);
 
   return g_test_run ();
 }

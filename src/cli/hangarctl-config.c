@@ -11,15 +11,16 @@
 
 #include "config.h"
 
-#include <errno.h>
 #include <string.h>
 
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
 #include "hangar-machine-config.h"
+#include "hangar-media-file.h"
 #include "hangarctl-commands.h"
 #include "hangarctl-json.h"
+#include "hangarctl-numbers.h"
 #include "hangarctl-session.h"
 
 /* ------------------------------------------------------------------------ */
@@ -169,12 +170,18 @@ int
 hangarctl_set (int    argc,
                char **argv)
 {
-  int memory = 0, cpus = 0;
+  g_autofree char *memory_text = NULL;
+  g_autofree char *cpus_text = NULL;
   const GOptionEntry entries[] = {
-    { "memory", 0, 0, G_OPTION_ARG_INT, &memory, N_("Memory in MiB"), N_("MIB") },
-    { "cpus", 0, 0, G_OPTION_ARG_INT, &cpus, N_("Number of virtual processors"), N_("N") },
+    { "memory", 0, 0, G_OPTION_ARG_STRING, &memory_text,
+      N_("Memory: MiB, or with a unit (2G); from 64 MiB to this computer’s memory"),
+      N_("SIZE") },
+    { "cpus", 0, 0, G_OPTION_ARG_STRING, &cpus_text,
+      N_("Virtual processors: from 1 to this computer’s, or fewer when its machine type "
+         "allows fewer"), N_("N") },
     { NULL }
   };
+  guint64 memory = 0, cpus = 0;
   g_autoptr(GError) error = NULL;
   HangarctlSession session = { 0 };
   gboolean live = FALSE;
@@ -185,16 +192,22 @@ hangarctl_set (int    argc,
                                                      "boot"), entries, 1, 1,
                                 _("Give the machine’s name."), &argc, &argv))
     return 2;
-  if (memory == 0 && cpus == 0)
+  if (memory_text == NULL && cpus_text == NULL)
     return hangarctl_usage_error ("set", _("Say what to change: --memory, --cpus or both."));
-  if (memory < 0 || cpus < 0)
-    return hangarctl_usage_error ("set", _("Memory and processors are positive numbers."));
+  if (!hangarctl_parse_size_option ("set", "--memory", memory_text, HANGARCTL_MEMORY_UNIT,
+                                    &memory) ||
+      !hangarctl_parse_count_option ("set", "--cpus", cpus_text, &cpus))
+    return 2;
+  /* Core holds them against the machine's limits (0 too): a count too
+   * large for core's type is too large for any machine. */
+  if (cpus > G_MAXUINT)
+    cpus = G_MAXUINT;
 
   if (!hangarctl_session_open (&session, "set", argv[1]))
     status = 1;
-  if (status == 0 && memory > 0)
+  if (status == 0 && memory_text != NULL)
     {
-      hangar_machine_set_memory_async (session.machine, (guint64) memory, NULL,
+      hangar_machine_set_memory_async (session.machine, memory, NULL,
                                        hangarctl_session_done, &session);
       if (!hangar_machine_set_memory_finish (session.machine, hangarctl_session_wait (&session),
                                              &live, &error))
@@ -202,7 +215,7 @@ hangarctl_set (int    argc,
       else
         print_when ("memory", live);
     }
-  if (status == 0 && cpus > 0)
+  if (status == 0 && cpus_text != NULL)
     {
       hangar_machine_set_vcpus_async (session.machine, (guint) cpus, NULL,
                                       hangarctl_session_done, &session);
@@ -219,6 +232,27 @@ hangarctl_set (int    argc,
 /* ------------------------------------------------------------------------ */
 /* cd                                                                       */
 /* ------------------------------------------------------------------------ */
+
+/* Says, as a warning, when other users could replace or change the
+ * medium; FALSE (printed) when there is no such file. */
+static gboolean
+warn_about_medium (HangarctlSession *session,
+                   const char       *path)
+{
+  g_autoptr(HangarMediaFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+
+  hangar_media_file_resolve_async (path, NULL, hangarctl_session_done, session);
+  file = hangar_media_file_resolve_finish (hangarctl_session_wait (session), &error);
+  if (file == NULL)
+    {
+      hangarctl_fail ("cd", error->message);
+      return FALSE;
+    }
+  if (file->warning != NULL)
+    g_printerr (_("hangarctl cd: warning: %s\n"), file->warning);
+  return TRUE;
+}
 
 /**
  * hangarctl_cd:
@@ -248,6 +282,8 @@ hangarctl_cd (int    argc,
 
   if (!hangarctl_session_open (&session, "cd", argv[1]))
     status = 1;
+  else if (path != NULL && !warn_about_medium (&session, path))
+    status = 1;
   else
     {
       hangar_machine_set_cdrom_async (session.machine, path, NULL, hangarctl_session_done,
@@ -264,41 +300,16 @@ hangarctl_cd (int    argc,
 /* disk-grow                                                                */
 /* ------------------------------------------------------------------------ */
 
-/* "20G", "20GiB", "512M", "+5G" (more than now), plain bytes. Sizes are
- * binary: G means GiB, as qemu-img says it. */
+/* "20G", "20GiB", "512M", "+5G" (more than now), plain bytes: core's one
+ * parser of sizes. Sizes are binary: G means GiB, as qemu-img says it. */
 static gboolean
-parse_size (const char *text,
-            guint64    *size,
-            gboolean   *relative)
+parse_grow_size (const char  *text,
+                 guint64     *size,
+                 gboolean    *relative)
 {
-  static const struct { const char *suffix; guint64 factor; } units[] = {
-    { "", 1 }, { "B", 1 },
-    { "K", 1ULL << 10 }, { "KiB", 1ULL << 10 },
-    { "M", 1ULL << 20 }, { "MiB", 1ULL << 20 },
-    { "G", 1ULL << 30 }, { "GiB", 1ULL << 30 },
-    { "T", 1ULL << 40 }, { "TiB", 1ULL << 40 },
-  };
-  char *end = NULL;
-  guint64 value;
-
   *relative = text[0] == '+';
-  if (*relative)
-    text++;
-  if (!g_ascii_isdigit (text[0]))
-    return FALSE;
-  errno = 0;
-  value = g_ascii_strtoull (text, &end, 10);
-  if (errno != 0)
-    return FALSE;
-  for (guint i = 0; i < G_N_ELEMENTS (units); i++)
-    if (g_ascii_strcasecmp (end, units[i].suffix) == 0)
-      {
-        if (value > G_MAXUINT64 / units[i].factor)
-          return FALSE;
-        *size = value * units[i].factor;
-        return *size > 0;
-      }
-  return FALSE;
+  return hangarctl_parse_size_option ("disk-grow", _("the size"), *relative ? text + 1 : text,
+                                      1, size);
 }
 
 /**
@@ -329,13 +340,8 @@ hangarctl_disk_grow (int    argc,
                                 _("Give the machine’s name and the disk’s new size."),
                                 &argc, &argv))
     return 2;
-  if (!parse_size (argv[2], &size, &relative))
-    {
-      g_autofree char *message = g_strdup_printf (_("“%s” is not a size: say 20G, 512M or +5G."),
-                                                  argv[2]);
-
-      return hangarctl_usage_error ("disk-grow", message);
-    }
+  if (!parse_grow_size (argv[2], &size, &relative))
+    return 2;
 
   if (!hangarctl_session_open (&session, "disk-grow", argv[1]))
     status = 1;
@@ -358,6 +364,8 @@ hangarctl_disk_grow (int    argc,
         status = hangarctl_fail ("disk-grow", error->message);
       else if (disk == NULL || disk->capacity == 0)
         status = hangarctl_fail ("disk-grow", _("Cannot read the disk’s size."));
+      else if (size > G_MAXUINT64 - disk->capacity)
+        status = hangarctl_fail ("disk-grow", _("That size is too large a number."));
       else
         size += disk->capacity;
     }

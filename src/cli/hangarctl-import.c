@@ -20,11 +20,13 @@
 #include "hangar-host.h"
 #include "hangar-import.h"
 #include "hangar-machine-name.h"
+#include "hangar-media-file.h"
 #include "hangar-os-db.h"
 #include "hangar-os-profile.h"
 #include "hangar-storage-pool.h"
 #include "hangar-vm-settings.h"
 #include "hangarctl-commands.h"
+#include "hangarctl-numbers.h"
 #include "hangarctl-session.h"
 
 typedef struct
@@ -97,6 +99,29 @@ import_done (GObject      *object,
   g_main_loop_quit (ctx->loop);
 }
 
+static void
+resolve_done (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+/* The file @path leads to, resolved in a worker thread; NULL when there is
+ * none (the import then says why). */
+static HangarMediaFile *
+resolve_medium (const char *path)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  hangar_media_file_resolve_async (path, NULL, resolve_done, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return hangar_media_file_resolve_finish (result, NULL);
+}
+
 static int
 usage_error (const char *message)
 {
@@ -123,8 +148,9 @@ hangarctl_import (int    argc,
   gboolean dry_run = FALSE;
   g_autofree char *os_id = NULL;
   const char *guessed_os = NULL;
-  gint64 memory_mib = 0;
-  int cpus = 0;
+  g_autofree char *memory_text = NULL;
+  g_autofree char *cpus_text = NULL;
+  guint64 memory_mib = 0, cpus = 0;
   const GOptionEntry entries[] = {
     { "name", 0, 0, G_OPTION_ARG_STRING, &name, N_("The machine’s name"), N_("NAME") },
     { "copy", 0, 0, G_OPTION_ARG_NONE, &copy,
@@ -132,10 +158,12 @@ hangarctl_import (int    argc,
     { "link", 0, 0, G_OPTION_ARG_NONE, &link,
       N_("Use a qcow2 or raw image where it is; the machine then changes it"), NULL },
     { "no-start", 0, 0, G_OPTION_ARG_NONE, &no_start, N_("Define the machine only"), NULL },
-    { "memory", 0, 0, G_OPTION_ARG_INT64, &memory_mib,
-      N_("Memory in MiB, instead of the appliance’s or the default"), N_("MIB") },
-    { "cpus", 0, 0, G_OPTION_ARG_INT, &cpus,
-      N_("Virtual processors, instead of the appliance’s or the default"), N_("N") },
+    { "memory", 0, 0, G_OPTION_ARG_STRING, &memory_text,
+      N_("Memory instead of the appliance’s or the default: MiB, or with a unit (2G); from "
+         "64 MiB to this computer’s memory"), N_("SIZE") },
+    { "cpus", 0, 0, G_OPTION_ARG_STRING, &cpus_text,
+      N_("Virtual processors instead of the appliance’s or the default: from 1 to this "
+         "computer’s"), N_("N") },
     { "os", 0, 0, G_OPTION_ARG_STRING, &os_id,
       N_("The guest’s operating system as an osinfo id (e.g. debian11), when it is not "
          "recognised"), N_("OSINFO_ID") },
@@ -151,6 +179,7 @@ hangarctl_import (int    argc,
   g_autofree char *pool_dir = NULL;
   g_autofree char *path = NULL;
   ImportContext ctx = { 0 };
+  GCancellable *cancellable;
   HangarImportFlags flags = HANGAR_IMPORT_NONE;
   gboolean force_emulation;
   int status = 0;
@@ -167,16 +196,22 @@ hangarctl_import (int    argc,
     return 2;
   if (copy && link)
     return usage_error (_("Choose --copy or --link, not both."));
-  if (memory_mib < 0 || cpus < 0)
-    return usage_error (_("--memory and --cpus take positive numbers."));
+  if (!hangarctl_parse_size_option ("import", "--memory", memory_text, HANGARCTL_MEMORY_UNIT,
+                                    &memory_mib) ||
+      !hangarctl_parse_count_option ("import", "--cpus", cpus_text, &cpus))
+    return 2;
   /* Before the image is read: a name the rule refuses fails at once. */
   if (name != NULL && !hangar_machine_name_check (name, &error))
     return hangarctl_fail ("import", error->message);
 
   path = g_canonicalize_filename (argv[1], NULL);
+  cancellable = hangarctl_cancel_on_signals ();
   connection = hangarctl_connect ("import");
   if (connection == NULL)
-    return 1;
+    {
+      hangarctl_signals_clear ();
+      return 1;
+    }
   app_settings = hangarctl_settings_new ();
   force_emulation = app_settings != NULL &&
                     g_settings_get_boolean (app_settings, "force-software-emulation");
@@ -186,6 +221,29 @@ hangarctl_import (int    argc,
   pool_dir = hangar_storage_pool_default_path ();
   hangar_host_probe_async (pool_dir, connection, NULL, probe_done, &ctx);
   g_main_loop_run (ctx.loop);
+
+  /* What was given, against what this host can run: refused before the
+   * image is read. Not given is the appliance's or the default. */
+  {
+    HangarVmLimits limits;
+
+    hangar_vm_settings_get_limits (ctx.host, &limits);
+    if (!hangarctl_check_limits ("import", &limits, memory_text, memory_mib, cpus_text, cpus,
+                                 NULL, 0))
+      {
+        status = 1;
+        goto done;
+      }
+  }
+
+  /* An image used in place: say when others could replace or change it. */
+  if (link)
+    {
+      g_autoptr(HangarMediaFile) file = resolve_medium (path);
+
+      if (file != NULL && file->warning != NULL)
+        g_printerr (_("hangarctl import: warning: %s\n"), file->warning);
+    }
 
   hangar_import_review_async (path, NULL, review_done, &ctx);
   g_main_loop_run (ctx.loop);
@@ -219,7 +277,7 @@ hangarctl_import (int    argc,
     profile = hangar_os_profile_new_generic ();
 
   settings = hangar_import_review_settings (ctx.review, profile, ctx.host, force_emulation,
-                                            (guint64) memory_mib, (guint) cpus, &ctx.error);
+                                            memory_mib, (guint) cpus, &ctx.error);
   if (settings == NULL)
     goto done;
   if (name != NULL)
@@ -251,11 +309,16 @@ hangarctl_import (int    argc,
     flags |= HANGAR_IMPORT_LINK;
   if (!no_start)
     flags |= HANGAR_IMPORT_START;
-  hangar_import_async (connection, ctx.review, profile, settings, flags, progress, &ctx, NULL,
-                       import_done, &ctx);
-  g_main_loop_run (ctx.loop);
+  hangarctl_cancel_on_lost (connection);
+  if (!g_cancellable_set_error_if_cancelled (cancellable, &ctx.error))
+    {
+      hangar_import_async (connection, ctx.review, profile, settings, flags, progress, &ctx,
+                           cancellable, import_done, &ctx);
+      g_main_loop_run (ctx.loop);
+    }
 
 done:
+  hangarctl_lost_error (&ctx.error);
   if (ctx.error != NULL)
     {
       g_printerr ("hangarctl import: %s\n", ctx.error->message);
@@ -270,5 +333,7 @@ done:
   g_clear_pointer (&ctx.host, hangar_host_info_free);
   hangar_connection_close (connection);
   g_main_loop_unref (ctx.loop);
+  status = hangarctl_signal_status (status);
+  hangarctl_signals_clear ();
   return status;
 }

@@ -214,6 +214,7 @@ hangarctl_clone (int    argc,
   g_autoptr(GError) error = NULL;
   g_autofree char *clone = NULL;
   HangarctlSession session = { 0 };
+  GCancellable *cancellable;
   int status = 0;
 
   g_autofree char *summary =
@@ -225,21 +226,26 @@ hangarctl_clone (int    argc,
                                 &argc, &argv))
     return 2;
 
+  cancellable = hangarctl_cancel_on_signals ();
   if (!hangarctl_session_open (&session, "clone", argv[1]))
     status = 1;
   else
     {
+      hangarctl_cancel_on_lost (session.connection);
       hangar_machine_clone_async (session.machine, name,
                                   isatty (STDERR_FILENO) ? print_clone_progress : NULL, NULL,
-                                  NULL, hangarctl_session_done, &session);
+                                  cancellable, hangarctl_session_done, &session);
       clone = hangar_machine_clone_finish (session.machine, hangarctl_session_wait (&session),
                                            &error);
+      hangarctl_lost_error (&error);
       if (clone == NULL)
         status = hangarctl_fail ("clone", error->message);
       else
         g_print ("%s\n", clone);
     }
   hangarctl_session_close (&session);
+  status = hangarctl_signal_status (status);
+  hangarctl_signals_clear ();
   return status;
 }
 

@@ -10,9 +10,13 @@
 
 #include <string.h>
 
+#include <signal.h>
+
 #include <glib/gi18n.h>
+#include <glib-unix.h>
 
 #include "hangar-libvirt.h"
+#include "hangar-pending.h"
 #include "hangarctl-session.h"
 
 /* How long a machine may take to read its state. */
@@ -146,7 +150,19 @@ typedef struct
 {
   gboolean  done;
   GError   *error;
+  GStrv     cleaned;
 } ConnectWait;
+
+static void
+clean_done (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  ConnectWait *wait = user_data;
+
+  wait->cleaned = hangar_pending_clean_finish (result, &wait->error);
+  wait->done = TRUE;
+}
 
 static void
 connect_done (GObject      *object,
@@ -170,7 +186,7 @@ hangarctl_connect (const char *command)
   g_autoptr(HangarConnection) connection = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *uri = NULL;
-  ConnectWait wait = { FALSE, NULL };
+  ConnectWait wait = { FALSE, NULL, NULL };
 
   if (!hangar_libvirt_init (&error))
     {
@@ -189,6 +205,20 @@ hangarctl_connect (const char *command)
       g_error_free (wait.error);
       return NULL;
     }
+
+  /* What an interrupted Hangar or hangarctl left half-made goes first. */
+  wait.done = FALSE;
+  hangar_pending_clean_async (connection, NULL, clean_done, &wait);
+  while (!wait.done)
+    g_main_context_iteration (NULL, TRUE);
+  if (wait.error != NULL)
+    {
+      hangarctl_fail (command, wait.error->message);
+      g_clear_error (&wait.error);
+    }
+  for (guint i = 0; wait.cleaned != NULL && wait.cleaned[i] != NULL; i++)
+    hangarctl_fail (NULL, wait.cleaned[i]);
+  g_strfreev (wait.cleaned);
   return g_steal_pointer (&connection);
 }
 
@@ -269,4 +299,121 @@ hangarctl_session_close (HangarctlSession *session)
     hangar_connection_close (session->connection);
   g_clear_object (&session->connection);
   g_clear_pointer (&session->loop, g_main_loop_unref);
+}
+
+/* SIGINT and SIGTERM while an operation runs: the operation's cancellable is
+ * cancelled, exactly as the app's Stop does, so that its rollback runs; the
+ * command then exits with 128 + the signal's number. */
+static GCancellable *signal_cancellable;
+static int           signal_received;
+static guint         signal_sources[2];
+
+static gboolean
+on_signal (gpointer user_data)
+{
+  int signum = GPOINTER_TO_INT (user_data);
+
+  if (signal_received == 0)
+    {
+      signal_received = signum;
+      /* Translators: hangarctl was interrupted; what it made is being removed */
+      g_printerr ("%s\n", _("Interrupted: undoing what was done…"));
+    }
+  if (signal_cancellable != NULL)
+    g_cancellable_cancel (signal_cancellable);
+  return G_SOURCE_CONTINUE;
+}
+
+/**
+ * hangarctl_cancel_on_signals:
+ *
+ * From now on, SIGINT and SIGTERM cancel the returned cancellable instead of
+ * killing hangarctl; a second signal changes nothing, the rollback goes on.
+ *
+ * Returns: (transfer none): the cancellable to give the operation
+ */
+GCancellable *
+hangarctl_cancel_on_signals (void)
+{
+  if (signal_cancellable == NULL)
+    {
+      signal_cancellable = g_cancellable_new ();
+      signal_sources[0] = g_unix_signal_add (SIGINT, on_signal, GINT_TO_POINTER (SIGINT));
+      signal_sources[1] = g_unix_signal_add (SIGTERM, on_signal, GINT_TO_POINTER (SIGTERM));
+    }
+  return signal_cancellable;
+}
+
+/**
+ * hangarctl_signal_status:
+ * @status: the command's exit status so far
+ *
+ * Returns: 130 after SIGINT, 143 after SIGTERM, else @status
+ */
+int
+hangarctl_signal_status (int status)
+{
+  return signal_received != 0 ? 128 + signal_received : status;
+}
+
+void
+hangarctl_signals_clear (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (signal_sources); i++)
+    g_clear_handle_id (&signal_sources[i], g_source_remove);
+  g_clear_object (&signal_cancellable);
+}
+
+static gboolean connection_lost;
+
+static void
+on_connection_state (HangarConnection *connection,
+                     GParamSpec       *pspec,
+                     gpointer          user_data)
+{
+  if (hangar_connection_get_state (connection) != HANGAR_CONNECTION_FAILED || connection_lost)
+    return;
+  connection_lost = TRUE;
+  if (signal_cancellable != NULL)
+    g_cancellable_cancel (signal_cancellable);
+}
+
+/**
+ * hangarctl_cancel_on_lost:
+ * @connection: the open connection
+ *
+ * From now on, losing @connection cancels what hangarctl_cancel_on_signals()
+ * returned: what waits on libvirt stops at once, and what was made is undone
+ * (on a new connection where the daemon comes back).
+ */
+void
+hangarctl_cancel_on_lost (HangarConnection *connection)
+{
+  g_signal_connect (connection, "notify::state", G_CALLBACK (on_connection_state), NULL);
+}
+
+/**
+ * hangarctl_lost_error:
+ * @error: (inout): an operation's error
+ *
+ * A cancellation that the lost connection caused says so.
+ */
+void
+hangarctl_lost_error (GError **error)
+{
+  if (!connection_lost || signal_received != 0 || error == NULL || *error == NULL ||
+      !g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (strstr ((*error)->message, "(") != NULL)
+    {
+      /* The rollback's own account of what it could not undo stays. */
+      g_autofree char *message = (*error)->message;
+
+      (*error)->message = g_strdup_printf (_("The connection to libvirt was lost: %s"),
+                                           message);
+      return;
+    }
+  g_clear_error (error);
+  g_set_error_literal (error, HANGAR_CONNECTION_ERROR, HANGAR_CONNECTION_ERROR_LOST,
+                       _("The connection to libvirt was lost."));
 }

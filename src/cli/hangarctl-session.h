@@ -51,4 +51,10 @@ gboolean      hangarctl_parse_options   (const char        *command,
                                          int               *argc,
                                          char            ***argv);
 
+GCancellable *hangarctl_cancel_on_signals (void);
+int           hangarctl_signal_status   (int                status);
+void          hangarctl_signals_clear   (void);
+void          hangarctl_cancel_on_lost  (HangarConnection  *connection);
+void          hangarctl_lost_error      (GError           **error);
+
 G_END_DECLS

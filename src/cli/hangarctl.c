@@ -141,12 +141,12 @@ cmd_list (int    argc,
 static void
 usage (FILE *out)
 {
-  fprintf (out, "%s\n\n  %s\n  %s\n  %s\n  %s\n%s\n%s\n\n%s\n",
+  fprintf (out, "%s\n\n  %s\n  %s\n  %s\n  %s\n%s\n%s\n\n%s\n%s\n",
            _("Usage: hangarctl COMMAND [OPTIONS…]"),
            _("list [--json]    List the machines and their states"),
-           _("create PATH.iso [--name N] [--memory MIB] [--cpus C] [--disk GIB] [--try] [--no-start]\n"
+           _("create PATH.iso [--name N] [--memory SIZE] [--cpus C] [--disk SIZE] [--try] [--no-start]\n"
              "                   Create a machine from a medium, start it, print its name"),
-           _("import FILE [--name N] [--copy|--link] [--no-start] [--dry-run] [--memory MIB]\n"
+           _("import FILE [--name N] [--copy|--link] [--no-start] [--dry-run] [--memory SIZE]\n"
              "                   [--cpus C] [--os OSINFO_ID]\n"
              "                   Make a machine from a disk image or an OVA/OVF appliance, start\n"
              "                   it, print its name"),
@@ -168,7 +168,7 @@ usage (FILE *out)
              "                   Save a running machine’s screen"),
            _("  info NAME [--json]\n"
              "                   Show its memory, processors, disks and firmware\n"
-             "  set NAME [--memory MIB] [--cpus N]\n"
+             "  set NAME [--memory SIZE] [--cpus N]\n"
              "                   Change them; prints “live” or “next-boot” for each\n"
              "  cd NAME insert PATH.iso | cd NAME eject\n"
              "                   Change the medium in its CD/DVD drive\n"
@@ -176,11 +176,20 @@ usage (FILE *out)
              "                   Grow its disk to SIZE (20G) or by +SIZE; never shrinks\n"
              "  xml NAME [--inactive], log NAME\n"
              "                   Print its libvirt XML, the end of its QEMU log"),
-           _("The connection is HANGAR_URI if set, else the app’s setting, else qemu:///session. "
+           _("Sizes are whole numbers, binary, with an optional unit: 2048 (memory in MiB), "
+             "512M, 2G, 1T; a disk’s size without a unit is in GiB. Memory is from 64 MiB to "
+             "this computer’s memory, processors from 1 to its processors (fewer when the "
+             "machine type allows fewer), a disk at most the free space where Hangar keeps "
+             "disks. 0, a negative number, a fraction or other text is refused; an option "
+             "not given takes the default.\n\n"
+             "The connection is HANGAR_URI if set, else the app’s setting, else qemu:///session. "
              "Errors go to stderr; the exit status is 1 when an operation failed, 2 for a "
              "wrong command line. Put -- before a name or file that begins with a dash: "
              "hangarctl start -- -rf. Names are used exactly as given or refused with the "
-             "reason (see “hangarctl rename --help”)."));
+             "reason (see “hangarctl rename --help”)."),
+           _("Ctrl+C (SIGINT) or SIGTERM during create, clone or import undoes what was made, "
+             "then exits 130 or 143. Each command first removes what an interrupted Hangar or "
+             "hangarctl left half-made, with a line on stderr for each."));
 }
 
 int

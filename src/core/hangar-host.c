@@ -23,6 +23,7 @@
 
 #include "hangar-connection.h"
 #include "hangar-host.h"
+#include "hangar-libvirt.h"
 
 #define MIB (G_GUINT64_CONSTANT (1) << 20)
 
@@ -120,10 +121,18 @@ hangar_host_arch_can_run (const char *host_arch,
   return FALSE;
 }
 
-/* The pool directory is created on demand: until then its nearest existing
- * ancestor is on the file system it will be on. */
-static guint64
-free_bytes_at (const char *dir)
+/**
+ * hangar_host_free_bytes_at:
+ * @dir: a directory, which need not exist yet
+ *
+ * Blocking: for worker threads. The free space for an unprivileged user in
+ * @dir's file system. The pool directory is created on demand: until then
+ * its nearest existing ancestor is on the file system it will be on.
+ *
+ * Returns: the free bytes, or %G_MAXUINT64 when unknown
+ */
+guint64
+hangar_host_free_bytes_at (const char *dir)
 {
   g_autofree char *path = g_canonicalize_filename (dir, NULL);
 
@@ -223,10 +232,22 @@ probe_thread (GTask        *task,
     info->ram_mib = (guint64) pages * (guint64) page_size / MIB;
   info->cpus = g_get_num_processors ();
   if (data->pool_dir != NULL)
-    info->free_bytes = free_bytes_at (data->pool_dir);
+    info->free_bytes = hangar_host_free_bytes_at (data->pool_dir);
 
   info->kvm_reason = kvm_unusable_reason (data->connection, info->arch);
   info->kvm_usable = info->kvm_reason == NULL;
+  if (data->connection != NULL)
+    {
+      virConnectPtr conn = hangar_libvirt_dup_connect (data->connection);
+
+      /* New machines are q35 (hangar-vm-config.c). */
+      if (conn != NULL)
+        {
+          info->max_guest_vcpus = hangar_libvirt_max_vcpus (conn, NULL, info->arch, "q35",
+                                                            info->kvm_usable ? "kvm" : "qemu");
+          virConnectClose (conn);
+        }
+    }
 
   if (g_task_return_error_if_cancelled (task))
     return;

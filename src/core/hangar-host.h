@@ -36,6 +36,8 @@ G_BEGIN_DECLS
  * @kvm_reason: (nullable): a translated sentence saying why KVM is not
  *   usable; %NULL when it is
  * @arch: the host's architecture, as libosinfo names it ("x86_64")
+ * @max_guest_vcpus: the most processors libvirt's domain capabilities allow
+ *   the machine type new machines get (q35); 0 when unknown
  *
  * The GSettings key `force-software-emulation` is not read here: callers pass
  * it to hangar_vm_settings_new_for().
@@ -48,6 +50,7 @@ typedef struct
   gboolean  kvm_usable;
   char     *kvm_reason;
   char     *arch;
+  guint     max_guest_vcpus;
 } HangarHostInfo;
 
 #define HANGAR_TYPE_HOST_INFO (hangar_host_info_get_type ())
@@ -60,6 +63,8 @@ void              hangar_host_info_free      (HangarHostInfo       *info);
 const char       *hangar_host_get_arch       (void);
 gboolean          hangar_host_arch_can_run   (const char           *host_arch,
                                               const char           *guest_arch);
+
+guint64           hangar_host_free_bytes_at  (const char           *dir);
 
 void              hangar_host_probe_async    (const char           *pool_dir,
                                               HangarConnection     *connection,

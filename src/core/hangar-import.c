@@ -26,6 +26,8 @@
 #include "hangar-import.h"
 #include "hangar-import-private.h"
 #include "hangar-machine-name.h"
+#include "hangar-media-file.h"
+#include "hangar-pending.h"
 #include "hangar-storage-pool.h"
 #include "hangar-storage-volume.h"
 #include "hangar-vm-creator.h"
@@ -496,6 +498,7 @@ typedef struct
   gboolean            copied;    /* whether @disk is ours to delete */
   double              fraction;
   HangarVmCreator    *creator;
+  HangarPending      *pending;   /* @copies, written down (hangar-pending.c) */
 
   HangarAppliance    *appliance; /* an appliance's import, else NULL */
   GPtrArray          *copies;    /* every file the import made: deleted on failure */
@@ -508,6 +511,8 @@ import_free (Import *import)
   g_clear_object (&import->connection);
   g_clear_object (&import->pool);
   g_clear_object (&import->creator);
+  /* Still there: the copy could not be deleted; the next start does it. */
+  g_clear_pointer (&import->pending, hangar_pending_leave);
   g_clear_pointer (&import->profile, hangar_os_profile_free);
   g_clear_pointer (&import->settings, hangar_vm_settings_free);
   g_clear_pointer (&import->info, hangar_import_info_free);
@@ -745,17 +750,44 @@ free_target (const char *pool_dir,
   return NULL;
 }
 
+/* A file the import makes, before it is made: deleted on failure, and
+ * written down in case this process dies (hangar-pending.c). Blocking. */
+static void
+note_copy (Import     *import,
+           const char *path)
+{
+  if (import->pending == NULL)
+    {
+      virConnectPtr conn = hangar_connection_dup_handle (import->connection);
+      g_autofree char *uri = conn != NULL ? hangar_pending_uri_of (conn) : NULL;
+
+      if (conn != NULL)
+        virConnectClose (conn);
+      import->pending = hangar_pending_begin (uri != NULL ? uri : "", import->settings->name);
+    }
+  hangar_pending_add_file (import->pending, path);
+  g_ptr_array_add (import->copies, g_strdup (path));
+}
+
 static void
 delete_copy (Import *import)
 {
+  gboolean all = TRUE;
+
   for (guint i = 0; import->copied && i < import->copies->len; i++)
     {
       const char *copy = g_ptr_array_index (import->copies, i);
 
       if (g_unlink (copy) != 0 && errno != ENOENT)
-        g_warning ("Cannot delete the copy %s: %s", copy, g_strerror (errno));
+        {
+          g_warning ("Cannot delete the copy %s: %s", copy, g_strerror (errno));
+          all = FALSE;
+        }
     }
   g_ptr_array_set_size (import->copies, 0);
+  /* What could not be deleted stays written down, for the next start. */
+  if (all)
+    g_clear_pointer (&import->pending, hangar_pending_end);
   import->copied = FALSE;
 }
 
@@ -768,6 +800,18 @@ disk_steps (Import        *import,
   g_autofree char *pool_dir = NULL;
   gboolean ok;
 
+  /* A linked image is used by its canonical path: the very file probed,
+   * whatever a symlink to it points at later. */
+  if (import->flags & HANGAR_IMPORT_LINK)
+    {
+      g_autoptr(HangarMediaFile) file = hangar_media_file_resolve (import->path, NULL);
+
+      if (file != NULL)
+        {
+          g_free (import->path);
+          import->path = g_strdup (file->path);
+        }
+    }
   import->info = hangar_import_probe (import->path, cancellable, error);
   if (import->info == NULL)
     return FALSE;
@@ -783,7 +827,7 @@ disk_steps (Import        *import,
                          "Import a copy instead."), import->info->format);
           return FALSE;
         }
-      import->disk = g_canonicalize_filename (import->path, NULL);
+      import->disk = g_strdup (import->path);
       return TRUE;
     }
 
@@ -813,10 +857,10 @@ disk_steps (Import        *import,
   }
 
   import->copied = TRUE;
-  g_ptr_array_add (import->copies, g_strdup (import->disk));
+  note_copy (import, import->disk);
   /* libvirt learns of the new file, so deleting the machine deletes it. */
   ok = convert (import, import->disk, cancellable, error) &&
-       gvir_storage_pool_refresh (pool, cancellable, error);
+       hangar_storage_pool_refresh (import->pool, cancellable, error);
   g_object_unref (pool);
   return ok;
 }
@@ -885,7 +929,7 @@ appliance_steps (Import        *import,
                        _("There are too many disks called “%s”. Choose another name."), stem);
           return FALSE;
         }
-      g_ptr_array_add (import->copies, g_strdup (target));
+      note_copy (import, target);
       if (i == 0)
         import->disk = target;
       else
@@ -902,7 +946,7 @@ appliance_steps (Import        *import,
     }
   import->info = g_ptr_array_steal_index (infos, 0);
 
-  ok = gvir_storage_pool_refresh (pool, cancellable, error);
+  ok = hangar_storage_pool_refresh (import->pool, cancellable, error);
   g_object_unref (pool);
   return ok;
 }
@@ -935,15 +979,9 @@ forget_copy_thread (GTask        *task,
                     GCancellable *cancellable)
 {
   Import *import = task_data;
-  GVirStoragePool *pool;
 
   delete_copy (import);
-  pool = hangar_storage_pool_ensure (import->pool, NULL, NULL);
-  if (pool != NULL)
-    {
-      gvir_storage_pool_refresh (pool, NULL, NULL);
-      g_object_unref (pool);
-    }
+  hangar_storage_pool_refresh (import->pool, NULL, NULL);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -987,6 +1025,8 @@ create_done (GObject      *object,
     }
 
   g_object_unref (domain);
+  /* The machine holds the copy now. */
+  hangar_pending_end_async (g_steal_pointer (&import->pending));
   report (import, 1.0);
   g_task_return_pointer (task, g_strdup (hangar_vm_creator_get_name (import->creator)), g_free);
 }
@@ -1108,7 +1148,10 @@ hangar_import_start (HangarConnection       *connection,
   import->profile = profile != NULL ? hangar_os_profile_copy (profile)
                                     : hangar_os_profile_new_generic ();
   import->settings = hangar_vm_settings_copy (settings);
-  if (!import->settings->name_given)
+  /* No name: the file's, as a default (an appliance's settings carry the
+   * name its description gives). */
+  if (!import->settings->name_given &&
+      (import->settings->name == NULL || *import->settings->name == '\0'))
     {
       g_autofree char *basename = g_path_get_basename (path);
       char *dot = strrchr (basename, '.');

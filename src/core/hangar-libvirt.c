@@ -15,6 +15,8 @@
 #include <string.h>
 
 #include <glib/gi18n.h>
+#include <libxml/parser.h>
+#include <libxml/xpath.h>
 
 #include "hangar-libvirt.h"
 
@@ -203,4 +205,55 @@ hangar_libvirt_domain_name_taken (virConnectPtr  conn,
     return FALSE;
   virDomainFree (other);
   return TRUE;
+}
+
+/**
+ * hangar_libvirt_max_vcpus:
+ * @conn: a connection
+ * @emulator: (nullable): the emulator's path; %NULL for libvirt's default
+ * @arch: (nullable): the guest architecture
+ * @machine: (nullable): the machine type ("q35", "pc-q35-7.2")
+ * @virt_type: (nullable): "kvm" or "qemu"
+ *
+ * Blocking: for worker threads. The most processors a machine of this type
+ * can have, as libvirt's domain capabilities say (`<vcpu max='…'/>`).
+ *
+ * Returns: the maximum, or 0 when libvirt cannot say
+ */
+guint
+hangar_libvirt_max_vcpus (virConnectPtr  conn,
+                          const char    *emulator,
+                          const char    *arch,
+                          const char    *machine,
+                          const char    *virt_type)
+{
+  char *xml;
+  xmlDocPtr doc;
+  xmlXPathContextPtr context;
+  xmlXPathObjectPtr found;
+  guint64 max = 0;
+
+  g_return_val_if_fail (conn != NULL, 0);
+
+  xml = virConnectGetDomainCapabilities (conn, emulator, arch, machine, virt_type, 0);
+  if (xml == NULL)
+    {
+      g_debug ("No domain capabilities for %s: %s", machine != NULL ? machine : "(default)",
+               hangar_libvirt_last_message ());
+      virResetLastError ();
+      return 0;
+    }
+  doc = xmlReadMemory (xml, (int) strlen (xml), "domcapabilities.xml", NULL,
+                       XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+  free (xml);
+  if (doc == NULL)
+    return 0;
+  context = xmlXPathNewContext (doc);
+  found = xmlXPathEvalExpression (BAD_CAST "string(/domainCapabilities/vcpu/@max)", context);
+  if (found != NULL && found->type == XPATH_STRING && found->stringval != NULL)
+    max = g_ascii_strtoull ((const char *) found->stringval, NULL, 10);
+  xmlXPathFreeObject (found);
+  xmlXPathFreeContext (context);
+  xmlFreeDoc (doc);
+  return (guint) MIN (max, G_MAXUINT);
 }

@@ -27,5 +27,10 @@ virStorageVolPtr  hangar_libvirt_dup_volume        (GVirStorageVol  *volume);
 GHashTable       *hangar_libvirt_list_domain_names (virConnectPtr    conn);
 gboolean          hangar_libvirt_domain_name_taken (virConnectPtr    conn,
                                                     const char      *name);
+guint             hangar_libvirt_max_vcpus         (virConnectPtr    conn,
+                                                    const char      *emulator,
+                                                    const char      *arch,
+                                                    const char      *machine,
+                                                    const char      *virt_type);
 
 G_END_DECLS

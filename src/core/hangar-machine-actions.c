@@ -91,6 +91,10 @@ hangar_machine_op_run (HangarMachine       *self,
 
   g_task_set_source_tag (task, source_tag);
   g_task_set_task_data (task, op, (GDestroyNotify) op_free);
+  /* op_thread checks the cancellable before it starts, and an operation
+   * cancelled half-way undoes itself: what it returns is the truth (a clone
+   * defined just as the caller gave up is there, and is reported). */
+  g_task_set_check_cancellable (task, FALSE);
   g_task_run_in_thread (task, op_thread);
 }
 

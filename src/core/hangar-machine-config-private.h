@@ -37,6 +37,10 @@ gboolean          hangar_machine_finish_live       (HangarMachine    *self,
                                                     GError          **error);
 virStorageVolPtr  hangar_machine_pool_volume_at    (virConnectPtr     conn,
                                                     const char       *path);
+void              hangar_machine_op_get_limits     (HangarMachineOp  *op,
+                                                    xmlDocPtr         doc,
+                                                    guint64           disk_room,
+                                                    HangarVmLimits   *limits);
 
 xmlXPathObjectPtr hangar_xml_select                (xmlDocPtr         doc,
                                                     const char       *expr);

@@ -24,13 +24,12 @@
 
 #include "hangar-machine-config.h"
 #include "hangar-machine-config-private.h"
+#include "hangar-host.h"
+#include "hangar-libvirt.h"
 #include "hangar-os-db.h"
 #include "hangar-storage-pool.h"
 
 #define LIBOSINFO_NS "http://libosinfo.org/xmlns/libvirt/domain/1.0"
-
-/* Less than this boots nothing Hangar can run. */
-#define MIN_MEMORY_MIB 64
 
 /* The QEMU log can grow over many boots; its end is what explains a failure. */
 #define LOG_TAIL_BYTES (256 * 1024)
@@ -292,6 +291,78 @@ read_disk (HangarMachineOp         *op,
   g_ptr_array_add (config->disks, disk);
 }
 
+static char *
+xpath_string (xmlDocPtr   doc,
+              const char *expression)
+{
+  xmlXPathContextPtr context = xmlXPathNewContext (doc);
+  xmlXPathObjectPtr found = xmlXPathEvalExpression (BAD_CAST expression, context);
+  char *text = NULL;
+
+  if (found != NULL && found->type == XPATH_STRING && found->stringval != NULL &&
+      found->stringval[0] != '\0')
+    text = g_strdup ((const char *) found->stringval);
+  xmlXPathFreeObject (found);
+  xmlXPathFreeContext (context);
+  return text;
+}
+
+/**
+ * hangar_machine_op_get_limits:
+ * @op: the operation, in its worker thread
+ * @doc: (nullable): the machine's definition; %NULL leaves its machine
+ *   type's processors out
+ * @disk_room: the free space a disk may take, in bytes; 0 for the free
+ *   space where Hangar keeps disks
+ * @limits: (out caller-allocates): the limits
+ *
+ * What this machine may have on this host, by the rules a new machine's
+ * choices meet (hangar_vm_settings_get_limits()): the host's memory and
+ * processors as libvirt sees them, and the processors its own machine type
+ * allows (libvirt's domain capabilities for its emulator, architecture,
+ * machine type and domain type).
+ */
+void
+hangar_machine_op_get_limits (HangarMachineOp *op,
+                              xmlDocPtr        doc,
+                              guint64          disk_room,
+                              HangarVmLimits  *limits)
+{
+  virConnectPtr conn = virDomainGetConnect (op->dom);
+  g_autoptr(HangarHostInfo) host = hangar_host_info_new ();
+  virNodeInfo node;
+
+  if (virNodeGetInfo (conn, &node) == 0)
+    {
+      host->ram_mib = node.memory / 1024;
+      host->cpus = node.cpus;
+    }
+  else
+    {
+      g_debug ("Cannot read the host's figures: %s", hangar_libvirt_last_message ());
+      virResetLastError ();
+    }
+  if (doc != NULL)
+    {
+      g_autofree char *emulator = xpath_string (doc, "string(/domain/devices/emulator)");
+      g_autofree char *arch = xpath_string (doc, "string(/domain/os/type/@arch)");
+      g_autofree char *machine = xpath_string (doc, "string(/domain/os/type/@machine)");
+      g_autofree char *virt_type = xpath_string (doc, "string(/domain/@type)");
+
+      host->max_guest_vcpus = hangar_libvirt_max_vcpus (conn, emulator, arch, machine,
+                                                        virt_type);
+    }
+  if (disk_room > 0)
+    host->free_bytes = disk_room;
+  else
+    {
+      g_autofree char *pool_dir = hangar_storage_pool_default_path ();
+
+      host->free_bytes = hangar_host_free_bytes_at (pool_dir);
+    }
+  hangar_vm_settings_get_limits (host, limits);
+}
+
 static gboolean
 do_read_config (HangarMachineOp  *op,
                 GCancellable     *cancellable,
@@ -367,6 +438,7 @@ do_read_config (HangarMachineOp  *op,
         live_doc = hangar_machine_op_parse_xml (live_xml, op, NULL);
     }
 
+  hangar_machine_op_get_limits (op, doc, 0, &config->limits);
   config->firmware = read_firmware (live_doc != NULL ? live_doc : doc);
   config->tpm = hangar_xml_has_node (doc, "/domain/devices/tpm");
   config->gl = hangar_xml_has_node (doc, "/domain/devices/graphics/gl[@enable='yes']");
@@ -531,21 +603,44 @@ fail_transient (HangarMachineOp  *op,
                                 "it runs: keep it first."), op->name);
 }
 
+/* Holds @number, memory in MiB or (@vcpus) processors, against what this
+ * machine can run on this host, so that a change it could never start with
+ * is refused now, not at its next start. */
+static gboolean
+check_limits (HangarMachineOp  *op,
+              guint64           number,
+              gboolean          vcpus,
+              GError          **error)
+{
+  g_autofree char *xml = hangar_machine_op_dup_config_xml (op, error);
+  g_autoptr(GError) limits_error = NULL;
+  HangarVmLimits limits;
+  xmlDocPtr doc;
+
+  if (xml == NULL || (doc = hangar_machine_op_parse_xml (xml, op, error)) == NULL)
+    return FALSE;
+  hangar_machine_op_get_limits (op, doc, 0, &limits);
+  xmlFreeDoc (doc);
+  if (vcpus ? hangar_vm_limits_check_vcpus (&limits, number, &limits_error)
+            : hangar_vm_limits_check_memory (&limits, number, &limits_error))
+    return TRUE;
+  return hangar_machine_fail (error, HANGAR_MACHINE_ERROR_NOT_SUPPORTED, "%s",
+                              limits_error->message);
+}
+
 static gboolean
 do_set_memory (HangarMachineOp  *op,
                GCancellable     *cancellable,
                GError          **error)
 {
-  unsigned long kib = (unsigned long) op->number * 1024;
+  guint64 memory_mib = g_ascii_strtoull (op->arg2, NULL, 10);
+  unsigned long kib = (unsigned long) MIN (memory_mib, G_MAXULONG / 1024) * 1024;
   int state = hangar_machine_op_get_state (op, error);
   gboolean persistent = virDomainIsPersistent (op->dom) == 1;
   gboolean live = FALSE;
 
-  if (state < 0)
+  if (state < 0 || !check_limits (op, memory_mib, FALSE, error))
     return FALSE;
-  if (op->number < MIN_MEMORY_MIB)
-    return hangar_machine_fail (error, HANGAR_MACHINE_ERROR_NOT_SUPPORTED,
-                                _("A machine needs at least %u MiB of memory."), MIN_MEMORY_MIB);
 
   if (hangar_machine_is_active_state (state))
     {
@@ -602,10 +697,10 @@ hangar_machine_set_memory_async (HangarMachine       *self,
   HangarMachineOp *op;
 
   g_return_if_fail (HANGAR_IS_MACHINE (self));
-  g_return_if_fail (memory_mib <= G_MAXUINT);
 
   op = hangar_machine_op_new (self, do_set_memory);
-  op->number = (guint) memory_mib;
+  /* As asked, however large: the limits refuse it with its own figure. */
+  op->arg2 = g_strdup_printf ("%" G_GUINT64_FORMAT, memory_mib);
   hangar_machine_op_run (self, op, hangar_machine_set_memory_async, cancellable, callback,
                          user_data);
 }
@@ -638,11 +733,8 @@ do_set_vcpus (HangarMachineOp  *op,
   gboolean live = FALSE;
   int max;
 
-  if (state < 0)
+  if (state < 0 || !check_limits (op, n, TRUE, error))
     return FALSE;
-  if (n == 0)
-    return hangar_machine_fail (error, HANGAR_MACHINE_ERROR_NOT_SUPPORTED,
-                                _("A machine needs at least one processor."));
 
   if (hangar_machine_is_active_state (state))
     {

@@ -68,6 +68,9 @@ typedef struct
  * @os_id: (nullable): libosinfo's id of its OS, from the metadata
  * @os_name: (nullable): the OS's name, when the OS database knows @os_id
  * @disks: (element-type HangarMachineDisk): its hard disks and CD/DVD drives
+ * @limits: what it may have on this host: memory, processors (also as its
+ *   machine type allows), the largest new disk (the same rules as a new
+ *   machine's, hangar_vm_settings_get_limits())
  *
  * What hangar_machine_read_config_finish() gives: the persistent definition's
  * figures, plus the running machine's where they differ.
@@ -94,6 +97,7 @@ typedef struct
   char           *os_id;
   char           *os_name;
   GPtrArray      *disks;
+  HangarVmLimits  limits;
 } HangarMachineConfig;
 
 #define HANGAR_TYPE_MACHINE_CONFIG (hangar_machine_config_get_type ())

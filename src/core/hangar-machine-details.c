@@ -16,10 +16,13 @@
 
 #include <string.h>
 
+#include <glib/gi18n.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
 #include "hangar-machine-private.h"
+#include "hangar-media.h"
+#include "hangar-media-file.h"
 #include "hangar-vm-config.h"
 
 #define LIBOSINFO_NS "http://libosinfo.org/xmlns/libvirt/domain/1.0"
@@ -452,4 +455,168 @@ hangar_machine_compare (HangarMachine *a,
         return a_used > b_used ? -1 : 1;
     }
   return g_strcmp0 (hangar_machine_get_sort_key (a), hangar_machine_get_sort_key (b));
+}
+
+/* Runs in a worker thread. Hangar's metadata of the persistent definition
+ * (a new <machine> when it has none) for @edit to change, then written
+ * back. */
+static gboolean
+edit_metadata (virDomainPtr   dom,
+               void         (*edit) (xmlNodePtr root, gpointer data),
+               gpointer       data)
+{
+  g_autofree char *xml = get_metadata (dom, HANGAR_VM_CONFIG_METADATA_NS);
+  xmlDocPtr doc = parse (xml);
+  xmlNodePtr root;
+  xmlBufferPtr buffer;
+  int ret;
+
+  if (doc == NULL)
+    {
+      doc = xmlNewDoc (BAD_CAST "1.0");
+      root = xmlNewDocNode (doc, NULL, BAD_CAST "machine", NULL);
+      xmlSetNs (root, xmlNewNs (root, BAD_CAST HANGAR_VM_CONFIG_METADATA_NS, NULL));
+      xmlDocSetRootElement (doc, root);
+    }
+  root = xmlDocGetRootElement (doc);
+  edit (root, data);
+
+  buffer = xmlBufferCreate ();
+  xmlNodeDump (buffer, doc, root, 0, 0);
+  ret = virDomainSetMetadata (dom, VIR_DOMAIN_METADATA_ELEMENT,
+                              (const char *) xmlBufferContent (buffer),
+                              HANGAR_VM_CONFIG_METADATA_PREFIX, HANGAR_VM_CONFIG_METADATA_NS,
+                              VIR_DOMAIN_AFFECT_CONFIG);
+  xmlBufferFree (buffer);
+  xmlFreeDoc (doc);
+  return ret == 0;
+}
+
+typedef struct
+{
+  const char *path;
+  const char *identity;
+} MediumRecord;
+
+static void
+replace_media (xmlNodePtr root,
+               gpointer   data)
+{
+  const MediumRecord *record = data;
+  xmlNodePtr old;
+
+  while ((old = child_element (root, "medium")) != NULL)
+    {
+      xmlUnlinkNode (old);
+      xmlFreeNode (old);
+    }
+  if (record->path != NULL && record->identity != NULL)
+    {
+      xmlNodePtr medium = xmlNewChild (root, root->ns, BAD_CAST "medium", NULL);
+
+      xmlSetProp (medium, BAD_CAST "path", BAD_CAST record->path);
+      xmlSetProp (medium, BAD_CAST "identity", BAD_CAST record->identity);
+    }
+}
+
+/* Runs in a worker thread. Records @path (canonical) and @identity as the
+ * medium in the machine's CD/DVD drive, in place of any before; %NULL
+ * drops the record (an eject). */
+gboolean
+hangar_machine_record_medium (virDomainPtr  dom,
+                              const char   *path,
+                              const char   *identity)
+{
+  MediumRecord record = { path, identity };
+
+  if (edit_metadata (dom, replace_media, &record))
+    return TRUE;
+  g_debug ("Cannot record the medium of %s: %s", virDomainGetName (dom),
+           hangar_libvirt_last_message ());
+  virResetLastError ();
+  return FALSE;
+}
+
+static gboolean
+drive_holds (xmlDocPtr   doc,
+             const char *path)
+{
+  xmlNodePtr domain = xmlDocGetRootElement (doc);
+  xmlNodePtr devices = child_element (domain, "devices");
+
+  for (xmlNodePtr disk = devices != NULL ? devices->children : NULL; disk != NULL;
+       disk = disk->next)
+    {
+      g_autofree char *file = NULL;
+      xmlChar *device;
+      gboolean cdrom;
+
+      if (disk->type != XML_ELEMENT_NODE || xmlStrcmp (disk->name, BAD_CAST "disk") != 0)
+        continue;
+      device = xmlGetProp (disk, BAD_CAST "device");
+      cdrom = device != NULL && xmlStrcmp (device, BAD_CAST "cdrom") == 0;
+      xmlFree (device);
+      if (!cdrom || child_element (disk, "source") == NULL)
+        continue;
+      file = attribute (child_element (disk, "source"), "file");
+      if (g_strcmp0 (file, path) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Runs in a worker thread, before a start. Refuses, with the reason, when
+ * a medium Hangar recorded (<hangar:medium path identity>) is in a CD/DVD
+ * drive of the definition and is no longer the file identified: another
+ * file was put at its path, or it was changed. */
+gboolean
+hangar_machine_check_media (virDomainPtr   dom,
+                            GError       **error)
+{
+  g_autofree char *meta_xml = get_metadata (dom, HANGAR_VM_CONFIG_METADATA_NS);
+  g_autofree char *dom_xml = NULL;
+  xmlDocPtr meta = parse (meta_xml);
+  xmlDocPtr doc = NULL;
+  xmlNodePtr root;
+  gboolean ok = TRUE;
+
+  if (meta == NULL)
+    return TRUE;
+  root = xmlDocGetRootElement (meta);
+  for (xmlNodePtr medium = root != NULL ? root->children : NULL; ok && medium != NULL;
+       medium = medium->next)
+    {
+      g_autofree char *path = NULL;
+      g_autofree char *identity = NULL;
+      g_autoptr(GError) media_error = NULL;
+
+      if (medium->type != XML_ELEMENT_NODE || xmlStrcmp (medium->name, BAD_CAST "medium") != 0)
+        continue;
+      path = attribute (medium, "path");
+      identity = attribute (medium, "identity");
+      if (path == NULL || identity == NULL)
+        continue;
+      if (doc == NULL)
+        {
+          char *xml = virDomainGetXMLDesc (dom, VIR_DOMAIN_XML_INACTIVE);
+
+          dom_xml = g_strdup (xml);
+          free (xml);
+          if ((doc = parse (dom_xml)) == NULL)
+            break;
+        }
+      if (!drive_holds (doc, path))
+        continue;
+      if (!hangar_media_file_check_identity (path, identity, &media_error) &&
+          g_error_matches (media_error, HANGAR_MEDIA_ERROR, HANGAR_MEDIA_ERROR_CHANGED))
+        {
+          g_set_error (error, HANGAR_MACHINE_ERROR, HANGAR_MACHINE_ERROR_FAILED,
+                       _("Cannot start “%s”: %s"), virDomainGetName (dom), media_error->message);
+          ok = FALSE;
+        }
+    }
+  if (doc != NULL)
+    xmlFreeDoc (doc);
+  xmlFreeDoc (meta);
+  return ok;
 }

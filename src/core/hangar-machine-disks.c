@@ -17,7 +17,9 @@
 #include <glib/gi18n.h>
 
 #include "hangar-machine-config-private.h"
+#include "hangar-host.h"
 #include "hangar-media.h"
+#include "hangar-media-file.h"
 #include "hangar-media-private.h"
 
 /* ------------------------------------------------------------------------ */
@@ -30,7 +32,10 @@ do_grow_disk (HangarMachineOp  *op,
               GError          **error)
 {
   virConnectPtr conn = virDomainGetConnect (op->dom);
-  guint64 capacity = (g_ascii_strtoull (op->arg2, NULL, 10) + 511) / 512 * 512;
+  guint64 asked = g_ascii_strtoull (op->arg2, NULL, 10);
+  /* Whole sectors, up; the largest sizes down rather than round to 0. */
+  guint64 capacity = asked > G_MAXUINT64 - 511 ? G_MAXUINT64 / 512 * 512
+                                               : (asked + 511) / 512 * 512;
   g_autofree char *xml = NULL;
   g_autofree char *target = NULL;
   g_autofree char *path = NULL;
@@ -101,6 +106,26 @@ do_grow_disk (HangarMachineOp  *op,
                                     "what is stored at its end. Disks only grow."),
                                   op->name, size);
     }
+  if (capacity > vol_info.capacity)
+    {
+      g_autofree char *dir = g_path_get_dirname (path);
+      g_autoptr(GError) limits_error = NULL;
+      guint64 free_bytes = hangar_host_free_bytes_at (dir);
+      HangarVmLimits limits;
+
+      /* The most a new disk may have (the free space), counting what this
+       * disk may already take: a grown disk must fit when the guest fills it. */
+      hangar_machine_op_get_limits (op, NULL,
+                                    free_bytes > G_MAXUINT64 - vol_info.capacity
+                                    ? G_MAXUINT64 : free_bytes + vol_info.capacity,
+                                    &limits);
+      if (!hangar_vm_limits_check_disk (&limits, capacity, &limits_error))
+        {
+          virStorageVolFree (vol);
+          return hangar_machine_fail (error, HANGAR_MACHINE_ERROR_NOT_SUPPORTED, "%s",
+                                      limits_error->message);
+        }
+    }
   if (capacity == vol_info.capacity || g_cancellable_set_error_if_cancelled (cancellable, error))
     {
       virStorageVolFree (vol);
@@ -146,7 +171,6 @@ hangar_machine_grow_disk_async (HangarMachine       *self,
   HangarMachineOp *op;
 
   g_return_if_fail (HANGAR_IS_MACHINE (self));
-  g_return_if_fail (capacity > 0);
 
   op = hangar_machine_op_new (self, do_grow_disk);
   op->arg1 = g_strdup (target);
@@ -250,6 +274,7 @@ do_set_cdrom (HangarMachineOp  *op,
               GError          **error)
 {
   const char *path = op->arg1;
+  g_autoptr(HangarMediaFile) file = NULL;
   gboolean persistent = virDomainIsPersistent (op->dom) == 1;
   int state = hangar_machine_op_get_state (op, error);
   g_autofree char *target = NULL;
@@ -260,6 +285,19 @@ do_set_cdrom (HangarMachineOp  *op,
   active = hangar_machine_is_active_state (state);
   if (path != NULL && !check_medium (path, error))
     return FALSE;
+  /* The drive gets the very file checked, by its canonical path: a symlink
+   * re-pointed later changes nothing, and a file replaced at that path is
+   * refused at the next start (hangar_machine_check_media()). */
+  if (path != NULL)
+    {
+      g_autoptr(GError) media_error = NULL;
+
+      file = hangar_media_file_resolve (path, &media_error);
+      if (file == NULL)
+        return hangar_machine_fail (error, HANGAR_MACHINE_ERROR_NOT_FOUND, "%s",
+                                    media_error->message);
+      path = file->path;
+    }
 
   /* The running machine first: if the guest keeps its tray locked, the
    * definition is left alone too. */
@@ -310,12 +348,15 @@ do_set_cdrom (HangarMachineOp  *op,
           gboolean ok = path == NULL || add_cdrom_drive (op, doc, path, error);
 
           xmlFreeDoc (doc);
+          if (ok)
+            hangar_machine_record_medium (op->dom, path, file != NULL ? file->identity : NULL);
           return ok ? hangar_machine_op_set_live (op, active) : FALSE;
         }
       device = cdrom_xml_with (disk, path);
       xmlFreeDoc (doc);
       if (virDomainUpdateDeviceFlags (op->dom, device, VIR_DOMAIN_AFFECT_CONFIG) < 0)
         return FAIL_LIBVIRT (op, _("Cannot change the CD/DVD of “%s”: %s"), error);
+      hangar_machine_record_medium (op->dom, path, file != NULL ? file->identity : NULL);
     }
 
   return hangar_machine_op_set_live (op, active);

@@ -21,6 +21,7 @@
 #include "hangar-machine-config-private.h"
 #include "hangar-machine-name.h"
 #include "hangar-machine-private.h"
+#include "hangar-pending.h"
 #include "hangar-storage-pool-private.h"
 #include "hangar-storage-volume.h"
 #include "hangar-vm-config.h"
@@ -153,8 +154,7 @@ refresh_pool (virConnectPtr conn)
 
   if (pool == NULL)
     return;
-  if (virStoragePoolIsActive (pool) == 1)
-    virStoragePoolRefresh (pool, 0);
+  hangar_storage_pool_refresh_raw (pool);
   virStoragePoolFree (pool);
 }
 
@@ -215,6 +215,7 @@ do_delete (HangarMachineOp  *op,
   g_autoptr(GString) left = g_string_new (NULL);
   gboolean persistent = virDomainIsPersistent (op->dom) == 1;
   int active = virDomainIsActive (op->dom);
+  guint deleted = 0;
   char *xml;
 
   /* Which disks are Hangar's, read before the definition is gone. */
@@ -258,16 +259,16 @@ do_delete (HangarMachineOp  *op,
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
 
+  /* The definition goes last: whatever fails before leaves a machine the
+   * user still sees, and can delete again. */
   if (active == 1 && virDomainDestroy (op->dom) < 0 && virDomainIsActive (op->dom) == 1)
     return FAIL_LIBVIRT (op, _("Cannot stop “%s” to delete it: %s"), error);
-  if (persistent && virDomainUndefineFlags (op->dom, UNDEFINE_FLAGS) < 0)
-    return FAIL_LIBVIRT (op, _("Cannot delete “%s”: %s"), error);
 
   for (guint i = 0; i < volumes->len; i++)
     {
       virStorageVolPtr vol = g_ptr_array_index (volumes, i);
 
-      if (virStorageVolDelete (vol, 0) < 0)
+      if (hangar_storage_delete_vol (vol, NULL) < 0)
         {
           /* Taken first: every libvirt call resets the thread's last error. */
           g_autofree char *message = g_strdup (hangar_libvirt_last_message ());
@@ -277,10 +278,26 @@ do_delete (HangarMachineOp  *op,
                                   path != NULL ? path : virStorageVolGetName (vol), message);
           free (path);
         }
+      else
+        deleted++;
     }
+  if (left->len > 0 && deleted > 0)
+    return hangar_machine_fail (error, HANGAR_MACHINE_ERROR_FAILED,
+                                _("“%s” is not deleted: some of its disks are, but not %s. "
+                                  "Delete the machine again to finish."),
+                                op->name, left->str);
   if (left->len > 0)
     return hangar_machine_fail (error, HANGAR_MACHINE_ERROR_FAILED,
-                                _("“%s” is deleted, but not its disk: %s"), op->name, left->str);
+                                _("“%s” is not deleted: its disk cannot be deleted: %s"),
+                                op->name, left->str);
+
+  if (persistent && virDomainUndefineFlags (op->dom, UNDEFINE_FLAGS) < 0)
+    {
+      if (volumes->len > 0)
+        return FAIL_LIBVIRT (op, _("The disks of “%s” are deleted, but not the machine: %s. "
+                                   "Delete it again to finish."), error);
+      return FAIL_LIBVIRT (op, _("Cannot delete “%s”: %s"), error);
+    }
   return TRUE;
 }
 
@@ -563,6 +580,7 @@ typedef struct
 {
   gatomicrefcount      ref;
   GMutex               lock;
+  HangarPending       *pending;   /* the worker's: what the clone makes, written down */
   char                *target;    /* the copy being written, or NULL */
   guint64              before;    /* what the sources of finished copies hold */
   guint64              current;   /* what the source of @target holds */
@@ -607,6 +625,7 @@ clone_copy_started (const char *target_path,
 {
   CloneWatch *watch = user_data;
 
+  hangar_pending_add_file (watch->pending, target_path);
   g_mutex_lock (&watch->lock);
   watch->before += watch->current;
   watch->current = source_bytes;
@@ -812,7 +831,8 @@ clone_copy_disks (virConnectPtr     conn,
  * for what is left out. */
 static void
 clone_rewrite_identity (xmlDocPtr   doc,
-                        const char *name)
+                        const char *name,
+                        const char *uuid)
 {
   xmlNodePtr root = xmlDocGetRootElement (doc);
   xmlNodePtr devices = hangar_xml_first_child (root, "devices");
@@ -821,6 +841,7 @@ clone_rewrite_identity (xmlDocPtr   doc,
   xmlNodeSetContent (hangar_xml_first_child (root, "name"), NULL);
   xmlNodeAddContent (hangar_xml_first_child (root, "name"), BAD_CAST name);
   drop_children (root, "uuid");
+  xmlNewTextChild (root, NULL, BAD_CAST "uuid", BAD_CAST uuid);
   drop_children (hangar_xml_first_child (root, "os"), "nvram");
   for (xmlNodePtr dev = devices != NULL ? devices->children : NULL; dev != NULL; dev = dev->next)
     if (is_element (dev, "interface"))
@@ -850,20 +871,27 @@ clone_define (HangarMachineOp  *op,
   return TRUE;
 }
 
-/* Clone, undone: the copies go when the clone could not be made. */
-static void
+/* Clone, undone: the copies go when the clone could not be made. Returns
+ * whether all went. */
+static gboolean
 clone_delete_copies (GPtrArray *copies)
 {
+  gboolean ok = TRUE;
+
   for (guint i = 0; i < copies->len; i++)
     {
       virStorageVolPtr vol = hangar_libvirt_dup_volume (g_ptr_array_index (copies, i));
 
-      if (vol == NULL || virStorageVolDelete (vol, 0) < 0)
-        g_warning ("Cannot delete a copied disk after a failed clone: %s",
-                   hangar_libvirt_last_message ());
+      if (vol == NULL || hangar_storage_delete_vol (vol, NULL) < 0)
+        {
+          g_warning ("Cannot delete a copied disk after a failed clone: %s",
+                     hangar_libvirt_last_message ());
+          ok = FALSE;
+        }
       if (vol != NULL)
         virStorageVolFree (vol);
     }
+  return ok;
 }
 
 static gboolean
@@ -876,6 +904,7 @@ do_clone (HangarMachineOp  *op,
   g_autoptr(GPtrArray) copies = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GPtrArray) disks = NULL;
   g_autofree char *name = NULL;
+  g_autofree char *uuid = g_uuid_string_random ();
   xmlDocPtr doc;
   gboolean ok;
 
@@ -885,16 +914,28 @@ do_clone (HangarMachineOp  *op,
   /* Step 3 reserves the name: no other clone or new machine takes it
    * until libvirt knows it. */
   ok = (disks = clone_check_disks (op, conn, doc, watch, error)) != NULL &&
-       (name = reserve_clone_name (op, error)) != NULL &&
-       clone_copy_disks (conn, disks, name, watch, copies, cancellable, error);
+       (name = reserve_clone_name (op, error)) != NULL;
   if (ok)
     {
-      clone_rewrite_identity (doc, name);
+      g_autofree char *uri = hangar_pending_uri_of (conn);
+
+      /* Written down before anything is made, for the next start to remove
+       * should this process die (hangar-pending.c). */
+      watch->pending = hangar_pending_begin (uri, name);
+      hangar_pending_set_uuid (watch->pending, uuid);
+      ok = clone_copy_disks (conn, disks, name, watch, copies, cancellable, error);
+    }
+  if (ok)
+    {
+      clone_rewrite_identity (doc, name, uuid);
       ok = clone_define (op, conn, doc, cancellable, error);
     }
 
-  if (!ok)
-    clone_delete_copies (copies);
+  /* A copy that could not be deleted stays written down, for the next
+   * start to remove. */
+  if (!ok && !clone_delete_copies (copies))
+    g_clear_pointer (&watch->pending, hangar_pending_leave);
+  g_clear_pointer (&watch->pending, hangar_pending_end);
   if (name != NULL)
     hangar_machine_name_release (name);
   if (ok)

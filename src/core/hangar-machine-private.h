@@ -112,6 +112,11 @@ void             hangar_machine_details_clear   (HangarMachineDetails *details);
 gboolean         hangar_machine_stamp_last_started (virDomainPtr   dom,
                                                     gint64         when,
                                                     char         **previous);
+gboolean         hangar_machine_record_medium   (virDomainPtr          dom,
+                                                 const char           *path,
+                                                 const char           *identity);
+gboolean         hangar_machine_check_media     (virDomainPtr          dom,
+                                                 GError              **error);
 void             hangar_machine_restore_last_started (virDomainPtr  dom,
                                                       const char   *previous);
 

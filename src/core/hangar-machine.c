@@ -373,6 +373,11 @@ hangar_machine_do_start (HangarMachineOp  *op,
       return TRUE;
     }
 
+  /* A CD/DVD image replaced since it was chosen would boot another
+   * system, or show another of the user's files to the guest. */
+  if (virDomainIsPersistent (op->dom) == 1 && !hangar_machine_check_media (op->dom, error))
+    return FALSE;
+
   /* "Last used" is recorded in the definition before the start, so the
    * refresh that the start's event brings reads it back. */
   if (virDomainIsPersistent (op->dom) == 1)

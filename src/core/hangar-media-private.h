@@ -43,6 +43,9 @@ HangarMedia             *hangar_media_new                  (const char       *pa
                                                             const char       *guess_reason,
                                                             const char       *host_arch);
 
+void                     hangar_media_set_file             (HangarMedia      *self,
+                                                            const char       *identity,
+                                                            const char       *warning);
 gboolean                 hangar_media_check_file           (const char       *path,
                                                             GError          **error);
 void                     hangar_media_set_not_bootable_error (GError    **error,

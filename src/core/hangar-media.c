@@ -47,6 +47,8 @@ struct _HangarMedia
   char            *guess_reason;
   gboolean         arch_ok;
   char            *arch_message;
+  char            *identity;
+  char            *warning;
 };
 
 G_DEFINE_FINAL_TYPE (HangarMedia, hangar_media, G_TYPE_OBJECT)
@@ -63,7 +65,8 @@ G_DEFINE_ENUM_TYPE (HangarMediaError, hangar_media_error,
   G_DEFINE_ENUM_VALUE (HANGAR_MEDIA_ERROR_NOT_ISO, "not-iso"),
   G_DEFINE_ENUM_VALUE (HANGAR_MEDIA_ERROR_NOT_BOOTABLE, "not-bootable"),
   G_DEFINE_ENUM_VALUE (HANGAR_MEDIA_ERROR_READ, "read"),
-  G_DEFINE_ENUM_VALUE (HANGAR_MEDIA_ERROR_DATABASE, "database"))
+  G_DEFINE_ENUM_VALUE (HANGAR_MEDIA_ERROR_DATABASE, "database"),
+  G_DEFINE_ENUM_VALUE (HANGAR_MEDIA_ERROR_CHANGED, "changed"))
 
 enum {
   PROP_0,
@@ -87,6 +90,8 @@ hangar_media_finalize (GObject *object)
   HangarMedia *self = HANGAR_MEDIA (object);
 
   g_clear_pointer (&self->path, g_free);
+  g_clear_pointer (&self->identity, g_free);
+  g_clear_pointer (&self->warning, g_free);
   g_clear_pointer (&self->volume_id, g_free);
   g_clear_pointer (&self->system_id, g_free);
   g_clear_pointer (&self->publisher_id, g_free);
@@ -242,6 +247,49 @@ hangar_media_get_path (HangarMedia *self)
 {
   g_return_val_if_fail (HANGAR_IS_MEDIA (self), NULL);
   return self->path;
+}
+
+/**
+ * hangar_media_get_identity:
+ *
+ * Returns: (nullable): what makes the medium's file the one identified
+ *   (hangar_media_file_identity()), to record with its path
+ */
+const char *
+hangar_media_get_identity (HangarMedia *self)
+{
+  g_return_val_if_fail (HANGAR_IS_MEDIA (self), NULL);
+  return self->identity;
+}
+
+/**
+ * hangar_media_get_warning:
+ *
+ * Returns: (nullable): a translated warning when other users could replace
+ *   or change the medium's file (hangar_media_file_warning())
+ */
+const char *
+hangar_media_get_warning (HangarMedia *self)
+{
+  g_return_val_if_fail (HANGAR_IS_MEDIA (self), NULL);
+  return self->warning;
+}
+
+/*
+ * hangar_media_set_file:
+ *
+ * For HangarOsDb: what hangar_media_file_resolve() said of the file.
+ */
+void
+hangar_media_set_file (HangarMedia *self,
+                       const char  *identity,
+                       const char  *warning)
+{
+  g_return_if_fail (HANGAR_IS_MEDIA (self));
+  g_free (self->identity);
+  self->identity = g_strdup (identity);
+  g_free (self->warning);
+  self->warning = g_strdup (warning);
 }
 
 /**

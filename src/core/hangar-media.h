@@ -31,6 +31,8 @@ G_BEGIN_DECLS
  * @HANGAR_MEDIA_ERROR_NOT_BOOTABLE: a valid ISO image without a boot record (a data disc)
  * @HANGAR_MEDIA_ERROR_READ: any other input/output error while reading
  * @HANGAR_MEDIA_ERROR_DATABASE: the libosinfo database could not be loaded
+ * @HANGAR_MEDIA_ERROR_CHANGED: another file is at the path recorded, or the
+ *   file was changed, since it was identified
  *
  * Why a file cannot be used as a medium. Every message is a translated
  * sentence that names the file and says what the user can do.
@@ -47,6 +49,7 @@ typedef enum
   HANGAR_MEDIA_ERROR_NOT_BOOTABLE,
   HANGAR_MEDIA_ERROR_READ,
   HANGAR_MEDIA_ERROR_DATABASE,
+  HANGAR_MEDIA_ERROR_CHANGED,
 } HangarMediaError;
 
 #define HANGAR_TYPE_MEDIA_ERROR (hangar_media_error_get_type ())
@@ -70,6 +73,9 @@ gboolean               hangar_media_is_unknown         (HangarMedia *self);
 const char            *hangar_media_get_guessed_name   (HangarMedia *self);
 const char            *hangar_media_get_guess_reason   (HangarMedia *self);
 char                  *hangar_media_dup_label          (HangarMedia *self);
+
+const char            *hangar_media_get_identity       (HangarMedia *self);
+const char            *hangar_media_get_warning        (HangarMedia *self);
 
 gboolean               hangar_media_get_arch_ok        (HangarMedia *self);
 const char            *hangar_media_get_arch_message   (HangarMedia *self);

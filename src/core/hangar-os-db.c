@@ -17,6 +17,7 @@
 #include <osinfo/osinfo.h>
 
 #include "hangar-host.h"
+#include "hangar-media-file.h"
 #include "hangar-os-db.h"
 #include "hangar-osinfo-private.h"
 
@@ -401,9 +402,20 @@ identify_thread (GTask        *task,
   g_autofree char *variant_name = NULL;
   g_autofree char *guessed_name = NULL;
   g_autofree char *guess_reason = NULL;
+  g_autoptr(HangarMediaFile) file = NULL;
+  HangarMedia *result;
   HangarOsProfile *profile = NULL;
   gboolean identified = FALSE;
 
+  /* The very file the path leads to now is the one identified and
+   * recorded: a symlink re-pointed later changes nothing. A path that
+   * leads nowhere gets check_file()'s reasons. */
+  file = hangar_media_file_resolve (data->path, NULL);
+  if (file != NULL)
+    {
+      g_free (data->path);
+      data->path = g_strdup (file->path);
+    }
   if (!hangar_media_check_file (data->path, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -494,11 +506,12 @@ identify_thread (GTask        *task,
       return;
     }
 
-  g_task_return_pointer (task,
-                         hangar_media_new (data->path, volume_id, system_id, publisher_id,
-                                           application_id, profile, identified, variant_name,
-                                           guessed_name, guess_reason, hangar_host_get_arch ()),
-                         g_object_unref);
+  result = hangar_media_new (data->path, volume_id, system_id, publisher_id, application_id,
+                             profile, identified, variant_name, guessed_name, guess_reason,
+                             hangar_host_get_arch ());
+  if (file != NULL)
+    hangar_media_set_file (result, file->identity, file->warning);
+  g_task_return_pointer (task, result, g_object_unref);
 }
 
 static void

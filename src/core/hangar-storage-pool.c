@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <string.h>
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
@@ -29,6 +30,19 @@
 #define INSTALL_ALLOWANCE (10 * GIB)
 /* Room the host keeps for itself on top of that. */
 #define HOST_MARGIN GIB
+
+/* While libvirt copies or builds a volume, the pool has an "asynchronous
+ * job" and refuses to be refreshed, and the volumes involved refuse to be
+ * deleted. Another Hangar or hangarctl may be doing that: such a call is
+ * tried again, after 50 ms, 100 ms… up to 1 s apart, for a while. */
+#define BUSY_FIRST_DELAY_MS 50
+#define BUSY_MAX_DELAY_MS 1000
+
+/* How long a refresh waits for the pool. */
+#define BUSY_REFRESH_TIMEOUT_MS 3000
+
+/* Within one process, the pool's calls take turns. */
+static GRecMutex pool_calls_lock;
 
 struct _HangarStoragePool
 {
@@ -124,6 +138,99 @@ hangar_storage_check_space (guint64   capacity,
     }
 
   return TRUE;
+}
+
+/**
+ * hangar_storage_is_busy_error:
+ * @code: a libvirt error code (virErrorNumber)
+ * @message: (nullable): libvirt's message
+ *
+ * Whether libvirt refused a pool or volume call only because another
+ * operation on the pool is under way (a volume being copied or built): the
+ * call will work once it ends.
+ *
+ * Returns: %TRUE for a busy pool or volume
+ */
+gboolean
+hangar_storage_is_busy_error (int         code,
+                              const char *message)
+{
+  if (message == NULL)
+    return FALSE;
+  switch (code)
+    {
+    case VIR_ERR_INTERNAL_ERROR:
+      return strstr (message, "asynchronous jobs running") != NULL;
+    case VIR_ERR_OPERATION_INVALID:
+    case VIR_ERR_OPERATION_FAILED:
+      return strstr (message, "is still in use") != NULL ||
+             strstr (message, "is still being allocated") != NULL ||
+             strstr (message, "asynchronous jobs running") != NULL;
+    default:
+      return FALSE;
+    }
+}
+
+/**
+ * hangar_storage_busy_delay_ms:
+ * @attempt: how many times the call failed so far, from 1
+ *
+ * Returns: how long to wait before trying a busy pool again: 50 ms,
+ *   doubled each time, at most 1 s
+ */
+guint
+hangar_storage_busy_delay_ms (guint attempt)
+{
+  guint delay = BUSY_FIRST_DELAY_MS;
+
+  for (guint i = 1; i < attempt && delay < BUSY_MAX_DELAY_MS; i++)
+    delay *= 2;
+  return MIN (delay, BUSY_MAX_DELAY_MS);
+}
+
+void
+hangar_storage_lock (void)
+{
+  g_rec_mutex_lock (&pool_calls_lock);
+}
+
+void
+hangar_storage_unlock (void)
+{
+  g_rec_mutex_unlock (&pool_calls_lock);
+}
+
+/* Blocking: calls @call (under the process's pool lock) until it works, fails
+ * for another reason than a busy pool, @timeout_ms passed or @cancellable
+ * is cancelled. libvirt's last error is the call's when it returns < 0. */
+int
+hangar_storage_call_when_free (HangarStorageCall  call,
+                               gpointer           data,
+                               guint              timeout_ms,
+                               GCancellable      *cancellable)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  for (guint attempt = 1;; attempt++)
+    {
+      int ret;
+      guint delay;
+
+      hangar_storage_lock ();
+      ret = call (data);
+      hangar_storage_unlock ();
+      if (ret >= 0 || !hangar_storage_is_busy_error (virGetLastErrorCode (),
+                                                     virGetLastErrorMessage ()))
+        return ret;
+
+      delay = hangar_storage_busy_delay_ms (attempt);
+      if (g_get_monotonic_time () + (gint64) delay * 1000 > deadline ||
+          g_cancellable_is_cancelled (cancellable))
+        return ret;
+      g_debug ("The storage pool is busy (%s); trying again in %u ms",
+               virGetLastErrorMessage (), delay);
+      g_usleep ((gulong) delay * 1000);
+    }
 }
 
 /**
@@ -376,6 +483,69 @@ hangar_storage_pool_ensure (HangarStoragePool  *self,
   return result;
 }
 
+static int
+refresh_call (gpointer data)
+{
+  return virStoragePoolRefresh (data, 0);
+}
+
+/* Counts the pool's files anew, waiting a while for another operation on the
+ * pool to end; FALSE when it could not (libvirt's counts then stand, and
+ * libvirt keeps its own volumes counted). Blocking. */
+gboolean
+hangar_storage_pool_refresh_raw (virStoragePoolPtr pool)
+{
+  if (virStoragePoolIsActive (pool) != 1)
+    return FALSE;
+  if (hangar_storage_call_when_free (refresh_call, pool, BUSY_REFRESH_TIMEOUT_MS, NULL) < 0)
+    {
+      g_debug ("Cannot refresh the storage pool: %s", hangar_libvirt_last_message ());
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * hangar_storage_pool_refresh:
+ * @self: a #HangarStoragePool
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Has libvirt count the pool's files anew, so that it lists a file made
+ * beside it (a copy qemu-img wrote). Unlike the counts taken before reading
+ * the free space, this one must happen: it waits as long as a volume's
+ * deletion would for another operation on the pool to end, and fails with
+ * %HANGAR_STORAGE_ERROR_POOL when it cannot. Blocking.
+ *
+ * Returns: whether libvirt counted the files
+ */
+gboolean
+hangar_storage_pool_refresh (HangarStoragePool  *self,
+                             GCancellable       *cancellable,
+                             GError            **error)
+{
+  virConnectPtr conn = NULL;
+  virStoragePoolPtr pool;
+  int ret;
+
+  g_return_val_if_fail (HANGAR_IS_STORAGE_POOL (self), FALSE);
+
+  if ((pool = hangar_storage_pool_ensure_raw (self, &conn, cancellable, error)) == NULL)
+    return FALSE;
+  ret = hangar_storage_call_when_free (refresh_call, pool, HANGAR_STORAGE_DELETE_TIMEOUT_MS,
+                                       cancellable);
+  if (ret < 0)
+    {
+      if (!g_cancellable_set_error_if_cancelled (cancellable, error))
+        g_set_error (error, HANGAR_STORAGE_ERROR, HANGAR_STORAGE_ERROR_POOL,
+                     _("Cannot count the files in the storage for disks: %s"),
+                     hangar_libvirt_last_message ());
+    }
+  virStoragePoolFree (pool);
+  virConnectClose (conn);
+  return ret >= 0;
+}
+
 /* The pool's filesystem: its size and free bytes, counted anew. Blocking. */
 gboolean
 hangar_storage_pool_read_space (virStoragePoolPtr   pool,
@@ -384,9 +554,16 @@ hangar_storage_pool_read_space (virStoragePoolPtr   pool,
                                 GError            **error)
 {
   virStoragePoolInfo info;
+  int ret;
 
-  /* Files come and go behind libvirt's back: count them anew. */
-  if (virStoragePoolRefresh (pool, 0) < 0 || virStoragePoolGetInfo (pool, &info) < 0)
+  /* Files come and go behind libvirt's back: count them anew. While
+   * another operation copies a disk into the pool, libvirt refuses that, but
+   * counts what it makes itself: its figures then stand. */
+  hangar_storage_pool_refresh_raw (pool);
+  hangar_storage_lock ();
+  ret = virStoragePoolGetInfo (pool, &info);
+  hangar_storage_unlock ();
+  if (ret < 0)
     {
       g_set_error (error, HANGAR_STORAGE_ERROR, HANGAR_STORAGE_ERROR_POOL,
                    _("Cannot read how much space is free for disks: %s"),

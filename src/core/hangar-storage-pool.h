@@ -55,6 +55,9 @@ char               *hangar_storage_pool_dup_path        (HangarStoragePool   *se
 GVirStoragePool    *hangar_storage_pool_ensure          (HangarStoragePool   *self,
                                                          GCancellable        *cancellable,
                                                          GError             **error);
+gboolean            hangar_storage_pool_refresh         (HangarStoragePool   *self,
+                                                         GCancellable        *cancellable,
+                                                         GError             **error);
 gboolean            hangar_storage_pool_query_space     (HangarStoragePool   *self,
                                                          guint64             *capacity,
                                                          guint64             *available,

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 
 #include "hangar-libvirt.h"
 #include "hangar-storage-pool-private.h"
@@ -74,13 +75,30 @@ hangar_storage_volume_name_for (const char *machine_name)
   return g_string_free (g_steal_pointer (&stem), FALSE);
 }
 
+/* Names chosen by this process for volumes still being made: a copy is in
+ * libvirt's list only once libvirt starts it. Guarded by the storage lock. */
+static GHashTable *claimed_names;
+
+static void
+release_volume_name (const char *name)
+{
+  hangar_storage_lock ();
+  if (claimed_names != NULL)
+    g_hash_table_remove (claimed_names, name);
+  hangar_storage_unlock ();
+}
+
 static gboolean
 volume_name_taken (virStoragePoolPtr  pool,
                    const char        *dir,
                    const char        *name)
 {
-  virStorageVolPtr vol = virStorageVolLookupByName (pool, name);
+  virStorageVolPtr vol;
   g_autofree char *path = NULL;
+
+  if (claimed_names != NULL && g_hash_table_contains (claimed_names, name))
+    return TRUE;
+  vol = virStorageVolLookupByName (pool, name);
 
   if (vol != NULL)
     {
@@ -132,7 +150,16 @@ claim_volume_name (virStoragePoolPtr   pool,
       g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
 
+  /* Held until release_volume_name(): two copies at once get two names. */
+  hangar_storage_lock ();
   name = unique_volume_name (pool, dir, machine_name);
+  if (name != NULL)
+    {
+      if (claimed_names == NULL)
+        claimed_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      g_hash_table_add (claimed_names, g_strdup (name));
+    }
+  hangar_storage_unlock ();
   if (name == NULL)
     g_set_error (error, HANGAR_STORAGE_ERROR, HANGAR_STORAGE_ERROR_VOLUME,
                  _("Cannot find a free file name for the disk of “%s”."), machine_name);
@@ -161,12 +188,28 @@ hangar_storage_pool_create_volume (HangarStoragePool  *self,
                                    GCancellable       *cancellable,
                                    GError            **error)
 {
+  return hangar_storage_pool_create_volume_full (self, machine_name, capacity, NULL, NULL,
+                                                 cancellable, error);
+}
+
+/* hangar_storage_pool_create_volume(), telling @claimed the new disk's file
+ * just before it is made. */
+GVirStorageVol *
+hangar_storage_pool_create_volume_full (HangarStoragePool         *self,
+                                        const char                *machine_name,
+                                        guint64                    capacity,
+                                        HangarStorageCopyStarted   claimed,
+                                        gpointer                   claimed_data,
+                                        GCancellable              *cancellable,
+                                        GError                   **error)
+{
   virConnectPtr conn = NULL;
   virStoragePoolPtr pool = NULL;
   virStorageVolPtr vol = NULL;
   g_autofree char *name = NULL;
   g_autofree char *xml = NULL;
   g_autofree char *dir = NULL;
+  g_autofree char *why = NULL;
   GVirStorageVol *result = NULL;
 
   g_return_val_if_fail (HANGAR_IS_STORAGE_POOL (self), NULL);
@@ -194,17 +237,36 @@ hangar_storage_pool_create_volume (HangarStoragePool  *self,
                                  "<permissions><mode>0600</mode></permissions>"
                                  "</target></volume>",
                                  name, capacity);
+  if (claimed != NULL)
+    {
+      g_autofree char *target = g_build_filename (dir, name, NULL);
+
+      claimed (target, 0, claimed_data);
+    }
+  hangar_storage_lock ();
   vol = virStorageVolCreateXML (pool, xml, 0);
+  hangar_storage_unlock ();
+  release_volume_name (name);
+  /* Taken first: the next libvirt call resets it. */
+  why = vol == NULL ? g_strdup (hangar_libvirt_last_message ()) : NULL;
+  if (vol == NULL && virConnectIsAlive (conn) != 1)
+    {
+      g_autofree char *target = g_build_filename (dir, name, NULL);
+
+      /* The daemon died as it made the disk: a file named here, new. */
+      if (g_unlink (target) == 0)
+        g_debug ("Removed the unfinished disk %s", target);
+    }
   if (vol == NULL)
     {
       g_set_error (error, HANGAR_STORAGE_ERROR, HANGAR_STORAGE_ERROR_VOLUME,
-                   _("Cannot create the disk %s: %s"), name, hangar_libvirt_last_message ());
+                   _("Cannot create the disk %s: %s"), name, why);
       goto out;
     }
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     {
-      if (virStorageVolDelete (vol, 0) < 0)
+      if (hangar_storage_delete_vol (vol, NULL) < 0)
         g_warning ("Cannot delete the disk %s after a cancellation: %s", name,
                    hangar_libvirt_last_message ());
       goto out;
@@ -260,6 +322,7 @@ hangar_storage_volume_clone (virConnectPtr             conn,
   g_autofree char *name = NULL;
   g_autofree char *xml = NULL;
   g_autofree char *dir = NULL;
+  g_autofree char *why = NULL;
   GVirStorageVol *result = NULL;
 
   g_return_val_if_fail (conn != NULL, NULL);
@@ -302,11 +365,25 @@ hangar_storage_volume_clone (virConnectPtr             conn,
 
       started (target, info.allocation, started_data);
     }
+  /* Not under the storage lock: the copy takes as long as the disk is large,
+   * and the calls that cannot run meanwhile wait or go without (see
+   * hangar_storage_call_when_free()). */
   vol = virStorageVolCreateXMLFrom (pool, xml, source, 0);
+  release_volume_name (name);
+  why = vol == NULL ? g_strdup (hangar_libvirt_last_message ()) : NULL;
+  if (vol == NULL && virConnectIsAlive (conn) != 1)
+    {
+      g_autofree char *target = g_build_filename (dir, name, NULL);
+
+      /* The daemon died during the copy, and left what it had written: a
+       * file named here, that did not exist before. */
+      if (g_unlink (target) == 0)
+        g_debug ("Removed the unfinished copy %s", target);
+    }
   if (vol == NULL)
     {
       g_set_error (error, HANGAR_STORAGE_ERROR, HANGAR_STORAGE_ERROR_VOLUME,
-                   _("Cannot copy the disk %s: %s"), source_path, hangar_libvirt_last_message ());
+                   _("Cannot copy the disk %s: %s"), source_path, why);
       goto out;
     }
 
@@ -321,6 +398,33 @@ out:
   if (pool != NULL)
     virStoragePoolFree (pool);
   return result;
+}
+
+static int
+delete_call (gpointer data)
+{
+  return virStorageVolDelete (data, 0);
+}
+
+/* Deletes @vol, waiting a while when a copy from it or into it is under way.
+ * Blocking; libvirt's last error says why on failure. */
+int
+hangar_storage_delete_vol (virStorageVolPtr  vol,
+                           GCancellable     *cancellable)
+{
+  const char *fault = g_getenv ("HANGAR_TEST_FAIL_VOLUME_DELETE");
+  const char *name = virStorageVolGetName (vol);
+
+  /* For tests: a deletion that fails as a real one would, half-way through
+   * deleting a machine. */
+  if (fault != NULL && name != NULL && g_str_equal (fault, name))
+    {
+      virResetLastError ();
+      g_warning ("Failure injected: not deleting the disk %s", name);
+      return -1;
+    }
+  return hangar_storage_call_when_free (delete_call, vol, HANGAR_STORAGE_DELETE_TIMEOUT_MS,
+                                        cancellable);
 }
 
 /**
@@ -345,7 +449,7 @@ hangar_storage_pool_delete_volume (HangarStoragePool  *self,
   /* Through the handle: libvirt-gobject's own delete goes through the
    * volume's pool object, which it does not keep alive. */
   vol = hangar_libvirt_dup_volume (volume);
-  ret = vol != NULL ? virStorageVolDelete (vol, 0) : -1;
+  ret = vol != NULL ? hangar_storage_delete_vol (vol, NULL) : -1;
   if (ret < 0)
     {
       /* Taken first: reading the volume's name resets libvirt's last error. */

@@ -631,6 +631,16 @@ set_metadata (GVirConfigDomain *domain,
    * reboot, and drops this mark. */
   if (plan->installing)
     g_string_append (xml, "<installing>true</installing>");
+  /* The file the medium was identified as, checked before each start
+   * (hangar_machine_check_media()). */
+  if (plan->settings->iso_path != NULL && plan->settings->iso_identity != NULL)
+    {
+      g_autofree char *medium = g_markup_printf_escaped ("<medium path='%s' identity='%s'/>",
+                                                         plan->settings->iso_path,
+                                                         plan->settings->iso_identity);
+
+      g_string_append (xml, medium);
+    }
   g_string_append (xml, "</machine>");
 
   gvir_config_domain_set_custom_xml_ns_children (domain, xml->str,

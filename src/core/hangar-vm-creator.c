@@ -20,12 +20,17 @@
 #include "hangar-connection.h"
 #include "hangar-libvirt.h"
 #include "hangar-machine-name.h"
-#include "hangar-storage-pool.h"
+#include "hangar-pending.h"
+#include "hangar-storage-pool-private.h"
 #include "hangar-storage-volume.h"
 #include "hangar-vm-config.h"
 #include "hangar-vm-creator.h"
+#include "hangar-media-file.h"
 
 #define GIB (G_GUINT64_CONSTANT (1) << 30)
+
+/* How many times the rollback tries to connect again after the daemon died. */
+#define REOPEN_ATTEMPTS 5
 
 /* Everything a machine leaves besides its definition. */
 #define UNDEFINE_FLAGS (VIR_DOMAIN_UNDEFINE_NVRAM | VIR_DOMAIN_UNDEFINE_TPM |            \
@@ -347,6 +352,8 @@ typedef struct
   char                *reserved;
   GVirStorageVol      *volume;
   virDomainPtr         domain;
+  char                 uuid[VIR_UUID_STRING_BUFLEN];
+  HangarPending       *pending;        /* what is being made, written down */
   gboolean             defined;
   gboolean             started;
 } Job;
@@ -365,6 +372,7 @@ static void
 job_free (Job *job)
 {
   release_name (job);
+  g_clear_pointer (&job->pending, hangar_pending_end);
   g_clear_object (&job->volume);
   if (job->domain != NULL)
     virDomainFree (job->domain);
@@ -589,6 +597,22 @@ build_config (Job         *job,
   GVirConfigDomain *config;
   char *xml = NULL;
 
+  /* The medium must still be the file identified: the user may have
+   * reviewed the settings for a while, and a file replaced meanwhile would
+   * boot another system. */
+  if (job->settings->iso_path != NULL && job->settings->iso_identity != NULL)
+    {
+      g_autoptr(GError) media_error = NULL;
+
+      if (!hangar_media_file_check_identity (job->settings->iso_path,
+                                             job->settings->iso_identity, &media_error))
+        {
+          g_set_error_literal (error, HANGAR_VM_CREATOR_ERROR, HANGAR_VM_CREATOR_ERROR_INVALID,
+                               media_error->message);
+          return NULL;
+        }
+    }
+
   config = hangar_vm_config_build (job->self->profile, job->settings, error);
   if (config == NULL)
     return NULL;
@@ -602,41 +626,144 @@ build_config (Job         *job,
   return xml;
 }
 
+/* The machine of a failed creation, stopped and undefined; FALSE with @left
+ * told why when it could not be. */
+static gboolean
+undo_domain (virDomainPtr  domain,
+             gboolean      stop,
+             gboolean      undefine,
+             GString      *left)
+{
+  int active = stop ? virDomainIsActive (domain) : 0;
+  int persistent;
+
+  /* -1: the connection is gone, and nothing is known. */
+  if (active < 0)
+    {
+      g_string_append_printf (left, _("The machine may still be running: %s"),
+                              hangar_libvirt_last_message ());
+      return FALSE;
+    }
+  if (active == 1 && virDomainDestroy (domain) < 0 && virDomainIsActive (domain) != 0)
+    {
+      g_string_append_printf (left, _("The machine is still running: %s"),
+                              hangar_libvirt_last_message ());
+      return FALSE;
+    }
+
+  persistent = undefine ? virDomainIsPersistent (domain) : 0;
+  if (persistent != 0 &&
+      (persistent < 0 || virDomainUndefineFlags (domain, UNDEFINE_FLAGS) < 0) &&
+      virDomainIsPersistent (domain) != 0)
+    {
+      g_string_append_printf (left, _("The machine is still defined: %s"),
+                              hangar_libvirt_last_message ());
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Undoes, on a connection of its own, what a lost connection left: the
+ * session's daemon starts again on demand, and the machine and disk are
+ * found by their UUID and file. */
+static gboolean
+undo_on_new_connection (Job        *job,
+                        gboolean    domain_left,
+                        gboolean    volume_left,
+                        GString    *left)
+{
+  const char *uri = hangar_connection_get_uri (job->self->connection);
+  virConnectPtr conn = NULL;
+  gboolean ok = TRUE;
+
+  /* A session daemon is started again on demand; a system one may take a
+   * moment to be back. */
+  for (guint attempt = 0; conn == NULL && attempt < REOPEN_ATTEMPTS; attempt++)
+    {
+      if (attempt > 0)
+        g_usleep (G_USEC_PER_SEC);
+      conn = virConnectOpen (uri);
+    }
+  if (conn == NULL)
+    {
+      g_debug ("Cannot connect again to undo the creation: %s", hangar_libvirt_last_message ());
+      return FALSE;
+    }
+  g_debug ("Undoing a creation again on a new connection to %s", uri);
+  if (domain_left && job->uuid[0] != '\0')
+    {
+      virDomainPtr domain = virDomainLookupByUUIDString (conn, job->uuid);
+
+      if (domain != NULL)
+        {
+          /* Found by the UUID this creation chose: its own machine, which
+           * a new daemon may have found running. */
+          ok = undo_domain (domain, TRUE, TRUE, left);
+          virDomainFree (domain);
+        }
+      else if (virGetLastErrorCode () != VIR_ERR_NO_DOMAIN)
+        ok = FALSE;
+    }
+  if (ok && volume_left && job->settings->disk_path != NULL)
+    {
+      virStorageVolPtr vol = virStorageVolLookupByPath (conn, job->settings->disk_path);
+
+      /* Only the disk this job made in Hangar's pool, never a file of the user's. */
+      vol = hangar_storage_pool_keep_own (vol);
+      if (vol != NULL)
+        {
+          if (hangar_storage_delete_vol (vol, NULL) < 0)
+            {
+              g_string_append_printf (left, _("Cannot delete the disk %s: %s"),
+                                      job->settings->disk_path, hangar_libvirt_last_message ());
+              ok = FALSE;
+            }
+          virStorageVolFree (vol);
+        }
+    }
+  virConnectClose (conn);
+  return ok;
+}
+
 /* Undoes what the job did, newest first. Failures here are reported, never
- * silent: a user must know what was left. */
-static void
-rollback (Job     *job,
-          GError **error)
+ * silent: a user must know what was left. Returns whether all was undone. */
+static gboolean
+rollback (Job           *job,
+          virConnectPtr  conn,
+          GError       **error)
 {
   g_autoptr(GString) left = g_string_new (NULL);
   g_autoptr(GError) local_error = NULL;
+  gboolean domain_left = FALSE, volume_left = FALSE;
 
   report (job, HANGAR_VM_CREATOR_STEP_ROLLBACK, NULL);
 
-  if (job->started && job->domain != NULL && virDomainDestroy (job->domain) < 0)
-    {
-      /* Taken first: the next libvirt call resets it. */
-      g_autofree char *why = g_strdup (hangar_libvirt_last_message ());
+  if (job->domain != NULL && (job->started || job->defined))
+    domain_left = !undo_domain (job->domain, job->started, job->defined, left);
+  /* Sent, but the daemon died before it answered: the machine may be there. */
+  else if (job->domain == NULL && job->uuid[0] != '\0' && virConnectIsAlive (conn) != 1)
+    domain_left = TRUE;
 
-      if (virDomainIsActive (job->domain) == 1)
-        g_string_append_printf (left, _("The machine is still running: %s"), why);
-    }
-
-  if (job->defined && job->domain != NULL &&
-      virDomainUndefineFlags (job->domain, UNDEFINE_FLAGS) < 0)
-    {
-      if (left->len > 0)
-        g_string_append (left, " ");
-      g_string_append_printf (left, _("The machine is still defined: %s"),
-                              hangar_libvirt_last_message ());
-    }
-
-  if (job->volume != NULL &&
+  if (job->volume != NULL && !domain_left && virConnectIsAlive (conn) == 1 &&
       !hangar_storage_pool_delete_volume (job->self->pool, job->volume, &local_error))
     {
       if (left->len > 0)
         g_string_append (left, " ");
       g_string_append (left, local_error->message);
+      volume_left = TRUE;
+    }
+  else if (job->volume != NULL && (domain_left || virConnectIsAlive (conn) != 1))
+    volume_left = TRUE;
+
+  /* The daemon went away under the creation: a new one undoes the rest. */
+  if ((domain_left || volume_left) && virConnectIsAlive (conn) != 1)
+    {
+      g_autoptr(GString) again = g_string_new (NULL);
+
+      if (undo_on_new_connection (job, domain_left, volume_left, again))
+        g_string_truncate (left, 0);
+      else if (again->len > 0)
+        g_string_assign (left, again->str);
     }
 
   if (left->len > 0 && error != NULL && *error != NULL)
@@ -647,6 +774,16 @@ rollback (Job     *job,
       (*error)->message = g_strdup_printf (_("%s (Hangar could not undo everything: %s)"),
                                            message, left->str);
     }
+  return left->len == 0;
+}
+
+/* Before a disk is made: written down, in case this process dies. */
+static void
+note_file (const char *path,
+           guint64     size,
+           gpointer    user_data)
+{
+  hangar_pending_add_file (user_data, path);
 }
 
 static gboolean
@@ -675,8 +812,9 @@ create_volume (Job           *job,
     return FALSE;
 
   report (job, HANGAR_VM_CREATOR_STEP_VOLUME, NULL);
-  job->volume = hangar_storage_pool_create_volume (job->self->pool, name, disk_gib * GIB,
-                                                   cancellable, error);
+  job->volume = hangar_storage_pool_create_volume_full (job->self->pool, name, disk_gib * GIB,
+                                                        note_file, job->pending, cancellable,
+                                                        error);
   if (job->volume == NULL)
     return FALSE;
   path = hangar_storage_volume_dup_path (job->volume, error);
@@ -703,6 +841,12 @@ create_steps (Job           *job,
     return FALSE;
   g_free (job->settings->name);
   job->settings->name = g_strdup (name);
+  if (!job->transient)
+    {
+      g_autofree char *uri = hangar_pending_uri_of (conn);
+
+      job->pending = hangar_pending_begin (uri, name);
+    }
   report (job, HANGAR_VM_CREATOR_STEP_NAME, name);
   if (!step_done (job, HANGAR_VM_CREATOR_STEP_NAME, cancellable, error))
     return FALSE;
@@ -719,7 +863,18 @@ create_steps (Job           *job,
     return FALSE;
 
   report (job, HANGAR_VM_CREATOR_STEP_CONFIG, NULL);
-  xml = build_config (job, NULL, error);
+  {
+    /* Chosen here, so that a machine whose definition the daemon took just
+     * as it died is found again for the rollback. */
+    g_autofree char *uuid = g_uuid_string_random ();
+
+    xml = build_config (job, uuid, error);
+    if (xml != NULL)
+      {
+        g_strlcpy (job->uuid, uuid, sizeof job->uuid);
+        hangar_pending_set_uuid (job->pending, uuid);
+      }
+  }
   if (xml == NULL || !step_done (job, HANGAR_VM_CREATOR_STEP_CONFIG, cancellable, error))
     return FALSE;
 
@@ -783,8 +938,13 @@ run_steps (Job           *job,
     return FALSE;
 
   ok = steps (job, conn, cancellable, error);
-  if (!ok)
-    rollback (job, error);
+  /* What could not be undone stays written down: the next Hangar or
+   * hangarctl removes it (hangar-pending.c). */
+  if (!ok && !rollback (job, conn, error) && job->pending != NULL)
+    {
+      g_debug ("Leaving the record of what is left to the next start");
+      g_clear_pointer (&job->pending, hangar_pending_leave);
+    }
   virConnectClose (conn);
   return ok;
 }

@@ -47,7 +47,8 @@ typedef struct
   HangarFirmware   firmware;
   HangarDomainType domain_type;
   char            *disk_path;      /* qcow2 volume path; NULL when disk_gib is 0 */
-  char            *iso_path;       /* installation / live medium, or NULL */
+  char            *iso_path;       /* installation / live medium, or NULL: its canonical path */
+  char            *iso_identity;   /* the identified file's (hangar_media_get_identity()), or NULL */
   char            *arch;           /* guest architecture, "x86_64" */
   gboolean         tpm;            /* emulated TPM 2.0 (swtpm) */
   char           **extra_disks;    /* qcow2 disks after disk_path, in order (an appliance's) */
@@ -57,19 +58,44 @@ typedef struct
 
 /**
  * HangarVmLimits:
- * @max_memory_mib: the most memory a user may give a new machine
+ * @max_memory_mib: the most memory a user may give a machine
  * @max_vcpus: the most processors
  * @max_disk_gib: the largest disk
+ * @min_memory_mib: the least memory (%HANGAR_VM_MIN_MEMORY_MIB)
  *
- * What the host lets a user choose for a new machine (see
- * hangar_vm_settings_get_limits()).
+ * What the host lets a user choose for a machine (see
+ * hangar_vm_settings_get_limits()); the hangar_vm_limits_check_*()
+ * functions hold a choice against them. A machine has at least one
+ * processor and a disk at least one byte.
  */
 typedef struct
 {
   guint64 max_memory_mib;
   guint   max_vcpus;
   guint64 max_disk_gib;
+  guint64 min_memory_mib;
 } HangarVmLimits;
+
+/* Less memory than this boots no system Hangar knows of. */
+#define HANGAR_VM_MIN_MEMORY_MIB 64
+
+/**
+ * HangarVmLimitsError:
+ * @HANGAR_VM_LIMITS_ERROR_INVALID: not a number, size or count
+ * @HANGAR_VM_LIMITS_ERROR_OUT_OF_RANGE: a number outside what this host or
+ *   machine type can run
+ *
+ * Errors of the hangar_vm_limits_*() functions; their messages say the
+ * limits.
+ */
+typedef enum
+{
+  HANGAR_VM_LIMITS_ERROR_INVALID,
+  HANGAR_VM_LIMITS_ERROR_OUT_OF_RANGE,
+} HangarVmLimitsError;
+
+#define HANGAR_VM_LIMITS_ERROR (hangar_vm_limits_error_quark ())
+GQuark            hangar_vm_limits_error_quark (void);
 
 #define HANGAR_TYPE_VM_SETTINGS (hangar_vm_settings_get_type ())
 #define HANGAR_TYPE_FIRMWARE (hangar_firmware_get_type ())
@@ -94,6 +120,26 @@ char             *hangar_vm_settings_default_name (const HangarOsProfile *profil
                                                    const char            *medium_path);
 void              hangar_vm_settings_get_limits (const HangarHostInfo  *host,
                                                  HangarVmLimits        *limits);
+
+gboolean          hangar_vm_limits_check_memory (const HangarVmLimits  *limits,
+                                                 guint64                memory_mib,
+                                                 GError               **error);
+gboolean          hangar_vm_limits_check_vcpus  (const HangarVmLimits  *limits,
+                                                 guint64                vcpus,
+                                                 GError               **error);
+gboolean          hangar_vm_limits_check_disk   (const HangarVmLimits  *limits,
+                                                 guint64                size_bytes,
+                                                 GError               **error);
+
+gboolean          hangar_vm_parse_size          (const char            *text,
+                                                 guint64                default_unit,
+                                                 guint64                unit,
+                                                 guint64               *value,
+                                                 GError               **error);
+gboolean          hangar_vm_parse_count         (const char            *text,
+                                                 guint64               *value,
+                                                 GError               **error);
+char             *hangar_vm_format_mib          (guint64                mib);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HangarVmSettings, hangar_vm_settings_free)
 

@@ -20,9 +20,11 @@
 #include "hangar-install-tracker.h"
 #include "hangar-vm-creator.h"
 #include "hangar-machine.h"
+#include "hangar-pending.h"
 #include "hangar-machine-action.h"
 #include "hangar-preferences-window.h"
 #include "hangar-quit-saver.h"
+#include "hangar-search-provider.h"
 #include "hangar-window.h"
 
 struct _HangarApplication
@@ -54,6 +56,9 @@ struct _HangarApplication
   /* Machines deleted in some window and waiting for their undo time (or for
    * libvirt to drop them): every window hides them. */
   GHashTable       *deleting;
+
+  /* GNOME Shell's searches, on the app's D-Bus object. */
+  HangarSearchProvider *search_provider;
 };
 
 enum {
@@ -159,7 +164,8 @@ hangar_application_activate (GApplication *app)
   gtk_window_present (window);
 }
 
-/* `hangar PATH.iso`: the assistant, prefilled, in the primary instance. */
+/* `hangar FILE`: the assistant, prefilled (an ISO to install, a disk image
+ * to import), in the primary instance. */
 static void
 hangar_application_open (GApplication  *app,
                          GFile        **files,
@@ -331,6 +337,36 @@ start_for_open_done (GObject      *object,
                                                   error->message);
       hangar_window_add_toast (get_window (self), message);
     }
+}
+
+static void
+pending_cleaned (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(HangarApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) messages = hangar_pending_clean_finish (result, &error);
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (error != NULL)
+    g_warning ("Cannot look for half-made machines: %s", error->message);
+  for (guint i = 0; messages != NULL && messages[i] != NULL; i++)
+    {
+      g_message ("%s", messages[i]);
+      if (HANGAR_IS_WINDOW (window))
+        hangar_window_add_toast (HANGAR_WINDOW (window), messages[i]);
+    }
+}
+
+/* Each time the connection opens: what an interrupted Hangar or hangarctl
+ * left half-made is removed, and a toast says so. */
+static void
+clean_pending (HangarApplication *self)
+{
+  if (hangar_connection_get_state (self->connection) != HANGAR_CONNECTION_CONNECTED)
+    return;
+  hangar_pending_clean_async (self->connection, NULL, pending_cleaned, g_object_ref (self));
 }
 
 static void try_pending_open (HangarApplication *self);
@@ -745,6 +781,8 @@ hangar_application_startup (GApplication *app)
                            G_CALLBACK (on_install_finished), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->connection, "notify::state", G_CALLBACK (try_pending_open),
                            self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->connection, "notify::state", G_CALLBACK (clean_pending),
+                           self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->collection, "items-changed", G_CALLBACK (try_pending_open),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->collection, "items-changed", G_CALLBACK (prune_try_its),
@@ -770,6 +808,7 @@ hangar_application_finalize (GObject *object)
 {
   HangarApplication *self = HANGAR_APPLICATION (object);
 
+  g_clear_object (&self->search_provider);
   g_clear_object (&self->install_tracker);
   g_clear_pointer (&self->try_its, g_hash_table_unref);
   g_clear_pointer (&self->deleting, g_hash_table_unref);
@@ -820,6 +859,37 @@ hangar_application_handle_local_options (GApplication *app,
   return -1;
 }
 
+static gboolean
+hangar_application_dbus_register (GApplication     *app,
+                                  GDBusConnection  *connection,
+                                  const char       *object_path,
+                                  GError          **error)
+{
+  HangarApplication *self = HANGAR_APPLICATION (app);
+
+  if (!G_APPLICATION_CLASS (hangar_application_parent_class)->dbus_register (app, connection,
+                                                                           object_path, error))
+    return FALSE;
+
+  if (self->search_provider == NULL)
+    self->search_provider = hangar_search_provider_new (self);
+  return hangar_search_provider_export (self->search_provider, connection, object_path, error);
+}
+
+static void
+hangar_application_dbus_unregister (GApplication    *app,
+                                    GDBusConnection *connection,
+                                    const char      *object_path)
+{
+  HangarApplication *self = HANGAR_APPLICATION (app);
+
+  if (self->search_provider != NULL)
+    hangar_search_provider_unexport (self->search_provider);
+
+  G_APPLICATION_CLASS (hangar_application_parent_class)->dbus_unregister (app, connection,
+                                                                        object_path);
+}
+
 static void
 hangar_application_class_init (HangarApplicationClass *klass)
 {
@@ -834,6 +904,8 @@ hangar_application_class_init (HangarApplicationClass *klass)
   app_class->startup = hangar_application_startup;
   app_class->shutdown = hangar_application_shutdown;
   app_class->handle_local_options = hangar_application_handle_local_options;
+  app_class->dbus_register = hangar_application_dbus_register;
+  app_class->dbus_unregister = hangar_application_dbus_unregister;
   gtk_app_class->window_removed = hangar_application_window_removed;
 
   /**

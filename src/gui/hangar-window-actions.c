@@ -37,9 +37,18 @@ on_machine_created (HangarWindow    *self,
   hangar_application_open_new_machine (self->application, hangar_vm_creator_get_name (creator));
 }
 
+/* An imported disk image's machine opens the same way. */
+static void
+on_machine_imported (HangarWindow *self,
+                     const char   *name)
+{
+  hangar_application_open_new_machine (self->application, name);
+}
+
 /**
  * hangar_window_new_machine:
- * @file: (nullable): an image to start from
+ * @file: (nullable): an image to start from: an installation medium, or a
+ *   disk image to import
  *
  * Opens the new machine assistant over this window.
  *
@@ -56,6 +65,8 @@ hangar_window_new_machine (HangarWindow *self,
   assistant = hangar_assistant_new (GTK_WINDOW (self), self->connection, self->settings);
   gtk_window_set_application (GTK_WINDOW (assistant), GTK_APPLICATION (self->application));
   g_signal_connect_object (assistant, "created", G_CALLBACK (on_machine_created), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (assistant, "imported", G_CALLBACK (on_machine_imported), self,
                            G_CONNECT_SWAPPED);
   if (file != NULL)
     hangar_assistant_open_file (assistant, file);

@@ -237,7 +237,7 @@ hangar_window_attach (HangarWindow      *self,
   icon_name = g_strconcat (APPLICATION_ID, "-symbolic", NULL);
   adw_status_page_set_icon_name (self->empty_page, icon_name);
 
-  /* An ISO dropped on the window starts the assistant with it. */
+  /* An ISO or a disk image dropped on the window starts the assistant with it. */
   drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
   g_signal_connect_object (drop, "drop", G_CALLBACK (on_drop), self, G_CONNECT_SWAPPED);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));

@@ -1,7 +1,8 @@
 /* hangar-assistant.c
  *
  * The new machine assistant: an ISO in (file chooser, Downloads, drag and
- * drop, `hangar PATH.iso`), libosinfo's identification and the host's limits
+ * drop, `hangar PATH.iso`) or a disk image to import (its flow in
+ * hangar-assistant-import.c), libosinfo's identification and the host's limits
  * turned into settings the user reviews, then the creator's progress. It
  * composes core objects and decides nothing itself: defaults come from
  * hangar_vm_settings_new_for(), the machine from HangarVmCreator.
@@ -17,7 +18,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
-#include "hangar-assistant.h"
+#include "hangar-assistant-private.h"
 #include "hangar-machine-name.h"
 #include "hangar-connection.h"
 #include "hangar-host.h"
@@ -32,57 +33,6 @@
 /* How many ISOs from ~/Downloads the source page offers. */
 #define MAX_RECENT 5
 
-struct _HangarAssistant
-{
-  AdwWindow           parent_instance;
-
-  HangarConnection   *connection;
-  GSettings          *settings;
-  GCancellable       *cancellable;       /* the window's: cancelled on close */
-  GCancellable       *create_cancellable;
-  HangarOsDb         *db;
-  HangarMedia        *media;
-  HangarOsProfile    *profile;
-  HangarHostInfo     *host;
-  GFile              *file;
-  HangarVmCreator    *creator;
-  gboolean            name_edited;
-  gboolean            filling;
-  gboolean            trying;
-  int                 pending;           /* identification and host probe */
-  GError             *pending_error;
-
-  /* Template widgets */
-  GtkWidget          *cancel_button;
-  GtkWidget          *back_button;
-  GtkWidget          *create_button;
-  GtkWidget          *try_button;
-  GtkStack           *stack;
-  AdwPreferencesGroup *recent_group;
-  GtkListBox         *recent_list;
-  GtkSpinner         *identifying_spinner;
-  GtkImage           *os_image;
-  GtkLabel           *os_title;
-  GtkLabel           *os_subtitle;
-  GtkWidget          *problem_group;
-  AdwActionRow       *problem_row;
-  AdwEntryRow        *name_row;
-  GtkLabel           *name_error_label;
-  AdwActionRow       *os_row;
-  GtkAdjustment      *memory_adjustment;
-  GtkAdjustment      *cpus_adjustment;
-  GtkAdjustment      *disk_adjustment;
-  AdwActionRow       *memory_row;
-  AdwActionRow       *disk_row;
-  AdwComboRow        *firmware_row;
-  GtkSwitch          *tpm_switch;
-  AdwActionRow       *acceleration_row;
-  HangarOsChooser    *os_chooser;
-  AdwStatusPage      *progress_page;
-  GtkProgressBar     *progress_bar;
-  AdwStatusPage      *error_page;
-};
-
 G_DEFINE_FINAL_TYPE (HangarAssistant, hangar_assistant, ADW_TYPE_WINDOW)
 
 enum {
@@ -96,12 +46,14 @@ static GParamSpec *properties[N_PROPS];
 
 enum {
   CREATED,
+  IMPORTED,
   N_SIGNALS
 };
 
 static guint signals[N_SIGNALS];
 
 static void update_actions (HangarAssistant *self);
+static void show_error (HangarAssistant *self, const char *title, const char *message);
 
 /* "Try it" boots the image without a disk: offered for live systems, and for
  * images nobody recognised, which may well be live ones. */
@@ -116,19 +68,48 @@ show_page (HangarAssistant *self,
            const char      *page)
 {
   gboolean review = g_str_equal (page, "review");
+  gboolean import = g_str_equal (page, "import");
 
   gtk_stack_set_visible_child_name (self->stack, page);
   gtk_spinner_set_spinning (self->identifying_spinner, g_str_equal (page, "identifying"));
-  gtk_widget_set_visible (self->create_button, review);
+  gtk_widget_set_visible (self->create_button, review || import);
   gtk_widget_set_visible (self->try_button, review && can_try (self));
   gtk_widget_set_visible (self->back_button,
                           g_str_equal (page, "pick-os"));
   gtk_widget_set_visible (self->cancel_button, !g_str_equal (page, "pick-os"));
   if (g_str_equal (page, "pick-os"))
     gtk_widget_grab_focus (GTK_WIDGET (self->os_chooser));
-  else if (review)
+  else if (review || import)
     gtk_widget_grab_focus (self->create_button);
   update_actions (self);
+}
+
+void
+hangar_assistant_show_page (HangarAssistant *self,
+                            const char      *page)
+{
+  show_page (self, page);
+}
+
+void
+hangar_assistant_show_error (HangarAssistant *self,
+                             const char      *title,
+                             const char      *message)
+{
+  show_error (self, title, message);
+}
+
+void
+hangar_assistant_update_actions (HangarAssistant *self)
+{
+  update_actions (self);
+}
+
+void
+hangar_assistant_emit_created (HangarAssistant *self,
+                               const char      *name)
+{
+  g_signal_emit (self, signals[IMPORTED], 0, name);
 }
 
 static void
@@ -162,6 +143,7 @@ update_limits (HangarAssistant *self)
     return;
 
   hangar_vm_settings_get_limits (self->host, &limits);
+  gtk_adjustment_set_lower (self->memory_adjustment, limits.min_memory_mib);
   gtk_adjustment_set_upper (self->memory_adjustment, limits.max_memory_mib);
   gtk_adjustment_set_upper (self->cpus_adjustment, limits.max_vcpus);
   gtk_adjustment_set_upper (self->disk_adjustment, limits.max_disk_gib);
@@ -259,6 +241,8 @@ fill_review (HangarAssistant *self)
 
       g_string_append_printf (subtitle, "\n%s", base);
     }
+  if (self->media != NULL && hangar_media_get_warning (self->media) != NULL)
+    g_string_append_printf (subtitle, "\n%s", hangar_media_get_warning (self->media));
   gtk_label_set_text (self->os_subtitle, subtitle->str);
 
   if (self->media != NULL && !hangar_media_get_arch_ok (self->media))
@@ -289,8 +273,19 @@ pending_done (HangarAssistant *self)
       return;
     }
 
+  if (self->kind == HANGAR_IMAGE_KIND_DISK)
+    {
+      hangar_assistant_import_review (self);
+      return;
+    }
   show_page (self, "review");
   fill_review (self);
+}
+
+void
+hangar_assistant_pending_done (HangarAssistant *self)
+{
+  pending_done (self);
 }
 
 static void
@@ -339,18 +334,63 @@ probe_done (GObject      *object,
   pending_done (self);
 }
 
+/* The file's first bytes say which flow it takes: an installation medium is
+ * identified by libosinfo, a disk image probed for import; both while the
+ * host's limits are read. */
+static void
+kind_read (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(HangarAssistant) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *pool_dir = NULL;
+  HangarImageKind kind;
+
+  if (!hangar_image_kind_read_finish (result, &kind, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_error (self, _("Cannot Use This Image"), error->message);
+      return;
+    }
+
+  self->kind = kind;
+  path = g_file_get_path (self->file);
+  switch (kind)
+    {
+    case HANGAR_IMAGE_KIND_MEDIUM:
+      self->pending = 2;
+      hangar_os_db_identify_async (self->db, path, self->cancellable, identify_done,
+                                   g_object_ref (self));
+      break;
+    case HANGAR_IMAGE_KIND_DISK:
+      self->pending = 2;
+      hangar_assistant_import_open (self, path);
+      break;
+    case HANGAR_IMAGE_KIND_APPLIANCE:
+    default:
+      show_error (self, _("Cannot Import Appliances Yet"),
+                  _("This file is an archive, as OVA appliances are. Hangar can import the "
+                    "disk image inside it: extract the archive and import its disk image."));
+      return;
+    }
+  pool_dir = hangar_storage_pool_default_path ();
+  hangar_host_probe_async (pool_dir, self->connection, self->cancellable, probe_done,
+                           g_object_ref (self));
+}
+
 /**
  * hangar_assistant_open_file:
- * @file: an installation or live image
+ * @file: an installation or live image, or a disk image to import
  *
- * Identifies @file and shows its settings.
+ * Identifies @file (or probes the disk image) and shows its settings.
  */
 void
 hangar_assistant_open_file (HangarAssistant *self,
                             GFile           *file)
 {
   g_autofree char *path = NULL;
-  g_autofree char *pool_dir = NULL;
 
   g_return_if_fail (HANGAR_IS_ASSISTANT (self));
   g_return_if_fail (G_IS_FILE (file));
@@ -366,16 +406,12 @@ hangar_assistant_open_file (HangarAssistant *self,
   g_set_object (&self->file, file);
   g_clear_object (&self->media);
   g_clear_pointer (&self->profile, hangar_os_profile_free);
+  g_clear_pointer (&self->import_info, hangar_import_info_free);
   g_clear_error (&self->pending_error);
   self->name_edited = FALSE;
 
   show_page (self, "identifying");
-  pool_dir = hangar_storage_pool_default_path ();
-  self->pending = 2;
-  hangar_os_db_identify_async (self->db, path, self->cancellable, identify_done,
-                               g_object_ref (self));
-  hangar_host_probe_async (pool_dir, self->connection, self->cancellable, probe_done,
-                           g_object_ref (self));
+  hangar_image_kind_read_async (path, self->cancellable, kind_read, g_object_ref (self));
 }
 
 /* The source page ********************************************************/
@@ -505,6 +541,11 @@ on_os_picked (HangarAssistant       *self,
 {
   g_clear_pointer (&self->profile, hangar_os_profile_free);
   self->profile = hangar_os_profile_copy (profile);
+  if (self->kind == HANGAR_IMAGE_KIND_DISK)
+    {
+      hangar_assistant_import_review (self);
+      return;
+    }
   show_page (self, "review");
   fill_review (self);
 }
@@ -612,7 +653,15 @@ start_creation (HangarAssistant *self,
   s->disk_gib = try_it ? 0 : (guint64) gtk_adjustment_get_value (self->disk_adjustment);
   s->firmware = adw_combo_row_get_selected (self->firmware_row);
   s->tpm = gtk_switch_get_active (self->tpm_switch);
-  path = g_file_get_path (self->file);
+  /* The very file identified (symlinks resolved) and what makes it that
+   * file: a link re-pointed since changes nothing. */
+  if (self->media != NULL)
+    {
+      path = g_strdup (hangar_media_get_path (self->media));
+      s->iso_identity = g_strdup (hangar_media_get_identity (self->media));
+    }
+  else
+    path = g_file_get_path (self->file);
   g_free (s->iso_path);
   s->iso_path = g_steal_pointer (&path);
 
@@ -641,7 +690,12 @@ create_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
 {
-  start_creation (HANGAR_ASSISTANT (widget), FALSE);
+  HangarAssistant *self = HANGAR_ASSISTANT (widget);
+
+  if (self->kind == HANGAR_IMAGE_KIND_DISK)
+    hangar_assistant_import_start (self);
+  else
+    start_creation (self, FALSE);
 }
 
 static void
@@ -673,7 +727,9 @@ back_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *parameter)
 {
-  show_page (HANGAR_ASSISTANT (widget), "review");
+  HangarAssistant *self = HANGAR_ASSISTANT (widget);
+
+  show_page (self, self->kind == HANGAR_IMAGE_KIND_DISK ? "import" : "review");
 }
 
 static void
@@ -703,6 +759,13 @@ update_actions (HangarAssistant *self)
   gboolean can = self->profile != NULL && self->host != NULL && self->creator == NULL &&
                  (self->media == NULL || hangar_media_get_arch_ok (self->media)) && name_ok;
 
+  if (self->kind == HANGAR_IMAGE_KIND_DISK)
+    {
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "assistant.create",
+                                     hangar_assistant_import_can_create (self));
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "assistant.try", FALSE);
+      return;
+    }
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "assistant.create", can);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "assistant.try", can && can_try (self));
   gtk_label_set_label (self->name_error_label, error != NULL ? error->message : "");
@@ -807,6 +870,7 @@ hangar_assistant_finalize (GObject *object)
   g_clear_object (&self->file);
   g_clear_pointer (&self->profile, hangar_os_profile_free);
   g_clear_pointer (&self->host, hangar_host_info_free);
+  g_clear_pointer (&self->import_info, hangar_import_info_free);
   g_clear_error (&self->pending_error);
   g_clear_object (&self->connection);
   g_clear_object (&self->settings);
@@ -899,6 +963,18 @@ hangar_assistant_class_init (HangarAssistantClass *klass)
     g_signal_new ("created", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 1, HANGAR_TYPE_VM_CREATOR);
 
+  /**
+   * HangarAssistant::imported:
+   * @self: the assistant
+   * @name: the new machine's name
+   *
+   * A disk image was imported as a new machine (and started); the assistant
+   * closes next.
+   */
+  signals[IMPORTED] =
+    g_signal_new ("imported", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PATH "/assistant/hangar-assistant.ui");
   gtk_widget_class_bind_template_child (widget_class, HangarAssistant, cancel_button);
@@ -929,6 +1005,7 @@ hangar_assistant_class_init (HangarAssistantClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HangarAssistant, progress_page);
   gtk_widget_class_bind_template_child (widget_class, HangarAssistant, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, HangarAssistant, error_page);
+  hangar_assistant_import_bind (widget_class);
   gtk_widget_class_bind_template_callback (widget_class, on_recent_row_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_name_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_os_picked);

@@ -17,6 +17,7 @@
 #include <glib/gi18n.h>
 
 #include "hangar-machine-config.h"
+#include "hangar-media-file.h"
 #include "hangar-properties-window.h"
 
 /* Spin buttons change in steps: wait for the user to stop before applying. */
@@ -258,6 +259,15 @@ show_config (HangarPropertiesWindow *self)
                                g_strcmp0 (config->domain_type, "kvm") == 0
                                ? _("Hardware (KVM)")
                                : _("Software emulation (slower)"));
+
+  /* The bounds are core's limits for this machine on this host; what it
+   * has now stays shown even where it is over them. */
+  gtk_adjustment_set_lower (gtk_spin_button_get_adjustment (self->memory_spin),
+                            (double) config->limits.min_memory_mib);
+  gtk_adjustment_set_upper (gtk_spin_button_get_adjustment (self->memory_spin),
+                            (double) MAX (config->limits.max_memory_mib, config->memory_mib));
+  gtk_adjustment_set_upper (gtk_spin_button_get_adjustment (self->vcpus_spin),
+                            (double) MAX (config->limits.max_vcpus, config->vcpus));
 
   /* Never under the user's fingers: a change waiting to apply wins. */
   if (self->apply_source == 0)
@@ -565,7 +575,11 @@ on_grow_clicked (HangarPropertiesWindow *self)
                                      "machine does not use the new space by itself: grow its "
                                      "partition and file system afterwards, with its own disk "
                                      "tool."));
-  spin = gtk_spin_button_new_with_range (next_gib, MAX (2048.0, next_gib * 4), 1);
+  /* At most what core allows: the size now plus the free space. */
+  spin = gtk_spin_button_new_with_range (next_gib,
+                                         MAX (next_gib, (double) (disk->capacity / (guint64) GIB +
+                                                                  self->config->limits.max_disk_gib)),
+                                         1);
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), next_gib);
   gtk_spin_button_set_numeric (GTK_SPIN_BUTTON (spin), TRUE);
   label = gtk_label_new (_("GiB"));
@@ -604,6 +618,28 @@ cdrom_set (GObject      *object,
   change_done (self, ok, TRUE, error);
 }
 
+/* The file chosen, resolved: a warning when others could replace it, then
+ * the very file goes in the drive (core records it by its canonical path). */
+static void
+medium_resolved (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(HangarPropertiesWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HangarMediaFile) file = hangar_media_file_resolve_finish (result, &error);
+
+  if (file == NULL)
+    {
+      change_done (self, FALSE, TRUE, error);
+      return;
+    }
+  if (file->warning != NULL)
+    toast (self, file->warning);
+  hangar_machine_set_cdrom_async (self->machine, file->path, self->cancellable, cdrom_set,
+                                  g_object_ref (self));
+}
+
 static void
 on_file_chosen (GtkNativeDialog *chooser,
                 int              response,
@@ -618,8 +654,8 @@ on_file_chosen (GtkNativeDialog *chooser,
       (path = g_file_get_path (file)) != NULL)
     {
       self->busy++;
-      hangar_machine_set_cdrom_async (self->machine, path, self->cancellable, cdrom_set,
-                                      g_object_ref (self));
+      hangar_media_file_resolve_async (path, self->cancellable, medium_resolved,
+                                       g_object_ref (self));
     }
   g_object_unref (chooser);
 }
