@@ -22,6 +22,7 @@
 #include "hangar-connection.h"
 #include "hangar-display-page.h"
 #include "hangar-machine.h"
+#include "hangar-os-chooser.h"
 #include "hangar-storage-pool.h"
 #include "hangar-storage-volume.h"
 #include "hangar-test-guest.h"
@@ -279,8 +280,11 @@ test_pick_os (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (assistant), "assistant.pick-os", NULL));
   wait_page (assistant, "pick-os");
   wait.assistant = assistant;
-  /* The page's own list (the firmware row's popover holds another). */
-  search = hangar_test_find_widget (GTK_WIDGET (assistant), GTK_TYPE_SEARCH_ENTRY, NULL);
+  /* The page's own entry and list: from libadwaita 1.4 on, the firmware
+   * row's popover holds a search entry too, and comes first. */
+  search = hangar_test_find_widget (GTK_WIDGET (assistant), HANGAR_TYPE_OS_CHOOSER, NULL);
+  g_assert_nonnull (search);
+  search = hangar_test_find_widget (search, GTK_TYPE_SEARCH_ENTRY, NULL);
   g_assert_nonnull (search);
   wait.list = hangar_test_find_widget (
     gtk_stack_get_visible_child (GTK_STACK (gtk_widget_get_ancestor (search, GTK_TYPE_STACK))),

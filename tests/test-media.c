@@ -23,6 +23,10 @@
 
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <osinfo/osinfo.h>
+#if defined(__SANITIZE_ADDRESS__)
+# include <sanitizer/lsan_interface.h>
+#endif
 
 #include "hangar-vm-settings.h"
 #include "hangar-media-file.h"
@@ -270,6 +274,181 @@ roomy_host (void)
 
 /* Real OSes ----------------------------------------------------------------- */
 
+/* The database through libosinfo directly ---------------------------------------
+ *
+ * What osinfo-db says of a medium changes between its releases (Debian 12
+ * ships 20221130, Debian 13 20250606): Ubuntu 22.04's desktop image gained a
+ * variant, Debian 11's recommended memory doubled, each family got newer
+ * versions. The tests read those facts here, from libosinfo itself and not
+ * through Hangar's code, and assert what Hangar makes of them: the variant's
+ * name as the label, the recommended memory as the default, the newest
+ * released version as the stand-in. The tables keep what is the same in
+ * every release (which OS an image is, where Hangar's own rules decide). */
+static OsinfoDb *
+direct_db (void)
+{
+  static OsinfoDb *db;
+
+  if (db == NULL)
+    {
+      g_autoptr(OsinfoLoader) loader = osinfo_loader_new ();
+      g_autoptr(GError) error = NULL;
+
+      /* libosinfo 1.10 loses a few allocations while loading its database:
+       * left out of leak checking, as in hangar-os-db.c. */
+#if defined(__SANITIZE_ADDRESS__)
+      __lsan_disable ();
+#endif
+      osinfo_loader_process_default_path (loader, &error);
+#if defined(__SANITIZE_ADDRESS__)
+      __lsan_enable ();
+#endif
+      g_assert_no_error (error);
+      db = g_object_ref (osinfo_loader_get_db (loader));
+    }
+  return db;
+}
+
+static OsinfoOs *
+direct_os (const char *short_id)
+{
+  OsinfoOs *os = osinfo_db_get_os (direct_db (), short_id);
+
+  if (os == NULL)
+    {
+      /* By short ID: the database's keys are URIs. */
+      g_autoptr(OsinfoOsList) list = osinfo_db_get_os_list (direct_db ());
+
+      for (gint i = 0; i < osinfo_list_get_length (OSINFO_LIST (list)) && os == NULL; i++)
+        {
+          OsinfoOs *candidate = OSINFO_OS (osinfo_list_get_nth (OSINFO_LIST (list), i));
+
+          if (g_strcmp0 (osinfo_product_get_short_id (OSINFO_PRODUCT (candidate)), short_id) == 0)
+            os = candidate;
+        }
+    }
+  g_assert_nonnull (os);
+  return os;
+}
+
+/* The first variant libosinfo matches for these IDs, and its name (NULL, NULL
+ * when the medium has none). */
+static void
+direct_variant (const char  *arch,
+                const char  *volume_id,
+                const char  *system_id,
+                const char  *publisher_id,
+                const char  *application_id,
+                char       **variant,
+                char       **variant_name)
+{
+  g_autoptr(OsinfoMedia) media = osinfo_media_new ("test:media", arch);
+  g_autoptr(OsinfoOsVariantList) variants = NULL;
+
+  *variant = *variant_name = NULL;
+  osinfo_entity_set_param (OSINFO_ENTITY (media), OSINFO_MEDIA_PROP_VOLUME_ID, volume_id);
+  if (system_id != NULL)
+    osinfo_entity_set_param (OSINFO_ENTITY (media), OSINFO_MEDIA_PROP_SYSTEM_ID, system_id);
+  if (publisher_id != NULL)
+    osinfo_entity_set_param (OSINFO_ENTITY (media), OSINFO_MEDIA_PROP_PUBLISHER_ID, publisher_id);
+  if (application_id != NULL)
+    osinfo_entity_set_param (OSINFO_ENTITY (media), OSINFO_MEDIA_PROP_APPLICATION_ID,
+                             application_id);
+  g_assert_true (osinfo_db_identify_media (direct_db (), media));
+  variants = osinfo_media_get_os_variants (media);
+  if (variants != NULL && osinfo_list_get_length (OSINFO_LIST (variants)) > 0)
+    {
+      OsinfoEntity *first = osinfo_list_get_nth (OSINFO_LIST (variants), 0);
+
+      *variant = g_strdup (osinfo_entity_get_id (first));
+      *variant_name = g_strdup (osinfo_os_variant_get_name (OSINFO_OS_VARIANT (first)));
+    }
+}
+
+/* The recommended memory libosinfo lists for @short_id on x86_64. */
+static guint64
+direct_recommended_mib (const char *short_id)
+{
+  g_autoptr(OsinfoResourcesList) list =
+    osinfo_os_get_recommended_resources (direct_os (short_id));
+  gint64 ram = -1;
+
+  for (gint i = 0; i < osinfo_list_get_length (OSINFO_LIST (list)); i++)
+    {
+      OsinfoResources *r = OSINFO_RESOURCES (osinfo_list_get_nth (OSINFO_LIST (list), i));
+      const char *arch = osinfo_resources_get_architecture (r);
+
+      if (g_strcmp0 (arch, "x86_64") == 0 ||
+          (ram < 0 && g_strcmp0 (arch, OSINFO_ARCHITECTURE_ALL) == 0))
+        ram = osinfo_resources_get_ram (r);
+    }
+  g_assert_cmpint (ram, >, 0);
+  return ram / MIB;
+}
+
+/* The newest released OS whose short ID matches @pattern: the latest
+ * release date, and among those without one, the highest version (compared
+ * number by number). Checked to be no older than @at_least, the stand-in
+ * the oldest supported database (20221130) gives. */
+static OsinfoOs *
+direct_newest (const char *pattern,
+               gboolean    rolling,
+               const char *at_least)
+{
+  g_autoptr(GRegex) regex = g_regex_new (pattern, 0, 0, NULL);
+  g_autoptr(OsinfoOsList) list = osinfo_db_get_os_list (direct_db ());
+  OsinfoOs *floor = direct_os (at_least);
+  OsinfoOs *best = NULL;
+
+  for (gint i = 0; i < osinfo_list_get_length (OSINFO_LIST (list)); i++)
+    {
+      OsinfoOs *os = OSINFO_OS (osinfo_list_get_nth (OSINFO_LIST (list), i));
+      const char *short_id = osinfo_product_get_short_id (OSINFO_PRODUCT (os));
+      OsinfoReleaseStatus status = osinfo_os_get_release_status (os);
+      const char *date, *best_date;
+
+      if (short_id == NULL || !g_regex_match (regex, short_id, 0, NULL))
+        continue;
+      if (status != OSINFO_RELEASE_STATUS_RELEASED &&
+          !(rolling && status == OSINFO_RELEASE_STATUS_ROLLING))
+        continue;
+      if (best == NULL)
+        {
+          best = os;
+          continue;
+        }
+      date = osinfo_product_get_release_date_string (OSINFO_PRODUCT (os));
+      best_date = osinfo_product_get_release_date_string (OSINFO_PRODUCT (best));
+      if (date != NULL && best_date != NULL && strcmp (date, best_date) != 0)
+        {
+          if (strcmp (date, best_date) > 0)
+            best = os;
+        }
+      else if (g_strcmp0 (date, best_date) == 0 || date == NULL || best_date == NULL)
+        {
+          g_auto(GStrv) a = g_strsplit (osinfo_product_get_version (OSINFO_PRODUCT (os)), ".", -1);
+          g_auto(GStrv) b = g_strsplit (osinfo_product_get_version (OSINFO_PRODUCT (best)), ".", -1);
+          int order = 0;
+
+          for (guint j = 0; order == 0 && (a[j] != NULL || b[j] != NULL); j++)
+            order = (a[j] != NULL ? atoi (a[j]) : -1) - (b[j] != NULL ? atoi (b[j]) : -1);
+          if (order > 0)
+            best = os;
+        }
+    }
+  g_assert_nonnull (best);
+  g_assert_true (g_regex_match (regex, at_least, 0, NULL));
+  if (best != floor)
+    {
+      const char *date = osinfo_product_get_release_date_string (OSINFO_PRODUCT (best));
+      const char *floor_date = osinfo_product_get_release_date_string (OSINFO_PRODUCT (floor));
+
+      if (date != NULL && floor_date != NULL)
+        g_assert_cmpstr (date, >, floor_date);
+    }
+  return best;
+}
+
 typedef struct
 {
   const char     *test;
@@ -277,15 +456,15 @@ typedef struct
   const char     *system_id;
   const char     *publisher_id;
   const char     *application_id;
-  /* Expected: what the installed osinfo-db 20221130 says of this medium. */
+  /* Expected: the OS every osinfo-db since 20221130 takes this medium for.
+   * The variant and the label (the variant's name, else the OS's) are read
+   * from the installed database. */
   const char     *short_id;
-  const char     *variant;
-  const char     *label;
   gboolean        live;
   gboolean        installer;
   const char     *arch;
   gboolean        arch_ok;
-  guint64         memory_mib;   /* on roomy_host () */
+  guint64         memory_mib;   /* on roomy_host (); 0: the OS's recommended memory */
   guint           vcpus;
   guint64         disk_gib;
   HangarFirmware  firmware;
@@ -297,48 +476,49 @@ typedef struct
 static const OsCase os_cases[] = {
   /* fedora-37.xml: live workstation media, recommended 2 GiB / 20 GiB, minimum 1 CPU. */
   { "fedora", "Fedora-WS-Live-37-1-7", "LINUX", NULL, NULL,
-    "fedora37", "workstation", "Fedora Workstation 37", TRUE, TRUE, "x86_64", TRUE,
-    2048, 2, 20, HANGAR_FIRMWARE_BIOS, FALSE, TRUE, TRUE },
-  /* ubuntu-22.04.xml: the desktop image is live; recommended 4 GiB / 25 GiB. */
+    "fedora37", TRUE, TRUE, "x86_64", TRUE,
+    0, 2, 20, HANGAR_FIRMWARE_BIOS, FALSE, TRUE, TRUE },
+  /* ubuntu-22.04.xml: the desktop image is live (a "desktop" variant from 2025);
+   * recommended 4 GiB / 25 GiB. */
   { "ubuntu", "Ubuntu 22.04.1 LTS amd64", "LINUX", NULL, NULL,
-    "ubuntu22.04", NULL, "Ubuntu 22.04 LTS", TRUE, TRUE, "x86_64", TRUE,
-    4096, 2, 25, HANGAR_FIRMWARE_BIOS, FALSE, TRUE, TRUE },
-  /* debian-11.xml: the netinst image; recommended 1 GiB / 20 GiB. */
+    "ubuntu22.04", TRUE, TRUE, "x86_64", TRUE,
+    0, 2, 25, HANGAR_FIRMWARE_BIOS, FALSE, TRUE, TRUE },
+  /* debian-11.xml: the netinst image; recommended 1 GiB (2 GiB from 2025) / 20 GiB. */
   { "debian", "Debian 11.5.0 amd64 n", "LINUX", NULL, NULL,
-    "debian11", "universal-netinst", NULL, FALSE, TRUE, "x86_64", TRUE,
-    1024, 2, 20, HANGAR_FIRMWARE_BIOS, FALSE, TRUE, TRUE },
+    "debian11", FALSE, TRUE, "x86_64", TRUE,
+    0, 2, 20, HANGAR_FIRMWARE_BIOS, FALSE, TRUE, TRUE },
   /* opensuse-15.4.xml: the DVD needs the publisher "SUSE LINUX GmbH"; 2 GiB / 16 GiB. */
   { "opensuse", "openSUSE-Leap-15.4-DVD-x86_64", "LINUX", "SUSE LINUX GmbH", NULL,
-    "opensuse15.4", NULL, "openSUSE Leap 15.4", FALSE, TRUE, "x86_64", TRUE,
-    2048, 2, 16, HANGAR_FIRMWARE_BIOS, FALSE, TRUE, TRUE },
+    "opensuse15.4", FALSE, TRUE, "x86_64", TRUE,
+    0, 2, 16, HANGAR_FIRMWARE_BIOS, FALSE, TRUE, TRUE },
   /* The GNOME live image of the same release. */
   { "opensuse-live", "openSUSE_Leap_15.4_GNOME_Live", "LINUX", "SUSE LINUX GMBH", NULL,
-    "opensuse15.4", NULL, "openSUSE Leap 15.4", TRUE, TRUE, "x86_64", TRUE,
-    2048, 2, 16, HANGAR_FIRMWARE_BIOS, FALSE, TRUE, TRUE },
+    "opensuse15.4", TRUE, TRUE, "x86_64", TRUE,
+    0, 2, 16, HANGAR_FIRMWARE_BIOS, FALSE, TRUE, TRUE },
   /* alpinelinux-3.17.xml: the "virt" image is the virtual variant; 768 MiB / 4 GiB. */
   { "alpine", "alpine-virt 3.17.0 x86_64", "LINUX", NULL, NULL,
-    "alpinelinux3.17", "virtual", NULL, FALSE, TRUE, "x86_64", TRUE,
-    768, 2, 4, HANGAR_FIRMWARE_BIOS, FALSE, TRUE, TRUE },
+    "alpinelinux3.17", FALSE, TRUE, "x86_64", TRUE,
+    0, 2, 4, HANGAR_FIRMWARE_BIOS, FALSE, TRUE, TRUE },
   /* win-10.xml: Enterprise, x86_64 minimum 2 GiB / 20 GiB, BIOS allowed. */
   { "windows-10", "CENNA_X64FREV_EN-US_DV5", NULL, "MICROSOFT CORPORATION", NULL,
-    "win10", "enterprise", "Microsoft Windows 10 Enterprise", FALSE, TRUE, "x86_64", TRUE,
+    "win10", FALSE, TRUE, "x86_64", TRUE,
     2048, 2, 20, HANGAR_FIRMWARE_BIOS, FALSE, FALSE, TRUE },
   /* win-11.xml: minimum 2 CPUs, 4 GiB, 64 GiB; BIOS unsupported; Secure Boot and a TPM. */
   { "windows-11", "CCCOMA_X64FRE_EN-US_DV9", NULL, "MICROSOFT CORPORATION", NULL,
-    "win11", NULL, "Microsoft Windows 11", FALSE, TRUE, "x86_64", TRUE,
+    "win11", FALSE, TRUE, "x86_64", TRUE,
     4096, 2, 64, HANGAR_FIRMWARE_UEFI_SECURE_BOOT, TRUE, FALSE, TRUE },
   /* freebsd-13.1.xml: system ID "FreeBSD"; no resources in the family: generic ones. */
   { "freebsd", "13_1_RELEASE_AMD64_CD", "FreeBSD", NULL, NULL,
-    "freebsd13.1", NULL, "FreeBSD 13.1", FALSE, TRUE, "x86_64", TRUE,
+    "freebsd13.1", FALSE, TRUE, "x86_64", TRUE,
     2048, 2, 20, HANGAR_FIRMWARE_BIOS, FALSE, TRUE, FALSE },
   /* centos-stream-9.xml: the netinst and full images share a volume ID; libosinfo takes the
    * first listed, netinst. 1.5 GiB / 20 GiB. */
   { "centos-stream", "CentOS-Stream-9-BaseOS-x86_64", "LINUX", NULL, NULL,
-    "centos-stream9", "netinst", NULL, FALSE, TRUE, "x86_64", TRUE,
-    1536, 2, 20, HANGAR_FIRMWARE_BIOS, FALSE, TRUE, TRUE },
+    "centos-stream9", FALSE, TRUE, "x86_64", TRUE,
+    0, 2, 20, HANGAR_FIRMWARE_BIOS, FALSE, TRUE, TRUE },
   /* An ARM image: identified, and reported as unusable on this host. */
   { "aarch64-mismatch", "Fedora-S-dvd-aarch64-37", "LINUX", NULL, NULL,
-    "fedora37", "server", "Fedora Server 37", FALSE, TRUE, "aarch64", FALSE,
+    "fedora37", FALSE, TRUE, "aarch64", FALSE,
     2048, 2, 20, HANGAR_FIRMWARE_BIOS, FALSE, TRUE, TRUE },
 };
 
@@ -353,6 +533,8 @@ test_identify_os (gconstpointer data)
   g_autoptr(HangarVmSettings) settings = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *label = NULL;
+  g_autofree char *variant = NULL;
+  g_autofree char *variant_name = NULL;
   const HangarOsProfile *p;
   HangarMedia *media;
   gint64 start = g_get_monotonic_time ();
@@ -386,7 +568,10 @@ test_identify_os (gconstpointer data)
   if (c->system_id != NULL)
     g_assert_cmpstr (hangar_media_get_system_id (media), ==, c->system_id);
   g_assert_cmpstr (p->short_id, ==, c->short_id);
-  g_assert_cmpstr (p->variant, ==, c->variant);
+  direct_variant (c->arch, c->volume_id, c->system_id, c->publisher_id, c->application_id,
+                  &variant, &variant_name);
+  g_test_message ("libosinfo: variant %s", variant != NULL ? variant_name : "none");
+  g_assert_cmpstr (p->variant, ==, variant);
   g_assert_cmpint (p->live, ==, c->live);
   g_assert_cmpint (p->installer, ==, c->installer);
   g_assert_cmpstr (p->arch, ==, c->arch);
@@ -398,10 +583,8 @@ test_identify_os (gconstpointer data)
     g_assert_nonnull (strstr (hangar_media_get_arch_message (media), c->arch));
 
   label = hangar_media_dup_label (media);
-  if (c->label != NULL)
-    g_assert_cmpstr (label, ==, c->label);
-  else
-    g_assert_cmpstr (label, !=, "");
+  g_assert_cmpstr (label, ==, variant_name != NULL ? variant_name
+                   : osinfo_product_get_name (OSINFO_PRODUCT (direct_os (c->short_id))));
 
   g_assert_cmpint (p->virtio_block, ==, c->virtio);
   g_assert_cmpint (p->virtio_net, ==, c->virtio);
@@ -409,7 +592,8 @@ test_identify_os (gconstpointer data)
   g_assert_cmpint (p->needs_tpm, ==, c->tpm);
 
   settings = hangar_vm_settings_new_for (p, host, FALSE);
-  g_assert_cmpuint (settings->memory_mib, ==, c->memory_mib);
+  g_assert_cmpuint (settings->memory_mib, ==,
+                    c->memory_mib != 0 ? c->memory_mib : direct_recommended_mib (c->short_id));
   g_assert_cmpuint (settings->vcpus, ==, c->vcpus);
   g_assert_cmpuint (settings->disk_gib, ==, c->disk_gib);
   g_assert_cmpint (settings->firmware, ==, c->firmware);
@@ -461,37 +645,40 @@ typedef struct
   const char *test;
   const char *volume_id;
   const char *system_id;
-  const char *short_id;       /* the stand-in */
+  const char *family;         /* the stand-ins' short IDs */
+  gboolean    rolling;        /* a rolling release may stand in */
+  const char *short_id;       /* the stand-in osinfo-db 20221130 gives */
   const char *guessed_name;
-  const char *label;
   gboolean    live;
 } GuessCase;
 
+/* Versions far past any database, so that they stay guesses; the stand-in is
+ * the family's newest in the installed database (direct_newest ()). */
 static const GuessCase guess_cases[] = {
   /* Matched by osinfo-db's fedora-unknown placeholder, live media. */
-  { "fedora-45", "Fedora-WS-Live-45-1-2", "LINUX", "fedora37", "Fedora 45",
-    "Fedora 45 (guessed: newest known Fedora Linux 37)", TRUE },
+  { "fedora-99", "Fedora-WS-Live-99-1-2", "LINUX", "^fedora[0-9]+$", FALSE, "fedora37",
+    "Fedora 99", TRUE },
   /* Nothing in the database matches: the volume ID names the family. */
-  { "ubuntu-26.04", "Ubuntu 26.04 LTS amd64", "LINUX", "ubuntu22.04", "Ubuntu 26.04",
-    "Ubuntu 26.04 (guessed: newest known Ubuntu 22.04 LTS)", TRUE },
-  { "debian-14", "Debian 14.1.0 amd64 n", "LINUX", "debian11", "Debian 14",
-    "Debian 14 (guessed: newest known Debian 11)", FALSE },
-  /* Matched by opensuse-unknown. */
-  { "opensuse-16", "openSUSE-Leap-16.0-DVD-x86_64", "LINUX", "opensuse15.4",
-    "openSUSE Leap 16.0", "openSUSE Leap 16.0 (guessed: newest known openSUSE Leap 15.4)",
-    FALSE },
-  { "alpine-3.22", "alpine-virt 3.22.0 x86_64", "LINUX", "alpinelinux3.17", "Alpine Linux 3.22",
-    "Alpine Linux 3.22 (guessed: newest known Alpine Linux 3.17)", FALSE },
-  { "freebsd-14", "14_3_RELEASE_AMD64_CD", "FreeBSD", "freebsd13.1", "FreeBSD 14.3",
-    "FreeBSD 14.3 (guessed: newest known FreeBSD 13.1)", FALSE },
+  { "ubuntu-98.04", "Ubuntu 98.04 LTS amd64", "LINUX", "^ubuntu[0-9]+\\.[0-9]+$", FALSE,
+    "ubuntu22.04", "Ubuntu 98.04", TRUE },
+  { "debian-99", "Debian 99.1.0 amd64 n", "LINUX", "^debian[0-9]+$", FALSE, "debian11",
+    "Debian 99", FALSE },
+  /* Matched by opensuse-unknown. Leap 42.3 came before 15.0: the release
+   * dates order them. */
+  { "opensuse-99", "openSUSE-Leap-99.0-DVD-x86_64", "LINUX", "^opensuse(15|42)\\.[0-9]+$", FALSE,
+    "opensuse15.4", "openSUSE Leap 99.0", FALSE },
+  { "alpine-3.99", "alpine-virt 3.99.0 x86_64", "LINUX", "^alpinelinux3\\.[0-9]+$", FALSE,
+    "alpinelinux3.17", "Alpine Linux 3.99", FALSE },
+  { "freebsd-99", "99_3_RELEASE_AMD64_CD", "FreeBSD", "^freebsd[0-9]+\\.[0-9]+$", FALSE,
+    "freebsd13.1", "FreeBSD 99.3", FALSE },
   /* A rolling family: CentOS Stream 9 has no release date, 8 has one. */
-  { "centos-stream-10", "CentOS-Stream-10-BaseOS-x86_64", "LINUX", "centos-stream9",
-    "CentOS Stream 10", "CentOS Stream 10 (guessed: newest known CentOS Stream 9)", FALSE },
+  { "centos-stream-99", "CentOS-Stream-99-BaseOS-x86_64", "LINUX", "^centos-stream[0-9]+$", TRUE,
+    "centos-stream9", "CentOS Stream 99", FALSE },
   /* A Windows image without Microsoft's publisher ID (rebuilt by a tool):
    * its label shows no version, the newest client Windows stands in (not
    * Windows Server 2022). */
-  { "windows-rebuilt", "CCCOMA_X64FRE_EN-US_DV9", NULL, "win11", "Windows",
-    "Windows (guessed: newest known Microsoft Windows 11)", FALSE },
+  { "windows-rebuilt", "CCCOMA_X64FRE_EN-US_DV9", NULL, "^win(7|8|8\\.1|10|11)$", FALSE, "win11",
+    "Windows", FALSE },
 };
 
 static void
@@ -503,15 +690,21 @@ test_identify_guess (gconstpointer data)
   HangarMedia *media = identify_ok (path);
   const HangarOsProfile *p = hangar_media_get_profile (media);
   g_autofree char *label = NULL;
+  g_autofree char *expected = NULL;
+  OsinfoOs *newest;
 
   g_assert_false (hangar_media_is_identified (media));
   g_assert_true (hangar_media_is_guessed (media));
   g_assert_false (hangar_media_is_unknown (media));
   g_assert_true (p->guessed);
-  g_assert_cmpstr (p->short_id, ==, c->short_id);
+  newest = direct_newest (c->family, c->rolling, c->short_id);
+  g_test_message ("libosinfo's newest: %s", osinfo_product_get_short_id (OSINFO_PRODUCT (newest)));
+  g_assert_cmpstr (p->short_id, ==, osinfo_product_get_short_id (OSINFO_PRODUCT (newest)));
   g_assert_cmpstr (hangar_media_get_guessed_name (media), ==, c->guessed_name);
   label = hangar_media_dup_label (media);
-  g_assert_cmpstr (label, ==, c->label);
+  expected = g_strdup_printf ("%s (guessed: newest known %s)", c->guessed_name,
+                              osinfo_product_get_name (OSINFO_PRODUCT (newest)));
+  g_assert_cmpstr (label, ==, expected);
   /* The profile keeps the stand-in's own name; the reason names both. */
   g_assert_nonnull (strstr (label, p->name));
   g_assert_nonnull (strstr (hangar_media_get_guess_reason (media), c->volume_id));
@@ -1052,20 +1245,23 @@ test_detect_windows_11 (void)
 static void
 test_detect_guess (void)
 {
-  g_autofree char *path = make_iso ("detect-ubuntu.iso", "Ubuntu 26.04 LTS amd64", "LINUX", NULL,
+  g_autofree char *path = make_iso ("detect-ubuntu.iso", "Ubuntu 98.04 LTS amd64", "LINUX", NULL,
                                     NULL, TRUE, 0);
+  OsinfoOs *newest = direct_newest (guess_cases[1].family, FALSE, "ubuntu22.04");
   g_autoptr(JsonObject) json = NULL;
   g_autofree char *err = NULL;
   JsonObject *os;
 
   g_assert_cmpint (run_detect (path, &json, &err), ==, 0);
   os = json_object_get_object_member (json, "os");
-  g_assert_cmpstr (json_object_get_string_member (os, "short-id"), ==, "ubuntu22.04");
-  g_assert_cmpstr (json_object_get_string_member (os, "name"), ==, "Ubuntu 22.04 LTS");
+  g_assert_cmpstr (json_object_get_string_member (os, "short-id"), ==,
+                   osinfo_product_get_short_id (OSINFO_PRODUCT (newest)));
+  g_assert_cmpstr (json_object_get_string_member (os, "name"), ==,
+                   osinfo_product_get_name (OSINFO_PRODUCT (newest)));
   g_assert_true (json_object_get_boolean_member (os, "guess"));
   g_assert_nonnull (strstr (json_object_get_string_member (os, "guess-reason"),
-                            "Ubuntu 26.04 LTS amd64"));
-  g_assert_cmpstr (json_object_get_string_member (os, "guessed-name"), ==, "Ubuntu 26.04");
+                            "Ubuntu 98.04 LTS amd64"));
+  g_assert_cmpstr (json_object_get_string_member (os, "guessed-name"), ==, "Ubuntu 98.04");
 }
 
 static void

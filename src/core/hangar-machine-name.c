@@ -25,8 +25,10 @@
  * master key file in its JSON command line) after the first 20 bytes of its
  * name. An auto-started session daemon runs with LC_ALL=C, so these bytes
  * are counted without regard for UTF-8: a cut inside a character makes a
- * path that is not UTF-8, and the machine can never start ("failed to
- * convert virJSONValue to yajl data"). */
+ * path that is not UTF-8, and the machine can never start: libvirt 9.0
+ * fails to write the JSON ("failed to convert virJSONValue to yajl data");
+ * libvirt 11 writes it and QEMU 10 refuses it ("invalid UTF-8 sequence in
+ * string"). */
 #define LIBVIRT_SHORT_NAME_BYTES 20
 
 G_DEFINE_QUARK (hangar-machine-name-error-quark, hangar_machine_name_error)
