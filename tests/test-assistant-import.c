@@ -404,6 +404,16 @@ display_shown (gpointer data)
   return gtk_widget_get_mapped (GTK_WIDGET (page));
 }
 
+/* The guest's first frame is on the screen: the imported firmware ran. */
+static gboolean
+display_ready (gpointer data)
+{
+  HangarDisplayPage *page = hangar_window_get_display_page (data);
+  HangarDisplay *display = hangar_display_page_get_display (page);
+
+  return display != NULL && hangar_display_get_state (display) == HANGAR_DISPLAY_STATE_READY;
+}
+
 /* A qcow2 copied in: the machine exists with its own disk in the pool, is
  * started, and its display opens in the window. */
 static void
@@ -520,6 +530,7 @@ test_appliance (void)
   hangar_test_wait_machine_state (hangar_application_get_collection (app), "Appliance Test",
                                   HANGAR_MACHINE_STATE_RUNNING, 60);
   hangar_test_assert_eventually (display_shown, window, 60, "the new machine's display");
+  hangar_test_assert_eventually (display_ready, window, 120, "the firmware's first frame");
 
   xml = hangar_test_virsh_output ("dumpxml", "--inactive", "Appliance Test", NULL);
   g_assert_nonnull (strstr (xml, "firmware='efi'"));
