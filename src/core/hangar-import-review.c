@@ -18,6 +18,7 @@
 #include "hangar-appliance.h"
 #include "hangar-import.h"
 #include "hangar-import-private.h"
+#include "hangar-path-task.h"
 
 void
 hangar_import_review_free (HangarImportReview *review)
@@ -65,44 +66,22 @@ hangar_import_review (const char    *path,
   return g_steal_pointer (&review);
 }
 
-static void
-review_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
-{
-  GError *error = NULL;
-  HangarImportReview *review = hangar_import_review (task_data, cancellable, &error);
-
-  if (review == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, review, (GDestroyNotify) hangar_import_review_free);
-}
-
 void
 hangar_import_review_async (const char          *path,
                             GCancellable        *cancellable,
                             GAsyncReadyCallback  callback,
                             gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
-  g_return_if_fail (path != NULL);
-
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, hangar_import_review_async);
-  g_task_set_task_data (task, g_strdup (path), g_free);
-  g_task_run_in_thread (task, review_thread);
+  hangar_path_task_run (hangar_import_review_async, path, (HangarPathWork) hangar_import_review,
+                        (GDestroyNotify) hangar_import_review_free, cancellable, callback,
+                        user_data);
 }
 
 HangarImportReview *
 hangar_import_review_finish (GAsyncResult  *result,
                              GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return hangar_path_task_finish (result, hangar_import_review_async, error);
 }
 
 /**

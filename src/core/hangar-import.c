@@ -26,6 +26,7 @@
 #include "hangar-import.h"
 #include "hangar-import-private.h"
 #include "hangar-machine-name.h"
+#include "hangar-path-task.h"
 #include "hangar-media-file.h"
 #include "hangar-pending.h"
 #include "hangar-storage-pool.h"
@@ -439,44 +440,22 @@ hangar_import_probe (const char    *path,
   return probe_source (path, basename, FALSE, cancellable, error);
 }
 
-static void
-probe_thread (GTask        *task,
-              gpointer      source_object,
-              gpointer      task_data,
-              GCancellable *cancellable)
-{
-  GError *error = NULL;
-  HangarImportInfo *info = hangar_import_probe (task_data, cancellable, &error);
-
-  if (info == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, info, (GDestroyNotify) hangar_import_info_free);
-}
-
 void
 hangar_import_probe_async (const char          *path,
                            GCancellable        *cancellable,
                            GAsyncReadyCallback  callback,
                            gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
-  g_return_if_fail (path != NULL);
-
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, hangar_import_probe_async);
-  g_task_set_task_data (task, g_strdup (path), g_free);
-  g_task_run_in_thread (task, probe_thread);
+  hangar_path_task_run (hangar_import_probe_async, path, (HangarPathWork) hangar_import_probe,
+                        (GDestroyNotify) hangar_import_info_free, cancellable, callback,
+                        user_data);
 }
 
 HangarImportInfo *
 hangar_import_probe_finish (GAsyncResult  *result,
                             GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return hangar_path_task_finish (result, hangar_import_probe_async, error);
 }
 
 /* One import, from the caller's thread to the worker and back. */

@@ -25,6 +25,7 @@
 
 #include "hangar-media.h"
 #include "hangar-media-file.h"
+#include "hangar-path-task.h"
 
 G_DEFINE_BOXED_TYPE (HangarMediaFile, hangar_media_file, hangar_media_file_copy,
                      hangar_media_file_free)
@@ -288,19 +289,13 @@ hangar_media_file_resolve (const char  *path,
   return g_steal_pointer (&file);
 }
 
-static void
-resolve_thread (GTask        *task,
-                gpointer      source_object,
-                gpointer      task_data,
-                GCancellable *cancellable)
+/* hangar_media_file_resolve() as a HangarPathWork. */
+static gpointer
+resolve_work (const char    *path,
+              GCancellable  *cancellable,
+              GError       **error)
 {
-  GError *error = NULL;
-  HangarMediaFile *file = hangar_media_file_resolve (task_data, &error);
-
-  if (file == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, file, (GDestroyNotify) hangar_media_file_free);
+  return hangar_media_file_resolve (path, error);
 }
 
 /**
@@ -318,14 +313,9 @@ hangar_media_file_resolve_async (const char          *path,
                                  GAsyncReadyCallback  callback,
                                  gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
-  g_return_if_fail (path != NULL);
-
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, hangar_media_file_resolve_async);
-  g_task_set_task_data (task, g_strdup (path), g_free);
-  g_task_run_in_thread (task, resolve_thread);
+  hangar_path_task_run (hangar_media_file_resolve_async, path, resolve_work,
+                        (GDestroyNotify) hangar_media_file_free, cancellable, callback,
+                        user_data);
 }
 
 /**
@@ -337,9 +327,5 @@ HangarMediaFile *
 hangar_media_file_resolve_finish (GAsyncResult  *result,
                                   GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == hangar_media_file_resolve_async,
-                        NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return hangar_path_task_finish (result, hangar_media_file_resolve_async, error);
 }
