@@ -24,6 +24,7 @@
 #include "hangar-image-kind.h"
 #include "hangar-import.h"
 #include "hangar-os-profile.h"
+#include "hangar-pending.h"
 #include "hangar-storage-pool.h"
 #include "hangar-test-utils.h"
 
@@ -396,6 +397,18 @@ assert_pool_holds (guint files)
 }
 
 static void
+assert_no_pending_records (void)
+{
+  g_autofree char *dir = hangar_pending_dir ();
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+  const char *entry = listing != NULL ? g_dir_read_name (listing) : NULL;
+
+  if (entry != NULL)
+    g_test_message ("left in %s: %s", dir, entry);
+  g_assert_null (entry);
+}
+
+static void
 test_ctl_import (void)
 {
   g_autofree char *raw = make_raw_disk ("ctl.raw", 16 * MIB, TRUE, 1);
@@ -431,6 +444,9 @@ test_ctl_import (void)
                                                   NULL });
   g_assert_nonnull (strstr (info, "\"format\": \"qcow2\""));
   assert_unchanged (vmdk, sum);
+  /* Done means its record of work under way is gone: one left behind would
+   * have the next command remove the machine as half-made. */
+  assert_no_pending_records ();
 
   /* The same name given again: refused, and its copy removed. */
   g_assert_cmpint (hangar_test_ctl ((const char *[]) { "import", "--name", "imported",

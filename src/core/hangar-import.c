@@ -976,6 +976,18 @@ forget_copy_done (GObject      *object,
 }
 
 static void
+pending_ended (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Import *import = g_task_get_task_data (task);
+
+  report (import, 1.0);
+  g_task_return_pointer (task, g_strdup (hangar_vm_creator_get_name (import->creator)), g_free);
+}
+
+static void
 create_done (GObject      *object,
              GAsyncResult *result,
              gpointer      user_data)
@@ -1004,10 +1016,11 @@ create_done (GObject      *object,
     }
 
   g_object_unref (domain);
-  /* The machine holds the copy now. */
-  hangar_pending_end_async (g_steal_pointer (&import->pending));
-  report (import, 1.0);
-  g_task_return_pointer (task, g_strdup (hangar_vm_creator_get_name (import->creator)), g_free);
+  /* The machine holds the copy now: its record goes before the import is
+   * said to be done, or a process that exits at once (hangarctl) leaves
+   * it, and the next start removes the machine as half-made. */
+  hangar_pending_end_async (g_steal_pointer (&import->pending), pending_ended,
+                            g_steal_pointer (&task));
 }
 
 static void

@@ -248,17 +248,21 @@ end_thread (GTask        *task,
 /**
  * hangar_pending_end_async:
  * @self: (transfer full) (nullable): a record
+ * @callback: (nullable): called once the record is gone
+ * @user_data: data for @callback
  *
- * hangar_pending_end() in a worker thread, for the caller's thread.
+ * hangar_pending_end() in a worker thread, for the caller's thread. Say an
+ * operation is done only from @callback: until then the record names what
+ * it made, and a process exiting before would leave it to be cleaned.
  */
 void
-hangar_pending_end_async (HangarPending *self)
+hangar_pending_end_async (HangarPending       *self,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
 
-  if (self == NULL)
-    return;
-  task = g_task_new (NULL, NULL, NULL, NULL);
+  task = g_task_new (NULL, NULL, callback, user_data);
   g_task_set_source_tag (task, hangar_pending_end_async);
   /* Always run: the thread takes it. */
   g_task_set_task_data (task, self, NULL);

@@ -33,7 +33,9 @@ void           hangar_pending_add_file       (HangarPending    *self,
                                               const char       *path);
 void           hangar_pending_end            (HangarPending    *self);
 void           hangar_pending_leave          (HangarPending    *self);
-void           hangar_pending_end_async      (HangarPending    *self);
+void           hangar_pending_end_async      (HangarPending       *self,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
 
 /* Blocking: removes what dead processes left on @conn; the sentences say what. */
 GStrv          hangar_pending_clean          (virConnectPtr     conn);
