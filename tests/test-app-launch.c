@@ -228,6 +228,14 @@ installation_over (gpointer data)
   return strstr (xml, "installing") == NULL;
 }
 
+static gboolean
+medium_out_of_running_machine (gpointer data)
+{
+  g_autofree char *live = hangar_test_domain_xml (NAME, FALSE);
+
+  return strstr (live, hangar_test_iso ()) == NULL;
+}
+
 static void
 test_reboot_with_app (void)
 {
@@ -248,7 +256,10 @@ test_reboot_with_app (void)
   g_assert_nonnull (strstr (defined, "<boot dev='hd'/>"));
   g_assert_nonnull (strstr (defined, "device='cdrom'"));
   g_assert_nonnull (strstr (defined, "<on_reboot>restart</on_reboot>"));
-  /* Out of the running machine too: it went on from its disk. */
+  /* Out of the running machine too (the tracker may eject it there after
+   * the definition has changed): it went on from its disk. */
+  hangar_test_assert_eventually (medium_out_of_running_machine, NULL, 30,
+                                 "the installer medium out of the running machine");
   live = hangar_test_domain_xml (NAME, FALSE);
   g_assert_null (strstr (live, hangar_test_iso ()));
   g_assert_cmpint (hangar_test_domain_state (NAME), ==, VIR_DOMAIN_RUNNING);
