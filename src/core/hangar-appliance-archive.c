@@ -31,30 +31,6 @@
 
 #define TAR_BLOCK 512
 
-static gboolean
-set_error (GError     **error,
-           int          code,
-           const char  *format,
-           ...) G_GNUC_PRINTF (3, 4);
-
-static gboolean
-set_error (GError     **error,
-           int          code,
-           const char  *format,
-           ...)
-{
-  va_list args;
-
-  va_start (args, format);
-  if (error != NULL)
-    {
-      g_assert (*error == NULL);
-      *error = g_error_new_valist (HANGAR_APPLIANCE_ERROR, code, format, args);
-    }
-  va_end (args);
-  return FALSE;
-}
-
 /* One file of the appliance: where its bytes are. */
 typedef struct
 {
@@ -86,7 +62,7 @@ read_at (GInputStream  *stream,
       !g_input_stream_read_all (stream, buffer, count, &got, cancellable, error))
     return FALSE;
   if (got != count)
-    return set_error (error, HANGAR_APPLIANCE_ERROR_INVALID,
+    return hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_INVALID,
                       _("The appliance is cut short."));
   return TRUE;
 }
@@ -164,7 +140,7 @@ tar_index (const char    *path,
         break;
       if (memcmp (header + 257, "ustar", 5) != 0 || !tar_octal (header + 124, 12, &size))
         {
-          set_error (error, HANGAR_APPLIANCE_ERROR_INVALID,
+          hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_INVALID,
                      _("The appliance is not a valid OVA archive (a damaged tar header)."));
           return NULL;
         }
@@ -175,7 +151,7 @@ tar_index (const char    *path,
       offset += TAR_BLOCK;
       if (size > total || offset > total - size)
         {
-          set_error (error, HANGAR_APPLIANCE_ERROR_TOO_LARGE,
+          hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_TOO_LARGE,
                      _("The appliance declares a file larger than itself (“%s”): it is cut "
                        "short or damaged."), g_utf8_validate (name, -1, NULL) ? name : "?");
           return NULL;
@@ -190,13 +166,13 @@ tar_index (const char    *path,
           for (guint i = 0; i < members->len; i++)
             if (g_str_equal (((Member *) g_ptr_array_index (members, i))->name, name))
               {
-                set_error (error, HANGAR_APPLIANCE_ERROR_UNSAFE,
+                hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_UNSAFE,
                            _("The appliance holds “%s” twice."), name);
                 return NULL;
               }
           if (members->len >= MAX_MEMBERS)
             {
-              set_error (error, HANGAR_APPLIANCE_ERROR_TOO_LARGE,
+              hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_TOO_LARGE,
                          _("The appliance holds too many files."));
               return NULL;
             }
@@ -215,7 +191,7 @@ tar_index (const char    *path,
         case 'x':
           break;
         default:
-          set_error (error, HANGAR_APPLIANCE_ERROR_UNSAFE,
+          hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_UNSAFE,
                      _("The appliance holds “%s”, which is a link or a special file. Hangar "
                        "refuses it."), g_utf8_validate (name, -1, NULL) ? name : "?");
           return NULL;
@@ -252,7 +228,7 @@ read_member (const Member  *member,
 
   if (member->size > max)
     {
-      set_error (error, HANGAR_APPLIANCE_ERROR_TOO_LARGE,
+      hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_TOO_LARGE,
                  _("“%s” in the appliance is too large to be a description."), member->name);
       return NULL;
     }
@@ -304,14 +280,14 @@ check_digest (const Member  *member,
                                     error))
         return FALSE;
       if (got != want)
-        return set_error (error, HANGAR_APPLIANCE_ERROR_INVALID,
+        return hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_INVALID,
                           _("The appliance is cut short."));
       g_checksum_update (checksum, buffer, got);
       left -= got;
     }
 
   if (g_ascii_strcasecmp (g_checksum_get_string (checksum), colon + 1) != 0)
-    return set_error (error, HANGAR_APPLIANCE_ERROR_MANIFEST,
+    return hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_MANIFEST,
                       _("“%s” does not match the appliance’s manifest: it was changed or "
                         "damaged. Download the appliance again."), member->name);
   return TRUE;
@@ -339,14 +315,14 @@ verify_manifest (HangarAppliance  *appliance,
     return FALSE;
 
   if (!g_hash_table_contains (entries, ovf->name))
-    return set_error (error, HANGAR_APPLIANCE_ERROR_MANIFEST,
+    return hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_MANIFEST,
                       _("The appliance’s manifest does not list “%s”."), ovf->name);
   for (guint i = 0; i < appliance->disks->len; i++)
     {
       HangarApplianceDisk *disk = g_ptr_array_index (appliance->disks, i);
 
       if (!g_hash_table_contains (entries, disk->href))
-        return set_error (error, HANGAR_APPLIANCE_ERROR_MANIFEST,
+        return hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_MANIFEST,
                           _("The appliance’s manifest does not list “%s”."), disk->href);
     }
 
@@ -356,7 +332,7 @@ verify_manifest (HangarAppliance  *appliance,
       Member *member = find_member (members, key);
 
       if (member == NULL)
-        return set_error (error, HANGAR_APPLIANCE_ERROR_MISSING,
+        return hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_MISSING,
                           _("“%s”, listed in the appliance’s manifest, is missing."),
                           (const char *) key);
       if (!check_digest (member, value, cancellable, error))
@@ -390,7 +366,7 @@ folder_members (const char    *ovf_path,
         {
           if (i > 0)
             continue;
-          set_error (error, HANGAR_APPLIANCE_ERROR_MISSING, _("Cannot read “%s”."), base);
+          hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_MISSING, _("Cannot read “%s”."), base);
           return NULL;
         }
       member = g_new0 (Member, 1);
@@ -520,7 +496,7 @@ hangar_appliance_open (const char    *path,
         {
           if (ovf != NULL)
             {
-              set_error (error, HANGAR_APPLIANCE_ERROR_UNSUPPORTED,
+              hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_UNSUPPORTED,
                          _("“%s” holds several descriptions; Hangar imports one machine at a "
                            "time."), basename);
               return NULL;
@@ -532,7 +508,7 @@ hangar_appliance_open (const char    *path,
     }
   if (ovf == NULL)
     {
-      set_error (error, HANGAR_APPLIANCE_ERROR_INVALID,
+      hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_INVALID,
                  _("“%s” holds no OVF description: it is not an appliance."), basename);
       return NULL;
     }
@@ -563,7 +539,7 @@ hangar_appliance_open (const char    *path,
       member = find_member (members, disk->href);
       if (member == NULL)
         {
-          set_error (error, HANGAR_APPLIANCE_ERROR_MISSING,
+          hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_MISSING,
                      _("Disk %u of the appliance, “%s”, is missing from it."), i + 1,
                      disk->href);
           return NULL;

@@ -17,5 +17,9 @@ G_BEGIN_DECLS
 #define HANGAR_APPLIANCE_MAX_OVF_BYTES (4 * 1024 * 1024)
 
 HangarAppliance *hangar_appliance_new_empty  (void);
+gboolean         hangar_appliance_set_error  (GError     **error,
+                                              int          code,
+                                              const char  *format,
+                                              ...) G_GNUC_PRINTF (3, 4);
 
 G_END_DECLS

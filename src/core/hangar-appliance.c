@@ -158,17 +158,13 @@ hangar_appliance_new_empty (void)
   return appliance;
 }
 
-static gboolean
-set_error (GError     **error,
-           int          code,
-           const char  *format,
-           ...) G_GNUC_PRINTF (3, 4);
-
-static gboolean
-set_error (GError     **error,
-           int          code,
-           const char  *format,
-           ...)
+/* hangar-appliance-private.h: an appliance error, for both of its files;
+ * always FALSE, to return at once. */
+gboolean
+hangar_appliance_set_error (GError     **error,
+                            int          code,
+                            const char  *format,
+                            ...)
 {
   va_list args;
 
@@ -198,18 +194,18 @@ hangar_appliance_check_href (const char  *href,
   g_auto(GStrv) parts = NULL;
 
   if (href == NULL || *href == '\0')
-    return set_error (error, HANGAR_APPLIANCE_ERROR_INVALID,
+    return hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_INVALID,
                       _("The appliance names a file without a name."));
   if (!g_utf8_validate (href, -1, NULL) || g_path_is_absolute (href) ||
       strchr (href, '\\') != NULL || strstr (href, "://") != NULL ||
       g_str_has_prefix (href, "file:"))
-    return set_error (error, HANGAR_APPLIANCE_ERROR_UNSAFE,
+    return hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_UNSAFE,
                       _("The appliance names a file outside itself (“%s”). Hangar refuses it."),
                       g_utf8_validate (href, -1, NULL) ? href : "?");
   parts = g_strsplit (href, "/", -1);
   for (guint i = 0; parts[i] != NULL; i++)
     if (g_str_equal (parts[i], ".."))
-      return set_error (error, HANGAR_APPLIANCE_ERROR_UNSAFE,
+      return hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_UNSAFE,
                         _("The appliance names a file outside itself (“%s”). Hangar refuses "
                           "it."), href);
   return TRUE;
@@ -353,15 +349,15 @@ scaled_bytes (const char  *quantity,
   guint shift;
 
   if (!parse_uint64 (quantity, &value))
-    return set_error (error, HANGAR_APPLIANCE_ERROR_INVALID,
+    return hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_INVALID,
                       _("The appliance gives its %s as “%s”, which is not a number."), what,
                       quantity != NULL ? quantity : "");
   if (!parse_units (units, &shift))
-    return set_error (error, HANGAR_APPLIANCE_ERROR_INVALID,
+    return hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_INVALID,
                       _("The appliance gives its %s in a unit Hangar does not know (“%s”)."),
                       what, units);
   if (value > (max >> shift))
-    return set_error (error, HANGAR_APPLIANCE_ERROR_TOO_LARGE,
+    return hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_TOO_LARGE,
                       _("The appliance declares an impossible %s (%s × %s)."), what, quantity,
                       units != NULL ? units : "byte");
   *bytes = value << shift;
@@ -551,7 +547,7 @@ read_hardware (HangarAppliance *appliance,
         continue;
       type_text = item_field (c, "ResourceType");
       if (!parse_uint64 (type_text, &type))
-        return set_error (error, HANGAR_APPLIANCE_ERROR_INVALID,
+        return hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_INVALID,
                           _("A device in the appliance has no valid resource type."));
       item = g_new0 (Item, 1);
       item->type = (guint) MIN (type, G_MAXUINT);
@@ -578,11 +574,11 @@ read_hardware (HangarAppliance *appliance,
             guint64 count;
 
             if (!parse_uint64 (quantity, &count) || count == 0)
-              return set_error (error, HANGAR_APPLIANCE_ERROR_INVALID,
+              return hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_INVALID,
                                 _("The appliance gives its processors as “%s”, which is not a "
                                   "number."), quantity != NULL ? quantity : "");
             if (count > MAX_VCPUS)
-              return set_error (error, HANGAR_APPLIANCE_ERROR_TOO_LARGE,
+              return hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_TOO_LARGE,
                                 _("The appliance declares an impossible number of processors "
                                   "(%s)."), quantity);
             appliance->vcpus = (guint) count;
@@ -598,7 +594,7 @@ read_hardware (HangarAppliance *appliance,
               return FALSE;
             appliance->memory_mib = (bytes + (1 << 20) - 1) >> 20;
             if (appliance->memory_mib == 0)
-              return set_error (error, HANGAR_APPLIANCE_ERROR_INVALID,
+              return hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_INVALID,
                                 _("The appliance gives its machine no memory."));
           }
           break;
@@ -666,7 +662,7 @@ read_hardware (HangarAppliance *appliance,
 
   g_ptr_array_sort (slots, compare_slots);
   if (slots->len > MAX_DISKS)
-    return set_error (error, HANGAR_APPLIANCE_ERROR_TOO_LARGE,
+    return hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_TOO_LARGE,
                       _("The appliance has %u disks; Hangar attaches at most %u."), slots->len,
                       MAX_DISKS);
 
@@ -698,7 +694,7 @@ read_hardware (HangarAppliance *appliance,
             disk_node = c;
         }
       if (disk_node == NULL)
-        return set_error (error, HANGAR_APPLIANCE_ERROR_MISSING,
+        return hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_MISSING,
                           _("Disk %u of the appliance (“%s”) is not described in it."), i + 1,
                           host_resource != NULL ? host_resource : "");
 
@@ -723,7 +719,7 @@ read_hardware (HangarAppliance *appliance,
             disk->href = ovf_attr (c, "href");
         }
       if (disk->href == NULL)
-        return set_error (error, HANGAR_APPLIANCE_ERROR_MISSING,
+        return hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_MISSING,
                           _("Disk %u of the appliance names a file it does not list (“%s”)."),
                           i + 1, file_ref);
       if (!hangar_appliance_check_href (disk->href, error))
@@ -780,7 +776,7 @@ hangar_appliance_parse_ovf (const char  *data,
 
   if (length > HANGAR_APPLIANCE_MAX_OVF_BYTES || length > G_MAXINT)
     {
-      set_error (error, HANGAR_APPLIANCE_ERROR_TOO_LARGE,
+      hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_TOO_LARGE,
                  _("The appliance’s description is too large to be one."));
       return NULL;
     }
@@ -794,7 +790,7 @@ hangar_appliance_parse_ovf (const char  *data,
       g_autofree char *why = g_strdup (xml_error != NULL && xml_error->message != NULL
                                        ? xml_error->message : "?");
 
-      set_error (error, HANGAR_APPLIANCE_ERROR_INVALID,
+      hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_INVALID,
                  _("The appliance’s description is not valid XML (line %d: "
                    "%s)."),
                  xml_error != NULL ? xml_error->line : 0, g_strstrip (why));
@@ -803,7 +799,7 @@ hangar_appliance_parse_ovf (const char  *data,
 
   if (doc->intSubset != NULL || doc->extSubset != NULL)
     {
-      set_error (error, HANGAR_APPLIANCE_ERROR_UNSAFE,
+      hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_UNSAFE,
                  _("The appliance’s description declares a document type or entities. "
                    "Hangar refuses it, as no real appliance needs them."));
       goto out;
@@ -812,13 +808,13 @@ hangar_appliance_parse_ovf (const char  *data,
   envelope = xmlDocGetRootElement (doc);
   if (!is_element (envelope, NULL, "Envelope"))
     {
-      set_error (error, HANGAR_APPLIANCE_ERROR_INVALID,
+      hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_INVALID,
                  _("The file is not an OVF description (its root is not an OVF Envelope)."));
       goto out;
     }
   if (child (envelope, NULL, "VirtualSystemCollection") != NULL)
     {
-      set_error (error, HANGAR_APPLIANCE_ERROR_UNSUPPORTED,
+      hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_UNSUPPORTED,
                  _("The appliance holds several machines; Hangar imports one at a time."));
       goto out;
     }
@@ -826,7 +822,7 @@ hangar_appliance_parse_ovf (const char  *data,
   hardware = child (system, NULL, "VirtualHardwareSection");
   if (system == NULL || hardware == NULL)
     {
-      set_error (error, HANGAR_APPLIANCE_ERROR_INVALID,
+      hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_INVALID,
                  _("The appliance describes no machine."));
       goto out;
     }
@@ -851,7 +847,7 @@ hangar_appliance_parse_ovf (const char  *data,
     goto out;
   if (appliance->disks->len == 0)
     {
-      set_error (error, HANGAR_APPLIANCE_ERROR_UNSUPPORTED,
+      hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_UNSUPPORTED,
                  _("The appliance has no disk to import."));
       goto out;
     }
@@ -890,7 +886,7 @@ hangar_appliance_parse_manifest (const char  *text,
       close = strstr (line, ")=");
       if (open == NULL || close == NULL || close < open)
         {
-          set_error (error, HANGAR_APPLIANCE_ERROR_MANIFEST,
+          hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_MANIFEST,
                      _("The appliance’s manifest has a line Hangar cannot read (line %u)."),
                      i + 1);
           return NULL;
@@ -903,7 +899,7 @@ hangar_appliance_parse_manifest (const char  *text,
       if (!g_str_equal (algorithm, "sha1") && !g_str_equal (algorithm, "sha256") &&
           !g_str_equal (algorithm, "sha512"))
         {
-          set_error (error, HANGAR_APPLIANCE_ERROR_MANIFEST,
+          hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_MANIFEST,
                      _("The appliance’s manifest uses a digest Hangar cannot check (%s)."),
                      algorithm);
           return NULL;
