@@ -51,6 +51,13 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+enum {
+  SIGNAL_FILES_DROPPED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 /* The guest asks for nothing smaller; a window can still be made smaller and
  * the frame then scales down. */
 #define MIN_GUEST_WIDTH 640
@@ -686,6 +693,24 @@ drop_session (HangarDisplay *self)
   self->mouse_mode = 0;
 }
 
+/* Files dropped on a running guest are for the guest: whoever holds the
+ * session sends them (the page, through its agent). */
+static gboolean
+on_drop (GtkDropTarget *target,
+         const GValue  *value,
+         double         x,
+         double         y,
+         HangarDisplay *self)
+{
+  GSList *files;
+
+  if (self->session == NULL || !G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST) ||
+      (files = g_value_get_boxed (value)) == NULL)
+    return FALSE;
+  g_signal_emit (self, signals[SIGNAL_FILES_DROPPED], 0, files);
+  return TRUE;
+}
+
 /* Public API ***********************************************************/
 
 GtkWidget *
@@ -1083,6 +1108,16 @@ hangar_display_class_init (HangarDisplayClass *klass)
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  /**
+   * HangarDisplay::files-dropped:
+   * @files: (element-type GFile): the files
+   *
+   * Files were dropped on the guest's screen while a session was shown.
+   */
+  signals[SIGNAL_FILES_DROPPED] =
+    g_signal_new ("files-dropped", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, GDK_TYPE_FILE_LIST);
+
   gtk_widget_class_set_css_name (widget_class, "hangar-display");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
 }
@@ -1105,6 +1140,13 @@ hangar_display_init (HangarDisplay *self)
 
   hangar_display_input_init (self);
   self->clipboard = hangar_display_clipboard_new (self);
+
+  {
+    GtkDropTarget *drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+
+    g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
+    gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
+  }
 }
 
 void

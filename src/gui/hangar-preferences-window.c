@@ -23,6 +23,7 @@ struct _HangarPreferencesWindow
   GtkSwitch            *software_emulation_switch;
   AdwActionRow         *uri_row;
   GtkSwitch            *share_clipboard_switch;
+  GtkSwitch            *play_sound_switch;
   GtkSwitch            *resize_guest_switch;
   AdwComboRow          *on_quit_row;
 };
@@ -77,6 +78,8 @@ hangar_preferences_window_new (HangarApplication *application)
                    self->software_emulation_switch, "active", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (hangar_application_get_settings (application), "share-clipboard",
                    self->share_clipboard_switch, "active", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (hangar_application_get_settings (application), "play-sound",
+                   self->play_sound_switch, "active", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (hangar_application_get_settings (application), "display-resize-guest",
                    self->resize_guest_switch, "active", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind_with_mapping (hangar_application_get_settings (application), "on-quit",
@@ -107,6 +110,7 @@ hangar_preferences_window_class_init (HangarPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HangarPreferencesWindow, uri_row);
   gtk_widget_class_bind_template_child (widget_class, HangarPreferencesWindow,
                                         share_clipboard_switch);
+  gtk_widget_class_bind_template_child (widget_class, HangarPreferencesWindow, play_sound_switch);
   gtk_widget_class_bind_template_child (widget_class, HangarPreferencesWindow,
                                         resize_guest_switch);
   gtk_widget_class_bind_template_child (widget_class, HangarPreferencesWindow, on_quit_row);

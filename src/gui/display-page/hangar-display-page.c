@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "hangar-display-page.h"
+#include "hangar-display-page-media.h"
 #include "hangar-machine.h"
 #include "hangar-machine-action.h"
 
@@ -65,6 +66,9 @@ struct _HangarDisplayPage
   AdwStatusPage    *status_page;
   GtkSpinner       *spinner;
   GtkButton        *status_button;
+  GMenu            *usb_section;
+  /* Sound, files and USB (hangar-display-page-media.c). */
+  HangarDisplayPageMedia *media;
 };
 
 G_DEFINE_FINAL_TYPE (HangarDisplayPage, hangar_display_page, GTK_TYPE_WIDGET)
@@ -318,6 +322,8 @@ disconnect_session (HangarDisplayPage *self)
     return;
 
   g_signal_handlers_disconnect_by_data (self->session, self);
+  if (self->media != NULL)
+    hangar_display_media_set_session (hangar_display_page_media_get_media (self->media), NULL);
   spice_session_disconnect (self->session);
   g_clear_object (&self->session);
 }
@@ -378,12 +384,16 @@ main_fd_ready (GObject      *object,
     }
 
   self->session = spice_session_new ();
-  /* No GL scanout until a dmabuf path exists; audio and USB stay off here. */
+  /* No GL scanout until a dmabuf path exists. Sound as the preference says;
+   * USB devices go only where the user sends them. */
   g_object_set (self->session,
-                "enable-audio", FALSE,
-                "enable-usbredir", FALSE,
+                "enable-audio", g_settings_get_boolean (self->settings, "play-sound"),
+                "enable-usbredir", TRUE,
                 "gl-scanout", FALSE,
                 NULL);
+  /* Before the session connects, so it sees the audio and USB channels. */
+  hangar_display_media_set_session (hangar_display_page_media_get_media (self->media),
+                                    self->session);
   /* Connected before the display's own handler: each channel must be able to
    * ask for its descriptor when the display connects it. */
   g_signal_connect (self->session, "channel-new", G_CALLBACK (on_channel_new), self);
@@ -761,6 +771,8 @@ on_machine_domain (HangarDisplayPage *self)
 
   waiting = g_steal_pointer (&self->waiting_channels);
   self->waiting_channels = g_ptr_array_new_with_free_func (g_object_unref);
+  self->media = hangar_display_page_media_new (GTK_WIDGET (self), self->overlay, self->display,
+                                               self->usb_section);
   for (guint i = 0; i < waiting->len; i++)
     on_open_fd (g_ptr_array_index (waiting, i), FALSE, self);
 }
@@ -843,6 +855,65 @@ hangar_display_page_get_status (HangarDisplayPage *self)
   return self->status;
 }
 
+/**
+ * hangar_display_page_get_media:
+ *
+ * Returns: (transfer none): the sound, files and USB of the machine shown
+ */
+HangarDisplayMedia *
+hangar_display_page_get_media (HangarDisplayPage *self)
+{
+  g_return_val_if_fail (HANGAR_IS_DISPLAY_PAGE (self), NULL);
+
+  return hangar_display_page_media_get_media (self->media);
+}
+
+/**
+ * hangar_display_page_get_transfer:
+ * @message: (out) (optional) (transfer none): what the transfer bar says
+ *
+ * Returns: the state of the last file transfer: "idle", "sending", "sent",
+ *   "cancelled", "failed" or "usb-failed" (for a look from tests)
+ */
+const char *
+hangar_display_page_get_transfer (HangarDisplayPage  *self,
+                                  const char        **message)
+{
+  g_return_val_if_fail (HANGAR_IS_DISPLAY_PAGE (self), NULL);
+
+  if (message != NULL)
+    *message = hangar_display_page_media_get_message (self->media);
+  return hangar_display_page_media_get_status (self->media);
+}
+
+/**
+ * hangar_display_page_send_files:
+ *
+ * Sends @files into the machine, as Send File… does once they are chosen.
+ */
+void
+hangar_display_page_send_files (HangarDisplayPage  *self,
+                                GFile             **files,
+                                guint               n_files)
+{
+  g_return_if_fail (HANGAR_IS_DISPLAY_PAGE (self));
+
+  hangar_display_page_media_send (self->media, files, n_files);
+}
+
+/**
+ * hangar_display_page_cancel_transfer:
+ *
+ * Cancels the file transfer, as the bar's Cancel button does.
+ */
+void
+hangar_display_page_cancel_transfer (HangarDisplayPage *self)
+{
+  g_return_if_fail (HANGAR_IS_DISPLAY_PAGE (self));
+
+  hangar_display_page_media_cancel (self->media);
+}
+
 /* GObject ****************************************************************/
 
 static void
@@ -853,6 +924,7 @@ hangar_display_page_dispose (GObject *object)
   hangar_display_page_set_machine (self, NULL);
   g_clear_pointer (&self->waiting_channels, g_ptr_array_unref);
   g_clear_handle_id (&self->hide_source, g_source_remove);
+  g_clear_pointer (&self->media, hangar_display_page_media_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), HANGAR_TYPE_DISPLAY_PAGE);
   g_clear_object (&self->settings);
 
@@ -958,6 +1030,7 @@ hangar_display_page_class_init (HangarDisplayPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HangarDisplayPage, grab_indicator);
   gtk_widget_class_bind_template_child (widget_class, HangarDisplayPage, fullscreen_button);
   gtk_widget_class_bind_template_child (widget_class, HangarDisplayPage, menu_button);
+  gtk_widget_class_bind_template_child (widget_class, HangarDisplayPage, usb_section);
   gtk_widget_class_bind_template_child (widget_class, HangarDisplayPage, stack);
   gtk_widget_class_bind_template_child (widget_class, HangarDisplayPage, scroller);
   gtk_widget_class_bind_template_child (widget_class, HangarDisplayPage, display);

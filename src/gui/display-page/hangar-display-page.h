@@ -9,6 +9,7 @@
 #include <adwaita.h>
 
 #include "hangar-display.h"
+#include "hangar-display-media.h"
 #include "hangar-types.h"
 
 G_BEGIN_DECLS
@@ -25,5 +26,14 @@ HangarDisplay     *hangar_display_page_get_display (HangarDisplayPage *self);
 const char        *hangar_display_page_get_status  (HangarDisplayPage *self);
 void               hangar_display_page_set_can_keep (HangarDisplayPage *self,
                                                      gboolean           can_keep);
+
+/* Sound, files and USB (hangar-display-page-media.c) */
+HangarDisplayMedia *hangar_display_page_get_media  (HangarDisplayPage *self);
+const char        *hangar_display_page_get_transfer (HangarDisplayPage *self,
+                                                     const char       **message);
+void               hangar_display_page_send_files  (HangarDisplayPage *self,
+                                                    GFile            **files,
+                                                    guint              n_files);
+void               hangar_display_page_cancel_transfer (HangarDisplayPage *self);
 
 G_END_DECLS
