@@ -17,13 +17,10 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <spice/vd_agent.h>
 #include <string.h>
 
 #include "hangar-display-media.h"
-
-/* spice-protocol's VD_AGENT_CAP_FILE_XFER_DISABLED: an agent that announces
- * it takes no files. */
-#define AGENT_CAP_FILE_XFER_DISABLED 14
 
 G_DEFINE_QUARK (hangar-display-media-error-quark, hangar_display_media_error)
 
@@ -410,7 +407,7 @@ hangar_display_media_send_files_async (HangarDisplayMedia    *self,
                                  "in the machine."));
       return;
     }
-  if (spice_main_channel_agent_test_capability (self->main, AGENT_CAP_FILE_XFER_DISABLED))
+  if (spice_main_channel_agent_test_capability (self->main, VD_AGENT_CAP_FILE_XFER_DISABLED))
     {
       g_task_return_new_error (task, HANGAR_DISPLAY_MEDIA_ERROR,
                                HANGAR_DISPLAY_MEDIA_ERROR_TRANSFER_DISABLED,

@@ -771,8 +771,6 @@ on_machine_domain (HangarDisplayPage *self)
 
   waiting = g_steal_pointer (&self->waiting_channels);
   self->waiting_channels = g_ptr_array_new_with_free_func (g_object_unref);
-  self->media = hangar_display_page_media_new (GTK_WIDGET (self), self->overlay, self->display,
-                                               self->usb_section);
   for (guint i = 0; i < waiting->len; i++)
     on_open_fd (g_ptr_array_index (waiting, i), FALSE, self);
 }
@@ -1065,6 +1063,8 @@ hangar_display_page_init (HangarDisplayPage *self)
   g_type_ensure (HANGAR_TYPE_DISPLAY);
   gtk_widget_init_template (GTK_WIDGET (self));
   self->waiting_channels = g_ptr_array_new_with_free_func (g_object_unref);
+  self->media = hangar_display_page_media_new (GTK_WIDGET (self), self->overlay, self->display,
+                                               self->usb_section);
 
   g_signal_connect_object (self->display, "notify::state", G_CALLBACK (on_display_state), self,
                            G_CONNECT_SWAPPED);
