@@ -345,7 +345,9 @@ static void
 test_send_file (void)
 {
   g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GFile) file = make_file ("sent.bin", SMALL_SIZE, &bytes);
+  g_autoptr(GFile) file = make_file ("sent.bin", g_getenv ("HANGAR_TEST_MEDIA_SIZE") != NULL
+                                                   ? (gsize) g_ascii_strtoull (g_getenv ("HANGAR_TEST_MEDIA_SIZE"), NULL, 10)
+                                                   : SMALL_SIZE, &bytes);
   gint64 started;
 
   start_agent ();
@@ -355,7 +357,7 @@ test_send_file (void)
   g_assert_cmpstr (hangar_display_page_get_transfer (f.page, NULL), ==, "sending");
   hangar_test_assert_eventually (transfer_is, (gpointer) "sent", LINE_TIMEOUT_S * 4,
                                  "the file to be sent");
-  g_test_message ("%d KiB sent in %.2f s", SMALL_SIZE / 1024,
+  g_test_message ("%" G_GSIZE_FORMAT " KiB sent in %.2f s", g_bytes_get_size (bytes) / 1024,
                   (g_get_monotonic_time () - started) / (double) G_USEC_PER_SEC);
   check_received ("sent.bin", bytes, 1);
 }
@@ -475,6 +477,17 @@ have_audio (gpointer data)
   return capture->pcm->len >= 48000 * 2 * 2 / 2;
 }
 
+/* Under Xvfb there is no sound server: autoaudiosink falls back to a sink
+ * without a volume, and spice-client-glib warns that it cannot mute it. */
+static gboolean
+tolerate_sinks_without_volume (const char     *log_domain,
+                               GLogLevelFlags  log_level,
+                               const char     *message,
+                               gpointer        user_data)
+{
+  return !(g_strcmp0 (log_domain, "GSpice") == 0 && strstr (message, "ignoring mute change") != NULL);
+}
+
 static void
 test_sound (void)
 {
@@ -525,6 +538,7 @@ test_sound (void)
 
   /* Mute, from the display's menu: the playback and record channels that
    * spice-client-glib's GStreamer backend plays through are muted. */
+  g_test_log_set_fatal_handler (tolerate_sinks_without_volume, NULL);
   gtk_widget_activate_action (GTK_WIDGET (f.page), "media.mute", NULL);
   g_assert_true (hangar_display_media_get_muted (media));
   g_object_get (playback, "mute", &muted, NULL);

@@ -30,6 +30,8 @@ struct _HangarDisplayMedia
 
   SpiceSession          *session;
   SpiceMainChannel      *main;
+  /* spice-client-glib's transfers in progress (SpiceFileTransferTask). */
+  GPtrArray             *transfers;
   GPtrArray             *audio_channels;
   SpiceUsbDeviceManager *usb;
   GError                *usb_error;
@@ -144,6 +146,26 @@ on_playback_data (SpicePlaybackChannel *channel,
     self->audio_bytes += (guint64) size;
 }
 
+/* Transfers ***************************************************************/
+
+static void
+on_transfer_finished (SpiceFileTransferTask *task,
+                      GError                *error,
+                      HangarDisplayMedia    *self)
+{
+  g_signal_handlers_disconnect_by_data (task, self);
+  g_ptr_array_remove (self->transfers, task);
+}
+
+static void
+on_new_file_transfer (SpiceMainChannel   *main,
+                      GObject            *task,
+                      HangarDisplayMedia *self)
+{
+  g_ptr_array_add (self->transfers, g_object_ref (task));
+  g_signal_connect (task, "finished", G_CALLBACK (on_transfer_finished), self);
+}
+
 /* Channels ***************************************************************/
 
 static void
@@ -154,6 +176,7 @@ on_channel_new (SpiceSession       *session,
   if (SPICE_IS_MAIN_CHANNEL (channel))
     {
       g_set_object (&self->main, SPICE_MAIN_CHANNEL (channel));
+      g_signal_connect (channel, "new-file-transfer", G_CALLBACK (on_new_file_transfer), self);
     }
   else if (SPICE_IS_PLAYBACK_CHANNEL (channel) || SPICE_IS_RECORD_CHANNEL (channel))
     {
@@ -170,7 +193,10 @@ on_channel_destroy (SpiceSession       *session,
                     HangarDisplayMedia *self)
 {
   if ((gpointer) channel == (gpointer) self->main)
-    g_clear_object (&self->main);
+    {
+      g_signal_handlers_disconnect_by_data (self->main, self);
+      g_clear_object (&self->main);
+    }
   else
     g_ptr_array_remove (self->audio_channels, channel);
 }
@@ -205,7 +231,12 @@ drop_session (HangarDisplayMedia *self)
       g_clear_object (&self->usb);
     }
   g_clear_error (&self->usb_error);
+  if (self->main != NULL)
+    g_signal_handlers_disconnect_by_data (self->main, self);
   g_clear_object (&self->main);
+  for (guint i = 0; i < self->transfers->len; i++)
+    g_signal_handlers_disconnect_by_data (self->transfers->pdata[i], self);
+  g_ptr_array_set_size (self->transfers, 0);
   g_ptr_array_set_size (self->audio_channels, 0);
   if (self->session != NULL)
     {
@@ -340,6 +371,20 @@ hangar_display_media_get_audio_bytes (HangarDisplayMedia *self)
 
 /* Files ******************************************************************/
 
+/* Cancelling goes through each transfer task, as spice-client-glib's own
+ * widgets do: the task tells the agent, which deletes what it received. */
+static void
+on_send_cancelled (GCancellable       *cancellable,
+                   HangarDisplayMedia *self)
+{
+  g_autoptr(GPtrArray) transfers = g_ptr_array_copy (self->transfers, (GCopyFunc) g_object_ref,
+                                                     NULL);
+
+  g_ptr_array_set_free_func (transfers, g_object_unref);
+  for (guint i = 0; i < transfers->len; i++)
+    spice_file_transfer_task_cancel (transfers->pdata[i]);
+}
+
 static void
 file_copy_done (GObject      *object,
                 GAsyncResult *result,
@@ -347,7 +392,11 @@ file_copy_done (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   g_autoptr(GError) error = NULL;
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  gulong handler = GPOINTER_TO_SIZE (g_task_get_task_data (task));
 
+  if (cancellable != NULL && handler != 0)
+    g_cancellable_disconnect (cancellable, handler);
   if (!spice_main_channel_file_copy_finish (SPICE_MAIN_CHANNEL (object), result, &error))
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -434,7 +483,13 @@ hangar_display_media_send_files_async (HangarDisplayMedia    *self,
   sources = g_new0 (GFile *, n_files + 1);
   for (guint i = 0; i < n_files; i++)
     sources[i] = files[i];
-  spice_main_channel_file_copy_async (self->main, sources, G_FILE_COPY_NONE, cancellable,
+  if (cancellable != NULL)
+    g_task_set_task_data (task,
+                          GSIZE_TO_POINTER (g_cancellable_connect (cancellable,
+                                                                   G_CALLBACK (on_send_cancelled),
+                                                                   self, NULL)),
+                          NULL);
+  spice_main_channel_file_copy_async (self->main, sources, G_FILE_COPY_NONE, NULL,
                                       progress, progress_data, file_copy_done,
                                       g_steal_pointer (&task));
 }
@@ -674,6 +729,7 @@ hangar_display_media_finalize (GObject *object)
   HangarDisplayMedia *self = HANGAR_DISPLAY_MEDIA (object);
 
   g_clear_pointer (&self->audio_channels, g_ptr_array_unref);
+  g_clear_pointer (&self->transfers, g_ptr_array_unref);
 
   G_OBJECT_CLASS (hangar_display_media_parent_class)->finalize (object);
 }
@@ -771,4 +827,5 @@ static void
 hangar_display_media_init (HangarDisplayMedia *self)
 {
   self->audio_channels = g_ptr_array_new_with_free_func (g_object_unref);
+  self->transfers = g_ptr_array_new_with_free_func (g_object_unref);
 }

@@ -382,7 +382,8 @@ hangar_display_page_media_new (GtkWidget     *page,
   gtk_widget_set_margin_bottom (box, 18);
   self->label = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_wrap (self->label, TRUE);
-  gtk_label_set_max_width_chars (self->label, 50);
+  gtk_label_set_width_chars (self->label, 30);
+  gtk_label_set_max_width_chars (self->label, 60);
   gtk_label_set_xalign (self->label, 0);
   self->progress = GTK_PROGRESS_BAR (gtk_progress_bar_new ());
   gtk_widget_set_valign (GTK_WIDGET (self->progress), GTK_ALIGN_CENTER);
