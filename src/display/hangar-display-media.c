@@ -371,18 +371,75 @@ hangar_display_media_get_audio_bytes (HangarDisplayMedia *self)
 
 /* Files ******************************************************************/
 
-/* Cancelling goes through each transfer task, as spice-client-glib's own
- * widgets do: the task tells the agent, which deletes what it received. */
-static void
-on_send_cancelled (GCancellable       *cancellable,
-                   HangarDisplayMedia *self)
+/* One send: the caller's progress, and the cancel it asked for. */
+typedef struct
 {
-  g_autoptr(GPtrArray) transfers = g_ptr_array_copy (self->transfers, (GCopyFunc) g_object_ref,
-                                                     NULL);
+  HangarDisplayMedia    *self;
+  GFileProgressCallback  progress;
+  gpointer               progress_data;
+  gulong                 cancel_handler;
+  gboolean               cancel_asked;
+  guint                  cancel_source;
+} Send;
 
-  g_ptr_array_set_free_func (transfers, g_object_unref);
+static void
+send_free (gpointer data)
+{
+  Send *send = data;
+
+  g_clear_handle_id (&send->cancel_source, g_source_remove);
+  g_free (send);
+}
+
+static void
+cancel_transfers (HangarDisplayMedia *self)
+{
+  g_autoptr(GPtrArray) transfers = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < self->transfers->len; i++)
+    g_ptr_array_add (transfers, g_object_ref (self->transfers->pdata[i]));
   for (guint i = 0; i < transfers->len; i++)
     spice_file_transfer_task_cancel (transfers->pdata[i]);
+}
+
+static gboolean
+cancel_now (gpointer data)
+{
+  Send *send = data;
+
+  send->cancel_source = 0;
+  cancel_transfers (send->self);
+  return G_SOURCE_REMOVE;
+}
+
+/* spice-client-glib 0.42 tells the agent of a cancel only when no chunk
+ * of the file is being read (otherwise the agent keeps the partial file
+ * until the display disconnects): the cancel waits for the next chunk to be
+ * sent, whose progress comes before the next read, or a second at most. */
+static void
+on_send_cancelled (GCancellable *cancellable,
+                   Send         *send)
+{
+  send->cancel_asked = TRUE;
+  if (send->cancel_source == 0)
+    send->cancel_source = g_timeout_add (1000, cancel_now, send);
+}
+
+static void
+on_send_progress (goffset  current,
+                  goffset  total,
+                  gpointer data)
+{
+  Send *send = data;
+
+  if (send->cancel_asked)
+    {
+      g_clear_handle_id (&send->cancel_source, g_source_remove);
+      cancel_transfers (send->self);
+      return;
+    }
+  if (send->progress != NULL)
+    send->progress (current, total, send->progress_data);
 }
 
 static void
@@ -393,10 +450,12 @@ file_copy_done (GObject      *object,
   g_autoptr(GTask) task = user_data;
   g_autoptr(GError) error = NULL;
   GCancellable *cancellable = g_task_get_cancellable (task);
-  gulong handler = GPOINTER_TO_SIZE (g_task_get_task_data (task));
+  Send *send = g_task_get_task_data (task);
 
-  if (cancellable != NULL && handler != 0)
-    g_cancellable_disconnect (cancellable, handler);
+  if (cancellable != NULL && send->cancel_handler != 0)
+    g_cancellable_disconnect (cancellable, send->cancel_handler);
+  send->cancel_handler = 0;
+  g_clear_handle_id (&send->cancel_source, g_source_remove);
   if (!spice_main_channel_file_copy_finish (SPICE_MAIN_CHANNEL (object), result, &error))
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -432,6 +491,7 @@ hangar_display_media_send_files_async (HangarDisplayMedia    *self,
   g_autoptr(GTask) task = NULL;
   g_autofree GFile **sources = NULL;
   gboolean connected = FALSE;
+  Send *send;
 
   g_return_if_fail (HANGAR_IS_DISPLAY_MEDIA (self));
   g_return_if_fail (files != NULL && n_files > 0);
@@ -483,14 +543,16 @@ hangar_display_media_send_files_async (HangarDisplayMedia    *self,
   sources = g_new0 (GFile *, n_files + 1);
   for (guint i = 0; i < n_files; i++)
     sources[i] = files[i];
+  send = g_new0 (Send, 1);
+  send->self = self;
+  send->progress = progress;
+  send->progress_data = progress_data;
+  g_task_set_task_data (task, send, send_free);
   if (cancellable != NULL)
-    g_task_set_task_data (task,
-                          GSIZE_TO_POINTER (g_cancellable_connect (cancellable,
-                                                                   G_CALLBACK (on_send_cancelled),
-                                                                   self, NULL)),
-                          NULL);
+    send->cancel_handler = g_cancellable_connect (cancellable, G_CALLBACK (on_send_cancelled),
+                                                  send, NULL);
   spice_main_channel_file_copy_async (self->main, sources, G_FILE_COPY_NONE, NULL,
-                                      progress, progress_data, file_copy_done,
+                                      on_send_progress, send, file_copy_done,
                                       g_steal_pointer (&task));
 }
 
