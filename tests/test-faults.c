@@ -487,6 +487,14 @@ test_killed_clone (void)
   hangar_test_clean_session ();
 }
 
+/* A user's image holding BIG_DATA, for an import's copy to take a moment. */
+static void
+make_big_image (const char *image)
+{
+  hangar_test_run ("qemu-img", "create", "-q", "-f", "qcow2", image, "1G", NULL);
+  hangar_test_run ("qemu-io", "-f", "qcow2", "-c", "write -P 0x33 0 " BIG_DATA, image, NULL);
+}
+
 /* Whether a qemu-img process still writes into the pool. */
 static gboolean
 pool_copy_running (void)
@@ -527,18 +535,13 @@ test_killed_import (void)
 {
   g_autoptr(GSubprocess) ctl = NULL;
   g_autofree char *image = g_build_filename (g_get_user_cache_dir (), "import-me.qcow2", NULL);
-  g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
   g_autofree char *dir = hangar_pending_dir ();
 
   hangar_test_session_setup ();
-  out = hangar_test_run_tool ((const char *[]) { "qemu-img", "create", "-q", "-f", "qcow2",
-                                                 image, "1G", NULL });
-  g_free (out);
-  out = hangar_test_run_tool ((const char *[]) { "qemu-io", "-f", "qcow2", "-c",
-                                                 "write -P 0x33 0 " BIG_DATA, image, NULL });
+  make_big_image (image);
   before = hangar_test_checksum_file (image);
   ctl = spawn_ctl (NULL, (const char *[]) { "import", "--copy", "--no-start", "--name", "Killed",
                                             "--", image, NULL });
@@ -646,14 +649,9 @@ test_signal_import (gconstpointer data)
   int signum = GPOINTER_TO_INT (data);
   g_autoptr(GSubprocess) ctl = NULL;
   g_autofree char *image = g_build_filename (g_get_user_cache_dir (), "import-me.qcow2", NULL);
-  g_autofree char *out = NULL;
 
   hangar_test_session_setup ();
-  out = hangar_test_run_tool ((const char *[]) { "qemu-img", "create", "-q", "-f", "qcow2",
-                                                 image, "1G", NULL });
-  g_free (out);
-  out = hangar_test_run_tool ((const char *[]) { "qemu-io", "-f", "qcow2", "-c",
-                                                 "write -P 0x33 0 " BIG_DATA, image, NULL });
+  make_big_image (image);
   ctl = spawn_ctl (NULL, (const char *[]) { "import", "--copy", "--no-start", "--name", "Imported",
                                             "--", image, NULL });
   wait_pool_files (1);
