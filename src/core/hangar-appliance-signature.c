@@ -104,7 +104,8 @@ trusted_here (gnutls_x509_crt_t *list,
   if (gnutls_x509_trust_list_add_system_trust (trust, 0, 0) > 0 &&
       gnutls_x509_trust_list_verify_crt2 (trust, list, count, NULL, 0, 0, &status, NULL) == 0)
     trusted = status == 0;
-  gnutls_x509_trust_list_deinit (trust, 0);
+  /* 1: the authorities it loaded go with it. */
+  gnutls_x509_trust_list_deinit (trust, 1);
   return trusted;
 }
 
