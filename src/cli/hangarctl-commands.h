@@ -35,6 +35,8 @@ int hangarctl_screenshot     (int    argc,
                               char **argv);
 int hangarctl_snapshot       (int    argc,
                               char **argv);
+int hangarctl_forward        (int    argc,
+                              char **argv);
 
 /* A machine's properties (hangarctl-config.c). */
 int hangarctl_info           (int    argc,

@@ -164,6 +164,9 @@ usage (FILE *out)
              "                   Copy a machine that is shut off, print the copy’s name\n"
              "  snapshot take|list [--json]|revert|rename|delete NAME [SNAPSHOT]\n"
              "                   A machine’s snapshots\n"
+             "  forward add NAME HOST_PORT GUEST_PORT [--address ADDR] | list NAME [--json] |\n"
+             "          remove NAME HOST_PORT\n"
+             "                   Reach a guest’s TCP port from this computer (127.0.0.1)\n"
              "  screenshot NAME OUT.png\n"
              "                   Save a running machine’s screen"),
            _("  info NAME [--json]\n"
@@ -229,6 +232,8 @@ main (int   argc,
     return hangarctl_clone (argc - 1, argv + 1);
   if (g_str_equal (argv[1], "snapshot"))
     return hangarctl_snapshot (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "forward"))
+    return hangarctl_forward (argc - 1, argv + 1);
   if (g_str_equal (argv[1], "screenshot"))
     return hangarctl_screenshot (argc - 1, argv + 1);
   if (g_str_equal (argv[1], "info"))
