@@ -19,6 +19,7 @@
 #include "hangar-machine-config.h"
 #include "hangar-media-file.h"
 #include "hangar-properties-window.h"
+#include "hangar-forwards-group.h"
 
 /* Spin buttons change in steps: wait for the user to stop before applying. */
 #define APPLY_DELAY_MS 800
@@ -888,6 +889,7 @@ hangar_properties_window_class_init (HangarPropertiesWindowClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  g_type_ensure (HANGAR_TYPE_FORWARDS_GROUP);
   object_class->constructed = hangar_properties_window_constructed;
   object_class->dispose = hangar_properties_window_dispose;
   object_class->finalize = hangar_properties_window_finalize;
