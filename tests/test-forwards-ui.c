@@ -4,7 +4,8 @@
  * isolated session that never runs: Add refused for bad ports, the warning
  * for an address other than 127.0.0.1, a forward added (seen by virsh),
  * Copy SSH Command's text on the clipboard, a port taken twice refused in
- * the group, Remove; screenshots light and dark as artifacts.
+ * the group, Remove; the card's Copy SSH Command; screenshots light and
+ * dark as artifacts.
  *
  * Copyright 2026 The Hangar authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -21,6 +22,7 @@
 #include <adwaita.h>
 
 #include "hangar-forwards-group.h"
+#include "hangar-machine-card.h"
 #include "hangar-properties-window.h"
 #include "hangar-test-guest.h"
 #include "hangar-test-utils.h"
@@ -152,6 +154,12 @@ refusal_shows (gpointer group)
          gtk_widget_has_css_class (notice, "error");
 }
 
+static gboolean
+card_offers_ssh (gpointer card)
+{
+  return hangar_machine_card_get_action_enabled (card, "machine.copy-ssh");
+}
+
 static void
 test_group (void)
 {
@@ -165,6 +173,8 @@ test_group (void)
   GtkWidget *group;
   GtkWidget *dialog;
   GtkWidget *button;
+  GtkWidget *card_window;
+  GtkWidget *card;
   RowsWait wait;
   guint host_port = free_port ();
 
@@ -224,6 +234,28 @@ test_group (void)
   g_assert_no_error (error);
   expected_ssh = g_strdup_printf ("ssh -p %u localhost", host_port);
   g_assert_cmpstr (copied, ==, expected_ssh);
+
+  /* The card's menu offers it too, once it has read the forwards. */
+  card_window = gtk_window_new ();
+  card = GTK_WIDGET (hangar_machine_card_new ());
+  hangar_machine_card_set_machine (HANGAR_MACHINE_CARD (card), machine);
+  gtk_window_set_child (GTK_WINDOW (card_window), card);
+  gtk_window_present (GTK_WINDOW (card_window));
+  hangar_test_wait_frames (card, 2);
+  g_assert_false (hangar_machine_card_get_action_enabled (HANGAR_MACHINE_CARD (card),
+                                                          "machine.copy-ssh"));
+  hangar_machine_card_popup_menu (HANGAR_MACHINE_CARD (card));
+  hangar_test_assert_eventually (card_offers_ssh, card, 30, "Copy SSH Command in the card's menu");
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (card), "");
+  g_assert_true (gtk_widget_activate_action (card, "machine.copy-ssh", NULL));
+  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (card), NULL, hangar_test_async_done,
+                                 NULL);
+  g_clear_pointer (&copied, g_free);
+  copied = gdk_clipboard_read_text_finish (gtk_widget_get_clipboard (card), hangar_test_await (),
+                                           &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (copied, ==, expected_ssh);
+  gtk_window_destroy (GTK_WINDOW (card_window));
 
   /* The same port again: refused, the reason in the group. */
   dialog = open_add_dialog (group);

@@ -12,10 +12,13 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "hangar-machine-card.h"
 #include "hangar-machine.h"
+#include "hangar-machine-forwards.h"
 #include "hangar-machine-action.h"
 #include "hangar-thumbnailer.h"
 
@@ -31,6 +34,10 @@ struct _HangarMachineCard
   guint          busy;
   HangarThumbnailer *thumbnailer;
   GdkTexture    *texture;
+  /* A host port forwarded to the guest's SSH port (0: none), read when the
+   * menu opens; and what that read waits on. */
+  guint          ssh_port;
+  GCancellable  *ssh_cancellable;
   gboolean       selection_mode;
 
   /* Template widgets */
@@ -288,6 +295,77 @@ card_action (GtkWidget  *widget,
                             NULL, operation_done, g_object_ref (self));
 }
 
+/* ------------------------------------------------------------------------ */
+/* Copy SSH Command                                                         */
+/* ------------------------------------------------------------------------ */
+
+static gboolean
+is_windows (HangarMachine *machine)
+{
+  const char *os = hangar_machine_get_os_id (machine);
+
+  return os != NULL && strstr (os, "microsoft.com/win") != NULL;
+}
+
+static void
+set_ssh_port (HangarMachineCard *self,
+              guint              port)
+{
+  self->ssh_port = port;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "machine.copy-ssh", port != 0);
+}
+
+static void
+ssh_forwards_listed (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(HangarMachineCard) self = user_data;
+  g_autoptr(GPtrArray) forwards = hangar_machine_list_forwards_finish (HANGAR_MACHINE (source),
+                                                                       result, NULL);
+  guint port = 0;
+
+  if (forwards == NULL || self->machine != HANGAR_MACHINE (source))
+    return;
+  for (guint i = 0; port == 0 && i < forwards->len; i++)
+    {
+      HangarForward *forward = g_ptr_array_index (forwards, i);
+
+      if (forward->guest_port == 22)
+        port = forward->host_port;
+    }
+  set_ssh_port (self, is_windows (self->machine) ? 0 : port);
+}
+
+/* The forwards change in the properties, hangarctl or virsh: read them
+ * each time the menu opens rather than for every card of a collection. */
+static void
+on_menu_shown (HangarMachineCard *self)
+{
+  if (self->machine == NULL)
+    return;
+  g_cancellable_cancel (self->ssh_cancellable);
+  g_clear_object (&self->ssh_cancellable);
+  self->ssh_cancellable = g_cancellable_new ();
+  hangar_machine_list_forwards_async (self->machine, self->ssh_cancellable, ssh_forwards_listed,
+                                      g_object_ref (self));
+}
+
+static void
+copy_ssh_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  HangarMachineCard *self = HANGAR_MACHINE_CARD (widget);
+  g_autofree char *command = NULL;
+
+  if (self->ssh_port == 0)
+    return;
+  command = g_strdup_printf ("ssh -p %u localhost", self->ssh_port);
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), command);
+  gtk_widget_activate_action (widget, "win.show-toast", "s", _("SSH command copied"));
+}
+
 /* Its display in a window of its own, beside the one with the collection. */
 static void
 open_in_new_window_action (GtkWidget  *widget,
@@ -396,6 +474,8 @@ hangar_machine_card_get_action_enabled (HangarMachineCard *self,
 
   if (g_str_equal (action_name, "machine.open-in-new-window"))
     return TRUE;
+  if (g_str_equal (action_name, "machine.copy-ssh"))
+    return self->ssh_port != 0;
   if (find_card_action (action_name, &i) == NULL)
     return FALSE;
   return (self->enabled & (1u << i)) != 0;
@@ -567,6 +647,8 @@ hangar_machine_card_set_machine (HangarMachineCard *self,
 
   g_set_object (&self->machine, machine);
   self->busy = 0;
+  g_cancellable_cancel (self->ssh_cancellable);
+  set_ssh_port (self, 0);
   /* A recycled card paints the new machine's last thumbnail at once. */
   g_clear_object (&self->texture);
 
@@ -599,6 +681,7 @@ hangar_machine_card_dispose (GObject *object)
   hangar_machine_card_set_machine (self, NULL);
   hangar_machine_card_set_thumbnailer (self, NULL);
   g_clear_object (&self->texture);
+  g_clear_object (&self->ssh_cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), HANGAR_TYPE_MACHINE_CARD);
 
   G_OBJECT_CLASS (hangar_machine_card_parent_class)->dispose (object);
@@ -700,6 +783,7 @@ hangar_machine_card_class_init (HangarMachineCardClass *klass)
                                    open_in_new_window_action);
   for (guint i = 0; i < G_N_ELEMENTS (card_actions); i++)
     gtk_widget_class_install_action (widget_class, card_actions[i].name, NULL, card_action);
+  gtk_widget_class_install_action (widget_class, "machine.copy-ssh", NULL, copy_ssh_action);
 }
 
 /* A menu button's popover is made when it first opens: a GtkPopoverMenu with
@@ -712,7 +796,11 @@ create_menu (GtkMenuButton *button,
   HangarMachineCard *self = user_data;
 
   if (gtk_menu_button_get_popover (button) == NULL)
-    gtk_menu_button_set_menu_model (button, self->machine_menu);
+    {
+      gtk_menu_button_set_menu_model (button, self->machine_menu);
+      g_signal_connect_swapped (gtk_menu_button_get_popover (button), "show",
+                                G_CALLBACK (on_menu_shown), self);
+    }
 }
 
 static void
@@ -728,6 +816,7 @@ hangar_machine_card_init (HangarMachineCard *self)
                                          self, NULL);
 
   hangar_machine_card_update_actions (self);
+  set_ssh_port (self, 0);
 
   /* The menu is also a context menu. */
   click = gtk_gesture_click_new ();
