@@ -301,6 +301,8 @@ new_row (HangarHealthPage       *self,
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), fix);
     }
 
+  /* What works needs no further reading: help only where something does not. */
+  gtk_widget_set_visible (help, item->state != HANGAR_HEALTH_OK);
   gtk_widget_set_valign (help, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (help, "flat");
   gtk_widget_set_tooltip_text (help, _("Learn More"));
@@ -323,13 +325,19 @@ show_items (HangarHealthPage *self)
 {
   clear_rows (self);
   gtk_widget_set_visible (GTK_WIDGET (self->checking_row), self->items == NULL);
-  for (guint i = 0; self->items != NULL && i < self->items->len; i++)
-    {
-      GtkWidget *row = new_row (self, self->items->pdata[i]);
+  /* What is wrong first, problems before warnings; core's order within. */
+  for (int state = HANGAR_HEALTH_PROBLEM; state >= HANGAR_HEALTH_OK; state--)
+    for (guint i = 0; self->items != NULL && i < self->items->len; i++)
+      {
+        const HangarHealthItem *item = self->items->pdata[i];
+        GtkWidget *row;
 
-      adw_preferences_group_add (self->health_group, row);
-      g_ptr_array_add (self->rows, row);
-    }
+        if ((int) item->state != state)
+          continue;
+        row = new_row (self, item);
+        adw_preferences_group_add (self->health_group, row);
+        g_ptr_array_add (self->rows, row);
+      }
 }
 
 /* ------------------------------------------------------------------------ */
