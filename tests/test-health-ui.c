@@ -84,6 +84,16 @@ defined_as_qemu (gpointer data)
   return strstr (xml, "<domain type='qemu'") != NULL;
 }
 
+static gboolean
+general_says_emulation (gpointer data)
+{
+  GObject *row = gtk_widget_get_template_child (data, HANGAR_TYPE_PROPERTIES_WINDOW,
+                                                "emulation_row");
+  const char *subtitle = adw_action_row_get_subtitle (ADW_ACTION_ROW (row));
+
+  return subtitle != NULL && strstr (subtitle, "KVM") == NULL;
+}
+
 static HangarPropertiesWindow *
 open_properties (HangarWindow *window,
                  const char   *name)
@@ -216,6 +226,8 @@ test_window (void)
   hangar_test_assert_eventually (defined_as_qemu, NULL, TIMEOUT_S, "the machine to be emulated");
   hangar_test_assert_eventually (acceleration_ok, page, TIMEOUT_S, "the item to be fixed");
   g_assert_false (gtk_switch_get_active (kvm_switch));
+  hangar_test_assert_eventually (general_says_emulation, properties, TIMEOUT_S,
+                                 "the General page to say so");
   wait = (BadgeWait) { window, KVM_BOX, NULL };
   hangar_test_assert_eventually (badge_shows, &wait, TIMEOUT_S, "the card's badge to go");
   hangar_test_wait_frames (GTK_WIDGET (properties), 4);

@@ -46,6 +46,13 @@ struct _HangarHealthPage
 
 G_DEFINE_FINAL_TYPE (HangarHealthPage, hangar_health_page, ADW_TYPE_PREFERENCES_PAGE)
 
+enum {
+  MACHINE_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 static void check (HangarHealthPage *self);
 
 static void
@@ -137,6 +144,8 @@ fixed (GObject      *object,
   if (!done && report (self, error) &&
       g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
+  if (done)
+    g_signal_emit (self, signals[MACHINE_CHANGED], 0);
   check (self);
 }
 
@@ -552,6 +561,16 @@ hangar_health_page_class_init (HangarHealthPageClass *klass)
 
   object_class->dispose = hangar_health_page_dispose;
   object_class->finalize = hangar_health_page_finalize;
+
+  /**
+   * HangarHealthPage::machine-changed:
+   *
+   * A fix changed the machine (its definition or its saved state): what
+   * other pages show of it may be out of date.
+   */
+  signals[MACHINE_CHANGED] = g_signal_new ("machine-changed", G_TYPE_FROM_CLASS (klass),
+                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                           G_TYPE_NONE, 0);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH
                                                "/properties/hangar-health-page.ui");

@@ -824,6 +824,9 @@ hangar_properties_window_constructed (GObject *object)
   update_state (self);
   reload (self);
   hangar_health_page_set_machine (self->health_page, self->machine);
+  /* KVM or emulation, shown on the General page. */
+  g_signal_connect_object (self->health_page, "machine-changed", G_CALLBACK (reload), self,
+                           G_CONNECT_SWAPPED);
 }
 
 static void
