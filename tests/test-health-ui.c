@@ -225,7 +225,8 @@ test_window (void)
   g_signal_emit_by_name (fix_button (row), "clicked");
   hangar_test_assert_eventually (defined_as_qemu, NULL, TIMEOUT_S, "the machine to be emulated");
   hangar_test_assert_eventually (acceleration_ok, page, TIMEOUT_S, "the item to be fixed");
-  g_assert_false (gtk_switch_get_active (kvm_switch));
+  /* The switch follows the definition, read beside the check. */
+  hangar_test_assert_eventually (switch_off, kvm_switch, TIMEOUT_S, "the switch to turn off");
   hangar_test_assert_eventually (general_says_emulation, properties, TIMEOUT_S,
                                  "the General page to say so");
   wait = (BadgeWait) { window, KVM_BOX, NULL };
