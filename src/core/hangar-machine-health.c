@@ -794,7 +794,10 @@ do_set_acceleration (HangarMachineOp  *op,
     return hangar_machine_fail (error, HANGAR_MACHINE_ERROR_NOT_SUPPORTED,
                                 _("“%s” has no definition to change."), op->name);
 
-  if ((xml = hangar_machine_op_dup_config_xml (op, error)) == NULL)
+  /* Secure: a definition written back keeps what only it holds (a
+   * display's password). */
+  xml = hangar_machine_op_dup_xml (op, VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE, error);
+  if (xml == NULL)
     return FALSE;
   if ((doc = hangar_machine_op_parse_xml (xml, op, error)) == NULL)
     return FALSE;
