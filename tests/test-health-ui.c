@@ -30,6 +30,7 @@
 
 #define KVM_BOX "KVM Box"
 #define FIRMWARE_BOX "Firmware Box"
+#define SAVED_BOX "Saved Box"
 #define TIMEOUT_S 30
 
 typedef struct
@@ -82,6 +83,12 @@ defined_as_qemu (gpointer data)
   g_autofree char *xml = hangar_test_virsh_output ("dumpxml", "--inactive", KVM_BOX, NULL);
 
   return strstr (xml, "<domain type='qemu'") != NULL;
+}
+
+static gboolean
+saved_state_gone (gpointer data)
+{
+  return !hangar_test_domain_has_saved_state (SAVED_BOX);
 }
 
 static gboolean
@@ -163,8 +170,29 @@ test_window (void)
   GtkSwitch *kvm_switch;
 
   hangar_test_session_setup ();
+  /* A saved state QEMU never wrote: the daemon finds it when it starts
+   * again, below. */
+  hangar_test_define_xml (SAVED_BOX,
+                          "<domain type='qemu'><name>" SAVED_BOX "</name>"
+                          "<memory unit='MiB'>128</memory><vcpu>1</vcpu>"
+                          "<os><type arch='x86_64' machine='q35'>hvm</type></os>"
+                          "<devices><channel type='spicevmc'>"
+                          "<target type='virtio' name='com.redhat.spice.0'/></channel>"
+                          "<graphics type='spice'><listen type='none'/></graphics>"
+                          "</devices></domain>");
+  {
+    g_autofree char *save_dir = g_build_filename (g_get_user_config_dir (), "libvirt", "qemu",
+                                                  "save", NULL);
+    g_autofree char *save = g_build_filename (save_dir, SAVED_BOX ".save", NULL);
+    g_autoptr(GError) error = NULL;
+
+    g_assert_cmpint (g_mkdir_with_parents (save_dir, 0700), ==, 0);
+    g_assert_true (g_file_set_contents (save, "not a saved state\n", -1, &error));
+    g_assert_no_error (error);
+  }
   /* Before the app connects: the daemon is restarted under it. */
   hangar_test_define_kvm_machine (KVM_BOX);
+  g_assert_true (hangar_test_domain_has_saved_state (SAVED_BOX));
   g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
   xml = g_strdup_printf (
     "<domain type='qemu'><name>" FIRMWARE_BOX "</name><memory unit='MiB'>128</memory>"
@@ -244,8 +272,52 @@ test_window (void)
   g_assert_true (defined_as_qemu (NULL));
 
   gtk_window_destroy (GTK_WINDOW (properties));
+
+  /* A saved state libvirt cannot restore: discarding it asks first. */
+  wait = (BadgeWait) { window, SAVED_BOX, "problem" };
+  hangar_test_assert_eventually (badge_shows, &wait, TIMEOUT_S, "the saved machine's badge");
+  properties = open_properties (window, SAVED_BOX);
+  page = HANGAR_HEALTH_PAGE (hangar_properties_window_get_health_page (properties));
+  hangar_test_assert_eventually (page_checked, page, TIMEOUT_S, "the health check");
+  g_assert_true (item_in_state (page, "saved-state", HANGAR_HEALTH_PROBLEM));
+  row = hangar_health_page_get_row (page, "saved-state");
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "libvirt"));
+  /* Problems come first (before the hidden "Checking…" row there is none). */
+  for (GtkWidget *before = gtk_widget_get_prev_sibling (row); before != NULL;
+       before = gtk_widget_get_prev_sibling (before))
+    g_assert_false (gtk_widget_get_visible (before));
+  hangar_test_wait_frames (GTK_WIDGET (properties), 4);
+  hangar_test_screenshot_both_styles (GTK_WIDGET (properties), "health-page-saved");
+  for (guint i = 0; i < 2; i++)
+    {
+      AdwMessageDialog *dialog;
+
+      g_signal_emit_by_name (fix_button (row), "clicked");
+      dialog = hangar_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG, NULL);
+      g_assert_nonnull (dialog);
+      g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "lost"));
+      if (i == 0)
+        {
+          hangar_test_wait_frames (GTK_WIDGET (dialog), 4);
+          g_free (path);
+          path = hangar_test_save_screenshot (GTK_WIDGET (dialog), "health-discard-dialog.png");
+          g_test_message ("screenshot: %s", path);
+          /* Cancelled: nothing is lost. */
+          adw_message_dialog_response (dialog, "cancel");
+          hangar_test_wait_frames (GTK_WIDGET (properties), 4);
+          g_assert_true (hangar_test_domain_has_saved_state (SAVED_BOX));
+        }
+      else
+        adw_message_dialog_response (dialog, "discard");
+    }
+  hangar_test_assert_eventually (saved_state_gone, NULL, TIMEOUT_S, "the saved state to go");
+  wait = (BadgeWait) { window, SAVED_BOX, NULL };
+  hangar_test_assert_eventually (badge_shows, &wait, TIMEOUT_S, "the card's badge to go");
+  gtk_window_destroy (GTK_WINDOW (properties));
+
   gtk_window_destroy (GTK_WINDOW (window));
   hangar_connection_close (hangar_application_get_connection (app));
+  hangar_test_virsh ("undefine", SAVED_BOX, NULL);
   hangar_test_virsh ("undefine", KVM_BOX, NULL);
   hangar_test_virsh ("undefine", FIRMWARE_BOX, NULL);
   g_rmdir (dir);

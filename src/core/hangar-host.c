@@ -204,7 +204,7 @@ hangar_host_kvm_unusable_reason (virConnectPtr  conn,
       if (caps == NULL)
         {
           char *reason = g_strdup_printf (_("libvirt does not offer hardware virtualization "
-                                            "(KVM) here: %s"),
+                                            "(KVM) here (%s)."),
                                           hangar_libvirt_last_message ());
 
           virResetLastError ();

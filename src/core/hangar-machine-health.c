@@ -547,7 +547,7 @@ read_saved_refusal (HangarMachineOp *op)
   raw = virDomainManagedSaveGetXMLDesc (op->dom, 0);
   if (raw == NULL)
     {
-      char *reason = g_strdup_printf (_("libvirt cannot read the saved state: %s"),
+      char *reason = g_strdup_printf (_("libvirt cannot read the saved state (%s)."),
                                       hangar_libvirt_last_message ());
 
       virResetLastError ();
@@ -570,7 +570,7 @@ read_saved_refusal (HangarMachineOp *op)
   if (caps == NULL)
     {
       char *reason = g_strdup_printf (_("It was saved with machine type “%s”, which this "
-                                        "version of QEMU does not offer: %s"),
+                                        "version of QEMU does not offer (%s)."),
                                       machine != NULL ? machine : "?",
                                       hangar_libvirt_last_message ());
 
