@@ -363,6 +363,23 @@ test_acceleration (void)
   g_autofree char *xml = NULL;
 
   hangar_test_session_setup ();
+
+  /* Usage errors: exit 2, one line naming the command. */
+  {
+    const char *no_name[] = { "check", NULL };
+    const char *bad_fix[] = { "check", "--fix=space-report", "--", "kvm box", NULL };
+    g_autofree char *err = NULL;
+
+    g_assert_cmpint (hangar_test_ctl (no_name, &out, &err), ==, 2);
+    hangar_test_assert_ctl_error (err, "check");
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+    g_assert_cmpint (hangar_test_ctl (bad_fix, &out, &err), ==, 2);
+    hangar_test_assert_ctl_error (err, "check");
+    g_assert_nonnull (strstr (err, "discard-saved-state"));
+    g_clear_pointer (&out, g_free);
+  }
+
   hangar_test_define_kvm_machine ("kvm box");
   xml = hangar_test_virsh_output ("dumpxml", "--inactive", "kvm box", NULL);
   g_assert_nonnull (strstr (xml, "<domain type='kvm'"));
