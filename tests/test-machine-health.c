@@ -466,6 +466,26 @@ test_firmware (void)
     g_assert_nonnull (strstr (out, my_code));
   }
   hangar_test_virsh ("undefine", "--nvram", "uefi box", NULL);
+
+  /* The system's firmware, its variables gone: libvirt makes them again
+   * from the template its firmware descriptor names (libvirt 9.0 does),
+   * which forgets the guest's boot entries: a warning. */
+  g_clear_pointer (&xml, g_free);
+  xml = g_strdup_printf (
+    "<domain type='qemu'><name>uefi system</name><memory unit='MiB'>128</memory>"
+    "<vcpu>1</vcpu><os><type arch='x86_64' machine='q35'>hvm</type>"
+    "<loader readonly='yes' type='pflash'>%s</loader><nvram>%s</nvram></os>"
+    "<features><acpi/></features>"
+    "<devices><graphics type='spice'><listen type='none'/></graphics></devices></domain>",
+    code, my_vars);
+  hangar_test_define_xml ("uefi system", xml);
+  {
+    g_autofree char *out = NULL;
+
+    g_assert_cmpint (ctl_check ("uefi system", FALSE, NULL, &out), ==, 0);
+    g_assert_nonnull (strstr (out, "warning\tfirmware\tUEFI settings file missing"));
+  }
+  hangar_test_virsh ("undefine", "uefi system", NULL);
   g_rmdir (dir);
 }
 

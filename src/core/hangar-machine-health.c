@@ -581,6 +581,35 @@ read_saved_refusal (HangarMachineOp *op)
   return NULL;
 }
 
+/* Whether a firmware descriptor QEMU installs (which libvirt reads to find
+ * a loader's variables template) names @loader. */
+static gboolean
+loader_is_described (const char *loader)
+{
+  g_autofree char *quoted = g_strdup_printf ("\"%s\"", loader);
+  g_autofree char *user_dir = g_build_filename (g_get_user_config_dir (), "qemu", "firmware",
+                                                NULL);
+  const char *dirs[] = { "/usr/share/qemu/firmware", "/etc/qemu/firmware", user_dir };
+
+  for (guint i = 0; i < G_N_ELEMENTS (dirs); i++)
+    {
+      g_autoptr(GDir) dir = g_dir_open (dirs[i], 0, NULL);
+      const char *entry;
+
+      while (dir != NULL && (entry = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *path = g_build_filename (dirs[i], entry, NULL);
+          g_autofree char *contents = NULL;
+
+          if (g_str_has_suffix (entry, ".json") &&
+              g_file_get_contents (path, &contents, NULL, NULL) &&
+              strstr (contents, quoted) != NULL)
+            return TRUE;
+        }
+    }
+  return FALSE;
+}
+
 static void
 read_firmware_files (xmlDocPtr          doc,
                      HangarHealthFacts *facts)
@@ -596,10 +625,14 @@ read_firmware_files (xmlDocPtr          doc,
 
       facts->missing_nvram = g_steal_pointer (&nvram);
       /* libvirt copies the template again; without one it finds the
-       * template of firmware it chose itself (firmware='efi'). */
-      facts->nvram_remade = template != NULL
-        ? g_file_test (template, G_FILE_TEST_EXISTS)
-        : hangar_xml_has_node (doc, "/domain/os[@firmware='efi']");
+       * template of firmware it chose itself (firmware='efi') or of a
+       * loader a firmware descriptor lists. */
+      if (template != NULL)
+        facts->nvram_remade = g_file_test (template, G_FILE_TEST_EXISTS);
+      else
+        facts->nvram_remade = hangar_xml_has_node (doc, "/domain/os[@firmware='efi']") ||
+                              (loader != NULL && facts->missing_loader == NULL &&
+                               loader_is_described (loader));
     }
 
   if (hangar_xml_has_node (doc, "/domain/devices/tpm/backend[@type='emulator']"))
