@@ -175,6 +175,7 @@ test_group (void)
   GtkWidget *button;
   GtkWidget *card_window;
   GtkWidget *card;
+  GtkWidget *popover;
   RowsWait wait;
   guint host_port = free_port ();
 
@@ -255,6 +256,11 @@ test_group (void)
                                            &error);
   g_assert_no_error (error);
   g_assert_cmpstr (copied, ==, expected_ssh);
+  /* The menu closed before its window goes. */
+  popover = hangar_test_find_widget (card, GTK_TYPE_POPOVER, NULL);
+  g_assert_nonnull (popover);
+  gtk_popover_popdown (GTK_POPOVER (popover));
+  hangar_test_wait_frames (card, 2);
   gtk_window_destroy (GTK_WINDOW (card_window));
 
   /* The same port again: refused, the reason in the group. */
