@@ -449,6 +449,22 @@ hangar_machine_do_start_throwaway (HangarMachineOp  *op,
                                 _("“%s” has a saved state, which only a normal start can "
                                   "resume: discard the saved state first to start it without "
                                   "saving changes."), op->name);
+  /* The install tracker would take the installer's reboot for the end of an
+   * installation whose writes are then discarded, and leave a machine with
+   * an empty disk and no installer. */
+  {
+    HangarMachineDetails details = { 0 };
+    gboolean installing;
+
+    hangar_machine_details_read (op->dom, &details);
+    installing = details.installing;
+    hangar_machine_details_clear (&details);
+    if (installing)
+      return hangar_machine_fail (error, HANGAR_MACHINE_ERROR_NOT_SUPPORTED,
+                                  _("“%s” is installing its system: an installation run "
+                                    "without saving changes would be lost. Start it normally "
+                                    "to finish it."), op->name);
+  }
   if (!hangar_machine_check_media (op->dom, error))
     return FALSE;
 
