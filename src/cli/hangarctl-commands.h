@@ -21,6 +21,8 @@ int hangarctl_import (int    argc,
                       char **argv);
 
 /* On one machine (hangarctl-machine.c, hangarctl-snapshot.c). */
+int hangarctl_start          (int    argc,
+                              char **argv);
 int hangarctl_machine_simple (int    argc,
                               char **argv);
 int hangarctl_shutdown       (int    argc,

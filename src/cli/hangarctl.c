@@ -66,6 +66,7 @@ print_list (HangarCollection *collection,
           hangarctl_json_add_string (builder, "os_id", nonempty (hangar_machine_get_os_id (machine)));
           add_time_or_null (builder, "last_used", hangar_machine_get_last_used (machine));
           hangarctl_json_add_bool (builder, "installing", hangar_machine_get_installing (machine));
+          hangarctl_json_add_bool (builder, "throwaway", hangar_machine_get_throwaway (machine));
           json_builder_end_object (builder);
         }
       json_builder_end_array (builder);
@@ -78,8 +79,11 @@ print_list (HangarCollection *collection,
     {
       g_autoptr(HangarMachine) machine = g_list_model_get_item (model, i);
 
-      g_print ("%s\t%s\n", hangar_machine_get_name (machine),
-               hangar_machine_state_to_nick (hangar_machine_get_state (machine)));
+      /* A third column only for a run without saving changes: scripts that
+       * read two keep working. */
+      g_print ("%s\t%s%s\n", hangar_machine_get_name (machine),
+               hangar_machine_state_to_nick (hangar_machine_get_state (machine)),
+               hangar_machine_get_throwaway (machine) ? "\tthrowaway" : "");
     }
 }
 
@@ -143,7 +147,8 @@ usage (FILE *out)
 {
   fprintf (out, "%s\n\n  %s\n  %s\n  %s\n  %s\n%s\n%s\n\n%s\n%s\n",
            _("Usage: hangarctl COMMAND [OPTIONS…]"),
-           _("list [--json]    List the machines and their states"),
+           _("list [--json]    List the machines and their states (“throwaway” after a machine\n"
+             "                   running without saving changes)"),
            _("create PATH.iso [--name N] [--memory SIZE] [--cpus C] [--disk SIZE] [--try] [--no-start]\n"
              "                   Create a machine from a medium, start it, print its name"),
            _("import FILE [--name N] [--copy|--link] [--no-start] [--dry-run] [--memory SIZE]\n"
@@ -151,7 +156,9 @@ usage (FILE *out)
              "                   Make a machine from a disk image or an OVA/OVF appliance, start\n"
              "                   it, print its name"),
            _("detect PATH.iso  Identify an image; print its OS and a new machine’s defaults as JSON"),
-           _("  start NAME       Start a machine (a saved one resumes)\n"
+           _("  start NAME [--throwaway]\n"
+             "                   Start a machine (a saved one resumes); with --throwaway,\n"
+             "                   what it writes to its disks is discarded when it stops\n"
              "  shutdown NAME [--timeout S]\n"
              "                   Press its power button, wait up to S seconds (60) for it to stop\n"
              "  force-off NAME   Stop it at once\n"
@@ -221,7 +228,9 @@ main (int   argc,
     return hangarctl_import (argc - 1, argv + 1);
   if (g_str_equal (argv[1], "detect"))
     return hangarctl_detect (argc - 1, argv + 1);
-  if (g_str_equal (argv[1], "start") || g_str_equal (argv[1], "force-off") ||
+  if (g_str_equal (argv[1], "start"))
+    return hangarctl_start (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "force-off") ||
       g_str_equal (argv[1], "pause") || g_str_equal (argv[1], "resume") ||
       g_str_equal (argv[1], "reboot") || g_str_equal (argv[1], "save"))
     return hangarctl_machine_simple (argc - 1, argv + 1);

@@ -22,6 +22,7 @@
 
 #include "hangar-machine-config-private.h"
 #include "hangar-machine-name.h"
+#include "hangar-throwaway.h"
 #include "hangar-machine-private.h"
 
 
@@ -143,6 +144,20 @@ read_snapshot (virDomainSnapshotPtr snap)
 /* take                                                                     */
 /* ------------------------------------------------------------------------ */
 
+/* A run without saving changes (hangar-throwaway.c) writes to overlays that
+ * go when it stops: a snapshot of it would keep nothing, or keep what the
+ * user asked to discard, and libvirt's own refusal speaks of migration. */
+static gboolean
+refuse_throwaway (HangarMachineOp  *op,
+                  GError          **error)
+{
+  if (!hangar_throwaway_is_running (op->dom))
+    return TRUE;
+  return hangar_machine_fail (error, HANGAR_MACHINE_ERROR_NOT_SUPPORTED,
+                              _("“%s” runs without saving changes: snapshots are possible "
+                                "again once it has stopped."), op->name);
+}
+
 /* libvirt 9.0 takes no internal snapshot of a machine whose UEFI variables
  * live in a writable pflash image, nor of disks that are not qcow2: say so
  * before it fails halfway. */
@@ -158,6 +173,11 @@ check_snapshots_possible (HangarMachineOp  *op,
 
   if (xml == NULL)
     return FAIL_LIBVIRT (op, _("Cannot read the definition of “%s”: %s"), error);
+  if (!refuse_throwaway (op, error))
+    {
+      free (xml);
+      return FALSE;
+    }
   doc = xmlReadMemory (xml, (int) strlen (xml), "domain.xml", NULL,
                        XML_PARSE_NONET | XML_PARSE_NOWARNING | XML_PARSE_NOERROR);
   free (xml);
@@ -527,6 +547,8 @@ do_revert_snapshot (HangarMachineOp  *op,
                     GCancellable     *cancellable,
                     GError          **error)
 {
+  if (!refuse_throwaway (op, error))
+    return FALSE;
   return change_snapshot (op, SNAPSHOT_REVERT, error);
 }
 

@@ -123,6 +123,7 @@ const char         *hangar_machine_get_os_name         (HangarMachine      *self
 const char         *hangar_machine_get_os_id           (HangarMachine      *self);
 gint64              hangar_machine_get_last_used       (HangarMachine      *self);
 gboolean            hangar_machine_get_installing      (HangarMachine      *self);
+gboolean            hangar_machine_get_throwaway       (HangarMachine      *self);
 gboolean            hangar_machine_is_gone             (HangarMachine      *self);
 char               *hangar_machine_fold_search_text    (const char         *text);
 gboolean            hangar_machine_matches_search      (HangarMachine      *self,

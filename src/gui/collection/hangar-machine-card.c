@@ -50,6 +50,7 @@ struct _HangarMachineCard
   GtkWidget     *row_menu_button;
   GMenuModel    *machine_menu;
   GtkLabel      *badge;
+  GtkWidget     *throwaway_badge;
   GtkImage      *health_badge;
   GCancellable  *health_cancellable;
   guint          health_source;
@@ -81,6 +82,7 @@ typedef struct
 
 static const CardAction card_actions[] = {
   { "machine.start", HANGAR_MACHINE_ACTION_START, NULL },
+  { "machine.start-throwaway", HANGAR_MACHINE_ACTION_START_THROWAWAY, NULL },
   { "machine.shutdown", HANGAR_MACHINE_ACTION_SHUTDOWN, NULL },
   { "machine.force-off", HANGAR_MACHINE_ACTION_FORCE_OFF, NULL },
   { "machine.pause", HANGAR_MACHINE_ACTION_PAUSE, NULL },
@@ -205,6 +207,7 @@ hangar_machine_card_update_state (HangarMachineCard *self)
   const char *nick;
   const char *name = "";
   g_autofree char *description = NULL;
+  gboolean throwaway;
 
   if (self->machine != NULL)
     {
@@ -223,6 +226,9 @@ hangar_machine_card_update_state (HangarMachineCard *self)
     }
   gtk_label_set_label (self->badge, label);
   gtk_widget_set_visible (GTK_WIDGET (self->badge), *label != '\0');
+  throwaway = self->machine != NULL && hangar_machine_get_throwaway (self->machine) &&
+              hangar_machine_state_has_screen (state);
+  gtk_widget_set_visible (self->throwaway_badge, throwaway);
 
   /* One style class per state ("running", "paused", …) colours the badge. */
   if (self->state_class != NULL)
@@ -236,6 +242,14 @@ hangar_machine_card_update_state (HangarMachineCard *self)
   /* Translators: the accessible name of a machine in the collection: "Name, State" */
   description = *label != '\0' ? g_strdup_printf (C_("machine card", "%s, %s"), name, label)
                                : g_strdup (name);
+  if (throwaway)
+    {
+      g_autofree char *plain = g_steal_pointer (&description);
+
+      /* Translators: the accessible name of a machine running without saving
+       * changes: "Name, State" and the mark on its card */
+      description = g_strdup_printf (C_("machine card", "%s, not saving changes"), plain);
+    }
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, description,
                                   -1);
@@ -791,6 +805,8 @@ hangar_machine_card_set_machine (HangarMachineCard *self,
                                 G_CALLBACK (hangar_machine_card_update_state), self);
       g_signal_connect_swapped (machine, "notify::installing",
                                 G_CALLBACK (hangar_machine_card_update_state), self);
+      g_signal_connect_swapped (machine, "notify::throwaway",
+                                G_CALLBACK (hangar_machine_card_update_state), self);
       g_signal_connect_swapped (machine, "notify::os-name",
                                 G_CALLBACK (hangar_machine_card_update_os), self);
     }
@@ -898,6 +914,7 @@ hangar_machine_card_class_init (HangarMachineCardClass *klass)
                                                RESOURCE_PATH "/collection/hangar-machine-card.ui");
   gtk_widget_class_bind_template_child (widget_class, HangarMachineCard, thumbnail);
   gtk_widget_class_bind_template_child (widget_class, HangarMachineCard, badge);
+  gtk_widget_class_bind_template_child (widget_class, HangarMachineCard, throwaway_badge);
   gtk_widget_class_bind_template_child (widget_class, HangarMachineCard, health_badge);
   gtk_widget_class_bind_template_child (widget_class, HangarMachineCard, placeholder);
   gtk_widget_class_bind_template_child (widget_class, HangarMachineCard, picture);

@@ -60,6 +60,7 @@ struct _HangarDisplayPage
   gboolean          ended_trying;
   GtkMenuButton    *menu_button;
   GtkStack         *stack;
+  GtkRevealer      *throwaway_revealer;
   GtkScrolledWindow *scroller;
   HangarDisplay    *display;
   AdwStatusPage    *status_page;
@@ -776,6 +777,17 @@ on_machine_gone (HangarDisplayPage *self)
   update_status (self);
 }
 
+/* A run without saving changes says so above the screen while it lasts. */
+static void
+update_throwaway (HangarDisplayPage *self)
+{
+  gboolean throwaway = self->machine != NULL && !hangar_machine_is_gone (self->machine) &&
+                       hangar_machine_get_throwaway (self->machine) &&
+                       hangar_machine_state_has_screen (hangar_machine_get_state (self->machine));
+
+  gtk_revealer_set_reveal_child (self->throwaway_revealer, throwaway);
+}
+
 /* Follows self->machine's state, name and domain, and acts on its state now. */
 static void
 watch_machine (HangarDisplayPage *self)
@@ -784,6 +796,10 @@ watch_machine (HangarDisplayPage *self)
   g_signal_connect_swapped (self->machine, "notify::domain", G_CALLBACK (on_machine_domain), self);
   g_signal_connect_swapped (self->machine, "notify::gone", G_CALLBACK (on_machine_gone), self);
   g_signal_connect_swapped (self->machine, "notify::name", G_CALLBACK (update_title), self);
+  g_signal_connect_swapped (self->machine, "notify::throwaway", G_CALLBACK (update_throwaway),
+                            self);
+  g_signal_connect_swapped (self->machine, "notify::state", G_CALLBACK (update_throwaway), self);
+  update_throwaway (self);
   on_machine_state (self);
 }
 
@@ -959,6 +975,7 @@ hangar_display_page_class_init (HangarDisplayPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HangarDisplayPage, fullscreen_button);
   gtk_widget_class_bind_template_child (widget_class, HangarDisplayPage, menu_button);
   gtk_widget_class_bind_template_child (widget_class, HangarDisplayPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, HangarDisplayPage, throwaway_revealer);
   gtk_widget_class_bind_template_child (widget_class, HangarDisplayPage, scroller);
   gtk_widget_class_bind_template_child (widget_class, HangarDisplayPage, display);
   gtk_widget_class_bind_template_child (widget_class, HangarDisplayPage, status_page);
