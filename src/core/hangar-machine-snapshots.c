@@ -34,8 +34,9 @@
  * snapshots keep one self-contained qcow2 file per disk, the same for BIOS
  * and UEFI. Forward compatibility: only long-standing calls are used
  * (snapshot create/revert/delete of a stopped domain, save, restore); a newer
- * libvirt that snapshots UEFI machines itself (a qcow2 NVRAM) records a
- * running state, and its revert is then left to it.
+ * libvirt that snapshots running UEFI machines itself (a qcow2 NVRAM) may
+ * record snapshots other tools took running: their revert is left to it.
+ * The UEFI steps are in hangar-machine-snapshots-uefi.c.
  *
  * Copyright 2026 The Hangar authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -49,13 +50,13 @@
 #include <string.h>
 
 #include <glib/gi18n.h>
-#include <glib/gstdio.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
 #include "hangar-machine-config-private.h"
 #include "hangar-machine-name.h"
 #include "hangar-machine-private.h"
+#include "hangar-machine-snapshots-private.h"
 #include "hangar-snapshot-files.h"
 
 
@@ -315,59 +316,6 @@ check_snapshots_possible (HangarMachineOp  *op,
   return ok;
 }
 
-static char *
-uuid_of (HangarMachineOp *op)
-{
-  char uuid[VIR_UUID_STRING_BUFLEN];
-
-  if (virDomainGetUUIDString (op->dom, uuid) < 0)
-    return NULL;
-  return g_strdup (uuid);
-}
-
-/* A UEFI machine's memory goes to @path and QEMU exits; the machine is
- * stopped until restore_memory(). */
-static gboolean
-save_memory (HangarMachineOp  *op,
-             const char       *path,
-             GError          **error)
-{
-  if (virDomainSaveFlags (op->dom, path, NULL, 0) < 0)
-    {
-      /* libvirt removes what it wrote, but not always on every failure. */
-      g_autofree char *message = g_strdup (hangar_libvirt_last_message ());
-
-      g_unlink (path);
-      return hangar_machine_fail (error, HANGAR_MACHINE_ERROR_FAILED,
-                                  _("Cannot save the memory of “%s”: %s"), op->name, message);
-    }
-  return TRUE;
-}
-
-/* Runs the machine again from the memory in @path, paused if it was paused
- * when saved. The file stays. */
-static gboolean
-restore_memory (HangarMachineOp  *op,
-                const char       *path,
-                GError          **error)
-{
-  virConnectPtr conn = virDomainGetConnect (op->dom);
-
-  if (virDomainRestoreFlags (conn, path, NULL, 0) < 0)
-    return hangar_machine_fail (error, HANGAR_MACHINE_ERROR_FAILED,
-                                _("Cannot run “%s” again from its saved memory: %s"), op->name,
-                                hangar_libvirt_last_message ());
-  return TRUE;
-}
-
-/* Whether @state is one whose memory a snapshot keeps. */
-static gboolean
-state_has_memory (int state)
-{
-  return state == VIR_DOMAIN_RUNNING || state == VIR_DOMAIN_PAUSED ||
-         state == VIR_DOMAIN_BLOCKED;
-}
-
 /* The one rule for names (hangar-machine-name.c), for a snapshot's name or
  * title as the user gave it: used exactly or refused with the reason. */
 static gboolean
@@ -382,70 +330,6 @@ check_snapshot_text (const char  *text,
     return TRUE;
   g_set_error_literal (error, HANGAR_MACHINE_ERROR, HANGAR_MACHINE_ERROR_NAME,
                        local_error->message);
-  return FALSE;
-}
-
-/* A UEFI machine's snapshot (see the top of this file): libvirt's internal
- * snapshot of the stopped machine's disks, a copy of its firmware variables
- * and, if it runs, its memory. Whatever fails undoes the rest, and a running
- * machine runs again. */
-static gboolean
-take_uefi_snapshot (HangarMachineOp  *op,
-                    const char       *name,
-                    const char       *xml,
-                    const char       *nvram,
-                    GError          **error)
-{
-  g_autofree char *uuid = uuid_of (op);
-  g_autofree char *memory = NULL;
-  g_autoptr(GError) local_error = NULL;
-  virDomainSnapshotPtr snap;
-  int state;
-
-  if (uuid == NULL)
-    return FAIL_LIBVIRT (op, _("Cannot read the identity of “%s”: %s"), error);
-  if ((state = hangar_machine_op_get_state (op, error)) < 0)
-    return FALSE;
-  if (state == VIR_DOMAIN_PMSUSPENDED)
-    return hangar_machine_fail (error, HANGAR_MACHINE_ERROR_STATE,
-                                _("“%s” is suspended: wake it up or shut it down to take a "
-                                  "snapshot."), op->name);
-  if (!hangar_snapshot_files_ensure_dir (uuid, error))
-    return FALSE;
-  if (state_has_memory (state))
-    {
-      memory = hangar_snapshot_files_path (uuid, name, HANGAR_SNAPSHOT_FILE_MEMORY);
-      if (!save_memory (op, memory, error))
-        return FALSE;
-    }
-
-  if (!hangar_snapshot_files_keep_nvram (uuid, name, nvram, &local_error))
-    hangar_machine_fail (error, HANGAR_MACHINE_ERROR_FAILED,
-                         _("Cannot keep the firmware settings of “%s”: %s"), op->name,
-                         local_error->message);
-  else if ((snap = virDomainSnapshotCreateXML (op->dom, xml, 0)) == NULL)
-    hangar_machine_fail (error, HANGAR_MACHINE_ERROR_FAILED,
-                         _("Cannot take a snapshot of “%s”: %s"), op->name,
-                         hangar_libvirt_last_message ());
-  else
-    {
-      virDomainSnapshotFree (snap);
-      if (memory != NULL &&
-          virDomainRestoreFlags (virDomainGetConnect (op->dom), memory, NULL, 0) < 0)
-        return hangar_machine_fail (error, HANGAR_MACHINE_ERROR_FAILED,
-                                    _("The snapshot “%s” is taken, but “%s” did not run on (%s). "
-                                      "Revert to the snapshot to run it again."),
-                                    name, op->name, hangar_libvirt_last_message ());
-      return TRUE;
-    }
-
-  /* Failed: the machine runs again, and nothing of the snapshot stays. */
-  if (memory != NULL && !restore_memory (op, memory, NULL))
-    {
-      g_warning ("“%s” could not run again: its memory stays in %s", op->name, memory);
-      return FALSE;
-    }
-  hangar_snapshot_files_remove (uuid, name, NULL);
   return FALSE;
 }
 
@@ -505,7 +389,7 @@ do_take_snapshot (HangarMachineOp  *op,
                                  name, title);
   if (nvram != NULL)
     {
-      if (!take_uefi_snapshot (op, name, xml, nvram, error))
+      if (!hangar_snapshots_uefi_take (op, name, xml, nvram, error))
         return FALSE;
       op->result = g_steal_pointer (&name);
       return TRUE;
@@ -647,7 +531,7 @@ do_list_snapshots (HangarMachineOp  *op,
   if (n < 0)
     return FAIL_LIBVIRT (op, _("Cannot list the snapshots of “%s”: %s"), error);
 
-  uuid = uuid_of (op);
+  uuid = hangar_snapshot_uuid_of (op);
   list = g_ptr_array_new_with_free_func ((GDestroyNotify) hangar_snapshot_free);
   for (int i = 0; i < n; i++)
     {
@@ -744,99 +628,6 @@ is_uefi_machine (HangarMachineOp  *op,
   return FALSE;
 }
 
-/* A UEFI machine back to @snap: stopped, its disks reverted by libvirt, its
- * firmware variables put back, then running from the snapshot's memory if
- * it has one. */
-static gboolean
-revert_uefi_snapshot (HangarMachineOp       *op,
-                      virDomainSnapshotPtr   snap,
-                      const char            *nvram,
-                      GError               **error)
-{
-  g_autofree char *uuid = uuid_of (op);
-  g_autofree char *memory = NULL;
-  g_autoptr(GError) local_error = NULL;
-
-  if (uuid == NULL)
-    return FAIL_LIBVIRT (op, _("Cannot read the identity of “%s”: %s"), error);
-  memory = hangar_snapshot_files_path (uuid, op->arg1, HANGAR_SNAPSHOT_FILE_MEMORY);
-
-  /* What runs now is given up anyway; stopped, its variables are quiet. */
-  if (virDomainIsActive (op->dom) == 1 && virDomainDestroy (op->dom) < 0 &&
-      virDomainIsActive (op->dom) == 1)
-    return FAIL_LIBVIRT (op, _("Cannot stop “%s” to bring it back to a snapshot: %s"), error);
-  if (virDomainRevertToSnapshot (snap, 0) < 0)
-    return hangar_machine_fail (error, HANGAR_MACHINE_ERROR_FAILED,
-                                _("Cannot bring “%s” back to the snapshot “%s”: %s"), op->name,
-                                op->arg1, hangar_libvirt_last_message ());
-  /* A snapshot that libvirt took running itself (a newer libvirt) runs now. */
-  if (virDomainIsActive (op->dom) == 1)
-    return TRUE;
-  if (!hangar_snapshot_files_restore_nvram (uuid, op->arg1, nvram, &local_error))
-    return hangar_machine_fail (error, HANGAR_MACHINE_ERROR_FAILED,
-                                _("The disks of “%s” are back to the snapshot “%s”, but not its "
-                                  "firmware settings: %s"), op->name, op->arg1,
-                                local_error->message);
-  if (g_file_test (memory, G_FILE_TEST_EXISTS))
-    return restore_memory (op, memory, error);
-  return TRUE;
-}
-
-/* Deletes a UEFI machine's snapshot and its files. libvirt deletes only the
- * record of an internal snapshot of a running UEFI machine (QEMU's delvm
- * refuses the pflash drive, and libvirt goes on), so a running machine is
- * saved meanwhile and its disks are stopped while qemu-img deletes it. */
-static gboolean
-delete_uefi_snapshot (HangarMachineOp       *op,
-                      virDomainSnapshotPtr   snap,
-                      GError               **error)
-{
-  g_autofree char *uuid = uuid_of (op);
-  g_autofree char *resume = NULL;
-  g_autoptr(GError) local_error = NULL;
-  gboolean ok;
-  int state;
-
-  if (uuid == NULL)
-    return FAIL_LIBVIRT (op, _("Cannot read the identity of “%s”: %s"), error);
-  if ((state = hangar_machine_op_get_state (op, error)) < 0)
-    return FALSE;
-  if (state == VIR_DOMAIN_PMSUSPENDED)
-    return hangar_machine_fail (error, HANGAR_MACHINE_ERROR_STATE,
-                                _("“%s” is suspended: wake it up or shut it down to delete a "
-                                  "snapshot."), op->name);
-  if (state_has_memory (state))
-    {
-      if (!hangar_snapshot_files_ensure_dir (uuid, error))
-        return FALSE;
-      resume = hangar_snapshot_files_path (uuid, op->arg1, HANGAR_SNAPSHOT_FILE_RESUME);
-      if (!save_memory (op, resume, error))
-        return FALSE;
-    }
-
-  ok = virDomainSnapshotDelete (snap, 0) == 0;
-  if (!ok)
-    hangar_machine_fail (error, HANGAR_MACHINE_ERROR_FAILED,
-                         _("Cannot delete the snapshot “%s” of “%s”: %s"), op->arg1, op->name,
-                         hangar_libvirt_last_message ());
-
-  if (resume != NULL)
-    {
-      if (!restore_memory (op, resume, ok ? error : NULL))
-        {
-          /* Its memory stays in the file, for the next try. */
-          g_warning ("“%s” could not run again: its memory stays in %s", op->name, resume);
-          return FALSE;
-        }
-      g_unlink (resume);
-    }
-  if (ok && !hangar_snapshot_files_remove (uuid, op->arg1, &local_error))
-    return hangar_machine_fail (error, HANGAR_MACHINE_ERROR_FAILED,
-                                _("The snapshot “%s” of “%s” is deleted, but not all its "
-                                  "files: %s"), op->arg1, op->name, local_error->message);
-  return ok;
-}
-
 /* Reverting and deleting both act on the snapshot op->arg1 names; libvirt's message must be read
  * before the snapshot is freed, which clears it. */
 static gboolean
@@ -853,9 +644,9 @@ change_snapshot (HangarMachineOp  *op,
   if (!is_uefi_machine (op, &nvram, error))
     ok = FALSE;
   else if (nvram != NULL && change == SNAPSHOT_REVERT)
-    ok = revert_uefi_snapshot (op, snap, nvram, error);
+    ok = hangar_snapshots_uefi_revert (op, snap, nvram, error);
   else if (nvram != NULL)
-    ok = delete_uefi_snapshot (op, snap, error);
+    ok = hangar_snapshots_uefi_delete (op, snap, error);
   else if (change == SNAPSHOT_REVERT)
     {
       ok = virDomainRevertToSnapshot (snap, 0) == 0;
