@@ -158,17 +158,31 @@ on_key_released (GtkEventControllerKey *controller,
   hangar_display_press_evdev (self, evdev_from_keycode (keycode), FALSE);
 }
 
+static gboolean
+window_is_active (HangarDisplay *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  return GTK_IS_WINDOW (root) && gtk_window_is_active (GTK_WINDOW (root));
+}
+
+/* The keyboard goes to the guest when the user moves the focus into the
+ * display (Tab), not when the application puts it there
+ * (hangar_display_focus()); a window coming back to the front gives the
+ * guest the keyboard only if it had it when the window went. */
 static void
 on_focus_enter (GtkEventControllerFocus *controller,
                 HangarDisplay           *self)
 {
-  hangar_display_set_grabs (self, TRUE, self->pointer_grabbed);
+  if (self->grab_on_focus)
+    hangar_display_set_grabs (self, TRUE, self->pointer_grabbed);
 }
 
 static void
 on_focus_leave (GtkEventControllerFocus *controller,
                 HangarDisplay           *self)
 {
+  self->grab_on_focus = window_is_active (self) || self->keyboard_grabbed;
   hangar_display_set_grabs (self, FALSE, FALSE);
 }
 
