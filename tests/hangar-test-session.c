@@ -360,6 +360,19 @@ count_files (const char *dir)
 }
 
 /**
+ * hangar_test_pool_files:
+ *
+ * Returns: how many files Hangar's pool directory holds (0 before it exists)
+ */
+guint
+hangar_test_pool_files (void)
+{
+  g_autofree char *dir = hangar_storage_pool_default_path ();
+
+  return count_files (dir);
+}
+
+/**
  * hangar_test_assert_session_empty:
  *
  * Asserts that the session holds nothing but, maybe, Hangar's pool: no

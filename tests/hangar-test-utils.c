@@ -10,6 +10,7 @@
 
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -639,6 +640,101 @@ hangar_test_remove_tree (const char *path)
   g_remove (path);
 }
 
+static char *work_dir;
+
+/**
+ * hangar_test_work_dir:
+ *
+ * A private folder for the files a test makes (images, appliances), made on
+ * first use; hangar_test_work_dir_remove() removes it.
+ *
+ * Returns: (transfer none): its path
+ */
+const char *
+hangar_test_work_dir (void)
+{
+  if (work_dir == NULL)
+    {
+      g_autofree char *program = g_path_get_basename (g_get_prgname ());
+      g_autofree char *template = g_strdup_printf ("hangar-%s-XXXXXX", program);
+
+      work_dir = g_dir_make_tmp (template, NULL);
+      g_assert_nonnull (work_dir);
+    }
+  return work_dir;
+}
+
+/**
+ * hangar_test_work_file:
+ * @name: a file name
+ *
+ * Returns: (transfer full): @name's path in hangar_test_work_dir()
+ */
+char *
+hangar_test_work_file (const char *name)
+{
+  return g_build_filename (hangar_test_work_dir (), name, NULL);
+}
+
+/**
+ * hangar_test_work_dir_remove:
+ *
+ * Removes hangar_test_work_dir() and what it holds, if it was made.
+ */
+void
+hangar_test_work_dir_remove (void)
+{
+  if (work_dir != NULL)
+    hangar_test_remove_tree (work_dir);
+  g_clear_pointer (&work_dir, g_free);
+}
+
+/**
+ * hangar_test_run:
+ * @first: the program, then its arguments, %NULL-terminated
+ *
+ * hangar_test_run_tool() for a command whose output does not matter.
+ */
+void
+hangar_test_run (const char *first,
+                 ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  const char *arg;
+  va_list args;
+
+  va_start (args, first);
+  for (arg = first; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+  g_free (hangar_test_run_tool ((const char * const *) argv->pdata));
+}
+
+/**
+ * hangar_test_checksum_file:
+ * @path: a file
+ *
+ * Reads @path in pieces, so an image of any size fits.
+ *
+ * Returns: (transfer full): the SHA-256 of @path's contents, in hex
+ */
+char *
+hangar_test_checksum_file (const char *path)
+{
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autofree guchar *buffer = g_malloc (1 << 20);
+  FILE *file = g_fopen (path, "rb");
+  size_t got;
+
+  g_assert_nonnull (file);
+  while ((got = fread (buffer, 1, 1 << 20, file)) > 0)
+    g_checksum_update (checksum, buffer, got);
+  g_assert_false (ferror (file));
+  fclose (file);
+  return g_strdup (g_checksum_get_string (checksum));
+}
+
 /**
  * hangar_test_isolate_data_dir:
  *
@@ -777,16 +873,6 @@ ova_run (const char * const *argv)
   g_free (hangar_test_run_tool (argv));
 }
 
-static char *
-ova_sha256_of (const char *path)
-{
-  g_autofree char *data = NULL;
-  gsize length = 0;
-
-  g_assert_true (g_file_get_contents (path, &data, &length, NULL));
-  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) data, length);
-}
-
 /* @mib of noise, which no format compresses: a copy that takes a while. */
 static void
 write_noise (const char *path,
@@ -838,9 +924,9 @@ hangar_test_build_ova (const char *parent,
   ova_run ((const char *[]) { "qemu-img", "convert", "-f", "raw", "-O", "vmdk", "-o",
                           "subformat=streamOptimized", raw2, vmdk2, NULL });
   g_assert_true (g_file_set_contents (ovf_path, ovf, -1, NULL));
-  s1 = ova_sha256_of (ovf_path);
-  s2 = ova_sha256_of (vmdk1);
-  s3 = corrupt ? g_strdup (s1) : ova_sha256_of (vmdk2);
+  s1 = hangar_test_checksum_file (ovf_path);
+  s2 = hangar_test_checksum_file (vmdk1);
+  s3 = corrupt ? g_strdup (s1) : hangar_test_checksum_file (vmdk2);
   mf = g_strdup_printf ("SHA256(a.ovf)= %s\nSHA256(disk1.vmdk)= %s\nSHA256(disk2.vmdk)= %s\n",
                         s1, s2, s3);
   g_assert_true (g_file_set_contents (mf_path, mf, -1, NULL));
@@ -848,6 +934,59 @@ hangar_test_build_ova (const char *parent,
                           "disk1.vmdk", "disk2.vmdk", NULL });
   g_unlink (raw1);
   g_unlink (raw2);
+  return g_steal_pointer (&ova);
+}
+
+/**
+ * hangar_test_sign_ova:
+ * @parent: the folder hangar_test_build_ova() was given
+ * @name: the name it was given
+ * @bad: whether the signature is spoiled (one byte changed)
+ *
+ * Signs the appliance's manifest as exporters do, with a key and a
+ * self-signed certificate for "Hangar Test Signer" made here by openssl:
+ * a.cert holds "SHA256(a.mf)= HEX" and the certificate, and goes into
+ * parent/name-signed.ova after the manifest.
+ *
+ * Returns: (transfer full): the signed archive's path
+ */
+char *
+hangar_test_sign_ova (const char *parent,
+                      const char *name,
+                      gboolean    bad)
+{
+  g_autofree char *dir = g_build_filename (parent, name, NULL);
+  g_autofree char *signed_name = g_strconcat (name, bad ? "-badsig.ova" : "-signed.ova", NULL);
+  g_autofree char *ova = g_build_filename (parent, signed_name, NULL);
+  g_autofree char *key = g_build_filename (dir, "signer.key", NULL);
+  g_autofree char *crt = g_build_filename (dir, "signer.crt", NULL);
+  g_autofree char *mf = g_build_filename (dir, "a.mf", NULL);
+  g_autofree char *sig = g_build_filename (dir, "a.sig", NULL);
+  g_autofree char *cert_path = g_build_filename (dir, "a.cert", NULL);
+  g_autofree guint8 *signature = NULL;
+  g_autofree char *pem = NULL;
+  g_autoptr(GString) cert = g_string_new ("SHA256(a.mf)= ");
+  gsize length = 0;
+
+  if (!g_file_test (key, G_FILE_TEST_EXISTS))
+    ova_run ((const char *[]) { "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                                "-keyout", key, "-out", crt, "-days", "2", "-subj",
+                                "/O=Hangar Tests/CN=Hangar Test Signer", NULL });
+  ova_run ((const char *[]) { "openssl", "dgst", "-sha256", "-sign", key, "-out", sig, mf,
+                              NULL });
+  g_assert_true (g_file_get_contents (sig, (char **) &signature, &length, NULL));
+  g_assert_cmpuint (length, >, 0);
+  if (bad)
+    signature[length / 2] ^= 0x01;
+  for (gsize i = 0; i < length; i++)
+    g_string_append_printf (cert, "%02x", signature[i]);
+  g_string_append_c (cert, '\n');
+  g_assert_true (g_file_get_contents (crt, &pem, NULL, NULL));
+  g_string_append (cert, pem);
+  g_assert_true (g_file_set_contents (cert_path, cert->str, cert->len, NULL));
+  ova_run ((const char *[]) { "tar", "--format=ustar", "-C", dir, "-cf", ova, "a.ovf", "a.mf",
+                              "a.cert", "disk1.vmdk", "disk2.vmdk", NULL });
+  g_unlink (sig);
   return g_steal_pointer (&ova);
 }
 

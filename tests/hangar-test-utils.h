@@ -68,6 +68,12 @@ int           hangar_test_ctl_with_env      (const char * const   *envp,
 void          hangar_test_assert_ctl_error  (const char           *err,
                                              const char           *command);
 void          hangar_test_remove_tree       (const char           *path);
+char         *hangar_test_work_file         (const char           *name);
+const char   *hangar_test_work_dir          (void);
+void          hangar_test_work_dir_remove   (void);
+void          hangar_test_run               (const char           *first,
+                                             ...) G_GNUC_NULL_TERMINATED;
+char         *hangar_test_checksum_file     (const char           *path);
 char         *hangar_test_isolate_data_dir  (void);
 
 /* The isolated session (tests/harness/hangar-test-session) */
@@ -94,6 +100,7 @@ void              hangar_test_create_machine         (const char          *name,
                                                       HangarFirmware       firmware,
                                                       gboolean             start);
 char             *hangar_test_pool_file              (const char          *file);
+guint             hangar_test_pool_files             (void);
 void              hangar_test_assert_session_empty   (void);
 void              hangar_test_clean_session          (void);
 gboolean          hangar_test_is_safe_volume_name    (const char          *file);
@@ -124,6 +131,9 @@ char         *hangar_test_build_ova         (const char           *parent,
                                              const char           *name,
                                              gboolean              corrupt,
                                              guint                 noise_mib);
+char         *hangar_test_sign_ova          (const char           *parent,
+                                             const char           *name,
+                                             gboolean              bad);
 
 void          hangar_test_allow_spice_link_cut (void);
 

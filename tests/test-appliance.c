@@ -21,23 +21,14 @@
 #include <libvirt/libvirt.h>
 
 #include "hangar-appliance.h"
+#include "hangar-appliance-private.h"
 #include "hangar-import.h"
+#include "hangar-os-db.h"
 #include "hangar-os-profile.h"
 #include "hangar-storage-pool.h"
 #include "hangar-test-utils.h"
 
 #define MIB (G_GUINT64_CONSTANT (1024) * 1024)
-
-static char *work_dir;
-
-static char *
-work_file (const char *name)
-{
-  if (work_dir == NULL)
-    work_dir = g_dir_make_tmp ("hangar-test-appliance-XXXXXX", NULL);
-  g_assert_nonnull (work_dir);
-  return g_build_filename (work_dir, name, NULL);
-}
 
 static HangarAppliance *
 parse (const char  *text,
@@ -133,6 +124,152 @@ test_parse_vmware (void)
   g_assert_cmpuint (disk->capacity, ==, 2048 * MIB);
   g_assert_true (notes_hold (appliance, "(VM Network) becomes user-mode"));
   g_assert_true (notes_hold (appliance, "CD/DVD drive is not imported"));
+}
+
+/* What VirtualBox 6/7 and VMware Workstation/ESXi exports write for common
+ * OSes, and the osinfo id each becomes; an unversioned family is the generic
+ * recent Linux, never a guessed version. */
+static const struct
+{
+  const char *vbox;
+  const char *vmware;
+  guint       cim;
+  const char *os_id;
+} os_cases[] = {
+  { "Windows10_64", NULL, 120, "win10" },
+  { "Windows11_64", NULL, 1, "win11" },
+  { NULL, "windows9_64Guest", 120, "win10" },
+  { NULL, "windows11_64Guest", 1, "win11" },
+  { NULL, NULL, 119, "win10" },
+  { NULL, NULL, 117, "win8.1" },
+  { "Ubuntu_64", NULL, 94, "linux2022" },
+  { "Ubuntu22_LTS_64", NULL, 94, "ubuntu22.04" },
+  { NULL, "ubuntu64Guest", 94, "linux2022" },
+  { NULL, NULL, 94, "linux2022" },
+  { "Debian_64", NULL, 96, "linux2022" },
+  { "Debian11_64", NULL, 96, "debian11" },
+  { NULL, "debian12_64Guest", 96, "debian12" },
+  { "Fedora_64", NULL, 101, "linux2022" },
+  { NULL, "fedora64Guest", 101, "linux2022" },
+  { "RedHat_64", NULL, 80, "linux2022" },
+  { "RedHat9_64", NULL, 80, "rhel9.0" },
+  { NULL, "rhel8_64Guest", 80, "rhel8.0" },
+  { "Linux_64", NULL, 101, "linux2022" },
+  { NULL, "other5xLinux64Guest", 101, "linux2022" },
+  { NULL, NULL, 101, "linux2022" },
+  { NULL, NULL, 36, "linux2022" },
+  /* Unknown names fall through to the code; unknown codes give nothing. */
+  { "Haiku_64", NULL, 105, "win7" },
+  { NULL, "darwin21_64Guest", 1, NULL },
+  { "Other_64", NULL, 102, NULL },
+  { NULL, NULL, 0, NULL },
+};
+
+/* Ids of releases newer than some osinfo-db a supported system has:
+ * Debian 12's (20221130) predates Debian 12 itself. Where the database
+ * does not know one, the import says so and gives generic devices
+ * (test_ctl_appliance). */
+static const char * const newer_than_some_db[] = { "debian12", NULL };
+
+static void
+assert_known_to_osinfo (gpointer os_id,
+                        gpointer db)
+{
+  g_autoptr(HangarOsProfile) profile = hangar_os_db_profile_for_id (db, os_id);
+
+  if (profile == NULL && g_strv_contains (newer_than_some_db, os_id))
+    {
+      g_test_message ("%s: newer than this osinfo-db", (const char *) os_id);
+      return;
+    }
+  g_test_message ("%s", (const char *) os_id);
+  g_assert_nonnull (profile);
+}
+
+static void
+test_os_mapping (void)
+{
+  HangarOsDb *db = hangar_os_db_get_default ();
+  g_autoptr(GError) error = NULL;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (os_cases); i++)
+    {
+      g_autofree char *section = NULL;
+      g_autofree char *text = NULL;
+      g_autoptr(HangarAppliance) appliance = NULL;
+
+      g_test_message ("%s %s %u", os_cases[i].vbox, os_cases[i].vmware, os_cases[i].cim);
+      g_assert_cmpstr (hangar_appliance_os_id_for (os_cases[i].vbox, os_cases[i].vmware,
+                                                   os_cases[i].cim), ==, os_cases[i].os_id);
+
+      /* The same read from a description, as the exporters write it. */
+      section = g_strdup_printf ("<OperatingSystemSection ovf:id=\"%u\"%s%s%s>%s%s%s"
+                                 "</OperatingSystemSection>", os_cases[i].cim,
+                                 os_cases[i].vmware != NULL ? " vmw:osType=\"" : "",
+                                 os_cases[i].vmware != NULL ? os_cases[i].vmware : "",
+                                 os_cases[i].vmware != NULL ? "\"" : "",
+                                 os_cases[i].vbox != NULL ? "<vbox:OSType ovf:required=\"false\">" : "",
+                                 os_cases[i].vbox != NULL ? os_cases[i].vbox : "",
+                                 os_cases[i].vbox != NULL ? "</vbox:OSType>" : "");
+      text = g_strdup_printf ("<Envelope xmlns=\"http://schemas.dmtf.org/ovf/envelope/1\""
+                              " xmlns:ovf=\"http://schemas.dmtf.org/ovf/envelope/1\""
+                              " xmlns:rasd=\"http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_ResourceAllocationSettingData\""
+                              " xmlns:vbox=\"http://www.virtualbox.org/ovf/machine\""
+                              " xmlns:vmw=\"http://www.vmware.com/schema/ovf\">"
+                              "<References><File ovf:id=\"f\" ovf:href=\"a.vmdk\"/></References>"
+                              "<DiskSection><Disk ovf:capacity=\"1\" ovf:capacityAllocationUnits=\"byte * 2^30\""
+                              " ovf:diskId=\"d\" ovf:fileRef=\"f\"/></DiskSection>"
+                              "<VirtualSystem ovf:id=\"vm\">%s<VirtualHardwareSection>"
+                              "<Item><rasd:HostResource>ovf:/disk/d</rasd:HostResource>"
+                              "<rasd:InstanceID>1</rasd:InstanceID><rasd:ResourceType>17</rasd:ResourceType></Item>"
+                              "</VirtualHardwareSection></VirtualSystem></Envelope>", section);
+      appliance = parse (text, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (appliance->os_id, ==, os_cases[i].os_id);
+    }
+
+  /* Every id the tables give names an OS of the installed database. */
+  hangar_os_db_load_async (db, NULL, hangar_test_async_done, NULL);
+  g_assert_true (hangar_os_db_load_finish (db, hangar_test_await (), &error));
+  g_assert_no_error (error);
+  hangar_test_async_clear ();
+  hangar_appliance_os_ids_foreach (assert_known_to_osinfo, db);
+}
+
+/* VMware's devices: an NVMe controller's disk, its sound card and VMCI
+ * device (both "other"), each said. */
+static void
+test_parse_vmware_devices (void)
+{
+  static const char ovf[] =
+    "<Envelope xmlns=\"http://schemas.dmtf.org/ovf/envelope/1\""
+    " xmlns:ovf=\"http://schemas.dmtf.org/ovf/envelope/1\""
+    " xmlns:rasd=\"http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_ResourceAllocationSettingData\""
+    " xmlns:vmw=\"http://www.vmware.com/schema/ovf\">"
+    "<References><File ovf:id=\"f\" ovf:href=\"a.vmdk\"/></References>"
+    "<DiskSection><Disk ovf:capacity=\"1\" ovf:capacityAllocationUnits=\"byte * 2^30\""
+    " ovf:diskId=\"d\" ovf:fileRef=\"f\"/></DiskSection>"
+    "<VirtualSystem ovf:id=\"vm\"><VirtualHardwareSection>"
+    "<Item><rasd:InstanceID>3</rasd:InstanceID><rasd:ResourceSubType>vmware.nvme.controller"
+    "</rasd:ResourceSubType><rasd:ResourceType>20</rasd:ResourceType></Item>"
+    "<Item><rasd:AddressOnParent>0</rasd:AddressOnParent><rasd:HostResource>ovf:/disk/d"
+    "</rasd:HostResource><rasd:InstanceID>4</rasd:InstanceID><rasd:Parent>3</rasd:Parent>"
+    "<rasd:ResourceType>17</rasd:ResourceType></Item>"
+    "<Item><rasd:InstanceID>5</rasd:InstanceID><rasd:ResourceSubType>vmware.soundcard.hdaudio"
+    "</rasd:ResourceSubType><rasd:ResourceType>1</rasd:ResourceType></Item>"
+    "<Item><rasd:InstanceID>6</rasd:InstanceID><rasd:ResourceSubType>vmware.vmci"
+    "</rasd:ResourceSubType><rasd:ResourceType>1</rasd:ResourceType></Item>"
+    "</VirtualHardwareSection></VirtualSystem></Envelope>";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HangarAppliance) appliance = parse (ovf, &error);
+  HangarApplianceDisk *disk;
+
+  g_assert_no_error (error);
+  disk = g_ptr_array_index (appliance->disks, 0);
+  g_assert_cmpstr (disk->controller, ==, "NVMe");
+  g_assert_true (notes_hold (appliance, "sound card is ignored"));
+  g_assert_true (notes_hold (appliance, "VMCI device has no counterpart"));
+  g_assert_cmpuint (appliance->notes->len, ==, 2);
 }
 
 static void
@@ -239,7 +376,7 @@ static char *
 write_tar (const char *name,
            GString    *tar)
 {
-  char *path = work_file (name);
+  char *path = hangar_test_work_file (name);
   char end[1024] = { 0 };
 
   g_string_append_len (tar, end, sizeof end);
@@ -343,7 +480,7 @@ test_folder_and_order (void)
   g_autofree char *d2_sum = g_compute_checksum_for_string (G_CHECKSUM_SHA256, "two", -1);
   g_autofree char *mf = g_strdup_printf ("SHA256(a.ovf)= %s\nSHA256(disk1.vmdk)= %s\n"
                                          "SHA256(disk2.vmdk)= %s\n", ovf_sum, d1_sum, d2_sum);
-  g_autofree char *dir = work_file ("folder");
+  g_autofree char *dir = hangar_test_work_file ("folder");
   g_autofree char *ovf_path = g_build_filename (dir, "a.ovf", NULL);
   g_autofree char *mf_path = g_build_filename (dir, "a.mf", NULL);
   g_autofree char *d1 = g_build_filename (dir, "disk1.vmdk", NULL);
@@ -423,20 +560,84 @@ build_ova (const char *name,
            gboolean    corrupt,
            guint       noise_mib)
 {
-  g_free (work_file (name)); /* makes the folder on first use */
-  return hangar_test_build_ova (work_dir, name, corrupt, noise_mib);
+  return hangar_test_build_ova (hangar_test_work_dir (), name, corrupt, noise_mib);
 }
 
-static guint
-pool_files (void)
+/* A signed appliance: the signature checked over the manifest with the
+ * certificate's key, the signer named (a test-made certificate, which no
+ * authority here vouches for); a spoiled signature refused like a manifest
+ * mismatch; an unsigned one said to be so. The check itself on text. */
+static void
+test_signature (void)
 {
-  g_autofree char *images = hangar_storage_pool_default_path ();
-  g_autoptr(GDir) dir = g_dir_open (images, 0, NULL);
-  guint count = 0;
+  g_autofree char *ova = hangar_test_build_ova (hangar_test_work_dir (), "sig", FALSE, 0);
+  g_autofree char *signed_ova = hangar_test_sign_ova (hangar_test_work_dir (), "sig", FALSE);
+  g_autofree char *bad_ova = hangar_test_sign_ova (hangar_test_work_dir (), "sig", TRUE);
+  g_autofree char *cert_path = hangar_test_work_file ("sig/a.cert");
+  g_autofree char *mf_path = hangar_test_work_file ("sig/a.mf");
+  g_autofree char *cert = NULL;
+  g_autofree char *mf = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *changed = NULL;
+  g_autofree char *signer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HangarAppliance) appliance = NULL;
+  gsize cert_length, mf_length;
+  gboolean trusted = TRUE;
 
-  while (dir != NULL && g_dir_read_name (dir) != NULL)
-    count++;
-  return count;
+  appliance = hangar_appliance_open (signed_ova, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (appliance->signer, ==, "Hangar Test Signer");
+  g_assert_false (appliance->signer_trusted);
+  text = hangar_appliance_signature_text (appliance);
+  g_assert_cmpstr (text, ==, "Signed by Hangar Test Signer; no authority this computer trusts "
+                             "vouches for that name");
+  g_clear_pointer (&appliance, hangar_appliance_free);
+  g_clear_pointer (&text, g_free);
+
+  g_assert_null (hangar_appliance_open (bad_ova, NULL, &error));
+  g_assert_error (error, HANGAR_APPLIANCE_ERROR, HANGAR_APPLIANCE_ERROR_MANIFEST);
+  g_assert_nonnull (strstr (error->message, "signature does not match its manifest"));
+  g_clear_error (&error);
+
+  appliance = hangar_appliance_open (ova, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (appliance->signer);
+  text = hangar_appliance_signature_text (appliance);
+  g_assert_cmpstr (text, ==, "Not signed");
+
+  /* a.cert now holds the spoiled signature; sign again for the good one. */
+  g_free (hangar_test_sign_ova (hangar_test_work_dir (), "sig", FALSE));
+  g_assert_true (g_file_get_contents (cert_path, &cert, &cert_length, NULL));
+  g_assert_true (g_file_get_contents (mf_path, &mf, &mf_length, NULL));
+  g_assert_true (hangar_appliance_check_signature (cert, cert_length, "a.mf", mf, mf_length,
+                                                   &signer, &trusted, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (signer, ==, "Hangar Test Signer");
+  g_assert_false (trusted);
+
+  /* One byte of the manifest changed. */
+  changed = g_strdup (mf);
+  changed[0] = 'X';
+  g_assert_false (hangar_appliance_check_signature (cert, cert_length, "a.mf", changed,
+                                                    mf_length, &signer, &trusted, &error));
+  g_assert_error (error, HANGAR_APPLIANCE_ERROR, HANGAR_APPLIANCE_ERROR_MANIFEST);
+  g_clear_error (&error);
+  /* A signature over another file than the manifest. */
+  g_assert_false (hangar_appliance_check_signature (cert, cert_length, "b.mf", mf, mf_length,
+                                                    &signer, &trusted, &error));
+  g_assert_error (error, HANGAR_APPLIANCE_ERROR, HANGAR_APPLIANCE_ERROR_MANIFEST);
+  g_assert_nonnull (strstr (error->message, "is over “a.mf”, not its manifest “b.mf”"));
+  g_clear_error (&error);
+  /* No signature line; a signature line and no certificate. */
+  g_assert_false (hangar_appliance_check_signature ("just text", 9, "a.mf", mf, mf_length,
+                                                    &signer, &trusted, &error));
+  g_assert_error (error, HANGAR_APPLIANCE_ERROR, HANGAR_APPLIANCE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (hangar_appliance_check_signature ("SHA256(a.mf)= 00ff\n", 19, "a.mf", mf,
+                                                    mf_length, &signer, &trusted, &error));
+  g_assert_error (error, HANGAR_APPLIANCE_ERROR, HANGAR_APPLIANCE_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "no certificate"));
 }
 
 /* hangarctl, whose stderr is shown when it does not exit with @expected. */
@@ -461,7 +662,7 @@ test_ctl_appliance (void)
 {
   g_autofree char *ova = build_ova ("appliance", FALSE, 0);
   g_autofree char *bad = build_ova ("tampered", TRUE, 0);
-  g_autofree char *ovf = work_file ("appliance/a.ovf");
+  g_autofree char *ovf = hangar_test_work_file ("appliance/a.ovf");
   g_autofree char *ovf_out = NULL;
   g_autofree char *ovf_xml = NULL;
   g_autofree char *out = NULL, *err = NULL, *dry = NULL, *bad_err = NULL;
@@ -480,15 +681,42 @@ test_ctl_appliance (void)
   g_assert_nonnull (strstr (err, "Disk 2: disk2.vmdk (32.0"));
   g_assert_nonnull (strstr (err, "Network adapter 2 (HostOnly) becomes user-mode networking"));
   g_assert_nonnull (strstr (err, "Operating system: debian12"));
+  g_assert_nonnull (strstr (err, "Signature: Not signed"));
   hangar_test_assert_session_empty ();
-  g_assert_cmpuint (pool_files (), ==, 0);
+  g_assert_cmpuint (hangar_test_pool_files (), ==, 0);
   g_clear_pointer (&err, g_free);
+
+  /* Signed: the signer named, its signature checked; spoiled: refused. */
+  {
+    g_autofree char *signed_ova = hangar_test_sign_ova (hangar_test_work_dir (), "appliance", FALSE);
+    g_autofree char *bad_ova = hangar_test_sign_ova (hangar_test_work_dir (), "appliance", TRUE);
+    g_autofree char *signed_out = NULL;
+
+    ctl ((const char *[]) { "import", "--dry-run", signed_ova, NULL }, 0, &signed_out, &err);
+    g_assert_nonnull (strstr (err, "Signature: Signed by Hangar Test Signer; no authority this "
+                                   "computer trusts vouches for that name"));
+    g_clear_pointer (&err, g_free);
+    ctl ((const char *[]) { "import", "--no-start", bad_ova, NULL }, 1, NULL, &err);
+    g_assert_nonnull (strstr (err, "The appliance’s signature does not match its manifest"));
+    hangar_test_assert_session_empty ();
+    g_assert_cmpuint (hangar_test_pool_files (), ==, 0);
+    g_clear_pointer (&err, g_free);
+    /* The spoiled a.cert, beside the .ovf, counts there too. */
+    {
+      g_autofree char *cert = hangar_test_work_file ("appliance/a.cert");
+
+      ctl ((const char *[]) { "import", "--dry-run", ovf, NULL }, 1, NULL, &err);
+      g_assert_nonnull (strstr (err, "The appliance’s signature does not match its manifest"));
+      g_clear_pointer (&err, g_free);
+      g_assert_cmpint (g_unlink (cert), ==, 0);
+    }
+  }
 
   /* A digest that does not match: refused, nothing in the pool. */
   ctl ((const char *[]) { "import", "--no-start", bad, NULL }, 1, NULL, &bad_err);
   g_assert_nonnull (strstr (bad_err, "does not match the appliance’s manifest"));
   hangar_test_assert_session_empty ();
-  g_assert_cmpuint (pool_files (), ==, 0);
+  g_assert_cmpuint (hangar_test_pool_files (), ==, 0);
 
   /* Beyond the host: refused with the reason. */
   ctl ((const char *[]) { "import", "--cpus", "100000", ova, NULL }, 1, NULL, &err);
@@ -523,7 +751,7 @@ test_ctl_appliance (void)
                                                    NULL });
   g_assert_nonnull (strstr (info2, "\"format\": \"qcow2\""));
   g_assert_nonnull (strstr (info2, "\"virtual-size\": 33554432"));
-  g_assert_cmpuint (pool_files (), ==, 2);
+  g_assert_cmpuint (hangar_test_pool_files (), ==, 2);
 
   /* The same appliance as an .ovf with its files beside it. */
   ctl ((const char *[]) { "import", "--no-start", "--name", "from-ovf", "--memory", "512",
@@ -531,7 +759,7 @@ test_ctl_appliance (void)
   g_assert_cmpstr (ovf_out, ==, "from-ovf\n");
   ovf_xml = hangar_test_domain_xml ("from-ovf", TRUE);
   g_assert_nonnull (strstr (ovf_xml, "from-ovf-disk2.qcow2"));
-  g_assert_cmpuint (pool_files (), ==, 4);
+  g_assert_cmpuint (hangar_test_pool_files (), ==, 4);
 
   hangar_test_clean_session ();
 }
@@ -573,7 +801,7 @@ test_cancel (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   hangar_test_async_clear ();
   hangar_test_assert_session_empty ();
-  g_assert_cmpuint (pool_files (), ==, 0);
+  g_assert_cmpuint (hangar_test_pool_files (), ==, 0);
 }
 
 int
@@ -586,16 +814,17 @@ main (int   argc,
 
   g_test_add_func ("/hangar/appliance/unit/parse-virtualbox", test_parse_virtualbox);
   g_test_add_func ("/hangar/appliance/unit/parse-vmware", test_parse_vmware);
+  g_test_add_func ("/hangar/appliance/unit/parse-vmware-devices", test_parse_vmware_devices);
+  g_test_add_func ("/hangar/appliance/unit/os-mapping", test_os_mapping);
   g_test_add_func ("/hangar/appliance/unit/parse-hostile", test_parse_hostile);
   g_test_add_func ("/hangar/appliance/unit/archive", test_archive);
   g_test_add_func ("/hangar/appliance/unit/folder-and-order", test_folder_and_order);
   g_test_add_func ("/hangar/appliance/unit/manifest", test_manifest);
+  g_test_add_func ("/hangar/appliance/unit/signature", test_signature);
   g_test_add_func ("/hangar/appliance/libvirt/ctl", test_ctl_appliance);
   g_test_add_func ("/hangar/appliance/libvirt/cancel", test_cancel);
 
   status = g_test_run ();
-  if (work_dir != NULL)
-    hangar_test_remove_tree (work_dir);
-  g_free (work_dir);
+  hangar_test_work_dir_remove ();
   return status;
 }

@@ -33,33 +33,6 @@
 
 #define MIB (1024 * 1024)
 
-static char *work_dir;
-
-static char *
-work_file (const char *name)
-{
-  if (work_dir == NULL)
-    work_dir = g_dir_make_tmp ("hangar-test-assistant-import-XXXXXX", NULL);
-  g_assert_nonnull (work_dir);
-  return g_build_filename (work_dir, name, NULL);
-}
-
-static void
-run (const char *first,
-     ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  const char *arg;
-  va_list args;
-
-  va_start (args, first);
-  for (arg = first; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-  g_free (hangar_test_run_tool ((const char * const *) argv->pdata));
-}
-
 /* A raw disk: an MBR whose one partition is an EFI System Partition (type
  * 0xEF, so firmware detection says UEFI), then @random_mib MiB of random
  * bytes, which qemu-img must copy one by one. */
@@ -71,7 +44,7 @@ make_raw (const char *name,
   g_autofree guint8 *head = g_malloc0 (MIB);
   g_autofree char *count = g_strdup_printf ("count=%u", random_mib);
   g_autofree char *of = NULL;
-  char *path = work_file (name);
+  char *path = hangar_test_work_file (name);
 
   head[446 + 4] = 0xef;
   head[510] = 0x55;
@@ -80,7 +53,7 @@ make_raw (const char *name,
   if (random_mib > 0)
     {
       of = g_strconcat ("of=", path, NULL);
-      run ("dd", "if=/dev/urandom", of, "bs=1M", "seek=1", count, "conv=notrunc", "status=none",
+      hangar_test_run ("dd", "if=/dev/urandom", of, "bs=1M", "seek=1", count, "conv=notrunc", "status=none",
            NULL);
     }
   g_assert_cmpint (truncate (path, (goffset) size_mib * MIB), ==, 0);
@@ -196,18 +169,6 @@ set_name (HangarAssistant *assistant,
   gtk_editable_set_text (GTK_EDITABLE (row), name);
 }
 
-static guint
-pool_files (void)
-{
-  g_autofree char *dir = hangar_test_pool_file (NULL);
-  g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
-  guint n = 0;
-
-  while (handle != NULL && g_dir_read_name (handle) != NULL)
-    n++;
-  return n;
-}
-
 /* A VMDK with an EFI System Partition: the page says VMDK, its size, UEFI
  * read from the disk, the file's name as the name, and only a copy (VMDK
  * cannot be used in place). A file that is no disk image, and an archive
@@ -219,12 +180,12 @@ test_review (void)
   HangarWindow *window = NULL;
   g_autoptr(HangarApplication) app = hangar_test_start_app (&window);
   g_autofree char *raw = make_raw ("esp.raw", 64, 0);
-  g_autofree char *vmdk = work_file ("Old Desktop.vmdk");
-  g_autofree char *text = work_file ("notes.qcow2");
-  g_autofree char *tar = work_file ("appliance.ova");
+  g_autofree char *vmdk = hangar_test_work_file ("Old Desktop.vmdk");
+  g_autofree char *text = hangar_test_work_file ("notes.qcow2");
+  g_autofree char *tar = hangar_test_work_file ("appliance.ova");
   HangarAssistant *assistant;
 
-  run ("qemu-img", "convert", "-q", "-f", "raw", "-O", "vmdk", raw, vmdk, NULL);
+  hangar_test_run ("qemu-img", "convert", "-q", "-f", "raw", "-O", "vmdk", raw, vmdk, NULL);
   assistant = open_path (app, vmdk);
   wait_page (assistant, "import");
   hangar_test_wait_frames (GTK_WIDGET (assistant), 5);
@@ -261,7 +222,7 @@ test_review (void)
   close_assistant (assistant);
 
   /* A tar archive that is no appliance (no .ovf inside): refused, said so. */
-  run ("tar", "-cf", tar, "-C", work_dir, "esp.raw", NULL);
+  hangar_test_run ("tar", "-cf", tar, "-C", hangar_test_work_dir (), "esp.raw", NULL);
   assistant = open_path (app, tar);
   wait_page (assistant, "error");
   close_assistant (assistant);
@@ -271,7 +232,7 @@ test_review (void)
   wait_page (assistant, "review");
   close_assistant (assistant);
 
-  g_assert_cmpuint (pool_files (), ==, 0);
+  g_assert_cmpuint (hangar_test_pool_files (), ==, 0);
   hangar_test_stop_app (g_steal_pointer (&app), window);
 }
 
@@ -282,12 +243,12 @@ test_review (void)
 static char *
 hold_convert (void)
 {
-  g_autofree char *bin = work_file ("bin");
+  g_autofree char *bin = hangar_test_work_file ("bin");
   g_autofree char *wrapper = g_build_filename (bin, "qemu-img", NULL);
   g_autofree char *real = g_find_program_in_path ("qemu-img");
   g_autofree char *script = NULL;
   g_autofree char *path = NULL;
-  char *pidfile = work_file ("convert.pid");
+  char *pidfile = hangar_test_work_file ("convert.pid");
 
   g_assert_nonnull (real);
   g_assert_cmpint (g_mkdir_with_parents (bin, 0700), ==, 0);
@@ -307,16 +268,6 @@ pid_written (gpointer data)
   return g_file_test (data, G_FILE_TEST_IS_REGULAR);
 }
 
-static char *
-sha256 (const char *path)
-{
-  const char *argv[] = { "sha256sum", path, NULL };
-  char *out = hangar_test_run_tool (argv);
-
-  g_assert_nonnull (out);
-  return out;
-}
-
 static void
 test_copy_cancel (void)
 {
@@ -324,7 +275,7 @@ test_copy_cancel (void)
   g_autofree char *raw = make_raw ("big.raw", 1024, 640);
   g_autofree char *pidfile = hold_convert ();
   g_autofree char *pid_text = NULL;
-  g_autofree char *before = sha256 (raw);
+  g_autofree char *before = hangar_test_checksum_file (raw);
   g_autofree char *after = NULL;
   HangarWindow *window = NULL;
   g_autoptr(HangarApplication) app = hangar_test_start_app (&window);
@@ -382,7 +333,7 @@ test_copy_cancel (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (assistant), "assistant.cancel", NULL));
   wait_page (assistant, "import");
   g_assert_false (hangar_test_domain_exists ("Import Stopped"));
-  g_assert_cmpuint (pool_files (), ==, 0);
+  g_assert_cmpuint (hangar_test_pool_files (), ==, 0);
   {
     GtkWidget *name = find_mapped (GTK_WIDGET (assistant), ADW_TYPE_ENTRY_ROW, "Name");
 
@@ -390,7 +341,7 @@ test_copy_cancel (void)
   }
   close_assistant (assistant);
 
-  after = sha256 (raw);
+  after = hangar_test_checksum_file (raw);
   g_assert_cmpstr (after, ==, before);
   g_unlink (raw);
   hangar_test_stop_app (g_steal_pointer (&app), window);
@@ -421,14 +372,14 @@ test_copy_and_open (void)
 {
   HangarWindow *window = NULL;
   g_autoptr(HangarApplication) app = hangar_test_start_app (&window);
-  g_autofree char *qcow2 = work_file ("small.qcow2");
+  g_autofree char *qcow2 = hangar_test_work_file ("small.qcow2");
   g_autofree char *xml = NULL;
   g_autofree char *copy = NULL;
   HangarAssistant *assistant;
 
   /* The display connects while QEMU starts, and may meet a link it cut. */
   hangar_test_allow_spice_link_cut ();
-  run ("qemu-img", "create", "-q", "-f", "qcow2", qcow2, "64M", NULL);
+  hangar_test_run ("qemu-img", "create", "-q", "-f", "qcow2", qcow2, "64M", NULL);
   assistant = open_path (app, qcow2);
   wait_page (assistant, "import");
   g_assert_nonnull (strstr (row_subtitle (assistant, "Firmware"), "BIOS"));
@@ -469,8 +420,8 @@ test_appliance (void)
   GtkWidget *name;
 
   hangar_test_allow_spice_link_cut ();
-  g_free (work_file ("")); /* makes the folder on first use */
-  ova = hangar_test_build_ova (work_dir, "vbox", FALSE, 0);
+  g_free (hangar_test_build_ova (hangar_test_work_dir (), "vbox", FALSE, 0));
+  ova = hangar_test_sign_ova (hangar_test_work_dir (), "vbox", FALSE);
   assistant = open_path (app, ova);
   wait_page (assistant, "import");
   hangar_test_wait_frames (GTK_WIDGET (assistant), 5);
@@ -484,6 +435,11 @@ test_appliance (void)
   g_assert_nonnull (strstr (row_subtitle (assistant, "Memory and Processors"), "1 processor"));
   g_assert_nonnull (strstr (row_subtitle (assistant, "Firmware"), "UEFI"));
   g_assert_nonnull (strstr (row_subtitle (assistant, "Network Adapters"), "2"));
+  /* Signed with a certificate made by the test, which no authority here
+   * vouches for: the signature checked, the signer named, the doubt said. */
+  g_assert_cmpstr (row_subtitle (assistant, "Signature"), ==,
+                   "Signed by Hangar Test Signer; no authority this computer trusts vouches for "
+                   "that name");
   /* The OS the appliance declares (VirtualBox's Debian12_64): osinfo's
    * profile when this computer's database knows it, else said as declared. */
   g_assert_nonnull (strstr (row_subtitle (assistant, "Operating System"), "Debian"));
@@ -515,7 +471,7 @@ test_appliance (void)
   close_assistant (assistant);
 
   /* The same appliance as its .ovf with the disks beside it. */
-  ovf = work_file ("vbox/a.ovf");
+  ovf = hangar_test_work_file ("vbox/a.ovf");
   assistant = open_path (app, ovf);
   wait_page (assistant, "import");
   g_assert_nonnull (strstr (row_subtitle (assistant, "Format"), "OVF"));
@@ -546,11 +502,11 @@ test_appliance (void)
   g_assert_nonnull (first);
   g_assert_nonnull (second);
   g_assert_true (first < second);
-  g_assert_cmpuint (pool_files (), ==, 2);
+  g_assert_cmpuint (hangar_test_pool_files (), ==, 2);
 
   hangar_test_virsh ("destroy", "Appliance Test", NULL);
   hangar_test_virsh ("undefine", "--nvram", "--remove-all-storage", "Appliance Test", NULL);
-  g_assert_cmpuint (pool_files (), ==, 0);
+  g_assert_cmpuint (hangar_test_pool_files (), ==, 0);
   hangar_test_stop_app (g_steal_pointer (&app), window);
 }
 
@@ -568,8 +524,6 @@ main (int   argc,
   g_test_add_func ("/hangar/assistant-import/appliance", test_appliance);
 
   status = g_test_run ();
-  if (work_dir != NULL)
-    hangar_test_remove_tree (work_dir);
-  g_free (work_dir);
+  hangar_test_work_dir_remove ();
   return status;
 }

@@ -373,29 +373,6 @@ start_try (HangarApplication *app,
 }
 
 static gboolean
-spice_link_cut (const char     *log_domain,
-                GLogLevelFlags  log_level,
-                const char     *message,
-                gpointer        user_data)
-{
-  return !(g_strcmp0 (log_domain, "GSpice") == 0 && (log_level & G_LOG_LEVEL_WARNING) &&
-           strstr (message, "incomplete link header") != NULL);
-}
-
-/* The tolerated warning, said as a test message rather than a Bail out. */
-static void
-say_spice_link_cut (const char     *log_domain,
-                    GLogLevelFlags  log_level,
-                    const char     *message,
-                    gpointer        user_data)
-{
-  if (strstr (message, "incomplete link header") != NULL)
-    g_test_message ("spice-client-glib: %s", message);
-  else
-    g_log_default_handler (log_domain, log_level, message, user_data);
-}
-
-static gboolean
 page_is_gone (gpointer data)
 {
   return g_strcmp0 (hangar_display_page_get_status (data), "gone") == 0;
@@ -422,8 +399,7 @@ test_try_and_end (void)
    * still linking: spice-client-glib warns "incomplete link header", which
    * is the library's word on a server that went, not a fault of Hangar's;
    * it may come until the session is closed, at the end. */
-  g_test_log_set_fatal_handler (spice_link_cut, NULL);
-  g_log_set_handler ("GSpice", G_LOG_LEVEL_WARNING | G_LOG_FLAG_FATAL, say_spice_link_cut, NULL);
+  hangar_test_allow_spice_link_cut ();
   hangar_test_virsh ("destroy", "Passing", NULL);
   hangar_test_assert_eventually (page_is_gone, page, 60, "the display to say the try ended");
   g_assert_true (hangar_machine_is_gone (tried));

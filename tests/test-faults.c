@@ -238,22 +238,10 @@ wait_exit (GSubprocess  *process,
   return wait_exit_full (process, timeout_s, NULL, err);
 }
 
-static guint
-count_pool_files (void)
-{
-  g_autofree char *dir = hangar_test_pool_file (NULL);
-  g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
-  guint n = 0;
-
-  while (handle != NULL && g_dir_read_name (handle) != NULL)
-    n++;
-  return n;
-}
-
 static gboolean
 pool_has_files (gpointer data)
 {
-  return count_pool_files () >= GPOINTER_TO_UINT (data);
+  return hangar_test_pool_files () >= GPOINTER_TO_UINT (data);
 }
 
 /* Waits, polling often, until the pool's folder holds @n files: an
@@ -308,7 +296,7 @@ assert_only_machines (const char * const *names)
   for (guint i = 0; names[i] != NULL; i++)
     g_assert_true (g_strv_contains ((const char * const *) domains, names[i]));
   /* One disk each, nothing else in the pool's folder. */
-  g_assert_cmpuint (count_pool_files (), ==, g_strv_length ((char **) names));
+  g_assert_cmpuint (hangar_test_pool_files (), ==, g_strv_length ((char **) names));
 }
 
 /* ------------------------------------------------------------------------ */
@@ -499,6 +487,85 @@ test_killed_clone (void)
   hangar_test_clean_session ();
 }
 
+/* A user's image holding BIG_DATA, for an import's copy to take a moment. */
+static void
+make_big_image (const char *image)
+{
+  hangar_test_run ("qemu-img", "create", "-q", "-f", "qcow2", image, "1G", NULL);
+  hangar_test_run ("qemu-io", "-f", "qcow2", "-c", "write -P 0x33 0 " BIG_DATA, image, NULL);
+}
+
+/* Whether a qemu-img process still writes into the pool. */
+static gboolean
+pool_copy_running (void)
+{
+  g_autoptr(GDir) proc = g_dir_open ("/proc", 0, NULL);
+  g_autofree char *pool = hangar_test_pool_file (NULL);
+  const char *entry;
+
+  while (proc != NULL && (entry = g_dir_read_name (proc)) != NULL)
+    {
+      g_autofree char *path = g_build_filename ("/proc", entry, "cmdline", NULL);
+      g_autofree char *cmdline = NULL;
+      gsize len = 0;
+
+      if (!g_ascii_isdigit (entry[0]) || !g_file_get_contents (path, &cmdline, &len, NULL))
+        continue;
+      /* Arguments are separated by NULs: join them to search. */
+      for (gsize i = 0; i + 1 < len; i++)
+        if (cmdline[i] == '\0')
+          cmdline[i] = ' ';
+      if (strstr (cmdline, "qemu-img") != NULL && strstr (cmdline, pool) != NULL)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+pool_copy_stopped (gpointer user_data)
+{
+  return !pool_copy_running ();
+}
+
+/* hangarctl killed with SIGKILL during an import's copy: the copy dies with
+ * it, and the next hangarctl removes the half-made copy it wrote down. No
+ * volume, no machine; the original is untouched. */
+static void
+test_killed_import (void)
+{
+  g_autoptr(GSubprocess) ctl = NULL;
+  g_autofree char *image = g_build_filename (g_get_user_cache_dir (), "import-me.qcow2", NULL);
+  g_autofree char *err = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *dir = hangar_pending_dir ();
+
+  hangar_test_session_setup ();
+  make_big_image (image);
+  before = hangar_test_checksum_file (image);
+  ctl = spawn_ctl (NULL, (const char *[]) { "import", "--copy", "--no-start", "--name", "Killed",
+                                            "--", image, NULL });
+  wait_pool_files (1);
+  g_assert_true (pool_copy_running ());
+  g_subprocess_send_signal (ctl, SIGKILL);
+  g_assert_true (g_subprocess_wait (ctl, NULL, NULL));
+  /* The copy does not go on writing into the pool for nobody. */
+  g_assert_true (hangar_test_wait_until (pool_copy_stopped, NULL, 5));
+  g_assert_cmpuint (hangar_test_pool_files (), ==, 1);
+
+  g_assert_cmpint (hangar_test_ctl ((const char *[]) { "list", NULL }, NULL, &err), ==, 0);
+  g_assert_nonnull (strstr (err, "Removed “Killed”, which an interrupted Hangar left half-made."));
+  hangar_test_assert_session_empty ();
+  {
+    g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
+
+    g_assert_true (handle == NULL || g_dir_read_name (handle) == NULL);
+  }
+  after = hangar_test_checksum_file (image);
+  g_assert_cmpstr (after, ==, before);
+  g_assert_cmpint (g_unlink (image), ==, 0);
+}
+
 /* Whether @process holds a socket: hangarctl's first is its libvirt
  * connection. */
 static gboolean
@@ -582,14 +649,9 @@ test_signal_import (gconstpointer data)
   int signum = GPOINTER_TO_INT (data);
   g_autoptr(GSubprocess) ctl = NULL;
   g_autofree char *image = g_build_filename (g_get_user_cache_dir (), "import-me.qcow2", NULL);
-  g_autofree char *out = NULL;
 
   hangar_test_session_setup ();
-  out = hangar_test_run_tool ((const char *[]) { "qemu-img", "create", "-q", "-f", "qcow2",
-                                                 image, "1G", NULL });
-  g_free (out);
-  out = hangar_test_run_tool ((const char *[]) { "qemu-io", "-f", "qcow2", "-c",
-                                                 "write -P 0x33 0 " BIG_DATA, image, NULL });
+  make_big_image (image);
   ctl = spawn_ctl (NULL, (const char *[]) { "import", "--copy", "--no-start", "--name", "Imported",
                                             "--", image, NULL });
   wait_pool_files (1);
@@ -624,6 +686,7 @@ main (int   argc,
   g_test_add_func ("/hangar/faults/unit/pending-record", test_pending_record);
   g_test_add_func ("/hangar/faults/libvirt/killed-create", test_killed_create);
   g_test_add_func ("/hangar/faults/libvirt/killed-clone", test_killed_clone);
+  g_test_add_func ("/hangar/faults/libvirt/killed-import", test_killed_import);
   g_test_add_func ("/hangar/faults/libvirt/two-clones", test_two_clones);
   g_test_add_func ("/hangar/faults/libvirt/delete-half-way", test_delete_half_way);
   g_test_add_func ("/hangar/faults/libvirt/daemon-killed-create", test_daemon_killed_create);

@@ -8,6 +8,8 @@
  * never changed.
  *   /hangar/import/unit/     no daemon
  *   /hangar/import/libvirt/  an isolated session (QEMU starts briefly)
+ *   /hangar/import/small-pool/  the same, the pool on a small filesystem
+ *   /hangar/import/e2e/      the live ISO in every format, imported, booting
  *
  * Copyright 2026 The Hangar authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -26,37 +28,10 @@
 #include "hangar-os-profile.h"
 #include "hangar-pending.h"
 #include "hangar-storage-pool.h"
+#include "hangar-test-guest.h"
 #include "hangar-test-utils.h"
 
 #define MIB (1024 * 1024)
-
-static char *work_dir;
-
-static char *
-work_file (const char *name)
-{
-  if (work_dir == NULL)
-    work_dir = g_dir_make_tmp ("hangar-test-import-XXXXXX", NULL);
-  g_assert_nonnull (work_dir);
-  return g_build_filename (work_dir, name, NULL);
-}
-
-static void
-qemu_img (const char *first,
-          ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  const char *arg;
-  va_list args;
-
-  g_ptr_array_add (argv, (gpointer) "qemu-img");
-  va_start (args, first);
-  for (arg = first; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-  g_free (hangar_test_run_tool ((const char * const *) argv->pdata));
-}
 
 static void
 write_le32 (guint8  *at,
@@ -90,7 +65,7 @@ make_raw_disk (const char *name,
   };
   g_autofree guint8 *head = g_malloc0 (MIB);
   g_autoptr(GError) error = NULL;
-  char *path = work_file (name);
+  char *path = hangar_test_work_file (name);
   FILE *file;
 
   head[510] = 0x55;
@@ -122,21 +97,11 @@ make_raw_disk (const char *name,
   return path;
 }
 
-static char *
-checksum_of (const char *path)
-{
-  g_autofree char *contents = NULL;
-  gsize length = 0;
-
-  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
-  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, length);
-}
-
 static void
 assert_unchanged (const char *path,
                   const char *checksum)
 {
-  g_autofree char *now = checksum_of (path);
+  g_autofree char *now = hangar_test_checksum_file (path);
 
   g_assert_cmpstr (now, ==, checksum);
 }
@@ -170,21 +135,21 @@ static void
 test_probe_formats (void)
 {
   g_autofree char *raw = make_raw_disk ("base.raw", 8 * MIB, FALSE, 0);
-  g_autofree char *sum = checksum_of (raw);
+  g_autofree char *sum = hangar_test_checksum_file (raw);
 
   for (guint i = 0; i < G_N_ELEMENTS (format_cases); i++)
     {
       const FormatCase *c = &format_cases[i];
-      g_autofree char *path = work_file (c->name);
+      g_autofree char *path = hangar_test_work_file (c->name);
       g_autofree char *after = NULL;
       g_autoptr(HangarImportInfo) info = NULL;
       g_autoptr(GError) error = NULL;
 
       g_test_message ("%s as %s", c->name, c->format);
       if (c->options != NULL)
-        qemu_img ("convert", "-f", "raw", "-O", c->format, "-o", c->options, raw, path, NULL);
+        hangar_test_run ("qemu-img", "convert", "-f", "raw", "-O", c->format, "-o", c->options, raw, path, NULL);
       else
-        qemu_img ("convert", "-f", "raw", "-O", c->format, raw, path, NULL);
+        hangar_test_run ("qemu-img", "convert", "-f", "raw", "-O", c->format, raw, path, NULL);
       info = probe (path, &error);
       g_assert_no_error (error);
       g_assert_cmpstr (info->format, ==, c->format);
@@ -202,7 +167,7 @@ static void
 test_probe_gpt_esp (void)
 {
   g_autofree char *raw = make_raw_disk ("esp.raw", 8 * MIB, TRUE, 0);
-  g_autofree char *qcow2 = work_file ("esp.qcow2");
+  g_autofree char *qcow2 = hangar_test_work_file ("esp.qcow2");
   g_autoptr(HangarImportInfo) info = NULL;
   g_autoptr(HangarImportInfo) info2 = NULL;
   g_autoptr(GError) error = NULL;
@@ -214,7 +179,7 @@ test_probe_gpt_esp (void)
   g_assert_cmpint (info->firmware, ==, HANGAR_FIRMWARE_UEFI);
 
   /* Through qemu-img for formats other than raw. */
-  qemu_img ("convert", "-f", "raw", "-O", "qcow2", raw, qcow2, NULL);
+  hangar_test_run ("qemu-img", "convert", "-f", "raw", "-O", "qcow2", raw, qcow2, NULL);
   info2 = probe (qcow2, &error);
   g_assert_no_error (error);
   g_assert_cmpint (info2->firmware, ==, HANGAR_FIRMWARE_UEFI);
@@ -291,9 +256,9 @@ read_kind (const char  *path,
 static void
 test_image_kind (void)
 {
-  g_autofree char *iso = work_file ("medium.qcow2");
-  g_autofree char *qcow2 = work_file ("disk.iso");
-  g_autofree char *missing = work_file ("missing.img");
+  g_autofree char *iso = hangar_test_work_file ("medium.qcow2");
+  g_autofree char *qcow2 = hangar_test_work_file ("disk.iso");
+  g_autofree char *missing = hangar_test_work_file ("missing.img");
   g_autofree guint8 *head = g_malloc (HANGAR_IMAGE_KIND_HEAD_BYTES);
   g_autoptr(GError) error = NULL;
   HangarImageKind kind;
@@ -318,7 +283,7 @@ test_image_kind (void)
   g_assert_cmpint (read_kind (iso, &error), ==, HANGAR_IMAGE_KIND_MEDIUM);
   g_assert_no_error (error);
 
-  qemu_img ("create", "-q", "-f", "qcow2", qcow2, "64M", NULL);
+  hangar_test_run ("qemu-img", "create", "-q", "-f", "qcow2", qcow2, "64M", NULL);
   g_assert_cmpint (read_kind (qcow2, &error), ==, HANGAR_IMAGE_KIND_DISK);
   g_assert_no_error (error);
 
@@ -347,11 +312,11 @@ static void
 test_probe_refused (void)
 {
   g_autofree char *raw = make_raw_disk ("good.raw", 8 * MIB, FALSE, 2);
-  g_autofree char *garbage = work_file ("garbage.qcow2");
-  g_autofree char *truncated = work_file ("truncated.qcow2");
-  g_autofree char *overlay = work_file ("overlay.qcow2");
-  g_autofree char *encrypted = work_file ("encrypted.qcow2");
-  g_autofree char *empty = work_file ("empty.vmdk");
+  g_autofree char *garbage = hangar_test_work_file ("garbage.qcow2");
+  g_autofree char *truncated = hangar_test_work_file ("truncated.qcow2");
+  g_autofree char *overlay = hangar_test_work_file ("overlay.qcow2");
+  g_autofree char *encrypted = hangar_test_work_file ("encrypted.qcow2");
+  g_autofree char *empty = hangar_test_work_file ("empty.vmdk");
   g_autofree guint8 *noise = g_malloc (100000);
   g_autoptr(GError) error = NULL;
 
@@ -363,14 +328,14 @@ test_probe_refused (void)
   assert_refused (garbage, HANGAR_IMPORT_ERROR_UNSUPPORTED, "not a disk image");
 
   /* A qcow2 cut short: its tables point past its end. */
-  qemu_img ("convert", "-f", "raw", "-O", "qcow2", raw, truncated, NULL);
+  hangar_test_run ("qemu-img", "convert", "-f", "raw", "-O", "qcow2", raw, truncated, NULL);
   g_assert_cmpint (truncate (truncated, 300 * 1024), ==, 0);
   assert_refused (truncated, HANGAR_IMPORT_ERROR_CORRUPT, "truncated.qcow2");
 
-  qemu_img ("create", "-f", "qcow2", "-F", "raw", "-b", raw, overlay, NULL);
+  hangar_test_run ("qemu-img", "create", "-f", "qcow2", "-F", "raw", "-b", raw, overlay, NULL);
   assert_refused (overlay, HANGAR_IMPORT_ERROR_BACKING_FILE, "good.raw");
 
-  qemu_img ("create", "-f", "qcow2", "--object", "secret,id=s0,data=hangar",
+  hangar_test_run ("qemu-img", "create", "-f", "qcow2", "--object", "secret,id=s0,data=hangar",
             "-o", "encrypt.format=luks,encrypt.key-secret=s0", encrypted, "8M", NULL);
   assert_refused (encrypted, HANGAR_IMPORT_ERROR_ENCRYPTED, "encrypted");
 
@@ -378,7 +343,7 @@ test_probe_refused (void)
   assert_refused (empty, HANGAR_IMPORT_ERROR_CORRUPT, "empty.vmdk");
 
   assert_refused ("/nonexistent/disk.qcow2", HANGAR_IMPORT_ERROR_NOT_FOUND, "disk.qcow2");
-  assert_refused (work_dir, HANGAR_IMPORT_ERROR_NOT_FOUND, "folder");
+  assert_refused (hangar_test_work_dir (), HANGAR_IMPORT_ERROR_NOT_FOUND, "folder");
   g_clear_error (&error);
 }
 
@@ -387,13 +352,7 @@ test_probe_refused (void)
 static void
 assert_pool_holds (guint files)
 {
-  g_autofree char *images = hangar_storage_pool_default_path ();
-  g_autoptr(GDir) dir = g_dir_open (images, 0, NULL);
-  guint count = 0;
-
-  while (dir != NULL && g_dir_read_name (dir) != NULL)
-    count++;
-  g_assert_cmpuint (count, ==, files);
+  g_assert_cmpuint (hangar_test_pool_files (), ==, files);
 }
 
 static void
@@ -412,7 +371,7 @@ static void
 test_ctl_import (void)
 {
   g_autofree char *raw = make_raw_disk ("ctl.raw", 16 * MIB, TRUE, 1);
-  g_autofree char *vmdk = work_file ("-dash.vmdk");
+  g_autofree char *vmdk = hangar_test_work_file ("-dash.vmdk");
   g_autofree char *sum = NULL;
   g_autofree char *out = NULL;
   g_autofree char *out2 = NULL;
@@ -424,8 +383,8 @@ test_ctl_import (void)
   g_autofree char *info = NULL;
 
   hangar_test_session_setup ();
-  qemu_img ("convert", "-f", "raw", "-O", "vmdk", raw, vmdk, NULL);
-  sum = checksum_of (vmdk);
+  hangar_test_run ("qemu-img", "convert", "-f", "raw", "-O", "vmdk", raw, vmdk, NULL);
+  sum = hangar_test_checksum_file (vmdk);
 
   /* A VMDK copied as qcow2 into the pool; UEFI from its ESP; "--" before a
    * name that starts with a dash. */
@@ -468,9 +427,9 @@ test_ctl_import (void)
 static void
 test_ctl_refused (void)
 {
-  g_autofree char *garbage = work_file ("noise.img");
+  g_autofree char *garbage = hangar_test_work_file ("noise.img");
   g_autofree char *raw = make_raw_disk ("link.raw", 8 * MIB, FALSE, 0);
-  g_autofree char *vdi = work_file ("link.vdi");
+  g_autofree char *vdi = hangar_test_work_file ("link.vdi");
   g_auto(GStrv) envp = g_environ_setenv (g_get_environ (), "HANGAR_TEST_FAIL_STEP", "define",
                                          TRUE);
   g_autofree char *err3 = NULL;
@@ -486,7 +445,7 @@ test_ctl_refused (void)
   hangar_test_assert_session_empty ();
 
   /* Only qcow2 and raw are used in place. */
-  qemu_img ("convert", "-f", "raw", "-O", "vdi", raw, vdi, NULL);
+  hangar_test_run ("qemu-img", "convert", "-f", "raw", "-O", "vdi", raw, vdi, NULL);
   g_assert_cmpint (hangar_test_ctl ((const char *[]) { "import", "--link", vdi, NULL }, NULL,
                                     &err2), ==, 1);
   g_assert_nonnull (strstr (err2, "Import a copy"));
@@ -514,15 +473,15 @@ static void
 test_link_and_start (void)
 {
   g_autofree char *raw = make_raw_disk ("start.raw", 8 * MIB, FALSE, 0);
-  g_autofree char *qcow2 = work_file ("in-place.qcow2");
-  g_autofree char *sum = checksum_of (raw);
+  g_autofree char *qcow2 = hangar_test_work_file ("in-place.qcow2");
+  g_autofree char *sum = hangar_test_checksum_file (raw);
   g_autofree char *out = NULL;
   g_autofree char *out2 = NULL;
   g_autofree char *xml = NULL;
   g_autofree char *xml2 = NULL;
 
   hangar_test_session_setup ();
-  qemu_img ("convert", "-f", "raw", "-O", "qcow2", raw, qcow2, NULL);
+  hangar_test_run ("qemu-img", "convert", "-f", "raw", "-O", "qcow2", raw, qcow2, NULL);
 
   /* A raw image in place keeps its format. */
   g_assert_cmpint (hangar_test_ctl ((const char *[]) { "import", "--link", "--no-start", raw,
@@ -561,7 +520,7 @@ static void
 test_cancel (void)
 {
   g_autofree char *raw = make_raw_disk ("big.raw", 256 * MIB, FALSE, 200);
-  g_autofree char *sum = checksum_of (raw);
+  g_autofree char *sum = hangar_test_checksum_file (raw);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(HangarOsProfile) profile = hangar_os_profile_new_generic ();
   g_autoptr(HangarVmSettings) settings = NULL;
@@ -582,6 +541,109 @@ test_cancel (void)
   g_unlink (raw);
 }
 
+/* An image whose copy does not fit the pool's filesystem (the harness's
+ * small tmpfs, HANGAR_TEST_POOL_FS_SIZE): refused before anything is
+ * written, in figures the user can check; a smaller one fits the same
+ * filesystem, so the refusal is the rule's, not the filesystem's. */
+static void
+test_small_pool (void)
+{
+  const char *pool_fs = g_getenv ("HANGAR_TEST_POOL_FS");
+  g_autofree char *big = hangar_test_work_file ("big.qcow2");
+  g_autofree char *small = hangar_test_work_file ("small.qcow2");
+  g_autofree char *sum = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *err2 = NULL;
+  g_autoptr(GFile) dir = NULL;
+  g_autoptr(GFileInfo) fs = NULL;
+
+  if (pool_fs == NULL)
+    {
+      g_test_skip ("The pool's small filesystem is mounted by the session harness as root");
+      return;
+    }
+  hangar_test_session_setup ();
+  dir = g_file_new_for_path (pool_fs);
+  fs = g_file_query_filesystem_info (dir, G_FILE_ATTRIBUTE_FILESYSTEM_SIZE, NULL, NULL);
+  g_assert_nonnull (fs);
+  g_test_message ("the pool's filesystem: %" G_GUINT64_FORMAT " bytes",
+                  g_file_info_get_attribute_uint64 (fs, G_FILE_ATTRIBUTE_FILESYSTEM_SIZE));
+
+  /* 300 MiB of data: the copy and the host's 1 GiB margin need 1.3 GiB, of
+   * the filesystem's 1.2 GiB (sizes in GLib's words, with a no-break space). */
+  hangar_test_run ("qemu-img", "create", "-q", "-f", "qcow2", big, "2G", NULL);
+  hangar_test_run ("qemu-io", "-f", "qcow2", "-c", "write -P 0x5a 0 300M", big, NULL);
+  sum = hangar_test_checksum_file (big);
+  g_assert_cmpint (hangar_test_ctl ((const char *[]) { "import", "--copy", "--no-start",
+                                                       "--name", "Too Big", "--", big, NULL },
+                                    NULL, &err), ==, 1);
+  g_test_message ("%s", err);
+  g_assert_nonnull (strstr (err, "Not enough space in Hangar’s storage for the copy: it needs "
+                                 "1.3\u00a0GiB, 1.2\u00a0GiB are free."));
+  hangar_test_assert_session_empty ();
+  assert_pool_holds (0);
+  assert_no_pending_records ();
+  assert_unchanged (big, sum);
+
+  /* 64 MiB fit. */
+  hangar_test_run ("qemu-img", "create", "-q", "-f", "qcow2", small, "2G", NULL);
+  hangar_test_run ("qemu-io", "-f", "qcow2", "-c", "write -P 0x5a 0 64M", small, NULL);
+  g_assert_cmpint (hangar_test_ctl ((const char *[]) { "import", "--copy", "--no-start",
+                                                       "--name", "Fits", "--", small, NULL },
+                                    NULL, &err2), ==, 0);
+  g_assert_true (hangar_test_domain_exists ("Fits"));
+  assert_pool_holds (1);
+  hangar_test_clean_session ();
+  g_unlink (big);
+  g_unlink (small);
+}
+
+/* The live ISO is a hybrid image that boots as a disk too: made by
+ * qemu-img into each format it writes, each imported by hangarctl boots to
+ * the guest's banner (one after another, each destroyed once it has), and
+ * neither the ISO nor any image changes. */
+static void
+test_every_format_boots (void)
+{
+  static const char * const formats[] = { "qcow2", "raw", "vmdk", "vdi", "vhdx" };
+  const char *iso = hangar_test_session_setup ();
+  g_autofree char *iso_sum = hangar_test_checksum_file (iso);
+  g_autofree char *iso_after = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
+    {
+      g_autofree char *file = g_strconcat ("live.", formats[i], NULL);
+      g_autofree char *image = hangar_test_work_file (file);
+      g_autofree char *name = g_strconcat ("boot-", formats[i], NULL);
+      g_autoptr(HangarTestGuest) guest = hangar_test_guest_for_machine (name);
+      g_autofree char *sum = NULL;
+      g_autofree char *out = NULL;
+      g_autofree char *info = NULL;
+      g_autofree char *expected = g_strdup_printf ("\"format\": \"%s\"", formats[i]);
+      gint64 started;
+
+      hangar_test_run ("qemu-img", "convert", "-f", "raw", "-O", formats[i], iso, image, NULL);
+      info = hangar_test_run_tool ((const char *[]) { "qemu-img", "info", "--output=json",
+                                                      image, NULL });
+      g_assert_nonnull (strstr (info, expected));
+      sum = hangar_test_checksum_file (image);
+      started = g_get_monotonic_time ();
+      g_assert_cmpint (hangar_test_ctl ((const char *[]) { "import", "--copy", "--name", name,
+                                                           "--memory", "512", "--cpus", "1",
+                                                           "--", image, NULL },
+                                        &out, NULL), ==, 0);
+      g_assert_true (g_str_has_prefix (out, name));
+      g_assert_cmpstr (out + strlen (name), ==, "\n");
+      hangar_test_guest_wait_banner (guest, started);
+      hangar_test_virsh ("destroy", name, NULL);
+      assert_unchanged (image, sum);
+      g_unlink (image);
+    }
+  hangar_test_clean_session ();
+  iso_after = hangar_test_checksum_file (iso);
+  g_assert_cmpstr (iso_after, ==, iso_sum);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -599,10 +661,10 @@ main (int   argc,
   g_test_add_func ("/hangar/import/libvirt/ctl-refused", test_ctl_refused);
   g_test_add_func ("/hangar/import/libvirt/link-and-start", test_link_and_start);
   g_test_add_func ("/hangar/import/libvirt/cancel", test_cancel);
+  g_test_add_func ("/hangar/import/small-pool/refused", test_small_pool);
+  g_test_add_func ("/hangar/import/e2e/every-format", test_every_format_boots);
 
   status = g_test_run ();
-  if (work_dir != NULL)
-    hangar_test_remove_tree (work_dir);
-  g_free (work_dir);
+  hangar_test_work_dir_remove ();
   return status;
 }

@@ -50,4 +50,8 @@ int hangarctl_xml            (int    argc,
 int hangarctl_log            (int    argc,
                               char **argv);
 
+/* A machine's health (hangarctl-check.c). */
+int hangarctl_check          (int    argc,
+                              char **argv);
+
 G_END_DECLS

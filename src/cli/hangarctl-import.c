@@ -168,7 +168,7 @@ hangarctl_import (int    argc,
       N_("The guest’s operating system as an osinfo id (e.g. debian11), when it is not "
          "recognised"), N_("OSINFO_ID") },
     { "dry-run", 0, 0, G_OPTION_ARG_NONE, &dry_run,
-      N_("Only print what would be made and what cannot be kept"), NULL },
+      N_("Only print what would be made, what cannot be kept and who signed it"), NULL },
     { NULL }
   };
   g_autoptr(GError) error = NULL;
@@ -189,7 +189,9 @@ hangarctl_import (int    argc,
                                     "or VHDX) or an OVA/OVF appliance (all its disks, memory, "
                                     "processors, firmware and network adapters), start it, and "
                                     "print its name. What will be made and what cannot be kept "
-                                    "is printed first, on standard error."));
+                                    "is printed first, on standard error, with who signed an "
+                                    "appliance (its signature checked; one that does not match "
+                                    "is refused)."));
 
   if (!hangarctl_parse_options ("import", N_("FILE"), summary, entries, 1, 1,
                                 _("Give one disk image or appliance file."), &argc, &argv))

@@ -175,7 +175,10 @@ usage (FILE *out)
              "  disk-grow NAME SIZE [--disk TARGET]\n"
              "                   Grow its disk to SIZE (20G) or by +SIZE; never shrinks\n"
              "  xml NAME [--inactive], log NAME\n"
-             "                   Print its libvirt XML, the end of its QEMU log"),
+             "                   Print its libvirt XML, the end of its QEMU log\n"
+             "  check NAME [--json] [--fix FIX]\n"
+             "                   What works in it and what does not, why, and the fix; exit 3\n"
+             "                   when something is a problem"),
            _("Sizes are whole numbers, binary, with an optional unit: 2048 (memory in MiB), "
              "512M, 2G, 1T; a disk’s size without a unit is in GiB. Memory is from 64 MiB to "
              "this computer’s memory, processors from 1 to its processors (fewer when the "
@@ -243,6 +246,8 @@ main (int   argc,
     return hangarctl_xml (argc - 1, argv + 1);
   if (g_str_equal (argv[1], "log"))
     return hangarctl_log (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "check"))
+    return hangarctl_check (argc - 1, argv + 1);
 
   g_printerr (_("hangarctl: unknown command “%s”\n"), argv[1]);
   usage (stderr);

@@ -63,7 +63,7 @@ read_at (GInputStream  *stream,
     return FALSE;
   if (got != count)
     return hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_INVALID,
-                      _("The appliance is cut short."));
+                                       _("The appliance is cut short."));
   return TRUE;
 }
 
@@ -141,7 +141,8 @@ tar_index (const char    *path,
       if (memcmp (header + 257, "ustar", 5) != 0 || !tar_octal (header + 124, 12, &size))
         {
           hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_INVALID,
-                     _("The appliance is not a valid OVA archive (a damaged tar header)."));
+                                      _("The appliance is not a valid OVA archive (a damaged "
+                                        "tar header)."));
           return NULL;
         }
       type = header[156];
@@ -152,8 +153,9 @@ tar_index (const char    *path,
       if (size > total || offset > total - size)
         {
           hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_TOO_LARGE,
-                     _("The appliance declares a file larger than itself (“%s”): it is cut "
-                       "short or damaged."), g_utf8_validate (name, -1, NULL) ? name : "?");
+                                      _("The appliance declares a file larger than itself "
+                                        "(“%s”): it is cut short or damaged."),
+                                      g_utf8_validate (name, -1, NULL) ? name : "?");
           return NULL;
         }
 
@@ -167,13 +169,13 @@ tar_index (const char    *path,
             if (g_str_equal (((Member *) g_ptr_array_index (members, i))->name, name))
               {
                 hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_UNSAFE,
-                           _("The appliance holds “%s” twice."), name);
+                                            _("The appliance holds “%s” twice."), name);
                 return NULL;
               }
           if (members->len >= MAX_MEMBERS)
             {
               hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_TOO_LARGE,
-                         _("The appliance holds too many files."));
+                                          _("The appliance holds too many files."));
               return NULL;
             }
           {
@@ -192,8 +194,9 @@ tar_index (const char    *path,
           break;
         default:
           hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_UNSAFE,
-                     _("The appliance holds “%s”, which is a link or a special file. Hangar "
-                       "refuses it."), g_utf8_validate (name, -1, NULL) ? name : "?");
+                                      _("The appliance holds “%s”, which is a link or a "
+                                        "special file. Hangar refuses it."),
+                                      g_utf8_validate (name, -1, NULL) ? name : "?");
           return NULL;
         }
       offset += (size + TAR_BLOCK - 1) / TAR_BLOCK * TAR_BLOCK;
@@ -229,7 +232,8 @@ read_member (const Member  *member,
   if (member->size > max)
     {
       hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_TOO_LARGE,
-                 _("“%s” in the appliance is too large to be a description."), member->name);
+                                  _("“%s” in the appliance is too large to be a description."),
+                                  member->name);
       return NULL;
     }
   stream = g_file_read (file, cancellable, error);
@@ -281,15 +285,16 @@ check_digest (const Member  *member,
         return FALSE;
       if (got != want)
         return hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_INVALID,
-                          _("The appliance is cut short."));
+                                           _("The appliance is cut short."));
       g_checksum_update (checksum, buffer, got);
       left -= got;
     }
 
   if (g_ascii_strcasecmp (g_checksum_get_string (checksum), colon + 1) != 0)
     return hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_MANIFEST,
-                      _("“%s” does not match the appliance’s manifest: it was changed or "
-                        "damaged. Download the appliance again."), member->name);
+                                       _("“%s” does not match the appliance’s manifest: it was "
+                                         "changed or damaged. Download the appliance again."),
+                                       member->name);
   return TRUE;
 }
 
@@ -316,14 +321,16 @@ verify_manifest (HangarAppliance  *appliance,
 
   if (!g_hash_table_contains (entries, ovf->name))
     return hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_MANIFEST,
-                      _("The appliance’s manifest does not list “%s”."), ovf->name);
+                                       _("The appliance’s manifest does not list “%s”."),
+                                       ovf->name);
   for (guint i = 0; i < appliance->disks->len; i++)
     {
       HangarApplianceDisk *disk = g_ptr_array_index (appliance->disks, i);
 
       if (!g_hash_table_contains (entries, disk->href))
         return hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_MANIFEST,
-                          _("The appliance’s manifest does not list “%s”."), disk->href);
+                                           _("The appliance’s manifest does not list “%s”."),
+                                           disk->href);
     }
 
   g_hash_table_iter_init (&iter, entries);
@@ -333,12 +340,37 @@ verify_manifest (HangarAppliance  *appliance,
 
       if (member == NULL)
         return hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_MISSING,
-                          _("“%s”, listed in the appliance’s manifest, is missing."),
-                          (const char *) key);
+                                           _("“%s”, listed in the appliance’s manifest, is "
+                                             "missing."), (const char *) key);
       if (!check_digest (member, value, cancellable, error))
         return FALSE;
     }
   return TRUE;
+}
+
+/* The .cert's signature over the manifest, checked with its certificate's
+ * key: the appliance then says who signed it. */
+static gboolean
+verify_signature (HangarAppliance  *appliance,
+                  const Member     *manifest,
+                  const Member     *cert,
+                  GCancellable     *cancellable,
+                  GError          **error)
+{
+  g_autofree char *cert_text = NULL;
+  g_autofree char *manifest_text = NULL;
+
+  if (manifest == NULL)
+    return hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_MANIFEST,
+                                       _("The appliance has a signature but no manifest for it "
+                                         "to sign."));
+  cert_text = read_member (cert, 1 << 20, cancellable, error);
+  manifest_text = cert_text != NULL ? read_member (manifest, 1 << 20, cancellable, error) : NULL;
+  if (manifest_text == NULL)
+    return FALSE;
+  return hangar_appliance_check_signature (cert_text, cert->size, manifest->name, manifest_text,
+                                           manifest->size, &appliance->signer,
+                                           &appliance->signer_trusted, error);
 }
 
 /* The files beside an .ovf, as members: only the names it can use. */
@@ -354,7 +386,8 @@ folder_members (const char    *ovf_path,
                                            ? (gsize) (strrchr (base, '.') - base)
                                            : strlen (base));
   g_autofree char *mf = g_strconcat (stem, ".mf", NULL);
-  const char *names[] = { base, mf };
+  g_autofree char *cert = g_strconcat (stem, ".cert", NULL);
+  const char *names[] = { base, mf, cert };
 
   for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
     {
@@ -455,7 +488,8 @@ hangar_appliance_sniff (const char *path)
  * Lists an archive's files (their offsets; nothing is extracted), parses the
  * description (hangar_appliance_parse_ovf()), finds each disk's bytes and
  * checks the manifest when there is one: every file it lists must match its
- * digest. A certificate is not checked (said in the notes).
+ * digest; and a signature when there is one (the .cert): it must be the
+ * certificate key's over the manifest.
  *
  * Returns: (transfer full): the appliance, or %NULL with @error set
  */
@@ -471,6 +505,7 @@ hangar_appliance_open (const char    *path,
   g_autofree char *dir = NULL;
   Member *ovf = NULL;
   Member *manifest = NULL;
+  Member *cert = NULL;
   gboolean ova;
 
   g_return_val_if_fail (path != NULL, NULL);
@@ -482,23 +517,25 @@ hangar_appliance_open (const char    *path,
   if (members == NULL)
     return NULL;
 
-  /* Beside an .ovf: the file itself, then its manifest if there is one. */
+  /* Beside an .ovf: the file itself, then its manifest and signature if
+   * there are. */
   if (!ova)
-    {
-      ovf = g_ptr_array_index (members, 0);
-      manifest = members->len > 1 ? g_ptr_array_index (members, 1) : NULL;
-    }
-  for (guint i = 0; ova && i < members->len; i++)
+    ovf = g_ptr_array_index (members, 0);
+  for (guint i = ova ? 0 : 1; i < members->len; i++)
     {
       Member *member = g_ptr_array_index (members, i);
 
-      if (g_str_has_suffix (member->name, ".ovf") || g_str_has_suffix (member->name, ".OVF"))
+      if (g_str_has_suffix (member->name, ".cert"))
+        cert = member;
+      else if (!ova)
+        manifest = member;
+      else if (g_str_has_suffix (member->name, ".ovf") || g_str_has_suffix (member->name, ".OVF"))
         {
           if (ovf != NULL)
             {
               hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_UNSUPPORTED,
-                         _("“%s” holds several descriptions; Hangar imports one machine at a "
-                           "time."), basename);
+                                          _("“%s” holds several descriptions; Hangar imports "
+                                            "one machine at a time."), basename);
               return NULL;
             }
           ovf = member;
@@ -509,7 +546,8 @@ hangar_appliance_open (const char    *path,
   if (ovf == NULL)
     {
       hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_INVALID,
-                 _("“%s” holds no OVF description: it is not an appliance."), basename);
+                                  _("“%s” holds no OVF description: it is not an appliance."),
+                                  basename);
       return NULL;
     }
 
@@ -540,8 +578,8 @@ hangar_appliance_open (const char    *path,
       if (member == NULL)
         {
           hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_MISSING,
-                     _("Disk %u of the appliance, “%s”, is missing from it."), i + 1,
-                     disk->href);
+                                      _("Disk %u of the appliance, “%s”, is missing from it."),
+                                      i + 1, disk->href);
           return NULL;
         }
       disk->path = g_strdup (member->path);
@@ -568,11 +606,8 @@ hangar_appliance_open (const char    *path,
       if (!verify_manifest (appliance, members, ovf, manifest, cancellable, error))
         return NULL;
     }
-  for (guint i = 0; i < members->len; i++)
-    if (g_str_has_suffix (((Member *) g_ptr_array_index (members, i))->name, ".cert"))
-      g_ptr_array_add (appliance->notes,
-                       g_strdup (_("The appliance’s signature (its certificate) is not "
-                                   "checked.")));
+  if (cert != NULL && !verify_signature (appliance, manifest, cert, cancellable, error))
+    return NULL;
 
   return g_steal_pointer (&appliance);
 }

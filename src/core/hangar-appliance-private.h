@@ -22,4 +22,20 @@ gboolean         hangar_appliance_set_error  (GError     **error,
                                               const char  *format,
                                               ...) G_GNUC_PRINTF (3, 4);
 
+const char      *hangar_appliance_os_id_for      (const char *vbox_type,
+                                                  const char *vmware_type,
+                                                  guint64     cim_code);
+void             hangar_appliance_os_ids_foreach (GFunc       func,
+                                                  gpointer    user_data);
+
+/* hangar-appliance-signature.c */
+gboolean         hangar_appliance_check_signature (const char  *cert,
+                                                   gsize        cert_length,
+                                                   const char  *manifest_name,
+                                                   const char  *manifest,
+                                                   gsize        manifest_length,
+                                                   char       **signer,
+                                                   gboolean    *trusted,
+                                                   GError     **error);
+
 G_END_DECLS

@@ -45,6 +45,7 @@
 /* CIM resource types (DSP8023) the review speaks of. */
 enum
 {
+  RESOURCE_OTHER = 1,
   RESOURCE_PROCESSOR = 3,
   RESOURCE_MEMORY = 4,
   RESOURCE_IDE = 5,
@@ -64,8 +65,15 @@ enum
 
 G_DEFINE_QUARK (hangar-appliance-error-quark, hangar_appliance_error)
 
-/* VirtualBox's OS types (without "_64") and the osinfo ids that fit them. */
-static const struct { const char *vbox; const char *osinfo; } vbox_os_types[] = {
+/* Where an appliance names its OS, most precise first: VirtualBox's
+ * vbox:OSType (without "_64"), VMware's vmw:osType, then the CIM code
+ * (CIM_OperatingSystem.OSType) every exporter writes. A family without a
+ * version (VirtualBox's "Ubuntu", VMware's "fedora64Guest", CIM's "Linux
+ * 64-Bit") gets libosinfo's generic recent Linux: modern devices, no
+ * version claimed. */
+#define GENERIC_LINUX "linux2022"
+
+static const struct { const char *name; const char *osinfo; } vbox_os_types[] = {
   { "WindowsXP", "winxp" },
   { "WindowsVista", "winvista" },
   { "Windows7", "win7" },
@@ -78,16 +86,131 @@ static const struct { const char *vbox; const char *osinfo; } vbox_os_types[] = 
   { "Debian12", "debian12" },
   { "Ubuntu20_LTS", "ubuntu20.04" },
   { "Ubuntu22_LTS", "ubuntu22.04" },
+  { "RedHat7", "rhel7.0" },
   { "RedHat8", "rhel8.0" },
   { "RedHat9", "rhel9.0" },
+  { "Debian", GENERIC_LINUX },
+  { "Ubuntu", GENERIC_LINUX },
+  { "Fedora", GENERIC_LINUX },
+  { "RedHat", GENERIC_LINUX },
+  { "Linux26", GENERIC_LINUX },
+  { "Linux", GENERIC_LINUX },
 };
 
-/* CIM operating system codes (CIM_OperatingSystem.OSType) with one osinfo id. */
-static const struct { guint code; const char *osinfo; } cim_os_types[] = {
-  { 67, "winxp" },
-  { 73, "winvista" },
-  { 105, "win7" },
+static const struct { const char *name; const char *osinfo; } vmware_os_types[] = {
+  { "winXPProGuest", "winxp" },
+  { "windows7Guest", "win7" },
+  { "windows7_64Guest", "win7" },
+  { "windows8Guest", "win8" },
+  { "windows8_64Guest", "win8" },
+  { "windows9Guest", "win10" },
+  { "windows9_64Guest", "win10" },
+  { "windows11_64Guest", "win11" },
+  { "debian10Guest", "debian10" },
+  { "debian10_64Guest", "debian10" },
+  { "debian11Guest", "debian11" },
+  { "debian11_64Guest", "debian11" },
+  { "debian12Guest", "debian12" },
+  { "debian12_64Guest", "debian12" },
+  { "rhel7_64Guest", "rhel7.0" },
+  { "rhel8_64Guest", "rhel8.0" },
+  { "rhel9_64Guest", "rhel9.0" },
+  { "ubuntuGuest", GENERIC_LINUX },
+  { "ubuntu64Guest", GENERIC_LINUX },
+  { "fedoraGuest", GENERIC_LINUX },
+  { "fedora64Guest", GENERIC_LINUX },
+  { "otherLinuxGuest", GENERIC_LINUX },
+  { "otherLinux64Guest", GENERIC_LINUX },
+  { "other3xLinux64Guest", GENERIC_LINUX },
+  { "other4xLinux64Guest", GENERIC_LINUX },
+  { "other5xLinux64Guest", GENERIC_LINUX },
+  { "other6xLinux64Guest", GENERIC_LINUX },
 };
+
+static const struct { guint code; const char *osinfo; } cim_os_types[] = {
+  { 36, GENERIC_LINUX },    /* LINUX */
+  { 67, "winxp" },
+  { 71, "winxp" },          /* Windows XP 64-Bit */
+  { 73, "winvista" },
+  { 74, "winvista" },
+  { 79, GENERIC_LINUX },    /* RedHat Enterprise Linux */
+  { 80, GENERIC_LINUX },
+  { 93, GENERIC_LINUX },    /* Ubuntu */
+  { 94, GENERIC_LINUX },
+  { 95, GENERIC_LINUX },    /* Debian */
+  { 96, GENERIC_LINUX },
+  { 99, GENERIC_LINUX },    /* Linux 2.6.x */
+  { 100, GENERIC_LINUX },
+  { 101, GENERIC_LINUX },   /* Linux 64-Bit */
+  { 105, "win7" },
+  { 113, "win8" },
+  { 114, "win8" },
+  { 116, "win8.1" },
+  { 117, "win8.1" },
+  { 119, "win10" },
+  { 120, "win10" },
+};
+
+const char *
+hangar_appliance_os_id_for (const char *vbox_type,
+                            const char *vmware_type,
+                            guint64     cim_code)
+{
+  if (vbox_type != NULL)
+    {
+      gsize len = strlen (vbox_type);
+
+      if (g_str_has_suffix (vbox_type, "_64"))
+        len -= 3;
+      for (gsize i = 0; i < G_N_ELEMENTS (vbox_os_types); i++)
+        if (strlen (vbox_os_types[i].name) == len &&
+            strncmp (vbox_type, vbox_os_types[i].name, len) == 0)
+          return vbox_os_types[i].osinfo;
+    }
+  if (vmware_type != NULL)
+    for (gsize i = 0; i < G_N_ELEMENTS (vmware_os_types); i++)
+      if (g_str_equal (vmware_type, vmware_os_types[i].name))
+        return vmware_os_types[i].osinfo;
+  for (gsize i = 0; i < G_N_ELEMENTS (cim_os_types); i++)
+    if (cim_code == cim_os_types[i].code)
+      return cim_os_types[i].osinfo;
+  return NULL;
+}
+
+void
+hangar_appliance_os_ids_foreach (GFunc    func,
+                                 gpointer user_data)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (vbox_os_types); i++)
+    func ((gpointer) vbox_os_types[i].osinfo, user_data);
+  for (gsize i = 0; i < G_N_ELEMENTS (vmware_os_types); i++)
+    func ((gpointer) vmware_os_types[i].osinfo, user_data);
+  for (gsize i = 0; i < G_N_ELEMENTS (cim_os_types); i++)
+    func ((gpointer) cim_os_types[i].osinfo, user_data);
+}
+
+/**
+ * hangar_appliance_signature_text:
+ * @appliance: an opened appliance
+ *
+ * Returns: (transfer full): what the review says of its signature: who
+ *   signed it (checked; and whether this computer trusts their certificate),
+ *   or that it is not signed
+ */
+char *
+hangar_appliance_signature_text (const HangarAppliance *appliance)
+{
+  g_return_val_if_fail (appliance != NULL, NULL);
+
+  if (appliance->signer == NULL)
+    return g_strdup (_("Not signed"));
+  if (appliance->signer_trusted)
+    /* Translators: %s is the signer's name from their certificate */
+    return g_strdup_printf (_("Signed by %s"), appliance->signer);
+  /* Translators: %s is the signer's name from their certificate */
+  return g_strdup_printf (_("Signed by %s; no authority this computer trusts vouches for that "
+                            "name"), appliance->signer);
+}
 
 static void
 disk_free (HangarApplianceDisk *disk)
@@ -108,6 +231,7 @@ hangar_appliance_free (HangarAppliance *appliance)
   g_free (appliance->description);
   g_free (appliance->os_type);
   g_free (appliance->os_id);
+  g_free (appliance->signer);
   g_clear_pointer (&appliance->disks, g_ptr_array_unref);
   g_clear_pointer (&appliance->notes, g_ptr_array_unref);
   g_free (appliance);
@@ -133,6 +257,8 @@ hangar_appliance_copy (const HangarAppliance *appliance)
   copy->os_type = g_strdup (appliance->os_type);
   copy->os_id = g_strdup (appliance->os_id);
   copy->nics = appliance->nics;
+  copy->signer = g_strdup (appliance->signer);
+  copy->signer_trusted = appliance->signer_trusted;
   for (guint i = 0; i < appliance->disks->len; i++)
     {
       const HangarApplianceDisk *disk = g_ptr_array_index (appliance->disks, i);
@@ -195,19 +321,20 @@ hangar_appliance_check_href (const char  *href,
 
   if (href == NULL || *href == '\0')
     return hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_INVALID,
-                      _("The appliance names a file without a name."));
+                                       _("The appliance names a file without a name."));
   if (!g_utf8_validate (href, -1, NULL) || g_path_is_absolute (href) ||
       strchr (href, '\\') != NULL || strstr (href, "://") != NULL ||
       g_str_has_prefix (href, "file:"))
     return hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_UNSAFE,
-                      _("The appliance names a file outside itself (“%s”). Hangar refuses it."),
-                      g_utf8_validate (href, -1, NULL) ? href : "?");
+                                       _("The appliance names a file outside itself (“%s”). "
+                                         "Hangar refuses it."),
+                                       g_utf8_validate (href, -1, NULL) ? href : "?");
   parts = g_strsplit (href, "/", -1);
   for (guint i = 0; parts[i] != NULL; i++)
     if (g_str_equal (parts[i], ".."))
       return hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_UNSAFE,
-                        _("The appliance names a file outside itself (“%s”). Hangar refuses "
-                          "it."), href);
+                                         _("The appliance names a file outside itself (“%s”). "
+                                           "Hangar refuses it."), href);
   return TRUE;
 }
 
@@ -350,16 +477,16 @@ scaled_bytes (const char  *quantity,
 
   if (!parse_uint64 (quantity, &value))
     return hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_INVALID,
-                      _("The appliance gives its %s as “%s”, which is not a number."), what,
-                      quantity != NULL ? quantity : "");
+                                       _("The appliance gives its %s as “%s”, which is not a "
+                                         "number."), what, quantity != NULL ? quantity : "");
   if (!parse_units (units, &shift))
     return hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_INVALID,
-                      _("The appliance gives its %s in a unit Hangar does not know (“%s”)."),
-                      what, units);
+                                       _("The appliance gives its %s in a unit Hangar does not "
+                                         "know (“%s”)."), what, units);
   if (value > (max >> shift))
     return hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_TOO_LARGE,
-                      _("The appliance declares an impossible %s (%s × %s)."), what, quantity,
-                      units != NULL ? units : "byte");
+                                       _("The appliance declares an impossible %s (%s × %s)."),
+                                       what, quantity, units != NULL ? units : "byte");
   *bytes = value << shift;
   return TRUE;
 }
@@ -382,16 +509,22 @@ item_free (Item *item)
   g_free (item);
 }
 
+/* VirtualBox and VMware write SATA (AHCI) and NVMe controllers as "other
+ * storage" and tell them apart by the subtype. */
 static const char *
-controller_name (guint type)
+controller_name (const Item *controller)
 {
-  switch (type)
+  g_autofree char *subtype = item_field (controller->node, "ResourceSubType");
+
+  switch (controller->type)
     {
     case RESOURCE_IDE:
       return "IDE";
     case RESOURCE_SCSI:
       return "SCSI";
     case RESOURCE_OTHER_STORAGE:
+      if (subtype != NULL && strstr (subtype, "nvme") != NULL)
+        return "NVMe";
       return "SATA";
     default:
       return NULL;
@@ -442,32 +575,27 @@ read_os (HangarAppliance *appliance,
   xmlNode *section = child (system, NULL, "OperatingSystemSection");
   g_autofree char *code_text = NULL;
   g_autofree char *vbox = NULL;
+  xmlChar *vmware = NULL;
+  const char *os_id;
   guint64 code = 0;
 
   if (section == NULL)
     return;
   code_text = ovf_attr (section, "id");
   vbox = text_of (child (section, NS_VBOX, "OSType"));
+  vmware = xmlGetNsProp (section, BAD_CAST "osType", BAD_CAST NS_VMW);
+  if (!parse_uint64 (code_text, &code))
+    code = 0;
 
   if (vbox != NULL && *vbox != '\0')
-    {
-      g_autofree char *stem = g_strdup (vbox);
-
-      if (g_str_has_suffix (stem, "_64"))
-        stem[strlen (stem) - 3] = '\0';
-      appliance->os_type = g_strdup (vbox);
-      for (gsize i = 0; i < G_N_ELEMENTS (vbox_os_types); i++)
-        if (g_str_equal (stem, vbox_os_types[i].vbox))
-          appliance->os_id = g_strdup (vbox_os_types[i].osinfo);
-    }
-  if (appliance->os_id == NULL && parse_uint64 (code_text, &code))
-    {
-      if (appliance->os_type == NULL)
-        appliance->os_type = g_strdup_printf ("CIM %" G_GUINT64_FORMAT, code);
-      for (gsize i = 0; i < G_N_ELEMENTS (cim_os_types); i++)
-        if (code == cim_os_types[i].code)
-          appliance->os_id = g_strdup (cim_os_types[i].osinfo);
-    }
+    appliance->os_type = g_strdup (vbox);
+  else if (vmware != NULL && *vmware != '\0')
+    appliance->os_type = g_strdup ((const char *) vmware);
+  else if (code != 0)
+    appliance->os_type = g_strdup_printf ("CIM %" G_GUINT64_FORMAT, code);
+  os_id = hangar_appliance_os_id_for (vbox, (const char *) vmware, code);
+  appliance->os_id = g_strdup (os_id);
+  xmlFree (vmware);
 }
 
 /* Inside vbox:Machine, VirtualBox writes its settings unprefixed: they take
@@ -548,7 +676,8 @@ read_hardware (HangarAppliance *appliance,
       type_text = item_field (c, "ResourceType");
       if (!parse_uint64 (type_text, &type))
         return hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_INVALID,
-                          _("A device in the appliance has no valid resource type."));
+                                           _("A device in the appliance has no valid resource "
+                                             "type."));
       item = g_new0 (Item, 1);
       item->type = (guint) MIN (type, G_MAXUINT);
       item->instance = item_field (c, "InstanceID");
@@ -575,12 +704,13 @@ read_hardware (HangarAppliance *appliance,
 
             if (!parse_uint64 (quantity, &count) || count == 0)
               return hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_INVALID,
-                                _("The appliance gives its processors as “%s”, which is not a "
-                                  "number."), quantity != NULL ? quantity : "");
+                                                 _("The appliance gives its processors as "
+                                                   "“%s”, which is not a number."),
+                                                 quantity != NULL ? quantity : "");
             if (count > MAX_VCPUS)
               return hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_TOO_LARGE,
-                                _("The appliance declares an impossible number of processors "
-                                  "(%s)."), quantity);
+                                                 _("The appliance declares an impossible "
+                                                   "number of processors (%s)."), quantity);
             appliance->vcpus = (guint) count;
           }
           break;
@@ -595,7 +725,7 @@ read_hardware (HangarAppliance *appliance,
             appliance->memory_mib = (bytes + (1 << 20) - 1) >> 20;
             if (appliance->memory_mib == 0)
               return hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_INVALID,
-                                _("The appliance gives its machine no memory."));
+                                                 _("The appliance gives its machine no memory."));
           }
           break;
 
@@ -648,6 +778,19 @@ read_hardware (HangarAppliance *appliance,
         case RESOURCE_PARALLEL:
           note (appliance, _("Serial and parallel ports are not imported."));
           break;
+        case RESOURCE_OTHER:
+          {
+            /* VMware's sound cards and its VMCI device are "other" devices. */
+            g_autofree char *subtype = item_field (item->node, "ResourceSubType");
+
+            if (subtype != NULL && g_str_has_prefix (subtype, "vmware.soundcard"))
+              note (appliance, _("The sound card is ignored: the machine gets its own."));
+            else if (subtype != NULL && g_str_equal (subtype, "vmware.vmci"))
+              note (appliance, _("VMware’s VMCI device has no counterpart and is not imported."));
+            else
+              note (appliance, _("A device of CIM type %u is not imported."), item->type);
+          }
+          break;
         case RESOURCE_IDE:
         case RESOURCE_SCSI:
         case RESOURCE_OTHER_STORAGE:
@@ -663,8 +806,8 @@ read_hardware (HangarAppliance *appliance,
   g_ptr_array_sort (slots, compare_slots);
   if (slots->len > MAX_DISKS)
     return hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_TOO_LARGE,
-                      _("The appliance has %u disks; Hangar attaches at most %u."), slots->len,
-                      MAX_DISKS);
+                                       _("The appliance has %u disks; Hangar attaches at most "
+                                         "%u."), slots->len, MAX_DISKS);
 
   for (guint i = 0; i < slots->len; i++)
     {
@@ -695,8 +838,9 @@ read_hardware (HangarAppliance *appliance,
         }
       if (disk_node == NULL)
         return hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_MISSING,
-                          _("Disk %u of the appliance (“%s”) is not described in it."), i + 1,
-                          host_resource != NULL ? host_resource : "");
+                                           _("Disk %u of the appliance (“%s”) is not described "
+                                             "in it."),
+                                           i + 1, host_resource != NULL ? host_resource : "");
 
       file_ref = ovf_attr (disk_node, "fileRef");
       if (file_ref == NULL)
@@ -720,8 +864,8 @@ read_hardware (HangarAppliance *appliance,
         }
       if (disk->href == NULL)
         return hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_MISSING,
-                          _("Disk %u of the appliance names a file it does not list (“%s”)."),
-                          i + 1, file_ref);
+                                           _("Disk %u of the appliance names a file it does "
+                                             "not list (“%s”)."), i + 1, file_ref);
       if (!hangar_appliance_check_href (disk->href, error))
         return FALSE;
 
@@ -738,7 +882,7 @@ read_hardware (HangarAppliance *appliance,
 
           if (slot->item->parent != NULL && other->instance != NULL &&
               g_str_equal (other->instance, slot->item->parent))
-            disk->controller = g_strdup (controller_name (other->type));
+            disk->controller = g_strdup (controller_name (other));
         }
     }
 
@@ -777,7 +921,7 @@ hangar_appliance_parse_ovf (const char  *data,
   if (length > HANGAR_APPLIANCE_MAX_OVF_BYTES || length > G_MAXINT)
     {
       hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_TOO_LARGE,
-                 _("The appliance’s description is too large to be one."));
+                                  _("The appliance’s description is too large to be one."));
       return NULL;
     }
   /* No entity substitution, no DTD loading, no network: the defaults
@@ -791,17 +935,18 @@ hangar_appliance_parse_ovf (const char  *data,
                                        ? xml_error->message : "?");
 
       hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_INVALID,
-                 _("The appliance’s description is not valid XML (line %d: "
-                   "%s)."),
-                 xml_error != NULL ? xml_error->line : 0, g_strstrip (why));
+                                  _("The appliance’s description is not valid XML (line %d: "
+                                    "%s)."),
+                                  xml_error != NULL ? xml_error->line : 0, g_strstrip (why));
       return NULL;
     }
 
   if (doc->intSubset != NULL || doc->extSubset != NULL)
     {
       hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_UNSAFE,
-                 _("The appliance’s description declares a document type or entities. "
-                   "Hangar refuses it, as no real appliance needs them."));
+                                  _("The appliance’s description declares a document type or "
+                                    "entities. Hangar refuses it, as no real appliance needs "
+                                    "them."));
       goto out;
     }
 
@@ -809,13 +954,15 @@ hangar_appliance_parse_ovf (const char  *data,
   if (!is_element (envelope, NULL, "Envelope"))
     {
       hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_INVALID,
-                 _("The file is not an OVF description (its root is not an OVF Envelope)."));
+                                  _("The file is not an OVF description (its root is not an "
+                                    "OVF Envelope)."));
       goto out;
     }
   if (child (envelope, NULL, "VirtualSystemCollection") != NULL)
     {
       hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_UNSUPPORTED,
-                 _("The appliance holds several machines; Hangar imports one at a time."));
+                                  _("The appliance holds several machines; Hangar imports one "
+                                    "at a time."));
       goto out;
     }
   system = child (envelope, NULL, "VirtualSystem");
@@ -823,7 +970,7 @@ hangar_appliance_parse_ovf (const char  *data,
   if (system == NULL || hardware == NULL)
     {
       hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_INVALID,
-                 _("The appliance describes no machine."));
+                                  _("The appliance describes no machine."));
       goto out;
     }
 
@@ -848,7 +995,7 @@ hangar_appliance_parse_ovf (const char  *data,
   if (appliance->disks->len == 0)
     {
       hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_UNSUPPORTED,
-                 _("The appliance has no disk to import."));
+                                  _("The appliance has no disk to import."));
       goto out;
     }
   ok = TRUE;
@@ -887,8 +1034,8 @@ hangar_appliance_parse_manifest (const char  *text,
       if (open == NULL || close == NULL || close < open)
         {
           hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_MANIFEST,
-                     _("The appliance’s manifest has a line Hangar cannot read (line %u)."),
-                     i + 1);
+                                      _("The appliance’s manifest has a line Hangar cannot "
+                                        "read (line %u)."), i + 1);
           return NULL;
         }
       algorithm = g_ascii_strdown (line, open - line);
@@ -900,8 +1047,8 @@ hangar_appliance_parse_manifest (const char  *text,
           !g_str_equal (algorithm, "sha512"))
         {
           hangar_appliance_set_error (error, HANGAR_APPLIANCE_ERROR_MANIFEST,
-                     _("The appliance’s manifest uses a digest Hangar cannot check (%s)."),
-                     algorithm);
+                                      _("The appliance’s manifest uses a digest Hangar cannot "
+                                        "check (%s)."), algorithm);
           return NULL;
         }
       if (!hangar_appliance_check_href (file, error))

@@ -72,6 +72,10 @@ typedef struct
  * @disks: (element-type HangarApplianceDisk): the disks, in the order attached
  * @nics: network adapters the machine gets, all user-mode networking
  * @notes: (element-type utf8): what cannot be kept, as sentences to show
+ * @signer: who signed the manifest, as the certificate names them, once the
+ *   signature is checked; %NULL for an appliance without a signature
+ * @signer_trusted: whether an authority this computer trusts vouches for
+ *   @signer's certificate
  */
 typedef struct
 {
@@ -88,6 +92,8 @@ typedef struct
   GPtrArray      *disks;
   guint           nics;
   GPtrArray      *notes;
+  char           *signer;
+  gboolean        signer_trusted;
 } HangarAppliance;
 
 GQuark            hangar_appliance_error_quark (void);
@@ -111,6 +117,7 @@ HangarAppliance  *hangar_appliance_open        (const char       *path,
                                                 GError          **error);
 
 char             *hangar_appliance_disk_source (const HangarApplianceDisk *disk);
+char             *hangar_appliance_signature_text (const HangarAppliance *appliance);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HangarAppliance, hangar_appliance_free)
 

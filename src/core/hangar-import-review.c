@@ -197,6 +197,11 @@ hangar_import_review_describe (const HangarImportReview *review,
       else if (appliance->os_type != NULL)
         g_ptr_array_add (lines, g_strdup_printf (_("Operating system: %s, not recognised; "
                                                    "generic devices"), appliance->os_type));
+      {
+        g_autofree char *signature = hangar_appliance_signature_text (appliance);
+
+        g_ptr_array_add (lines, g_strdup_printf (_("Signature: %s"), signature));
+      }
       for (guint i = 0; i < appliance->disks->len; i++)
         {
           HangarApplianceDisk *disk = g_ptr_array_index (appliance->disks, i);

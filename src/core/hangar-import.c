@@ -16,7 +16,10 @@
 #include "config.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
@@ -561,6 +564,21 @@ parse_progress (const char *text)
   return value / 100.0;
 }
 
+/* In the copy's child, before qemu-img runs: the copy dies with the thread
+ * that waits for it, so a process killed with SIGKILL leaves no copy going on
+ * into the pool behind the record that says to remove it. Only
+ * async-signal-safe calls here. */
+static void
+die_with_parent (gpointer user_data)
+{
+  pid_t parent = (pid_t) GPOINTER_TO_INT (user_data);
+
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+  /* The parent may have died before the line above. */
+  if (getppid () != parent)
+    _exit (1);
+}
+
 /* Copies @source into @target as qcow2; the bar goes from @start over @share. */
 static gboolean
 convert_source (Import        *import,
@@ -575,6 +593,8 @@ convert_source (Import        *import,
 {
   const char *argv[] = { "qemu-img", "convert", "-p", "-f", format,
                          "-O", "qcow2", source, target, NULL };
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE);
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GString) output = g_string_new (NULL);
   g_autoptr(GError) local_error = NULL;
@@ -582,8 +602,9 @@ convert_source (Import        *import,
   char buffer[512];
   gssize got;
 
-  process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                     G_SUBPROCESS_FLAGS_STDERR_MERGE, &local_error);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent,
+                                         GINT_TO_POINTER ((int) getpid ()), NULL);
+  process = g_subprocess_launcher_spawnv (launcher, argv, &local_error);
   if (process == NULL)
     {
       g_set_error (error, HANGAR_IMPORT_ERROR, HANGAR_IMPORT_ERROR_TOOL,

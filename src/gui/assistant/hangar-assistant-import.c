@@ -179,6 +179,7 @@ fill_appliance (HangarAssistant       *self,
   g_autofree char *nics = NULL;
   g_autofree char *count = NULL;
   g_autofree char *total_text = NULL;
+  g_autofree char *signature = hangar_appliance_signature_text (appliance);
   guint64 total = 0;
 
   adw_action_row_set_subtitle (self->import_description_row,
@@ -228,6 +229,7 @@ fill_appliance (HangarAssistant       *self,
   else
     nics = g_strdup (_("None declared: one on user-mode networking"));
   adw_action_row_set_subtitle (self->import_nics_row, nics);
+  adw_action_row_set_subtitle (self->import_signature_row, signature);
 
   if (appliance->firmware_declared)
     adw_action_row_set_subtitle (self->import_firmware_row,
@@ -255,6 +257,7 @@ show_appliance_rows (HangarAssistant *self,
   gtk_widget_set_visible (GTK_WIDGET (self->import_hardware_row), appliance);
   gtk_widget_set_visible (GTK_WIDGET (self->import_disks_row), appliance);
   gtk_widget_set_visible (GTK_WIDGET (self->import_nics_row), appliance);
+  gtk_widget_set_visible (GTK_WIDGET (self->import_signature_row), appliance);
   if (!appliance)
     {
       gtk_widget_set_visible (GTK_WIDGET (self->import_description_row), FALSE);
@@ -497,24 +500,6 @@ hangar_assistant_import_start (HangarAssistant *self)
 }
 
 static void
-disk_chosen (GtkNativeDialog *dialog,
-             int              response,
-             gpointer         user_data)
-{
-  HangarAssistant *self = user_data;
-
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-
-      if (file != NULL)
-        hangar_assistant_open_file (self, file);
-    }
-  gtk_native_dialog_destroy (dialog);
-  g_object_unref (dialog);
-}
-
-static void
 choose_disk_action (GtkWidget  *widget,
                     const char *action_name,
                     GVariant   *parameter)
@@ -528,26 +513,12 @@ choose_disk_action (GtkWidget  *widget,
                                              "application/x-raw-disk-image",
                                              "application/x-virtualbox-ova",
                                              "application/x-virtualbox-ovf", NULL };
-  HangarAssistant *self = HANGAR_ASSISTANT (widget);
-  GtkFileChooserNative *chooser;
-  g_autoptr(GtkFileFilter) disks = gtk_file_filter_new ();
-  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
 
-  chooser = gtk_file_chooser_native_new (_("Import a Disk Image or Appliance"), GTK_WINDOW (self),
-                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Import"),
-                                         _("_Cancel"));
-  /* Translators: a file chooser's filter */
-  gtk_file_filter_set_name (disks, _("Disk Images and Appliances (QCOW2, raw, VMDK, VDI, VHD, VHDX, OVA, OVF)"));
-  for (guint i = 0; suffixes[i] != NULL; i++)
-    gtk_file_filter_add_suffix (disks, suffixes[i]);
-  for (guint i = 0; mime_types[i] != NULL; i++)
-    gtk_file_filter_add_mime_type (disks, mime_types[i]);
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), disks);
-  gtk_file_filter_set_name (all, _("All Files"));
-  gtk_file_filter_add_pattern (all, "*");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), all);
-  g_signal_connect (chooser, "response", G_CALLBACK (disk_chosen), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  hangar_assistant_choose_file (HANGAR_ASSISTANT (widget),
+                                _("Import a Disk Image or Appliance"), _("_Import"),
+                                /* Translators: a file chooser's filter */
+                                _("Disk Images and Appliances (QCOW2, raw, VMDK, VDI, VHD, VHDX, "
+                                  "OVA, OVF)"), suffixes, mime_types);
 }
 
 /**
@@ -576,6 +547,7 @@ hangar_assistant_import_bind (GtkWidgetClass *widget_class)
   gtk_widget_class_bind_template_child (widget_class, HangarAssistant, import_hardware_row);
   gtk_widget_class_bind_template_child (widget_class, HangarAssistant, import_disks_row);
   gtk_widget_class_bind_template_child (widget_class, HangarAssistant, import_nics_row);
+  gtk_widget_class_bind_template_child (widget_class, HangarAssistant, import_signature_row);
   gtk_widget_class_bind_template_child (widget_class, HangarAssistant, import_notes_group);
   gtk_widget_class_bind_template_child (widget_class, HangarAssistant, import_notes_row);
 

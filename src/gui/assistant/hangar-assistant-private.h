@@ -65,6 +65,7 @@ struct _HangarAssistant
   AdwActionRow       *import_hardware_row;
   AdwActionRow       *import_disks_row;
   AdwActionRow       *import_nics_row;
+  AdwActionRow       *import_signature_row;
   GtkWidget          *import_notes_group;
   AdwActionRow       *import_notes_row;
 
@@ -105,6 +106,12 @@ void     hangar_assistant_show_error      (HangarAssistant *self,
                                            const char      *title,
                                            const char      *message);
 void     hangar_assistant_update_actions  (HangarAssistant *self);
+void     hangar_assistant_choose_file     (HangarAssistant    *self,
+                                           const char         *title,
+                                           const char         *accept,
+                                           const char         *filter_name,
+                                           const char * const *suffixes,
+                                           const char * const *mime_types);
 void     hangar_assistant_pending_done    (HangarAssistant *self);
 void     hangar_assistant_emit_created    (HangarAssistant *self,
                                            const char      *name);

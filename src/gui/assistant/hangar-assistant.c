@@ -486,30 +486,58 @@ file_chosen (GtkNativeDialog *dialog,
   g_object_unref (dialog);
 }
 
-static void
-choose_file_action (GtkWidget  *widget,
-                    const char *action_name,
-                    GVariant   *parameter)
+/**
+ * hangar_assistant_choose_file:
+ * @title: the chooser's title
+ * @accept: its button's label
+ * @filter_name: what @suffixes and @mime_types are
+ * @suffixes: (array zero-terminated=1): file name endings
+ * @mime_types: (array zero-terminated=1): content types
+ *
+ * Shows a file chooser whose first filter is @filter_name, then All Files;
+ * the chosen file goes to hangar_assistant_open_file(), which takes each
+ * kind of file its own way.
+ */
+void
+hangar_assistant_choose_file (HangarAssistant    *self,
+                              const char         *title,
+                              const char         *accept,
+                              const char         *filter_name,
+                              const char * const *suffixes,
+                              const char * const *mime_types)
 {
-  HangarAssistant *self = HANGAR_ASSISTANT (widget);
   GtkFileChooserNative *chooser;
-  g_autoptr(GtkFileFilter) isos = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) wanted = gtk_file_filter_new ();
   g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
 
   /* GTK 4.8 has no GtkFileDialog; the native chooser goes through the
    * portal inside a sandbox. */
-  chooser = gtk_file_chooser_native_new (_("Open ISO File"), GTK_WINDOW (self),
-                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
-  gtk_file_filter_set_name (isos, _("Disk Images"));
-  gtk_file_filter_add_mime_type (isos, "application/x-cd-image");
-  gtk_file_filter_add_mime_type (isos, "application/x-iso9660-image");
-  gtk_file_filter_add_suffix (isos, "iso");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), isos);
+  chooser = gtk_file_chooser_native_new (title, GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_OPEN,
+                                         accept, _("_Cancel"));
+  gtk_file_filter_set_name (wanted, filter_name);
+  for (guint i = 0; suffixes[i] != NULL; i++)
+    gtk_file_filter_add_suffix (wanted, suffixes[i]);
+  for (guint i = 0; mime_types[i] != NULL; i++)
+    gtk_file_filter_add_mime_type (wanted, mime_types[i]);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), wanted);
   gtk_file_filter_set_name (all, _("All Files"));
   gtk_file_filter_add_pattern (all, "*");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), all);
   g_signal_connect (chooser, "response", G_CALLBACK (file_chosen), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+choose_file_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  static const char * const suffixes[] = { "iso", NULL };
+  static const char * const mime_types[] = { "application/x-cd-image",
+                                             "application/x-iso9660-image", NULL };
+
+  hangar_assistant_choose_file (HANGAR_ASSISTANT (widget), _("Open ISO File"), _("_Open"),
+                                _("Disk Images"), suffixes, mime_types);
 }
 
 static gboolean

@@ -17,6 +17,7 @@
 #include "hangar-machine-card.h"
 #include "hangar-machine.h"
 #include "hangar-machine-action.h"
+#include "hangar-machine-health.h"
 #include "hangar-thumbnailer.h"
 
 struct _HangarMachineCard
@@ -42,6 +43,9 @@ struct _HangarMachineCard
   GtkWidget     *row_menu_button;
   GMenuModel    *machine_menu;
   GtkLabel      *badge;
+  GtkImage      *health_badge;
+  GCancellable  *health_cancellable;
+  guint          health_source;
   GtkLabel      *name_label;
   GtkLabel      *os_label;
   GtkWidget     *labels_box;
@@ -552,6 +556,128 @@ hangar_machine_card_get_state_text (HangarMachineCard *self)
   return gtk_label_get_label (self->badge);
 }
 
+/* ------------------------------------------------------------------------ */
+/* health badge                                                             */
+/* ------------------------------------------------------------------------ */
+
+/* A start or shutdown passes through several states in a moment. */
+#define HEALTH_DELAY_MS 500
+
+static GSettings *
+health_settings (void)
+{
+  static GSettings *settings;
+
+  if (settings == NULL)
+    settings = g_settings_new (APPLICATION_ID);
+  return settings;
+}
+
+static void
+health_checked (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GString) tooltip = g_string_new (NULL);
+  g_autoptr(HangarMachineCard) self = user_data;
+  HangarHealthState worst;
+
+  items = hangar_machine_check_health_finish (HANGAR_MACHINE (object), result, &error);
+  /* A check made for a machine the card no longer shows, or for a card
+   * going away. */
+  if (g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (result))))
+    return;
+  if (items == NULL)
+    {
+      g_debug ("No health for a card: %s", error->message);
+      return;
+    }
+  worst = hangar_health_worst (items);
+  for (guint i = 0; i < items->len; i++)
+    {
+      const HangarHealthItem *item = items->pdata[i];
+
+      if (item->state != worst)
+        continue;
+      if (tooltip->len > 0)
+        g_string_append_c (tooltip, '\n');
+      g_string_append (tooltip, item->title);
+    }
+  gtk_widget_remove_css_class (GTK_WIDGET (self->health_badge), "warning");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->health_badge), "problem");
+  gtk_widget_set_visible (GTK_WIDGET (self->health_badge), worst != HANGAR_HEALTH_OK);
+  if (worst == HANGAR_HEALTH_OK)
+    return;
+  gtk_image_set_from_icon_name (self->health_badge, worst == HANGAR_HEALTH_PROBLEM
+                                                    ? "dialog-error-symbolic"
+                                                    : "dialog-warning-symbolic");
+  gtk_widget_add_css_class (GTK_WIDGET (self->health_badge),
+                            hangar_health_state_to_nick (worst));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->health_badge), tooltip->str);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->health_badge),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip->str, -1);
+}
+
+static gboolean
+health_check_now (gpointer user_data)
+{
+  HangarMachineCard *self = user_data;
+
+  self->health_source = 0;
+  g_cancellable_cancel (self->health_cancellable);
+  g_clear_object (&self->health_cancellable);
+  if (self->machine == NULL || hangar_machine_is_gone (self->machine))
+    return G_SOURCE_REMOVE;
+  self->health_cancellable = g_cancellable_new ();
+  hangar_machine_check_health_async (self->machine,
+                                     g_settings_get_boolean (health_settings (),
+                                                             "force-software-emulation"),
+                                     self->health_cancellable, health_checked,
+                                     g_object_ref (self));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+hangar_machine_card_queue_health (HangarMachineCard *self)
+{
+  g_clear_handle_id (&self->health_source, g_source_remove);
+  self->health_source = g_timeout_add (HEALTH_DELAY_MS, health_check_now, self);
+}
+
+static void
+hangar_machine_card_watch_health (HangarMachineCard *self,
+                                  HangarMachine     *machine)
+{
+  g_cancellable_cancel (self->health_cancellable);
+  g_clear_handle_id (&self->health_source, g_source_remove);
+  gtk_widget_set_visible (GTK_WIDGET (self->health_badge), FALSE);
+  if (machine == NULL)
+    return;
+  g_signal_connect_swapped (machine, "notify::state",
+                            G_CALLBACK (hangar_machine_card_queue_health), self);
+  g_signal_connect_object (hangar_machine_get_domain (machine), "updated",
+                           G_CALLBACK (hangar_machine_card_queue_health), self,
+                           G_CONNECT_SWAPPED);
+  hangar_machine_card_queue_health (self);
+}
+
+/**
+ * hangar_machine_card_get_health_badge:
+ * @self: a #HangarMachineCard
+ *
+ * Returns: (transfer none): the badge shown when something is wrong with
+ *   the machine; its tooltip says what
+ */
+GtkWidget *
+hangar_machine_card_get_health_badge (HangarMachineCard *self)
+{
+  g_return_val_if_fail (HANGAR_IS_MACHINE_CARD (self), NULL);
+
+  return GTK_WIDGET (self->health_badge);
+}
+
 void
 hangar_machine_card_set_machine (HangarMachineCard *self,
                                  HangarMachine     *machine)
@@ -563,7 +689,10 @@ hangar_machine_card_set_machine (HangarMachineCard *self,
     return;
 
   if (self->machine != NULL)
-    g_signal_handlers_disconnect_by_data (self->machine, self);
+    {
+      g_signal_handlers_disconnect_by_data (self->machine, self);
+      g_signal_handlers_disconnect_by_data (hangar_machine_get_domain (self->machine), self);
+    }
 
   g_set_object (&self->machine, machine);
   self->busy = 0;
@@ -588,6 +717,7 @@ hangar_machine_card_set_machine (HangarMachineCard *self,
   hangar_machine_card_update_name (self);
   hangar_machine_card_update_os (self);
   hangar_machine_card_update_state (self);
+  hangar_machine_card_watch_health (self, machine);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MACHINE]);
 }
 
@@ -610,6 +740,7 @@ hangar_machine_card_finalize (GObject *object)
   HangarMachineCard *self = HANGAR_MACHINE_CARD (object);
 
   g_clear_pointer (&self->state_class, g_free);
+  g_clear_object (&self->health_cancellable);
 
   G_OBJECT_CLASS (hangar_machine_card_parent_class)->finalize (object);
 }
@@ -684,6 +815,7 @@ hangar_machine_card_class_init (HangarMachineCardClass *klass)
                                                RESOURCE_PATH "/collection/hangar-machine-card.ui");
   gtk_widget_class_bind_template_child (widget_class, HangarMachineCard, thumbnail);
   gtk_widget_class_bind_template_child (widget_class, HangarMachineCard, badge);
+  gtk_widget_class_bind_template_child (widget_class, HangarMachineCard, health_badge);
   gtk_widget_class_bind_template_child (widget_class, HangarMachineCard, placeholder);
   gtk_widget_class_bind_template_child (widget_class, HangarMachineCard, picture);
   gtk_widget_class_bind_template_child (widget_class, HangarMachineCard, check);

@@ -16,6 +16,7 @@
 
 #include <glib/gi18n.h>
 
+#include "hangar-health-page.h"
 #include "hangar-machine-config.h"
 #include "hangar-media-file.h"
 #include "hangar-properties-window.h"
@@ -62,6 +63,7 @@ struct _HangarPropertiesWindow
   GtkSwitch            *gl_switch;
   GtkTextView          *xml_view;
   GtkTextView          *log_view;
+  HangarHealthPage     *health_page;
   /* What closing Hangar does to this machine. */
   GSettings            *settings;
   AdwComboRow          *on_quit_row;
@@ -827,6 +829,10 @@ hangar_properties_window_constructed (GObject *object)
   update_state (self);
   watch_on_quit (self);
   reload (self);
+  hangar_health_page_set_machine (self->health_page, self->machine);
+  /* KVM or emulation, shown on the General page. */
+  g_signal_connect_object (self->health_page, "machine-changed", G_CALLBACK (reload), self,
+                           G_CONNECT_SWAPPED);
 }
 
 /* Closing Hangar ******************************************************* */
@@ -953,8 +959,10 @@ hangar_properties_window_class_init (HangarPropertiesWindowClass *klass)
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (HANGAR_TYPE_HEALTH_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH
                                                "/properties/hangar-properties-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, HangarPropertiesWindow, health_page);
   gtk_widget_class_bind_template_child (widget_class, HangarPropertiesWindow, name_row);
   gtk_widget_class_bind_template_child (widget_class, HangarPropertiesWindow, name_notice_row);
   gtk_widget_class_bind_template_child (widget_class, HangarPropertiesWindow, os_row);
@@ -986,6 +994,20 @@ hangar_properties_window_class_init (HangarPropertiesWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_eject_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_copy_xml_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_copy_log_clicked);
+}
+
+/**
+ * hangar_properties_window_get_health_page:
+ * @self: a #HangarPropertiesWindow
+ *
+ * Returns: (transfer none): its Health page (a #HangarHealthPage)
+ */
+GtkWidget *
+hangar_properties_window_get_health_page (HangarPropertiesWindow *self)
+{
+  g_return_val_if_fail (HANGAR_IS_PROPERTIES_WINDOW (self), NULL);
+
+  return GTK_WIDGET (self->health_page);
 }
 
 static void
