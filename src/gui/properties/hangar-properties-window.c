@@ -21,6 +21,7 @@
 #include "hangar-media-file.h"
 #include "hangar-properties-window.h"
 #include "hangar-forwards-group.h"
+#include "hangar-quit-choice.h"
 
 /* Spin buttons change in steps: wait for the user to stop before applying. */
 #define APPLY_DELAY_MS 800
@@ -64,6 +65,9 @@ struct _HangarPropertiesWindow
   GtkTextView          *xml_view;
   GtkTextView          *log_view;
   HangarHealthPage     *health_page;
+  /* What closing Hangar does to this machine. */
+  GSettings            *settings;
+  AdwComboRow          *on_quit_row;
 };
 
 G_DEFINE_FINAL_TYPE (HangarPropertiesWindow, hangar_properties_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -77,6 +81,7 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void reload (HangarPropertiesWindow *self);
+static void watch_on_quit (HangarPropertiesWindow *self);
 
 static void
 toast (HangarPropertiesWindow *self,
@@ -823,11 +828,59 @@ hangar_properties_window_constructed (GObject *object)
   g_signal_connect_object (self->machine, "notify::gone", G_CALLBACK (gtk_window_close), self,
                            G_CONNECT_SWAPPED);
   update_state (self);
+  watch_on_quit (self);
   reload (self);
   hangar_health_page_set_machine (self->health_page, self->machine);
   /* KVM or emulation, shown on the General page. */
   g_signal_connect_object (self->health_page, "machine-changed", G_CALLBACK (reload), self,
                            G_CONNECT_SWAPPED);
+}
+
+/* Closing Hangar ******************************************************* */
+
+/* The on-quit row's items, in order: the application's choice, then the
+ * machine's own. */
+static const char * const on_quit_choices[] = {
+  NULL, HANGAR_QUIT_CHOICE_SAVE, HANGAR_QUIT_CHOICE_LEAVE_RUNNING,
+};
+
+static void
+update_on_quit (HangarPropertiesWindow *self)
+{
+  g_autofree char *own = hangar_quit_choice_get_own (self->settings,
+                                                     hangar_machine_get_uuid (self->machine));
+  guint selected = 0;
+
+  for (guint i = 1; i < G_N_ELEMENTS (on_quit_choices); i++)
+    if (g_strcmp0 (own, on_quit_choices[i]) == 0)
+      selected = i;
+  if (adw_combo_row_get_selected (self->on_quit_row) != selected)
+    adw_combo_row_set_selected (self->on_quit_row, selected);
+}
+
+static void
+on_quit_selected (HangarPropertiesWindow *self)
+{
+  guint selected = adw_combo_row_get_selected (self->on_quit_row);
+  g_autofree char *own = hangar_quit_choice_get_own (self->settings,
+                                                     hangar_machine_get_uuid (self->machine));
+
+  if (selected >= G_N_ELEMENTS (on_quit_choices) ||
+      g_strcmp0 (own, on_quit_choices[selected]) == 0)
+    return;
+  hangar_quit_choice_set_own (self->settings, hangar_machine_get_uuid (self->machine),
+                              on_quit_choices[selected]);
+}
+
+static void
+watch_on_quit (HangarPropertiesWindow *self)
+{
+  self->settings = g_settings_new (APPLICATION_ID);
+  update_on_quit (self);
+  g_signal_connect_object (self->settings, "changed::machine-on-quit",
+                           G_CALLBACK (update_on_quit), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->on_quit_row, "notify::selected",
+                           G_CALLBACK (on_quit_selected), self, G_CONNECT_SWAPPED);
 }
 
 static void
@@ -847,6 +900,7 @@ hangar_properties_window_finalize (GObject *object)
   HangarPropertiesWindow *self = HANGAR_PROPERTIES_WINDOW (object);
 
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->settings);
   g_clear_object (&self->machine);
   g_clear_pointer (&self->config, hangar_machine_config_free);
 
@@ -931,6 +985,7 @@ hangar_properties_window_class_init (HangarPropertiesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HangarPropertiesWindow, gl_switch);
   gtk_widget_class_bind_template_child (widget_class, HangarPropertiesWindow, xml_view);
   gtk_widget_class_bind_template_child (widget_class, HangarPropertiesWindow, log_view);
+  gtk_widget_class_bind_template_child (widget_class, HangarPropertiesWindow, on_quit_row);
   gtk_widget_class_bind_template_callback (widget_class, on_name_apply);
   gtk_widget_class_bind_template_callback (widget_class, on_name_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_resources_changed);
