@@ -991,6 +991,9 @@ hangar_test_new_app (HangarWindow **window)
   g_application_set_flags (G_APPLICATION (app), flags | G_APPLICATION_NON_UNIQUE);
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
   g_assert_no_error (error);
+  /* Closing the window saves running machines by default; tests not about
+   * closing keep their guests as they are (those about it set it again). */
+  g_settings_set_string (hangar_application_get_settings (app), "on-quit", "leave-running");
   g_application_activate (G_APPLICATION (app));
   *window = HANGAR_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
   g_assert_true (HANGAR_IS_WINDOW (*window));

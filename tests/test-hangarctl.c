@@ -128,6 +128,7 @@ static const struct
   { { "create", "a.iso", "b.iso", NULL }, "medium" },
   { { "detect", NULL }, "image" },
   { { "start", NULL }, "name" },
+  { { "start", "--throwaway", NULL }, "name" },
   { { "pause", "a", "b", NULL }, "name" },
   { { "rename", "a", NULL }, "new name" },
   { { "rename", "a", "b", "c", NULL }, "new name" },
@@ -365,7 +366,7 @@ static void
 test_list_json (void)
 {
   static const char *members[] = {
-    "name", "uuid", "state", "os", "os_id", "last_used", "installing", NULL
+    "name", "uuid", "state", "os", "os_id", "last_used", "installing", "throwaway", NULL
   };
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
@@ -401,6 +402,8 @@ test_list_json (void)
   g_assert_true (json_object_get_null_member (machine, "last_used"));
   g_assert_true (JSON_NODE_HOLDS_VALUE (json_object_get_member (machine, "installing")));
   g_assert_false (json_object_get_boolean_member (machine, "installing"));
+  g_assert_true (JSON_NODE_HOLDS_VALUE (json_object_get_member (machine, "throwaway")));
+  g_assert_false (json_object_get_boolean_member (machine, "throwaway"));
 }
 
 int

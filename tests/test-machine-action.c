@@ -42,6 +42,9 @@ static const struct
   { HANGAR_MACHINE_ACTION_RESUME, "resume", "P", "P", "P", "P", 0, TRUE },
   { HANGAR_MACHINE_ACTION_REBOOT, "reboot", "R", "R", "R", "R", 0, TRUE },
   { HANGAR_MACHINE_ACTION_SAVE, "save", "RP", "", "RP", "", 0, TRUE },
+  /* Not from a saved state (its memory expects its disks), nor for a
+   * machine being tried (libvirt keeps no definition to start again). */
+  { HANGAR_MACHINE_ACTION_START_THROWAWAY, "start-throwaway", "TC", "", "TC", "", 0, TRUE },
   { HANGAR_MACHINE_ACTION_DELETE, "delete", "UTRPHVSC", "", "UTRPHVSC", "", 0, FALSE },
   { HANGAR_MACHINE_ACTION_RENAME, "rename", "TC", "", "UTRPHVSC", "", 0, FALSE },
   { HANGAR_MACHINE_ACTION_CLONE, "clone", "TC", "", "UTRPHVSC", "", 0, FALSE },
@@ -85,6 +88,27 @@ test_table (void)
   g_assert_false (hangar_machine_action_from_nick ("launch", &parsed));
   g_assert_false (hangar_machine_action_from_nick ("", &parsed));
   g_assert_false (hangar_machine_action_from_nick (NULL, &parsed));
+}
+
+/* While a machine runs without saving changes, what would keep the guest's
+ * writes is refused: saving its state and snapshots. Everything else goes
+ * by the table above. */
+static void
+test_throwaway (void)
+{
+  static const HangarMachineAction refused[] = {
+    HANGAR_MACHINE_ACTION_SAVE, HANGAR_MACHINE_ACTION_SNAPSHOTS,
+  };
+
+  for (HangarMachineAction action = 0; action < HANGAR_MACHINE_N_ACTIONS; action++)
+    {
+      gboolean is_refused = FALSE;
+
+      for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+        is_refused |= refused[i] == action;
+      g_test_message ("%s during a run without saving", hangar_machine_action_to_nick (action));
+      g_assert_cmpint (hangar_machine_action_allows_throwaway (action), ==, !is_refused);
+    }
 }
 
 static void
@@ -255,9 +279,9 @@ test_agrees_with_libvirt (Fixture       *fixture,
           }
       }
 
-  /* 4 states x the 6 actions but Shut Down; each of them runs in one state at least. */
-  g_assert_cmpuint (allowed + refused, ==, 4 * 6);
-  g_assert_cmpuint (allowed, >=, 6);
+  /* 4 states x the 7 actions but Shut Down; each of them runs in one state at least. */
+  g_assert_cmpuint (allowed + refused, ==, 4 * 7);
+  g_assert_cmpuint (allowed, >=, 7);
 }
 
 int
@@ -268,6 +292,7 @@ main (int   argc,
 
   g_test_add_func ("/hangar/machine-action/table", test_table);
   g_test_add_func ("/hangar/machine-action/has-screen", test_has_screen);
+  g_test_add_func ("/hangar/machine-action/throwaway", test_throwaway);
   g_test_add ("/hangar/machine-action/agrees-with-libvirt", Fixture, NULL, fixture_setup,
               test_agrees_with_libvirt, fixture_teardown);
 

@@ -21,6 +21,8 @@ int hangarctl_import (int    argc,
                       char **argv);
 
 /* On one machine (hangarctl-machine.c, hangarctl-snapshot.c). */
+int hangarctl_start          (int    argc,
+                              char **argv);
 int hangarctl_machine_simple (int    argc,
                               char **argv);
 int hangarctl_shutdown       (int    argc,
@@ -35,6 +37,8 @@ int hangarctl_screenshot     (int    argc,
                               char **argv);
 int hangarctl_snapshot       (int    argc,
                               char **argv);
+int hangarctl_forward        (int    argc,
+                              char **argv);
 
 /* A machine's properties (hangarctl-config.c). */
 int hangarctl_info           (int    argc,
@@ -48,6 +52,10 @@ int hangarctl_disk_grow      (int    argc,
 int hangarctl_xml            (int    argc,
                               char **argv);
 int hangarctl_log            (int    argc,
+                              char **argv);
+
+/* A machine's health (hangarctl-check.c). */
+int hangarctl_check          (int    argc,
                               char **argv);
 
 G_END_DECLS

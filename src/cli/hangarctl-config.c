@@ -28,7 +28,8 @@
 /* ------------------------------------------------------------------------ */
 
 static void
-print_json (const HangarMachineConfig *config)
+print_json (const HangarMachineConfig *config,
+            gboolean                   throwaway)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
@@ -36,6 +37,7 @@ print_json (const HangarMachineConfig *config)
   hangarctl_json_add_string (builder, "name", config->name);
   hangarctl_json_add_bool (builder, "active", config->active);
   hangarctl_json_add_bool (builder, "persistent", config->persistent);
+  hangarctl_json_add_bool (builder, "throwaway", throwaway);
   hangarctl_json_add_string (builder, "domain-type", config->domain_type);
   hangarctl_json_add_string (builder, "machine-type", config->machine_type);
   hangarctl_json_add_string (builder, "os-id", config->os_id);
@@ -78,9 +80,12 @@ print_json (const HangarMachineConfig *config)
 }
 
 static void
-print_text (const HangarMachineConfig *config)
+print_text (const HangarMachineConfig *config,
+            gboolean                   throwaway)
 {
   g_print ("%s\t%s\n", _("Name:"), config->name);
+  if (throwaway)
+    g_print ("%s\t%s\n", _("Changes:"), _("discarded when it stops (running without saving)"));
   g_print ("%s\t%s\n", _("OS:"), config->os_name != NULL ? config->os_name
                                   : config->os_id != NULL ? config->os_id : _("unknown"));
   g_print ("%s\t%s\n", _("Firmware:"), hangar_firmware_to_string (config->firmware));
@@ -140,9 +145,9 @@ hangarctl_info (int    argc,
       if (config == NULL)
         status = hangarctl_fail ("info", error->message);
       else if (json)
-        print_json (config);
+        print_json (config, hangar_machine_get_throwaway (session.machine));
       else
-        print_text (config);
+        print_text (config, hangar_machine_get_throwaway (session.machine));
     }
   hangarctl_session_close (&session);
   return status;

@@ -1,6 +1,6 @@
 /* hangarctl-machine.c
  *
- * hangarctl's commands on one machine: start, shutdown, force-off, pause,
+ * hangarctl's commands on one machine: start (also without saving changes), shutdown, force-off, pause,
  * resume, reboot, save, delete, rename, clone and screenshot, each the
  * HangarMachine operation the app uses.
  *
@@ -23,7 +23,6 @@ static const struct
   HangarMachineAction  action;
   const char          *summary;
 } simple_commands[] = {
-  { HANGAR_MACHINE_ACTION_START, N_("Start a machine; one with a saved state resumes from it") },
   { HANGAR_MACHINE_ACTION_FORCE_OFF, N_("Stop a machine at once, like pulling its power cord") },
   { HANGAR_MACHINE_ACTION_PAUSE, N_("Pause a running machine") },
   { HANGAR_MACHINE_ACTION_RESUME, N_("Resume a paused machine") },
@@ -35,7 +34,7 @@ static const struct
 /**
  * hangarctl_machine_simple:
  *
- * `start`, `force-off`, `pause`, `resume`, `reboot`, `save`: NAME only.
+ * `force-off`, `pause`, `resume`, `reboot`, `save`: NAME only.
  */
 int
 hangarctl_machine_simple (int    argc,
@@ -65,6 +64,47 @@ hangarctl_machine_simple (int    argc,
                                 hangarctl_session_done, &session);
       if (!hangar_machine_run_finish (session.machine, hangarctl_session_wait (&session), &error))
         status = hangarctl_fail (command, error->message);
+    }
+  hangarctl_session_close (&session);
+  return status;
+}
+
+/**
+ * hangarctl_start:
+ *
+ * `start NAME [--throwaway]`
+ */
+int
+hangarctl_start (int    argc,
+                 char **argv)
+{
+  gboolean throwaway = FALSE;
+  const GOptionEntry entries[] = {
+    { "throwaway", 0, 0, G_OPTION_ARG_NONE, &throwaway,
+      N_("Run without saving changes: what the machine writes to its disks is discarded when "
+         "it stops, however it stops (a machine that is shut off, with no saved state)"),
+      NULL },
+    { NULL }
+  };
+  HangarMachineAction action;
+  g_autoptr(GError) error = NULL;
+  HangarctlSession session = { 0 };
+  int status = 0;
+
+  if (!hangarctl_parse_options ("start", N_("NAME"),
+                                _("Start a machine; one with a saved state resumes from it"),
+                                entries, 1, 1, _("Give the name of one machine."), &argc, &argv))
+    return 2;
+  action = throwaway ? HANGAR_MACHINE_ACTION_START_THROWAWAY : HANGAR_MACHINE_ACTION_START;
+
+  if (!hangarctl_session_open (&session, "start", argv[1]))
+    status = 1;
+  else
+    {
+      hangar_machine_run_async (session.machine, action, HANGAR_MACHINE_ACTION_DEFAULT_TIMEOUT,
+                                NULL, hangarctl_session_done, &session);
+      if (!hangar_machine_run_finish (session.machine, hangarctl_session_wait (&session), &error))
+        status = hangarctl_fail ("start", error->message);
     }
   hangarctl_session_close (&session);
   return status;

@@ -66,6 +66,7 @@ print_list (HangarCollection *collection,
           hangarctl_json_add_string (builder, "os_id", nonempty (hangar_machine_get_os_id (machine)));
           add_time_or_null (builder, "last_used", hangar_machine_get_last_used (machine));
           hangarctl_json_add_bool (builder, "installing", hangar_machine_get_installing (machine));
+          hangarctl_json_add_bool (builder, "throwaway", hangar_machine_get_throwaway (machine));
           json_builder_end_object (builder);
         }
       json_builder_end_array (builder);
@@ -78,8 +79,11 @@ print_list (HangarCollection *collection,
     {
       g_autoptr(HangarMachine) machine = g_list_model_get_item (model, i);
 
-      g_print ("%s\t%s\n", hangar_machine_get_name (machine),
-               hangar_machine_state_to_nick (hangar_machine_get_state (machine)));
+      /* A third column only for a run without saving changes: scripts that
+       * read two keep working. */
+      g_print ("%s\t%s%s\n", hangar_machine_get_name (machine),
+               hangar_machine_state_to_nick (hangar_machine_get_state (machine)),
+               hangar_machine_get_throwaway (machine) ? "\tthrowaway" : "");
     }
 }
 
@@ -143,7 +147,8 @@ usage (FILE *out)
 {
   fprintf (out, "%s\n\n  %s\n  %s\n  %s\n  %s\n%s\n%s\n\n%s\n%s\n",
            _("Usage: hangarctl COMMAND [OPTIONS…]"),
-           _("list [--json]    List the machines and their states"),
+           _("list [--json]    List the machines and their states (“throwaway” after a machine\n"
+             "                   running without saving changes)"),
            _("create PATH.iso [--name N] [--memory SIZE] [--cpus C] [--disk SIZE] [--try] [--no-start]\n"
              "                   Create a machine from a medium, start it, print its name"),
            _("import FILE [--name N] [--copy|--link] [--no-start] [--dry-run] [--memory SIZE]\n"
@@ -151,7 +156,9 @@ usage (FILE *out)
              "                   Make a machine from a disk image or an OVA/OVF appliance, start\n"
              "                   it, print its name"),
            _("detect PATH.iso  Identify an image; print its OS and a new machine’s defaults as JSON"),
-           _("  start NAME       Start a machine (a saved one resumes)\n"
+           _("  start NAME [--throwaway]\n"
+             "                   Start a machine (a saved one resumes); with --throwaway,\n"
+             "                   what it writes to its disks is discarded when it stops\n"
              "  shutdown NAME [--timeout S]\n"
              "                   Press its power button, wait up to S seconds (60) for it to stop\n"
              "  force-off NAME   Stop it at once\n"
@@ -164,6 +171,9 @@ usage (FILE *out)
              "                   Copy a machine that is shut off, print the copy’s name\n"
              "  snapshot take|list [--json]|revert|rename|delete NAME [SNAPSHOT]\n"
              "                   A machine’s snapshots\n"
+             "  forward add NAME HOST_PORT GUEST_PORT [--address ADDR] | list NAME [--json] |\n"
+             "          remove NAME HOST_PORT\n"
+             "                   Reach a guest’s TCP port from this computer (127.0.0.1)\n"
              "  screenshot NAME OUT.png\n"
              "                   Save a running machine’s screen"),
            _("  info NAME [--json]\n"
@@ -175,7 +185,10 @@ usage (FILE *out)
              "  disk-grow NAME SIZE [--disk TARGET]\n"
              "                   Grow its disk to SIZE (20G) or by +SIZE; never shrinks\n"
              "  xml NAME [--inactive], log NAME\n"
-             "                   Print its libvirt XML, the end of its QEMU log"),
+             "                   Print its libvirt XML, the end of its QEMU log\n"
+             "  check NAME [--json] [--fix FIX]\n"
+             "                   What works in it and what does not, why, and the fix; exit 3\n"
+             "                   when something is a problem"),
            _("Sizes are whole numbers, binary, with an optional unit: 2048 (memory in MiB), "
              "512M, 2G, 1T; a disk’s size without a unit is in GiB. Memory is from 64 MiB to "
              "this computer’s memory, processors from 1 to its processors (fewer when the "
@@ -215,7 +228,9 @@ main (int   argc,
     return hangarctl_import (argc - 1, argv + 1);
   if (g_str_equal (argv[1], "detect"))
     return hangarctl_detect (argc - 1, argv + 1);
-  if (g_str_equal (argv[1], "start") || g_str_equal (argv[1], "force-off") ||
+  if (g_str_equal (argv[1], "start"))
+    return hangarctl_start (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "force-off") ||
       g_str_equal (argv[1], "pause") || g_str_equal (argv[1], "resume") ||
       g_str_equal (argv[1], "reboot") || g_str_equal (argv[1], "save"))
     return hangarctl_machine_simple (argc - 1, argv + 1);
@@ -229,6 +244,8 @@ main (int   argc,
     return hangarctl_clone (argc - 1, argv + 1);
   if (g_str_equal (argv[1], "snapshot"))
     return hangarctl_snapshot (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "forward"))
+    return hangarctl_forward (argc - 1, argv + 1);
   if (g_str_equal (argv[1], "screenshot"))
     return hangarctl_screenshot (argc - 1, argv + 1);
   if (g_str_equal (argv[1], "info"))
@@ -243,6 +260,8 @@ main (int   argc,
     return hangarctl_xml (argc - 1, argv + 1);
   if (g_str_equal (argv[1], "log"))
     return hangarctl_log (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "check"))
+    return hangarctl_check (argc - 1, argv + 1);
 
   g_printerr (_("hangarctl: unknown command “%s”\n"), argv[1]);
   usage (stderr);

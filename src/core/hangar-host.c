@@ -157,9 +157,20 @@ hangar_host_free_bytes_at (const char *dir)
     }
 }
 
-static char *
-kvm_unusable_reason (GVirConnection *connection,
-                     const char     *arch)
+/**
+ * hangar_host_kvm_unusable_reason:
+ * @conn: (nullable): an open libvirt connection, to ask whether it offers
+ *   domain type kvm for @arch; %NULL checks `/dev/kvm` only
+ * @arch: the guest's architecture ("x86_64")
+ *
+ * Why a machine cannot use KVM here. Blocking: call it in a worker thread.
+ *
+ * Returns: (transfer full) (nullable): a translated sentence; %NULL when
+ *   KVM is usable
+ */
+char *
+hangar_host_kvm_unusable_reason (virConnectPtr  conn,
+                                 const char    *arch)
 {
   const char *forced = g_getenv (HANGAR_FORCE_EMULATION_ENV);
   int fd;
@@ -185,19 +196,21 @@ kvm_unusable_reason (GVirConnection *connection,
     }
   close (fd);
 
-  if (connection != NULL)
+  if (conn != NULL)
     {
-      g_autoptr(GError) error = NULL;
-      GVirConfigDomainCapabilities *caps;
-
       /* libvirt fails the query when the emulator cannot run this type. */
-      caps = gvir_connection_get_domain_capabilities (connection, NULL, arch, NULL, "kvm", 0,
-                                                      &error);
+      char *caps = virConnectGetDomainCapabilities (conn, NULL, arch, NULL, "kvm", 0);
+
       if (caps == NULL)
-        return g_strdup_printf (_("libvirt does not offer hardware virtualization (KVM) "
-                                  "here: %s"),
-                                error != NULL ? error->message : _("no reason given"));
-      g_object_unref (caps);
+        {
+          char *reason = g_strdup_printf (_("libvirt does not offer hardware virtualization "
+                                            "(KVM) here (%s)."),
+                                          hangar_libvirt_last_message ());
+
+          virResetLastError ();
+          return reason;
+        }
+      free (caps);
     }
 
   return NULL;
@@ -234,12 +247,12 @@ probe_thread (GTask        *task,
   if (data->pool_dir != NULL)
     info->free_bytes = hangar_host_free_bytes_at (data->pool_dir);
 
-  info->kvm_reason = kvm_unusable_reason (data->connection, info->arch);
-  info->kvm_usable = info->kvm_reason == NULL;
   if (data->connection != NULL)
     {
       virConnectPtr conn = hangar_libvirt_dup_connect (data->connection);
 
+      info->kvm_reason = hangar_host_kvm_unusable_reason (conn, info->arch);
+      info->kvm_usable = info->kvm_reason == NULL;
       /* New machines are q35 (hangar-vm-config.c). */
       if (conn != NULL)
         {
@@ -247,6 +260,11 @@ probe_thread (GTask        *task,
                                                             info->kvm_usable ? "kvm" : "qemu");
           virConnectClose (conn);
         }
+    }
+  else
+    {
+      info->kvm_reason = hangar_host_kvm_unusable_reason (NULL, info->arch);
+      info->kvm_usable = info->kvm_reason == NULL;
     }
 
   if (g_task_return_error_if_cancelled (task))

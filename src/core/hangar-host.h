@@ -11,6 +11,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <libvirt/libvirt.h>
 
 #include "hangar-os-profile.h"
 #include "hangar-types.h"
@@ -65,6 +66,8 @@ gboolean          hangar_host_arch_can_run   (const char           *host_arch,
                                               const char           *guest_arch);
 
 guint64           hangar_host_free_bytes_at  (const char           *dir);
+char             *hangar_host_kvm_unusable_reason (virConnectPtr   conn,
+                                                   const char     *arch);
 
 void              hangar_host_probe_async    (const char           *pool_dir,
                                               HangarConnection     *connection,

@@ -36,6 +36,9 @@ typedef struct
   /* The operation, in a worker thread; NULL for the actions that ask for
    * more in a dialog. */
   HangarMachineOpFunc run;
+  /* It keeps what the guest wrote (its memory, snapshots of its disks):
+   * refused while the machine runs without saving changes. */
+  gboolean    keeps_changes;
 } ActionRow;
 
 /* How long Shut Down waits: a desktop system may take a while to stop. */
@@ -59,11 +62,17 @@ static const ActionRow action_table[HANGAR_MACHINE_N_ACTIONS] = {
   [HANGAR_MACHINE_ACTION_REBOOT] = {
     "reboot", STATE (RUNNING), FALSE, FALSE, 0, hangar_machine_do_reboot },
   [HANGAR_MACHINE_ACTION_SAVE] = {
-    "save", STATE (RUNNING) | STATE (PAUSED), TRUE, FALSE, 0, hangar_machine_do_save },
+    "save", STATE (RUNNING) | STATE (PAUSED), TRUE, FALSE, 0, hangar_machine_do_save, TRUE },
+  [HANGAR_MACHINE_ACTION_START_THROWAWAY] = {
+    /* Not from a saved state: its memory expects the disks it was saved
+     * with, and resuming it would be a normal run. libvirt starts only a
+     * machine it keeps with the definition of a run (hangar-throwaway.c). */
+    "start-throwaway", STATE (STOPPED) | STATE (CRASHED), TRUE, FALSE, 0,
+    hangar_machine_do_start_throwaway },
   [HANGAR_MACHINE_ACTION_DELETE] = { "delete", ANY_STATE, TRUE, TRUE, 0, NULL },
   [HANGAR_MACHINE_ACTION_RENAME] = { "rename", SHUT_OFF, TRUE, TRUE, 0, NULL },
   [HANGAR_MACHINE_ACTION_CLONE] = { "clone", SHUT_OFF, TRUE, TRUE, 0, NULL },
-  [HANGAR_MACHINE_ACTION_SNAPSHOTS] = { "snapshots", ANY_STATE, TRUE, TRUE, 0, NULL },
+  [HANGAR_MACHINE_ACTION_SNAPSHOTS] = { "snapshots", ANY_STATE, TRUE, TRUE, 0, NULL, TRUE },
   [HANGAR_MACHINE_ACTION_PROPERTIES] = { "properties", ANY_STATE, FALSE, TRUE, 0, NULL },
 };
 
@@ -168,6 +177,25 @@ hangar_machine_action_allows (HangarMachineAction action,
 }
 
 /**
+ * hangar_machine_action_allows_throwaway:
+ * @action: an action
+ *
+ * Whether @action can run while the machine runs without saving changes
+ * (%HANGAR_MACHINE_ACTION_START_THROWAWAY), in the states
+ * hangar_machine_action_allows() says. Saving its state and snapshots would
+ * keep what the guest wrote, so they cannot.
+ *
+ * Returns: whether it can
+ */
+gboolean
+hangar_machine_action_allows_throwaway (HangarMachineAction action)
+{
+  const ActionRow *row = get_row (action);
+
+  return row != NULL && !row->keeps_changes;
+}
+
+/**
  * hangar_machine_action_offers:
  * @action: an action
  * @state: a machine's state
@@ -212,8 +240,9 @@ hangar_machine_state_has_screen (HangarMachineState state)
  * @self: a #HangarMachine
  * @action: an action
  *
- * Returns: whether @action can run on @self in the state last read; never
- *   for a machine that is gone
+ * Returns: whether @action can run on @self in the state last read (and,
+ *   during a run without saving changes, whether it may then); never for a
+ *   machine that is gone
  */
 gboolean
 hangar_machine_can_run (HangarMachine       *self,
@@ -223,7 +252,8 @@ hangar_machine_can_run (HangarMachine       *self,
 
   return !hangar_machine_is_gone (self) &&
          hangar_machine_action_allows (action, hangar_machine_get_state (self),
-                                       hangar_machine_get_persistent (self));
+                                       hangar_machine_get_persistent (self)) &&
+         (!hangar_machine_get_throwaway (self) || hangar_machine_action_allows_throwaway (action));
 }
 
 /**
@@ -240,9 +270,14 @@ hangar_machine_can_offer (HangarMachine       *self,
 {
   g_return_val_if_fail (HANGAR_IS_MACHINE (self), FALSE);
 
+  const ActionRow *row = get_row (action);
+
+  /* A dialog that explains says why during a run without saving too. */
   return !hangar_machine_is_gone (self) &&
          hangar_machine_action_offers (action, hangar_machine_get_state (self),
-                                       hangar_machine_get_persistent (self));
+                                       hangar_machine_get_persistent (self)) &&
+         (row == NULL || row->explains || !hangar_machine_get_throwaway (self) ||
+          hangar_machine_action_allows_throwaway (action));
 }
 
 /**

@@ -24,13 +24,15 @@ G_BEGIN_DECLS
  * @HANGAR_MACHINE_ACTION_RESUME: resume a paused machine
  * @HANGAR_MACHINE_ACTION_REBOOT: ask a running machine to restart
  * @HANGAR_MACHINE_ACTION_SAVE: save its memory to disk and stop it
+ * @HANGAR_MACHINE_ACTION_START_THROWAWAY: start it without saving changes:
+ *   whatever the guest writes to its disks is discarded when it stops
  * @HANGAR_MACHINE_ACTION_DELETE: delete it (asks first)
  * @HANGAR_MACHINE_ACTION_RENAME: give it another name (a dialog)
  * @HANGAR_MACHINE_ACTION_CLONE: copy it under a new name (a dialog)
  * @HANGAR_MACHINE_ACTION_SNAPSHOTS: list, take and revert snapshots (a dialog)
  * @HANGAR_MACHINE_ACTION_PROPERTIES: show and change its settings (a window)
  *
- * Everything a user can do to one machine. The first seven change its
+ * Everything a user can do to one machine. The first eight change its
  * state and run through hangar_machine_run_async(); the others open a
  * dialog or window that asks for more.
  */
@@ -43,6 +45,7 @@ typedef enum
   HANGAR_MACHINE_ACTION_RESUME,
   HANGAR_MACHINE_ACTION_REBOOT,
   HANGAR_MACHINE_ACTION_SAVE,
+  HANGAR_MACHINE_ACTION_START_THROWAWAY,
   HANGAR_MACHINE_ACTION_DELETE,
   HANGAR_MACHINE_ACTION_RENAME,
   HANGAR_MACHINE_ACTION_CLONE,
@@ -67,6 +70,7 @@ guint               hangar_machine_action_get_timeout   (HangarMachineAction  ac
 gboolean            hangar_machine_action_allows        (HangarMachineAction  action,
                                                          HangarMachineState   state,
                                                          gboolean             persistent);
+gboolean            hangar_machine_action_allows_throwaway (HangarMachineAction action);
 gboolean            hangar_machine_action_offers        (HangarMachineAction  action,
                                                          HangarMachineState   state,
                                                          gboolean             persistent);

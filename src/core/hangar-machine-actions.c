@@ -14,6 +14,7 @@
 
 #include <glib/gi18n.h>
 
+#include "hangar-throwaway.h"
 #include "hangar-machine-private.h"
 
 /* How often a shutdown looks whether the guest has stopped. */
@@ -365,6 +366,13 @@ hangar_machine_do_save (HangarMachineOp  *op,
     {
       g_set_error (error, HANGAR_MACHINE_ERROR, HANGAR_MACHINE_ERROR_NOT_SUPPORTED,
                    _("“%s” is only being tried out: keep it to save its state."), op->name);
+      return FALSE;
+    }
+  if (hangar_throwaway_is_running (op->dom))
+    {
+      g_set_error (error, HANGAR_MACHINE_ERROR, HANGAR_MACHINE_ERROR_NOT_SUPPORTED,
+                   _("“%s” runs without saving changes: its state cannot be saved, since "
+                     "what it wrote is discarded when it stops."), op->name);
       return FALSE;
     }
   /* libvirt's managed save: the next start restores it. */

@@ -22,6 +22,7 @@
 #include "hangar-machine-name.h"
 #include "hangar-machine-private.h"
 #include "hangar-pending.h"
+#include "hangar-snapshot-files.h"
 #include "hangar-storage-pool-private.h"
 #include "hangar-storage-volume.h"
 #include "hangar-vm-config.h"
@@ -215,6 +216,7 @@ do_delete (HangarMachineOp  *op,
   g_autoptr(GString) left = g_string_new (NULL);
   gboolean persistent = virDomainIsPersistent (op->dom) == 1;
   int active = virDomainIsActive (op->dom);
+  char uuid[VIR_UUID_STRING_BUFLEN];
   guint deleted = 0;
   char *xml;
 
@@ -298,6 +300,18 @@ do_delete (HangarMachineOp  *op,
                                    "Delete it again to finish."), error);
       return FAIL_LIBVIRT (op, _("Cannot delete “%s”: %s"), error);
     }
+
+  /* The files Hangar kept for its snapshots (a UEFI machine's firmware
+   * variables and memory); a kept disk holds its snapshots itself. */
+  if (virDomainGetUUIDString (op->dom, uuid) == 0)
+    {
+      g_autoptr(GError) files_error = NULL;
+
+      if (!hangar_snapshot_files_remove_all (uuid, &files_error))
+        return hangar_machine_fail (error, HANGAR_MACHINE_ERROR_FAILED,
+                                    _("“%s” is deleted, but not the files of its snapshots: %s"),
+                                    op->name, files_error->message);
+    }
   return TRUE;
 }
 
@@ -310,8 +324,8 @@ do_delete (HangarMachineOp  *op,
  * @user_data: data for @callback
  *
  * Deletes the machine at once: forces it off when it runs, removes its
- * definition with its saved state, snapshot metadata, UEFI variables and
- * TPM state, then (unless @keep_disk) deletes its hard disks that are
+ * definition with its saved state, snapshot metadata (and the files Hangar
+ * kept for a UEFI machine's snapshots), UEFI variables and TPM state, then (unless @keep_disk) deletes its hard disks that are
  * volumes of Hangar's pool and no other machine uses. CD-ROM images and
  * disks anywhere else are never touched.
  *

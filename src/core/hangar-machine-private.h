@@ -93,6 +93,9 @@ gboolean         hangar_machine_do_resume       (HangarMachineOp      *op,
 gboolean         hangar_machine_do_reboot       (HangarMachineOp      *op,
                                                  GCancellable         *cancellable,
                                                  GError              **error);
+gboolean         hangar_machine_do_start_throwaway (HangarMachineOp   *op,
+                                                    GCancellable      *cancellable,
+                                                    GError           **error);
 gboolean         hangar_machine_do_save         (HangarMachineOp      *op,
                                                  GCancellable         *cancellable,
                                                  GError              **error);

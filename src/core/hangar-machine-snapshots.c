@@ -1,9 +1,42 @@
 /* hangar-machine-snapshots.c
  *
- * A machine's snapshots: libvirt's internal qcow2 snapshots, of a running
- * machine (memory and disks) or a stopped one (disks). A snapshot's libvirt
- * name is also its tag inside the qcow2 image, so it can never change; what
- * users see and rename is its title, kept as libvirt's description.
+ * A machine's snapshots. Every one is an internal qcow2 snapshot that libvirt
+ * keeps the record of: its libvirt name is also its tag inside the qcow2
+ * images, so it can never change; what users see and rename is its title,
+ * kept as libvirt's description.
+ *
+ * BIOS machines: libvirt does it all, of a running machine (memory and disks,
+ * QEMU's savevm) or a stopped one (disks, qemu-img).
+ *
+ * UEFI machines: libvirt 9.0 refuses an internal snapshot of a *running*
+ * machine whose firmware variables live in a pflash file (QEMU's savevm
+ * cannot write into a raw pflash image), and its snapshots of a stopped one
+ * leave the variables out. It takes and reverts internal snapshots of a
+ * stopped UEFI machine's disks, though; so Hangar adds what is missing and
+ * never leaves libvirt's own bookkeeping:
+ *   - the firmware variables: a copy of the NVRAM file per snapshot, put back
+ *     on revert (hangar-snapshot-files.c; an empty copy: the machine had none
+ *     yet, and revert removes the file so that libvirt makes it afresh);
+ *   - a running (or paused) machine: its memory is saved with virDomainSave()
+ *     into the snapshot's memory file (QEMU exits, so the disks and the
+ *     variables are quiet), the disk snapshot and the NVRAM copy are taken,
+ *     and the machine is restored from that file at once; the guest stops
+ *     for as long as writing its memory takes. Revert stops the machine,
+ *     has libvirt revert the disks, puts the variables back and restores the
+ *     memory file: running again where it was (paused if it was paused). A
+ *     running machine's snapshot is deleted the same way (saved, deleted,
+ *     restored), since libvirt deletes only the record of an internal
+ *     snapshot in a running UEFI machine and leaves its data in the image.
+ * Why not external snapshots (overlays): libvirt 9.0 cannot revert or delete
+ * them, so Hangar would run the chain itself (block commits of running
+ * machines, an overlay chain per disk and snapshot, a delete that merges),
+ * and `hangarctl delete --keep-disk` would have to flatten it; internal
+ * snapshots keep one self-contained qcow2 file per disk, the same for BIOS
+ * and UEFI. Forward compatibility: only long-standing calls are used
+ * (snapshot create/revert/delete of a stopped domain, save, restore); a newer
+ * libvirt that snapshots running UEFI machines itself (a qcow2 NVRAM) may
+ * record snapshots other tools took running: their revert is left to it.
+ * The UEFI steps are in hangar-machine-snapshots-uefi.c.
  *
  * Copyright 2026 The Hangar authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -22,7 +55,10 @@
 
 #include "hangar-machine-config-private.h"
 #include "hangar-machine-name.h"
+#include "hangar-throwaway.h"
 #include "hangar-machine-private.h"
+#include "hangar-machine-snapshots-private.h"
+#include "hangar-snapshot-files.h"
 
 
 G_DEFINE_BOXED_TYPE (HangarSnapshot, hangar_snapshot, hangar_snapshot_copy, hangar_snapshot_free)
@@ -143,42 +179,107 @@ read_snapshot (virDomainSnapshotPtr snap)
 /* take                                                                     */
 /* ------------------------------------------------------------------------ */
 
-/* libvirt 9.0 takes no internal snapshot of a machine whose UEFI variables
- * live in a writable pflash image, nor of disks that are not qcow2: say so
- * before it fails halfway. */
+/* A run without saving changes (hangar-throwaway.c) writes to overlays that
+ * go when it stops: a snapshot of it would keep nothing, or keep what the
+ * user asked to discard, and libvirt's own refusal speaks of migration. */
 static gboolean
-check_snapshots_possible (HangarMachineOp  *op,
-                          GError          **error)
+refuse_throwaway (HangarMachineOp  *op,
+                  GError          **error)
 {
-  char *xml = virDomainGetXMLDesc (op->dom, VIR_DOMAIN_XML_INACTIVE);
+  if (!hangar_throwaway_is_running (op->dom))
+    return TRUE;
+  return hangar_machine_fail (error, HANGAR_MACHINE_ERROR_NOT_SUPPORTED,
+                              _("“%s” runs without saving changes: snapshots are possible "
+                                "again once it has stopped."), op->name);
+}
+
+static xmlDocPtr
+read_definition (HangarMachineOp  *op,
+                 unsigned int      flags,
+                 GError          **error)
+{
+  char *xml = virDomainGetXMLDesc (op->dom, flags);
   xmlDocPtr doc;
-  xmlNodePtr root, os, devices, loader;
-  xmlChar *loader_type, *firmware;
-  gboolean ok = TRUE;
 
   if (xml == NULL)
-    return FAIL_LIBVIRT (op, _("Cannot read the definition of “%s”: %s"), error);
+    {
+      FAIL_LIBVIRT (op, _("Cannot read the definition of “%s”: %s"), error);
+      return NULL;
+    }
   doc = xmlReadMemory (xml, (int) strlen (xml), "domain.xml", NULL,
                        XML_PARSE_NONET | XML_PARSE_NOWARNING | XML_PARSE_NOERROR);
   free (xml);
-  if (doc == NULL || (root = xmlDocGetRootElement (doc)) == NULL)
+  if (doc == NULL || xmlDocGetRootElement (doc) == NULL)
     {
       if (doc != NULL)
         xmlFreeDoc (doc);
-      return hangar_machine_fail (error, HANGAR_MACHINE_ERROR_FAILED,
-                                  _("Cannot read the definition of “%s”."), op->name);
+      hangar_machine_fail (error, HANGAR_MACHINE_ERROR_FAILED,
+                           _("Cannot read the definition of “%s”."), op->name);
+      return NULL;
     }
+  return doc;
+}
 
-  os = hangar_xml_first_child (root, "os");
-  loader = hangar_xml_first_child (os, "loader");
+static gboolean
+is_uefi (xmlNodePtr os)
+{
+  xmlChar *loader_type, *firmware;
+  xmlNodePtr loader = hangar_xml_first_child (os, "loader");
+  gboolean uefi;
+
   loader_type = loader != NULL ? xmlGetProp (loader, BAD_CAST "type") : NULL;
   firmware = os != NULL ? xmlGetProp (os, BAD_CAST "firmware") : NULL;
-  if (hangar_xml_first_child (os, "nvram") != NULL ||
-      xmlStrcmp (loader_type, BAD_CAST "pflash") == 0 ||
-      xmlStrcmp (firmware, BAD_CAST "efi") == 0)
-    ok = hangar_machine_fail (error, HANGAR_MACHINE_ERROR_NOT_SUPPORTED,
-                              _("“%s” starts with UEFI firmware, and libvirt cannot take "
-                                "snapshots of UEFI machines yet."), op->name);
+  uefi = hangar_xml_first_child (os, "nvram") != NULL ||
+         xmlStrcmp (loader_type, BAD_CAST "pflash") == 0 ||
+         xmlStrcmp (firmware, BAD_CAST "efi") == 0;
+  xmlFree (loader_type);
+  xmlFree (firmware);
+  return uefi;
+}
+
+/* The firmware variables file a definition names, if it names one. */
+static char *
+nvram_of (xmlDocPtr doc)
+{
+  xmlNodePtr os = hangar_xml_first_child (xmlDocGetRootElement (doc), "os");
+  g_autofree char *path = child_text (os, "nvram");
+
+  if (path != NULL)
+    g_strstrip (path);
+  return path != NULL && *path != '\0' ? g_steal_pointer (&path) : NULL;
+}
+
+static gboolean
+is_local_session (HangarMachineOp *op)
+{
+  char *uri = virConnectGetURI (virDomainGetConnect (op->dom));
+  gboolean local = g_strcmp0 (uri, "qemu:///session") == 0;
+
+  free (uri);
+  return local;
+}
+
+/* Whether the machine can have snapshots at all: every writable disk in
+ * qcow2; for UEFI, firmware variables Hangar can copy. Sets @nvram to that
+ * file for a UEFI machine (it may not exist yet: the machine never ran),
+ * NULL for a BIOS one. */
+static gboolean
+check_snapshots_possible (HangarMachineOp  *op,
+                          char            **nvram,
+                          GError          **error)
+{
+  xmlDocPtr doc;
+  xmlNodePtr root, devices;
+  gboolean ok = TRUE;
+
+  if (nvram != NULL)
+    *nvram = NULL;
+  if (!refuse_throwaway (op, error))
+    return FALSE;
+  doc = read_definition (op, VIR_DOMAIN_XML_INACTIVE, error);
+  if (doc == NULL)
+    return FALSE;
+  root = xmlDocGetRootElement (doc);
 
   devices = hangar_xml_first_child (root, "devices");
   for (xmlNodePtr disk = devices != NULL ? devices->children : NULL; ok && disk != NULL;
@@ -203,8 +304,32 @@ check_snapshots_possible (HangarMachineOp  *op,
       xmlFree (format);
     }
 
-  xmlFree (loader_type);
-  xmlFree (firmware);
+  if (ok && is_uefi (hangar_xml_first_child (root, "os")))
+    {
+      g_autofree char *path = nvram_of (doc);
+
+      /* libvirt 9.0 names the file only in the running definition. */
+      if (path == NULL && virDomainIsActive (op->dom) == 1)
+        {
+          xmlDocPtr live = read_definition (op, 0, NULL);
+
+          if (live != NULL)
+            {
+              path = nvram_of (live);
+              xmlFreeDoc (live);
+            }
+        }
+      if (path == NULL && is_local_session (op))
+        path = hangar_snapshot_files_default_nvram (op->name);
+      if (path == NULL)
+        ok = hangar_machine_fail (error, HANGAR_MACHINE_ERROR_NOT_SUPPORTED,
+                                  _("“%s” starts with UEFI firmware, and Hangar keeps the "
+                                    "firmware settings of snapshots only for machines of "
+                                    "your own session."), op->name);
+      else if (nvram != NULL)
+        *nvram = g_steal_pointer (&path);
+    }
+
   xmlFreeDoc (doc);
   return ok;
 }
@@ -235,6 +360,7 @@ do_take_snapshot (HangarMachineOp  *op,
   g_autofree char *name = NULL;
   g_autofree char *title = NULL;
   g_autofree char *xml = NULL;
+  g_autofree char *nvram = NULL;
   virDomainSnapshotPtr snap;
 
   if (op->arg1 != NULL)
@@ -265,7 +391,7 @@ do_take_snapshot (HangarMachineOp  *op,
     title = g_date_time_format (now, "%c");
 
   if (!check_snapshot_text (name, TRUE, error) || !check_snapshot_text (title, FALSE, error) ||
-      !check_snapshots_possible (op, error))
+      !check_snapshots_possible (op, &nvram, error))
     return FALSE;
   if ((snap = virDomainSnapshotLookupByName (op->dom, name, 0)) != NULL)
     {
@@ -279,6 +405,14 @@ do_take_snapshot (HangarMachineOp  *op,
   xml = g_markup_printf_escaped ("<domainsnapshot><name>%s</name>"
                                  "<description>%s</description></domainsnapshot>",
                                  name, title);
+  if (nvram != NULL)
+    {
+      if (!hangar_snapshots_uefi_take (op, name, xml, nvram, error))
+        return FALSE;
+      op->result = g_steal_pointer (&name);
+      return TRUE;
+    }
+
   /* Internal snapshots: memory and disks of a running machine, disks of a
    * stopped one, all inside its qcow2 images. */
   snap = virDomainSnapshotCreateXML (op->dom, xml, 0);
@@ -302,10 +436,11 @@ do_take_snapshot (HangarMachineOp  *op,
  * @callback: called when the snapshot is taken
  * @user_data: data for @callback
  *
- * Takes an internal snapshot: of memory and disks while the machine runs
- * (QEMU pauses it meanwhile), of its disks when it is stopped. Machines with
- * UEFI firmware or with disks that are not qcow2 cannot have snapshots
- * (%HANGAR_MACHINE_ERROR_NOT_SUPPORTED).
+ * Takes a snapshot: of memory and disks while the machine runs (QEMU pauses
+ * it meanwhile; a UEFI machine's memory is written to a file, and it stops
+ * until that is done), of its disks when it is stopped; a UEFI machine's
+ * firmware variables too. Machines with disks that are not qcow2 cannot
+ * have snapshots (%HANGAR_MACHINE_ERROR_NOT_SUPPORTED).
  */
 void
 hangar_machine_take_snapshot_async (HangarMachine       *self,
@@ -345,7 +480,7 @@ do_check_snapshots (HangarMachineOp  *op,
                     GCancellable     *cancellable,
                     GError          **error)
 {
-  return check_snapshots_possible (op, error);
+  return check_snapshots_possible (op, NULL, error);
 }
 
 /**
@@ -374,8 +509,8 @@ hangar_machine_check_snapshots_async (HangarMachine       *self,
  * hangar_machine_check_snapshots_finish:
  *
  * Returns: %TRUE when snapshots can be taken; else %FALSE with @error set,
- *   %HANGAR_MACHINE_ERROR_NOT_SUPPORTED saying why (UEFI, a disk not in
- *   qcow2)
+ *   %HANGAR_MACHINE_ERROR_NOT_SUPPORTED saying why (a disk not in qcow2; a
+ *   UEFI machine of another connection than the user's own session)
  */
 gboolean
 hangar_machine_check_snapshots_finish (HangarMachine  *self,
@@ -406,6 +541,7 @@ do_list_snapshots (HangarMachineOp  *op,
                    GCancellable     *cancellable,
                    GError          **error)
 {
+  g_autofree char *uuid = NULL;
   GPtrArray *list;
   virDomainSnapshotPtr *snaps = NULL;
   int n = virDomainListAllSnapshots (op->dom, &snaps, 0);
@@ -413,10 +549,18 @@ do_list_snapshots (HangarMachineOp  *op,
   if (n < 0)
     return FAIL_LIBVIRT (op, _("Cannot list the snapshots of “%s”: %s"), error);
 
+  uuid = hangar_snapshot_uuid_of (op);
   list = g_ptr_array_new_with_free_func ((GDestroyNotify) hangar_snapshot_free);
   for (int i = 0; i < n; i++)
     {
-      g_ptr_array_add (list, read_snapshot (snaps[i]));
+      HangarSnapshot *snapshot = read_snapshot (snaps[i]);
+
+      /* libvirt recorded a UEFI machine's snapshot as taken stopped; its
+       * memory is Hangar's file. */
+      if (uuid != NULL &&
+          hangar_snapshot_files_exists (uuid, snapshot->name, HANGAR_SNAPSHOT_FILE_MEMORY))
+        snapshot->state = HANGAR_MACHINE_STATE_RUNNING;
+      g_ptr_array_add (list, snapshot);
       virDomainSnapshotFree (snaps[i]);
     }
   free (snaps);
@@ -474,6 +618,34 @@ typedef enum
   SNAPSHOT_DELETE,
 } SnapshotChange;
 
+/* Sets @nvram for a UEFI machine (as check_snapshots_possible() does),
+ * leaves it NULL for a BIOS one. A machine whose disks changed format since
+ * still reverts and deletes what it has: only taking needs the check. */
+static gboolean
+is_uefi_machine (HangarMachineOp  *op,
+                 char            **nvram,
+                 GError          **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  if (check_snapshots_possible (op, nvram, &local_error) || *nvram != NULL)
+    return TRUE;
+  if (g_error_matches (local_error, HANGAR_MACHINE_ERROR, HANGAR_MACHINE_ERROR_NOT_SUPPORTED))
+    {
+      xmlDocPtr doc = read_definition (op, VIR_DOMAIN_XML_INACTIVE, error);
+      gboolean uefi;
+
+      if (doc == NULL)
+        return FALSE;
+      uefi = is_uefi (hangar_xml_first_child (xmlDocGetRootElement (doc), "os"));
+      xmlFreeDoc (doc);
+      if (!uefi)
+        return TRUE;
+    }
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return FALSE;
+}
+
 /* Reverting and deleting both act on the snapshot op->arg1 names; libvirt's message must be read
  * before the snapshot is freed, which clears it. */
 static gboolean
@@ -482,11 +654,18 @@ change_snapshot (HangarMachineOp  *op,
                  GError          **error)
 {
   virDomainSnapshotPtr snap = lookup_snapshot (op, op->arg1, error);
+  g_autofree char *nvram = NULL;
   gboolean ok;
 
   if (snap == NULL)
     return FALSE;
-  if (change == SNAPSHOT_REVERT)
+  if (!is_uefi_machine (op, &nvram, error))
+    ok = FALSE;
+  else if (nvram != NULL && change == SNAPSHOT_REVERT)
+    ok = hangar_snapshots_uefi_revert (op, snap, nvram, error);
+  else if (nvram != NULL)
+    ok = hangar_snapshots_uefi_delete (op, snap, error);
+  else if (change == SNAPSHOT_REVERT)
     {
       ok = virDomainRevertToSnapshot (snap, 0) == 0;
       if (!ok)
@@ -527,6 +706,8 @@ do_revert_snapshot (HangarMachineOp  *op,
                     GCancellable     *cancellable,
                     GError          **error)
 {
+  if (!refuse_throwaway (op, error))
+    return FALSE;
   return change_snapshot (op, SNAPSHOT_REVERT, error);
 }
 

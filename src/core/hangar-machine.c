@@ -16,6 +16,7 @@
 #include <glib/gi18n.h>
 
 #include "hangar-machine-private.h"
+#include "hangar-throwaway.h"
 
 struct _HangarMachine
 {
@@ -28,6 +29,8 @@ struct _HangarMachine
   char               *sort_key;
   HangarMachineState  state;
   gboolean            persistent;
+  /* It runs without saving changes (hangar-throwaway.c). */
+  gboolean            throwaway;
   HangarMachineDetails details;
   /* Its domain left libvirt (undefined, or a transient one stopped). */
   gboolean            gone;
@@ -60,6 +63,7 @@ enum {
   PROP_LAST_USED,
   PROP_INSTALLING,
   PROP_GONE,
+  PROP_THROWAWAY,
   N_PROPS
 };
 
@@ -124,6 +128,16 @@ hangar_machine_set_state (HangarMachine      *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE_LABEL]);
 }
 
+static void
+hangar_machine_set_throwaway (HangarMachine *self,
+                              gboolean       throwaway)
+{
+  if (self->throwaway == throwaway)
+    return;
+  self->throwaway = throwaway;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_THROWAWAY]);
+}
+
 /* Takes what @details holds. */
 static void
 hangar_machine_set_details (HangarMachine        *self,
@@ -181,6 +195,7 @@ typedef struct
 {
   HangarMachineState state;
   gboolean           persistent;
+  gboolean           throwaway;
   guint              serial;
   HangarMachineDetails details;
 } RefreshResult;
@@ -226,6 +241,7 @@ refresh_thread (GTask        *task,
       state == VIR_DOMAIN_SHUTOFF && reason == VIR_DOMAIN_SHUTOFF_CRASHED)
     result->state = HANGAR_MACHINE_STATE_CRASHED;
   result->persistent = gvir_domain_get_persistent (self->domain);
+  result->throwaway = hangar_throwaway_is_running (dom);
   hangar_machine_details_read (dom, &result->details);
   virDomainFree (dom);
 
@@ -277,6 +293,7 @@ hangar_machine_refresh_finish (HangarMachine  *self,
     {
       self->persistent = refreshed->persistent;
       hangar_machine_set_details (self, &refreshed->details);
+      hangar_machine_set_throwaway (self, refreshed->throwaway);
       hangar_machine_set_state (self, refreshed->state);
     }
 
@@ -383,6 +400,9 @@ hangar_machine_do_start (HangarMachineOp  *op,
   if (virDomainIsPersistent (op->dom) == 1)
     stamped = hangar_machine_stamp_last_started (op->dom, g_get_real_time () / G_USEC_PER_SEC,
                                                  &previous);
+  /* An overlay that an unseen end of a run without saving left would be
+   * taken by the next such run (hangar-throwaway.c). */
+  g_strfreev (hangar_throwaway_clean_domain (op->dom));
   if (virDomainCreate (op->dom) < 0)
     {
       /* Taken first: every libvirt call resets the thread's last error. */
@@ -392,6 +412,69 @@ hangar_machine_do_start (HangarMachineOp  *op,
         hangar_machine_restore_last_started (op->dom, previous);
       return hangar_machine_fail (error, HANGAR_MACHINE_ERROR_FAILED, _("Cannot start “%s”: %s"),
                                   op->name, message);
+    }
+  return TRUE;
+}
+
+/* hangar_machine_do_start_throwaway: hangar_machine_run_async() runs it.
+ *
+ * Starts the machine on overlays that take every write and go when it
+ * stops (hangar-throwaway.c). Unlike Start, a machine that runs already is
+ * refused: its run keeps what it writes. */
+gboolean
+hangar_machine_do_start_throwaway (HangarMachineOp  *op,
+                                   GCancellable     *cancellable,
+                                   GError          **error)
+{
+  g_autofree char *previous = NULL;
+  gboolean stamped;
+  int saved;
+  int state = hangar_machine_op_get_state (op, error);
+
+  if (state < 0)
+    return FALSE;
+  if (state != VIR_DOMAIN_SHUTOFF)
+    return hangar_machine_fail (error, HANGAR_MACHINE_ERROR_STATE,
+                                _("“%s” is running already: only a machine that is shut off "
+                                  "can start without saving changes."), op->name);
+  if (virDomainIsPersistent (op->dom) != 1)
+    return hangar_machine_fail (error, HANGAR_MACHINE_ERROR_NOT_SUPPORTED,
+                                _("“%s” is only being tried out: its changes are discarded "
+                                  "anyway."), op->name);
+  saved = virDomainHasManagedSaveImage (op->dom, 0);
+  if (saved < 0)
+    return FAIL_LIBVIRT (op, _("Cannot read the state of “%s”: %s"), error);
+  if (saved > 0)
+    return hangar_machine_fail (error, HANGAR_MACHINE_ERROR_STATE,
+                                _("“%s” has a saved state, which only a normal start can "
+                                  "resume: discard the saved state first to start it without "
+                                  "saving changes."), op->name);
+  /* The install tracker would take the installer's reboot for the end of an
+   * installation whose writes are then discarded, and leave a machine with
+   * an empty disk and no installer. */
+  {
+    HangarMachineDetails details = { 0 };
+    gboolean installing;
+
+    hangar_machine_details_read (op->dom, &details);
+    installing = details.installing;
+    hangar_machine_details_clear (&details);
+    if (installing)
+      return hangar_machine_fail (error, HANGAR_MACHINE_ERROR_NOT_SUPPORTED,
+                                  _("“%s” is installing its system: an installation run "
+                                    "without saving changes would be lost. Start it normally "
+                                    "to finish it."), op->name);
+  }
+  if (!hangar_machine_check_media (op->dom, error))
+    return FALSE;
+
+  stamped = hangar_machine_stamp_last_started (op->dom, g_get_real_time () / G_USEC_PER_SEC,
+                                               &previous);
+  if (!hangar_throwaway_start (op->dom, op->name, error))
+    {
+      if (stamped)
+        hangar_machine_restore_last_started (op->dom, previous);
+      return FALSE;
     }
   return TRUE;
 }
@@ -601,6 +684,22 @@ hangar_machine_get_installing (HangarMachine *self)
   return self->details.installing;
 }
 
+/**
+ * hangar_machine_get_throwaway:
+ * @self: a #HangarMachine
+ *
+ * Returns: whether the machine runs without saving changes
+ *   (%HANGAR_MACHINE_ACTION_START_THROWAWAY): what the guest writes to its
+ *   disks is discarded when it stops
+ */
+gboolean
+hangar_machine_get_throwaway (HangarMachine *self)
+{
+  g_return_val_if_fail (HANGAR_IS_MACHINE (self), FALSE);
+
+  return self->throwaway;
+}
+
 static void
 update_sort_key (HangarMachine *self)
 {
@@ -742,6 +841,9 @@ hangar_machine_get_property (GObject    *object,
     case PROP_GONE:
       g_value_set_boolean (value, self->gone);
       break;
+    case PROP_THROWAWAY:
+      g_value_set_boolean (value, self->throwaway);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -803,6 +905,10 @@ hangar_machine_class_init (HangarMachineClass *klass)
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_GONE] =
     g_param_spec_boolean ("gone", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  properties[PROP_THROWAWAY] =
+    g_param_spec_boolean ("throwaway", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);

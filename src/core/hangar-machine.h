@@ -48,7 +48,7 @@ typedef enum
  *   and forcing it off is the way out
  * @HANGAR_MACHINE_ERROR_NAME: a new name is not valid, or already taken
  * @HANGAR_MACHINE_ERROR_NOT_SUPPORTED: the machine cannot do this at all
- *   (a snapshot of a UEFI machine, a clone of a disk outside Hangar's pool)
+ *   (a snapshot of a disk not in qcow2, a clone of a disk outside Hangar's pool)
  * @HANGAR_MACHINE_ERROR_NOT_FOUND: no such snapshot
  *
  * Cancellation comes as %G_IO_ERROR_CANCELLED.
@@ -66,12 +66,15 @@ typedef enum
 /**
  * HangarSnapshot:
  * @name: libvirt's name for the snapshot: its identity, fixed when taken
- *   (internal qcow2 snapshots carry it inside the disk image)
+ *   (internal qcow2 snapshots carry it inside the disk image; the files
+ *   kept for a UEFI machine's snapshot are named after it)
  * @title: what users see and may change (hangar_machine_rename_snapshot_async());
  *   kept as the snapshot's description
  * @creation_time: when it was taken, in seconds since the epoch
  * @state: the machine's state when it was taken: %HANGAR_MACHINE_STATE_RUNNING
- *   and %HANGAR_MACHINE_STATE_PAUSED snapshots hold the memory too
+ *   and %HANGAR_MACHINE_STATE_PAUSED snapshots hold the memory too (a UEFI
+ *   machine's, taken running or paused, says %HANGAR_MACHINE_STATE_RUNNING;
+ *   reverting brings back either)
  * @current: whether it is the snapshot the machine's state derives from
  * @parent: (nullable): the name of the snapshot it was taken after
  *
@@ -123,6 +126,7 @@ const char         *hangar_machine_get_os_name         (HangarMachine      *self
 const char         *hangar_machine_get_os_id           (HangarMachine      *self);
 gint64              hangar_machine_get_last_used       (HangarMachine      *self);
 gboolean            hangar_machine_get_installing      (HangarMachine      *self);
+gboolean            hangar_machine_get_throwaway       (HangarMachine      *self);
 gboolean            hangar_machine_is_gone             (HangarMachine      *self);
 char               *hangar_machine_fold_search_text    (const char         *text);
 gboolean            hangar_machine_matches_search      (HangarMachine      *self,

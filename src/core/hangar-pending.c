@@ -27,6 +27,7 @@
 #include "hangar-libvirt.h"
 #include "hangar-pending.h"
 #include "hangar-storage-pool-private.h"
+#include "hangar-throwaway.h"
 
 #define GROUP "Pending"
 #define SUFFIX ".pending"
@@ -422,9 +423,11 @@ read_pool_dir (virConnectPtr conn)
  * Removes what processes that are gone left half-made on @uri: the machine
  * their record names by UUID, and the files it names that are in Hangar's
  * pool and no machine uses. A record stays when something could not be
- * removed. Blocking.
+ * removed. Also the overlays that runs without saving changes left
+ * (hangar_throwaway_clean()). Blocking.
  *
- * Returns: (transfer full): one sentence per record handled, for the user
+ * Returns: (transfer full): one sentence per record or overlay handled, for
+ *   the user
  */
 GStrv
 hangar_pending_clean (virConnectPtr conn)
@@ -437,7 +440,12 @@ hangar_pending_clean (virConnectPtr conn)
   g_autoptr(GStrvBuilder) messages = g_strv_builder_new ();
   g_autoptr(GHashTable) living = NULL;
   g_autofree char *pool_dir = NULL;
+  g_auto(GStrv) overlays = NULL;
   const char *name;
+
+  /* Runs without saving changes whose end libvirt missed (hangar-throwaway.c). */
+  overlays = hangar_throwaway_clean (conn);
+  g_strv_builder_addv (messages, (const char **) overlays);
 
   while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
     {

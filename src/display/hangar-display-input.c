@@ -158,17 +158,45 @@ on_key_released (GtkEventControllerKey *controller,
   hangar_display_press_evdev (self, evdev_from_keycode (keycode), FALSE);
 }
 
+/* Whether the focus moved to another widget of the window (Tab, a click on
+ * a button) rather than the window losing the focus (it keeps the display
+ * as its focus widget then) or a menu opening for a while (the focus comes
+ * back when it closes). */
+static gboolean
+focus_moved_away (HangarDisplay *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  return focus != NULL && focus != GTK_WIDGET (self) &&
+         gtk_widget_get_ancestor (focus, GTK_TYPE_POPOVER) == NULL;
+}
+
+/* The keyboard goes to the guest when the user moves the focus into the
+ * display (Tab), not when the application puts it there
+ * (hangar_display_focus()); a window coming back to the front gives the
+ * guest the keyboard only if it had it when the window went. */
 static void
 on_focus_enter (GtkEventControllerFocus *controller,
                 HangarDisplay           *self)
 {
-  hangar_display_set_grabs (self, TRUE, self->pointer_grabbed);
+  if (self->grab_on_focus)
+    hangar_display_set_grabs (self, TRUE, self->pointer_grabbed);
+}
+
+/* Shown anew (its page opened): GTK may hand it the focus by itself, which
+ * is not the user's move into it. */
+static void
+on_map (HangarDisplay *self)
+{
+  self->grab_on_focus = FALSE;
 }
 
 static void
 on_focus_leave (GtkEventControllerFocus *controller,
                 HangarDisplay           *self)
 {
+  self->grab_on_focus = focus_moved_away (self) || self->keyboard_grabbed;
   hangar_display_set_grabs (self, FALSE, FALSE);
 }
 
@@ -358,6 +386,7 @@ hangar_display_input_init (HangarDisplay *self)
   g_signal_connect (controller, "key-released", G_CALLBACK (on_key_released), self);
   gtk_widget_add_controller (GTK_WIDGET (self), controller);
 
+  g_signal_connect (self, "map", G_CALLBACK (on_map), NULL);
   controller = gtk_event_controller_focus_new ();
   g_signal_connect (controller, "enter", G_CALLBACK (on_focus_enter), self);
   g_signal_connect (controller, "leave", G_CALLBACK (on_focus_leave), self);

@@ -48,6 +48,10 @@ struct _HangarDisplay
   /* Evdev codes currently held down in the guest, so none stays stuck. */
   guint8                pressed[HANGAR_DISPLAY_MAX_KEYS / 8];
   gboolean              release_armed;
+  /* Whether focus entering the display takes the keyboard: not after
+   * hangar_display_focus(), nor when the window comes back to a display the
+   * user had not taken. */
+  gboolean              grab_on_focus;
   double                last_x;
   double                last_y;
   gboolean              have_last;

@@ -1134,6 +1134,7 @@ hangar_display_init (HangarDisplay *self)
                             G_CALLBACK (on_paintable_invalidate_size), self);
 
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
+  self->grab_on_focus = TRUE;
   gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Guest display"), -1);
@@ -1209,6 +1210,29 @@ hangar_display_grab (HangarDisplay *self)
 
   gtk_widget_grab_focus (GTK_WIDGET (self));
   hangar_display_set_grabs (self, TRUE, self->pointer_grabbed);
+}
+
+/**
+ * hangar_display_focus:
+ *
+ * Gives the display the keyboard focus without sending the keyboard to the
+ * guest: keys still reach the application's shortcuts (Esc, F11, Ctrl+W)
+ * until the user clicks the display or moves the focus into it with the
+ * keyboard.
+ */
+void
+hangar_display_focus (HangarDisplay *self)
+{
+  GtkRoot *root;
+
+  g_return_if_fail (HANGAR_IS_DISPLAY (self));
+
+  root = gtk_widget_get_root (GTK_WIDGET (self));
+  self->grab_on_focus = FALSE;
+  gtk_widget_grab_focus (GTK_WIDGET (self));
+  /* Where the focus could not go, a later Tab into the display takes it. */
+  if (root == NULL || gtk_root_get_focus (root) != GTK_WIDGET (self))
+    self->grab_on_focus = TRUE;
 }
 
 /**

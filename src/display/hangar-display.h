@@ -87,6 +87,7 @@ gboolean             hangar_display_get_keyboard_grabbed (HangarDisplay      *se
 gboolean             hangar_display_get_pointer_grabbed (HangarDisplay       *self);
 gboolean             hangar_display_get_agent_connected (HangarDisplay       *self);
 void                 hangar_display_grab               (HangarDisplay        *self);
+void                 hangar_display_focus              (HangarDisplay        *self);
 void                 hangar_display_release            (HangarDisplay        *self);
 void                 hangar_display_send_keys          (HangarDisplay        *self,
                                                         const guint          *keyvals,

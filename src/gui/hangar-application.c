@@ -208,6 +208,7 @@ quit_action (GSimpleAction *action,
   HangarApplication *self = user_data;
   g_autoptr(GList) windows = NULL;
 
+  hangar_quit_saver_notify_left_running (self);
   if (!start_quit_saver (self))
     {
       g_application_quit (G_APPLICATION (self));
@@ -228,8 +229,12 @@ hangar_application_window_removed (GtkApplication *app,
   HangarApplication *self = HANGAR_APPLICATION (app);
   GList *windows = gtk_application_get_windows (app);
 
-  if (windows != NULL && windows->data == (gpointer) window && windows->next == NULL)
-    start_quit_saver (self);
+  if (windows != NULL && windows->data == (gpointer) window && windows->next == NULL &&
+      window != self->quit_saver)
+    {
+      hangar_quit_saver_notify_left_running (self);
+      start_quit_saver (self);
+    }
 
   GTK_APPLICATION_CLASS (hangar_application_parent_class)->window_removed (app, window);
 }

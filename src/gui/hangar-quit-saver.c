@@ -1,9 +1,11 @@
 /* hangar-quit-saver.c
  *
- * Quitting with "save their state" set: every running machine the collection
- * shows is saved (libvirt's managed save, all at once) while a small window
- * shows the progress; Hangar quits when they are done, or after the user has
- * read which could not be saved (those keep running: nothing is lost).
+ * Closing Hangar (its last window, or Quit): every running machine whose
+ * choice is to save its state (its own, from Properties, else the one in
+ * Preferences) is saved (libvirt's managed save, all at once) while a small
+ * window shows the progress; Hangar quits when they are done, or after the
+ * user has read which could not be saved (those keep running: nothing is
+ * lost). A notification says which machines keep running in the background.
  *
  * Copyright 2026 The Hangar authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -19,6 +21,7 @@
 #include "hangar-collection.h"
 #include "hangar-machine.h"
 #include "hangar-machine-action.h"
+#include "hangar-quit-choice.h"
 #include "hangar-quit-saver.h"
 
 typedef struct
@@ -33,36 +36,96 @@ typedef struct
   GString           *errors;
 } QuitSaver;
 
+/* The machines with a QEMU process: running, paused or on their way down. */
+static GPtrArray *
+machines_with (HangarApplication *application,
+               gboolean           to_save)
+{
+  GPtrArray *machines = g_ptr_array_new_with_free_func (g_object_unref);
+  GSettings *settings = hangar_application_get_settings (application);
+  HangarCollection *collection = hangar_application_get_collection (application);
+
+  if (collection == NULL)
+    return machines;
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (collection)); i++)
+    {
+      g_autoptr(HangarMachine) machine = g_list_model_get_item (G_LIST_MODEL (collection), i);
+      gboolean saves = hangar_machine_can_run (machine, HANGAR_MACHINE_ACTION_SAVE) &&
+                       hangar_quit_choice_saves (settings, hangar_machine_get_uuid (machine));
+
+      if (hangar_machine_is_gone (machine) ||
+          !hangar_machine_state_has_screen (hangar_machine_get_state (machine)))
+        continue;
+      if (saves == to_save)
+        g_ptr_array_add (machines, g_steal_pointer (&machine));
+    }
+  return machines;
+}
+
 /**
  * hangar_quit_saver_machines_to_save:
  * @application: the application
  *
  * Returns: (transfer container) (element-type HangarMachine): the machines
- *   that quitting saves, as the "on-quit" setting says: the running and
- *   paused machines that libvirt keeps (a machine being tried goes away
- *   when it stops); empty when the setting leaves them running
+ *   that closing Hangar saves: the running and paused machines that libvirt
+ *   keeps (a machine being tried goes away when it stops) whose choice (see
+ *   hangar_quit_choice_saves()) is to save
  */
 GPtrArray *
 hangar_quit_saver_machines_to_save (HangarApplication *application)
 {
-  GPtrArray *machines = g_ptr_array_new_with_free_func (g_object_unref);
-  HangarCollection *collection;
-  g_autofree char *on_quit = NULL;
+  g_return_val_if_fail (HANGAR_IS_APPLICATION (application), NULL);
 
-  g_return_val_if_fail (HANGAR_IS_APPLICATION (application), machines);
+  return machines_with (application, TRUE);
+}
 
-  on_quit = g_settings_get_string (hangar_application_get_settings (application), "on-quit");
-  collection = hangar_application_get_collection (application);
-  if (g_strcmp0 (on_quit, "save") != 0 || collection == NULL)
-    return machines;
+/**
+ * hangar_quit_saver_notify_left_running:
+ * @application: the application, whose last window closes
+ *
+ * Says in a desktop notification which machines keep running in the
+ * background (their choice, or a machine being tried), with a button that
+ * brings Hangar back. Nothing when there are none.
+ *
+ * Returns: how many machines keep running
+ */
+guint
+hangar_quit_saver_notify_left_running (HangarApplication *application)
+{
+  g_autoptr(GPtrArray) running = NULL;
+  g_autoptr(GNotification) notification = NULL;
+  g_autofree char *body = NULL;
+  GDBusConnection *bus;
 
-  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (collection)); i++)
+  g_return_val_if_fail (HANGAR_IS_APPLICATION (application), 0);
+
+  running = machines_with (application, FALSE);
+  if (running->len == 0)
     {
-      g_autoptr(HangarMachine) machine = g_list_model_get_item (G_LIST_MODEL (collection), i);
-      if (hangar_machine_can_run (machine, HANGAR_MACHINE_ACTION_SAVE))
-        g_ptr_array_add (machines, g_steal_pointer (&machine));
+      g_application_withdraw_notification (G_APPLICATION (application), "left-running");
+      return 0;
     }
-  return machines;
+
+  if (running->len == 1)
+    /* Translators: %s is a machine's name */
+    body = g_strdup_printf (_("“%s” keeps running in the background."),
+                            hangar_machine_get_name (g_ptr_array_index (running, 0)));
+  else
+    body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "%u machine keeps running in the background.",
+                                         "%u machines keep running in the background.",
+                                         running->len),
+                            running->len);
+  notification = g_notification_new (_("Machines Keep Running"));
+  g_notification_set_body (notification, body);
+  g_notification_set_default_action (notification, "app.new-window");
+  g_notification_add_button (notification, _("Open Hangar"), "app.new-window");
+  g_application_send_notification (G_APPLICATION (application), "left-running", notification);
+  /* Hangar may quit right after: the message must leave first. */
+  bus = g_application_get_dbus_connection (G_APPLICATION (application));
+  if (bus != NULL)
+    g_dbus_connection_flush_sync (bus, NULL, NULL);
+  return running->len;
 }
 
 static void

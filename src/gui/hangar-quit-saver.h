@@ -13,6 +13,7 @@
 G_BEGIN_DECLS
 
 GPtrArray *hangar_quit_saver_machines_to_save (HangarApplication *application);
+guint      hangar_quit_saver_notify_left_running (HangarApplication *application);
 GtkWindow *hangar_quit_saver_run              (HangarApplication *application,
                                                GPtrArray         *machines);
 

@@ -16,6 +16,7 @@
 #include "hangar-application.h"
 #include "hangar-display-page.h"
 #include "hangar-machine.h"
+#include "hangar-machine-action.h"
 #include "hangar-vm-creator.h"
 #include "hangar-window-private.h"
 
@@ -55,6 +56,28 @@ hangar_window_open_machine (HangarWindow  *self,
   gtk_window_set_title (GTK_WINDOW (self), hangar_machine_get_name (machine));
   /* Ctrl+F belongs to the guest while its display shows. */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search", FALSE);
+}
+
+/**
+ * hangar_window_open_machine_and_start:
+ * @self: a #HangarWindow
+ * @machine: the machine to show
+ *
+ * What a click on a machine's card does: shows its display and, as GNOME
+ * Boxes does, starts a machine that is off (a saved one resumes where it
+ * was), as the display page's own Start would.
+ */
+void
+hangar_window_open_machine_and_start (HangarWindow  *self,
+                                      HangarMachine *machine)
+{
+  g_return_if_fail (HANGAR_IS_WINDOW (self));
+  g_return_if_fail (HANGAR_IS_MACHINE (machine));
+
+  hangar_window_open_machine (self, machine);
+  if (hangar_display_page_get_machine (self->display_page) == machine &&
+      hangar_machine_can_run (machine, HANGAR_MACHINE_ACTION_START))
+    gtk_widget_activate_action (GTK_WIDGET (self->display_page), "display.start", NULL);
 }
 
 /**

@@ -342,7 +342,7 @@ on_view_activate (GtkWidget    *view,
     hangar_window_set_machine_selected (self, machine,
                                         !g_hash_table_contains (self->selected, machine));
   else
-    hangar_window_open_machine (self, machine);
+    hangar_window_open_machine_and_start (self, machine);
 }
 
 /* The views' factories and the search, which need the template. */

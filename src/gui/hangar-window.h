@@ -20,6 +20,8 @@ HangarWindow *hangar_window_new               (HangarApplication *application);
 const char   *hangar_window_get_visible_page  (HangarWindow      *self);
 GtkWidget    *hangar_window_get_card          (HangarWindow      *self,
                                                const char        *name);
+void          hangar_window_open_machine_and_start (HangarWindow *self,
+                                                    HangarMachine *machine);
 void          hangar_window_open_machine      (HangarWindow      *self,
                                                HangarMachine     *machine);
 HangarDisplayPage *hangar_window_get_display_page (HangarWindow  *self);

@@ -12,11 +12,15 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "hangar-machine-card.h"
 #include "hangar-machine.h"
+#include "hangar-machine-forwards.h"
 #include "hangar-machine-action.h"
+#include "hangar-machine-health.h"
 #include "hangar-thumbnailer.h"
 
 struct _HangarMachineCard
@@ -31,6 +35,10 @@ struct _HangarMachineCard
   guint          busy;
   HangarThumbnailer *thumbnailer;
   GdkTexture    *texture;
+  /* A host port forwarded to the guest's SSH port (0: none), read when the
+   * menu opens; and what that read waits on. */
+  guint          ssh_port;
+  GCancellable  *ssh_cancellable;
   gboolean       selection_mode;
 
   /* Template widgets */
@@ -42,6 +50,10 @@ struct _HangarMachineCard
   GtkWidget     *row_menu_button;
   GMenuModel    *machine_menu;
   GtkLabel      *badge;
+  GtkWidget     *throwaway_badge;
+  GtkImage      *health_badge;
+  GCancellable  *health_cancellable;
+  guint          health_source;
   GtkLabel      *name_label;
   GtkLabel      *os_label;
   GtkWidget     *labels_box;
@@ -70,6 +82,7 @@ typedef struct
 
 static const CardAction card_actions[] = {
   { "machine.start", HANGAR_MACHINE_ACTION_START, NULL },
+  { "machine.start-throwaway", HANGAR_MACHINE_ACTION_START_THROWAWAY, NULL },
   { "machine.shutdown", HANGAR_MACHINE_ACTION_SHUTDOWN, NULL },
   { "machine.force-off", HANGAR_MACHINE_ACTION_FORCE_OFF, NULL },
   { "machine.pause", HANGAR_MACHINE_ACTION_PAUSE, NULL },
@@ -194,6 +207,7 @@ hangar_machine_card_update_state (HangarMachineCard *self)
   const char *nick;
   const char *name = "";
   g_autofree char *description = NULL;
+  gboolean throwaway;
 
   if (self->machine != NULL)
     {
@@ -212,6 +226,9 @@ hangar_machine_card_update_state (HangarMachineCard *self)
     }
   gtk_label_set_label (self->badge, label);
   gtk_widget_set_visible (GTK_WIDGET (self->badge), *label != '\0');
+  throwaway = self->machine != NULL && hangar_machine_get_throwaway (self->machine) &&
+              hangar_machine_state_has_screen (state);
+  gtk_widget_set_visible (self->throwaway_badge, throwaway);
 
   /* One style class per state ("running", "paused", …) colours the badge. */
   if (self->state_class != NULL)
@@ -225,6 +242,14 @@ hangar_machine_card_update_state (HangarMachineCard *self)
   /* Translators: the accessible name of a machine in the collection: "Name, State" */
   description = *label != '\0' ? g_strdup_printf (C_("machine card", "%s, %s"), name, label)
                                : g_strdup (name);
+  if (throwaway)
+    {
+      g_autofree char *plain = g_steal_pointer (&description);
+
+      /* Translators: the accessible name of a machine running without saving
+       * changes: "Name, State" and the mark on its card */
+      description = g_strdup_printf (C_("machine card", "%s, not saving changes"), plain);
+    }
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, description,
                                   -1);
@@ -286,6 +311,77 @@ card_action (GtkWidget  *widget,
   hangar_machine_card_update_actions (self);
   hangar_machine_run_async (self->machine, row->action, HANGAR_MACHINE_ACTION_DEFAULT_TIMEOUT,
                             NULL, operation_done, g_object_ref (self));
+}
+
+/* ------------------------------------------------------------------------ */
+/* Copy SSH Command                                                         */
+/* ------------------------------------------------------------------------ */
+
+static gboolean
+is_windows (HangarMachine *machine)
+{
+  const char *os = hangar_machine_get_os_id (machine);
+
+  return os != NULL && strstr (os, "microsoft.com/win") != NULL;
+}
+
+static void
+set_ssh_port (HangarMachineCard *self,
+              guint              port)
+{
+  self->ssh_port = port;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "machine.copy-ssh", port != 0);
+}
+
+static void
+ssh_forwards_listed (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(HangarMachineCard) self = user_data;
+  g_autoptr(GPtrArray) forwards = hangar_machine_list_forwards_finish (HANGAR_MACHINE (source),
+                                                                       result, NULL);
+  guint port = 0;
+
+  if (forwards == NULL || self->machine != HANGAR_MACHINE (source))
+    return;
+  for (guint i = 0; port == 0 && i < forwards->len; i++)
+    {
+      HangarForward *forward = g_ptr_array_index (forwards, i);
+
+      if (forward->guest_port == 22)
+        port = forward->host_port;
+    }
+  set_ssh_port (self, is_windows (self->machine) ? 0 : port);
+}
+
+/* The forwards change in the properties, hangarctl or virsh: read them
+ * each time the menu opens rather than for every card of a collection. */
+static void
+on_menu_shown (HangarMachineCard *self)
+{
+  if (self->machine == NULL)
+    return;
+  g_cancellable_cancel (self->ssh_cancellable);
+  g_clear_object (&self->ssh_cancellable);
+  self->ssh_cancellable = g_cancellable_new ();
+  hangar_machine_list_forwards_async (self->machine, self->ssh_cancellable, ssh_forwards_listed,
+                                      g_object_ref (self));
+}
+
+static void
+copy_ssh_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  HangarMachineCard *self = HANGAR_MACHINE_CARD (widget);
+  g_autofree char *command = NULL;
+
+  if (self->ssh_port == 0)
+    return;
+  command = g_strdup_printf ("ssh -p %u localhost", self->ssh_port);
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), command);
+  gtk_widget_activate_action (widget, "win.show-toast", "s", _("SSH command copied"));
 }
 
 /* Its display in a window of its own, beside the one with the collection. */
@@ -396,6 +492,8 @@ hangar_machine_card_get_action_enabled (HangarMachineCard *self,
 
   if (g_str_equal (action_name, "machine.open-in-new-window"))
     return TRUE;
+  if (g_str_equal (action_name, "machine.copy-ssh"))
+    return self->ssh_port != 0;
   if (find_card_action (action_name, &i) == NULL)
     return FALSE;
   return (self->enabled & (1u << i)) != 0;
@@ -552,6 +650,128 @@ hangar_machine_card_get_state_text (HangarMachineCard *self)
   return gtk_label_get_label (self->badge);
 }
 
+/* ------------------------------------------------------------------------ */
+/* health badge                                                             */
+/* ------------------------------------------------------------------------ */
+
+/* A start or shutdown passes through several states in a moment. */
+#define HEALTH_DELAY_MS 500
+
+static GSettings *
+health_settings (void)
+{
+  static GSettings *settings;
+
+  if (settings == NULL)
+    settings = g_settings_new (APPLICATION_ID);
+  return settings;
+}
+
+static void
+health_checked (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GString) tooltip = g_string_new (NULL);
+  g_autoptr(HangarMachineCard) self = user_data;
+  HangarHealthState worst;
+
+  items = hangar_machine_check_health_finish (HANGAR_MACHINE (object), result, &error);
+  /* A check made for a machine the card no longer shows, or for a card
+   * going away. */
+  if (g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (result))))
+    return;
+  if (items == NULL)
+    {
+      g_debug ("No health for a card: %s", error->message);
+      return;
+    }
+  worst = hangar_health_worst (items);
+  for (guint i = 0; i < items->len; i++)
+    {
+      const HangarHealthItem *item = items->pdata[i];
+
+      if (item->state != worst)
+        continue;
+      if (tooltip->len > 0)
+        g_string_append_c (tooltip, '\n');
+      g_string_append (tooltip, item->title);
+    }
+  gtk_widget_remove_css_class (GTK_WIDGET (self->health_badge), "warning");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->health_badge), "problem");
+  gtk_widget_set_visible (GTK_WIDGET (self->health_badge), worst != HANGAR_HEALTH_OK);
+  if (worst == HANGAR_HEALTH_OK)
+    return;
+  gtk_image_set_from_icon_name (self->health_badge, worst == HANGAR_HEALTH_PROBLEM
+                                                    ? "dialog-error-symbolic"
+                                                    : "dialog-warning-symbolic");
+  gtk_widget_add_css_class (GTK_WIDGET (self->health_badge),
+                            hangar_health_state_to_nick (worst));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->health_badge), tooltip->str);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->health_badge),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip->str, -1);
+}
+
+static gboolean
+health_check_now (gpointer user_data)
+{
+  HangarMachineCard *self = user_data;
+
+  self->health_source = 0;
+  g_cancellable_cancel (self->health_cancellable);
+  g_clear_object (&self->health_cancellable);
+  if (self->machine == NULL || hangar_machine_is_gone (self->machine))
+    return G_SOURCE_REMOVE;
+  self->health_cancellable = g_cancellable_new ();
+  hangar_machine_check_health_async (self->machine,
+                                     g_settings_get_boolean (health_settings (),
+                                                             "force-software-emulation"),
+                                     self->health_cancellable, health_checked,
+                                     g_object_ref (self));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+hangar_machine_card_queue_health (HangarMachineCard *self)
+{
+  g_clear_handle_id (&self->health_source, g_source_remove);
+  self->health_source = g_timeout_add (HEALTH_DELAY_MS, health_check_now, self);
+}
+
+static void
+hangar_machine_card_watch_health (HangarMachineCard *self,
+                                  HangarMachine     *machine)
+{
+  g_cancellable_cancel (self->health_cancellable);
+  g_clear_handle_id (&self->health_source, g_source_remove);
+  gtk_widget_set_visible (GTK_WIDGET (self->health_badge), FALSE);
+  if (machine == NULL)
+    return;
+  g_signal_connect_swapped (machine, "notify::state",
+                            G_CALLBACK (hangar_machine_card_queue_health), self);
+  g_signal_connect_object (hangar_machine_get_domain (machine), "updated",
+                           G_CALLBACK (hangar_machine_card_queue_health), self,
+                           G_CONNECT_SWAPPED);
+  hangar_machine_card_queue_health (self);
+}
+
+/**
+ * hangar_machine_card_get_health_badge:
+ * @self: a #HangarMachineCard
+ *
+ * Returns: (transfer none): the badge shown when something is wrong with
+ *   the machine; its tooltip says what
+ */
+GtkWidget *
+hangar_machine_card_get_health_badge (HangarMachineCard *self)
+{
+  g_return_val_if_fail (HANGAR_IS_MACHINE_CARD (self), NULL);
+
+  return GTK_WIDGET (self->health_badge);
+}
+
 void
 hangar_machine_card_set_machine (HangarMachineCard *self,
                                  HangarMachine     *machine)
@@ -563,10 +783,15 @@ hangar_machine_card_set_machine (HangarMachineCard *self,
     return;
 
   if (self->machine != NULL)
-    g_signal_handlers_disconnect_by_data (self->machine, self);
+    {
+      g_signal_handlers_disconnect_by_data (self->machine, self);
+      g_signal_handlers_disconnect_by_data (hangar_machine_get_domain (self->machine), self);
+    }
 
   g_set_object (&self->machine, machine);
   self->busy = 0;
+  g_cancellable_cancel (self->ssh_cancellable);
+  set_ssh_port (self, 0);
   /* A recycled card paints the new machine's last thumbnail at once. */
   g_clear_object (&self->texture);
 
@@ -580,6 +805,8 @@ hangar_machine_card_set_machine (HangarMachineCard *self,
                                 G_CALLBACK (hangar_machine_card_update_state), self);
       g_signal_connect_swapped (machine, "notify::installing",
                                 G_CALLBACK (hangar_machine_card_update_state), self);
+      g_signal_connect_swapped (machine, "notify::throwaway",
+                                G_CALLBACK (hangar_machine_card_update_state), self);
       g_signal_connect_swapped (machine, "notify::os-name",
                                 G_CALLBACK (hangar_machine_card_update_os), self);
     }
@@ -588,6 +815,7 @@ hangar_machine_card_set_machine (HangarMachineCard *self,
   hangar_machine_card_update_name (self);
   hangar_machine_card_update_os (self);
   hangar_machine_card_update_state (self);
+  hangar_machine_card_watch_health (self, machine);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MACHINE]);
 }
 
@@ -599,6 +827,7 @@ hangar_machine_card_dispose (GObject *object)
   hangar_machine_card_set_machine (self, NULL);
   hangar_machine_card_set_thumbnailer (self, NULL);
   g_clear_object (&self->texture);
+  g_clear_object (&self->ssh_cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), HANGAR_TYPE_MACHINE_CARD);
 
   G_OBJECT_CLASS (hangar_machine_card_parent_class)->dispose (object);
@@ -610,6 +839,7 @@ hangar_machine_card_finalize (GObject *object)
   HangarMachineCard *self = HANGAR_MACHINE_CARD (object);
 
   g_clear_pointer (&self->state_class, g_free);
+  g_clear_object (&self->health_cancellable);
 
   G_OBJECT_CLASS (hangar_machine_card_parent_class)->finalize (object);
 }
@@ -684,6 +914,8 @@ hangar_machine_card_class_init (HangarMachineCardClass *klass)
                                                RESOURCE_PATH "/collection/hangar-machine-card.ui");
   gtk_widget_class_bind_template_child (widget_class, HangarMachineCard, thumbnail);
   gtk_widget_class_bind_template_child (widget_class, HangarMachineCard, badge);
+  gtk_widget_class_bind_template_child (widget_class, HangarMachineCard, throwaway_badge);
+  gtk_widget_class_bind_template_child (widget_class, HangarMachineCard, health_badge);
   gtk_widget_class_bind_template_child (widget_class, HangarMachineCard, placeholder);
   gtk_widget_class_bind_template_child (widget_class, HangarMachineCard, picture);
   gtk_widget_class_bind_template_child (widget_class, HangarMachineCard, check);
@@ -700,6 +932,7 @@ hangar_machine_card_class_init (HangarMachineCardClass *klass)
                                    open_in_new_window_action);
   for (guint i = 0; i < G_N_ELEMENTS (card_actions); i++)
     gtk_widget_class_install_action (widget_class, card_actions[i].name, NULL, card_action);
+  gtk_widget_class_install_action (widget_class, "machine.copy-ssh", NULL, copy_ssh_action);
 }
 
 /* A menu button's popover is made when it first opens: a GtkPopoverMenu with
@@ -712,7 +945,11 @@ create_menu (GtkMenuButton *button,
   HangarMachineCard *self = user_data;
 
   if (gtk_menu_button_get_popover (button) == NULL)
-    gtk_menu_button_set_menu_model (button, self->machine_menu);
+    {
+      gtk_menu_button_set_menu_model (button, self->machine_menu);
+      g_signal_connect_swapped (gtk_menu_button_get_popover (button), "show",
+                                G_CALLBACK (on_menu_shown), self);
+    }
 }
 
 static void
@@ -728,6 +965,7 @@ hangar_machine_card_init (HangarMachineCard *self)
                                          self, NULL);
 
   hangar_machine_card_update_actions (self);
+  set_ssh_port (self, 0);
 
   /* The menu is also a context menu. */
   click = gtk_gesture_click_new ();

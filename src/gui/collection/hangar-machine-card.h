@@ -21,6 +21,7 @@ HangarMachine     *hangar_machine_card_get_machine    (HangarMachineCard *self);
 void               hangar_machine_card_set_machine    (HangarMachineCard *self,
                                                        HangarMachine     *machine);
 const char        *hangar_machine_card_get_state_text (HangarMachineCard *self);
+GtkWidget         *hangar_machine_card_get_health_badge (HangarMachineCard *self);
 gboolean           hangar_machine_card_get_action_enabled (HangarMachineCard *self,
                                                            const char        *action_name);
 void               hangar_machine_card_set_compact    (HangarMachineCard *self,

@@ -47,6 +47,10 @@ struct _HangarDisplayPage
   guint             hide_source;
   gboolean          fullscreen;
   const char       *status;
+  /* Power actions in flight from the menu: the others wait for them. */
+  guint             power_busy;
+  /* Which of power_actions are enabled, bit by row. */
+  guint             power_enabled;
 
   /* Template widgets */
   GtkOverlay       *overlay;
@@ -55,12 +59,14 @@ struct _HangarDisplayPage
   AdwHeaderBar     *header_bar;
   AdwWindowTitle   *title;
   GtkWidget        *grab_indicator;
+  GtkWidget        *agent_button;
   GtkWidget        *fullscreen_button;
   GtkWidget        *keep_button;
   /* The machine went while being tried (its Keep button showed). */
   gboolean          ended_trying;
   GtkMenuButton    *menu_button;
   GtkStack         *stack;
+  GtkRevealer      *throwaway_revealer;
   GtkScrolledWindow *scroller;
   HangarDisplay    *display;
   AdwStatusPage    *status_page;
@@ -93,6 +99,7 @@ static GParamSpec *properties[N_PROPS];
 
 static void connect_session (HangarDisplayPage *self);
 static void update_title (HangarDisplayPage *self);
+static void update_power_actions (HangarDisplayPage *self);
 
 /* Status *****************************************************************/
 
@@ -133,16 +140,22 @@ static void
 update_title (HangarDisplayPage *self)
 {
   const char *subtitle = NULL;
-  gboolean grabbed;
+  gboolean showing, grabbed;
 
+  update_power_actions (self);
   if (self->machine == NULL)
     return;
 
   adw_window_title_set_title (self->title, hangar_machine_get_name (self->machine));
-  grabbed = hangar_display_get_keyboard_grabbed (self->display) &&
-            g_strcmp0 (self->status, "display") == 0;
+  showing = g_strcmp0 (self->status, "display") == 0;
+  grabbed = showing && hangar_display_get_keyboard_grabbed (self->display);
+  /* Without the SPICE agent in the guest, say what is missing and how to get it. */
+  gtk_widget_set_visible (self->agent_button,
+                          showing && !hangar_display_get_agent_connected (self->display));
   if (grabbed)
     subtitle = _("Left Ctrl+Alt releases the keyboard");
+  else if (showing && hangar_machine_get_state (self->machine) == HANGAR_MACHINE_STATE_RUNNING)
+    subtitle = _("Click to control the machine; Left Ctrl+Alt releases it");
   else if (hangar_machine_is_gone (self->machine))
     subtitle = NULL;
   else if (hangar_machine_get_state (self->machine) != HANGAR_MACHINE_STATE_RUNNING)
@@ -215,9 +228,11 @@ update_status (HangarDisplayPage *self)
           g_debug ("The display page of “%s” shows: display",
                    hangar_machine_get_name (self->machine));
           gtk_stack_set_visible_child_name (self->stack, "display");
-          /* The guest just appeared: typing goes to it, as in a local window. */
+          /* The guest just appeared: the keyboard stays the application's
+           * (Esc, F11, Ctrl+W) until the user clicks into the display or
+           * moves the focus there. */
           if (gtk_widget_get_mapped (GTK_WIDGET (self)))
-            hangar_display_grab (self->display);
+            hangar_display_focus (self->display);
         }
       update_title (self);
       break;
@@ -573,6 +588,90 @@ start_action (GtkWidget  *widget,
                             g_object_ref (self));
 }
 
+/* The machine's power, from the menu: what core's table offers in its
+ * state, as on its card. */
+static const struct {
+  const char          *name;
+  HangarMachineAction  action;
+} power_actions[] = {
+  { "display.shutdown", HANGAR_MACHINE_ACTION_SHUTDOWN },
+  { "display.force-off", HANGAR_MACHINE_ACTION_FORCE_OFF },
+  { "display.pause", HANGAR_MACHINE_ACTION_PAUSE },
+  { "display.resume", HANGAR_MACHINE_ACTION_RESUME },
+  { "display.reboot", HANGAR_MACHINE_ACTION_REBOOT },
+  { "display.save", HANGAR_MACHINE_ACTION_SAVE },
+};
+
+static void
+update_power_actions (HangarDisplayPage *self)
+{
+  gboolean idle = self->machine != NULL && self->power_busy == 0;
+
+  self->power_enabled = 0;
+  for (guint i = 0; i < G_N_ELEMENTS (power_actions); i++)
+    {
+      gboolean enabled = idle && hangar_machine_can_offer (self->machine, power_actions[i].action);
+
+      if (enabled)
+        self->power_enabled |= 1u << i;
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), power_actions[i].name, enabled);
+    }
+}
+
+static void
+power_done (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  HangarMachine *machine = HANGAR_MACHINE (object);
+  g_autoptr(HangarDisplayPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean ok = hangar_machine_run_finish (machine, result, &error);
+
+  if (self->power_busy > 0)
+    self->power_busy--;
+  update_power_actions (self);
+
+  /* As for the card: the window offers Force Off for a machine that did not
+   * stop in time, and says why anything else failed. */
+  if (g_error_matches (error, HANGAR_MACHINE_ERROR, HANGAR_MACHINE_ERROR_SHUTDOWN_TIMEOUT))
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.offer-force-off", "s",
+                                hangar_machine_get_uuid (machine));
+  else if (!ok && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      /* Translators: %s is a machine's name, then why an action on it failed */
+      g_autofree char *message = g_strdup_printf (_("“%s”: %s"), hangar_machine_get_name (machine),
+                                                  error->message);
+
+      gtk_widget_activate_action (GTK_WIDGET (self), "win.show-toast", "s", message);
+    }
+}
+
+static void
+power_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  HangarDisplayPage *self = HANGAR_DISPLAY_PAGE (widget);
+
+  if (self->machine == NULL)
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (power_actions); i++)
+    if (g_str_equal (power_actions[i].name, action_name))
+      {
+        if (!hangar_machine_can_run (self->machine, power_actions[i].action))
+          return;
+        self->power_busy++;
+        update_power_actions (self);
+        /* Not the page's cancellable: an action asked for goes on when the
+         * page shows another machine, as it would from the card. */
+        hangar_machine_run_async (self->machine, power_actions[i].action,
+                                  HANGAR_MACHINE_ACTION_DEFAULT_TIMEOUT, NULL, power_done,
+                                  g_object_ref (self));
+        return;
+      }
+}
+
 static void
 reconnect_action (GtkWidget  *widget,
                   const char *action_name,
@@ -786,6 +885,17 @@ on_machine_gone (HangarDisplayPage *self)
   update_status (self);
 }
 
+/* A run without saving changes says so above the screen while it lasts. */
+static void
+update_throwaway (HangarDisplayPage *self)
+{
+  gboolean throwaway = self->machine != NULL && !hangar_machine_is_gone (self->machine) &&
+                       hangar_machine_get_throwaway (self->machine) &&
+                       hangar_machine_state_has_screen (hangar_machine_get_state (self->machine));
+
+  gtk_revealer_set_reveal_child (self->throwaway_revealer, throwaway);
+}
+
 /* Follows self->machine's state, name and domain, and acts on its state now. */
 static void
 watch_machine (HangarDisplayPage *self)
@@ -794,6 +904,10 @@ watch_machine (HangarDisplayPage *self)
   g_signal_connect_swapped (self->machine, "notify::domain", G_CALLBACK (on_machine_domain), self);
   g_signal_connect_swapped (self->machine, "notify::gone", G_CALLBACK (on_machine_gone), self);
   g_signal_connect_swapped (self->machine, "notify::name", G_CALLBACK (update_title), self);
+  g_signal_connect_swapped (self->machine, "notify::throwaway", G_CALLBACK (update_throwaway),
+                            self);
+  g_signal_connect_swapped (self->machine, "notify::state", G_CALLBACK (update_throwaway), self);
+  update_throwaway (self);
   on_machine_state (self);
 }
 
@@ -824,6 +938,8 @@ hangar_display_page_set_machine (HangarDisplayPage *self,
   g_set_object (&self->machine, machine);
   self->status = NULL;
   self->ended_trying = FALSE;
+  self->power_busy = 0;
+  update_power_actions (self);
 
   if (machine == NULL)
     return;
@@ -838,6 +954,40 @@ hangar_display_page_get_display (HangarDisplayPage *self)
   g_return_val_if_fail (HANGAR_IS_DISPLAY_PAGE (self), NULL);
 
   return self->display;
+}
+
+/**
+ * hangar_display_page_get_action_enabled:
+ * @action_name: one of the page's power actions, "display.pause" for instance
+ *
+ * Returns: whether the page's menu offers @action_name now, as core's table
+ *   allows for the machine's state; none while one runs
+ */
+gboolean
+hangar_display_page_get_action_enabled (HangarDisplayPage *self,
+                                        const char        *action_name)
+{
+  g_return_val_if_fail (HANGAR_IS_DISPLAY_PAGE (self), FALSE);
+  g_return_val_if_fail (action_name != NULL, FALSE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (power_actions); i++)
+    if (g_str_equal (power_actions[i].name, action_name))
+      return (self->power_enabled & (1u << i)) != 0;
+  return FALSE;
+}
+
+/**
+ * hangar_display_page_get_agent_notice_visible:
+ *
+ * Returns: whether the header says that the guest runs no SPICE agent
+ *   (no automatic resize, shared clipboard or file transfer)
+ */
+gboolean
+hangar_display_page_get_agent_notice_visible (HangarDisplayPage *self)
+{
+  g_return_val_if_fail (HANGAR_IS_DISPLAY_PAGE (self), FALSE);
+
+  return gtk_widget_get_visible (self->agent_button);
 }
 
 /**
@@ -1026,10 +1176,12 @@ hangar_display_page_class_init (HangarDisplayPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HangarDisplayPage, header_bar);
   gtk_widget_class_bind_template_child (widget_class, HangarDisplayPage, title);
   gtk_widget_class_bind_template_child (widget_class, HangarDisplayPage, grab_indicator);
+  gtk_widget_class_bind_template_child (widget_class, HangarDisplayPage, agent_button);
   gtk_widget_class_bind_template_child (widget_class, HangarDisplayPage, fullscreen_button);
   gtk_widget_class_bind_template_child (widget_class, HangarDisplayPage, menu_button);
   gtk_widget_class_bind_template_child (widget_class, HangarDisplayPage, usb_section);
   gtk_widget_class_bind_template_child (widget_class, HangarDisplayPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, HangarDisplayPage, throwaway_revealer);
   gtk_widget_class_bind_template_child (widget_class, HangarDisplayPage, scroller);
   gtk_widget_class_bind_template_child (widget_class, HangarDisplayPage, display);
   gtk_widget_class_bind_template_child (widget_class, HangarDisplayPage, status_page);
@@ -1044,6 +1196,8 @@ hangar_display_page_class_init (HangarDisplayPageClass *klass)
   gtk_widget_class_install_action (widget_class, "display.send-keys", "s", send_keys_action);
   gtk_widget_class_install_action (widget_class, "display.start", NULL, start_action);
   gtk_widget_class_install_action (widget_class, "display.reconnect", NULL, reconnect_action);
+  for (guint i = 0; i < G_N_ELEMENTS (power_actions); i++)
+    gtk_widget_class_install_action (widget_class, power_actions[i].name, NULL, power_action);
   gtk_widget_class_install_property_action (widget_class, "view.scaling", "scaling");
   gtk_widget_class_install_property_action (widget_class, "view.resize-guest", "resize-guest");
 
@@ -1065,12 +1219,15 @@ hangar_display_page_init (HangarDisplayPage *self)
   self->waiting_channels = g_ptr_array_new_with_free_func (g_object_unref);
   self->media = hangar_display_page_media_new (GTK_WIDGET (self), self->overlay, self->display,
                                                self->usb_section);
+  update_power_actions (self);
 
   g_signal_connect_object (self->display, "notify::state", G_CALLBACK (on_display_state), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->display, "notify::message", G_CALLBACK (update_status), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->display, "notify::keyboard-grabbed", G_CALLBACK (update_title),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->display, "notify::agent-connected", G_CALLBACK (update_title),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->display, "notify::scaling", G_CALLBACK (scaling_changed), self,
                            G_CONNECT_SWAPPED);

@@ -24,6 +24,9 @@ void               hangar_display_page_set_machine (HangarDisplayPage *self,
                                                     HangarMachine     *machine);
 HangarDisplay     *hangar_display_page_get_display (HangarDisplayPage *self);
 const char        *hangar_display_page_get_status  (HangarDisplayPage *self);
+gboolean           hangar_display_page_get_agent_notice_visible (HangarDisplayPage *self);
+gboolean           hangar_display_page_get_action_enabled (HangarDisplayPage *self,
+                                                           const char        *action_name);
 void               hangar_display_page_set_can_keep (HangarDisplayPage *self,
                                                      gboolean           can_keep);
 

@@ -16,9 +16,12 @@
 
 #include <glib/gi18n.h>
 
+#include "hangar-health-page.h"
 #include "hangar-machine-config.h"
 #include "hangar-media-file.h"
 #include "hangar-properties-window.h"
+#include "hangar-forwards-group.h"
+#include "hangar-quit-choice.h"
 
 /* Spin buttons change in steps: wait for the user to stop before applying. */
 #define APPLY_DELAY_MS 800
@@ -61,6 +64,10 @@ struct _HangarPropertiesWindow
   GtkSwitch            *gl_switch;
   GtkTextView          *xml_view;
   GtkTextView          *log_view;
+  HangarHealthPage     *health_page;
+  /* What closing Hangar does to this machine. */
+  GSettings            *settings;
+  AdwComboRow          *on_quit_row;
 };
 
 G_DEFINE_FINAL_TYPE (HangarPropertiesWindow, hangar_properties_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -74,6 +81,7 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void reload (HangarPropertiesWindow *self);
+static void watch_on_quit (HangarPropertiesWindow *self);
 
 static void
 toast (HangarPropertiesWindow *self,
@@ -820,7 +828,59 @@ hangar_properties_window_constructed (GObject *object)
   g_signal_connect_object (self->machine, "notify::gone", G_CALLBACK (gtk_window_close), self,
                            G_CONNECT_SWAPPED);
   update_state (self);
+  watch_on_quit (self);
   reload (self);
+  hangar_health_page_set_machine (self->health_page, self->machine);
+  /* KVM or emulation, shown on the General page. */
+  g_signal_connect_object (self->health_page, "machine-changed", G_CALLBACK (reload), self,
+                           G_CONNECT_SWAPPED);
+}
+
+/* Closing Hangar ******************************************************* */
+
+/* The on-quit row's items, in order: the application's choice, then the
+ * machine's own. */
+static const char * const on_quit_choices[] = {
+  NULL, HANGAR_QUIT_CHOICE_SAVE, HANGAR_QUIT_CHOICE_LEAVE_RUNNING,
+};
+
+static void
+update_on_quit (HangarPropertiesWindow *self)
+{
+  g_autofree char *own = hangar_quit_choice_get_own (self->settings,
+                                                     hangar_machine_get_uuid (self->machine));
+  guint selected = 0;
+
+  for (guint i = 1; i < G_N_ELEMENTS (on_quit_choices); i++)
+    if (g_strcmp0 (own, on_quit_choices[i]) == 0)
+      selected = i;
+  if (adw_combo_row_get_selected (self->on_quit_row) != selected)
+    adw_combo_row_set_selected (self->on_quit_row, selected);
+}
+
+static void
+on_quit_selected (HangarPropertiesWindow *self)
+{
+  guint selected = adw_combo_row_get_selected (self->on_quit_row);
+  g_autofree char *own = hangar_quit_choice_get_own (self->settings,
+                                                     hangar_machine_get_uuid (self->machine));
+
+  if (selected >= G_N_ELEMENTS (on_quit_choices) ||
+      g_strcmp0 (own, on_quit_choices[selected]) == 0)
+    return;
+  hangar_quit_choice_set_own (self->settings, hangar_machine_get_uuid (self->machine),
+                              on_quit_choices[selected]);
+}
+
+static void
+watch_on_quit (HangarPropertiesWindow *self)
+{
+  self->settings = g_settings_new (APPLICATION_ID);
+  update_on_quit (self);
+  g_signal_connect_object (self->settings, "changed::machine-on-quit",
+                           G_CALLBACK (update_on_quit), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->on_quit_row, "notify::selected",
+                           G_CALLBACK (on_quit_selected), self, G_CONNECT_SWAPPED);
 }
 
 static void
@@ -840,6 +900,7 @@ hangar_properties_window_finalize (GObject *object)
   HangarPropertiesWindow *self = HANGAR_PROPERTIES_WINDOW (object);
 
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->settings);
   g_clear_object (&self->machine);
   g_clear_pointer (&self->config, hangar_machine_config_free);
 
@@ -888,6 +949,7 @@ hangar_properties_window_class_init (HangarPropertiesWindowClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  g_type_ensure (HANGAR_TYPE_FORWARDS_GROUP);
   object_class->constructed = hangar_properties_window_constructed;
   object_class->dispose = hangar_properties_window_dispose;
   object_class->finalize = hangar_properties_window_finalize;
@@ -899,8 +961,10 @@ hangar_properties_window_class_init (HangarPropertiesWindowClass *klass)
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (HANGAR_TYPE_HEALTH_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH
                                                "/properties/hangar-properties-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, HangarPropertiesWindow, health_page);
   gtk_widget_class_bind_template_child (widget_class, HangarPropertiesWindow, name_row);
   gtk_widget_class_bind_template_child (widget_class, HangarPropertiesWindow, name_notice_row);
   gtk_widget_class_bind_template_child (widget_class, HangarPropertiesWindow, os_row);
@@ -921,6 +985,7 @@ hangar_properties_window_class_init (HangarPropertiesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HangarPropertiesWindow, gl_switch);
   gtk_widget_class_bind_template_child (widget_class, HangarPropertiesWindow, xml_view);
   gtk_widget_class_bind_template_child (widget_class, HangarPropertiesWindow, log_view);
+  gtk_widget_class_bind_template_child (widget_class, HangarPropertiesWindow, on_quit_row);
   gtk_widget_class_bind_template_callback (widget_class, on_name_apply);
   gtk_widget_class_bind_template_callback (widget_class, on_name_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_resources_changed);
@@ -931,6 +996,20 @@ hangar_properties_window_class_init (HangarPropertiesWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_eject_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_copy_xml_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_copy_log_clicked);
+}
+
+/**
+ * hangar_properties_window_get_health_page:
+ * @self: a #HangarPropertiesWindow
+ *
+ * Returns: (transfer none): its Health page (a #HangarHealthPage)
+ */
+GtkWidget *
+hangar_properties_window_get_health_page (HangarPropertiesWindow *self)
+{
+  g_return_val_if_fail (HANGAR_IS_PROPERTIES_WINDOW (self), NULL);
+
+  return GTK_WIDGET (self->health_page);
 }
 
 static void

@@ -22,5 +22,6 @@ void                    hangar_properties_window_show        (HangarMachine     
                                                               GtkWidget              *parent);
 HangarMachine          *hangar_properties_window_get_machine (HangarPropertiesWindow *self);
 gboolean                hangar_properties_window_is_loaded   (HangarPropertiesWindow *self);
+GtkWidget              *hangar_properties_window_get_health_page (HangarPropertiesWindow *self);
 
 G_END_DECLS
