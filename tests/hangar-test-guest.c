@@ -975,6 +975,104 @@ hangar_test_stop_app (HangarApplication *app,
   g_object_unref (app);
 }
 
+/* A notification server on the session bus, as every desktop has: what
+ * Hangar sends (a machine kept running after its window closed) reaches it as
+ * it would reach GNOME Shell, and tests read what arrived. Without one, GLib
+ * warns that it cannot send, and a test's warnings are fatal. */
+static GString *sent_notifications;
+
+static const char notifications_xml[] =
+  "<node><interface name='org.freedesktop.Notifications'>"
+  "<method name='Notify'><arg type='s' direction='in'/><arg type='u' direction='in'/>"
+  "<arg type='s' direction='in'/><arg type='s' direction='in'/><arg type='s' direction='in'/>"
+  "<arg type='as' direction='in'/><arg type='a{sv}' direction='in'/>"
+  "<arg type='i' direction='in'/><arg type='u' direction='out'/></method>"
+  "<method name='CloseNotification'><arg type='u' direction='in'/></method>"
+  "<method name='GetCapabilities'><arg type='as' direction='out'/></method>"
+  "</interface></node>";
+
+static void
+on_notifications_call (GDBusConnection       *connection,
+                       const char            *sender,
+                       const char            *object_path,
+                       const char            *interface_name,
+                       const char            *method_name,
+                       GVariant              *parameters,
+                       GDBusMethodInvocation *invocation,
+                       gpointer               user_data)
+{
+  g_autofree char *text = g_variant_print (parameters, FALSE);
+
+  g_string_append_printf (sent_notifications, "%s %s\n", method_name, text);
+  if (g_str_equal (method_name, "Notify"))
+    g_dbus_method_invocation_return_value (invocation, g_variant_new ("(u)", 1));
+  else if (g_str_equal (method_name, "GetCapabilities"))
+    g_dbus_method_invocation_return_value (invocation,
+                                           g_variant_new_parsed ("(['actions', 'body'],)"));
+  else
+    g_dbus_method_invocation_return_value (invocation, NULL);
+}
+
+static const GDBusInterfaceVTable notifications_vtable = { on_notifications_call, NULL, NULL };
+
+static void
+on_notifications_name (GDBusConnection *connection,
+                       const char      *name,
+                       gpointer         user_data)
+{
+  *(gboolean *) user_data = TRUE;
+}
+
+static gboolean
+flag_is_set (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+/* Once per process: every app of a test shares the session bus connection. */
+static void
+serve_notifications (GApplication *app)
+{
+  static gboolean served, owned;
+  GDBusConnection *bus = g_application_get_dbus_connection (app);
+  g_autoptr(GDBusNodeInfo) node = NULL;
+
+  if (served || bus == NULL)
+    return;
+  served = TRUE;
+  sent_notifications = g_string_new (NULL);
+  node = g_dbus_node_info_new_for_xml (notifications_xml, NULL);
+  g_assert_nonnull (node);
+  g_assert_cmpuint (g_dbus_connection_register_object (bus, "/org/freedesktop/Notifications",
+                                                       node->interfaces[0],
+                                                       &notifications_vtable,
+                                                       NULL, NULL, NULL), !=, 0);
+  g_bus_own_name_on_connection (bus, "org.freedesktop.Notifications",
+                                G_BUS_NAME_OWNER_FLAGS_NONE, on_notifications_name, NULL,
+                                &owned, NULL);
+  hangar_test_assert_eventually (flag_is_set, &owned, 10, "the notification server's name");
+}
+
+/**
+ * hangar_test_notifications_sent:
+ *
+ * Returns: what reached the session's notification server since the last
+ *   hangar_test_notifications_clear(): a line per call, "METHOD (ARGS)"
+ */
+const char *
+hangar_test_notifications_sent (void)
+{
+  g_assert_nonnull (sent_notifications);
+  return sent_notifications->str;
+}
+
+void
+hangar_test_notifications_clear (void)
+{
+  g_assert_nonnull (sent_notifications);
+  g_string_truncate (sent_notifications, 0);
+}
+
 /**
  * hangar_test_new_app:
  * @window: (out): the app's window
@@ -991,6 +1089,7 @@ hangar_test_new_app (HangarWindow **window)
   g_application_set_flags (G_APPLICATION (app), flags | G_APPLICATION_NON_UNIQUE);
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
   g_assert_no_error (error);
+  serve_notifications (G_APPLICATION (app));
   /* Closing the window saves running machines by default; tests not about
    * closing keep their guests as they are (those about it set it again). */
   g_settings_set_string (hangar_application_get_settings (app), "on-quit", "leave-running");

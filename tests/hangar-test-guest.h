@@ -60,6 +60,8 @@ void             hangar_test_tolerate_unknown_events (void);
 void             hangar_test_init_gui            (int             *argc,
                                                   char          ***argv);
 HangarApplication *hangar_test_new_app           (HangarWindow   **window);
+const char       *hangar_test_notifications_sent (void);
+void              hangar_test_notifications_clear (void);
 HangarApplication *hangar_test_start_app         (HangarWindow   **window);
 void             hangar_test_stop_app            (HangarApplication *app,
                                                   HangarWindow      *window);

@@ -547,88 +547,24 @@ test_power (void)
 
 /* Closing ****************************************************************/
 
-static GString *sent_notifications;
-
-/* A notification server on the session bus, as a desktop has: what Hangar
- * sends reaches it as it would reach GNOME Shell. */
-static const char notifications_xml[] =
-  "<node><interface name='org.freedesktop.Notifications'>"
-  "<method name='Notify'><arg type='s' direction='in'/><arg type='u' direction='in'/>"
-  "<arg type='s' direction='in'/><arg type='s' direction='in'/><arg type='s' direction='in'/>"
-  "<arg type='as' direction='in'/><arg type='a{sv}' direction='in'/>"
-  "<arg type='i' direction='in'/><arg type='u' direction='out'/></method>"
-  "<method name='CloseNotification'><arg type='u' direction='in'/></method>"
-  "<method name='GetCapabilities'><arg type='as' direction='out'/></method>"
-  "</interface></node>";
-
-static void
-on_notifications_call (GDBusConnection       *connection,
-                       const char            *sender,
-                       const char            *object_path,
-                       const char            *interface_name,
-                       const char            *method_name,
-                       GVariant              *parameters,
-                       GDBusMethodInvocation *invocation,
-                       gpointer               user_data)
-{
-  g_autofree char *text = g_variant_print (parameters, FALSE);
-
-  g_string_append_printf (sent_notifications, "%s %s\n", method_name, text);
-  if (g_str_equal (method_name, "Notify"))
-    g_dbus_method_invocation_return_value (invocation, g_variant_new ("(u)", 1));
-  else if (g_str_equal (method_name, "GetCapabilities"))
-    g_dbus_method_invocation_return_value (invocation, g_variant_new_parsed ("(['actions', 'body'],)"));
-  else
-    g_dbus_method_invocation_return_value (invocation, NULL);
-}
-
-static const GDBusInterfaceVTable notifications_vtable = { on_notifications_call, NULL, NULL };
-
-static void
-on_name_acquired (GDBusConnection *connection,
-                  const char      *name,
-                  gpointer         user_data)
-{
-  *(gboolean *) user_data = TRUE;
-}
-
-static gboolean
-flag_set (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
 static gboolean
 notification_sent (gpointer data)
 {
-  return strstr (sent_notifications->str, data) != NULL;
+  return strstr (hangar_test_notifications_sent (), data) != NULL;
 }
 
 static void
 test_close (void)
 {
   GSettings *settings = hangar_application_get_settings (f.app);
-  GDBusConnection *bus = g_application_get_dbus_connection (G_APPLICATION (f.app));
   const char *uuid = hangar_machine_get_uuid (f.machine);
-  g_autoptr(GDBusNodeInfo) node = g_dbus_node_info_new_for_xml (notifications_xml, NULL);
   HangarWindow *window;
-  gboolean owned = FALSE;
-  guint object, name;
 
-  g_assert_nonnull (bus);
-  g_assert_nonnull (node);
   /* Saved while a display may still be connecting to it (the new window's
    * thumbnails and display): spice-client-glib's one warning then. */
   hangar_test_allow_spice_link_cut ();
-  sent_notifications = g_string_new (NULL);
-  object = g_dbus_connection_register_object (bus, "/org/freedesktop/Notifications",
-                                              node->interfaces[0], &notifications_vtable,
-                                              NULL, NULL, NULL);
-  g_assert_cmpuint (object, !=, 0);
-  name = g_bus_own_name_on_connection (bus, "org.freedesktop.Notifications",
-                                       G_BUS_NAME_OWNER_FLAGS_NONE, on_name_acquired, NULL,
-                                       &owned, NULL);
-  hangar_test_assert_eventually (flag_set, &owned, 10, "the notification server's name");
+  /* hangar_test_new_app() gave the session a notification server. */
+  hangar_test_notifications_clear ();
 
   gtk_widget_activate_action (GTK_WIDGET (f.page), "display.start", NULL);
   hangar_test_wait_virsh_state (DOMAIN_NAME, "running (booted)", 30);
@@ -644,7 +580,7 @@ test_close (void)
                                  10, "the notification that it keeps running");
   g_assert_true (notification_sent ((gpointer) DOMAIN_NAME));
   g_assert_true (notification_sent ((gpointer) "app.new-window"));
-  g_test_message ("sent: %s", sent_notifications->str);
+  g_test_message ("sent: %s", hangar_test_notifications_sent ());
   pump (2000);
   hangar_test_wait_virsh_state (DOMAIN_NAME, "running (booted)", 5);
   g_assert_null (gtk_application_get_windows (GTK_APPLICATION (f.app)));
@@ -657,7 +593,7 @@ test_close (void)
   hangar_test_wait_card_state (window, DOMAIN_NAME, "Running", 15);
   hangar_quit_choice_set_own (settings, uuid, NULL);
   g_assert_true (hangar_quit_choice_saves (settings, uuid));
-  g_string_truncate (sent_notifications, 0);
+  hangar_test_notifications_clear ();
   gtk_window_destroy (GTK_WINDOW (window));
   hangar_test_wait_virsh_state (DOMAIN_NAME, "shut off (saved)", 60);
   g_assert_true (hangar_test_domain_has_saved_state (DOMAIN_NAME));
@@ -665,15 +601,12 @@ test_close (void)
   /* Nothing keeps running: no notification says so. */
   g_assert_false (notification_sent ((gpointer) "keeps running"));
 
-  g_bus_unown_name (name);
-  g_dbus_connection_unregister_object (bus, object);
   hangar_connection_close (hangar_application_get_connection (f.app));
   while (g_main_context_iteration (NULL, FALSE))
     ;
   g_clear_object (&f.app);
   hangar_test_remove_machine (DOMAIN_NAME);
   g_clear_pointer (&f.guest, hangar_test_guest_free);
-  g_string_free (sent_notifications, TRUE);
 }
 
 int
