@@ -204,10 +204,14 @@ hangar_machine_do_shutdown (HangarMachineOp  *op,
                             GError          **error)
 {
   gint64 deadline;
+  unsigned int run;
   int state;
 
   if (!get_active_state (op, &state, error))
     return FALSE;
+  /* The run being shut down: a machine that stops and is started again
+   * between two looks has a new one, and its shutdown is done. */
+  run = virDomainGetID (op->dom);
 
   /* A paused processor cannot see the power button. */
   if (state == VIR_DOMAIN_PAUSED && virDomainResume (op->dom) < 0)
@@ -228,7 +232,7 @@ hangar_machine_do_shutdown (HangarMachineOp  *op,
         return FALSE;
       state = hangar_machine_op_get_state (op, NULL);
       /* Gone (a transient machine) counts as stopped. */
-      if (state < 0 || !is_active_state (state))
+      if (state < 0 || !is_active_state (state) || virDomainGetID (op->dom) != run)
         return TRUE;
       g_usleep (SHUTDOWN_POLL_US);
     }
