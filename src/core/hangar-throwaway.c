@@ -49,6 +49,7 @@
 
 #include "hangar-libvirt.h"
 #include "hangar-machine.h"
+#include "hangar-machine-config-private.h"
 #include "hangar-throwaway.h"
 
 /* libvirt 9.0's name for a transient disk's overlay (qemuSnapshotDiskCreate…):
@@ -64,44 +65,22 @@ parse (const char *xml)
                         XML_PARSE_NONET | XML_PARSE_NOWARNING | XML_PARSE_NOERROR);
 }
 
-static xmlNodePtr
-first_child (xmlNodePtr  parent,
-             const char *name)
-{
-  for (xmlNodePtr child = parent != NULL ? parent->children : NULL; child != NULL;
-       child = child->next)
-    if (child->type == XML_ELEMENT_NODE && xmlStrcmp (child->name, BAD_CAST name) == 0)
-      return child;
-  return NULL;
-}
-
-static char *
-prop (xmlNodePtr  node,
-      const char *name)
-{
-  xmlChar *value = node != NULL ? xmlGetProp (node, BAD_CAST name) : NULL;
-  char *copy = g_strdup ((const char *) value);
-
-  xmlFree (value);
-  return copy;
-}
-
 /* The disks whose writes a run without saving must take: disks (not CD/DVD
  * drives or floppies) that the guest may write. */
 static gboolean
 is_writable_disk (xmlNodePtr disk)
 {
-  g_autofree char *device = prop (disk, "device");
+  g_autofree char *device = hangar_xml_get_prop (disk, "device");
 
   return (device == NULL || g_str_equal (device, "disk")) &&
-         first_child (disk, "readonly") == NULL;
+         hangar_xml_first_child (disk, "readonly") == NULL;
 }
 
 static GPtrArray *
 list_disks (xmlDocPtr doc)
 {
   GPtrArray *disks = g_ptr_array_new ();
-  xmlNodePtr devices = first_child (xmlDocGetRootElement (doc), "devices");
+  xmlNodePtr devices = hangar_xml_first_child (xmlDocGetRootElement (doc), "devices");
 
   for (xmlNodePtr node = devices != NULL ? devices->children : NULL; node != NULL;
        node = node->next)
@@ -151,9 +130,9 @@ hangar_throwaway_domain_xml (const char  *inactive_xml,
   for (guint i = 0; i < disks->len; i++)
     {
       xmlNodePtr disk = disks->pdata[i];
-      g_autofree char *type = prop (disk, "type");
+      g_autofree char *type = hangar_xml_get_prop (disk, "type");
 
-      if (!is_writable_disk (disk) || first_child (disk, "transient") != NULL)
+      if (!is_writable_disk (disk) || hangar_xml_first_child (disk, "transient") != NULL)
         continue;
       if (g_strcmp0 (type, "file") != 0)
         {
@@ -163,7 +142,7 @@ hangar_throwaway_domain_xml (const char  *inactive_xml,
           xmlFreeDoc (doc);
           return NULL;
         }
-      if (first_child (disk, "shareable") != NULL)
+      if (hangar_xml_first_child (disk, "shareable") != NULL)
         {
           g_set_error (error, HANGAR_MACHINE_ERROR, HANGAR_MACHINE_ERROR_NOT_SUPPORTED,
                        _("“%s” has a disk shared with other machines, so its changes cannot "
@@ -198,7 +177,7 @@ hangar_throwaway_live_xml_is_throwaway (const char *live_xml)
     return FALSE;
   disks = list_disks (doc);
   for (guint i = 0; i < disks->len && !throwaway; i++)
-    throwaway = first_child (disks->pdata[i], "transient") != NULL;
+    throwaway = hangar_xml_first_child (disks->pdata[i], "transient") != NULL;
   xmlFreeDoc (doc);
   return throwaway;
 }
@@ -372,7 +351,8 @@ hangar_throwaway_clean_domain (virDomainPtr dom)
   disks = list_disks (doc);
   for (guint i = 0; i < disks->len; i++)
     {
-      g_autofree char *source = prop (first_child (disks->pdata[i], "source"), "file");
+      xmlNodePtr source_node = hangar_xml_first_child (disks->pdata[i], "source");
+      g_autofree char *source = hangar_xml_get_prop (source_node, "file");
       g_autofree char *overlay = NULL;
       g_autofree char *sentence = NULL;
 
